@@ -1,0 +1,34 @@
+# mockroom: the targets the README names. Everything installs what it needs first.
+SHELL := /bin/bash
+# uv from PATH, else as a module of the system Python (installed on first use).
+UV ?= $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
+export UV_LINK_MODE ?= copy
+
+.PHONY: setup practice test lint typecheck unit bench clean
+
+setup:  ## install mockroom and its tools from the lock file
+	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv \
+		|| python3 -m pip install --quiet --user --break-system-packages uv
+	@$(UV) sync --frozen --quiet
+
+practice: setup  ## a practice interview in the terminal (SQLite, offline interviewer)
+	@$(UV) run --frozen --quiet mockroom practice $(ARGS)
+
+lint: setup  ## ruff (lint and format check) and the import rules
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+	$(UV) run --frozen lint-imports
+
+typecheck: setup  ## mypy on the source
+	$(UV) run --frozen mypy
+
+unit: setup  ## the test suite alone
+	$(UV) run --frozen pytest $(PYTEST_ARGS)
+
+test: lint typecheck unit  ## everything CI checks
+
+bench: setup  ## benchmarks that print their figures
+	$(UV) run --frozen python -m bench.engine
+
+clean:
+	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""mockroom's interviewer: the pure core, the service that runs it, and its brains."""

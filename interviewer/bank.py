@@ -1,0 +1,296 @@
+"""The question bank: problems, curveballs and the concept lexicon, loaded from prompts/.
+
+The files are data (YAML); this module holds their schema and reports every bad file at once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from interviewer.core.rubric import Criterion
+from interviewer.core.stages import Stage
+
+PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+
+Level = Literal["junior", "mid", "senior", "staff"]
+_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_patterns(patterns: list[str]) -> list[str]:
+    for p in patterns:
+        try:
+            re.compile(p)
+        except re.error as exc:
+            raise ValueError(f"bad pattern {p!r}: {exc}") from None
+    return patterns
+
+
+class HiddenFact(_Strict):
+    """A number or constraint the interviewer reveals only when the candidate asks."""
+
+    id: str = Field(pattern=_ID)
+    keywords: list[str] = Field(min_length=1, description="regexes matched in a clarifying question")
+    answer: str = Field(min_length=5)
+
+    _v = field_validator("keywords")(_check_patterns)
+
+
+class ExpectedPoint(_Strict):
+    """A point a strong answer reaches in a stage, how to spot it, and how to ask for it."""
+
+    id: str = Field(pattern=_ID)
+    point: str = Field(min_length=5)
+    keywords: list[str] = Field(min_length=1, description="regexes: any one marks it covered")
+    question: str = Field(min_length=10, description="asked when the point is still missing")
+
+    _v = field_validator("keywords")(_check_patterns)
+
+    @field_validator("question")
+    @classmethod
+    def _one_question(cls, q: str) -> str:
+        if q.count("?") != 1 or not q.rstrip().endswith("?"):
+            raise ValueError("a question must hold exactly one '?' and end with it")
+        return q
+
+
+class Probe(_Strict):
+    """A deep-dive question about one component."""
+
+    id: str = Field(pattern=_ID)
+    question: str = Field(min_length=10)
+    keywords: list[str] = Field(default_factory=list, description="regexes: the probe fits when the candidate mentioned these")
+
+    _v = field_validator("keywords")(_check_patterns)
+
+    @field_validator("question")
+    @classmethod
+    def _one_question(cls, q: str) -> str:
+        if q.count("?") != 1 or not q.rstrip().endswith("?"):
+            raise ValueError("a question must hold exactly one '?' and end with it")
+        return q
+
+
+class Problem(_Strict):
+    """One design problem of the bank."""
+
+    id: str = Field(pattern=_ID)
+    title: str = Field(min_length=5)
+    level: Level
+    topics: list[str] = Field(min_length=1)
+    prompt: str = Field(min_length=20)
+    hidden_facts: list[HiddenFact] = Field(min_length=3)
+    expected: dict[Stage, list[ExpectedPoint]]
+    probes: list[Probe] = Field(min_length=2)
+    curveballs: list[str] = Field(min_length=2, description="ids from curveballs.yaml")
+    hints: dict[Stage, list[str]]
+
+    @model_validator(mode="after")
+    def _complete(self) -> Problem:
+        missing = [s.value for s in Stage if not self.expected.get(s)]
+        if missing:
+            raise ValueError(f"expected points missing for stages: {', '.join(missing)}")
+        missing_hints = [
+            s.value for s in (Stage.CLARIFY, Stage.HIGH_LEVEL, Stage.DEEP_DIVE) if not self.hints.get(s)
+        ]
+        if missing_hints:
+            raise ValueError(f"hints missing for stages: {', '.join(missing_hints)}")
+        ids = [p.id for points in self.expected.values() for p in points]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"expected point ids repeat: {', '.join(dupes)}")
+        return self
+
+
+class Curveball(_Strict):
+    """A new constraint injected mid-interview, and how to tell the candidate adapted."""
+
+    id: str = Field(pattern=_ID)
+    text: str = Field(min_length=10, description="what the interviewer says; ends with one question")
+    stages: list[Stage] = Field(min_length=1)
+    adapt_keywords: list[str] = Field(min_length=3, description="regexes: signs of adapting")
+
+    _v = field_validator("adapt_keywords")(_check_patterns)
+
+
+class Concept(_Strict):
+    """A design concept the offline interviewer and scorer recognise in candidate text."""
+
+    id: str = Field(pattern=_ID)
+    criteria: list[Criterion] = Field(min_length=1)
+    patterns: list[str] = Field(min_length=1)
+    depth: Literal["component", "detail"] = "component"
+    probe: str | None = Field(default=None, description="a follow-up that drills into it")
+
+    _v = field_validator("patterns")(_check_patterns)
+
+
+class Phrasebook(_Strict):
+    """The offline interviewer's words that belong to no one problem (prompts/offline.yaml)."""
+
+    opening: str
+    opening_async: str
+    stage_intros: dict[Stage, str]
+    first_questions: dict[Stage, str]
+    fallback_questions: dict[str, list[str]]
+    no_fact: str
+    answer_lead: str
+    grounded_lead: str
+    curveball_ack_adapted: str
+    curveball_ack_missed: str
+    warn_time: str
+    moved_by_time: str
+    moved_by_candidate: str
+    hint_lead: str
+    no_more_hints: str
+    time_left: str
+    time_left_unclocked: str
+    closing_time: str
+    closing_candidate: str
+    already_ended: str
+
+    @model_validator(mode="after")
+    def _complete(self) -> Phrasebook:
+        for table in ("stage_intros", "first_questions"):
+            missing = [s.value for s in Stage if s not in getattr(self, table)]
+            if missing:
+                raise ValueError(f"{table} missing stages: {', '.join(missing)}")
+        missing = [s.value for s in Stage if not self.fallback_questions.get(s.value)]
+        if missing:
+            raise ValueError(f"fallback_questions missing stages: {', '.join(missing)}")
+        questions = [*self.first_questions.values()]
+        questions += [q for qs in self.fallback_questions.values() for q in qs]
+        bad = [q for q in questions if q.count("?") != 1 or not q.endswith("?")]
+        if bad:
+            raise ValueError(f"questions must hold one '?' at the end: {bad}")
+        return self
+
+
+class _CurveballFile(_Strict):
+    curveballs: list[Curveball]
+
+
+class _ConceptFile(_Strict):
+    concepts: list[Concept]
+
+
+class BankError(Exception):
+    """One or more prompt files are invalid; the message lists every problem."""
+
+
+@dataclass(frozen=True)
+class QuestionBank:
+    """Every problem, curveball and concept, validated and cross-checked."""
+
+    problems: dict[str, Problem]
+    curveballs: dict[str, Curveball]
+    concepts: tuple[Concept, ...]
+    phrases: Phrasebook | None = None
+
+    def problem(self, problem_id: str) -> Problem:
+        """A problem by id; a KeyError naming the known ids otherwise."""
+        try:
+            return self.problems[problem_id]
+        except KeyError:
+            raise KeyError(
+                f"no question {problem_id!r}; `mockroom questions` lists them"
+            ) from None
+
+    @cached_property
+    def compiled_concepts(self) -> tuple[tuple[Concept, re.Pattern[str]], ...]:
+        """Each concept with its patterns compiled into one case-insensitive regex."""
+        return tuple((c, compile_any(c.patterns)) for c in self.concepts)
+
+
+def compile_any(patterns: Iterable[str]) -> re.Pattern[str]:
+    """One case-insensitive regex matching any of the patterns at a word start."""
+    return re.compile("|".join(rf"(?:\b{p})" for p in patterns), re.IGNORECASE)
+
+
+def _read_yaml(path: Path, errors: list[str]) -> object:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        errors.append(f"{path.name}: cannot read YAML: {exc}")
+        return None
+
+
+def _fmt(path: Path, exc: ValidationError) -> list[str]:
+    return [
+        f"{path.name}: {'.'.join(str(x) for x in e['loc']) or '<root>'}: {e['msg']}"
+        for e in exc.errors()
+    ]
+
+
+def load_bank(root: Path = PROMPTS_DIR) -> QuestionBank:
+    """Load and validate prompts/; raise BankError listing every bad file at once."""
+    errors: list[str] = []
+    problems: dict[str, Problem] = {}
+    for path in sorted((root / "questions").glob("*.yaml")):
+        data = _read_yaml(path, errors)
+        if data is None:
+            continue
+        try:
+            problem = Problem.model_validate(data)
+        except ValidationError as exc:
+            errors.extend(_fmt(path, exc))
+            continue
+        if problem.id != path.stem:
+            errors.append(f"{path.name}: id {problem.id!r} does not match the file name")
+        if problem.id in problems:
+            errors.append(f"{path.name}: duplicate problem id {problem.id!r}")
+        problems[problem.id] = problem
+
+    curveballs: dict[str, Curveball] = {}
+    path = root / "curveballs.yaml"
+    data = _read_yaml(path, errors)
+    if data is not None:
+        try:
+            for cb in _CurveballFile.model_validate(data).curveballs:
+                if cb.id in curveballs:
+                    errors.append(f"{path.name}: duplicate curveball id {cb.id!r}")
+                curveballs[cb.id] = cb
+        except ValidationError as exc:
+            errors.extend(_fmt(path, exc))
+
+    concepts: tuple[Concept, ...] = ()
+    path = root / "concepts.yaml"
+    data = _read_yaml(path, errors)
+    if data is not None:
+        try:
+            concepts = tuple(_ConceptFile.model_validate(data).concepts)
+        except ValidationError as exc:
+            errors.extend(_fmt(path, exc))
+
+    phrases: Phrasebook | None = None
+    path = root / "offline.yaml"
+    data = _read_yaml(path, errors)
+    if data is not None:
+        try:
+            phrases = Phrasebook.model_validate(data)
+        except ValidationError as exc:
+            errors.extend(_fmt(path, exc))
+
+    if curveballs:
+        for problem in problems.values():
+            unknown = [c for c in problem.curveballs if c not in curveballs]
+            if unknown:
+                errors.append(f"{problem.id}.yaml: unknown curveballs: {', '.join(unknown)}")
+    if not problems and not errors:
+        errors.append(f"no problems found under {root / 'questions'}")
+    if errors:
+        raise BankError("invalid prompt files:\n  " + "\n  ".join(errors))
+    return QuestionBank(
+        problems=problems, curveballs=curveballs, concepts=concepts, phrases=phrases
+    )

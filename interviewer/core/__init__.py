@@ -1,0 +1,1 @@
+"""The interviewer core: plain Python, no frameworks, time passed in."""

@@ -1,0 +1,145 @@
+"""The rubric's criteria, pitfalls and the scorecard (INTERVIEW_SPEC.md section 4)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+SCALE_MIN = 1
+SCALE_MAX = 4
+
+
+class Criterion(StrEnum):
+    """The seven rubric criteria, by their fixed ids."""
+
+    SCALABILITY = "scalability"
+    RELIABILITY = "reliability"
+    PERFORMANCE = "performance"
+    AI_INFRASTRUCTURE = "ai_infrastructure"
+    SECURITY_PRIVACY = "security_privacy"
+    TRADEOFFS = "tradeoffs"
+    CLARITY = "clarity"
+
+    @property
+    def title(self) -> str:
+        """The criterion's name as the scorecard shows it."""
+        return CRITERION_TITLES[self]
+
+
+CRITERION_TITLES = {
+    Criterion.SCALABILITY: "Scalability",
+    Criterion.RELIABILITY: "Reliability & fault tolerance",
+    Criterion.PERFORMANCE: "Performance",
+    Criterion.AI_INFRASTRUCTURE: "AI infrastructure knowledge",
+    Criterion.SECURITY_PRIVACY: "Security & data privacy",
+    Criterion.TRADEOFFS: "Trade-off awareness",
+    Criterion.CLARITY: "Clarity of thought",
+}
+
+
+class Pitfall(StrEnum):
+    """Pitfalls the scorecard names when it sees them."""
+
+    DESIGNED_BEFORE_CLARIFYING = "designed_before_clarifying"
+    IGNORED_NONFUNCTIONAL = "ignored_nonfunctional"
+    LOST_IN_DETAILS = "lost_in_details"
+    IGNORED_CURVEBALL = "ignored_curveball"
+
+
+class HireSignal(StrEnum):
+    """The overall recommendation, strongest first."""
+
+    STRONG_HIRE = "strong_hire"
+    HIRE = "hire"
+    LEAN_HIRE = "lean_hire"
+    LEAN_NO_HIRE = "lean_no_hire"
+    NO_HIRE = "no_hire"
+
+
+def clamp_score(value: float) -> int:
+    """A score rounded and clamped to the scale."""
+    return max(SCALE_MIN, min(SCALE_MAX, round(value)))
+
+
+def hire_signal_for(overall: float) -> HireSignal:
+    """The hire signal an overall score maps to."""
+    if overall >= 3.5:
+        return HireSignal.STRONG_HIRE
+    if overall >= 3.0:
+        return HireSignal.HIRE
+    if overall >= 2.5:
+        return HireSignal.LEAN_HIRE
+    if overall >= 1.75:
+        return HireSignal.LEAN_NO_HIRE
+    return HireSignal.NO_HIRE
+
+
+@dataclass
+class CriterionScore:
+    """One criterion's score, the quotes that support it and what to do about it."""
+
+    score: int
+    evidence: list[str] = field(default_factory=list)
+    feedback: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {"score": self.score, "evidence": list(self.evidence), "feedback": self.feedback}
+
+
+@dataclass
+class PitfallSeen:
+    """A pitfall and what in the interview showed it."""
+
+    id: Pitfall
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {"id": self.id.value, "detail": self.detail}
+
+
+@dataclass
+class Scorecard:
+    """The end-of-interview verdict."""
+
+    criteria: dict[Criterion, CriterionScore]
+    overall: float
+    hire_signal: HireSignal
+    pitfalls: list[PitfallSeen] = field(default_factory=list)
+    improvements: list[str] = field(default_factory=list)
+    grader: str = "offline"
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict; `criteria` keyed by criterion id in rubric order."""
+        return {
+            "criteria": {c.value: self.criteria[c].to_dict() for c in Criterion},
+            "overall": self.overall,
+            "hire_signal": self.hire_signal.value,
+            "pitfalls": [p.to_dict() for p in self.pitfalls],
+            "improvements": list(self.improvements),
+            "grader": self.grader,
+            "notes": list(self.notes),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Scorecard:
+        """The inverse of to_dict."""
+        return cls(
+            criteria={
+                Criterion(k): CriterionScore(
+                    score=int(v["score"]),
+                    evidence=list(v.get("evidence", [])),
+                    feedback=str(v.get("feedback", "")),
+                )
+                for k, v in data["criteria"].items()
+            },
+            overall=float(data["overall"]),
+            hire_signal=HireSignal(data["hire_signal"]),
+            pitfalls=[PitfallSeen(Pitfall(p["id"]), p.get("detail", "")) for p in data["pitfalls"]],
+            improvements=list(data.get("improvements", [])),
+            grader=str(data.get("grader", "offline")),
+            notes=list(data.get("notes", [])),
+        )

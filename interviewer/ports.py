@@ -1,0 +1,121 @@
+"""The ports the interview service talks through: brain, grader and repository."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Protocol
+
+from interviewer.bank import Problem, QuestionBank
+from interviewer.core.events import Action
+from interviewer.core.rubric import Scorecard
+from interviewer.core.state import InterviewState
+from interviewer.core.transcript import Transcript, Turn, TurnKind
+
+
+@dataclass(frozen=True)
+class TurnContext:
+    """What a brain sees when it writes the interviewer's words."""
+
+    state: InterviewState
+    problem: Problem
+    bank: QuestionBank
+    turns: Sequence[Turn]
+    now: datetime
+
+
+@dataclass(frozen=True)
+class Utterance:
+    """The interviewer's words for one action, with what they asked (to avoid repeats)."""
+
+    text: str
+    kind: TurnKind
+    question_key: str | None = None
+    hint_key: str | None = None
+
+
+class Brain(Protocol):
+    """Writes the interviewer's words; the machine has already decided what happens."""
+
+    name: str
+
+    async def speak(self, ctx: TurnContext, action: Action) -> Utterance:
+        """The words for one action."""
+        ...
+
+
+class Grader(Protocol):
+    """Grades a finished interview against the rubric."""
+
+    name: str
+
+    async def grade(self, transcript: Transcript, problem: Problem | None) -> Scorecard:
+        """The scorecard for a transcript."""
+        ...
+
+
+@dataclass(frozen=True)
+class StoredInterview:
+    """An interview as the repository holds it."""
+
+    id: int
+    user_id: int
+    platform: str
+    channel: str
+    state: InterviewState
+    turns: list[Turn] = field(default_factory=list)
+    scorecard: Scorecard | None = None
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of a user's interview history."""
+
+    interview_id: int
+    question_id: str
+    format: str
+    status: str
+    started_at: datetime
+    overall: float | None
+    hire_signal: str | None
+
+
+class Repository(Protocol):
+    """Where interviews live. The database is the source of truth."""
+
+    def ensure_user(self, platform: str, external_id: str, display_name: str | None = None) -> int:
+        """The id of the user, created on first sight."""
+        ...
+
+    def create_interview(
+        self,
+        user_id: int,
+        platform: str,
+        channel: str,
+        state: InterviewState,
+        turns: Sequence[Turn],
+        brain: str,
+    ) -> int:
+        """Store a new interview with its first turns; return its id."""
+        ...
+
+    def active_interview(self, user_id: int, channel: str | None = None) -> StoredInterview | None:
+        """The user's most recent running interview (in one channel when given)."""
+        ...
+
+    def load(self, interview_id: int) -> StoredInterview | None:
+        """One interview with its turns and scorecard."""
+        ...
+
+    def save_step(self, interview_id: int, state: InterviewState, new_turns: Sequence[Turn]) -> None:
+        """Store the new state and append the new turns, in one transaction."""
+        ...
+
+    def save_scorecard(self, interview_id: int, scorecard: Scorecard) -> None:
+        """Store the interview's scorecard (replacing an earlier one)."""
+        ...
+
+    def history(self, user_id: int, limit: int = 20) -> list[HistoryEntry]:
+        """The user's interviews, newest first."""
+        ...
