@@ -1,0 +1,336 @@
+"""The interview service: runs the pure machine and carries its actions out through ports."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+
+from interviewer.bank import QuestionBank
+from interviewer.commands import Command
+from interviewer.core import machine
+from interviewer.core.events import (
+    Action,
+    CandidateMessage,
+    EndAsked,
+    Event,
+    HintAsked,
+    MoveOnAsked,
+    Persist,
+    RequestScorecard,
+    Resumed,
+    Tick,
+    TimeAsked,
+)
+from interviewer.core.rubric import Scorecard
+from interviewer.core.stages import Format, Stage
+from interviewer.core.state import InterviewState
+from interviewer.core.text import normalize
+from interviewer.core.transcript import Role, Transcript, Turn, TurnKind
+from interviewer.ports import (
+    Brain,
+    Grader,
+    HistoryEntry,
+    Repository,
+    StoredInterview,
+    TurnContext,
+    Utterance,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_MESSAGE_CHARS = 8000
+
+
+class InterviewError(Exception):
+    """Something the user can fix; the message says what to do."""
+
+
+class NoInterview(InterviewError):
+    """There is no running interview where the user asked."""
+
+
+class AlreadyRunning(InterviewError):
+    """The user asked to start while an interview runs."""
+
+
+class BadMessage(InterviewError):
+    """An empty or oversized message."""
+
+
+@dataclass(frozen=True)
+class Who:
+    """The person behind an inbound message, on one platform."""
+
+    platform: str
+    user_id: str
+    display_name: str | None = None
+
+
+@dataclass(frozen=True)
+class Outbound:
+    """One thing the front end shows: words, with the clock, or the scorecard."""
+
+    kind: TurnKind
+    text: str
+    stage: Stage
+    stage_seconds_left: int | None = None
+    total_seconds_left: int | None = None
+    scorecard: Scorecard | None = None
+
+
+@dataclass(frozen=True)
+class Reply:
+    """What the service answers to one inbound event."""
+
+    interview_id: int
+    question_id: str
+    messages: list[Outbound] = field(default_factory=list)
+    ended: bool = False
+
+    @property
+    def scorecard(self) -> Scorecard | None:
+        """The scorecard, when this reply ended the interview."""
+        for m in self.messages:
+            if m.scorecard is not None:
+                return m.scorecard
+        return None
+
+
+_COMMAND_EVENTS: dict[Command, Event] = {
+    Command.HINT: HintAsked(),
+    Command.NEXT: MoveOnAsked(),
+    Command.TIME: TimeAsked(),
+    Command.END: EndAsked(),
+}
+
+
+class InterviewService:
+    """Starts interviews, feeds them events, writes every turn, grades the end."""
+
+    def __init__(
+        self,
+        repo: Repository,
+        bank: QuestionBank,
+        brain: Brain,
+        grader: Grader,
+        clock: Callable[[], datetime],
+        *,
+        fallback_brain: Brain | None = None,
+        fallback_grader: Grader | None = None,
+        max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.repo = repo
+        self.bank = bank
+        self.brain = brain
+        self.grader = grader
+        self.clock = clock
+        self.fallback_brain = fallback_brain
+        self.fallback_grader = fallback_grader
+        self.max_message_chars = max_message_chars
+        self._rng = rng or random.Random()
+        self._locks: dict[int, asyncio.Lock] = {}
+
+    # ---- starting ---------------------------------------------------------------------------
+
+    async def start(
+        self,
+        who: Who,
+        channel: str,
+        question_id: str | None = None,
+        fmt: Format | str = Format.STANDARD,
+    ) -> Reply:
+        """Start an interview for `who` in `channel`; refuse while one runs there."""
+        fmt = Format(fmt) if isinstance(fmt, Format) else self._parse_format(fmt)
+        user_id = self.repo.ensure_user(who.platform, who.user_id, who.display_name)
+        running = self.repo.active_interview(user_id, channel)
+        if running is not None:
+            raise AlreadyRunning(
+                f"You already have an interview running ({running.state.question_id}, "
+                f"{running.state.stage.title.lower()} stage). Carry on answering, or end it "
+                "with /end before starting another."
+            )
+        problem_id = question_id or self._rng.choice(sorted(self.bank.problems))
+        try:
+            problem = self.bank.problem(problem_id)
+        except KeyError as exc:
+            raise InterviewError(str(exc.args[0])) from None
+        options = [(c, tuple(self.bank.curveballs[c].stages)) for c in problem.curveballs]
+        now = self.clock()
+        state, actions = machine.start(problem.id, fmt, options, now, seed=self._rng.randrange(2**31))
+        interview_id = self.repo.create_interview(user_id, who.platform, channel, state, [], self.brain.name)
+        stored = StoredInterview(interview_id, user_id, who.platform, channel, state, [])
+        return await self._carry_out(stored, state, actions, [])
+
+    # ---- inbound ------------------------------------------------------------------------------
+
+    async def answer(self, who: Who, channel: str, text: str) -> Reply:
+        """The candidate's message: record it, then let the interviewer reply."""
+        text = normalize(text)
+        if not text:
+            raise BadMessage("That message was empty. Write your answer, or /help for commands.")
+        if len(text) > self.max_message_chars:
+            raise BadMessage(
+                f"That message is {len(text):,} characters; the limit is "
+                f"{self.max_message_chars:,}. Nothing was recorded: split it into parts."
+            )
+        return await self._event(who, channel, CandidateMessage(text, author=who.display_name))
+
+    async def command(self, who: Who, channel: str, command: Command) -> Reply:
+        """A command: /hint, /next, /time or /end."""
+        event = _COMMAND_EVENTS.get(command)
+        if event is None:
+            raise InterviewError(f"/{command.value} is handled by the front end.")
+        return await self._event(who, channel, event)
+
+    async def resume(self, who: Who, channel: str | None = None, *, pause_clock: bool = True) -> Reply:
+        """Pick the user's running interview up again; the time away does not count."""
+        stored = self._running(who, channel)
+        async with self._lock(stored.id):
+            stored = self._reload(stored.id)
+            state, actions = machine.step(stored.state, Resumed(pause_clock), self.clock())
+            reply = await self._carry_out(stored, state, actions, [])
+            last = next((t for t in reversed(stored.turns) if t.role is Role.INTERVIEWER), None)
+            if last is not None:
+                # Repeat where we were, without storing it twice.
+                reply.messages.append(self._outbound(state, Utterance(last.text, TurnKind(last.kind))))
+            return reply
+
+    async def tick(self, interview_id: int) -> Reply:
+        """Let the clock act on one interview: warnings, curveballs, stage moves, the end."""
+        async with self._lock(interview_id):
+            stored = self._reload(interview_id)
+            state, actions = machine.step(stored.state, Tick(), self.clock())
+            return await self._carry_out(stored, state, actions, [])
+
+    def current(self, who: Who, channel: str | None = None) -> StoredInterview | None:
+        """The user's running interview, if any."""
+        user_id = self.repo.ensure_user(who.platform, who.user_id, who.display_name)
+        return self.repo.active_interview(user_id, channel)
+
+    def history(self, who: Who, limit: int = 20) -> list[HistoryEntry]:
+        """The user's past interviews, newest first."""
+        user_id = self.repo.ensure_user(who.platform, who.user_id, who.display_name)
+        return self.repo.history(user_id, limit)
+
+    # ---- internals ----------------------------------------------------------------------------
+
+    def _parse_format(self, name: str) -> Format:
+        try:
+            return Format(name.lower())
+        except ValueError:
+            names = ", ".join(f.value for f in Format)
+            raise InterviewError(f"Unknown format {name!r}: choose one of {names}.") from None
+
+    def _running(self, who: Who, channel: str | None) -> StoredInterview:
+        stored = self.current(who, channel)
+        if stored is None:
+            raise NoInterview("No interview is running here. Start one first.")
+        return stored
+
+    def _reload(self, interview_id: int) -> StoredInterview:
+        stored = self.repo.load(interview_id)
+        if stored is None:
+            raise NoInterview(f"Interview {interview_id} does not exist.")
+        return stored
+
+    def _lock(self, interview_id: int) -> asyncio.Lock:
+        return self._locks.setdefault(interview_id, asyncio.Lock())
+
+    async def _event(self, who: Who, channel: str, event: Event) -> Reply:
+        stored = self._running(who, channel)
+        async with self._lock(stored.id):
+            stored = self._reload(stored.id)
+            if not stored.state.active:
+                raise NoInterview("That interview has already ended. Start a new one.")
+            now = self.clock()
+            state, actions = machine.step(stored.state, event, now)
+            new_turns: list[Turn] = []
+            if isinstance(event, CandidateMessage):
+                # The candidate's words are stored before the interviewer says anything.
+                turn = Turn(
+                    Role.CANDIDATE, stored.state.stage, event.text, at=now, author=event.author
+                )
+                self.repo.save_step(stored.id, state, [turn])
+                stored = replace(stored, turns=[*stored.turns, turn])
+            return await self._carry_out(stored, state, actions, new_turns)
+
+    async def _carry_out(
+        self,
+        stored: StoredInterview,
+        state: InterviewState,
+        actions: Sequence[Action],
+        new_turns: list[Turn],
+    ) -> Reply:
+        """Write the words for each action, persist, and grade when the interview ends."""
+        problem = self.bank.problem(state.question_id)
+        messages: list[Outbound] = []
+        turns = list(stored.turns)
+        scorecard: Scorecard | None = None
+        for action in actions:
+            if isinstance(action, Persist):
+                continue
+            now = self.clock()
+            ctx = TurnContext(state, problem, self.bank, [*turns, *new_turns], now)
+            utterance = await self._speak(ctx, action)
+            if utterance.question_key:
+                state = machine.note_asked(state, utterance.question_key)
+            if utterance.hint_key:
+                state = machine.note_hint(state, utterance.hint_key)
+            stage = state.stage
+            new_turns.append(
+                Turn(
+                    Role.INTERVIEWER,
+                    stage,
+                    utterance.text,
+                    kind=utterance.kind.value,
+                    at=now,
+                    curveball_id=getattr(action, "curveball_id", None),
+                )
+            )
+            messages.append(self._outbound(state, utterance))
+        if actions:
+            self.repo.save_step(stored.id, state, new_turns)
+        if any(isinstance(a, RequestScorecard) for a in actions):
+            transcript = Transcript(state.question_id, state.format, tuple([*turns, *new_turns]))
+            scorecard = await self._grade(transcript)
+            self.repo.save_scorecard(stored.id, scorecard)
+            messages.append(
+                Outbound(TurnKind.CLOSING, "", state.stage, scorecard=scorecard)
+            )
+        return Reply(stored.id, state.question_id, messages, ended=not state.active)
+
+    def _outbound(self, state: InterviewState, utterance: Utterance) -> Outbound:
+        now = self.clock()
+        return Outbound(
+            utterance.kind,
+            utterance.text,
+            state.stage,
+            state.stage_seconds_left(now) if state.active else None,
+            state.total_seconds_left(now) if state.active else None,
+        )
+
+    async def _speak(self, ctx: TurnContext, action: Action) -> Utterance:
+        try:
+            return await self.brain.speak(ctx, action)
+        except Exception:
+            if self.fallback_brain is None:
+                raise
+            log.exception("the %s brain failed; the offline interviewer takes the turn", self.brain.name)
+            return await self.fallback_brain.speak(ctx, action)
+
+    async def _grade(self, transcript: Transcript) -> Scorecard:
+        problem = self.bank.problems.get(transcript.question_id)
+        try:
+            return await self.grader.grade(transcript, problem)
+        except Exception:
+            if self.fallback_grader is None:
+                raise
+            log.exception("the %s grader failed; the offline scorer grades", self.grader.name)
+            card = await self.fallback_grader.grade(transcript, problem)
+            card.notes.append(f"The {self.grader.name} grader was unavailable; the offline scorer graded.")
+            return card

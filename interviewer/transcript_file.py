@@ -1,0 +1,87 @@
+"""Reading a transcript file (the `mockroom score` input) with errors that name the problem."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from interviewer.core.stages import Format, Stage
+from interviewer.core.transcript import Role, Transcript, Turn
+
+MAX_TRANSCRIPT_BYTES = 5 * 1024 * 1024
+
+
+class TranscriptError(ValueError):
+    """The file is not a valid transcript; the message says where and why."""
+
+
+def read_transcript(path: Path) -> Transcript:
+    """Parse and validate a transcript file."""
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise TranscriptError(f"{path}: cannot read the file ({exc.strerror})") from None
+    if size > MAX_TRANSCRIPT_BYTES:
+        raise TranscriptError(f"{path}: the file is {size:,} bytes; the limit is {MAX_TRANSCRIPT_BYTES:,}")
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise TranscriptError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    return parse_transcript(raw, source=str(path))
+
+
+def parse_transcript(raw: str, source: str = "transcript") -> Transcript:
+    """Parse transcript JSON text."""
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise TranscriptError(
+            f"{source}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
+        ) from None
+    return transcript_from_dict(data, source)
+
+
+def transcript_from_dict(data: Any, source: str = "transcript") -> Transcript:
+    """Validate the decoded JSON of a transcript."""
+    if not isinstance(data, dict):
+        raise TranscriptError(f"{source}: the top level must be an object with question_id, format and turns")
+    question_id = data.get("question_id")
+    if not isinstance(question_id, str) or not question_id:
+        raise TranscriptError(f"{source}: 'question_id' must be a non-empty string")
+    fmt_name = data.get("format", Format.STANDARD.value)
+    try:
+        fmt = Format(fmt_name)
+    except ValueError:
+        names = ", ".join(f.value for f in Format)
+        raise TranscriptError(f"{source}: 'format' is {fmt_name!r}; use one of {names}") from None
+    raw_turns = data.get("turns")
+    if not isinstance(raw_turns, list):
+        raise TranscriptError(f"{source}: 'turns' must be a list of turns")
+    turns = [_turn(t, i, source) for i, t in enumerate(raw_turns)]
+    return Transcript(question_id, fmt, tuple(turns))
+
+
+def _turn(raw: Any, index: int, source: str) -> Turn:
+    where = f"{source}: turns[{index}]"
+    if not isinstance(raw, dict):
+        raise TranscriptError(f"{where} must be an object with role, stage and text")
+    try:
+        role = Role(raw.get("role"))
+    except ValueError:
+        raise TranscriptError(f"{where}: 'role' must be 'interviewer' or 'candidate'") from None
+    try:
+        stage = Stage(raw.get("stage"))
+    except ValueError:
+        names = ", ".join(s.value for s in Stage)
+        raise TranscriptError(f"{where}: 'stage' must be one of {names}") from None
+    text = raw.get("text")
+    if not isinstance(text, str):
+        raise TranscriptError(f"{where}: 'text' must be a string")
+    kind = raw.get("kind", "message")
+    curveball_id = raw.get("curveball_id")
+    author = raw.get("author")
+    for name, value in (("kind", kind), ("curveball_id", curveball_id), ("author", author)):
+        if value is not None and not isinstance(value, str):
+            raise TranscriptError(f"{where}: '{name}' must be a string")
+    return Turn(role, stage, text, kind=kind, curveball_id=curveball_id, author=author)

@@ -1,0 +1,77 @@
+"""Hand-written fakes of our own ports, for service tests that need no database."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from copy import deepcopy
+from dataclasses import replace
+
+from interviewer.core.rubric import Scorecard
+from interviewer.core.state import InterviewState
+from interviewer.core.transcript import Turn
+from interviewer.ports import HistoryEntry, StoredInterview
+
+
+class InMemoryRepository:
+    """The Repository port in a few dicts; copies on the way in and out, like a database."""
+
+    def __init__(self) -> None:
+        self.users: dict[tuple[str, str], int] = {}
+        self.interviews: dict[int, StoredInterview] = {}
+        self.saves = 0
+
+    def ensure_user(self, platform: str, external_id: str, display_name: str | None = None) -> int:
+        return self.users.setdefault((platform, external_id), len(self.users) + 1)
+
+    def create_interview(
+        self,
+        user_id: int,
+        platform: str,
+        channel: str,
+        state: InterviewState,
+        turns: Sequence[Turn],
+        brain: str,
+    ) -> int:
+        interview_id = len(self.interviews) + 1
+        self.interviews[interview_id] = StoredInterview(
+            interview_id, user_id, platform, channel, deepcopy(state), list(turns)
+        )
+        return interview_id
+
+    def active_interview(self, user_id: int, channel: str | None = None) -> StoredInterview | None:
+        for stored in sorted(self.interviews.values(), key=lambda s: -s.id):
+            if stored.user_id == user_id and stored.state.active:
+                if channel is None or stored.channel == channel:
+                    return deepcopy(stored)
+        return None
+
+    def load(self, interview_id: int) -> StoredInterview | None:
+        stored = self.interviews.get(interview_id)
+        return deepcopy(stored) if stored else None
+
+    def save_step(self, interview_id: int, state: InterviewState, new_turns: Sequence[Turn]) -> None:
+        stored = self.interviews[interview_id]
+        self.saves += 1
+        self.interviews[interview_id] = replace(
+            stored, state=deepcopy(state), turns=[*stored.turns, *new_turns]
+        )
+
+    def save_scorecard(self, interview_id: int, scorecard: Scorecard) -> None:
+        stored = self.interviews[interview_id]
+        self.interviews[interview_id] = replace(stored, scorecard=deepcopy(scorecard))
+
+    def history(self, user_id: int, limit: int = 20) -> list[HistoryEntry]:
+        rows = [s for s in self.interviews.values() if s.user_id == user_id]
+        rows.sort(key=lambda s: -s.id)
+        return [
+            HistoryEntry(
+                s.id,
+                s.state.question_id,
+                s.state.format.value,
+                s.state.status.value,
+                s.state.started_at,
+                s.scorecard.overall if s.scorecard else None,
+                s.scorecard.hire_signal.value if s.scorecard else None,
+            )
+            for s in rows[:limit]
+        ]
