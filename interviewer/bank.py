@@ -37,11 +37,19 @@ def _check_patterns(patterns: list[str]) -> list[str]:
     return patterns
 
 
+def _single_question(text: str) -> str:
+    if text.count("?") != 1 or not text.rstrip().endswith("?"):
+        raise ValueError("must hold exactly one '?', at its end")
+    return text
+
+
 class HiddenFact(_Strict):
     """A number or constraint the interviewer reveals only when the candidate asks."""
 
     id: str = Field(pattern=_ID)
-    keywords: list[str] = Field(min_length=1, description="regexes matched in a clarifying question")
+    keywords: list[str] = Field(
+        min_length=1, description="regexes matched in a clarifying question"
+    )
     answer: str = Field(min_length=5)
 
     _v = field_validator("keywords")(_check_patterns)
@@ -60,9 +68,7 @@ class ExpectedPoint(_Strict):
     @field_validator("question")
     @classmethod
     def _one_question(cls, q: str) -> str:
-        if q.count("?") != 1 or not q.rstrip().endswith("?"):
-            raise ValueError("a question must hold exactly one '?' and end with it")
-        return q
+        return _single_question(q)
 
 
 class Probe(_Strict):
@@ -70,16 +76,17 @@ class Probe(_Strict):
 
     id: str = Field(pattern=_ID)
     question: str = Field(min_length=10)
-    keywords: list[str] = Field(default_factory=list, description="regexes: the probe fits when the candidate mentioned these")
+    keywords: list[str] = Field(
+        default_factory=list,
+        description="regexes: the probe fits when the candidate mentioned these",
+    )
 
     _v = field_validator("keywords")(_check_patterns)
 
     @field_validator("question")
     @classmethod
     def _one_question(cls, q: str) -> str:
-        if q.count("?") != 1 or not q.rstrip().endswith("?"):
-            raise ValueError("a question must hold exactly one '?' and end with it")
-        return q
+        return _single_question(q)
 
 
 class Problem(_Strict):
@@ -102,7 +109,9 @@ class Problem(_Strict):
         if missing:
             raise ValueError(f"expected points missing for stages: {', '.join(missing)}")
         missing_hints = [
-            s.value for s in (Stage.CLARIFY, Stage.HIGH_LEVEL, Stage.DEEP_DIVE) if not self.hints.get(s)
+            s.value
+            for s in (Stage.CLARIFY, Stage.HIGH_LEVEL, Stage.DEEP_DIVE)
+            if not self.hints.get(s)
         ]
         if missing_hints:
             raise ValueError(f"hints missing for stages: {', '.join(missing_hints)}")
@@ -117,11 +126,18 @@ class Curveball(_Strict):
     """A new constraint injected mid-interview, and how to tell the candidate adapted."""
 
     id: str = Field(pattern=_ID)
-    text: str = Field(min_length=10, description="what the interviewer says; ends with one question")
+    text: str = Field(
+        min_length=10, description="what the interviewer says; ends with one question"
+    )
     stages: list[Stage] = Field(min_length=1)
-    adapt_keywords: list[str] = Field(min_length=3, description="regexes: signs of adapting")
+    adapt_keywords: list[str] = Field(min_length=5, description="regexes: signs of adapting")
 
     _v = field_validator("adapt_keywords")(_check_patterns)
+
+    @field_validator("text")
+    @classmethod
+    def _one_question(cls, text: str) -> str:
+        return _single_question(text)
 
 
 class Concept(_Strict):
@@ -203,9 +219,7 @@ class QuestionBank:
         try:
             return self.problems[problem_id]
         except KeyError:
-            raise KeyError(
-                f"no question {problem_id!r}; `mockroom questions` lists them"
-            ) from None
+            raise KeyError(f"no question {problem_id!r}; `mockroom questions` lists them") from None
 
     @cached_property
     def compiled_concepts(self) -> tuple[tuple[Concept, re.Pattern[str]], ...]:
@@ -214,8 +228,8 @@ class QuestionBank:
 
 
 def compile_any(patterns: Iterable[str]) -> re.Pattern[str]:
-    """One case-insensitive regex matching any of the patterns at a word start."""
-    return re.compile("|".join(rf"(?:\b{p})" for p in patterns), re.IGNORECASE)
+    """One case-insensitive regex matching any of the patterns where no word character precedes."""
+    return re.compile("|".join(rf"(?<!\w)(?:{p})" for p in patterns), re.IGNORECASE)
 
 
 def _read_yaml(path: Path, errors: list[str]) -> object:
