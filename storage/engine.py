@@ -1,0 +1,89 @@
+"""Engines from one database URL: a SQLite file by default, PostgreSQL (psycopg 3) when given."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import platformdirs
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
+
+SQLITE_FILENAME = "mockroom.db"
+_EXAMPLES = "sqlite:///path/to/mockroom.db or postgresql://user:password@host:5432/dbname"
+_PASSWORD = re.compile(r":[^:/@]*@")
+
+
+class DatabaseURLError(ValueError):
+    """The database URL cannot be parsed or names a database mockroom does not speak."""
+
+
+def default_database_url() -> str:
+    """A SQLite file in the user's data directory, which is created if missing."""
+    data_dir = Path(platformdirs.user_data_dir("mockroom", appauthor=False))
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{(data_dir / SQLITE_FILENAME).as_posix()}"
+
+
+def parse_database_url(url: str) -> URL:
+    """The URL with its driver settled (psycopg 3 for PostgreSQL), or a DatabaseURLError."""
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError, TypeError):
+        masked = _PASSWORD.sub(":***@", str(url))
+        raise DatabaseURLError(
+            f"cannot parse the database URL {masked!r}; expected something like {_EXAMPLES}"
+        ) from None
+    backend, _, driver = parsed.drivername.partition("+")
+    if backend in ("postgresql", "postgres") and driver in ("", "psycopg"):
+        return parsed.set(drivername="postgresql+psycopg")
+    if backend == "sqlite" and driver in ("", "pysqlite"):
+        return parsed
+    shown = parsed.render_as_string(hide_password=True)
+    raise DatabaseURLError(
+        f"unsupported database URL {shown!r}: mockroom speaks SQLite (sqlite:///path/to/file.db) "
+        "and PostgreSQL through psycopg 3 (postgresql://... or postgresql+psycopg://...)"
+    )
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for the URL; nothing connects until it is first used."""
+    parsed = parse_database_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        return _sqlite_engine(parsed)
+    # A bot runs for days; a connection the server dropped is replaced, not handed out.
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+def _sqlite_engine(url: URL) -> Engine:
+    in_memory = url.database in (None, "", ":memory:")
+    engine = create_engine(
+        url,
+        connect_args={"check_same_thread": False},
+        # Each new connection to ":memory:" would be a new, empty database.
+        poolclass=StaticPool if in_memory else None,
+    )
+    event.listen(engine, "connect", _sqlite_on_connect)
+    event.listen(engine, "begin", _sqlite_on_begin)
+    return engine
+
+
+def _sqlite_on_connect(dbapi_connection: sqlite3.Connection, _record: ConnectionPoolEntry) -> None:
+    # sqlite3's own transaction handling starts transactions late (only before a write), so
+    # a read-then-write would not be atomic; SQLAlchemy emits BEGIN itself instead.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+    finally:
+        cursor.close()
+
+
+def _sqlite_on_begin(connection: Connection) -> None:
+    # IMMEDIATE takes the write lock up front: concurrent writers wait their turn (the busy
+    # timeout) instead of failing with "database is locked" when a read upgrades to a write.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")

@@ -1,0 +1,121 @@
+"""Every database table, and the column type that keeps datetimes timezone-aware UTC."""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import DateTime, Dialect, Index, MetaData, Text, UniqueConstraint
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+# Named constraints make migrations deterministic and let SQLite's batch mode alter them later.
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+metadata: MetaData = SQLModel.metadata
+"""All tables; what Alembic compares the migrated schema against."""
+
+
+def utc_now() -> datetime:
+    """The current time, timezone-aware in UTC."""
+    return datetime.now(UTC)
+
+
+def as_utc(value: datetime) -> datetime:
+    """The same instant in UTC; a naive datetime is refused (its zone is unknowable)."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(
+            f"naive datetime {value.isoformat()} cannot be stored: give it a time zone"
+        )
+    return value.astimezone(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime, stored in UTC and read back aware on every backend."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """Convert to UTC before storing (SQLite keeps no offset)."""
+        return None if value is None else as_utc(value)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        """SQLite hands back naive values, which were stored as UTC."""
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+class User(SQLModel, table=True):
+    """A person on one platform (the same human on Slack and Discord is two users)."""
+
+    __tablename__ = "user"
+    __table_args__ = (UniqueConstraint("platform", "external_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=32)
+    external_id: str = Field(max_length=255)
+    display_name: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class Interview(SQLModel, table=True):
+    """One interview: the machine's state as JSON, plus the columns queries need."""
+
+    __tablename__ = "interview"
+    __table_args__ = (Index("ix_interview_user_id_status", "user_id", "status"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
+    platform: str = Field(max_length=32)
+    channel: str = Field(max_length=255)
+    question_id: str = Field(max_length=255)
+    format: str = Field(max_length=32)
+    status: str = Field(max_length=32)
+    stage: str = Field(max_length=32)
+    brain: str = Field(max_length=255)
+    state_json: str = Field(sa_type=Text)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    overall: float | None = None
+    hire_signal: str | None = Field(default=None, max_length=32)
+
+
+class InterviewTurn(SQLModel, table=True):
+    """One message of an interview; seq numbers them 1, 2, 3... within the interview."""
+
+    __tablename__ = "interview_turn"
+    __table_args__ = (UniqueConstraint("interview_id", "seq"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    interview_id: int = Field(foreign_key="interview.id", ondelete="CASCADE")
+    seq: int
+    role: str = Field(max_length=32)
+    stage: str = Field(max_length=32)
+    kind: str = Field(max_length=32)
+    text: str = Field(sa_type=Text)
+    curveball_id: str | None = Field(default=None, max_length=255)
+    author: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class ScorecardRow(SQLModel, table=True):
+    """An interview's scorecard as JSON (at most one per interview)."""
+
+    __tablename__ = "scorecard"
+    __table_args__ = (UniqueConstraint("interview_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    interview_id: int = Field(foreign_key="interview.id", ondelete="CASCADE")
+    overall: float
+    hire_signal: str = Field(max_length=32)
+    grader: str = Field(max_length=255)
+    card_json: str = Field(sa_type=Text)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)

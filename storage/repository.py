@@ -1,0 +1,268 @@
+"""The Repository port over SQL (SQLite or PostgreSQL): rows in, domain objects out."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, func, select
+
+from interviewer.core.rubric import Scorecard
+from interviewer.core.stages import Stage
+from interviewer.core.state import InterviewState, Status
+from interviewer.core.transcript import Role, Turn
+from interviewer.ports import HistoryEntry, StoredInterview
+from storage.models import Interview, InterviewTurn, ScorecardRow, User, as_utc, utc_now
+
+# PostgreSQL text cannot hold NUL, and no UTF-8 column can hold a lone surrogate (which a
+# client's broken JSON escape can produce): both become U+FFFD, the same on every backend.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+class SqlRepository:
+    """Interviews, their turns and scorecards in one SQL database."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    def ensure_user(self, platform: str, external_id: str, display_name: str | None = None) -> int:
+        """The id of the user, created on first sight (and renamed when the name changed)."""
+        try:
+            return self._ensure_user(platform, external_id, display_name)
+        except IntegrityError:
+            # Someone else's first sight of the same user won the race; now there is a row.
+            return self._ensure_user(platform, external_id, display_name)
+
+    def create_interview(
+        self,
+        user_id: int,
+        platform: str,
+        channel: str,
+        state: InterviewState,
+        turns: Sequence[Turn],
+        brain: str,
+    ) -> int:
+        """Store a new interview with its first turns; return its id."""
+        with self._transaction() as session:
+            row = Interview(
+                user_id=user_id,
+                platform=platform,
+                channel=channel,
+                brain=brain,
+                created_at=as_utc(state.started_at),
+                ended_at=_ended_at(state, None),
+                **_state_columns(state),
+            )
+            session.add(row)
+            session.flush()
+            interview_id = _pk(row.id)
+            session.add_all(_turn_rows(interview_id, 1, turns, state))
+            return interview_id
+
+    def active_interview(self, user_id: int, channel: str | None = None) -> StoredInterview | None:
+        """The user's most recent running interview (in one channel when given)."""
+        statement = select(Interview).where(
+            Interview.user_id == user_id, Interview.status == Status.ACTIVE.value
+        )
+        if channel is not None:
+            statement = statement.where(Interview.channel == channel)
+        statement = statement.order_by(
+            col(Interview.created_at).desc(), col(Interview.id).desc()
+        ).limit(1)
+        with Session(self._engine) as session:
+            row = session.exec(statement).first()
+            return None if row is None else _stored(session, row)
+
+    def load(self, interview_id: int) -> StoredInterview | None:
+        """One interview with its turns and scorecard."""
+        with Session(self._engine) as session:
+            row = session.exec(select(Interview).where(Interview.id == interview_id)).first()
+            return None if row is None else _stored(session, row)
+
+    def save_step(
+        self, interview_id: int, state: InterviewState, new_turns: Sequence[Turn]
+    ) -> None:
+        """Store the new state and append the new turns, in one transaction."""
+        with self._transaction() as session:
+            row = _lock_interview(session, interview_id)
+            last_seq = session.exec(
+                select(func.max(col(InterviewTurn.seq))).where(
+                    InterviewTurn.interview_id == interview_id
+                )
+            ).one()
+            session.add_all(_turn_rows(interview_id, (last_seq or 0) + 1, new_turns, state))
+            row.sqlmodel_update(_state_columns(state))
+            row.ended_at = _ended_at(state, row.ended_at)
+            session.add(row)
+
+    def save_scorecard(self, interview_id: int, scorecard: Scorecard) -> None:
+        """Store the interview's scorecard (replacing an earlier one) and its overall score."""
+        card_json = json.dumps(scorecard.to_dict())
+        with self._transaction() as session:
+            interview = _lock_interview(session, interview_id)
+            row = session.exec(
+                select(ScorecardRow).where(ScorecardRow.interview_id == interview_id)
+            ).first()
+            if row is None:
+                row = ScorecardRow(
+                    interview_id=interview_id,
+                    overall=scorecard.overall,
+                    hire_signal=scorecard.hire_signal.value,
+                    grader=scorecard.grader,
+                    card_json=card_json,
+                )
+            else:
+                row.overall = scorecard.overall
+                row.hire_signal = scorecard.hire_signal.value
+                row.grader = scorecard.grader
+                row.card_json = card_json
+                row.created_at = utc_now()
+            interview.overall = scorecard.overall
+            interview.hire_signal = scorecard.hire_signal.value
+            session.add_all([row, interview])
+
+    def history(self, user_id: int, limit: int = 20) -> list[HistoryEntry]:
+        """The user's interviews, newest first."""
+        statement = (
+            select(Interview)
+            .where(Interview.user_id == user_id)
+            .order_by(col(Interview.created_at).desc(), col(Interview.id).desc())
+            .limit(limit)
+        )
+        with Session(self._engine) as session:
+            return [
+                HistoryEntry(
+                    interview_id=_pk(row.id),
+                    question_id=row.question_id,
+                    format=row.format,
+                    status=row.status,
+                    started_at=row.created_at,
+                    overall=row.overall,
+                    hire_signal=row.hire_signal,
+                )
+                for row in session.exec(statement)
+            ]
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Session]:
+        """A session whose work commits on leaving the block, or rolls back on an error."""
+        with Session(self._engine) as session, session.begin():
+            yield session
+
+    def _ensure_user(self, platform: str, external_id: str, display_name: str | None) -> int:
+        with self._transaction() as session:
+            user = session.exec(
+                select(User).where(User.platform == platform, User.external_id == external_id)
+            ).first()
+            name = None if display_name is None else _storable(display_name)
+            if user is None:
+                user = User(platform=platform, external_id=external_id, display_name=name)
+                session.add(user)
+            elif name and user.display_name != name:
+                user.display_name = name
+                session.add(user)
+            session.flush()
+            return _pk(user.id)
+
+
+def _lock_interview(session: Session, interview_id: int) -> Interview:
+    """The interview row, locked until commit so that concurrent steps queue up.
+
+    On PostgreSQL this is SELECT ... FOR UPDATE; SQLite ignores it and relies on
+    BEGIN IMMEDIATE (see storage.engine).
+    """
+    row = session.exec(
+        select(Interview).where(Interview.id == interview_id).with_for_update()
+    ).first()
+    if row is None:
+        raise LookupError(f"no interview with id {interview_id}")
+    return row
+
+
+def _state_columns(state: InterviewState) -> dict[str, Any]:
+    """The Interview columns that mirror the state (ended_at is handled apart)."""
+    return {
+        "question_id": state.question_id,
+        "format": state.format.value,
+        "status": state.status.value,
+        "stage": state.stage.value,
+        "state_json": json.dumps(state.to_dict()),
+        "updated_at": as_utc(state.last_event_at),
+    }
+
+
+def _ended_at(state: InterviewState, ended_at: datetime | None) -> datetime | None:
+    """When the interview ended: kept once set, None while it runs."""
+    if state.status is Status.ACTIVE:
+        return None
+    return ended_at or as_utc(state.last_event_at)
+
+
+def _turn_rows(
+    interview_id: int, first_seq: int, turns: Sequence[Turn], state: InterviewState
+) -> list[InterviewTurn]:
+    """Rows for turns numbered from first_seq; a turn without a time gets the state's."""
+    return [
+        InterviewTurn(
+            interview_id=interview_id,
+            seq=seq,
+            role=turn.role.value,
+            stage=turn.stage.value,
+            kind=str(turn.kind),
+            text=_storable(turn.text),
+            curveball_id=turn.curveball_id,
+            author=None if turn.author is None else _storable(turn.author),
+            created_at=as_utc(turn.at or state.last_event_at),
+        )
+        for seq, turn in enumerate(turns, start=first_seq)
+    ]
+
+
+def _stored(session: Session, row: Interview) -> StoredInterview:
+    """The domain view of an interview row, with its turns in order and its scorecard."""
+    interview_id = _pk(row.id)
+    turn_rows = session.exec(
+        select(InterviewTurn)
+        .where(InterviewTurn.interview_id == interview_id)
+        .order_by(col(InterviewTurn.seq))
+    ).all()
+    card = session.exec(
+        select(ScorecardRow).where(ScorecardRow.interview_id == interview_id)
+    ).first()
+    return StoredInterview(
+        id=interview_id,
+        user_id=row.user_id,
+        platform=row.platform,
+        channel=row.channel,
+        state=InterviewState.from_dict(json.loads(row.state_json)),
+        turns=[
+            Turn(
+                role=Role(t.role),
+                stage=Stage(t.stage),
+                text=t.text,
+                kind=t.kind,
+                at=t.created_at,
+                curveball_id=t.curveball_id,
+                author=t.author,
+            )
+            for t in turn_rows
+        ],
+        scorecard=None if card is None else Scorecard.from_dict(json.loads(card.card_json)),
+    )
+
+
+def _storable(text: str) -> str:
+    return _UNSTORABLE.sub("\ufffd", text)
+
+
+def _pk(value: int | None) -> int:
+    """A primary key that the database has assigned."""
+    if value is None:
+        raise RuntimeError("row has no id: it was not flushed")
+    return value
