@@ -151,7 +151,7 @@ class InterviewService:
         if running is not None:
             raise AlreadyRunning(
                 f"You already have an interview running ({running.state.question_id}, "
-                f"{running.state.stage.title.lower()} stage). Carry on answering, or end it "
+                f"{running.state.stage.label.lower()} stage). Carry on answering, or end it "
                 "with /end before starting another."
             )
         problem_id = question_id or self._rng.choice(sorted(self.bank.problems))
@@ -161,8 +161,12 @@ class InterviewService:
             raise InterviewError(str(exc.args[0])) from None
         options = [(c, tuple(self.bank.curveballs[c].stages)) for c in problem.curveballs]
         now = self.clock()
-        state, actions = machine.start(problem.id, fmt, options, now, seed=self._rng.randrange(2**31))
-        interview_id = self.repo.create_interview(user_id, who.platform, channel, state, [], self.brain.name)
+        state, actions = machine.start(
+            problem.id, fmt, options, now, seed=self._rng.randrange(2**31)
+        )
+        interview_id = self.repo.create_interview(
+            user_id, who.platform, channel, state, [], self.brain.name
+        )
         stored = StoredInterview(interview_id, user_id, who.platform, channel, state, [])
         return await self._carry_out(stored, state, actions, [])
 
@@ -187,7 +191,9 @@ class InterviewService:
             raise InterviewError(f"/{command.value} is handled by the front end.")
         return await self._event(who, channel, event)
 
-    async def resume(self, who: Who, channel: str | None = None, *, pause_clock: bool = True) -> Reply:
+    async def resume(
+        self, who: Who, channel: str | None = None, *, pause_clock: bool = True
+    ) -> Reply:
         """Pick the user's running interview up again; the time away does not count."""
         stored = self._running(who, channel)
         async with self._lock(stored.id):
@@ -197,7 +203,9 @@ class InterviewService:
             last = next((t for t in reversed(stored.turns) if t.role is Role.INTERVIEWER), None)
             if last is not None:
                 # Repeat where we were, without storing it twice.
-                reply.messages.append(self._outbound(state, Utterance(last.text, TurnKind(last.kind))))
+                reply.messages.append(
+                    self._outbound(state, Utterance(last.text, TurnKind(last.kind)))
+                )
             return reply
 
     async def tick(self, interview_id: int) -> Reply:
@@ -296,12 +304,10 @@ class InterviewService:
         if actions:
             self.repo.save_step(stored.id, state, new_turns)
         if any(isinstance(a, RequestScorecard) for a in actions):
-            transcript = Transcript(state.question_id, state.format, tuple([*turns, *new_turns]))
+            transcript = Transcript(state.question_id, state.format, (*turns, *new_turns))
             scorecard = await self._grade(transcript)
             self.repo.save_scorecard(stored.id, scorecard)
-            messages.append(
-                Outbound(TurnKind.CLOSING, "", state.stage, scorecard=scorecard)
-            )
+            messages.append(Outbound(TurnKind.CLOSING, "", state.stage, scorecard=scorecard))
         return Reply(stored.id, state.question_id, messages, ended=not state.active)
 
     def _outbound(self, state: InterviewState, utterance: Utterance) -> Outbound:
@@ -320,7 +326,9 @@ class InterviewService:
         except Exception:
             if self.fallback_brain is None:
                 raise
-            log.exception("the %s brain failed; the offline interviewer takes the turn", self.brain.name)
+            log.exception(
+                "the %s brain failed; the offline interviewer takes the turn", self.brain.name
+            )
             return await self.fallback_brain.speak(ctx, action)
 
     async def _grade(self, transcript: Transcript) -> Scorecard:
@@ -332,5 +340,7 @@ class InterviewService:
                 raise
             log.exception("the %s grader failed; the offline scorer grades", self.grader.name)
             card = await self.fallback_grader.grade(transcript, problem)
-            card.notes.append(f"The {self.grader.name} grader was unavailable; the offline scorer graded.")
+            card.notes.append(
+                f"The {self.grader.name} grader was unavailable; the offline scorer graded."
+            )
             return card

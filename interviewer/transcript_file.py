@@ -23,7 +23,9 @@ def read_transcript(path: Path) -> Transcript:
     except OSError as exc:
         raise TranscriptError(f"{path}: cannot read the file ({exc.strerror})") from None
     if size > MAX_TRANSCRIPT_BYTES:
-        raise TranscriptError(f"{path}: the file is {size:,} bytes; the limit is {MAX_TRANSCRIPT_BYTES:,}")
+        raise TranscriptError(
+            f"{path}: the file is {size:,} bytes; the limit is {MAX_TRANSCRIPT_BYTES:,}"
+        )
     try:
         raw = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
@@ -45,7 +47,9 @@ def parse_transcript(raw: str, source: str = "transcript") -> Transcript:
 def transcript_from_dict(data: Any, source: str = "transcript") -> Transcript:
     """Validate the decoded JSON of a transcript."""
     if not isinstance(data, dict):
-        raise TranscriptError(f"{source}: the top level must be an object with question_id, format and turns")
+        raise TranscriptError(
+            f"{source}: the top level must be an object with question_id, format and turns"
+        )
     question_id = data.get("question_id")
     if not isinstance(question_id, str) or not question_id:
         raise TranscriptError(f"{source}: 'question_id' must be a non-empty string")
@@ -67,11 +71,11 @@ def _turn(raw: Any, index: int, source: str) -> Turn:
     if not isinstance(raw, dict):
         raise TranscriptError(f"{where} must be an object with role, stage and text")
     try:
-        role = Role(raw.get("role"))
+        role = Role(str(raw.get("role")))
     except ValueError:
         raise TranscriptError(f"{where}: 'role' must be 'interviewer' or 'candidate'") from None
     try:
-        stage = Stage(raw.get("stage"))
+        stage = Stage(str(raw.get("stage")))
     except ValueError:
         names = ", ".join(s.value for s in Stage)
         raise TranscriptError(f"{where}: 'stage' must be one of {names}") from None

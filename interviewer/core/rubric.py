@@ -22,7 +22,7 @@ class Criterion(StrEnum):
     CLARITY = "clarity"
 
     @property
-    def title(self) -> str:
+    def label(self) -> str:
         """The criterion's name as the scorecard shows it."""
         return CRITERION_TITLES[self]
 

@@ -16,7 +16,7 @@ class Stage(StrEnum):
     WRAP_UP = "wrap_up"
 
     @property
-    def title(self) -> str:
+    def label(self) -> str:
         """A human name for the stage."""
         return _TITLES[self]
 

@@ -17,9 +17,7 @@ _SPACE = re.compile(r"\s+")
 def normalize(text: str) -> str:
     """NFC-normalised text with control characters removed and runs of spaces kept as typed."""
     text = unicodedata.normalize("NFC", text)
-    return "".join(
-        ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C"
-    ).strip()
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C").strip()
 
 
 def sentences(text: str) -> list[str]:

@@ -31,7 +31,11 @@ class Turn:
 
     def to_dict(self) -> dict[str, Any]:
         """The transcript-file form of the turn."""
-        data: dict[str, Any] = {"role": self.role.value, "stage": self.stage.value, "text": self.text}
+        data: dict[str, Any] = {
+            "role": self.role.value,
+            "stage": self.stage.value,
+            "text": self.text,
+        }
         if self.kind != "message":
             data["kind"] = self.kind
         if self.curveball_id:

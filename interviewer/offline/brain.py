@@ -62,15 +62,17 @@ class OfflineBrain:
             return Utterance(text, TurnKind.CURVEBALL, question_key(text))
         if isinstance(action, WarnTime):
             text = p.warn_time.format(
-                minutes=minutes_text(action.seconds_left), stage=action.stage.title.lower()
+                minutes=minutes_text(action.seconds_left), stage=action.stage.label.lower()
             )
             return Utterance(text, TurnKind.TIME_WARNING)
         if isinstance(action, AdvanceStage):
             lead = p.moved_by_time if action.reason == "time" else p.moved_by_candidate
-            lead = lead.format(stage=action.from_stage.title.lower())
+            lead = lead.format(stage=action.from_stage.label.lower())
             question = self._opening_question(ctx, action.to_stage)
             intro = self._stage_intro(ctx, action.to_stage)
-            return Utterance(f"{lead} {intro} {question}", TurnKind.STAGE_INTRO, question_key(question))
+            return Utterance(
+                f"{lead} {intro} {question}", TurnKind.STAGE_INTRO, question_key(question)
+            )
         if isinstance(action, RequestScorecard):
             text = p.closing_time if action.reason == "time" else p.closing_candidate
             return Utterance(text, TurnKind.CLOSING)
@@ -100,7 +102,7 @@ class OfflineBrain:
             text = p.time_left.format(
                 stage_left=minutes_text(action.data["stage_seconds_left"]),
                 total_left=minutes_text(action.data["total_seconds_left"]),
-                stage=stage.title.lower(),
+                stage=stage.label.lower(),
             )
             return Utterance(text, TurnKind.TIME_LEFT)
         if action.kind == "already_ended":
@@ -217,7 +219,7 @@ class OfflineBrain:
         end = match.end()
         while end < len(text) and (text[end].isalnum() or text[end] in "-_"):
             end += 1
-        return f"“{text[match.start():end]}”"
+        return f"“{text[match.start() : end]}”"
 
     def _unasked(self, ctx: TurnContext, questions: Iterable[str]) -> str:
         asked = set(ctx.state.asked)
@@ -252,4 +254,3 @@ class OfflineBrain:
             if turn.role is Role.CANDIDATE:
                 return turn.text
         return ""
-

@@ -1,0 +1,204 @@
+"""The `mockroom` command line."""
+
+from __future__ import annotations
+
+import asyncio
+import getpass
+import json
+import logging
+import sys
+from collections.abc import Callable
+from importlib.metadata import version as package_version
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from bot.bootstrap import Container, build
+from bot.render_terminal import history_table, questions_table, scorecard_view
+from bot.terminal import PracticeOptions, TerminalSession, run_interactive, run_scripted
+from interviewer.bank import BankError, load_bank
+from interviewer.core.stages import Format
+from interviewer.service import AlreadyRunning, InterviewError, NoInterview, Who
+from interviewer.transcript_file import TranscriptError, read_transcript
+
+EXIT_USAGE = 2
+
+ContainerFactory = Callable[[], Container]
+
+
+def terminal_user() -> Who:
+    """The person at this terminal."""
+    try:
+        name = getpass.getuser()
+    except Exception:  # no user name in some containers
+        name = "local"
+    return Who("terminal", name, name)
+
+
+def version_callback(value: bool) -> None:
+    """Print the version and the interviewer in use, then exit."""
+    if value:
+        typer.echo(f"mockroom {package_version('mockroom')} · interviewer: offline")
+        raise typer.Exit()
+
+
+def make_app(
+    factory: ContainerFactory = build,
+    console: Console | None = None,
+    stdin_is_tty: Callable[[], bool] = lambda: sys.stdin.isatty(),
+) -> typer.Typer:
+    """The Typer app, with the composition root and console given (tests pass their own)."""
+    out = console or Console()
+    err = Console(stderr=True, soft_wrap=True)
+    app = typer.Typer(
+        name="mockroom",
+        help="mockroom: a system design mock interviewer. Practise a 45-minute round in the "
+        "terminal, grade a transcript, or review your history.",
+        no_args_is_help=True,
+        add_completion=False,
+        rich_markup_mode="rich",
+    )
+
+    def container() -> Container:
+        try:
+            return factory()
+        except BankError as exc:
+            err.print(f"[red]The question bank is invalid:[/red] {exc}")
+            raise typer.Exit(1) from None
+
+    @app.callback()
+    def main_options(
+        version: Annotated[
+            bool,
+            typer.Option(
+                "--version",
+                callback=version_callback,
+                is_eager=True,
+                help="Show the version and exit.",
+            ),
+        ] = False,
+    ) -> None:
+        """mockroom: a system design mock interviewer."""
+
+    @app.command()
+    def practice(
+        question: Annotated[
+            str | None,
+            typer.Option(
+                "--question",
+                "-q",
+                help="A question id (see `mockroom questions`); random when left out.",
+            ),
+        ] = None,
+        fmt: Annotated[
+            Format,
+            typer.Option(
+                "--format",
+                "-f",
+                help="standard (45 min), extended (60), drill (15) or async (no clock).",
+            ),
+        ] = Format.STANDARD,
+        resume: Annotated[
+            bool, typer.Option("--resume", help="Carry on with your unfinished interview.")
+        ] = False,
+    ) -> None:
+        """Run a practice interview in the terminal.
+
+        Type your answers; lines starting with / are commands: /hint /next /time /end /help.
+        When stdin is not a terminal, each line is a message and the end of input ends the
+        interview and prints the scorecard.
+        """
+        app_parts = container()
+        session = TerminalSession(app_parts.service, out, terminal_user())
+        options = PracticeOptions(question, fmt, resume)
+        try:
+            if stdin_is_tty():
+                asyncio.run(
+                    run_interactive(session, options, lambda: out.input("[bold]you> [/bold]"))
+                )
+            else:
+                lines = sys.stdin.read().splitlines()
+                asyncio.run(run_scripted(session, options, lines))
+        except AlreadyRunning as exc:
+            err.print(
+                f"[yellow]{exc}[/yellow]\nResume it with [bold]mockroom practice --resume[/bold]."
+            )
+            raise typer.Exit(1) from None
+        except NoInterview as exc:
+            err.print(f"[yellow]{exc}[/yellow] Run [bold]mockroom practice[/bold] to start one.")
+            raise typer.Exit(1) from None
+        except InterviewError as exc:
+            err.print(f"[yellow]{exc}[/yellow]")
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            err.print(
+                "\nYour interview is saved. Carry on with [bold]mockroom practice --resume[/bold]."
+            )
+            raise typer.Exit(130) from None
+        finally:
+            app_parts.close()
+
+    @app.command()
+    def score(
+        file: Annotated[
+            Path, typer.Argument(help="A transcript JSON file (format in the README).")
+        ],
+        as_json: Annotated[
+            bool, typer.Option("--json", help="Print one JSON object instead of a table.")
+        ] = False,
+    ) -> None:
+        """Grade a transcript file and print the scorecard."""
+        try:
+            transcript = read_transcript(file)
+        except TranscriptError as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(EXIT_USAGE) from None
+        parts = container()
+        try:
+            problem = parts.bank.problems.get(transcript.question_id)
+            card = parts.grader.score(transcript, problem)
+            if problem is None:
+                card.notes.append(
+                    f"Unknown question id {transcript.question_id!r}: graded on the rubric alone."
+                )
+            if as_json:
+                out.print_json(json.dumps(card.to_dict(), ensure_ascii=False))
+            else:
+                out.print(scorecard_view(card, problem))
+        finally:
+            parts.close()
+
+    @app.command()
+    def history(
+        limit: Annotated[int, typer.Option(help="How many interviews to list.")] = 20,
+    ) -> None:
+        """List your past interviews with their overall scores."""
+        parts = container()
+        try:
+            entries = parts.service.history(terminal_user(), limit)
+            if not entries:
+                out.print("No interviews yet. Start one with [bold]mockroom practice[/bold].")
+            else:
+                out.print(history_table(entries))
+        finally:
+            parts.close()
+
+    @app.command()
+    def questions() -> None:
+        """List the question bank."""
+        try:
+            bank = load_bank()
+        except BankError as exc:
+            err.print(f"[red]The question bank is invalid:[/red] {exc}")
+            raise typer.Exit(1) from None
+        out.print(questions_table(bank.problems.values()))
+
+    return app
+
+
+def main() -> None:
+    """The console entry point."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    make_app()()
