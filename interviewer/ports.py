@@ -108,7 +108,9 @@ class Repository(Protocol):
         """One interview with its turns and scorecard."""
         ...
 
-    def save_step(self, interview_id: int, state: InterviewState, new_turns: Sequence[Turn]) -> None:
+    def save_step(
+        self, interview_id: int, state: InterviewState, new_turns: Sequence[Turn]
+    ) -> None:
         """Store the new state and append the new turns, in one transaction."""
         ...
 

@@ -40,16 +40,18 @@ class InMemoryRepository:
 
     def active_interview(self, user_id: int, channel: str | None = None) -> StoredInterview | None:
         for stored in sorted(self.interviews.values(), key=lambda s: -s.id):
-            if stored.user_id == user_id and stored.state.active:
-                if channel is None or stored.channel == channel:
-                    return deepcopy(stored)
+            mine = stored.user_id == user_id and stored.state.active
+            if mine and (channel is None or stored.channel == channel):
+                return deepcopy(stored)
         return None
 
     def load(self, interview_id: int) -> StoredInterview | None:
         stored = self.interviews.get(interview_id)
         return deepcopy(stored) if stored else None
 
-    def save_step(self, interview_id: int, state: InterviewState, new_turns: Sequence[Turn]) -> None:
+    def save_step(
+        self, interview_id: int, state: InterviewState, new_turns: Sequence[Turn]
+    ) -> None:
         stored = self.interviews[interview_id]
         self.saves += 1
         self.interviews[interview_id] = replace(

@@ -142,7 +142,9 @@ def test_curveball_falls_on_the_deep_dive_clock_and_its_answer_is_kept() -> None
     state, due = machine.step(state, Tick(), clock.advance(1))
     assert due[0] == InjectCurveball(deep.curveball_id, Stage.DEEP_DIVE)
     assert state.pending_curveball == deep.curveball_id
-    state, reply = machine.step(state, CandidateMessage("Shard by user and autoscale."), clock.advance(30))
+    state, reply = machine.step(
+        state, CandidateMessage("Shard by user and autoscale."), clock.advance(30)
+    )
     assert reply[0] == AskFollowUp(Stage.DEEP_DIVE, after_curveball=deep.curveball_id)
     assert state.pending_curveball is None
     assert state.curveballs[0].response == "Shard by user and autoscale."
@@ -174,15 +176,21 @@ def test_one_question_per_turn_when_the_clock_moves_the_stage() -> None:
     clock = FakeClock()
     state = started(clock=clock)
     _, actions = machine.step(state, CandidateMessage("How many users?"), clock.advance(301))
-    questioning = [a for a in actions if isinstance(a, (AskFollowUp, AdvanceStage, InjectCurveball))]
+    questioning = [
+        a for a in actions if isinstance(a, (AskFollowUp, AdvanceStage, InjectCurveball))
+    ]
     assert len(questioning) == 1 and isinstance(questioning[0], AdvanceStage)
 
 
 def test_clarifying_question_asks_for_the_hidden_facts() -> None:
     clock = FakeClock()
     state = started(clock=clock)
-    _, asking = machine.step(state, CandidateMessage("How many users do we have?"), clock.advance(10))
-    _, designing = machine.step(state, CandidateMessage("I'd put a load balancer in front."), clock.advance(10))
+    _, asking = machine.step(
+        state, CandidateMessage("How many users do we have?"), clock.advance(10)
+    )
+    _, designing = machine.step(
+        state, CandidateMessage("I'd put a load balancer in front."), clock.advance(10)
+    )
     assert asking[0] == AskFollowUp(Stage.CLARIFY, answer_facts=True)
     assert designing[0] == AskFollowUp(Stage.CLARIFY, answer_facts=False)
 
@@ -208,7 +216,8 @@ def test_time_asked_reports_stage_and_total() -> None:
     state = started(clock=clock)
     _, actions = machine.step(state, TimeAsked(), clock.advance(60))
     assert actions[0] == Say(
-        "time_left", {"stage": "clarify", "stage_seconds_left": 240, "total_seconds_left": 45 * 60 - 60}
+        "time_left",
+        {"stage": "clarify", "stage_seconds_left": 240, "total_seconds_left": 45 * 60 - 60},
     )
 
 
