@@ -15,8 +15,12 @@ from interviewer.commands import Command, UnknownCommand, help_text, parse_comma
 from interviewer.core.stages import Format
 from interviewer.service import InterviewError, InterviewService, Reply, Who
 
-CHANNEL = "terminal"
 TICK_SECONDS = 1.0
+
+
+def terminal_channel(who: Who) -> str:
+    """The conversation key of a person's terminal practice."""
+    return f"terminal:{who.user_id}"
 
 
 @dataclass
@@ -35,6 +39,7 @@ class TerminalSession:
         self.service = service
         self.console = console
         self.who = who
+        self.channel = terminal_channel(who)
         self.interview_id: int | None = None
         self.ended = False
 
@@ -57,9 +62,11 @@ class TerminalSession:
     async def begin(self, options: PracticeOptions) -> None:
         """Start or resume the interview."""
         if options.resume:
-            self.show(await self.service.resume(self.who, CHANNEL))
+            self.show(await self.service.resume(self.who, self.channel))
         else:
-            self.show(await self.service.start(self.who, CHANNEL, options.question_id, options.fmt))
+            self.show(
+                await self.service.start(self.who, self.channel, options.question_id, options.fmt)
+            )
         self.note("Answer in your own words. Commands: /hint /next /time /end /help", "dim")
 
     async def handle_line(self, line: str) -> None:
@@ -75,10 +82,12 @@ class TerminalSession:
                     "cyan",
                 )
             elif command is not None:
-                self.show(await self.service.command(self.who, CHANNEL, command))
+                self.show(await self.service.command(self.who, self.channel, command))
             else:
                 text = line[1:] if line.lstrip().startswith("//") else line
-                self.show(await self.service.answer(self.who, CHANNEL, text))
+                reply = await self.service.answer(self.who, self.channel, text)
+                if reply is not None:
+                    self.show(reply)
         except InterviewError as exc:
             self.note(str(exc))
 
@@ -90,7 +99,7 @@ class TerminalSession:
     async def finish(self) -> None:
         """End the interview at end of input and show the scorecard."""
         if not self.ended:
-            self.show(await self.service.command(self.who, CHANNEL, Command.END))
+            self.show(await self.service.command(self.who, self.channel, Command.END))
 
 
 async def run_scripted(

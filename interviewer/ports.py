@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
@@ -35,13 +35,19 @@ class Utterance:
     hint_key: str | None = None
 
 
+DeltaSink = Callable[[str], Awaitable[None]]
+"""Receives the interviewer's words piece by piece as a brain produces them."""
+
+
 class Brain(Protocol):
     """Writes the interviewer's words; the machine has already decided what happens."""
 
     name: str
 
-    async def speak(self, ctx: TurnContext, action: Action) -> Utterance:
-        """The words for one action."""
+    async def speak(
+        self, ctx: TurnContext, action: Action, on_delta: DeltaSink | None = None
+    ) -> Utterance:
+        """The words for one action; a streaming brain passes each new piece to `on_delta`."""
         ...
 
 
@@ -79,6 +85,9 @@ class HistoryEntry:
     started_at: datetime
     overall: float | None
     hire_signal: str | None
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
 
 
 class Repository(Protocol):
@@ -104,6 +113,24 @@ class Repository(Protocol):
         """The user's most recent running interview (in one channel when given)."""
         ...
 
+    def active_in_channel(self, platform: str, channel: str) -> StoredInterview | None:
+        """The running interview of a conversation (a DM, a thread), whoever runs it."""
+        ...
+
+    def due_interviews(self, now: datetime, limit: int = 100) -> list[int]:
+        """Running interviews whose clock needs a tick at `now`, most overdue first."""
+        ...
+
+    def claim_event(self, platform: str, key: str) -> bool:
+        """Record that an event was handled; False when it already was (a retry, a replay)."""
+        ...
+
+    def add_usage(
+        self, interview_id: int, prompt_tokens: int, completion_tokens: int, cost_usd: float
+    ) -> None:
+        """Add a model call's token use and estimated cost to the interview."""
+        ...
+
     def load(self, interview_id: int) -> StoredInterview | None:
         """One interview with its turns and scorecard."""
         ...
@@ -111,7 +138,10 @@ class Repository(Protocol):
     def save_step(
         self, interview_id: int, state: InterviewState, new_turns: Sequence[Turn]
     ) -> None:
-        """Store the new state and append the new turns, in one transaction."""
+        """Store the new state and append the new turns, in one transaction.
+
+        Raises LookupError for an unknown interview.
+        """
         ...
 
     def save_scorecard(self, interview_id: int, scorecard: Scorecard) -> None:

@@ -14,6 +14,7 @@ from interviewer.commands import Command
 from interviewer.core import machine
 from interviewer.core.events import (
     Action,
+    AskFollowUp,
     CandidateMessage,
     EndAsked,
     Event,
@@ -32,6 +33,7 @@ from interviewer.core.text import normalize
 from interviewer.core.transcript import Role, Transcript, Turn, TurnKind
 from interviewer.ports import (
     Brain,
+    DeltaSink,
     Grader,
     HistoryEntry,
     Repository,
@@ -59,6 +61,10 @@ class AlreadyRunning(InterviewError):
 
 class BadMessage(InterviewError):
     """An empty or oversized message."""
+
+
+class NotYourInterview(InterviewError):
+    """Someone pressed a button or gave a command on another person's interview."""
 
 
 @dataclass(frozen=True)
@@ -90,6 +96,8 @@ class Reply:
     question_id: str
     messages: list[Outbound] = field(default_factory=list)
     ended: bool = False
+    platform: str = ""
+    channel: str = ""
 
     @property
     def scorecard(self) -> Scorecard | None:
@@ -143,16 +151,23 @@ class InterviewService:
         channel: str,
         question_id: str | None = None,
         fmt: Format | str = Format.STANDARD,
+        *,
+        group: bool = False,
     ) -> Reply:
-        """Start an interview for `who` in `channel`; refuse while one runs there."""
+        """Start an interview for `who` in a conversation; refuse while one runs there."""
         fmt = Format(fmt) if isinstance(fmt, Format) else self._parse_format(fmt)
         user_id = self.repo.ensure_user(who.platform, who.user_id, who.display_name)
-        running = self.repo.active_interview(user_id, channel)
+        running = self.repo.active_in_channel(who.platform, channel)
         if running is not None:
+            if running.user_id == user_id:
+                raise AlreadyRunning(
+                    f"You already have an interview running here ({running.state.question_id}, "
+                    f"{running.state.stage.label.lower()} stage). Carry on answering, or end "
+                    "it with /end before starting another."
+                )
             raise AlreadyRunning(
-                f"You already have an interview running ({running.state.question_id}, "
-                f"{running.state.stage.label.lower()} stage). Carry on answering, or end it "
-                "with /end before starting another."
+                "Someone else's interview is running in this conversation. "
+                "Start yours in a new thread or a direct message."
             )
         problem_id = question_id or self._rng.choice(sorted(self.bank.problems))
         try:
@@ -162,7 +177,7 @@ class InterviewService:
         options = [(c, tuple(self.bank.curveballs[c].stages)) for c in problem.curveballs]
         now = self.clock()
         state, actions = machine.start(
-            problem.id, fmt, options, now, seed=self._rng.randrange(2**31)
+            problem.id, fmt, options, now, seed=self._rng.randrange(2**31), group=group
         )
         interview_id = self.repo.create_interview(
             user_id, who.platform, channel, state, [], self.brain.name
@@ -172,8 +187,26 @@ class InterviewService:
 
     # ---- inbound ------------------------------------------------------------------------------
 
-    async def answer(self, who: Who, channel: str, text: str) -> Reply:
-        """The candidate's message: record it, then let the interviewer reply."""
+    async def answer(
+        self,
+        who: Who,
+        channel: str,
+        text: str,
+        *,
+        event_key: str | None = None,
+        on_delta: DeltaSink | None = None,
+    ) -> Reply | None:
+        """A message in a conversation: record the candidate's answer, then reply.
+
+        None when the message is not for the interviewer: an observer talking in the
+        thread of someone else's interview, or a repeated delivery of one already handled
+        (`event_key` identifies it on the platform).
+        """
+        stored, user_id = self._conversation(who, channel)
+        if not stored.state.group and stored.user_id != user_id:
+            return None
+        if event_key is not None and not self.repo.claim_event(who.platform, event_key):
+            return None
         text = normalize(text)
         if not text:
             raise BadMessage("That message was empty. Write your answer, or /help for commands.")
@@ -182,14 +215,40 @@ class InterviewService:
                 f"That message is {len(text):,} characters; the limit is "
                 f"{self.max_message_chars:,}. Nothing was recorded: split it into parts."
             )
-        return await self._event(who, channel, CandidateMessage(text, author=who.display_name))
+        author = who.display_name or who.user_id
+        return await self._event(stored.id, CandidateMessage(text, author=author), on_delta)
 
-    async def command(self, who: Who, channel: str, command: Command) -> Reply:
-        """A command: /hint, /next, /time or /end."""
+    async def command(
+        self,
+        who: Who,
+        channel: str,
+        command: Command,
+        *,
+        interview_id: int | None = None,
+        on_delta: DeltaSink | None = None,
+    ) -> Reply:
+        """A command (/hint, /next, /time, /end) on the conversation's interview.
+
+        A button names its interview by id; only its candidate (or, in a design-along,
+        anyone in the conversation) may use it.
+        """
         event = _COMMAND_EVENTS.get(command)
         if event is None:
             raise InterviewError(f"/{command.value} is handled by the front end.")
-        return await self._event(who, channel, event)
+        if interview_id is None:
+            stored, user_id = self._conversation(who, channel)
+        else:
+            user_id = self.repo.ensure_user(who.platform, who.user_id, who.display_name)
+            found = self.repo.load(interview_id)
+            if found is None or found.platform != who.platform or found.channel != channel:
+                raise NoInterview("That interview is not in this conversation.")
+            stored = found
+        if not stored.state.group and stored.user_id != user_id:
+            raise NotYourInterview(
+                "That's not your interview: only its candidate can do that. "
+                "Start your own with /mockroom start."
+            )
+        return await self._event(stored.id, event, on_delta)
 
     async def resume(
         self, who: Who, channel: str | None = None, *, pause_clock: bool = True
@@ -214,6 +273,19 @@ class InterviewService:
             stored = self._reload(interview_id)
             state, actions = machine.step(stored.state, Tick(), self.clock())
             return await self._carry_out(stored, state, actions, [])
+
+    async def tick_due(self, limit: int = 100) -> list[Reply]:
+        """Tick every interview whose deadline has come; the replies that say something."""
+        replies = []
+        for interview_id in self.repo.due_interviews(self.clock(), limit):
+            try:
+                reply = await self.tick(interview_id)
+            except Exception:
+                log.exception("the clock could not tick interview %s", interview_id)
+                continue
+            if reply.messages:
+                replies.append(reply)
+        return replies
 
     def current(self, who: Who, channel: str | None = None) -> StoredInterview | None:
         """The user's running interview, if any."""
@@ -240,6 +312,14 @@ class InterviewService:
             raise NoInterview("No interview is running here. Start one first.")
         return stored
 
+    def _conversation(self, who: Who, channel: str) -> tuple[StoredInterview, int]:
+        """The conversation's running interview and the asking user's id."""
+        user_id = self.repo.ensure_user(who.platform, who.user_id, who.display_name)
+        stored = self.repo.active_in_channel(who.platform, channel)
+        if stored is None:
+            raise NoInterview("No interview is running here. Start one first.")
+        return stored, user_id
+
     def _reload(self, interview_id: int) -> StoredInterview:
         stored = self.repo.load(interview_id)
         if stored is None:
@@ -249,10 +329,11 @@ class InterviewService:
     def _lock(self, interview_id: int) -> asyncio.Lock:
         return self._locks.setdefault(interview_id, asyncio.Lock())
 
-    async def _event(self, who: Who, channel: str, event: Event) -> Reply:
-        stored = self._running(who, channel)
-        async with self._lock(stored.id):
-            stored = self._reload(stored.id)
+    async def _event(
+        self, interview_id: int, event: Event, on_delta: DeltaSink | None = None
+    ) -> Reply:
+        async with self._lock(interview_id):
+            stored = self._reload(interview_id)
             if not stored.state.active:
                 raise NoInterview("That interview has already ended. Start a new one.")
             now = self.clock()
@@ -265,7 +346,7 @@ class InterviewService:
                 )
                 self.repo.save_step(stored.id, state, [turn])
                 stored = replace(stored, turns=[*stored.turns, turn])
-            return await self._carry_out(stored, state, actions, new_turns)
+            return await self._carry_out(stored, state, actions, new_turns, on_delta)
 
     async def _carry_out(
         self,
@@ -273,6 +354,7 @@ class InterviewService:
         state: InterviewState,
         actions: Sequence[Action],
         new_turns: list[Turn],
+        on_delta: DeltaSink | None = None,
     ) -> Reply:
         """Write the words for each action, persist, and grade when the interview ends."""
         problem = self.bank.problem(state.question_id)
@@ -284,7 +366,9 @@ class InterviewService:
                 continue
             now = self.clock()
             ctx = TurnContext(state, problem, self.bank, [*turns, *new_turns], now)
-            utterance = await self._speak(ctx, action)
+            # Only the reply to the candidate streams; notices and stage moves come whole.
+            sink = on_delta if isinstance(action, AskFollowUp) else None
+            utterance = await self._speak(ctx, action, sink)
             if utterance.question_key:
                 state = machine.note_asked(state, utterance.question_key)
             if utterance.hint_key:
@@ -308,7 +392,14 @@ class InterviewService:
             scorecard = await self._grade(transcript)
             self.repo.save_scorecard(stored.id, scorecard)
             messages.append(Outbound(TurnKind.CLOSING, "", state.stage, scorecard=scorecard))
-        return Reply(stored.id, state.question_id, messages, ended=not state.active)
+        return Reply(
+            stored.id,
+            state.question_id,
+            messages,
+            ended=not state.active,
+            platform=stored.platform,
+            channel=stored.channel,
+        )
 
     def _outbound(self, state: InterviewState, utterance: Utterance) -> Outbound:
         now = self.clock()
@@ -320,9 +411,11 @@ class InterviewService:
             state.total_seconds_left(now) if state.active else None,
         )
 
-    async def _speak(self, ctx: TurnContext, action: Action) -> Utterance:
+    async def _speak(
+        self, ctx: TurnContext, action: Action, on_delta: DeltaSink | None
+    ) -> Utterance:
         try:
-            return await self.brain.speak(ctx, action)
+            return await self.brain.speak(ctx, action, on_delta)
         except Exception:
             if self.fallback_brain is None:
                 raise

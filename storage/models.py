@@ -69,7 +69,11 @@ class Interview(SQLModel, table=True):
     """One interview: the machine's state as JSON, plus the columns queries need."""
 
     __tablename__ = "interview"
-    __table_args__ = (Index("ix_interview_user_id_status", "user_id", "status"),)
+    __table_args__ = (
+        Index("ix_interview_user_id_status", "user_id", "status"),
+        Index("ix_interview_platform_channel_status", "platform", "channel", "status"),
+        Index("ix_interview_deadline_at", "deadline_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(foreign_key="user.id", ondelete="CASCADE")
@@ -86,6 +90,10 @@ class Interview(SQLModel, table=True):
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     overall: float | None = None
     hire_signal: str | None = Field(default=None, max_length=32)
+    deadline_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    prompt_tokens: int = Field(default=0)
+    completion_tokens: int = Field(default=0)
+    cost_usd: float = Field(default=0.0)
 
 
 class InterviewTurn(SQLModel, table=True):
@@ -118,4 +126,16 @@ class ScorecardRow(SQLModel, table=True):
     hire_signal: str = Field(max_length=32)
     grader: str = Field(max_length=255)
     card_json: str = Field(sa_type=Text)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class ProcessedEvent(SQLModel, table=True):
+    """A platform event (message, retry, redelivery) already handled: the claim is the row."""
+
+    __tablename__ = "processed_event"
+    __table_args__ = (UniqueConstraint("platform", "event_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=32)
+    event_key: str = Field(max_length=255)
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)

@@ -13,12 +13,21 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
+from interviewer.core.machine import next_deadline
 from interviewer.core.rubric import Scorecard
 from interviewer.core.stages import Stage
 from interviewer.core.state import InterviewState, Status
 from interviewer.core.transcript import Role, Turn
 from interviewer.ports import HistoryEntry, StoredInterview
-from storage.models import Interview, InterviewTurn, ScorecardRow, User, as_utc, utc_now
+from storage.models import (
+    Interview,
+    InterviewTurn,
+    ProcessedEvent,
+    ScorecardRow,
+    User,
+    as_utc,
+    utc_now,
+)
 
 # PostgreSQL text cannot hold NUL, and no UTF-8 column can hold a lone surrogate (which a
 # client's broken JSON escape can produce): both become U+FFFD, the same on every backend.
@@ -78,6 +87,57 @@ class SqlRepository:
         with Session(self._engine) as session:
             row = session.exec(statement).first()
             return None if row is None else _stored(session, row)
+
+    def active_in_channel(self, platform: str, channel: str) -> StoredInterview | None:
+        """The running interview of a conversation (a DM, a thread), whoever runs it."""
+        statement = (
+            select(Interview)
+            .where(
+                Interview.platform == platform,
+                Interview.channel == channel,
+                Interview.status == Status.ACTIVE.value,
+            )
+            .order_by(col(Interview.created_at).desc(), col(Interview.id).desc())
+            .limit(1)
+        )
+        with Session(self._engine) as session:
+            row = session.exec(statement).first()
+            return None if row is None else _stored(session, row)
+
+    def due_interviews(self, now: datetime, limit: int = 100) -> list[int]:
+        """Running interviews whose clock needs a tick at `now`, most overdue first."""
+        statement = (
+            select(Interview.id)
+            .where(
+                Interview.status == Status.ACTIVE.value,
+                col(Interview.deadline_at).is_not(None),
+                col(Interview.deadline_at) <= as_utc(now),
+            )
+            .order_by(col(Interview.deadline_at))
+            .limit(limit)
+        )
+        with Session(self._engine) as session:
+            return [i for i in session.exec(statement) if i is not None]
+
+    def claim_event(self, platform: str, key: str) -> bool:
+        """Record that an event was handled; False when it already was (a retry, a replay)."""
+        try:
+            with self._transaction() as session:
+                session.add(ProcessedEvent(platform=platform, event_key=key[:255]))
+        except IntegrityError:
+            return False
+        return True
+
+    def add_usage(
+        self, interview_id: int, prompt_tokens: int, completion_tokens: int, cost_usd: float
+    ) -> None:
+        """Add a model call's token use and estimated cost to the interview."""
+        with self._transaction() as session:
+            row = _lock_interview(session, interview_id)
+            row.prompt_tokens += prompt_tokens
+            row.completion_tokens += completion_tokens
+            row.cost_usd += cost_usd
+            session.add(row)
 
     def load(self, interview_id: int) -> StoredInterview | None:
         """One interview with its turns and scorecard."""
@@ -145,6 +205,9 @@ class SqlRepository:
                     started_at=row.created_at,
                     overall=row.overall,
                     hire_signal=row.hire_signal,
+                    prompt_tokens=row.prompt_tokens,
+                    completion_tokens=row.completion_tokens,
+                    cost_usd=row.cost_usd,
                 )
                 for row in session.exec(statement)
             ]
@@ -194,6 +257,7 @@ def _state_columns(state: InterviewState) -> dict[str, Any]:
         "stage": state.stage.value,
         "state_json": json.dumps(state.to_dict()),
         "updated_at": as_utc(state.last_event_at),
+        "deadline_at": next_deadline(state),
     }
 
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from copy import deepcopy
 from dataclasses import replace
+from datetime import datetime
 
+from interviewer.core.machine import next_deadline
 from interviewer.core.rubric import Scorecard
 from interviewer.core.state import InterviewState
 from interviewer.core.transcript import Turn
@@ -19,6 +21,8 @@ class InMemoryRepository:
         self.users: dict[tuple[str, str], int] = {}
         self.interviews: dict[int, StoredInterview] = {}
         self.saves = 0
+        self.events: set[tuple[str, str]] = set()
+        self.usage: dict[int, tuple[int, int, float]] = {}
 
     def ensure_user(self, platform: str, external_id: str, display_name: str | None = None) -> int:
         return self.users.setdefault((platform, external_id), len(self.users) + 1)
@@ -44,6 +48,32 @@ class InMemoryRepository:
             if mine and (channel is None or stored.channel == channel):
                 return deepcopy(stored)
         return None
+
+    def active_in_channel(self, platform: str, channel: str) -> StoredInterview | None:
+        for stored in sorted(self.interviews.values(), key=lambda s: -s.id):
+            if stored.platform == platform and stored.channel == channel and stored.state.active:
+                return deepcopy(stored)
+        return None
+
+    def due_interviews(self, now: datetime, limit: int = 100) -> list[int]:
+        due = []
+        for stored in self.interviews.values():
+            deadline = next_deadline(stored.state)
+            if deadline is not None and deadline <= now:
+                due.append((deadline, stored.id))
+        return [i for _, i in sorted(due)[:limit]]
+
+    def claim_event(self, platform: str, key: str) -> bool:
+        if (platform, key) in self.events:
+            return False
+        self.events.add((platform, key))
+        return True
+
+    def add_usage(
+        self, interview_id: int, prompt_tokens: int, completion_tokens: int, cost_usd: float
+    ) -> None:
+        p, c, cost = self.usage.get(interview_id, (0, 0, 0.0))
+        self.usage[interview_id] = (p + prompt_tokens, c + completion_tokens, cost + cost_usd)
 
     def load(self, interview_id: int) -> StoredInterview | None:
         stored = self.interviews.get(interview_id)

@@ -43,6 +43,7 @@ def start(
     curveball_options: Sequence[tuple[str, Sequence[Stage]]],
     now: datetime,
     seed: int = 0,
+    group: bool = False,
 ) -> Step:
     """A new interview: its state and the actions that open it.
 
@@ -70,6 +71,7 @@ def start(
         stage_started_at=now,
         last_event_at=now,
         curveballs=plans,
+        group=group,
     )
     return state, [Say("opening", {"stage": first.value}), Persist()]
 

@@ -46,6 +46,7 @@ class InterviewState:
     hints_given: list[str] = field(default_factory=list)
     candidate_turns: int = 0
     end_reason: str | None = None
+    group: bool = False  # a design-along: everyone in the conversation answers
 
     @property
     def spec(self) -> FormatSpec:
@@ -120,4 +121,5 @@ class InterviewState:
             hints_given=list(data.get("hints_given", [])),
             candidate_turns=int(data.get("candidate_turns", 0)),
             end_reason=data.get("end_reason"),
+            group=bool(data.get("group", False)),
         )

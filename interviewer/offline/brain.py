@@ -19,7 +19,7 @@ from interviewer.core.events import (
 from interviewer.core.stages import Format, Stage
 from interviewer.core.text import question_key, sentences
 from interviewer.core.transcript import Role, Turn, TurnKind
-from interviewer.ports import TurnContext, Utterance
+from interviewer.ports import DeltaSink, TurnContext, Utterance
 
 
 def minutes_text(seconds: int | None) -> str:
@@ -44,9 +44,14 @@ class OfflineBrain:
         self.phrases: Phrasebook = bank.phrases
         self._patterns: dict[tuple[str, str], re.Pattern[str]] = {}
 
-    async def speak(self, ctx: TurnContext, action: Action) -> Utterance:
-        """The words for one action."""
-        return self.utter(ctx, action)
+    async def speak(
+        self, ctx: TurnContext, action: Action, on_delta: DeltaSink | None = None
+    ) -> Utterance:
+        """The words for one action (all at once: there is nothing to stream)."""
+        utterance = self.utter(ctx, action)
+        if on_delta is not None:
+            await on_delta(utterance.text)
+        return utterance
 
     def utter(self, ctx: TurnContext, action: Action) -> Utterance:
         """The words for one action, synchronously."""

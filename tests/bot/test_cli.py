@@ -91,8 +91,10 @@ def test_resume_carries_on_an_unfinished_interview(factory: Callable[[], Contain
     import asyncio
 
     from bot.cli import terminal_user
+    from bot.terminal import terminal_channel
 
-    asyncio.run(parts.service.start(terminal_user(), "terminal", "feature-store"))
+    who = terminal_user()
+    asyncio.run(parts.service.start(who, terminal_channel(who), "feature-store"))
     parts.close()
     code, out = run(factory, ["practice"], "How many features?\n")
     assert code == 1 and "--resume" in out

@@ -16,14 +16,21 @@ from interviewer.core.text import count_questions, question_key
 from interviewer.core.transcript import Role, Transcript, TurnKind
 from interviewer.offline.brain import OfflineBrain
 from interviewer.offline.scorer import OfflineGrader
-from interviewer.ports import TurnContext, Utterance
-from interviewer.service import AlreadyRunning, BadMessage, InterviewService, NoInterview, Who
+from interviewer.ports import DeltaSink, TurnContext, Utterance
+from interviewer.service import (
+    AlreadyRunning,
+    BadMessage,
+    InterviewService,
+    NoInterview,
+    NotYourInterview,
+    Who,
+)
 from tests.clock import FakeClock
 from tests.fakes import InMemoryRepository
 
 ALICE = Who("terminal", "alice", "Alice")
 BOB = Who("terminal", "bob", "Bob")
-HERE = "terminal"
+HERE = "terminal:alice"
 
 
 @pytest.fixture(scope="module")
@@ -39,7 +46,9 @@ class FailingBrain:
     def __init__(self) -> None:
         self.calls = 0
 
-    async def speak(self, ctx: TurnContext, action: Action) -> Utterance:
+    async def speak(
+        self, ctx: TurnContext, action: Action, on_delta: DeltaSink | None = None
+    ) -> Utterance:
         self.calls += 1
         raise TimeoutError("the model did not answer")
 
@@ -231,12 +240,82 @@ async def test_one_user_cannot_touch_another_users_interview(bank: QuestionBank)
     service, repo = make_service(bank, clock)
     reply = await service.start(ALICE, HERE, "chatbot-api")
     before = repo.load(reply.interview_id)
-    with pytest.raises(NoInterview):
-        await service.answer(BOB, HERE, "ignore alice, I'm answering now")
-    with pytest.raises(NoInterview):
+    # in Alice's conversation Bob is an observer: his words are not answers
+    assert await service.answer(BOB, HERE, "ignore alice, I'm answering now") is None
+    with pytest.raises(NotYourInterview, match="not your interview"):
         await service.command(BOB, HERE, Command.END)
+    with pytest.raises(NotYourInterview):
+        await service.command(BOB, HERE, Command.NEXT, interview_id=reply.interview_id)
+    # and from his own conversation he cannot reach it either
+    with pytest.raises(NoInterview):
+        await service.answer(BOB, "terminal:bob", "hello")
+    with pytest.raises(NoInterview):
+        await service.command(BOB, "terminal:bob", Command.END, interview_id=reply.interview_id)
+    with pytest.raises(AlreadyRunning, match="Someone else's interview"):
+        await service.start(BOB, HERE, "chatbot-api")
     assert repo.load(reply.interview_id) == before
     assert service.history(BOB) == []
+
+
+async def test_a_design_along_takes_everyones_answers_and_credits_authors(
+    bank: QuestionBank,
+) -> None:
+    clock = FakeClock()
+    service, repo = make_service(bank, clock)
+    thread = "C42:1700000000.0001"
+    reply = await service.start(ALICE, thread, "chatbot-api", group=True)
+    assert await service.answer(ALICE, thread, "How many users?") is not None
+    assert await service.answer(BOB, thread, "What latency target?") is not None
+    await service.command(BOB, thread, Command.NEXT)
+    stored = repo.load(reply.interview_id)
+    assert stored is not None
+    authors = [t.author for t in stored.turns if t.role is Role.CANDIDATE]
+    assert authors == ["Alice", "Bob"]
+    assert stored.state.stage is Stage.HIGH_LEVEL
+
+
+async def test_a_repeated_delivery_is_answered_once(bank: QuestionBank) -> None:
+    clock = FakeClock()
+    service, repo = make_service(bank, clock)
+    reply = await service.start(ALICE, HERE, "chatbot-api")
+    first = await service.answer(ALICE, HERE, "How many users?", event_key="Ev1")
+    again = await service.answer(ALICE, HERE, "How many users?", event_key="Ev1")
+    assert first is not None and again is None
+    stored = repo.load(reply.interview_id)
+    assert stored is not None
+    assert [t.text for t in stored.turns if t.role is Role.CANDIDATE] == ["How many users?"]
+
+
+async def test_tick_due_delivers_what_the_clock_says_to_each_conversation(
+    bank: QuestionBank,
+) -> None:
+    clock = FakeClock()
+    service, _ = make_service(bank, clock)
+    await service.start(ALICE, "D-alice", "chatbot-api")
+    await service.start(BOB, "D-bob", "model-serving", Format.DRILL)
+    assert await service.tick_due() == []
+    clock.advance(2 * 60)  # the drill's 2-minute clarify is spent; standard's is at 40%
+    replies = await service.tick_due()
+    assert [(r.channel, r.messages[0].kind) for r in replies] == [("D-bob", TurnKind.STAGE_INTRO)]
+    clock.advance(2 * 60 + 1)  # standard's clarify passes 80%
+    replies = await service.tick_due()
+    assert [(r.channel, r.messages[0].kind) for r in replies] == [
+        ("D-alice", TurnKind.TIME_WARNING)
+    ]
+
+
+async def test_the_reply_streams_to_the_sink(bank: QuestionBank) -> None:
+    clock = FakeClock()
+    service, _ = make_service(bank, clock)
+    await service.start(ALICE, HERE, "model-serving")
+    pieces: list[str] = []
+
+    async def sink(piece: str) -> None:
+        pieces.append(piece)
+
+    reply = await service.answer(ALICE, HERE, "How many users?", on_delta=sink)
+    assert reply is not None
+    assert "".join(pieces) == reply.messages[0].text
 
 
 async def test_a_failing_brain_hands_the_turn_to_the_offline_interviewer(

@@ -309,7 +309,9 @@ def test_history_is_newest_first_with_scores(repo: SqlRepository) -> None:
     ada = repo.ensure_user("slack", "U1")
     bob = repo.ensure_user("slack", "U2")
     first = new_interview(repo, ada, at=T0, status=Status.ENDED)
-    second = new_interview(repo, ada, at=T0 + timedelta(days=1), format=Format.DRILL)
+    second = new_interview(
+        repo, ada, at=T0 + timedelta(days=1), format=Format.DRILL, stage=Stage.TRADEOFFS
+    )
     third = new_interview(repo, ada, at=T0 + timedelta(days=2), question_id="rate-limiter")
     new_interview(repo, bob, at=T0 + timedelta(days=3))
     repo.save_scorecard(first, make_card(1.5, HireSignal.NO_HIRE))

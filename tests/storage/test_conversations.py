@@ -1,0 +1,70 @@
+"""Conversation lookups, clock deadlines, event claims and token usage, on every backend."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from interviewer.core.machine import next_deadline
+from interviewer.core.stages import Stage
+from interviewer.core.state import Status
+from storage.repository import SqlRepository
+from tests.storage.test_repository import T0, make_state, new_interview
+
+
+def test_active_in_channel_finds_the_conversations_interview_whoever_runs_it(
+    repo: SqlRepository,
+) -> None:
+    ada = repo.ensure_user("slack", "U1")
+    bob = repo.ensure_user("slack", "U2")
+    ended = new_interview(repo, ada, channel="C1:1.0", status=Status.ENDED)
+    running = new_interview(repo, ada, channel="C1:1.0", at=T0 + timedelta(minutes=1))
+    other = new_interview(repo, bob, channel="C1:2.0")
+    found = repo.active_in_channel("slack", "C1:1.0")
+    assert found is not None and found.id == running and found.user_id == ada
+    assert found.id != ended
+    second = repo.active_in_channel("slack", "C1:2.0")
+    assert second is not None and second.id == other
+    assert repo.active_in_channel("discord", "C1:1.0") is None
+    assert repo.active_in_channel("slack", "C9") is None
+
+
+def test_due_interviews_follow_the_machines_next_deadline(repo: SqlRepository) -> None:
+    ada = repo.ensure_user("slack", "U1")
+    state = make_state(T0, stage=Stage.CLARIFY, warned=False, pending_curveball=None)
+    interview_id = repo.create_interview(ada, "slack", "D1", state, [], "offline")
+    deadline = next_deadline(state)
+    assert deadline is not None
+    assert repo.due_interviews(deadline - timedelta(seconds=1)) == []
+    assert repo.due_interviews(deadline) == [interview_id]
+    # once ended, nothing is due however late it is
+    repo.save_step(interview_id, make_state(T0, status=Status.ENDED), [])
+    assert repo.due_interviews(deadline + timedelta(days=1)) == []
+
+
+def test_due_interviews_are_most_overdue_first(repo: SqlRepository) -> None:
+    ada = repo.ensure_user("slack", "U1")
+    late = new_interview(repo, ada, channel="A", at=T0, stage=Stage.CLARIFY, warned=False)
+    later = new_interview(
+        repo, ada, channel="B", at=T0 + timedelta(minutes=2), stage=Stage.CLARIFY, warned=False
+    )
+    # make_state puts stage_started_at 17 minutes after `at`
+    assert repo.due_interviews(T0 + timedelta(hours=2)) == [late, later]
+
+
+def test_an_event_is_claimed_once(repo: SqlRepository) -> None:
+    assert repo.claim_event("slack", "Ev1") is True
+    assert repo.claim_event("slack", "Ev1") is False
+    assert repo.claim_event("discord", "Ev1") is True  # platforms are separate namespaces
+    long_key = "k" * 400
+    assert repo.claim_event("slack", long_key) is True
+    assert repo.claim_event("slack", long_key) is False
+
+
+def test_usage_adds_up_and_shows_in_history(repo: SqlRepository) -> None:
+    ada = repo.ensure_user("slack", "U1")
+    interview_id = new_interview(repo, ada)
+    repo.add_usage(interview_id, 1000, 200, 0.0012)
+    repo.add_usage(interview_id, 500, 100, 0.0006)
+    [entry] = repo.history(ada)
+    assert (entry.prompt_tokens, entry.completion_tokens) == (1500, 300)
+    assert abs(entry.cost_usd - 0.0018) < 1e-9
