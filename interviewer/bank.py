@@ -221,6 +221,20 @@ class QuestionBank:
         except KeyError:
             raise KeyError(f"no question {problem_id!r}; `mockroom questions` lists them") from None
 
+    def find(self, query: str) -> list[Problem]:
+        """Problems matching an id, a topic or words of the title, best first."""
+        q = query.strip().lower()
+        if q in self.problems:
+            return [self.problems[q]]
+        words = [w for w in re.split(r"[\s,]+", q) if w]
+        scored = []
+        for problem in self.problems.values():
+            haystack = " ".join([problem.id, problem.title.lower(), *problem.topics])
+            score = sum(1 for w in words if re.search(rf"(?<![\w-]){re.escape(w)}", haystack))
+            if score:
+                scored.append((-score, problem.id, problem))
+        return [p for *_, p in sorted(scored)]
+
     @cached_property
     def compiled_concepts(self) -> tuple[tuple[Concept, re.Pattern[str]], ...]:
         """Each concept with its patterns compiled into one case-insensitive regex."""

@@ -1,0 +1,240 @@
+"""The chat front controller that Slack and Discord share: parse, call the service, answer.
+
+Adapters turn platform events into (who, place, text) and render the ChatResponse; every
+decision about interviews is made here or in the service, never in an adapter.
+"""
+
+from __future__ import annotations
+
+import random
+import shlex
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from interviewer.bank import Problem, QuestionBank
+from interviewer.commands import COMMAND_HELP, Command
+from interviewer.core.stages import Format
+from interviewer.ports import DeltaSink, HistoryEntry
+from interviewer.service import InterviewError, InterviewService, NoInterview, Reply, Who
+
+OpenThread = Callable[[str], Awaitable[str]]
+"""Posts a parent message in a channel and returns the conversation key of its thread."""
+
+USAGE = """\
+*{cmd} start [question-id|topic] [standard|extended|drill|async] [--group]*: start an interview
+*{cmd} hint*: {hint}
+*{cmd} next*: {next}
+*{cmd} time*: {time}
+*{cmd} end*: {end}
+*{cmd} history*: your past interviews and scores
+*{cmd} questions*: the question bank
+*{cmd} help*: this list
+In a direct message the interview runs there; in a channel it runs in a new thread, where \
+the candidate's replies are the answers and others can watch. --group makes it a \
+design-along in which everyone in the thread answers."""
+
+
+class PlaceKind(StrEnum):
+    """What kind of conversation an event came from."""
+
+    DM = "dm"
+    CHANNEL = "channel"
+    THREAD = "thread"
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where an event happened: its kind and its conversation key."""
+
+    kind: PlaceKind
+    key: str
+
+
+@dataclass
+class ChatResponse:
+    """What the adapter shows: interviewer messages, a private note, lists."""
+
+    reply: Reply | None = None
+    private: str | None = None
+    history: list[HistoryEntry] | None = None
+    questions: list[Problem] | None = None
+    conversation: str | None = None  # where the reply goes when it is not where the event was
+
+
+class UsageError(ValueError):
+    """A command the controller cannot parse; the message shows the right form."""
+
+
+@dataclass(frozen=True)
+class StartRequest:
+    """`start [question|topic] [format] [--group]`."""
+
+    query: str | None = None
+    fmt: Format = Format.STANDARD
+    group: bool = False
+
+
+@dataclass(frozen=True)
+class SimpleRequest:
+    """A subcommand without arguments."""
+
+    name: str
+
+
+ChatRequest = StartRequest | SimpleRequest
+SIMPLE = ("hint", "next", "time", "end", "history", "questions", "help")
+
+
+def usage(cmd: str = "/mockroom") -> str:
+    """The help text, with the platform's command name."""
+    return USAGE.format(cmd=cmd, **{c.value: t for c, t in COMMAND_HELP.items()})
+
+
+def parse_request(text: str, cmd: str = "/mockroom") -> ChatRequest:
+    """Parse the text after the command name; UsageError with help for anything else."""
+    try:
+        words = shlex.split(text.strip())
+    except ValueError:
+        words = text.split()
+    if not words:
+        return SimpleRequest("help")
+    head, rest = words[0].lower(), words[1:]
+    if head in SIMPLE:
+        if rest:
+            raise UsageError(f"`{cmd} {head}` takes no arguments.\n\n{usage(cmd)}")
+        return SimpleRequest(head)
+    if head != "start":
+        raise UsageError(f"Unknown command `{head}`.\n\n{usage(cmd)}")
+    fmt = Format.STANDARD
+    group = False
+    query: list[str] = []
+    for word in rest:
+        lowered = word.lower()
+        if lowered in {f.value for f in Format}:
+            fmt = Format(lowered)
+        elif lowered in {"--group", "group", "-g"}:
+            group = True
+        else:
+            query.append(word)
+    return StartRequest(" ".join(query) or None, fmt, group)
+
+
+class ChatController:
+    """Runs chat commands, messages and button presses against the interview service."""
+
+    def __init__(
+        self,
+        service: InterviewService,
+        bank: QuestionBank,
+        *,
+        command_name: str = "/mockroom",
+        rng: random.Random | None = None,
+    ) -> None:
+        self.service = service
+        self.bank = bank
+        self.command_name = command_name
+        self._rng = rng or random.Random()
+
+    async def command(
+        self,
+        who: Who,
+        place: Place,
+        text: str,
+        *,
+        open_thread: OpenThread | None = None,
+        on_delta: DeltaSink | None = None,
+    ) -> ChatResponse:
+        """A `/mockroom …` command."""
+        try:
+            request = parse_request(text, self.command_name)
+            if isinstance(request, StartRequest):
+                return await self._start(who, place, request, open_thread)
+            if request.name == "help":
+                return ChatResponse(private=usage(self.command_name))
+            if request.name == "history":
+                return ChatResponse(history=self.service.history(who))
+            if request.name == "questions":
+                return ChatResponse(questions=list(self.bank.problems.values()))
+            reply = await self.service.command(
+                who, place.key, Command(request.name), on_delta=on_delta
+            )
+            return ChatResponse(reply=reply)
+        except UsageError as exc:
+            return ChatResponse(private=str(exc))
+        except NoInterview:
+            return ChatResponse(
+                private="No interview is running here. Start one with "
+                f"`{self.command_name} start`, or `{self.command_name} help`."
+            )
+        except InterviewError as exc:
+            return ChatResponse(private=str(exc))
+
+    async def message(
+        self,
+        who: Who,
+        place: Place,
+        text: str,
+        *,
+        event_key: str | None = None,
+        on_delta: DeltaSink | None = None,
+    ) -> ChatResponse | None:
+        """A plain message; None when it is not for the interviewer."""
+        if place.kind is PlaceKind.CHANNEL:
+            return None  # interviews live in DMs and threads; channel chatter is not ours
+        try:
+            reply = await self.service.answer(
+                who, place.key, text, event_key=event_key, on_delta=on_delta
+            )
+        except NoInterview:
+            if place.kind is PlaceKind.DM:
+                return ChatResponse(
+                    private=f"No interview is running. Start one with `{self.command_name} start`."
+                )
+            return None  # a thread that is not an interview
+        except InterviewError as exc:
+            return ChatResponse(private=str(exc))
+        return None if reply is None else ChatResponse(reply=reply)
+
+    async def button(self, who: Who, place: Place, interview_id: int, action: str) -> ChatResponse:
+        """A button on an interviewer message: hint, next or end."""
+        try:
+            command = Command(action)
+        except ValueError:
+            return ChatResponse(private=f"Unknown button {action!r}.")
+        try:
+            reply = await self.service.command(who, place.key, command, interview_id=interview_id)
+        except InterviewError as exc:
+            return ChatResponse(private=str(exc))
+        return ChatResponse(reply=reply)
+
+    async def _start(
+        self, who: Who, place: Place, request: StartRequest, open_thread: OpenThread | None
+    ) -> ChatResponse:
+        problem = self._choose(request.query)
+        key = place.key
+        if place.kind is PlaceKind.CHANNEL and open_thread is not None:
+            kind = "design-along" if request.group else "mock interview"
+            name = who.display_name or who.user_id
+            key = await open_thread(
+                f"{name} started a {request.fmt.value} {kind}: *{problem.title}*. "
+                + (
+                    "Everyone in this thread can answer."
+                    if request.group
+                    else "Answers go in this thread; anyone can watch."
+                )
+            )
+        reply = await self.service.start(who, key, problem.id, request.fmt, group=request.group)
+        return ChatResponse(reply=reply, conversation=key if key != place.key else None)
+
+    def _choose(self, query: str | None) -> Problem:
+        if query is None:
+            return self.bank.problems[self._rng.choice(sorted(self.bank.problems))]
+        found = self.bank.find(query)
+        if not found:
+            raise UsageError(
+                f"No question matches {query!r}. `{self.command_name} questions` lists them."
+            )
+        if found[0].id == query.strip().lower():
+            return found[0]
+        return self._rng.choice(found[: max(1, min(len(found), 4))])

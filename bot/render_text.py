@@ -1,0 +1,68 @@
+"""Plain-text pieces every chat renderer shares: splitting within limits, clocks, score bars."""
+
+from __future__ import annotations
+
+import re
+
+from interviewer.core.rubric import HireSignal, Scorecard
+from interviewer.service import Outbound
+
+_BREAKS = (re.compile(r"\n\n"), re.compile(r"\n"), re.compile(r"(?<=[.!?])\s"), re.compile(r"\s"))
+
+SIGNAL_LABELS = {
+    HireSignal.STRONG_HIRE: "Strong hire",
+    HireSignal.HIRE: "Hire",
+    HireSignal.LEAN_HIRE: "Lean hire",
+    HireSignal.LEAN_NO_HIRE: "Lean no hire",
+    HireSignal.NO_HIRE: "No hire",
+}
+
+
+def split_text(text: str, limit: int) -> list[str]:
+    """Pieces of at most `limit` characters, cut at paragraphs, lines, sentences or spaces."""
+    if limit < 1:
+        raise ValueError("limit must be positive")
+    pieces: list[str] = []
+    rest = text
+    while len(rest) > limit:
+        window = rest[: limit + 1]
+        cut = -1
+        for pattern in _BREAKS:
+            found = [m.start() for m in pattern.finditer(window) if 0 < m.start() <= limit]
+            if found:
+                cut = found[-1]
+                break
+        if cut <= 0:
+            cut = limit
+        pieces.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest or not pieces:
+        pieces.append(rest)
+    return pieces
+
+
+def clock_label(seconds: int | None) -> str:
+    """m:ss, or an empty string when there is no clock."""
+    if seconds is None:
+        return ""
+    return f"{seconds // 60}:{seconds % 60:02d}"
+
+
+def status_line(message: Outbound) -> str:
+    """'Deep dive · 12:30 left in stage · 30:10 overall' (no clock parts when unclocked)."""
+    parts = [message.stage.label]
+    if message.stage_seconds_left is not None:
+        parts.append(f"{clock_label(message.stage_seconds_left)} left in stage")
+    if message.total_seconds_left is not None:
+        parts.append(f"{clock_label(message.total_seconds_left)} overall")
+    return " · ".join(parts)
+
+
+def score_bar(score: int) -> str:
+    """●●●○ for 3 of 4."""
+    return "●" * score + "○" * (4 - score)
+
+
+def headline(card: Scorecard) -> str:
+    """'Overall 3.1/4 · Hire'."""
+    return f"Overall {card.overall:.1f}/4 · {SIGNAL_LABELS[card.hire_signal]}"
