@@ -8,6 +8,7 @@ import json
 import logging
 import sys
 from collections.abc import Callable
+from enum import StrEnum
 from importlib.metadata import version as package_version
 from pathlib import Path
 from typing import Annotated
@@ -17,6 +18,7 @@ from rich.console import Console
 
 from bot.bootstrap import Container, build
 from bot.render_terminal import history_table, questions_table, scorecard_view
+from bot.serve import PlatformRunner, serve
 from bot.terminal import PracticeOptions, TerminalSession, run_interactive, run_scripted
 from interviewer.bank import BankError, load_bank
 from interviewer.core.stages import Format
@@ -24,6 +26,15 @@ from interviewer.service import AlreadyRunning, InterviewError, NoInterview, Who
 from interviewer.transcript_file import TranscriptError, read_transcript
 
 EXIT_USAGE = 2
+
+
+class ServeTarget(StrEnum):
+    """Which chat platforms `mockroom serve` runs."""
+
+    SLACK = "slack"
+    DISCORD = "discord"
+    ALL = "all"
+
 
 ContainerFactory = Callable[[], Container]
 
@@ -182,6 +193,50 @@ def make_app(
                 out.print("No interviews yet. Start one with [bold]mockroom practice[/bold].")
             else:
                 out.print(history_table(entries))
+        finally:
+            parts.close()
+
+    @app.command("serve")
+    def serve_command(
+        target: Annotated[
+            ServeTarget, typer.Argument(help="slack, discord, or all that are configured.")
+        ] = ServeTarget.ALL,
+        port: Annotated[
+            int | None, typer.Option(help="Slack HTTP mode port (default 3000).")
+        ] = None,
+    ) -> None:
+        """Run the chat bots and the interview clock until stopped (Ctrl-C or SIGTERM)."""
+        parts = container()
+        settings = parts.settings
+        runners: list[PlatformRunner] = []
+        try:
+            if target in (ServeTarget.SLACK, ServeTarget.ALL):
+                if settings.slack_bot_token is not None:
+                    from bot.slack.runner import build_slack_runner
+
+                    runners.append(build_slack_runner(parts, port))
+                elif target is ServeTarget.SLACK:
+                    err.print(
+                        "[red]Slack is not configured:[/red] set SLACK_BOT_TOKEN, and "
+                        "SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)."
+                    )
+                    raise typer.Exit(EXIT_USAGE)
+            if target in (ServeTarget.DISCORD, ServeTarget.ALL):
+                if settings.discord_token is not None:
+                    from bot.discord.runner import build_discord_runner
+
+                    runners.append(build_discord_runner(parts))
+                elif target is ServeTarget.DISCORD:
+                    err.print("[red]Discord is not configured:[/red] set DISCORD_TOKEN.")
+                    raise typer.Exit(EXIT_USAGE)
+            if not runners:
+                err.print(
+                    "[red]No chat platform is configured.[/red] Set SLACK_BOT_TOKEN and/or "
+                    "DISCORD_TOKEN (see the README), or practise with `mockroom practice`."
+                )
+                raise typer.Exit(EXIT_USAGE)
+            interval = settings.clock_interval_seconds
+            asyncio.run(serve(parts.service, runners, interval))
         finally:
             parts.close()
 

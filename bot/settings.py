@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pydantic import Field
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -20,4 +20,34 @@ class Settings(BaseSettings):
     log_level: str = "WARNING"
     auto_migrate: bool = Field(
         default=True, description="bring the database schema up to date at start"
+    )
+    clock_interval_seconds: float = Field(
+        default=1.0, gt=0, description="how often running interviews' deadlines are checked"
+    )
+
+    # Slack: bot token always; Socket Mode with an app token, else HTTP with the signing secret.
+    slack_bot_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "MOCKROOM_SLACK_BOT_TOKEN")
+    )
+    slack_app_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("SLACK_APP_TOKEN", "MOCKROOM_SLACK_APP_TOKEN")
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices("SLACK_SIGNING_SECRET", "MOCKROOM_SLACK_SIGNING_SECRET"),
+    )
+    slack_api_url: str | None = Field(
+        default=None, description="another Slack Web API base URL (GovSlack, a proxy, tests)"
+    )
+    slack_port: int = Field(default=3000, ge=1, le=65535)
+
+    # Discord
+    discord_token: SecretStr | None = Field(
+        default=None, validation_alias=AliasChoices("DISCORD_TOKEN", "MOCKROOM_DISCORD_TOKEN")
+    )
+    discord_api_url: str | None = Field(
+        default=None, description="another Discord REST base URL (a proxy, tests)"
+    )
+    discord_guild_id: int | None = Field(
+        default=None, description="sync commands to this guild only (instant, for development)"
     )
