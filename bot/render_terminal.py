@@ -55,7 +55,7 @@ def scorecard_view(card: Scorecard, problem: Problem | None = None) -> Renderabl
     """The scorecard: per-criterion scores with quoted evidence, signal, pitfalls, what next."""
     table = Table(show_lines=True, expand=True)
     table.add_column("Criterion", style="bold", no_wrap=True)
-    table.add_column("Score", justify="center", ratio=1)
+    table.add_column("Score", justify="center", no_wrap=True)
     table.add_column("Evidence and feedback", ratio=6)
     for criterion in Criterion:
         score = card.criteria[criterion]

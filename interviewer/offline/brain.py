@@ -179,9 +179,7 @@ class OfflineBrain:
                 continue
             if self._pattern(ctx.problem.id, point.id, point.keywords).search(said):
                 continue
-            term = self._mentioned_term(last)
-            lead = self.phrases.grounded_lead.format(term=term) if term else ""
-            return lead, point.question
+            return "", point.question
         grounded = self._grounded_probe(ctx, last)
         if grounded:
             return self.phrases.grounded_lead.format(term=grounded[0]), grounded[1]
@@ -208,14 +206,6 @@ class OfflineBrain:
             match = pattern.search(text)
             if match:
                 return self._phrase_at(text, match), concept.probe
-        return None
-
-    def _mentioned_term(self, text: str) -> str | None:
-        for concept, pattern in self.bank.compiled_concepts:
-            if concept.depth == "component":
-                match = pattern.search(text)
-                if match:
-                    return self._phrase_at(text, match)
         return None
 
     @staticmethod

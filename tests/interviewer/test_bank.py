@@ -1,0 +1,98 @@
+"""The question bank and prompt data: every file valid, every bad file reported at once."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from interviewer.bank import PROMPTS_DIR, BankError, compile_any, load_bank
+from interviewer.core.stages import Stage
+
+SEEDS = ("model-serving", "chatbot-api", "distributed-training", "ml-data-pipeline")
+
+
+def test_the_shipped_bank_is_valid_and_complete() -> None:
+    bank = load_bank()
+    assert len(bank.problems) >= 20
+    assert set(SEEDS) <= set(bank.problems)
+    assert bank.phrases is not None
+    ai_first = [p for p in bank.problems.values() if "classic" not in p.topics]
+    assert len(ai_first) >= 12
+    for problem in bank.problems.values():
+        assert all(problem.expected[s] for s in Stage)
+        assert len(problem.curveballs) >= 2
+
+
+def test_expected_keywords_recognise_the_points_they_describe() -> None:
+    """Each expected point's own wording trips at least one of its keywords."""
+    misses = []
+    for problem in load_bank().problems.values():
+        for points in problem.expected.values():
+            for point in points:
+                if not compile_any(point.keywords).search(point.point):
+                    misses.append(f"{problem.id}:{point.id}")
+    assert len(misses) <= 5, misses
+
+
+def test_questions_ask_rather_than_suggest_a_solution() -> None:
+    """'What happens when every GPU is busy?', never 'Would you add a queue?'."""
+    suggestive = re.compile(r"^(would|should|could|can|did) you (add|use|put|consider)\b", re.I)
+    bank = load_bank()
+    leaks = [
+        f"{problem.id}:{point.id}: {point.question}"
+        for problem in bank.problems.values()
+        for points in problem.expected.values()
+        for point in points
+        if suggestive.search(point.question)
+    ]
+    leaks += [
+        f"{problem.id}:{probe.id}: {probe.question}"
+        for problem in bank.problems.values()
+        for probe in problem.probes
+        if suggestive.search(probe.question)
+    ]
+    assert leaks == []
+
+
+def test_every_bad_file_is_reported_at_once(tmp_path: Path) -> None:
+    root = tmp_path / "prompts"
+    shutil.copytree(PROMPTS_DIR, root)
+    questions = root / "questions"
+    (questions / "model-serving.yaml").write_text("id: model-serving\ntitle: [unclosed\n")
+    text = (questions / "chatbot-api.yaml").read_text()
+    (questions / "chatbot-api.yaml").write_text(text.replace("level: senior", "level: wizard"))
+    (questions / "renamed.yaml").write_text((questions / "url-shortener.yaml").read_text())
+    text = (questions / "feature-store.yaml").read_text()
+    (questions / "feature-store.yaml").write_text(
+        re.sub(r"curveballs: \[", "curveballs: [no-such-curveball, ", text, count=1)
+    )
+    with pytest.raises(BankError) as info:
+        load_bank(root)
+    message = str(info.value)
+    assert "model-serving.yaml: cannot read YAML" in message
+    assert "chatbot-api.yaml: level" in message
+    assert "renamed.yaml: id 'url-shortener' does not match the file name" in message
+    assert "feature-store.yaml: unknown curveballs: no-such-curveball" in message
+
+
+def test_a_question_with_two_question_marks_is_refused(tmp_path: Path) -> None:
+    root = tmp_path / "prompts"
+    shutil.copytree(PROMPTS_DIR, root)
+    path = root / "questions" / "url-shortener.yaml"
+    text = path.read_text()
+    first_question = re.search(r'question: "([^"]+)"', text)
+    assert first_question is not None
+    path.write_text(text.replace(first_question.group(1), "Why? And how?", 1))
+    with pytest.raises(BankError, match="exactly one"):
+        load_bank(root)
+
+
+def test_find_matches_ids_topics_and_title_words() -> None:
+    bank = load_bank()
+    assert [p.id for p in bank.find("model-serving")] == ["model-serving"]
+    assert {p.id for p in bank.find("rag")} >= {"rag-assistant"}
+    assert all("storage" not in p.id for p in bank.find("rag"))
+    assert bank.find("underwater basket weaving") == []
