@@ -243,7 +243,8 @@ class QuestionBank:
 
 def compile_any(patterns: Iterable[str]) -> re.Pattern[str]:
     """One case-insensitive regex matching any of the patterns where no word character precedes."""
-    return re.compile("|".join(rf"(?<!\w)(?:{p})" for p in patterns), re.IGNORECASE)
+    alternatives = "|".join(f"(?:{p})" for p in patterns)
+    return re.compile(rf"(?<!\w)(?:{alternatives})", re.IGNORECASE)
 
 
 def _read_yaml(path: Path, errors: list[str]) -> object:

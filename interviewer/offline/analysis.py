@@ -1,0 +1,313 @@
+"""Text analysis of candidate answers, shared by the offline scorer and interviewer."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from interviewer.bank import Concept
+from interviewer.core.stages import Format, Stage
+from interviewer.core.text import is_question
+from interviewer.core.transcript import Role, Transcript, TurnKind
+
+# The same split as interviewer.core.text.sentences, kept with offsets so quotes stay verbatim.
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_WORD = re.compile(r"\w+")
+MAX_QUOTE = 220
+
+# Words addressed to whoever grades the interview rather than to the interviewer.
+_TO_GRADER = re.compile(
+    r"\b(?:ignore|disregard|forget|override|bypass)\b[^.!?\n]{0,40}?"
+    r"\b(?:instructions?|rubric|rules|criteria|prompt|guidelines|scoring|grading)\b"
+    r"|\bas (?:the|an?|your) (?:grader|evaluator|scorer|judge|ai|assistant|language model|llm)\b"
+    r"|\b(?:dear|hey|hi|attention|note to|message to|instructions? (?:to|for)) (?:the )?"
+    r"(?:grader|evaluator|scorer|judge|model|ai|llm|reviewer)\b"
+    r"|\b(?:grader|evaluator|scorer|judge|ai|model|llm)s?[,:] (?:please )?"
+    r"(?:ignore|give|score|rate|output|award|mark|grade)\b"
+    r"|\b(?:full|maximum|max|top|perfect|highest) (?:marks?|scores?|points|ratings?)\b"
+    r"|\b(?:give|award|assign|output|grant|score|rate|mark|grade)\b[^.!?\n]{0,30}?"
+    r"\b[34](?:\s*/\s*4|\s+out of\s+4)?(?:\s+(?:on|for|in|across|everywhere)\b|\s*(?:[.!,;]|$))"
+    r"|\b(?:a|all) [34]s? (?:on|for|across) (?:every|all)"
+    r"|\b(?:score|mark|grade|rate) (?:me|this answer|my answer|this response|the candidate)\b"
+    r"|\bscores? of [34]\b|\b[34]s across\b|\bstrong[ _-]?hire\b|\bhire me\b"
+    r"|\b(?:new instructions|you are now|as an ai (?:language )?model)\b"
+    r"|\byou (?:must|should|will|shall|need to|have to) (?:output|award|mark|grade)\b",
+    re.IGNORECASE,
+)
+
+# Connectives that give a reason, a consequence, a comparison or a condition.
+_REASON = re.compile(
+    r"\b(?:because|since|so that|in order to|which means|this means|that means|meaning"
+    r"|otherwise|instead of|rather than|as opposed to|that way|this way|the downside"
+    r"|the upside|the benefit|the cost is|at the (?:cost|expense|price) of"
+    r"|versus|vs\b|due to|given that|thanks to|lets? us|allows? us|in case"
+    r"|to (?:avoid|prevent|keep|reduce|cut|handle|absorb|protect|ensure|make sure|guarantee"
+    r"|isolate|limit|bound|hide|smooth|spread|survive|recover|lower|minimi[sz]e|maximi[sz]e"
+    r"|improve|speed up|save|free|detect|catch|stop|meet|hit|stay)"
+    r"|(?:which|that|this|it) (?:lets|allows|keeps|avoids|reduces|cuts|gives|means|ensures"
+    r"|prevents|protects|isolates|bounds|spreads|hides|saves|halves|doubles|removes|trades"
+    r"|absorbs|caps|limits|stops|makes)"
+    r"|(?:if|when|whenever|once) (?:a|an|the|one|any|we|it|that|this|traffic|load|users?)\b"
+    r"[^,.;]{2,80},)"
+    r"|(?<=[\w,] )so (?!(?:far|much|many|on|called|long|few|little|to)\b)\w",
+    re.IGNORECASE,
+)
+# A sentence that explains the one before it ("That way each shard stays small.").
+_FOLLOW_ON = re.compile(
+    r"^(?:because|since|otherwise|so|that way|this way|the reason|the point"
+    r"|(?:this|that|which|it) (?:means|lets|allows|keeps|avoids|gives|reduces|cuts|makes"
+    r"|ensures|prevents|protects|helps|way))\b",
+    re.IGNORECASE,
+)
+_QUANTITY = re.compile(
+    r"(?<![\w.])\d+(?:[.,]\d+)*\s*(?:%|x\b|k\b|m\b|b\b|ms\b|s\b|secs?\b|seconds?|minutes?|"
+    r"mins?\b|hours?|days?|weeks?|gb|tb|pb|mb|kb|qps|rps|tps|rpm|req|requests?|users?|"
+    r"tokens?|gpus?|nodes?|servers?|machines?|replicas?|shards?|regions?|zones?|nines|"
+    r"million|billion|thousand|per\b|/\s*s\b|bytes?|times\b)"
+    r"|\b99(?:\.9+)?\s*%|\bp9[059]\b",
+    re.IGNORECASE,
+)
+
+# The non-functional areas a design should address, for the ignored_nonfunctional pitfall.
+NONFUNCTIONAL: dict[str, re.Pattern[str]] = {
+    "scale": re.compile(
+        r"\b(?:qps|rps|tps|requests? (?:per|a|/)|throughput|dau|mau|concurren|peak|scale"
+        r"|traffic|how many|millions?|billions?|\d+\s*[kmb]\b|capacity|load\b)",
+        re.IGNORECASE,
+    ),
+    "latency": re.compile(
+        r"\b(?:latency|p9\d|p50|\d+\s*ms\b|millisecond|response time|ttft|time to first"
+        r"|fast|slow|real[- ]time|tokens? per second)",
+        re.IGNORECASE,
+    ),
+    "availability": re.compile(
+        r"\b(?:availab|uptime|nines|99\.9|downtime|fail|outage|redundan|replica|sla\b|slo"
+        r"|fault|disaster|durab|backup)",
+        re.IGNORECASE,
+    ),
+    "security": re.compile(
+        r"\b(?:secur|auth|encrypt|tls\b|https|privacy|pii\b|gdpr|rate[- ]?limit|abuse"
+        r"|api[- ]?keys?|permission|access control|compliance|moderat|safety)",
+        re.IGNORECASE,
+    ),
+}
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One candidate sentence, verbatim, with where it came from and what it shows."""
+
+    text: str
+    turn: int
+    start: int
+    stage: Stage
+    question: bool
+    reasoned: bool
+    quantified: bool
+    words: int
+
+
+@dataclass(frozen=True)
+class ConceptHit:
+    """A concept found in a sentence, and whether the sentence explains it."""
+
+    concept: Concept
+    sentence: int
+    start: int
+    explained: bool
+
+
+@dataclass(frozen=True)
+class CandidateText:
+    """The candidate's sentences (instructions to the grader removed) and the turn texts."""
+
+    sentences: tuple[Sentence, ...]
+    turns: dict[int, str]
+    ignored: tuple[str, ...]
+
+    @cached_property
+    def _by_turn(self) -> dict[int, tuple[list[int], list[int]]]:
+        by_turn: dict[int, tuple[list[int], list[int]]] = {}
+        for i, s in enumerate(self.sentences):
+            ids, starts = by_turn.setdefault(s.turn, ([], []))
+            ids.append(i)
+            starts.append(s.start)
+        return by_turn
+
+    def first_matches(self, pattern: re.Pattern[str]) -> Iterator[tuple[int, int]]:
+        """(sentence index, offset in sentence) of the first match in each matching sentence."""
+        for turn, (ids, starts) in self._by_turn.items():
+            seen: set[int] = set()
+            for m in pattern.finditer(self.turns[turn]):
+                k = bisect_right(starts, m.start()) - 1
+                if k < 0 or ids[k] in seen:
+                    continue
+                s = self.sentences[ids[k]]
+                if m.start() < s.start + len(s.text):
+                    seen.add(ids[k])
+                    yield ids[k], m.start() - s.start
+
+
+def compile_fast(patterns: Iterable[str]) -> re.Pattern[str]:
+    """Like bank.compile_any (any pattern at a word start, any case), but one \\b for all: faster."""
+    return re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in patterns) + ")", re.I | re.A)
+
+
+def addresses_grader(text: str) -> bool:
+    """Whether a sentence speaks to the grader (asks for a score, says to ignore the rubric)."""
+    return bool(_TO_GRADER.search(text))
+
+
+def has_reason(text: str) -> bool:
+    """Whether a sentence gives a reason, a consequence, a comparison or a number."""
+    return bool(_REASON.search(text)) or has_quantity(text)
+
+
+def has_quantity(text: str) -> bool:
+    """Whether a sentence holds a number with a unit (50k QPS, 200 ms, 3 replicas)."""
+    return bool(_QUANTITY.search(text))
+
+
+def _spans(text: str) -> list[tuple[int, int]]:
+    spans: list[tuple[int, int]] = []
+    pos = 0
+    for m in [*_SENTENCE_END.finditer(text), None]:
+        end = m.start() if m else len(text)
+        piece = text[pos:end]
+        if piece.strip():
+            lead = len(piece) - len(piece.lstrip())
+            spans.append((pos + lead, pos + lead + len(piece.strip())))
+        pos = m.end() if m else len(text)
+    return spans
+
+
+def read_turns(turns: Iterable[tuple[int, Stage, str]]) -> CandidateText:
+    """Split (turn index, stage, text) triples into sentences, dropping grader instructions."""
+    kept: list[Sentence] = []
+    ignored: list[str] = []
+    texts: dict[int, str] = {}
+    for index, stage, text in turns:
+        texts[index] = text
+        spans = _spans(text)
+        for n, (a, b) in enumerate(spans):
+            s = text[a:b]
+            if addresses_grader(s):
+                ignored.append(s)
+                continue
+            nxt = text[spans[n + 1][0] : spans[n + 1][1]] if n + 1 < len(spans) else ""
+            words = len(_WORD.findall(s))
+            # "Cache because fast." is a slogan, not a reason: a reason needs a few words.
+            reasoned = has_quantity(s) or (bool(_REASON.search(s)) and words >= 6)
+            reasoned |= bool(_FOLLOW_ON.match(nxt)) and not addresses_grader(nxt)
+            quantified = has_quantity(s)
+            kept.append(Sentence(s, index, a, stage, is_question(s), reasoned, quantified, words))
+    return CandidateText(tuple(kept), texts, tuple(ignored))
+
+
+def read_candidate(transcript: Transcript) -> CandidateText:
+    """The candidate's side of a transcript, sentence by sentence."""
+    return read_turns(
+        (i, t.stage, t.text) for i, t in enumerate(transcript.turns) if t.role is Role.CANDIDATE
+    )
+
+
+def find_concepts(
+    text: CandidateText, compiled: Sequence[tuple[Concept, re.Pattern[str]]]
+) -> list[ConceptHit]:
+    """Every concept in every sentence, in reading order.
+
+    A reasoned sentence explains at most one concept per seven words (and at most three),
+    so a list of terms with one "because" tacked on does not count as explaining them all.
+    """
+    found: dict[int, list[tuple[int, Concept]]] = {}
+    for concept, pattern in compiled:
+        for sid, offset in text.first_matches(pattern):
+            found.setdefault(sid, []).append((offset, concept))
+    hits: list[ConceptHit] = []
+    for sid in sorted(found):
+        s = text.sentences[sid]
+        budget = max(1, min(3, s.words // 7)) if s.reasoned and not s.question else 0
+        for n, (offset, concept) in enumerate(sorted(found[sid], key=lambda x: x[0])):
+            hits.append(ConceptHit(concept, sid, offset, n < budget))
+    return hits
+
+
+def concepts_in(
+    message: str, compiled: Sequence[tuple[Concept, re.Pattern[str]]]
+) -> list[ConceptHit]:
+    """The concepts one message names, first mention of each, in reading order."""
+    text = read_turns([(0, Stage.HIGH_LEVEL, message)])
+    seen: set[str] = set()
+    first: list[ConceptHit] = []
+    for hit in find_concepts(text, compiled):
+        if hit.concept.id not in seen:
+            seen.add(hit.concept.id)
+            first.append(hit)
+    return first
+
+
+@dataclass(frozen=True)
+class CurveballReply:
+    """A curveball the interviewer injected and the candidate sentences that answered it."""
+
+    curveball_id: str
+    turn: int
+    sentences: tuple[int, ...] | None  # None: the candidate never answered
+
+
+def curveball_replies(transcript: Transcript, text: CandidateText) -> list[CurveballReply]:
+    """Each curveball with its reply: the candidate's next turns, before any other curveball."""
+    turns = transcript.turns
+    out: list[CurveballReply] = []
+    for i, t in enumerate(turns):
+        if t.role is not Role.INTERVIEWER or t.kind != TurnKind.CURVEBALL:
+            continue
+        j = i + 1
+        while j < len(turns) and turns[j].role is Role.INTERVIEWER and turns[j].kind != t.kind:
+            j += 1
+        reply: set[int] = set()
+        while j < len(turns) and turns[j].role is Role.CANDIDATE:
+            reply.add(j)
+            j += 1
+        sids = tuple(k for k, s in enumerate(text.sentences) if s.turn in reply)
+        out.append(CurveballReply(t.curveball_id or "unknown", i, sids if reply else None))
+    return out
+
+
+def quote(s: Sentence, start: int = 0) -> str:
+    """The sentence, or a verbatim window of it around the match when it is long."""
+    t = s.text
+    if len(t) <= MAX_QUOTE:
+        return t
+    a = max(0, start - 60)
+    a = (t.find(" ", a) + 1 or a) if a else 0
+    b = min(len(t), a + MAX_QUOTE)
+    if b < len(t) and t.rfind(" ", a, b) > a:
+        b = t.rfind(" ", a, b)
+    return t[a:b].strip()
+
+
+def clarifying_sentences(fmt: Format, text: CandidateText, hits: Sequence[ConceptHit]) -> list[int]:
+    """Questions asked in the clarify stage (or in the opening turn when there is none)."""
+    sents = text.sentences
+    in_clarify = any(s.stage is Stage.CLARIFY for s in sents)
+    ids = {
+        i
+        for i, s in enumerate(sents)
+        if s.question and (s.stage is Stage.CLARIFY or (not in_clarify and s.turn == sents[0].turn))
+    }
+    if fmt is Format.ASYNC:  # a one-message answer can only state its assumptions
+        ids |= {h.sentence for h in hits if h.concept.id in ("assumptions", "requirements")}
+    return sorted(ids)
+
+
+def nonfunctional_addressed(text: CandidateText) -> set[str]:
+    """Which non-functional areas (scale, latency, availability, security) the candidate raised."""
+    return {
+        area
+        for area, pattern in NONFUNCTIONAL.items()
+        if any(pattern.search(s.text) for s in text.sentences)
+    }

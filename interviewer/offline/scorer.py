@@ -1,0 +1,390 @@
+"""The offline grader: scores a transcript against the rubric with the bank alone, no model."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from interviewer.bank import Concept, ExpectedPoint, Problem, QuestionBank
+from interviewer.core.rubric import (
+    CRITERION_TITLES,
+    Criterion,
+    CriterionScore,
+    Pitfall,
+    PitfallSeen,
+    Scorecard,
+    clamp_score,
+    hire_signal_for,
+)
+from interviewer.core.stages import Stage
+from interviewer.core.text import question_key
+from interviewer.core.transcript import Transcript
+from interviewer.offline.analysis import (
+    CandidateText,
+    ConceptHit,
+    CurveballReply,
+    clarifying_sentences,
+    compile_fast,
+    curveball_replies,
+    find_concepts,
+    nonfunctional_addressed,
+    quote,
+    read_candidate,
+)
+
+_PENALTY_PER_PITFALL, _MAX_PENALTY = 0.2, 0.6
+# Concepts that state a requirement rather than design something.
+_REQUIREMENT_TALK = {"latency-budget", "capacity-estimate", "availability-target", "throughput"}
+_C = Criterion
+# What each criterion needs; feedback says "cover ...", improvements say "practise ...".
+_NEEDS: dict[Criterion, str] = {
+    _C.SCALABILITY: "a back-of-the-envelope estimate (QPS, storage, machines) and how each tier "
+    "scales out (stateless servers, sharding, caching, autoscaling)",
+    _C.RELIABILITY: "what happens when each box dies: replicas, failover, retries with backoff, "
+    "timeouts, a region outage",
+    _C.PERFORMANCE: "a latency budget split across the request path (p99 per hop) and what you "
+    "cache, batch or stream to meet it",
+    _C.AI_INFRASTRUCTURE: "the model lifecycle: GPU sizing and batching, versioned models, canary "
+    "or shadow rollout with rollback, training and data pipelines",
+    _C.SECURITY_PRIVACY: "a security pass: authn, authz, API keys, encryption in transit and at "
+    "rest, rate limits, PII handling, abuse filtering",
+    _C.TRADEOFFS: "each big choice as 'X instead of Y because Z, at the cost of W' (SQL vs "
+    "NoSQL, consistency vs availability, batch vs stream)",
+    _C.CLARITY: "three or four clarifying questions first (users, scale, latency, scope), an "
+    "announced plan and a closing summary",
+}
+_CLARITY_SAID = {
+    "requirements": "named the requirements",
+    "assumptions": "stated your assumptions",
+    "plan-announced": "announced a plan",
+    "summary": "summarised the design",
+    "next-steps": "named next steps",
+}
+
+
+@dataclass(frozen=True)
+class _Point:
+    stage: Stage
+    point: ExpectedPoint
+    patterns: tuple[re.Pattern[str], ...]  # its keywords, and the lexicon concept it names
+    criteria: frozenset[Criterion]
+    head: str | None  # that concept's id
+
+
+@dataclass(frozen=True)
+class _Item:
+    label: str
+    explained: bool
+    primary: bool
+    sentence: int
+    start: int
+
+
+@dataclass(frozen=True)
+class _Facts:
+    """What the grader read from one transcript."""
+
+    text: CandidateText
+    hits: list[ConceptHit]
+    points: tuple[_Point, ...]
+    covered: dict[str, list[int]]  # expected point id -> sentences that cover it
+    clarifying: list[int]
+    adapted: list[bool]
+
+    def missed(self, c: Criterion) -> list[str]:
+        """The expected points for a criterion that the candidate never reached."""
+        return [
+            p.point.point for p in self.points if c in p.criteria and not self.covered[p.point.id]
+        ]
+
+
+def _label(item_id: str) -> str:
+    return item_id.replace("-", " ")
+
+
+def _join(words: list[str], last: str = "and") -> str:
+    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"
+
+
+def _points_text(points: list[str]) -> str:
+    return "; ".join(p.rstrip(".") for p in points[:2])
+
+
+def _evidence(text: CandidateText, picks: list[tuple[int, int]]) -> list[str]:
+    """Up to three quotes, one per sentence, in the order given."""
+    firsts = dict(reversed(picks))  # sentence -> its first pick's offset
+    order = list(dict.fromkeys(sid for sid, _ in picks))[:3]
+    return [quote(text.sentences[sid], firsts[sid]) for sid in order]
+
+
+class OfflineGrader:
+    """Grades a transcript with the concept lexicon and the problem's expected points."""
+
+    name = "offline"
+
+    def __init__(self, bank: QuestionBank) -> None:
+        """Compile every pattern the grader needs once."""
+        self._bank = bank
+        self._concepts = tuple((c, compile_fast(c.patterns)) for c in bank.concepts)
+        self._adapt = {cb.id: compile_fast(cb.adapt_keywords) for cb in bank.curveballs.values()}
+        self._points: dict[str, tuple[_Point, ...]] = {}
+
+    async def grade(self, transcript: Transcript, problem: Problem | None) -> Scorecard:
+        """The scorecard for a transcript (the Grader port)."""
+        return self.score(transcript, problem)
+
+    def score(self, transcript: Transcript, problem: Problem | None) -> Scorecard:
+        """Grade the seven criteria, name the pitfalls and say what to practise next."""
+        text = read_candidate(transcript)
+        found = find_concepts(text, self._concepts)
+        hits = [h for h in found if not text.sentences[h.sentence].question]
+        points = self._points_for(problem)
+        covered = {
+            p.point.id: sorted({sid for pat in p.patterns for sid, _ in text.first_matches(pat)})
+            for p in points
+        }
+        replies = curveball_replies(transcript, text)
+        adapted = [r.sentences is not None and self._adapted(r, text, hits) for r in replies]
+        f = _Facts(
+            text,
+            hits,
+            points,
+            covered,
+            clarifying_sentences(transcript.format, text, hits),
+            adapted,
+        )
+        pitfalls = _pitfalls(f)
+        pitfalls += [
+            self._ignored(r, text) for r, ok in zip(replies, adapted, strict=True) if not ok
+        ]
+        criteria = {
+            c: _criterion(c, f) if c is not _C.CLARITY else _clarity(f, pitfalls) for c in _C
+        }
+        penalty = min(_MAX_PENALTY, _PENALTY_PER_PITFALL * len(pitfalls))
+        mean = sum(s.score for s in criteria.values()) / len(criteria)
+        overall = round(min(4.0, max(1.0, mean - penalty)), 1)
+        notes = ["The candidate wrote nothing that could be graded."] if not text.sentences else []
+        if text.ignored:
+            notes.append(
+                f"Instructions to the grader were ignored: {len(text.ignored)} sentence(s) asked "
+                "for a score or to set the rubric aside; they never count as evidence."
+            )
+        if problem is None:
+            notes.append("No problem given: graded with the concept lexicon only.")
+        improvements = _improvements(criteria, f)
+        return Scorecard(
+            criteria, overall, hire_signal_for(overall), pitfalls, improvements, self.name, notes
+        )
+
+    def _points_for(self, problem: Problem | None) -> tuple[_Point, ...]:
+        """The problem's expected points, each with the criterion of the concept it names."""
+        if problem is None:
+            return ()
+        if problem.id not in self._points:
+            points: list[_Point] = []
+            for stage, expected in problem.expected.items():
+                for p in expected:
+                    texts = [p.point] if stage is Stage.WRAP_UP else [p.point, " ".join(p.keywords)]
+                    head = self._head(texts)
+                    patterns = (compile_fast(p.keywords), *([head[1]] if head else []))
+                    crit = {head[0].criteria[0]} if head else set()
+                    if stage is Stage.CLARIFY or (not crit and stage is Stage.WRAP_UP):
+                        crit = {_C.CLARITY}
+                    if stage is Stage.TRADEOFFS:
+                        crit.add(_C.TRADEOFFS)
+                    points.append(
+                        _Point(stage, p, patterns, frozenset(crit), head[0].id if head else None)
+                    )
+            self._points[problem.id] = tuple(points)
+        return self._points[problem.id]
+
+    def _head(self, texts: list[str]) -> tuple[Concept, re.Pattern[str]] | None:
+        """The lexicon concept a point names first (its head noun, usually), with its pattern."""
+        for text in texts:
+            found = [
+                (m.start(), n)
+                for n, (con, pat) in enumerate(self._concepts)
+                if _C.CLARITY not in con.criteria and (m := pat.search(text))
+            ]
+            if found:
+                return self._concepts[min(found)[1]]
+        return None
+
+    def _adapted(self, reply: CurveballReply, text: CandidateText, hits: list[ConceptHit]) -> bool:
+        sids = reply.sentences or ()
+        pattern = self._adapt.get(reply.curveball_id)
+        if pattern is None:  # a curveball the bank does not know: any design change counts
+            return any(h.sentence in sids and _C.CLARITY not in h.concept.criteria for h in hits)
+        return any(pattern.search(text.sentences[k].text) for k in sids)
+
+    def _ignored(self, reply: CurveballReply, text: CandidateText) -> PitfallSeen:
+        cb = self._bank.curveballs.get(reply.curveball_id)
+        what = f'"{cb.text.split(".")[0]}."' if cb else f"'{reply.curveball_id}'"
+        if not reply.sentences:
+            said = "got no answer" if reply.sentences is None else "got an empty answer"
+            return PitfallSeen(Pitfall.IGNORED_CURVEBALL, f"The curveball {what} {said}.")
+        said = quote(text.sentences[reply.sentences[0]])
+        said = f'The answer to the curveball {what} ("{said}") did not change the design for it.'
+        return PitfallSeen(Pitfall.IGNORED_CURVEBALL, said)
+
+
+def _criterion(c: Criterion, f: _Facts) -> CriterionScore:
+    """Distinct concepts explained with a reason count; bare names only reach 2."""
+    items: dict[str, _Item] = {}
+
+    def add(key: str, item: _Item) -> None:
+        if key not in items or (item.explained and not items[key].explained):
+            items[key] = item
+
+    for h in f.hits:
+        if c in h.concept.criteria:
+            primary = h.concept.criteria[0] is c
+            add(
+                h.concept.id, _Item(_label(h.concept.id), h.explained, primary, h.sentence, h.start)
+            )
+    with_concept = {h.sentence for h in f.hits if c in h.concept.criteria}
+    mapped = [p for p in f.points if c in p.criteria]
+    for p in mapped:  # expected points said in words the lexicon does not know
+        for sid in f.covered[p.point.id] if p.head not in items else ():
+            s = f.text.sentences[sid]
+            if sid not in with_concept and not s.question:
+                add("point:" + p.point.id, _Item(_label(p.point.id), s.reasoned, True, sid, 0))
+    explained = [i for i in items.values() if i.explained]
+    if not items:
+        score = 1
+    elif len(explained) < 2:
+        score = 2
+    else:
+        got = sum(1 for p in mapped if f.covered[p.point.id])
+        quantified = any(f.text.sentences[i.sentence].quantified for i in explained)
+        broad = len(explained) >= 5 or (len(mapped) >= 2 and got * 5 >= len(mapped) * 3)
+        deep = quantified or (c not in (_C.SCALABILITY, _C.PERFORMANCE) and broad)
+        score = 4 if len(explained) >= 4 and deep else 3
+    ranked = sorted(items.values(), key=lambda i: (not i.explained, not i.primary, i.sentence))
+    parts = []
+    if explained:
+        parts.append(
+            f"you explained {_join([i.label for i in ranked if i.explained][:3])} with reasons"
+        )
+    if len(explained) < len(ranked):
+        parts.append(
+            f"you named {_join([i.label for i in ranked if not i.explained][:3])} without saying why"
+        )
+    said = (
+        "; ".join(parts).capitalize() + "."
+        if parts
+        else f"No signal on {CRITERION_TITLES[c].lower()}."
+    )
+    missed = f.missed(c)
+    if missed:
+        said += f" Not covered for this problem: {_points_text(missed)}."
+    elif score < 4:
+        said += f" Cover {_NEEDS[c]}."
+    evidence = _evidence(f.text, [(i.sentence, i.start) for i in ranked])
+    return CriterionScore(clamp_score(score), evidence, said)
+
+
+def _pitfalls(f: _Facts) -> list[PitfallSeen]:
+    """Designing before clarifying, ignoring non-functional needs, getting lost in details."""
+    sents = f.text.sentences
+    if not sents:
+        return []
+    found: list[PitfallSeen] = []
+    talk = {h.sentence for h in f.hits if _C.CLARITY in h.concept.criteria}
+    design = sorted(
+        h.sentence
+        for h in f.hits
+        if _C.CLARITY not in h.concept.criteria
+        and h.concept.id not in _REQUIREMENT_TALK
+        and h.sentence not in talk
+    )
+    if design and f.clarifying and design[0] < f.clarifying[0]:
+        said = f'Started designing before asking anything: "{quote(sents[design[0]])}"'
+        found.append(PitfallSeen(Pitfall.DESIGNED_BEFORE_CLARIFYING, said))
+    elif not f.clarifying:
+        said = f'Asked no clarifying question; the answer opened with "{quote(sents[0])}"'
+        found.append(PitfallSeen(Pitfall.DESIGNED_BEFORE_CLARIFYING, said))
+    areas = nonfunctional_addressed(f.text)
+    if len(areas) < 2:
+        missing = [a for a in ("scale", "latency", "availability", "security") if a not in areas]
+        only = f" (only {next(iter(areas))} came up)" if areas else ""
+        said = f"Never addressed {_join(missing, 'or')} requirements or numbers{only}."
+        found.append(PitfallSeen(Pitfall.IGNORED_NONFUNCTIONAL, said))
+    lost = _lost_in_details(f)
+    return found + ([PitfallSeen(Pitfall.LOST_IN_DETAILS, lost)] if lost else [])
+
+
+def _lost_in_details(f: _Facts) -> str | None:
+    """Deep details before the high-level design covered its expected components."""
+    early = {
+        i for i, s in enumerate(f.text.sentences) if s.stage in (Stage.CLARIFY, Stage.HIGH_LEVEL)
+    }
+    design = [h for h in f.hits if h.sentence in early and _C.CLARITY not in h.concept.criteria]
+    details = list(
+        dict.fromkeys(_label(h.concept.id) for h in design if h.concept.depth == "detail")
+    )
+    deep = {h.sentence for h in design if h.concept.depth == "detail"}
+    # Boxes named in their own sentences, not as the setting of a detail.
+    components = {h.concept.id for h in design if h.sentence not in deep} - _REQUIREMENT_TALK
+    wanted = [p for p in f.points if p.stage is Stage.HIGH_LEVEL]
+    got = [p for p in wanted if any(sid in early for sid in f.covered[p.point.id])]
+    if len(details) < 2 or (wanted and len(got) * 2 >= len(wanted)):
+        return None
+    if wanted:
+        missing = _join([_label(p.point.id) for p in wanted if p not in got][:4])
+        return (
+            f"The high-level design covered {len(got)} of {len(wanted)} expected components "
+            f"(missing {missing}) while going deep on {_join(details[:3])}."
+        )
+    if len(components) >= min(3, len(details)):
+        return None
+    return f"Went deep on {_join(details[:3])} before a complete high-level design existed."
+
+
+def _clarity(f: _Facts, pitfalls: list[PitfallSeen]) -> CriterionScore:
+    """Asked before designing, asked broadly, planned, summarised, adapted to curveballs."""
+    sents = f.text.sentences
+    signals: dict[str, int] = {}
+    if f.clarifying:
+        signals["asked clarifying questions"] = f.clarifying[0]
+    asked = {question_key(sents[i].text) for i in f.clarifying if sents[i].question}
+    clar_points = [p for p in f.points if p.stage is Stage.CLARIFY]
+    missed = [p for p in clar_points if not set(f.covered[p.point.id]) & set(f.clarifying)]
+    if len(asked) >= 3 or len(clar_points) - len(missed) >= 2:
+        signals["asked about several requirements"] = f.clarifying[-1]
+    for h in f.hits:
+        if _C.CLARITY in h.concept.criteria:
+            signals.setdefault(_CLARITY_SAID.get(h.concept.id, _label(h.concept.id)), h.sentence)
+    if f.adapted and all(f.adapted):
+        signals["adapted to each new constraint"] = -1
+    score = (1, 2, 3, 3)[len(signals)] if len(signals) < 4 else 4
+    designed_first = any(p.id is Pitfall.DESIGNED_BEFORE_CLARIFYING for p in pitfalls)
+    score = min(score, 2) if not f.clarifying else min(score, 3) if designed_first else score
+    said = f"You {_join(list(signals))}." if signals else "No signal on clarity of thought."
+    if not f.clarifying:
+        said += " You never asked a clarifying question before designing."
+    elif designed_first:
+        said += " You started designing before asking your questions."
+    if missed:
+        said += f" Not asked for this problem: {_points_text([p.point.point for p in missed])}."
+    elif score < 4:
+        said += f" Show {_NEEDS[_C.CLARITY]}."
+    picks = sorted((sid, 0) for sid in signals.values() if sid >= 0)
+    return CriterionScore(score, _evidence(f.text, picks), said)
+
+
+def _improvements(criteria: dict[Criterion, CriterionScore], f: _Facts) -> list[str]:
+    """The three weakest criteria (or, when all are 4, what the problem still expected)."""
+    order = list(_C)
+    out: list[str] = []
+    for c in sorted(_C, key=lambda c: (criteria[c].score, order.index(c))):
+        missed = f.missed(c)
+        if len(out) == 3 or (criteria[c].score == 4 and not missed):
+            continue
+        line = f"{CRITERION_TITLES[c]} ({criteria[c].score}/4): "
+        if criteria[c].score == 4:
+            out.append(line + f"to stay there, also cover: {missed[0].rstrip('.')}.")
+            continue
+        line += f"practise {_NEEDS[c]}"
+        out.append(line + (f"; here that means: {missed[0].rstrip('.')}." if missed else "."))
+    return out or ["Practise the same depth on a new problem, keeping to the stage clock."]
