@@ -45,39 +45,41 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[index]
 
 
-async def one_interview(seed: int, db: Path) -> tuple[list[float], Transcript]:
-    """A 40-turn interview through the service on SQLite; the time of each candidate turn."""
+async def interviews(db: Path, count: int) -> tuple[list[list[float]], Transcript]:
+    """`count` 40-turn interviews through one service on SQLite; each candidate turn's time."""
     clock_now = [time.time()]
 
     def clock() -> datetime:
         return datetime.fromtimestamp(clock_now[0], UTC)
 
-    parts = build(Settings(database_url=f"sqlite:///{db}"), clock=clock, rng=random.Random(seed))
-    who = Who("bench", f"user-{seed}")
-    reply = await parts.service.start(who, "bench", "model-serving", Format.EXTENDED)
-    timings: list[float] = []
-    for i in range(TURNS):
-        clock_now[0] += 80  # 40 turns × 80 s ≈ the 60-minute format, so every stage is walked
-        text = ANSWERS[i % len(ANSWERS)]
-        started = time.perf_counter()
-        await parts.service.tick(reply.interview_id)
-        await parts.service.answer(who, "bench", text)
-        timings.append((time.perf_counter() - started) * 1000)
-    stored = parts.repo.load(reply.interview_id)
-    assert stored is not None
+    parts = build(Settings(database_url=f"sqlite:///{db}"), clock=clock, rng=random.Random(7))
+    runs: list[list[float]] = []
+    transcript: Transcript | None = None
+    for n in range(count):
+        who = Who("bench", f"user-{n}")
+        reply = await parts.service.start(who, f"bench-{n}", "model-serving", Format.EXTENDED)
+        timings: list[float] = []
+        for i in range(TURNS):
+            clock_now[0] += 80  # 40 turns × 80 s ≈ the 60-minute format: every stage is walked
+            started = time.perf_counter()
+            await parts.service.tick(reply.interview_id)
+            await parts.service.answer(who, f"bench-{n}", ANSWERS[i % len(ANSWERS)])
+            timings.append((time.perf_counter() - started) * 1000)
+        runs.append(timings)
+        stored = parts.repo.load(reply.interview_id)
+        assert stored is not None
+        transcript = Transcript(stored.state.question_id, stored.state.format, tuple(stored.turns))
     parts.close()
-    return timings, Transcript(stored.state.question_id, stored.state.format, tuple(stored.turns))
+    assert transcript is not None
+    return runs, transcript
 
 
 def main() -> None:
     """Print the figures."""
     with tempfile.TemporaryDirectory() as tmp:
-        all_timings: list[float] = []
-        transcript: Transcript | None = None
-        for seed in range(5):
-            timings, transcript = asyncio.run(one_interview(seed, Path(tmp) / f"bench-{seed}.db"))
-            all_timings.extend(timings[1:])  # the first turn warms caches
-        assert transcript is not None
+        runs, transcript = asyncio.run(interviews(Path(tmp) / "bench.db", 6))
+        # the first interview pays the process's one-time costs (regex and SQL compilation)
+        timings = [t for run in runs[1:] for t in run]
         parts = build(Settings(database_url=f"sqlite:///{Path(tmp) / 'grade.db'}"))
         problem = parts.bank.problem(transcript.question_id)
         grade_ms = []
@@ -87,16 +89,18 @@ def main() -> None:
             grade_ms.append((time.perf_counter() - started) * 1000)
         parts.close()
     candidate_turns = sum(1 for t in transcript.turns if t.role.value == "candidate")
-    print(f"engine per candidate turn (offline brain + scorer, SQLite), {len(all_timings)} turns:")
+    print(f"engine per candidate turn (offline brain, SQLite), {len(timings)} turns:")
     print(
-        f"  median {statistics.median(all_timings):.2f} ms   p99 {percentile(all_timings, 99):.2f} ms"
-        "   (target: p99 < 20 ms)"
+        f"  median {statistics.median(timings):.2f} ms   p99 {percentile(timings, 99):.2f} ms"
+        f"   max {max(timings):.2f} ms   (target: p99 < 20 ms)"
     )
     print(
-        f"offline grading of a {len(transcript.turns)}-turn transcript ({candidate_turns} candidate turns):"
+        f"offline grading of a {len(transcript.turns)}-turn transcript "
+        f"({candidate_turns} candidate turns):"
     )
     print(
-        f"  median {statistics.median(grade_ms):.2f} ms   max {max(grade_ms):.2f} ms   (target: < 200 ms)"
+        f"  median {statistics.median(grade_ms):.2f} ms   max {max(grade_ms):.2f} ms"
+        "   (target: < 200 ms)"
     )
 
 
