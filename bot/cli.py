@@ -15,13 +15,24 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.live import Live
+from rich.text import Text
 
-from bot.bootstrap import Container, build
+from bot.bootstrap import Container, build, model_choice
 from bot.render_terminal import history_table, questions_table, scorecard_view
 from bot.serve import PlatformRunner, serve
-from bot.terminal import PracticeOptions, TerminalSession, run_interactive, run_scripted
+from bot.settings import Settings
+from bot.terminal import (
+    PROMPT,
+    PracticeOptions,
+    TerminalSession,
+    run_interactive,
+    run_scripted,
+)
 from interviewer.bank import BankError, load_bank
 from interviewer.core.stages import Format
+from interviewer.llm.factory import check_reachable, make_chat_model
+from interviewer.prompt_files import check_prompt_files
 from interviewer.service import AlreadyRunning, InterviewError, NoInterview, Who
 from interviewer.transcript_file import TranscriptError, read_transcript
 
@@ -48,17 +59,85 @@ def terminal_user() -> Who:
     return Who("terminal", name, name)
 
 
+def brain_label() -> str:
+    """The interviewer the environment chooses, for --version (no network)."""
+    try:
+        return model_choice(Settings()).label
+    except Exception as exc:  # invalid settings: say so rather than crash --version
+        return f"unknown ({type(exc).__name__})"
+
+
 def version_callback(value: bool) -> None:
     """Print the version and the interviewer in use, then exit."""
     if value:
-        typer.echo(f"mockroom {package_version('mockroom')} · interviewer: offline")
+        typer.echo(f"mockroom {package_version('mockroom')} · interviewer: {brain_label()}")
         raise typer.Exit()
+
+
+class LiveTurn:
+    """Shows an LLM turn token by token while it is written; the final panel replaces it."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.text = Text(style="dim")
+        self.live: Live | None = None
+
+    async def delta(self, text: str) -> None:
+        """Show a new piece."""
+        if self.live is None:
+            self.text = Text(style="dim")
+            self.live = Live(self.text, console=self.console, transient=True)
+            self.live.start()
+        self.text.append(text)
+        self.live.update(self.text)
+
+    async def done(self) -> None:
+        """The turn is complete: clear the live view."""
+        if self.live is not None:
+            self.live.stop()
+            self.live = None
+
+
+async def doctor_checks(settings: Settings) -> list[tuple[str, bool, str]]:
+    """(check, ok, detail) for the configuration, the prompt files and the model."""
+    checks: list[tuple[str, bool, str]] = []
+    choice = model_choice(settings)
+    checks.append(("interviewer", True, f"{choice.label} ({choice.reason})"))
+    try:
+        bank = load_bank()
+        checks.append(("question bank", True, f"{len(bank.problems)} problems"))
+    except BankError as exc:
+        checks.append(("question bank", False, str(exc)))
+    errors = check_prompt_files()
+    checks.append(("prompt files", not errors, "; ".join(errors) or "all parse"))
+    if choice.spec is None:
+        return checks
+    if choice.spec.startswith("openai:") and not (settings.openai_api_key or choice.base_url):
+        checks.append(("API key", False, "set OPENAI_API_KEY, or MOCKROOM_LLM_BASE_URL"))
+        return checks
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    try:
+        model = make_chat_model(
+            choice.spec,
+            base_url=choice.base_url,
+            api_key=key,
+            timeout=min(settings.llm_timeout_seconds, 15.0),
+            max_retries=0,
+            max_tokens=5,
+        )
+    except Exception as exc:
+        checks.append(("model", False, f"cannot build {choice.spec}: {exc}"))
+        return checks
+    problem = await check_reachable(model)
+    checks.append(("model", problem is None, problem or "answers"))
+    return checks
 
 
 def make_app(
     factory: ContainerFactory = build,
     console: Console | None = None,
     stdin_is_tty: Callable[[], bool] = lambda: sys.stdin.isatty(),
+    settings_factory: Callable[[], Settings] = Settings,
 ) -> typer.Typer:
     """The Typer app, with the composition root and console given (tests pass their own)."""
     out = console or Console()
@@ -122,13 +201,14 @@ def make_app(
         interview and prints the scorecard.
         """
         app_parts = container()
+        out.print(Text(f"interviewer: {app_parts.choice.label}", style="dim"))
+        if app_parts.llm is not None and out.is_terminal:
+            app_parts.llm.brain.observer = LiveTurn(out)
         session = TerminalSession(app_parts.service, out, terminal_user())
         options = PracticeOptions(question, fmt, resume)
         try:
             if stdin_is_tty():
-                asyncio.run(
-                    run_interactive(session, options, lambda: out.input("[bold]you> [/bold]"))
-                )
+                asyncio.run(run_interactive(session, options, lambda: out.input(PROMPT)))
             else:
                 lines = sys.stdin.read().splitlines()
                 asyncio.run(run_scripted(session, options, lines))
@@ -239,6 +319,21 @@ def make_app(
             asyncio.run(serve(parts.service, runners, interval))
         finally:
             parts.close()
+
+    @app.command()
+    def doctor() -> None:
+        """Check the configuration, the prompt files and that the model answers."""
+        try:
+            settings = settings_factory()
+        except Exception as exc:
+            err.print(f"[red]The settings are invalid:[/red] {exc}")
+            raise typer.Exit(1) from None
+        checks = asyncio.run(doctor_checks(settings))
+        for name, ok, detail in checks:
+            mark = "[green]ok[/green]  " if ok else "[red]FAIL[/red]"
+            out.print(f"{mark} {name}: {detail}", highlight=False)
+        if not all(ok for _, ok, _ in checks):
+            raise typer.Exit(1)
 
     @app.command()
     def questions() -> None:

@@ -16,6 +16,7 @@ from interviewer.core.stages import Format
 from interviewer.service import InterviewError, InterviewService, Reply, Who
 
 TICK_SECONDS = 1.0
+PROMPT = "[bold]you> [/bold]"
 
 
 def terminal_channel(who: Who) -> str:
@@ -91,10 +92,13 @@ class TerminalSession:
         except InterviewError as exc:
             self.note(str(exc))
 
-    async def tick(self) -> None:
-        """Let the clock act (warnings, curveballs, stage moves)."""
-        if self.interview_id is not None and not self.ended:
-            self.show(await self.service.tick(self.interview_id))
+    async def tick(self) -> bool:
+        """Let the clock act (warnings, curveballs, stage moves); whether it said anything."""
+        if self.interview_id is None or self.ended:
+            return False
+        reply = await self.service.tick(self.interview_id)
+        self.show(reply)
+        return bool(reply.messages)
 
     async def finish(self) -> None:
         """End the interview at end of input and show the scorecard."""
@@ -127,7 +131,8 @@ async def run_interactive(
     async def clock() -> None:
         while not session.ended:
             await asyncio.sleep(TICK_SECONDS)
-            await session.tick()
+            if await session.tick() and not session.ended:
+                session.console.print(PROMPT, end="")  # the prompt was printed over
 
     ticker = asyncio.create_task(clock())
     try:

@@ -23,13 +23,13 @@ from interviewer.ports import DeltaSink, TurnContext, Utterance
 
 
 def minutes_text(seconds: int | None) -> str:
-    """'3 minutes', '1 minute' or 'under a minute'."""
+    """'about 3 minutes', 'about 1 minute' or 'under a minute'."""
     if seconds is None:
         return "no limit"
     minutes = round(seconds / 60)
     if minutes < 1:
         return "under a minute"
-    return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    return f"about {minutes} minute{'s' if minutes != 1 else ''}"
 
 
 class OfflineBrain:

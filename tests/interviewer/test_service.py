@@ -378,7 +378,8 @@ async def test_time_left_is_reported(bank: QuestionBank) -> None:
     clock.advance(90)
     reply = await service.command(ALICE, HERE, Command.TIME)
     assert reply.messages[0].kind is TurnKind.TIME_LEFT
-    assert "4 minutes" in reply.messages[0].text and "44 minutes" in reply.messages[0].text
+    assert "about 4 minutes left in the clarify" in reply.messages[0].text
+    assert "about 44 minutes in the interview" in reply.messages[0].text
 
 
 async def test_async_format_has_no_clock_and_grades_at_the_end(bank: QuestionBank) -> None:
