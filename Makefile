@@ -4,7 +4,7 @@ SHELL := /bin/bash
 UV ?= $(shell command -v uv 2>/dev/null || echo "python3 -m uv")
 export UV_LINK_MODE ?= copy
 
-.PHONY: setup practice test lint typecheck unit bench clean
+.PHONY: setup practice test lint typecheck unit bench eval doctor clean
 
 setup:  ## install mockroom and its tools from the lock file
 	@$(UV) --version >/dev/null 2>&1 || python3 -m pip install --quiet uv \
@@ -29,6 +29,13 @@ test: lint typecheck unit  ## everything CI checks
 
 bench: setup  ## benchmarks that print their figures
 	$(UV) run --frozen python -m bench.engine
+	$(UV) run --frozen python -m bench.tokens
+
+eval: setup  ## the interviewer quality harness and grading stability with the configured model
+	$(UV) run --frozen python -m bench.eval
+
+doctor: setup  ## check the configuration and that the model answers
+	@$(UV) run --frozen --quiet mockroom doctor
 
 clean:
 	rm -rf .venv .pytest_cache .mypy_cache .ruff_cache

@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import logging
 import random
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
 from interviewer.bank import QuestionBank, load_bank
+from interviewer.llm.choice import ModelChoice, choose_model
 from interviewer.offline.brain import OfflineBrain
 from interviewer.offline.scorer import OfflineGrader
 from interviewer.service import InterviewService
 from storage.engine import default_database_url, make_engine
 from storage.migrate import upgrade
 from storage.repository import SqlRepository
+
+if TYPE_CHECKING:
+    from interviewer.llm.factory import LLMParts
+
+log = logging.getLogger(__name__)
 
 
 def utc_now() -> datetime:
@@ -34,10 +42,48 @@ class Container:
     repo: SqlRepository
     service: InterviewService
     grader: OfflineGrader
+    choice: ModelChoice = field(default_factory=lambda: ModelChoice(None, "offline"))
+    llm: LLMParts | None = None
 
     def close(self) -> None:
         """Release the database connections."""
         self.engine.dispose()
+
+
+def model_choice(settings: Settings) -> ModelChoice:
+    """Which brain the settings choose (no network)."""
+    return choose_model(
+        settings.llm_model, settings.openai_api_key is not None, settings.llm_base_url
+    )
+
+
+def build_llm_parts(
+    settings: Settings, bank: QuestionBank, fallback: OfflineBrain
+) -> tuple[ModelChoice, LLMParts | None]:
+    """The LLM brain and grader the settings ask for; offline (with the reason) if they fail."""
+    choice = model_choice(settings)
+    if choice.spec is None:
+        return choice, None
+    key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    try:
+        # LangChain takes seconds to import: only when a model is configured.
+        from interviewer.llm.factory import build_llm
+
+        parts = build_llm(
+            choice,
+            fallback,
+            api_key=key,
+            timeout=settings.llm_timeout_seconds,
+            max_retries=settings.llm_max_retries,
+            max_tokens=settings.llm_max_output_tokens,
+            prices=settings.llm_prices,
+        )
+    except Exception as exc:  # an unknown provider or a missing provider package
+        log.warning(
+            "cannot build the %s model, using the offline interviewer: %s", choice.spec, exc
+        )
+        return ModelChoice(None, f"{choice.spec} could not be built: {exc}"), None
+    return choice, parts
 
 
 def build(
@@ -55,15 +101,16 @@ def build(
     repo = SqlRepository(engine)
     brain = OfflineBrain(bank)
     grader = OfflineGrader(bank)
+    choice, llm = build_llm_parts(settings, bank, brain)
     service = InterviewService(
         repo,
         bank,
-        brain,
-        grader,
+        llm.brain if llm else brain,
+        llm.grader if llm else grader,
         clock,
         fallback_brain=brain,
         fallback_grader=grader,
         max_message_chars=settings.max_message_chars,
         rng=rng,
     )
-    return Container(settings, bank, engine, repo, service, grader)
+    return Container(settings, bank, engine, repo, service, grader, choice, llm)

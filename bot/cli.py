@@ -15,7 +15,6 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.live import Live
 from rich.text import Text
 
 from bot.bootstrap import Container, build, model_choice
@@ -24,6 +23,7 @@ from bot.serve import PlatformRunner, serve
 from bot.settings import Settings
 from bot.terminal import (
     PROMPT,
+    LiveTurn,
     PracticeOptions,
     TerminalSession,
     run_interactive,
@@ -31,7 +31,6 @@ from bot.terminal import (
 )
 from interviewer.bank import BankError, load_bank
 from interviewer.core.stages import Format
-from interviewer.llm.factory import check_reachable, make_chat_model
 from interviewer.prompt_files import check_prompt_files
 from interviewer.service import AlreadyRunning, InterviewError, NoInterview, Who
 from interviewer.transcript_file import TranscriptError, read_transcript
@@ -74,30 +73,6 @@ def version_callback(value: bool) -> None:
         raise typer.Exit()
 
 
-class LiveTurn:
-    """Shows an LLM turn token by token while it is written; the final panel replaces it."""
-
-    def __init__(self, console: Console) -> None:
-        self.console = console
-        self.text = Text(style="dim")
-        self.live: Live | None = None
-
-    async def delta(self, text: str) -> None:
-        """Show a new piece."""
-        if self.live is None:
-            self.text = Text(style="dim")
-            self.live = Live(self.text, console=self.console, transient=True)
-            self.live.start()
-        self.text.append(text)
-        self.live.update(self.text)
-
-    async def done(self) -> None:
-        """The turn is complete: clear the live view."""
-        if self.live is not None:
-            self.live.stop()
-            self.live = None
-
-
 async def doctor_checks(settings: Settings) -> list[tuple[str, bool, str]]:
     """(check, ok, detail) for the configuration, the prompt files and the model."""
     checks: list[tuple[str, bool, str]] = []
@@ -116,6 +91,8 @@ async def doctor_checks(settings: Settings) -> list[tuple[str, bool, str]]:
         checks.append(("API key", False, "set OPENAI_API_KEY, or MOCKROOM_LLM_BASE_URL"))
         return checks
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
+    from interviewer.llm.factory import check_reachable, make_chat_model  # slow to import
+
     try:
         model = make_chat_model(
             choice.spec,
@@ -202,9 +179,8 @@ def make_app(
         """
         app_parts = container()
         out.print(Text(f"interviewer: {app_parts.choice.label}", style="dim"))
-        if app_parts.llm is not None and out.is_terminal:
-            app_parts.llm.brain.observer = LiveTurn(out)
-        session = TerminalSession(app_parts.service, out, terminal_user())
+        live = LiveTurn(out) if app_parts.llm is not None and out.is_terminal else None
+        session = TerminalSession(app_parts.service, out, terminal_user(), live)
         options = PracticeOptions(question, fmt, resume)
         try:
             if stdin_is_tty():
@@ -249,11 +225,7 @@ def make_app(
         parts = container()
         try:
             problem = parts.bank.problems.get(transcript.question_id)
-            card = parts.grader.score(transcript, problem)
-            if problem is None:
-                card.notes.append(
-                    f"Unknown question id {transcript.question_id!r}: graded on the rubric alone."
-                )
+            card = asyncio.run(parts.service.grade_transcript(transcript))
             if as_json:
                 out.print_json(json.dumps(card.to_dict(), ensure_ascii=False))
             else:

@@ -95,11 +95,16 @@ def scorecard_view(card: Scorecard, problem: Problem | None = None) -> Renderabl
 
 def history_table(entries: Iterable[HistoryEntry]) -> Table:
     """Past interviews, newest first."""
+    rows = list(entries)
+    with_model = any(e.prompt_tokens or e.completion_tokens for e in rows)
     table = Table(title="Your interviews")
     for col in ("#", "Started", "Question", "Format", "Status", "Overall", "Signal"):
         table.add_column(col)
-    for e in entries:
-        table.add_row(
+    if with_model:
+        table.add_column("Tokens (in/out)", justify="right")
+        table.add_column("Est. cost", justify="right")
+    for e in rows:
+        cells = [
             str(e.interview_id),
             e.started_at.strftime("%Y-%m-%d %H:%M"),
             e.question_id,
@@ -107,7 +112,10 @@ def history_table(entries: Iterable[HistoryEntry]) -> Table:
             e.status,
             f"{e.overall:.1f}" if e.overall is not None else "–",
             (e.hire_signal or "–").replace("_", " "),
-        )
+        ]
+        if with_model:
+            cells += [f"{e.prompt_tokens:,}/{e.completion_tokens:,}", f"${e.cost_usd:.4f}"]
+        table.add_row(*cells)
     return table
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from interviewer.llm.usage import DEFAULT_PRICES
+
 
 class Settings(BaseSettings):
     """Everything mockroom can be told; secrets stay SecretStr and are never logged."""
@@ -50,4 +52,27 @@ class Settings(BaseSettings):
     )
     discord_guild_id: int | None = Field(
         default=None, description="sync commands to this guild only (instant, for development)"
+    )
+
+    # The LLM brain (interviewer/llm): `provider:model`, or `offline`.
+    llm_model: str | None = Field(
+        default=None,
+        description="provider:model (openai:gpt-4o-mini) or offline; "
+        "default: OpenAI when OPENAI_API_KEY is set, else offline",
+    )
+    llm_base_url: str | None = Field(
+        default=None, description="an OpenAI-compatible server (Ollama, vLLM, LM Studio)"
+    )
+    openai_api_key: SecretStr | None = Field(
+        default=None,
+        validation_alias=AliasChoices(
+            "openai_api_key", "OPENAI_API_KEY", "MOCKROOM_OPENAI_API_KEY"
+        ),
+    )
+    llm_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
+    llm_max_retries: int = Field(default=2, ge=0, le=10)
+    llm_max_output_tokens: int = Field(default=400, ge=16, le=8000)
+    llm_prices: dict[str, tuple[float, float]] = Field(
+        default_factory=lambda: dict(DEFAULT_PRICES),
+        description="USD per million tokens (input, output) by provider:model, for cost estimates",
     )

@@ -6,13 +6,16 @@ import asyncio
 import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 
 from rich.console import Console
+from rich.live import Live
 from rich.text import Text
 
 from bot.render_terminal import interviewer_panel, scorecard_view
 from interviewer.commands import Command, UnknownCommand, help_text, parse_command
 from interviewer.core.stages import Format
+from interviewer.ports import DeltaSink
 from interviewer.service import InterviewError, InterviewService, Reply, Who
 
 TICK_SECONDS = 1.0
@@ -22,6 +25,42 @@ PROMPT = "[bold]you> [/bold]"
 def terminal_channel(who: Who) -> str:
     """The conversation key of a person's terminal practice."""
     return f"terminal:{who.user_id}"
+
+
+class StreamView(Protocol):
+    """Shows a reply while it is being written; cleared when the whole reply is printed."""
+
+    async def delta(self, text: str) -> None:
+        """Show a new piece."""
+        ...
+
+    def done(self) -> None:
+        """Clear the live view."""
+        ...
+
+
+class LiveTurn:
+    """Shows an LLM turn token by token while it is written; the final panel replaces it."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+        self.text = Text(style="dim")
+        self.live: Live | None = None
+
+    async def delta(self, text: str) -> None:
+        """Show a new piece."""
+        if self.live is None:
+            self.text = Text(style="dim")
+            self.live = Live(self.text, console=self.console, transient=True)
+            self.live.start()
+        self.text.append(text)
+        self.live.update(self.text)
+
+    def done(self) -> None:
+        """The turn is complete: clear the live view."""
+        if self.live is not None:
+            self.live.stop()
+            self.live = None
 
 
 @dataclass
@@ -36,16 +75,25 @@ class PracticeOptions:
 class TerminalSession:
     """Runs one practice interview between a console and the interview service."""
 
-    def __init__(self, service: InterviewService, console: Console, who: Who) -> None:
+    def __init__(
+        self,
+        service: InterviewService,
+        console: Console,
+        who: Who,
+        live: StreamView | None = None,
+    ) -> None:
         self.service = service
         self.console = console
         self.who = who
+        self.live = live
         self.channel = terminal_channel(who)
         self.interview_id: int | None = None
         self.ended = False
 
     def show(self, reply: Reply) -> None:
         """Print what the interviewer said, and the scorecard at the end."""
+        if self.live is not None:
+            self.live.done()
         self.interview_id = reply.interview_id
         for message in reply.messages:
             if message.scorecard is not None:
@@ -83,14 +131,25 @@ class TerminalSession:
                     "cyan",
                 )
             elif command is not None:
-                self.show(await self.service.command(self.who, self.channel, command))
+                self.show(
+                    await self.service.command(
+                        self.who, self.channel, command, on_delta=self._sink()
+                    )
+                )
             else:
                 text = line[1:] if line.lstrip().startswith("//") else line
-                reply = await self.service.answer(self.who, self.channel, text)
+                reply = await self.service.answer(
+                    self.who, self.channel, text, on_delta=self._sink()
+                )
                 if reply is not None:
                     self.show(reply)
         except InterviewError as exc:
+            if self.live is not None:
+                self.live.done()
             self.note(str(exc))
+
+    def _sink(self) -> DeltaSink | None:
+        return None if self.live is None else self.live.delta
 
     async def tick(self) -> bool:
         """Let the clock act (warnings, curveballs, stage moves); whether it said anything."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from interviewer.bank import Problem, QuestionBank
 from interviewer.core.events import Action
@@ -14,10 +14,16 @@ from interviewer.core.state import InterviewState
 from interviewer.core.transcript import Transcript, Turn, TurnKind
 
 
+def usage_key(interview_id: int) -> str:
+    """The key under which a model's token use for one interview is counted."""
+    return f"interview:{interview_id}"
+
+
 @dataclass(frozen=True)
 class TurnContext:
     """What a brain sees when it writes the interviewer's words."""
 
+    interview_id: int
     state: InterviewState
     problem: Problem
     bank: QuestionBank
@@ -56,8 +62,31 @@ class Grader(Protocol):
 
     name: str
 
-    async def grade(self, transcript: Transcript, problem: Problem | None) -> Scorecard:
-        """The scorecard for a transcript."""
+    async def grade(
+        self, transcript: Transcript, problem: Problem | None, *, usage_key: str | None = None
+    ) -> Scorecard:
+        """The scorecard for a transcript (model use counted under `usage_key`)."""
+        ...
+
+
+@dataclass(frozen=True)
+class UsageDelta:
+    """Tokens and estimated cost since the last report."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cost_usd: float = 0.0
+
+    def __bool__(self) -> bool:
+        return bool(self.prompt_tokens or self.completion_tokens or self.cost_usd)
+
+
+@runtime_checkable
+class MetersUsage(Protocol):
+    """A brain or grader that counts the model's tokens and cost per key."""
+
+    def take_usage(self, key: str) -> UsageDelta:
+        """What was used under `key` since the last call."""
         ...
 
 

@@ -36,10 +36,12 @@ from interviewer.ports import (
     DeltaSink,
     Grader,
     HistoryEntry,
+    MetersUsage,
     Repository,
     StoredInterview,
     TurnContext,
     Utterance,
+    usage_key,
 )
 
 log = logging.getLogger(__name__)
@@ -365,7 +367,7 @@ class InterviewService:
             if isinstance(action, Persist):
                 continue
             now = self.clock()
-            ctx = TurnContext(state, problem, self.bank, [*turns, *new_turns], now)
+            ctx = TurnContext(stored.id, state, problem, self.bank, [*turns, *new_turns], now)
             # Only the reply to the candidate streams; notices and stage moves come whole.
             sink = on_delta if isinstance(action, AskFollowUp) else None
             utterance = await self._speak(ctx, action, sink)
@@ -389,9 +391,10 @@ class InterviewService:
             self.repo.save_step(stored.id, state, new_turns)
         if any(isinstance(a, RequestScorecard) for a in actions):
             transcript = Transcript(state.question_id, state.format, (*turns, *new_turns))
-            scorecard = await self._grade(transcript)
+            scorecard = await self._grade(transcript, usage_key(stored.id))
             self.repo.save_scorecard(stored.id, scorecard)
             messages.append(Outbound(TurnKind.CLOSING, "", state.stage, scorecard=scorecard))
+        self._record_usage(stored.id)
         return Reply(
             stored.id,
             state.question_id,
@@ -424,10 +427,30 @@ class InterviewService:
             )
             return await self.fallback_brain.speak(ctx, action)
 
-    async def _grade(self, transcript: Transcript) -> Scorecard:
+    async def grade_transcript(self, transcript: Transcript) -> Scorecard:
+        """Grade a transcript that did not run here (a file), with the configured grader."""
+        card = await self._grade(transcript, None)
+        if transcript.question_id not in self.bank.problems:
+            card.notes.append(
+                f"Unknown question id {transcript.question_id!r}: graded on the rubric alone."
+            )
+        return card
+
+    def _record_usage(self, interview_id: int) -> None:
+        """Store the model's token use and cost for this interview since the last step."""
+        key = usage_key(interview_id)
+        for source in {id(s): s for s in (self.brain, self.grader)}.values():
+            if isinstance(source, MetersUsage):
+                delta = source.take_usage(key)
+                if delta:
+                    self.repo.add_usage(
+                        interview_id, delta.prompt_tokens, delta.completion_tokens, delta.cost_usd
+                    )
+
+    async def _grade(self, transcript: Transcript, key: str | None) -> Scorecard:
         problem = self.bank.problems.get(transcript.question_id)
         try:
-            return await self.grader.grade(transcript, problem)
+            return await self.grader.grade(transcript, problem, usage_key=key)
         except Exception:
             if self.fallback_grader is None:
                 raise

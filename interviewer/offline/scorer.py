@@ -129,7 +129,9 @@ class OfflineGrader:
         self._adapt = {cb.id: compile_fast(cb.adapt_keywords) for cb in bank.curveballs.values()}
         self._points: dict[str, tuple[_Point, ...]] = {}
 
-    async def grade(self, transcript: Transcript, problem: Problem | None) -> Scorecard:
+    async def grade(
+        self, transcript: Transcript, problem: Problem | None, *, usage_key: str | None = None
+    ) -> Scorecard:
         """The scorecard for a transcript (the Grader port)."""
         return self.score(transcript, problem)
 

@@ -1,0 +1,1 @@
+"""The LangChain interviewer and grader: any chat model, guarded, with offline fallback."""

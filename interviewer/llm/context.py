@@ -1,0 +1,229 @@
+"""What the interviewer model reads: a stable prefix, a rolling summary, the last few turns.
+
+Pure Python (no LangChain), so the token benchmark can count the same messages.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cached_property
+
+from interviewer.bank import PROMPTS_DIR, Problem, QuestionBank, compile_any
+from interviewer.core.events import Action, AdvanceStage, AskFollowUp, GiveHint
+from interviewer.core.stages import Stage
+from interviewer.core.transcript import Role, Turn
+from interviewer.offline.brain import minutes_text
+from interviewer.ports import TurnContext, usage_key
+from interviewer.prompt_files import PromptFile, load_prompt
+
+Message = tuple[str, str]  # (role: system | user | assistant, content)
+WINDOW = 4  # turns carried word for word; older ones are summarised
+_MAX_EXCERPTS, _MAX_EXCERPT_CHARS, _MAX_ASKED = 2, 120, 6
+_TAG = re.compile(r"</?\s*candidate", re.IGNORECASE)
+
+
+def interview_key(ctx: TurnContext) -> str:
+    """The interview's usage key: stable across resumes and restarts."""
+    return usage_key(ctx.interview_id)
+
+
+def as_candidate(text: str) -> str:
+    """Candidate words as delimited data; tags inside them cannot close the delimiter."""
+    return f"<candidate>{_TAG.sub(lambda m: m.group(0).replace('<', '‹'), text)}</candidate>"
+
+
+@dataclass(frozen=True)
+class InterviewerPrompts:
+    """The interviewer's prompt files, loaded once."""
+
+    system: PromptFile
+    turn: PromptFile
+    summary: PromptFile
+
+    @classmethod
+    def load(cls) -> InterviewerPrompts:
+        """Load them from prompts/."""
+        return cls(
+            load_prompt("interviewer_system", PROMPTS_DIR),
+            load_prompt("interviewer_turn", PROMPTS_DIR),
+            load_prompt("interview_summary", PROMPTS_DIR),
+        )
+
+
+@dataclass(frozen=True)
+class TurnPlan:
+    """Everything one model call needs, derived from the turn context and the action."""
+
+    ctx: TurnContext
+    action: Action
+    prompts: InterviewerPrompts
+
+    @property
+    def problem(self) -> Problem:
+        """The problem being interviewed."""
+        return self.ctx.problem
+
+    @property
+    def bank(self) -> QuestionBank:
+        """The question bank."""
+        return self.ctx.bank
+
+    @cached_property
+    def candidate_text(self) -> str:
+        """Everything the candidate wrote."""
+        return "\n".join(t.text for t in self.ctx.turns if t.role is Role.CANDIDATE)
+
+    @property
+    def stage(self) -> Stage:
+        """The stage the turn is written for."""
+        if isinstance(self.action, AdvanceStage):
+            return self.action.to_stage
+        return self.ctx.state.stage
+
+    @property
+    def needs_question(self) -> bool:
+        """Whether the turn must end with one question."""
+        return isinstance(self.action, AskFollowUp | AdvanceStage)
+
+    def system(self) -> str:
+        """The stable prefix: rules, problem, hidden facts (the stage's points go in the task)."""
+        p = self.problem
+        facts = "\n".join(f"- {f.answer}" for f in p.hidden_facts)
+        return self.prompts.system.render(
+            problem_title=p.title, problem_prompt=p.prompt, hidden_facts=facts
+        )
+
+    def coverage(self) -> tuple[list[str], list[str]]:
+        """The stage's expected points the candidate has and has not reached."""
+        covered: list[str] = []
+        missing: list[str] = []
+        for point in self.problem.expected.get(self.stage, []):
+            found = compile_any(point.keywords).search(self.candidate_text)
+            (covered if found else missing).append(point.point)
+        return covered, missing
+
+    def task(self) -> str:
+        """What this turn must do, in words."""
+        a, p = self.action, self.problem
+        if isinstance(a, AdvanceStage):
+            budget = self.ctx.state.spec.budget(a.to_stage)
+            why = "its time is up" if a.reason == "time" else "the candidate asked to move on"
+            return (
+                f"The {a.from_stage.label.lower()} stage is over ({why}). Say so in a few words, "
+                f"open the {a.to_stage.label.lower()} stage ({minutes_text(budget)}), and ask one "
+                "opening question for it, grounded in their design where you can."
+            )
+        if isinstance(a, GiveHint):
+            given = set(self.ctx.state.hints_given)
+            hints = p.hints.get(a.stage, [])
+            bank = [h for i, h in enumerate(hints) if f"{a.stage.value}:{i}" not in given]
+            ideas = f" Ideas you may adapt: {' | '.join(bank[:2])}" if bank else ""
+            return (
+                "The candidate asked for a hint. Give one nudge in one or two sentences: where to "
+                f"look, not what to build. No question.{ideas}"
+            )
+        assert isinstance(a, AskFollowUp)
+        parts = []
+        if a.answer_facts:
+            parts.append(
+                "They asked clarifying questions: answer each with the matching hidden fact, word "
+                "for word; for anything not in the facts, ask them to state an assumption."
+            )
+        if a.after_curveball:
+            cb = self.bank.curveballs.get(a.after_curveball)
+            said = cb.text if cb else a.after_curveball
+            parts.append(
+                f'They just answered the new constraint "{said}". In one short sentence say '
+                "whether their answer adapts the design to it."
+            )
+        parts.append(
+            "Then ask one question about their last message that probes the weakest or a "
+            "missing point for this stage."
+        )
+        return " ".join(parts)
+
+    def directive(self) -> str:
+        """The last message: stage, clock, coverage, curveball and the task."""
+        covered, missing = self.coverage()
+        pending = self.ctx.state.pending_curveball
+        cb = self.bank.curveballs.get(pending) if pending else None
+        return self.prompts.turn.render(
+            stage=self.stage.label,
+            time_left=minutes_text(self.ctx.state.stage_seconds_left(self.ctx.now)),
+            covered="; ".join(covered) or "nothing yet",
+            not_covered="; ".join(missing) or "nothing: go deeper",
+            curveball=cb.text if cb else "none",
+            task=self.task(),
+        )
+
+    def summary(self, older: Sequence[Turn]) -> str:
+        """The rolling summary of turns older than the window: per stage, key candidate lines."""
+        lines = []
+        for stage in self.ctx.state.spec.order():
+            said = [t.text for t in older if t.role is Role.CANDIDATE and t.stage is stage]
+            if not said:
+                continue
+            excerpts = _key_sentences(" ".join(said), self.bank)
+            quoted = " | ".join(_clip(e) for e in excerpts)
+            lines.append(f"- {stage.label} ({len(said)} answers): {quoted}")
+        asked = self.ctx.state.asked[-_MAX_ASKED:]
+        return self.prompts.summary.render(
+            stages="\n".join(lines) or "- nothing yet", asked="; ".join(asked) or "none"
+        )
+
+    def turn_message(self, turn: Turn) -> Message:
+        """One turn as a chat message."""
+        if turn.role is Role.CANDIDATE:
+            return ("user", as_candidate(turn.text))
+        return ("assistant", turn.text)
+
+    def messages(self, window: int = WINDOW) -> list[Message]:
+        """The compact request: prefix, summary of older turns, the last few turns, the task."""
+        turns = list(self.ctx.turns)
+        older, recent = turns[:-window] if window else turns, turns[-window:] if window else []
+        out: list[Message] = [("system", self.system())]
+        if older:
+            out.append(("user", self.summary(older)))
+        out.extend(self.turn_message(t) for t in recent)
+        out.append(("user", self.directive()))
+        return out
+
+    def naive_messages(self) -> list[Message]:
+        """The baseline: the whole transcript every turn (for the token benchmark)."""
+        turns = [self.turn_message(t) for t in self.ctx.turns]
+        return [("system", self.system()), *turns, ("user", self.directive())]
+
+    def number_sources(self) -> list[str]:
+        """Texts whose numbers the turn may repeat: facts, problem, candidate words, clocks."""
+        spec = self.ctx.state.spec
+        clocks = [str((spec.budget(s) or 0) // 60) for s in spec.order()]
+        left = self.ctx.state.stage_seconds_left(self.ctx.now) or 0
+        cbs = [c.text for c in self.bank.curveballs.values() if c.id in self.problem.curveballs]
+        return [
+            self.problem.prompt,
+            *(f.answer for f in self.problem.hidden_facts),
+            self.candidate_text,
+            *cbs,
+            " ".join(clocks),
+            f"{left // 60} {round(left / 60)} {(spec.total_seconds or 0) // 60}",
+        ]
+
+
+def _clip(text: str) -> str:
+    """A sentence cut at a word boundary to the excerpt length."""
+    if len(text) <= _MAX_EXCERPT_CHARS:
+        return text
+    return text[:_MAX_EXCERPT_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+def _key_sentences(text: str, bank: QuestionBank) -> list[str]:
+    """The candidate sentences that name the most design concepts, in reading order."""
+    parts = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
+    scored = [
+        (sum(1 for _, pat in bank.compiled_concepts if pat.search(s)), i, s)
+        for i, s in enumerate(parts)
+    ]
+    best = sorted(scored, key=lambda x: (-x[0], x[1]))[:_MAX_EXCERPTS]
+    return [s for _, _, s in sorted(best, key=lambda x: x[1]) if s]

@@ -1,0 +1,119 @@
+"""Choosing and building the chat model from plain settings values; checking it is reachable."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from langchain.chat_models import init_chat_model
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import HumanMessage
+
+from interviewer.llm.brain import LLMBrain
+from interviewer.llm.breaker import CircuitBreaker
+from interviewer.llm.choice import ModelChoice
+from interviewer.llm.grader import LLMGrader
+from interviewer.llm.usage import DEFAULT_PRICES, UsageMeter
+from interviewer.offline.brain import OfflineBrain
+
+
+def make_chat_model(
+    spec: str,
+    *,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    timeout: float = 30.0,
+    max_retries: int = 2,
+    max_tokens: int = 400,
+    temperature: float = 0.2,
+) -> BaseChatModel:
+    """A LangChain chat model for `provider:model`; OpenAI-compatible servers via base_url."""
+    provider = spec.split(":", 1)[0]
+    kwargs: dict[str, Any] = {
+        "timeout": timeout,
+        "max_retries": max_retries,
+        "temperature": temperature,
+        "max_tokens": max_tokens,
+    }
+    if provider == "openai":
+        kwargs["stream_usage"] = True
+        if base_url:
+            kwargs["base_url"] = base_url
+            kwargs["api_key"] = api_key or "not-needed"  # local servers take any key
+        elif api_key:
+            kwargs["api_key"] = api_key
+    chat: BaseChatModel = init_chat_model(spec, **kwargs)
+    return chat
+
+
+@dataclass
+class LLMParts:
+    """The LLM brain and grader, sharing one usage meter and one circuit breaker."""
+
+    choice: ModelChoice
+    brain: LLMBrain
+    grader: LLMGrader
+    meter: UsageMeter
+    breaker: CircuitBreaker
+
+
+def build_llm(
+    choice: ModelChoice,
+    fallback: OfflineBrain,
+    *,
+    api_key: str | None = None,
+    timeout: float = 30.0,
+    max_retries: int = 2,
+    max_tokens: int = 400,
+    prices: Mapping[str, tuple[float, float]] = DEFAULT_PRICES,
+    model: BaseChatModel | None = None,
+) -> LLMParts:
+    """Build the brain and grader for a chosen model (or a given one, in tests)."""
+    if choice.spec is None:
+        raise ValueError("the offline choice has no model to build")
+    chat = model or make_chat_model(
+        choice.spec,
+        base_url=choice.base_url,
+        api_key=api_key,
+        timeout=timeout,
+        max_retries=max_retries,
+        max_tokens=max_tokens,
+    )
+    meter = UsageMeter(choice.spec, prices)
+    breaker = CircuitBreaker()
+    brain = LLMBrain(chat, fallback, model_name=choice.spec, meter=meter, breaker=breaker)
+    grader = LLMGrader(chat, model_name=choice.spec, meter=meter, breaker=breaker)
+    return LLMParts(choice, brain, grader, meter, breaker)
+
+
+async def check_reachable(model: BaseChatModel) -> str | None:
+    """None when the model answers a one-word prompt; otherwise what went wrong, in words."""
+    try:
+        reply = await model.ainvoke([HumanMessage(content="Reply with the single word OK.")])
+    except Exception as exc:
+        return explain_error(exc)
+    if not reply.text.strip():
+        return "the model answered with empty text"
+    return None
+
+
+def explain_error(exc: BaseException) -> str:
+    """A plain sentence for a provider error, saying what to check."""
+    import openai
+
+    if isinstance(exc, openai.AuthenticationError):
+        return "the API key was refused (401): check OPENAI_API_KEY"
+    if isinstance(exc, openai.NotFoundError):
+        return "the model was not found (404): check MOCKROOM_LLM_MODEL and the server's models"
+    if isinstance(exc, openai.RateLimitError):
+        return "rate limited or out of quota (429): check the account's limits and billing"
+    if isinstance(exc, openai.APITimeoutError):
+        return "the request timed out: the server is slow or unreachable"
+    if isinstance(exc, openai.APIConnectionError):
+        return "cannot connect: check MOCKROOM_LLM_BASE_URL and that the server runs"
+    if isinstance(exc, openai.APIStatusError):
+        return f"the server answered {exc.status_code}: {exc.message}"
+    if isinstance(exc, ImportError):
+        return f"the provider's LangChain package is missing: {exc}"
+    return f"{type(exc).__name__}: {exc}"

@@ -1,0 +1,47 @@
+"""The checks on the model's interviewer turns."""
+
+from __future__ import annotations
+
+from interviewer.core.text import question_key
+from interviewer.llm.guards import (
+    invented_numbers,
+    is_repeat,
+    leaks_solution,
+    reply_problem,
+    sentence_problem,
+)
+
+FACTS = ["Peak is around 50k requests per second.", "Time to first token under 500 ms at p95."]
+
+
+def test_numbers_must_come_from_the_facts_or_the_candidate() -> None:
+    assert invented_numbers("Assume 2 million requests per second.", FACTS) == [2_000_000]
+    assert invented_numbers("Peak is about 50,000 requests per second.", FACTS) == []
+    assert invented_numbers("Keep p95 under 500 ms.", FACTS) == []
+    assert invented_numbers("Name two or three components, say 3.", FACTS) == []
+    assert invented_numbers("The budget is 200 ms.", FACTS) == [200]
+
+
+def test_solutions_are_spotted_but_questions_about_them_are_not() -> None:
+    assert leaks_solution("You should use a Redis cache in front of the model servers.")
+    assert leaks_solution("The standard approach is continuous batching.")
+    assert leaks_solution("Here's how I would do it: a gateway, then a router.")
+    assert not leaks_solution("What would you cache, and where?")
+    assert not leaks_solution("Think about what happens when every GPU is busy.")
+
+
+def test_repeats_are_caught_even_when_reworded_slightly() -> None:
+    asked = [question_key("How do requests find a model server that has room for them?")]
+    assert is_repeat("How do requests find a model server that has room for them?", asked)
+    assert is_repeat("So how do requests find a model server that has room for them?", asked)
+    assert not is_repeat("What happens when a region goes down?", asked)
+
+
+def test_sentence_and_reply_problems_say_why() -> None:
+    assert "solution" in (sentence_problem("You could use Kafka.", FACTS, []) or "")
+    assert "numbers" in (sentence_problem("Traffic is 9 million QPS.", FACTS, []) or "")
+    assert sentence_problem("What is your read path?", FACTS, []) is None
+    assert reply_problem("", True) == "it is empty"
+    assert reply_problem("Good point about the cache.", True) == "it asks no question"
+    assert reply_problem("Good point about the cache.", False) is None
+    assert "longer" in (reply_problem("word " * 200, False) or "")
