@@ -92,7 +92,7 @@ class MetersUsage(Protocol):
 
 @dataclass(frozen=True)
 class StoredInterview:
-    """An interview as the repository holds it."""
+    """An interview as the repository holds it; `version` counts its saved steps."""
 
     id: int
     user_id: int
@@ -101,6 +101,11 @@ class StoredInterview:
     state: InterviewState
     turns: list[Turn] = field(default_factory=list)
     scorecard: Scorecard | None = None
+    version: int = 0
+
+
+class StaleInterview(Exception):
+    """Another process saved a step of the interview since this one read it."""
 
 
 @dataclass(frozen=True)
@@ -165,11 +170,16 @@ class Repository(Protocol):
         ...
 
     def save_step(
-        self, interview_id: int, state: InterviewState, new_turns: Sequence[Turn]
-    ) -> None:
-        """Store the new state and append the new turns, in one transaction.
+        self,
+        interview_id: int,
+        state: InterviewState,
+        new_turns: Sequence[Turn],
+        expected_version: int | None = None,
+    ) -> int:
+        """Store the new state and append the new turns, in one transaction; the new version.
 
-        Raises LookupError for an unknown interview.
+        Raises StaleInterview when `expected_version` is given and another step was saved
+        since (another replica acted first), and LookupError for an unknown interview.
         """
         ...
 

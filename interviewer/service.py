@@ -38,6 +38,7 @@ from interviewer.ports import (
     HistoryEntry,
     MetersUsage,
     Repository,
+    StaleInterview,
     StoredInterview,
     TurnContext,
     Utterance,
@@ -270,11 +271,20 @@ class InterviewService:
             return reply
 
     async def tick(self, interview_id: int) -> Reply:
-        """Let the clock act on one interview: warnings, curveballs, stage moves, the end."""
+        """Let the clock act on one interview: warnings, curveballs, stage moves, the end.
+
+        When another replica ticked the same interview first, this one says nothing.
+        """
         async with self._lock(interview_id):
             stored = self._reload(interview_id)
             state, actions = machine.step(stored.state, Tick(), self.clock())
-            return await self._carry_out(stored, state, actions, [])
+            try:
+                return await self._carry_out(stored, state, actions, [])
+            except StaleInterview:
+                log.info("interview %s was ticked by another process", interview_id)
+                return Reply(
+                    stored.id, state.question_id, platform=stored.platform, channel=stored.channel
+                )
 
     async def tick_due(self, limit: int = 100) -> list[Reply]:
         """Tick every interview whose deadline has come; the replies that say something."""
@@ -334,6 +344,17 @@ class InterviewService:
     async def _event(
         self, interview_id: int, event: Event, on_delta: DeltaSink | None = None
     ) -> Reply:
+        try:
+            return await self._event_once(interview_id, event, on_delta)
+        except StaleInterview:
+            # Another replica moved the interview on (its clock, say) as this event came:
+            # take the event again on top of what it saved.
+            log.info("interview %s changed meanwhile; taking the event again", interview_id)
+            return await self._event_once(interview_id, event, on_delta)
+
+    async def _event_once(
+        self, interview_id: int, event: Event, on_delta: DeltaSink | None
+    ) -> Reply:
         async with self._lock(interview_id):
             stored = self._reload(interview_id)
             if not stored.state.active:
@@ -346,8 +367,22 @@ class InterviewService:
                 turn = Turn(
                     Role.CANDIDATE, stored.state.stage, event.text, at=now, author=event.author
                 )
-                self.repo.save_step(stored.id, state, [turn])
-                stored = replace(stored, turns=[*stored.turns, turn])
+                version = self.repo.save_step(
+                    stored.id, state, [turn], expected_version=stored.version
+                )
+                stored = replace(stored, turns=[*stored.turns, turn], version=version)
+                try:
+                    return await self._carry_out(stored, state, actions, new_turns, on_delta)
+                except StaleInterview:
+                    # The answer is stored; another replica's clock spoke meanwhile and its
+                    # words stand. Taking the event again would store the answer twice.
+                    log.info("interview %s moved on while answering", interview_id)
+                    return Reply(
+                        stored.id,
+                        state.question_id,
+                        platform=stored.platform,
+                        channel=stored.channel,
+                    )
             return await self._carry_out(stored, state, actions, new_turns, on_delta)
 
     async def _carry_out(
@@ -388,7 +423,9 @@ class InterviewService:
             )
             messages.append(self._outbound(state, utterance))
         if actions:
-            self.repo.save_step(stored.id, state, new_turns)
+            # Raises StaleInterview when another replica saved a step meanwhile: its words
+            # stand and ours are dropped, so nothing is said twice.
+            self.repo.save_step(stored.id, state, new_turns, expected_version=stored.version)
         if any(isinstance(a, RequestScorecard) for a in actions):
             transcript = Transcript(state.question_id, state.format, (*turns, *new_turns))
             scorecard = await self._grade(transcript, usage_key(stored.id))

@@ -94,6 +94,7 @@ class Interview(SQLModel, table=True):
     prompt_tokens: int = Field(default=0)
     completion_tokens: int = Field(default=0)
     cost_usd: float = Field(default=0.0)
+    version: int = Field(default=0)
 
 
 class InterviewTurn(SQLModel, table=True):

@@ -18,7 +18,7 @@ from interviewer.core.rubric import Scorecard
 from interviewer.core.stages import Stage
 from interviewer.core.state import InterviewState, Status
 from interviewer.core.transcript import Role, Turn
-from interviewer.ports import HistoryEntry, StoredInterview
+from interviewer.ports import HistoryEntry, StaleInterview, StoredInterview
 from storage.models import (
     Interview,
     InterviewTurn,
@@ -146,11 +146,21 @@ class SqlRepository:
             return None if row is None else _stored(session, row)
 
     def save_step(
-        self, interview_id: int, state: InterviewState, new_turns: Sequence[Turn]
-    ) -> None:
-        """Store the new state and append the new turns, in one transaction."""
+        self,
+        interview_id: int,
+        state: InterviewState,
+        new_turns: Sequence[Turn],
+        expected_version: int | None = None,
+    ) -> int:
+        """Store the new state and append the new turns, in one transaction; the new version."""
         with self._transaction() as session:
             row = _lock_interview(session, interview_id)
+            if expected_version is not None and row.version != expected_version:
+                raise StaleInterview(
+                    f"interview {interview_id} is at version {row.version}, "
+                    f"not {expected_version}"
+                )
+            row.version += 1
             last_seq = session.exec(
                 select(func.max(col(InterviewTurn.seq))).where(
                     InterviewTurn.interview_id == interview_id
@@ -160,6 +170,7 @@ class SqlRepository:
             row.sqlmodel_update(_state_columns(state))
             row.ended_at = _ended_at(state, row.ended_at)
             session.add(row)
+            return row.version
 
     def save_scorecard(self, interview_id: int, scorecard: Scorecard) -> None:
         """Store the interview's scorecard (replacing an earlier one) and its overall score."""
@@ -318,6 +329,7 @@ def _stored(session: Session, row: Interview) -> StoredInterview:
             for t in turn_rows
         ],
         scorecard=None if card is None else Scorecard.from_dict(json.loads(card.card_json)),
+        version=row.version,
     )
 
 

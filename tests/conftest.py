@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
 
 import pytest
 
@@ -14,10 +13,9 @@ _KEEP = {"MOCKROOM_TEST_POSTGRES_URL"}
 @pytest.fixture(autouse=True)
 def _no_outside_configuration(
     monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[None]:
+) -> None:
     for name in list(os.environ):
         if name.startswith(_OUTSIDE) and name not in _KEEP:
             monkeypatch.delenv(name)
     # Settings also read a .env file from the working directory: run from an empty one.
     monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))
-    yield

@@ -11,7 +11,7 @@ from interviewer.core.machine import next_deadline
 from interviewer.core.rubric import Scorecard
 from interviewer.core.state import InterviewState
 from interviewer.core.transcript import Turn
-from interviewer.ports import HistoryEntry, StoredInterview
+from interviewer.ports import HistoryEntry, StaleInterview, StoredInterview
 
 
 class InMemoryRepository:
@@ -80,13 +80,23 @@ class InMemoryRepository:
         return deepcopy(stored) if stored else None
 
     def save_step(
-        self, interview_id: int, state: InterviewState, new_turns: Sequence[Turn]
-    ) -> None:
+        self,
+        interview_id: int,
+        state: InterviewState,
+        new_turns: Sequence[Turn],
+        expected_version: int | None = None,
+    ) -> int:
         stored = self.interviews[interview_id]
+        if expected_version is not None and stored.version != expected_version:
+            raise StaleInterview(f"version {stored.version}, not {expected_version}")
         self.saves += 1
         self.interviews[interview_id] = replace(
-            stored, state=deepcopy(state), turns=[*stored.turns, *new_turns]
+            stored,
+            state=deepcopy(state),
+            turns=[*stored.turns, *new_turns],
+            version=stored.version + 1,
         )
+        return stored.version + 1
 
     def save_scorecard(self, interview_id: int, scorecard: Scorecard) -> None:
         stored = self.interviews[interview_id]

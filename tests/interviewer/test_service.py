@@ -16,7 +16,7 @@ from interviewer.core.text import count_questions, question_key
 from interviewer.core.transcript import Role, Transcript, TurnKind
 from interviewer.offline.brain import OfflineBrain
 from interviewer.offline.scorer import OfflineGrader
-from interviewer.ports import DeltaSink, TurnContext, Utterance
+from interviewer.ports import DeltaSink, StoredInterview, TurnContext, Utterance
 from interviewer.service import (
     AlreadyRunning,
     BadMessage,
@@ -392,3 +392,56 @@ async def test_async_format_has_no_clock_and_grades_at_the_end(bank: QuestionBan
     assert (await service.tick(reply.interview_id)).messages == []
     ended = await service.command(ALICE, HERE, Command.END)
     assert ended.ended and ended.scorecard is not None
+
+
+class StaleReads(InMemoryRepository):
+    """Another replica's view: its next load returns what it read before the first one saved."""
+
+    def __init__(self, shared: InMemoryRepository) -> None:
+        self.__dict__ = shared.__dict__  # the same rows
+        self.snapshot: StoredInterview | None = None
+
+    def load(self, interview_id: int) -> StoredInterview | None:
+        if self.snapshot is not None:
+            stale, self.snapshot = self.snapshot, None
+            return stale
+        return super().load(interview_id)
+
+
+async def test_two_replicas_never_both_speak_for_one_deadline(bank: QuestionBank) -> None:
+    clock = FakeClock()
+    repo = InMemoryRepository()
+    first, _ = make_service(bank, clock, repo)
+    other = StaleReads(repo)
+    second, _ = make_service(bank, clock, other)
+    reply = await first.start(ALICE, HERE, "model-serving", Format.DRILL)
+    clock.advance(120)  # the drill's clarify is spent; both replicas' clocks fire
+    other.snapshot = repo.load(reply.interview_id)  # the second read before the first saved
+    moved = await first.tick(reply.interview_id)
+    assert [m.kind for m in moved.messages] == [TurnKind.STAGE_INTRO]
+    late = await second.tick(reply.interview_id)
+    assert late.messages == []
+    stored = repo.load(reply.interview_id)
+    assert stored is not None
+    assert [t.kind for t in stored.turns].count(TurnKind.STAGE_INTRO.value) == 1
+    assert stored.state.stage is Stage.HIGH_LEVEL
+
+
+async def test_an_answer_racing_another_replicas_clock_is_stored_once(
+    bank: QuestionBank,
+) -> None:
+    clock = FakeClock()
+    repo = InMemoryRepository()
+    first, _ = make_service(bank, clock, repo)
+    other = StaleReads(repo)
+    second, _ = make_service(bank, clock, other)
+    reply = await first.start(ALICE, HERE, "model-serving", Format.DRILL)
+    clock.advance(100)  # past the 80% warning of the 2-minute clarify
+    other.snapshot = repo.load(reply.interview_id)
+    await first.tick(reply.interview_id)  # the warning, saved by the first replica
+    answered = await second.answer(ALICE, HERE, "How many users?")
+    assert answered is not None
+    stored = repo.load(reply.interview_id)
+    assert stored is not None
+    assert [t.text for t in stored.turns if t.role is Role.CANDIDATE] == ["How many users?"]
+    assert [t.kind for t in stored.turns].count(TurnKind.TIME_WARNING.value) == 1

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from interviewer.core.machine import next_deadline
 from interviewer.core.stages import Stage
 from interviewer.core.state import Status
+from interviewer.ports import StaleInterview
 from storage.repository import SqlRepository
 from tests.storage.test_repository import T0, make_state, new_interview
 
@@ -68,3 +71,16 @@ def test_usage_adds_up_and_shows_in_history(repo: SqlRepository) -> None:
     [entry] = repo.history(ada)
     assert (entry.prompt_tokens, entry.completion_tokens) == (1500, 300)
     assert abs(entry.cost_usd - 0.0018) < 1e-9
+
+
+def test_a_step_saved_on_a_stale_version_is_refused(repo: SqlRepository) -> None:
+    ada = repo.ensure_user("slack", "U1")
+    interview_id = new_interview(repo, ada)
+    read = repo.load(interview_id)
+    assert read is not None and read.version == 0
+    assert repo.save_step(interview_id, read.state, [], expected_version=0) == 1
+    with pytest.raises(StaleInterview, match="version 1, not 0"):
+        repo.save_step(interview_id, read.state, [], expected_version=0)
+    again = repo.load(interview_id)
+    assert again is not None and again.version == 1
+    assert repo.save_step(interview_id, again.state, []) == 2  # unchecked saves still count
