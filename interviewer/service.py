@@ -6,7 +6,7 @@ import asyncio
 import logging
 import random
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import datetime
 
 from interviewer.bank import QuestionBank
@@ -27,7 +27,7 @@ from interviewer.core.events import (
     TimeAsked,
 )
 from interviewer.core.rubric import Scorecard
-from interviewer.core.stages import Format, Stage
+from interviewer.core.stages import Format
 from interviewer.core.state import InterviewState
 from interviewer.core.text import normalize
 from interviewer.core.transcript import Role, Transcript, Turn, TurnKind
@@ -44,71 +44,32 @@ from interviewer.ports import (
     Utterance,
     usage_key,
 )
+from interviewer.replies import (
+    AlreadyRunning,
+    BadMessage,
+    InterviewError,
+    NoInterview,
+    NotYourInterview,
+    Outbound,
+    Reply,
+    Who,
+)
+
+__all__ = [
+    "AlreadyRunning",
+    "BadMessage",
+    "InterviewError",
+    "InterviewService",
+    "NoInterview",
+    "NotYourInterview",
+    "Outbound",
+    "Reply",
+    "Who",
+]
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_MESSAGE_CHARS = 8000
-
-
-class InterviewError(Exception):
-    """Something the user can fix; the message says what to do."""
-
-
-class NoInterview(InterviewError):
-    """There is no running interview where the user asked."""
-
-
-class AlreadyRunning(InterviewError):
-    """The user asked to start while an interview runs."""
-
-
-class BadMessage(InterviewError):
-    """An empty or oversized message."""
-
-
-class NotYourInterview(InterviewError):
-    """Someone pressed a button or gave a command on another person's interview."""
-
-
-@dataclass(frozen=True)
-class Who:
-    """The person behind an inbound message, on one platform."""
-
-    platform: str
-    user_id: str
-    display_name: str | None = None
-
-
-@dataclass(frozen=True)
-class Outbound:
-    """One thing the front end shows: words, with the clock, or the scorecard."""
-
-    kind: TurnKind
-    text: str
-    stage: Stage
-    stage_seconds_left: int | None = None
-    total_seconds_left: int | None = None
-    scorecard: Scorecard | None = None
-
-
-@dataclass(frozen=True)
-class Reply:
-    """What the service answers to one inbound event."""
-
-    interview_id: int
-    question_id: str
-    messages: list[Outbound] = field(default_factory=list)
-    ended: bool = False
-    platform: str = ""
-    channel: str = ""
-
-    @property
-    def scorecard(self) -> Scorecard | None:
-        """The scorecard, when this reply ended the interview."""
-        for m in self.messages:
-            if m.scorecard is not None:
-                return m.scorecard
-        return None
 
 
 _COMMAND_EVENTS: dict[Command, Event] = {
