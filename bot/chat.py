@@ -15,6 +15,7 @@ from enum import StrEnum
 from interviewer.bank import Problem, QuestionBank
 from interviewer.commands import COMMAND_HELP, Command
 from interviewer.core.stages import Format
+from interviewer.core.transcript import Role
 from interviewer.ports import DeltaSink, HistoryEntry
 from interviewer.service import InterviewError, InterviewService, NoInterview, Reply, Who
 
@@ -156,6 +157,15 @@ class ChatController:
                 return ChatResponse(history=self.service.history(who))
             if request.name == "questions":
                 return ChatResponse(questions=list(self.bank.problems.values()))
+            if place.kind is PlaceKind.CHANNEL:
+                # Slack cannot run a slash command inside a thread: from the channel, the
+                # command goes to the user's running interview, and so does its answer.
+                running = self.service.current(who)
+                if running is not None and running.channel != place.key:
+                    reply = await self.service.command(
+                        who, running.channel, Command(request.name), on_delta=on_delta
+                    )
+                    return ChatResponse(reply=reply, conversation=running.channel)
             reply = await self.service.command(
                 who, place.key, Command(request.name), on_delta=on_delta
             )
@@ -187,7 +197,9 @@ class ChatController:
                 who, place.key, text, event_key=event_key, on_delta=on_delta
             )
         except NoInterview:
-            if place.kind is PlaceKind.DM:
+            if place.kind is PlaceKind.DM and (  # one note, however often Slack retries
+                event_key is None or self.service.repo.claim_event(who.platform, event_key)
+            ):
                 return ChatResponse(
                     private=f"No interview is running. Start one with `{self.command_name} start`."
                 )
@@ -207,6 +219,18 @@ class ChatController:
         except InterviewError as exc:
             return ChatResponse(private=str(exc))
         return ChatResponse(reply=reply)
+
+    def contributors(self, interview_id: int) -> list[tuple[str, int]]:
+        """Who answered in an interview and how many messages each wrote, most first."""
+        stored = self.service.repo.load(interview_id)
+        if stored is None:
+            return []
+        counts: dict[str, int] = {}
+        for turn in stored.turns:
+            if turn.role is Role.CANDIDATE:
+                name = turn.author or "candidate"
+                counts[name] = counts.get(name, 0) + 1
+        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
     async def _start(
         self, who: Who, place: Place, request: StartRequest, open_thread: OpenThread | None

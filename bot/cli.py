@@ -19,7 +19,7 @@ from rich.text import Text
 
 from bot.bootstrap import Container, build, model_choice
 from bot.render_terminal import history_table, questions_table, scorecard_view
-from bot.serve import PlatformRunner, serve
+from bot.serve import PlatformConfigError, PlatformRunner, serve
 from bot.settings import Settings
 from bot.terminal import (
     PROMPT,
@@ -289,6 +289,9 @@ def make_app(
                 raise typer.Exit(EXIT_USAGE)
             interval = settings.clock_interval_seconds
             asyncio.run(serve(parts.service, runners, interval))
+        except PlatformConfigError as exc:
+            err.print(f"[red]Cannot start:[/red] {exc}")
+            raise typer.Exit(EXIT_USAGE) from None
         finally:
             parts.close()
 

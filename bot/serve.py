@@ -14,6 +14,10 @@ from interviewer.service import InterviewService, Reply
 log = logging.getLogger(__name__)
 
 
+class PlatformConfigError(ValueError):
+    """A platform's settings cannot work; the message says which variable to set."""
+
+
 class PlatformRunner(Protocol):
     """One chat platform, connected: it handles events and can post to a conversation."""
 

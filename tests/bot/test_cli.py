@@ -179,3 +179,18 @@ def test_help_reads_well(factory: Callable[[], Container]) -> None:
     assert code == 0
     for command in ("practice", "score", "history", "questions"):
         assert command in out
+
+
+def test_serve_without_any_platform_says_what_to_set(factory: Callable[[], Container]) -> None:
+    code, out = run(factory, ["serve"])
+    assert code == 2
+    assert "SLACK_BOT_TOKEN" in out and "DISCORD_TOKEN" in out
+
+
+def test_serve_slack_without_app_token_or_signing_secret_is_a_clear_error(
+    tmp_path: Path,
+) -> None:
+    settings = Settings(database_url=f"sqlite:///{tmp_path / 'm.db'}", slack_bot_token="xoxb-test")
+    code, out = run(lambda: build(settings), ["serve", "slack"])
+    assert code == 2
+    assert "Cannot start" in out and "SLACK_APP_TOKEN" in out and "Traceback" not in out

@@ -1,0 +1,162 @@
+"""Bolt listeners: ack at once, then run the controller in tracked background work."""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from typing import Any
+
+from bot.chat import ChatController, Place, PlaceKind
+from bot.slack.outbox import SlackOutbox
+from bot.slack.places import message_place, place_of, split_key, thread_key, who_of
+from bot.slack.render import ACTION_IDS, START_ACTION, home_view
+from bot.slack.stream import StreamingMessage
+from bot.slack.work import BackgroundWork
+
+log = logging.getLogger(__name__)
+
+COMMAND = "/mockroom"
+BUTTONS = re.compile("^(" + "|".join(ACTION_IDS.values()) + ")$")
+_ACTION_NAMES = {action_id: name for name, action_id in ACTION_IDS.items()}
+_USER_SUBTYPES = {None, "thread_broadcast", "file_share"}  # edits, deletions, bots: not answers
+
+Ack = Callable[..., Awaitable[None]]
+Leaderboard = Callable[[str], Sequence[str] | None]
+
+
+def _text(raw: object) -> str:
+    """A message's text with Slack's &amp; &lt; &gt; escapes undone."""
+    return html.unescape(str(raw or ""))
+
+
+class SlackListeners:
+    """The listeners of the app; each acks, then hands the work to BackgroundWork."""
+
+    def __init__(
+        self,
+        controller: ChatController,
+        outbox: SlackOutbox,
+        work: BackgroundWork,
+        *,
+        stream_interval: float = 1.0,
+        leaderboard: Leaderboard | None = None,
+    ) -> None:
+        self.controller = controller
+        self.outbox = outbox
+        self.work = work
+        self.stream_interval = stream_interval
+        self.leaderboard = leaderboard  # the team leaderboard, once one exists
+
+    async def on_command(self, ack: Ack, command: Mapping[str, Any]) -> None:
+        """`/mockroom …`."""
+        await ack()
+        user, channel = str(command["user_id"]), str(command["channel_id"])
+        who = who_of(user, command.get("user_name"))
+        place = place_of(channel, None)
+
+        async def open_thread(text: str) -> str:
+            await self.outbox.join(channel)  # to hear the thread's replies
+            return thread_key(channel, await self.outbox.post(channel, None, text))
+
+        async def run() -> None:
+            text = _text(command.get("text"))
+            response = await self.controller.command(who, place, text, open_thread=open_thread)
+            await self.outbox.respond(response, who, place)
+
+        self.work.spawn(run(), "a command", lambda: self.outbox.apologise(user, place.key))
+
+    async def on_message(self, event: Mapping[str, Any]) -> None:
+        """A message in a DM, a thread or a channel: maybe an answer."""
+        if (
+            event.get("subtype") not in _USER_SUBTYPES
+            or event.get("bot_id")
+            or not event.get("user")
+        ):
+            return
+        place = message_place(event)
+        if place.kind is PlaceKind.CHANNEL:
+            return  # interviews live in DMs and threads
+        user = str(event["user"])
+        who = who_of(user)
+        event_key = f"{event.get('channel')}:{event.get('ts')}"  # the same on every retry
+        channel, thread_ts = split_key(place.key)
+        stream = StreamingMessage(
+            self.outbox.client, channel, thread_ts, interval=self.stream_interval
+        )
+
+        async def run() -> None:
+            response = await self.controller.message(
+                who, place, _text(event.get("text")), event_key=event_key, on_delta=stream.on_delta
+            )
+            if response is not None:
+                await self.outbox.respond(response, who, place, stream)
+
+        self.work.spawn(run(), "an answer", lambda: self.outbox.apologise(user, place.key))
+
+    async def on_button(self, ack: Ack, body: Mapping[str, Any], action: Mapping[str, Any]) -> None:
+        """Hint / Next stage / End on an interviewer message."""
+        await ack()
+        user = str(body["user"]["id"])
+        who = who_of(user, body["user"].get("username"))
+        container = body.get("container") or {}
+        message = body.get("message") or {}
+        channel = str((body.get("channel") or {}).get("id") or container.get("channel_id"))
+        thread_ts = message.get("thread_ts") or container.get("thread_ts")
+        place = place_of(channel, thread_ts, message.get("ts"))
+        name = _ACTION_NAMES[str(action["action_id"])]
+
+        async def run() -> None:
+            try:
+                interview_id = int(action.get("value", ""))
+            except ValueError:
+                await self.outbox.private(user, place.key, "That button is out of date.")
+                return
+            response = await self.controller.button(who, place, interview_id, name)
+            await self.outbox.respond(response, who, place)
+
+        self.work.spawn(run(), "a button", lambda: self.outbox.apologise(user, place.key))
+
+    async def on_start_button(self, ack: Ack, body: Mapping[str, Any]) -> None:
+        """App Home's Start: a practice interview in the user's DM with the bot."""
+        await ack()
+        user = str(body["user"]["id"])
+        who = who_of(user, body["user"].get("username"))
+
+        async def run() -> None:
+            opened = await self.outbox.client.conversations_open(users=user)
+            place = Place(PlaceKind.DM, str(opened["channel"]["id"]))
+            response = await self.controller.command(who, place, "start")
+            await self.outbox.respond(response, who, place)
+            await self.publish_home(user)
+
+        self.work.spawn(run(), "the Start button")
+
+    async def on_home_opened(self, event: Mapping[str, Any]) -> None:
+        """App Home: recent interviews with scores, a Start button, the leaderboard."""
+        if event.get("tab", "home") != "home" or not event.get("user"):
+            return
+        self.work.spawn(self.publish_home(str(event["user"])), "App Home")
+
+    async def publish_home(self, user: str) -> None:
+        """Render and publish one user's App Home."""
+        entries = self.controller.service.history(who_of(user), 10)
+        board = self.leaderboard(user) if self.leaderboard is not None else None
+        view = home_view(entries, self.outbox.titles(), board)
+        await self.outbox.client.views_publish(user_id=user, view=view)
+
+
+async def on_error(error: Exception, body: Mapping[str, Any]) -> None:
+    """Errors inside a listener, before its work started: log the trace."""
+    log.error("Slack: a listener failed (%s)", body.get("type"), exc_info=error)
+
+
+def register(app: Any, listeners: SlackListeners) -> None:
+    """Attach the listeners to a bolt AsyncApp."""
+    app.command(COMMAND)(listeners.on_command)
+    app.event("message")(listeners.on_message)
+    app.event("app_home_opened")(listeners.on_home_opened)
+    app.action(BUTTONS)(listeners.on_button)
+    app.action(START_ACTION)(listeners.on_start_button)
+    app.error(on_error)

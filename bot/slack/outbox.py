@@ -1,0 +1,168 @@
+"""Posts what the controller answered into Slack: interviewer messages, scorecards, private notes."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from bot.chart import radar_png
+from bot.chat import ChatController, ChatResponse, Place
+from bot.slack.places import is_dm, split_key
+from bot.slack.render import (
+    Block,
+    chunk,
+    fallback,
+    history_blocks,
+    interviewer_blocks,
+    questions_blocks,
+    scorecard_blocks,
+    scorecard_text,
+    sections,
+)
+from bot.slack.stream import StreamingMessage
+from interviewer.core.rubric import Scorecard
+from interviewer.service import Reply, Who
+
+log = logging.getLogger(__name__)
+
+APOLOGY = (
+    "Sorry, something went wrong on our side and that did not go through. Your interview "
+    "is saved: try again in a moment, or `/mockroom time` to see where you are."
+)
+
+
+class SlackOutbox:
+    """Turns ChatResponses and clock Replies into Web API calls."""
+
+    def __init__(self, client: Any, controller: ChatController) -> None:
+        self.client = client
+        self.controller = controller
+        self._chart_lock = asyncio.Lock()  # pyplot keeps global state: one chart at a time
+
+    async def respond(
+        self, response: ChatResponse, who: Who, place: Place, stream: StreamingMessage | None = None
+    ) -> None:
+        """Everything a response holds, each part where it belongs."""
+        if response.reply is not None:
+            await self.reply(response.reply, response.conversation or place.key, stream)
+        if response.private is not None:
+            await self.private(who.user_id, place.key, response.private)
+        if response.history is not None:
+            titles = self.titles()
+            await self.private(
+                who.user_id, place.key, "Your interviews", history_blocks(response.history, titles)
+            )
+        if response.questions is not None:
+            blocks = questions_blocks(response.questions)
+            await self.private(who.user_id, place.key, "The question bank", blocks)
+
+    async def reply(self, reply: Reply, key: str, stream: StreamingMessage | None = None) -> None:
+        """The interviewer's messages in a conversation; buttons on the last while it runs."""
+        channel, thread_ts = split_key(key)
+        words = [i for i, m in enumerate(reply.messages) if m.scorecard is None]
+        streamed = self._streamed_index(reply, words, stream)
+        for i, message in enumerate(reply.messages):
+            if message.scorecard is not None:
+                await self.scorecard(message.scorecard, reply, channel, thread_ts)
+                continue
+            controls = not reply.ended and bool(words) and i == words[-1]
+            pages = interviewer_blocks(message, reply.interview_id, controls=controls)
+            replaced = (
+                i == streamed
+                and stream is not None
+                and stream.ts is not None
+                and await self._replace(channel, stream.ts, pages[0], message.text)
+            )
+            for blocks in pages[1:] if replaced else pages:
+                await self.post(channel, thread_ts, message.text, blocks)
+
+    async def scorecard(
+        self, card: Scorecard, reply: Reply, channel: str, thread_ts: str | None
+    ) -> None:
+        """The scorecard as blocks, then its radar chart as an uploaded image."""
+        title = self.titles().get(reply.question_id, reply.question_id)
+        contributors = self.controller.contributors(reply.interview_id)
+        if len(contributors) < 2:  # a solo interview has one author: nobody to credit apart
+            contributors = []
+        blocks = scorecard_blocks(card, title, contributors)
+        await self.post(channel, thread_ts, scorecard_text(card, title), blocks)
+        try:
+            async with self._chart_lock:
+                png = await asyncio.to_thread(radar_png, card, title)
+            await self.client.files_upload_v2(
+                channel=channel,
+                thread_ts=thread_ts,
+                file=png,
+                filename="scorecard.png",
+                title=f"Scorecard: {title}",
+                alt_txt=f"Radar chart of the seven criteria; overall {card.overall:.1f} of 4",
+            )
+        except Exception:  # the scorecard is posted; a missing chart must not hide it
+            log.exception("Slack: could not upload the scorecard chart")
+
+    async def post(
+        self, channel: str, thread_ts: str | None, text: str, blocks: Sequence[Block] | None = None
+    ) -> str:
+        """One message; the ts Slack gave it."""
+        response = await self.client.chat_postMessage(
+            channel=channel,
+            thread_ts=thread_ts,
+            text=fallback(text),
+            blocks=list(blocks) if blocks is not None else sections(text)[:50],
+        )
+        return str(response["ts"])
+
+    async def private(
+        self, user_id: str, key: str, text: str, blocks: Sequence[Block] | None = None
+    ) -> None:
+        """A note only the user sees: a plain message in a DM, an ephemeral one elsewhere."""
+        channel, thread_ts = split_key(key)
+        for page in chunk(list(blocks) if blocks is not None else sections(text)):
+            if is_dm(channel):
+                await self.post(channel, None, text, page)
+            else:
+                await self.client.chat_postEphemeral(
+                    channel=channel,
+                    user=user_id,
+                    thread_ts=thread_ts,
+                    text=fallback(text),
+                    blocks=page,
+                )
+
+    async def join(self, channel: str) -> None:
+        """Join a public channel so that its thread replies reach the app (no-op elsewhere)."""
+        try:
+            await self.client.conversations_join(channel=channel)
+        except Exception:  # a private channel: the bot must be invited; posting will tell
+            log.info("Slack: could not join %s", channel, exc_info=True)
+
+    async def apologise(self, user_id: str, key: str) -> None:
+        """The error boundary's message: short, and the interview is safe."""
+        await self.private(user_id, key, APOLOGY)
+
+    def titles(self) -> dict[str, str]:
+        """Question titles by id."""
+        return {p.id: p.title for p in self.controller.bank.problems.values()}
+
+    async def _replace(self, channel: str, ts: str, blocks: list[Block], text: str) -> bool:
+        try:
+            await self.client.chat_update(
+                channel=channel, ts=ts, text=fallback(text), blocks=blocks
+            )
+        except Exception:
+            log.exception("Slack: could not finish a streamed message; posting it anew")
+            return False
+        return True
+
+    @staticmethod
+    def _streamed_index(
+        reply: Reply, words: list[int], stream: StreamingMessage | None
+    ) -> int | None:
+        if stream is None or stream.ts is None or not words:
+            return None
+        for i in words:
+            if reply.messages[i].text.strip() == stream.text.strip():
+                return i
+        return words[0]

@@ -1,0 +1,198 @@
+"""Block Kit for interviewer messages, the scorecard, lists and App Home, within Slack's limits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from bot.render_text import SIGNAL_LABELS, headline, score_bar, split_text, status_line
+from bot.slack.places import mention
+from interviewer.bank import Problem
+from interviewer.core.rubric import Criterion, Scorecard
+from interviewer.ports import HistoryEntry
+from interviewer.service import Outbound
+
+Block = dict[str, Any]
+
+MAX_BLOCKS = 50
+SECTION_CHARS = 3000
+FALLBACK_CHARS = 3000  # the notification text; the blocks carry the whole message
+ACTION_IDS = {"hint": "mockroom_hint", "next": "mockroom_next", "end": "mockroom_end"}
+START_ACTION = "mockroom_start"
+_BUTTON_LABELS = {"hint": "Hint", "next": "Next stage", "end": "End"}
+_SIGNALS_BY_ID = {signal.value: label for signal, label in SIGNAL_LABELS.items()}
+
+
+def escape(text: str) -> str:
+    """Text shown as written: Slack reads &, < and > as markup unless escaped."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def section(text: str) -> Block:
+    """A mrkdwn section (the caller keeps it within 3,000 characters)."""
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+
+
+def sections(text: str) -> list[Block]:
+    """Sections holding `text`, split at paragraphs within the per-section limit."""
+    return [section(piece) for piece in split_text(text, SECTION_CHARS) if piece.strip()]
+
+
+def context(text: str) -> Block:
+    """A small grey line."""
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text[:SECTION_CHARS]}]}
+
+
+def buttons(interview_id: int) -> Block:
+    """Hint / Next stage / End, each carrying the interview id."""
+    elements = [
+        {
+            "type": "button",
+            "action_id": ACTION_IDS[name],
+            "text": {"type": "plain_text", "text": label},
+            "value": str(interview_id),
+            **({"style": "danger"} if name == "end" else {}),
+        }
+        for name, label in _BUTTON_LABELS.items()
+    ]
+    return {
+        "type": "actions",
+        "block_id": f"mockroom_controls_{interview_id}",
+        "elements": elements,
+    }
+
+
+def chunk(blocks: Sequence[Block], limit: int = MAX_BLOCKS) -> list[list[Block]]:
+    """Blocks grouped into messages of at most `limit` blocks."""
+    return [list(blocks[i : i + limit]) for i in range(0, len(blocks), limit)] or [[]]
+
+
+def fallback(text: str) -> str:
+    """The plain `text` of a message (notifications, screen readers)."""
+    return text if len(text) <= FALLBACK_CHARS else text[: FALLBACK_CHARS - 1] + "…"
+
+
+def interviewer_blocks(
+    message: Outbound, interview_id: int, *, controls: bool
+) -> list[list[Block]]:
+    """An interviewer message: its text, the stage and time left, and optionally the buttons."""
+    blocks = [*sections(escape(message.text)), context(status_line(message))]
+    if controls:
+        blocks.append(buttons(interview_id))
+    return chunk(blocks)
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _criterion(card: Scorecard, criterion: Criterion) -> Block:
+    score = card.criteria[criterion]
+    lines = [f"*{criterion.label}*  {score_bar(score.score)}  {score.score}/4"]
+    if score.feedback:
+        lines.append(escape(_clip(score.feedback, 1200)))
+    # Room is kept for the evidence: three quotes, one line each, whatever the feedback's length.
+    lines.extend(f"> {escape(_clip(' '.join(q.split()), 500))}" for q in score.evidence[:3])
+    return section("\n".join(lines))
+
+
+def _bullets(title: str, items: Iterable[str]) -> list[Block]:
+    text = "\n".join(f"• {escape(item)}" for item in items)
+    return sections(f"*{title}*\n{text}") if text else []
+
+
+def scorecard_blocks(
+    card: Scorecard, title: str, contributors: Sequence[tuple[str, int]] = ()
+) -> list[Block]:
+    """The scorecard: headline, each criterion with evidence, pitfalls, what to practise."""
+    signal = SIGNAL_LABELS[card.hire_signal]
+    blocks: list[Block] = [
+        {"type": "header", "text": {"type": "plain_text", "text": f"Scorecard: {title}"[:150]}},
+        section(f"*{headline(card)}*\nHire signal: *{signal}*"),
+    ]
+    if contributors:
+        credits = ", ".join(f"{mention(a)} ({n} message{'s' * (n != 1)})" for a, n in contributors)
+        blocks.append(context(f"Design-along contributors: {credits}"))
+    blocks.append({"type": "divider"})
+    blocks.extend(_criterion(card, c) for c in Criterion)
+    blocks.append({"type": "divider"})
+    blocks.extend(_bullets("Pitfalls", (p.detail or p.id.value for p in card.pitfalls)))
+    blocks.extend(_bullets("What to practise", card.improvements))
+    notes = [*card.notes, f"Graded by the {card.grader} grader."]
+    blocks.append(context(" ".join(notes)))
+    return blocks[:MAX_BLOCKS]
+
+
+def scorecard_text(card: Scorecard, title: str) -> str:
+    """The scorecard's notification text."""
+    return f"Scorecard for {title}: {headline(card)}"
+
+
+def history_blocks(entries: Sequence[HistoryEntry], titles: dict[str, str]) -> list[Block]:
+    """The user's past interviews with their scores."""
+    if not entries:
+        return [section("No interviews yet. Start one with `/mockroom start`.")]
+    lines = [history_line(e, titles) for e in entries]
+    return [section("*Your interviews*"), *sections("\n".join(lines))][:MAX_BLOCKS]
+
+
+def history_line(entry: HistoryEntry, titles: dict[str, str]) -> str:
+    """'• *Title* · standard · ended · 25 Nov 2026 · 3.1/4 Hire'."""
+    title = escape(titles.get(entry.question_id, entry.question_id))
+    score = "not scored"
+    if entry.overall is not None:
+        label = _SIGNALS_BY_ID.get(entry.hire_signal or "", "")
+        score = f"{entry.overall:.1f}/4 {label}".strip()
+    day = entry.started_at.strftime("%d %b %Y")
+    status = "in progress" if entry.status == "active" else entry.status
+    return f"• *{title}* · {entry.format} · {status} · {day} · {score}"
+
+
+def questions_blocks(problems: Iterable[Problem]) -> list[Block]:
+    """The question bank, one line a question."""
+    lines = [f"• `{p.id}` {escape(p.title)} ({', '.join(p.topics[:3])})" for p in problems]
+    return [
+        section("*Questions* (start one with `/mockroom start ID`)"),
+        *sections("\n".join(lines)),
+    ]
+
+
+def start_button() -> Block:
+    """The App Home button that starts a practice interview in a DM."""
+    return {
+        "type": "actions",
+        "elements": [
+            {
+                "type": "button",
+                "action_id": START_ACTION,
+                "style": "primary",
+                "text": {"type": "plain_text", "text": "Start a practice interview"},
+                "value": "start",
+            }
+        ],
+    }
+
+
+def home_view(
+    entries: Sequence[HistoryEntry],
+    titles: dict[str, str],
+    leaderboard: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """App Home: a Start button, recent interviews, and the team leaderboard once one exists."""
+    blocks: list[Block] = [
+        {"type": "header", "text": {"type": "plain_text", "text": "mockroom"}},
+        section(
+            "A mock interviewer for system design rounds. Practise here in a DM, or run "
+            "`/mockroom start` in a channel to interview in a thread while others watch."
+        ),
+        start_button(),
+        {"type": "divider"},
+        *history_blocks(entries, titles),
+    ]
+    if leaderboard:  # a hook for the team leaderboard; nothing is shown until one exists
+        blocks += [
+            {"type": "divider"},
+            section("*Team leaderboard*"),
+            *sections("\n".join(leaderboard)),
+        ]
+    return {"type": "home", "blocks": blocks[:MAX_BLOCKS]}

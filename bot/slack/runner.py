@@ -1,0 +1,193 @@
+"""`mockroom serve slack`: the bolt app in Socket Mode (app token) or HTTP mode (signing secret)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from aiohttp import web
+
+from bot.bootstrap import Container
+from bot.chat import ChatController
+from bot.serve import PlatformConfigError
+from bot.slack.app import SlackListeners, register
+from bot.slack.outbox import SlackOutbox
+from bot.slack.work import BackgroundWork
+from interviewer.service import Reply
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+DEFAULT_API_URL = "https://slack.com/api/"
+STOP_GRACE_SECONDS = 10.0
+
+
+def _not_the_env_token_warning(record: logging.LogRecord) -> bool:
+    """Drop bolt's notice that SLACK_BOT_TOKEN in the environment is unused: we pass the client."""
+    return not record.getMessage().startswith("As you gave `client` as well")
+
+
+class SlackConfigError(PlatformConfigError):
+    """Slack settings that cannot work; the message says which variable to set."""
+
+
+def make_client(token: str, api_url: str | None = None) -> Any:
+    """The Web API client: our base URL, retries on 429s and on connection errors."""
+    from slack_sdk.http_retry.builtin_async_handlers import (
+        AsyncConnectionErrorRetryHandler,
+        AsyncRateLimitErrorRetryHandler,
+    )
+    from slack_sdk.web.async_client import AsyncWebClient
+
+    base_url = api_url or DEFAULT_API_URL
+    return AsyncWebClient(
+        token=token,
+        base_url=base_url if base_url.endswith("/") else base_url + "/",
+        retry_handlers=[
+            AsyncConnectionErrorRetryHandler(max_retry_count=2),
+            AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+        ],
+    )
+
+
+class SlackRunner:
+    """The Slack platform for `mockroom serve`: listens, and posts what the clock says."""
+
+    platform = "slack"
+
+    def __init__(
+        self,
+        app: Any,
+        outbox: SlackOutbox,
+        work: BackgroundWork,
+        *,
+        app_token: str | None,
+        port: int,
+        host: str,
+    ) -> None:
+        self.app = app
+        self.outbox = outbox
+        self.work = work
+        self.app_token = app_token
+        self.port = port
+        self.host = host
+        self._socket: Any = None
+        self._site_runner: web.AppRunner | None = None
+
+    @property
+    def mode(self) -> str:
+        """'socket' or 'http'."""
+        return "socket" if self.app_token else "http"
+
+    async def start(self) -> None:
+        """Connect to Socket Mode, or listen for signed HTTP requests on host:port."""
+        await self._check_token()
+        if self.app_token:
+            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+            self._socket = AsyncSocketModeHandler(self.app, self.app_token)
+            await self._socket.connect_async()
+            return
+        self._site_runner = web.AppRunner(self.web_app())
+        await self._site_runner.setup()
+        site = web.TCPSite(self._site_runner, self.host, self.port)
+        await site.start()
+        address = self._site_runner.addresses[0]
+        self.port = int(address[1])
+        log.warning("Slack: listening on http://%s:%s%s", self.host, self.port, EVENTS_PATH)
+
+    async def _check_token(self) -> None:
+        """Fail at start, with the reason, when Slack refuses the bot token."""
+        from slack_sdk.errors import SlackApiError
+
+        try:
+            await self.outbox.client.auth_test()
+        except SlackApiError as exc:
+            error = exc.response.get("error", "an error")
+            raise SlackConfigError(f"Slack refused SLACK_BOT_TOKEN ({error}).") from None
+
+    def web_app(self) -> web.Application:
+        """The HTTP endpoint; bolt verifies each request's signature (401 when it is wrong)."""
+        from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+
+        async def events(request: web.Request) -> web.Response:
+            response = await self.app.async_dispatch(await to_bolt_request(request))
+            result: web.Response = await to_aiohttp_response(response)
+            return result
+
+        async def health(request: web.Request) -> web.Response:
+            return web.Response(text="ok")
+
+        application = web.Application()
+        application.add_routes([web.post(EVENTS_PATH, events), web.get("/healthz", health)])
+        return application
+
+    async def stop(self) -> None:
+        """Finish the work in hand (briefly), then disconnect."""
+        try:
+            async with asyncio.timeout(STOP_GRACE_SECONDS):
+                await self.work.drain()
+        except TimeoutError:
+            log.warning("Slack: stopping with %s unfinished tasks", self.work.pending)
+        if self._socket is not None:
+            await self._socket.close_async()
+            self._socket = None
+        if self._site_runner is not None:
+            await self._site_runner.cleanup()
+            self._site_runner = None
+
+    async def deliver(self, reply: Reply) -> None:
+        """Post what the clock made the interviewer say into the reply's DM or thread."""
+        await self.outbox.reply(reply, reply.channel)
+
+    async def drain(self) -> None:
+        """Wait for all work started by events so far, and work that started meanwhile."""
+        await self.work.drain()
+
+
+def build_slack_runner(
+    container: Container,
+    port: int | None = None,
+    *,
+    host: str = "0.0.0.0",
+    stream_interval: float = 1.0,
+) -> SlackRunner:
+    """The Slack runner from settings: Socket Mode with SLACK_APP_TOKEN, else HTTP mode."""
+    from slack_bolt.async_app import AsyncApp
+
+    settings = container.settings
+    if settings.slack_bot_token is None:
+        raise SlackConfigError("Slack needs SLACK_BOT_TOKEN (the xoxb- bot token).")
+    app_token = settings.slack_app_token.get_secret_value() if settings.slack_app_token else None
+    secret = settings.slack_signing_secret
+    if app_token is None and secret is None:
+        raise SlackConfigError(
+            "Slack needs SLACK_APP_TOKEN (Socket Mode) or SLACK_SIGNING_SECRET (HTTP mode)."
+        )
+    client = make_client(settings.slack_bot_token.get_secret_value(), settings.slack_api_url)
+    bolt_log = logging.getLogger("mockroom.slack.bolt")
+    if _not_the_env_token_warning not in bolt_log.filters:
+        bolt_log.addFilter(_not_the_env_token_warning)
+    app = AsyncApp(
+        client=client,
+        signing_secret=secret.get_secret_value() if secret is not None else "",
+        # Socket Mode requests are not signed; HTTP ones always are.
+        request_verification_enabled=app_token is None,
+        # Listeners only ack and start tracked work, so the ack still leaves at once, and
+        # the work is registered before it does (which makes tests deterministic).
+        process_before_response=True,
+        logger=bolt_log,
+    )
+    controller = ChatController(container.service, container.bank)
+    outbox = SlackOutbox(client, controller)
+    work = BackgroundWork()
+    register(app, SlackListeners(controller, outbox, work, stream_interval=stream_interval))
+    return SlackRunner(
+        app,
+        outbox,
+        work,
+        app_token=app_token,
+        port=settings.slack_port if port is None else port,
+        host=host,
+    )
