@@ -18,7 +18,7 @@ from interviewer.offline.brain import OfflineBrain
 from interviewer.offline.scorer import OfflineGrader
 from interviewer.service import InterviewService
 from storage.engine import default_database_url, make_engine
-from storage.migrate import upgrade
+from storage.migrate import current_revision, head_revision, is_up_to_date, upgrade
 from storage.repository import SqlRepository
 
 if TYPE_CHECKING:
@@ -86,6 +86,24 @@ def build_llm_parts(
     return choice, parts
 
 
+class SchemaBehind(RuntimeError):
+    """The database's schema is older than the code; the message says what to run."""
+
+
+def prepare_schema(engine: Engine, auto_migrate: bool | None) -> None:
+    """Migrate (SQLite by default) or refuse a database whose schema is behind the code."""
+    migrate = auto_migrate if auto_migrate is not None else engine.dialect.name == "sqlite"
+    if migrate:
+        upgrade(engine)
+        return
+    if not is_up_to_date(engine):
+        current = current_revision(engine) or "empty"
+        raise SchemaBehind(
+            f"The database schema is at revision {current}; this mockroom needs "
+            f"{head_revision()}. Run `mockroom db upgrade` (back up the database first)."
+        )
+
+
 def build(
     settings: Settings | None = None,
     *,
@@ -96,8 +114,11 @@ def build(
     settings = settings or Settings()
     bank = load_bank()
     engine = make_engine(settings.database_url or default_database_url())
-    if settings.auto_migrate:
-        upgrade(engine)
+    try:
+        prepare_schema(engine, settings.auto_migrate)
+    except Exception:
+        engine.dispose()
+        raise
     repo = SqlRepository(engine)
     brain = OfflineBrain(bank)
     grader = OfflineGrader(bank)

@@ -14,10 +14,11 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.text import Text
 
-from bot.bootstrap import Container, build, model_choice
+from bot.bootstrap import Container, SchemaBehind, build, model_choice
 from bot.render_terminal import history_table, questions_table, scorecard_view
 from bot.serve import PlatformConfigError, PlatformRunner, serve
 from bot.settings import Settings
@@ -34,6 +35,8 @@ from interviewer.core.stages import Format
 from interviewer.prompt_files import check_prompt_files
 from interviewer.service import AlreadyRunning, InterviewError, NoInterview, Who
 from interviewer.transcript_file import TranscriptError, read_transcript
+from storage.engine import DatabaseURLError, default_database_url, make_engine
+from storage.migrate import current_revision, head_revision, upgrade
 
 EXIT_USAGE = 2
 
@@ -64,6 +67,14 @@ def brain_label() -> str:
         return model_choice(Settings()).label
     except Exception as exc:  # invalid settings: say so rather than crash --version
         return f"unknown ({type(exc).__name__})"
+
+
+def _revision(url: str) -> str | None:
+    engine = make_engine(url)
+    try:
+        return current_revision(engine)
+    finally:
+        engine.dispose()
 
 
 def version_callback(value: bool) -> None:
@@ -134,6 +145,39 @@ def make_app(
         except BankError as exc:
             err.print(f"[red]The question bank is invalid:[/red] {exc}")
             raise typer.Exit(1) from None
+        except (SchemaBehind, DatabaseURLError) as exc:
+            err.print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from None
+        except ValidationError as exc:
+            err.print(f"[red]The settings are invalid:[/red] {exc}")
+            raise typer.Exit(1) from None
+
+    db_app = typer.Typer(help="The database: upgrade its schema, show its revision.")
+    app.add_typer(db_app, name="db")
+
+    @db_app.command("upgrade")
+    def db_upgrade() -> None:
+        """Bring the database schema up to date (run before starting a new version)."""
+        url = settings_url()
+        before = _revision(url)
+        upgrade(url)
+        out.print(f"database schema: {before or 'empty'} -> {head_revision()}")
+
+    @db_app.command("current")
+    def db_current() -> None:
+        """Show the schema revision of the database and whether it is up to date."""
+        url = settings_url()
+        current = _revision(url)
+        state = "up to date" if current == head_revision() else f"behind {head_revision()}"
+        out.print(f"database schema: {current or 'empty'} ({state})")
+
+    def settings_url() -> str:
+        try:
+            settings = settings_factory()
+        except ValidationError as exc:
+            err.print(f"[red]The settings are invalid:[/red] {exc}")
+            raise typer.Exit(1) from None
+        return settings.database_url or default_database_url()
 
     @app.callback()
     def main_options(

@@ -20,8 +20,10 @@ class Settings(BaseSettings):
     )
     max_message_chars: int = Field(default=8000, ge=100, le=100_000)
     log_level: str = "WARNING"
-    auto_migrate: bool = Field(
-        default=True, description="bring the database schema up to date at start"
+    auto_migrate: bool | None = Field(
+        default=None,
+        description="bring the schema up to date at start; default: yes for SQLite, while "
+        "other databases are upgraded with `mockroom db upgrade` and refused when behind",
     )
     clock_interval_seconds: float = Field(
         default=1.0, gt=0, description="how often running interviews' deadlines are checked"
