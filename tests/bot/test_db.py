@@ -13,7 +13,6 @@ from bot.cli import make_app
 from bot.settings import Settings
 from storage.engine import make_engine
 from storage.migrate import current_revision, head_revision, upgrade
-from tests.storage.conftest import postgres_admin, postgres_url  # noqa: F401 (fixtures)
 
 runner = CliRunner()
 
