@@ -1,0 +1,166 @@
+"""Discord embeds for interviewer messages, the scorecard, history and the question bank."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import discord
+
+from bot.render_text import SIGNAL_LABELS, headline, score_bar, split_text, status_line
+from interviewer.bank import Problem
+from interviewer.core.rubric import Criterion, Scorecard
+from interviewer.core.transcript import TurnKind
+from interviewer.ports import HistoryEntry
+from interviewer.service import Outbound, Reply
+
+CONTENT_LIMIT = 2000
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_LIMIT = 1024
+EMBED_TOTAL_LIMIT = 6000
+COLOUR = discord.Colour(0x2B6CB0)
+RADAR_FILE = "radar.png"
+
+_TITLES = {
+    TurnKind.OPENING: "Your question",
+    TurnKind.HINT: "Hint",
+    TurnKind.CURVEBALL: "Curveball",
+    TurnKind.TIME_WARNING: "Time check",
+    TurnKind.TIME_LEFT: "Time left",
+    TurnKind.STAGE_INTRO: "Next stage",
+    TurnKind.CLOSING: "Wrapping up",
+}
+
+
+@dataclass
+class OutMessage:
+    """One Discord message to post: embeds, maybe the radar chart, maybe the buttons."""
+
+    embeds: list[discord.Embed]
+    radar: bytes | None = None
+    buttons: bool = False
+    content: str | None = None
+
+    def take_files(self) -> list[discord.File]:
+        """Fresh file objects for one send (a discord.File is consumed by sending it)."""
+        if self.radar is None:
+            return []
+        return [discord.File(io.BytesIO(self.radar), filename=RADAR_FILE)]
+
+
+def clip(text: str, limit: int) -> str:
+    """The text cut to `limit` characters, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def outbound_messages(message: Outbound) -> list[OutMessage]:
+    """An interviewer message as embeds of at most 4,096 characters, the clock in the footer."""
+    title = _TITLES.get(message.kind, message.stage.label)
+    pieces = split_text(message.text, DESCRIPTION_LIMIT)
+    out = []
+    for index, piece in enumerate(pieces):
+        embed = discord.Embed(description=piece, colour=COLOUR)
+        if index == 0:
+            embed.title = clip(title, TITLE_LIMIT)
+        if index == len(pieces) - 1:
+            embed.set_footer(text=status_line(message))
+        out.append(OutMessage([embed]))
+    return out
+
+
+def reply_messages(
+    reply: Reply, contributors: Sequence[tuple[str, int]] = (), title: str = ""
+) -> list[OutMessage]:
+    """Everything a reply says, in order; the buttons ride on its last interviewer message."""
+    out: list[OutMessage] = []
+    for message in reply.messages:
+        if message.scorecard is not None:
+            embed = scorecard_embed(message.scorecard, contributors, title)
+            out.append(OutMessage([embed], radar=_radar(message.scorecard, title)))
+        elif message.text.strip():
+            out.extend(outbound_messages(message))
+    if not reply.ended:
+        for item in reversed(out):
+            if item.radar is None:
+                item.buttons = True
+                break
+    return out
+
+
+def _radar(card: Scorecard, title: str) -> bytes:
+    from bot.chart import radar_png
+
+    return radar_png(card, title)
+
+
+def scorecard_embed(
+    card: Scorecard, contributors: Sequence[tuple[str, int]] = (), title: str = ""
+) -> discord.Embed:
+    """The scorecard: headline, one field per criterion, pitfalls, next steps, the chart."""
+    lines = [f"**{headline(card)}**"]
+    if card.pitfalls:
+        lines.append("\n**Pitfalls seen**")
+        lines += [
+            f"• {p.id.value.replace('_', ' ').capitalize()}: {p.detail}" for p in card.pitfalls
+        ]
+    if card.improvements:
+        lines.append("\n**What to practise next**")
+        lines += [f"• {item}" for item in card.improvements]
+    lines += [f"_{note}_" for note in card.notes]
+    embed = discord.Embed(
+        title=clip(f"Scorecard · {title}" if title else "Scorecard", TITLE_LIMIT),
+        description=clip("\n".join(lines), DESCRIPTION_LIMIT),
+        colour=COLOUR,
+    )
+    for criterion in Criterion:
+        score = card.criteria[criterion]
+        value = score.feedback or "No comment."
+        if score.evidence:
+            value += f"\n> {score.evidence[0]}"
+        embed.add_field(
+            name=f"{criterion.label} {score_bar(score.score)}", value=clip(value, FIELD_LIMIT)
+        )
+    if contributors:
+        credit = ", ".join(f"{name} ({count})" for name, count in contributors)
+        embed.add_field(name="Contributors", value=clip(credit, FIELD_LIMIT), inline=False)
+    embed.set_image(url=f"attachment://{RADAR_FILE}")
+    embed.set_footer(text=f"{SIGNAL_LABELS[card.hire_signal]} · graded by {card.grader}")
+    return fit(embed)
+
+
+def fit(embed: discord.Embed) -> discord.Embed:
+    """Trim the description (then field values) until the embed is within 6,000 characters."""
+    excess = len(embed) - EMBED_TOTAL_LIMIT
+    if excess > 0 and embed.description:
+        embed.description = clip(embed.description, max(1, len(embed.description) - excess))
+    index = 0
+    while len(embed) > EMBED_TOTAL_LIMIT and index < len(embed.fields):
+        field_ = embed.fields[index]
+        embed.set_field_at(index, name=field_.name, value=clip(str(field_.value), 200))
+        index += 1
+    return embed
+
+
+def history_text(entries: Iterable[HistoryEntry]) -> str:
+    """Past interviews, one line each."""
+    lines = []
+    for e in entries:
+        score = f"{e.overall:.1f}/4" if e.overall is not None else "–"
+        signal = (e.hire_signal or "").replace("_", " ")
+        lines.append(
+            f"#{e.interview_id} · {e.started_at:%Y-%m-%d} · `{e.question_id}` · {e.format} · "
+            f"{e.status} · {score} {signal}".rstrip()
+        )
+    return "\n".join(lines) or "No interviews yet. Start one with `/mockroom start`."
+
+
+def questions_text(problems: Iterable[Problem]) -> str:
+    """The question bank, one line each."""
+    return "\n".join(f"`{p.id}` · {p.level} · {p.title}" for p in problems)
+
+
+def pieces(text: str) -> list[str]:
+    """Plain text split within a message's 2,000 characters."""
+    return split_text(text, CONTENT_LIMIT)

@@ -1,0 +1,176 @@
+"""Posting what the controller answered into Discord: channels, interactions, errors."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from typing import Any
+
+import discord
+
+from bot.chat import ChatController, ChatResponse, Place, PlaceKind
+from bot.discord.render import OutMessage, history_text, pieces, questions_text, reply_messages
+from bot.discord.stream import StreamEditor
+from bot.discord.views import interview_view
+from interviewer.service import Reply, Who
+
+log = logging.getLogger(__name__)
+
+APOLOGY = "Sorry, something went wrong on my side. Your interview is saved: try again in a moment."
+
+AnyInteraction = discord.Interaction[Any]
+
+
+def who_of(user: discord.abc.User) -> Who:
+    """The person behind a Discord user."""
+    return Who("discord", str(user.id), user.display_name)
+
+
+def place_of(channel: object) -> Place:
+    """The conversation a Discord channel is (see the package docstring for the keys)."""
+    key = str(getattr(channel, "id", ""))
+    if isinstance(channel, discord.DMChannel | discord.GroupChannel):
+        return Place(PlaceKind.DM, key)
+    if isinstance(channel, discord.Thread):
+        return Place(PlaceKind.THREAD, key)
+    if isinstance(channel, discord.PartialMessageable) and channel.guild_id is None:
+        return Place(PlaceKind.DM, key)
+    if isinstance(channel, discord.abc.GuildChannel):
+        return Place(PlaceKind.CHANNEL, key)
+    # A guild channel the cache does not know (a thread opened while we were away): the
+    # controller answers only if an interview runs there.
+    return Place(PlaceKind.THREAD, key)
+
+
+def _view(out: OutMessage, interview_id: int) -> discord.ui.View:
+    return interview_view(interview_id) if out.buttons else discord.utils.MISSING
+
+
+class ReplyPoster:
+    """Renders replies (with the scorecard's credits and chart) and posts them."""
+
+    def __init__(self, controller: ChatController) -> None:
+        self.controller = controller
+
+    def render(self, reply: Reply) -> list[OutMessage]:
+        """The messages a reply becomes."""
+        problem = self.controller.bank.problems.get(reply.question_id)
+        title = problem.title if problem else reply.question_id
+        contributors: list[tuple[str, int]] = []
+        if reply.scorecard is not None:
+            contributors = self.controller.contributors(reply.interview_id)
+            if len(contributors) < 2:
+                contributors = []  # credit lines are for design-alongs
+        return reply_messages(reply, contributors, title)
+
+    async def post(
+        self,
+        channel: discord.abc.Messageable,
+        reply: Reply,
+        stream: StreamEditor | None = None,
+    ) -> list[discord.Message]:
+        """Post a reply; a streamed preview becomes the message it previewed."""
+        outs = self.render(reply)
+        streamed = _streamed_index(outs, stream)
+        if streamed < 0 and stream is not None and stream.message is not None:
+            # Nothing to turn the preview into: leave the words, drop the cursor.
+            await stream.message.edit(content=pieces(stream.text)[0])
+        sent = []
+        for index, out in enumerate(outs):
+            view = _view(out, reply.interview_id)
+            if index == streamed and stream is not None and stream.message is not None:
+                message = await stream.message.edit(
+                    content=None, embeds=out.embeds, view=view, attachments=out.take_files()
+                )
+            else:
+                message = await channel.send(
+                    content=out.content, embeds=out.embeds, files=out.take_files(), view=view
+                )
+            sent.append(message)
+        return sent
+
+
+def _streamed_index(outs: list[OutMessage], stream: StreamEditor | None) -> int:
+    """Which message the streamed preview showed (matched on its opening words)."""
+    if stream is None or stream.message is None or not outs:
+        return -1
+    start = stream.text.strip()[:60]
+    for index, out in enumerate(outs):
+        if out.embeds and (out.embeds[0].description or "").startswith(start):
+            return index
+    return 0
+
+
+async def send_private(
+    interaction: AnyInteraction, text: str, *, original_is_private: bool
+) -> None:
+    """A note only the user sees, after a deferred response."""
+    parts = pieces(text)
+    if original_is_private:
+        await interaction.edit_original_response(content=parts[0])
+        parts = parts[1:]
+    else:
+        with contextlib.suppress(discord.NotFound):
+            await interaction.delete_original_response()
+    for part in parts:
+        await interaction.followup.send(part, ephemeral=True)
+
+
+async def finish_command(
+    interaction: AnyInteraction, response: ChatResponse, poster: ReplyPoster, *, private: bool
+) -> None:
+    """Complete a deferred slash command with what the controller answered."""
+    note = response.private
+    if response.history is not None:
+        note = history_text(response.history)
+    elif response.questions is not None:
+        note = questions_text(response.questions)
+    reply = response.reply
+    if note is not None or reply is None:
+        await send_private(interaction, note or "Done.", original_is_private=private)
+        return
+    if response.conversation is not None:
+        thread = interaction.client.get_partial_messageable(int(response.conversation))
+        await poster.post(thread, reply)
+        await interaction.edit_original_response(
+            content=f"The interview runs in <#{response.conversation}>: answer there."
+        )
+        return
+    outs = poster.render(reply)
+    if not outs:
+        await interaction.edit_original_response(content="Done.")
+        return
+    first = outs[0]
+    await interaction.edit_original_response(
+        embeds=first.embeds,
+        attachments=first.take_files(),
+        view=_view(first, reply.interview_id),
+    )
+    for out in outs[1:]:
+        await interaction.followup.send(
+            embeds=out.embeds, files=out.take_files(), view=_view(out, reply.interview_id)
+        )
+
+
+async def finish_button(
+    interaction: AnyInteraction, response: ChatResponse, poster: ReplyPoster
+) -> None:
+    """Complete a deferred button press: a private note, or the reply in the conversation."""
+    if response.private is not None:
+        for part in pieces(response.private):
+            await interaction.followup.send(part, ephemeral=True)
+    if response.reply is not None:
+        channel_id = interaction.channel_id or int(response.reply.channel)
+        await poster.post(interaction.client.get_partial_messageable(channel_id), response.reply)
+
+
+async def apologize(interaction: AnyInteraction, error: BaseException) -> None:
+    """The error boundary for interactions: log with the trace, say sorry privately."""
+    log.error("a Discord interaction failed (user %s)", interaction.user.id, exc_info=error)
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(APOLOGY, ephemeral=True)
+        else:
+            await interaction.response.send_message(APOLOGY, ephemeral=True)
+    except Exception:  # the connection may be gone (shutting down): log and move on
+        log.warning("could not tell the user about the failure", exc_info=True)

@@ -1,0 +1,156 @@
+"""`mockroom serve discord`: log in, connect the shards, post what the clock says."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import re
+
+import discord
+from discord.http import Route
+
+from bot.bootstrap import Container
+from bot.chat import ChatController
+from bot.discord.client import MockroomBot
+from interviewer.service import Reply
+
+log = logging.getLogger(__name__)
+
+API_VERSION_PATH = re.compile(r"/api/v[0-9]+$")
+
+# View Channels, Send Messages, Send Messages in Threads, Create Public Threads, Embed Links,
+# Attach Files, Read Message History: what posting interviews in threads needs.
+INVITE_PERMISSIONS = discord.Permissions(
+    view_channel=True,
+    send_messages=True,
+    send_messages_in_threads=True,
+    create_public_threads=True,
+    embed_links=True,
+    attach_files=True,
+    read_message_history=True,
+)
+
+
+def rest_base(url: str) -> str:
+    """A REST base URL for Route.BASE; a bare host gets discord.py's /api/v10 path."""
+    url = url.rstrip("/")
+    return url if API_VERSION_PATH.search(url) else f"{url}/api/v10"
+
+
+def invite_url(application_id: int) -> str:
+    """The URL that adds the bot to a server with the commands and the permissions it needs."""
+    return discord.utils.oauth_url(
+        application_id,
+        permissions=INVITE_PERMISSIONS,
+        scopes=("bot", "applications.commands"),
+    )
+
+
+class DiscordRunner:
+    """The Discord platform for `mockroom serve`."""
+
+    platform = "discord"
+
+    def __init__(
+        self,
+        controller: ChatController,
+        token: str,
+        *,
+        api_url: str | None = None,
+        guild_id: int | None = None,
+        message_content: bool = True,
+        edit_interval: float = 1.0,
+        guild_ready_timeout: float = 2.0,
+    ) -> None:
+        self.controller = controller
+        self.guild_ready_timeout = guild_ready_timeout
+        self.api_url = api_url
+        self.guild_id = guild_id
+        self.message_content = message_content
+        self.edit_interval = edit_interval
+        self.bot: MockroomBot | None = None
+        self._token = token
+        self._task: asyncio.Task[None] | None = None
+        self._previous_base: str | None = None
+
+    async def start(self) -> None:
+        """Connect; without the Message Content intent when Discord refuses it (close 4014)."""
+        if self.api_url is not None:
+            # Route.BASE is a class attribute: this points every discord.py client in the
+            # process (REST, webhooks, and through /gateway/bot the gateway) elsewhere.
+            self._previous_base = Route.BASE
+            Route.BASE = rest_base(self.api_url)
+        try:
+            await self._connect(self.message_content)
+        except discord.PrivilegedIntentsRequired:
+            if not self.message_content:
+                raise
+            log.warning(
+                "Discord refused the Message Content intent (enable it in the Developer "
+                "Portal); running without it: the bot reads DMs and messages that mention it."
+            )
+            self.message_content = False
+            await self._connect(False)
+
+    async def _connect(self, message_content: bool) -> None:
+        bot = MockroomBot(
+            self.controller,
+            guild_id=self.guild_id,
+            message_content=message_content,
+            edit_interval=self.edit_interval,
+            guild_ready_timeout=self.guild_ready_timeout,
+        )
+        await bot.login(self._token)
+        task = asyncio.create_task(bot.connect(), name="mockroom-discord-gateway")
+        ready = asyncio.create_task(bot.wait_until_ready())
+        await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
+        if not ready.done():
+            ready.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await ready
+            await bot.close()
+            task.result()  # raises what stopped the connection
+            raise ConnectionError("the Discord gateway closed before the bot was ready")
+        self.bot, self._task = bot, task
+
+    async def stop(self) -> None:
+        """Close the gateway and the HTTP session."""
+        if self.bot is not None:
+            await self.bot.close()
+        if self._task is not None:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await self._task
+        self.bot = self._task = None
+        if self._previous_base is not None:
+            Route.BASE = self._previous_base
+            self._previous_base = None
+
+    async def deliver(self, reply: Reply) -> None:
+        """Post what the clock made the interviewer say into the interview's conversation."""
+        if self.bot is None:
+            raise RuntimeError("the Discord runner is not started")
+        channel = self.bot.get_partial_messageable(int(reply.channel))
+        await self.bot.poster.post(channel, reply)
+
+
+def build_discord_runner(
+    container: Container,
+    *,
+    message_content: bool = True,
+    edit_interval: float = 1.0,
+    guild_ready_timeout: float = 2.0,
+) -> DiscordRunner:
+    """The Discord runner from the application's settings."""
+    settings = container.settings
+    if settings.discord_token is None:
+        raise ValueError("DISCORD_TOKEN is not set")
+    return DiscordRunner(
+        ChatController(container.service, container.bank),
+        settings.discord_token.get_secret_value(),
+        api_url=settings.discord_api_url,
+        guild_id=settings.discord_guild_id,
+        message_content=message_content,
+        edit_interval=edit_interval,
+        guild_ready_timeout=guild_ready_timeout,
+    )

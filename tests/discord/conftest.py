@@ -1,0 +1,80 @@
+"""Fixtures: a fake Discord on loopback, the wired app on a temporary SQLite file, a runner."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.bootstrap import Container, build
+from bot.discord.runner import DiscordRunner, build_discord_runner
+from bot.settings import Settings
+from tests.clock import FakeClock
+from tests.discord import payloads
+from tests.discord.fake_discord import TOKEN, FakeDiscord
+
+ADA = payloads.user("1100000000000001001", "ada")
+BOB = payloads.user("1100000000000001002", "bob")
+CYD = payloads.user("1100000000000001003", "cyd")
+
+StartBot = Callable[..., Awaitable[DiscordRunner]]
+
+
+async def wait_until(check: Callable[[], Any], what: str = "", within: float = 10.0) -> Any:
+    """Poll until `check()` is truthy and return it; fail after `within` seconds."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + within
+    while True:
+        value = check()
+        if value:
+            return value
+        if loop.time() > deadline:
+            pytest.fail(f"timed out waiting for {what or check}")
+        await asyncio.sleep(0.01)
+
+
+@pytest.fixture
+async def fake() -> AsyncIterator[FakeDiscord]:
+    server = FakeDiscord()
+    await server.start()
+    yield server
+    await server.close()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def container(fake: FakeDiscord, tmp_path: Path, clock: FakeClock) -> Iterator[Container]:
+    settings = Settings(
+        _env_file=None,
+        DISCORD_TOKEN=TOKEN,
+        discord_api_url=f"http://127.0.0.1:{fake.port}",
+        database_url=f"sqlite:///{tmp_path / 'mockroom.db'}",
+    )
+    parts = build(settings, clock=clock, rng=random.Random(7))
+    yield parts
+    parts.close()
+
+
+@pytest.fixture
+async def start_bot(container: Container) -> AsyncIterator[StartBot]:
+    runners: list[DiscordRunner] = []
+
+    async def start(**options: Any) -> DiscordRunner:
+        options.setdefault("guild_ready_timeout", 0.05)
+        options.setdefault("edit_interval", 0.0)
+        runner = build_discord_runner(container, **options)
+        await runner.start()
+        runners.append(runner)
+        return runner
+
+    yield start
+    for runner in reversed(runners):
+        await runner.stop()

@@ -1,0 +1,85 @@
+"""Embeds within Discord's limits, and the measured pace of streaming edits."""
+
+from __future__ import annotations
+
+from bot.discord.render import (
+    CONTENT_LIMIT,
+    DESCRIPTION_LIMIT,
+    EMBED_TOTAL_LIMIT,
+    FIELD_LIMIT,
+    outbound_messages,
+    reply_messages,
+    scorecard_embed,
+)
+from bot.discord.stream import StreamEditor, preview
+from interviewer.core.rubric import Criterion, CriterionScore, HireSignal, Scorecard
+from interviewer.core.stages import Stage
+from interviewer.core.transcript import TurnKind
+from interviewer.service import Outbound, Reply
+
+
+def test_a_long_message_splits_into_embeds_within_the_limits() -> None:
+    text = ("Let us look at the batching layer in more depth. " * 200).strip()
+    out = outbound_messages(Outbound(TurnKind.FOLLOW_UP, text, Stage.DEEP_DIVE, 300, 1200))
+    assert len(out) == 3
+    for message in out:
+        (embed,) = message.embeds
+        assert len(embed.description or "") <= DESCRIPTION_LIMIT
+        assert len(embed) <= EMBED_TOTAL_LIMIT
+    assert out[0].embeds[0].title == "Deep dive" and out[1].embeds[0].title is None
+    assert out[-1].embeds[0].footer.text == "Deep dive · 5:00 left in stage · 20:00 overall"
+
+
+def test_an_oversized_scorecard_is_trimmed_to_the_embed_limits() -> None:
+    words = "evidence " * 400
+    card = Scorecard(
+        criteria={c: CriterionScore(3, [words], words) for c in Criterion},
+        overall=3.0,
+        hire_signal=HireSignal.HIRE,
+        improvements=[words] * 5,
+    )
+    embed = scorecard_embed(card, [("Bob", 2), ("Cyd", 1)], "A URL shortener")
+    assert len(embed) <= EMBED_TOTAL_LIMIT
+    assert all(len(str(f.value)) <= FIELD_LIMIT for f in embed.fields)
+    assert embed.fields[-1].name == "Contributors" and embed.fields[-1].value == "Bob (2), Cyd (1)"
+
+
+def test_buttons_ride_on_the_last_message_until_the_end() -> None:
+    say = Outbound(TurnKind.FOLLOW_UP, "Which store?", Stage.DEEP_DIVE, 60, 600)
+    running = reply_messages(Reply(1, "q", [say, say]))
+    assert [m.buttons for m in running] == [False, True]
+    ended = reply_messages(Reply(1, "q", [say], ended=True))
+    assert [m.buttons for m in ended] == [False]
+
+
+class RecordingChannel:
+    """A messageable that records sends and edits (a hand-written fake of discord.py)."""
+
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+        self.edits: list[str] = []
+
+    async def send(self, content: str) -> RecordingChannel:
+        self.sent.append(content)
+        return self  # stands in for the sent message too
+
+    async def edit(self, *, content: str) -> RecordingChannel:
+        self.edits.append(content)
+        return self
+
+
+async def test_streaming_edits_at_most_once_per_interval() -> None:
+    now = [0.0]
+    channel = RecordingChannel()
+    stream = StreamEditor(channel, interval=1.0, clock=lambda: now[0])  # type: ignore[arg-type]
+    for _ in range(100):  # 100 tokens over 5 seconds
+        await stream.push("token ")
+        now[0] += 0.05
+    assert len(channel.sent) == 1
+    assert 4 <= len(channel.edits) <= 5
+    assert channel.edits[-1].startswith("token token")
+
+
+def test_a_long_preview_keeps_its_tail_within_a_message() -> None:
+    shown = preview("x" * 5000 + "the end")
+    assert len(shown) <= CONTENT_LIMIT and shown.endswith("the end ▌")
