@@ -29,6 +29,24 @@ class Settings(BaseSettings):
         default=1.0, gt=0, description="how often running interviews' deadlines are checked"
     )
 
+    # Daily drills and leaderboards.
+    drill_window_hours: float = Field(
+        default=24.0, gt=0, le=168, description="how long a drill's thread takes answers"
+    )
+    drill_grace_minutes: float = Field(
+        default=60.0, ge=0, le=24 * 60, description="how late a missed drill may still be posted"
+    )
+    drill_admins: list[str] = Field(
+        default_factory=list,
+        description='who may (un)subscribe channels besides platform admins: ["slack:U123"]',
+    )
+    drill_sweep_seconds: float = Field(
+        default=30.0, gt=0, description="how often due drills, recaps and boards are checked"
+    )
+    weekly_board_hour: int = Field(
+        default=9, ge=0, le=23, description="local hour of the Monday board in drill channels"
+    )
+
     # Slack: bot token always; Socket Mode with an app token, else HTTP with the signing secret.
     slack_bot_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "MOCKROOM_SLACK_BOT_TOKEN")
@@ -54,6 +72,11 @@ class Settings(BaseSettings):
     )
     discord_guild_id: int | None = Field(
         default=None, description="sync commands to this guild only (instant, for development)"
+    )
+    discord_message_content: bool = Field(
+        default=True,
+        description="ask for the privileged message content intent; without it the bot reads "
+        "DMs and messages that mention it",
     )
 
     # The LLM brain (interviewer/llm): `provider:model`, or `offline`.

@@ -13,6 +13,7 @@ from discord.http import Route
 from bot.bootstrap import Container
 from bot.chat import ChatController
 from bot.discord.client import MockroomBot
+from bot.serve import PlatformConfigError
 from interviewer.service import Reply
 
 log = logging.getLogger(__name__)
@@ -137,14 +138,16 @@ class DiscordRunner:
 def build_discord_runner(
     container: Container,
     *,
-    message_content: bool = True,
+    message_content: bool | None = None,
     edit_interval: float = 1.0,
     guild_ready_timeout: float = 2.0,
 ) -> DiscordRunner:
     """The Discord runner from the application's settings."""
     settings = container.settings
     if settings.discord_token is None:
-        raise ValueError("DISCORD_TOKEN is not set")
+        raise PlatformConfigError("DISCORD_TOKEN is not set")
+    if message_content is None:
+        message_content = settings.discord_message_content
     return DiscordRunner(
         ChatController(container.service, container.bank),
         settings.discord_token.get_secret_value(),
