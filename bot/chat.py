@@ -23,14 +23,14 @@ OpenThread = Callable[[str], Awaitable[str]]
 """Posts a parent message in a channel and returns the conversation key of its thread."""
 
 USAGE = """\
-*{cmd} start [question-id|topic] [standard|extended|drill|async] [--group]*: start an interview
-*{cmd} hint*: {hint}
-*{cmd} next*: {next}
-*{cmd} time*: {time}
-*{cmd} end*: {end}
-*{cmd} history*: your past interviews and scores
-*{cmd} questions*: the question bank
-*{cmd} help*: this list
+{b}{cmd} start [question-id|topic] [standard|extended|drill|async] [--group]{b}: start an interview
+{b}{cmd} hint{b}: {hint}
+{b}{cmd} next{b}: {next}
+{b}{cmd} time{b}: {time}
+{b}{cmd} end{b}: {end}
+{b}{cmd} history{b}: your past interviews and scores
+{b}{cmd} questions{b}: the question bank
+{b}{cmd} help{b}: this list
 In a direct message the interview runs there; in a channel it runs in a new thread, where \
 the candidate's replies are the answers and others can watch. --group makes it a \
 design-along in which everyone in the thread answers."""
@@ -87,12 +87,12 @@ ChatRequest = StartRequest | SimpleRequest
 SIMPLE = ("hint", "next", "time", "end", "history", "questions", "help")
 
 
-def usage(cmd: str = "/mockroom") -> str:
-    """The help text, with the platform's command name."""
-    return USAGE.format(cmd=cmd, **{c.value: t for c, t in COMMAND_HELP.items()})
+def usage(cmd: str = "/mockroom", bold: str = "*") -> str:
+    """The help text, with the platform's command name and bold markup (Slack *, Discord **)."""
+    return USAGE.format(cmd=cmd, b=bold, **{c.value: t for c, t in COMMAND_HELP.items()})
 
 
-def parse_request(text: str, cmd: str = "/mockroom") -> ChatRequest:
+def parse_request(text: str, cmd: str = "/mockroom", bold: str = "*") -> ChatRequest:
     """Parse the text after the command name; UsageError with help for anything else."""
     try:
         words = shlex.split(text.strip())
@@ -103,10 +103,10 @@ def parse_request(text: str, cmd: str = "/mockroom") -> ChatRequest:
     head, rest = words[0].lower(), words[1:]
     if head in SIMPLE:
         if rest:
-            raise UsageError(f"`{cmd} {head}` takes no arguments.\n\n{usage(cmd)}")
+            raise UsageError(f"`{cmd} {head}` takes no arguments.\n\n{usage(cmd, bold)}")
         return SimpleRequest(head)
     if head != "start":
-        raise UsageError(f"Unknown command `{head}`.\n\n{usage(cmd)}")
+        raise UsageError(f"Unknown command `{head}`.\n\n{usage(cmd, bold)}")
     fmt = Format.STANDARD
     group = False
     query: list[str] = []
@@ -130,11 +130,13 @@ class ChatController:
         bank: QuestionBank,
         *,
         command_name: str = "/mockroom",
+        bold: str = "*",
         rng: random.Random | None = None,
     ) -> None:
         self.service = service
         self.bank = bank
         self.command_name = command_name
+        self.bold = bold
         self._rng = rng or random.Random()
 
     async def command(
@@ -148,11 +150,11 @@ class ChatController:
     ) -> ChatResponse:
         """A `/mockroom …` command."""
         try:
-            request = parse_request(text, self.command_name)
+            request = parse_request(text, self.command_name, self.bold)
             if isinstance(request, StartRequest):
                 return await self._start(who, place, request, open_thread)
             if request.name == "help":
-                return ChatResponse(private=usage(self.command_name))
+                return ChatResponse(private=usage(self.command_name, self.bold))
             if request.name == "history":
                 return ChatResponse(history=self.service.history(who))
             if request.name == "questions":
@@ -237,6 +239,12 @@ class ChatController:
     ) -> ChatResponse:
         problem = self._choose(request.query)
         key = place.key
+        if place.kind is PlaceKind.CHANNEL and open_thread is None:
+            # Answers are read in DMs and threads only: an interview here would never hear them.
+            raise UsageError(
+                "Interviews run in a direct message or in a thread: start it in a text "
+                "channel where threads can be opened, or in a DM with me."
+            )
         if place.kind is PlaceKind.CHANNEL and open_thread is not None:
             kind = "design-along" if request.group else "mock interview"
             name = who.display_name or who.user_id

@@ -158,3 +158,17 @@ async def test_history_and_questions(controller: ChatController) -> None:
     assert history.history[0].overall is not None
     questions = await controller.command(ADA, DM, "questions")
     assert questions.questions is not None and len(questions.questions) >= 20
+
+
+async def test_a_start_where_answers_cannot_be_read_is_refused(controller: ChatController) -> None:
+    response = await controller.command(ADA, CHANNEL, "start model-serving")  # no thread opener
+    assert response.reply is None and response.private is not None
+    assert "direct message or in a thread" in response.private
+    assert controller.service.history(ADA) == []
+
+
+def test_help_uses_the_platforms_bold_markup(bank: QuestionBank) -> None:
+    from bot.chat import usage
+
+    assert usage(bold="**").startswith("**/mockroom start")
+    assert usage().startswith("*/mockroom start") and "**" not in usage()
