@@ -15,7 +15,6 @@ from enum import StrEnum
 from interviewer.bank import Problem, QuestionBank
 from interviewer.commands import COMMAND_HELP, Command
 from interviewer.core.stages import Format
-from interviewer.core.transcript import Role
 from interviewer.ports import DeltaSink, HistoryEntry
 from interviewer.service import InterviewError, InterviewService, NoInterview, Reply, Who
 
@@ -221,18 +220,6 @@ class ChatController:
         except InterviewError as exc:
             return ChatResponse(private=str(exc))
         return ChatResponse(reply=reply)
-
-    def contributors(self, interview_id: int) -> list[tuple[str, int]]:
-        """Who answered in an interview and how many messages each wrote, most first."""
-        stored = self.service.repo.load(interview_id)
-        if stored is None:
-            return []
-        counts: dict[str, int] = {}
-        for turn in stored.turns:
-            if turn.role is Role.CANDIDATE:
-                name = turn.author or "candidate"
-                counts[name] = counts.get(name, 0) + 1
-        return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
     async def _start(
         self, who: Who, place: Place, request: StartRequest, open_thread: OpenThread | None

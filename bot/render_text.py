@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from interviewer.core.rubric import HireSignal, Scorecard
 from interviewer.service import Outbound
@@ -66,3 +67,20 @@ def score_bar(score: int) -> str:
 def headline(card: Scorecard) -> str:
     """'Overall 3.1/4 · Hire'."""
     return f"Overall {card.overall:.1f}/4 · {SIGNAL_LABELS[card.hire_signal]}"
+
+
+def mention(user_id: str) -> str:
+    """A user id as a mention; Slack and Discord both show `<@id>` as the member's name."""
+    return f"<@{user_id}>"
+
+
+def credit_lines(card: Scorecard, show: Callable[[str], str] = mention) -> list[str]:
+    """One line per design-along member: their score on their own words, strongest first."""
+    lines = []
+    for c in card.contributors:
+        strengths = ", ".join(s.label.lower() for s in c.strengths[:3]) or "no area at 3/4 yet"
+        noun = "message" if c.messages == 1 else "messages"
+        lines.append(
+            f"{show(c.author)}: {c.overall:.1f}/4 on {c.messages} {noun}; strongest: {strengths}"
+        )
+    return lines

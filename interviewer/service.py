@@ -26,7 +26,7 @@ from interviewer.core.events import (
     Tick,
     TimeAsked,
 )
-from interviewer.core.rubric import Scorecard
+from interviewer.core.rubric import Contribution, Scorecard
 from interviewer.core.stages import Format
 from interviewer.core.state import InterviewState
 from interviewer.core.text import normalize
@@ -71,6 +71,9 @@ log = logging.getLogger(__name__)
 
 DEFAULT_MAX_MESSAGE_CHARS = 8000
 
+ScorecardHook = Callable[[StoredInterview, Scorecard], object]
+"""Called with a finished interview and its scorecard once the scorecard is saved."""
+
 
 _COMMAND_EVENTS: dict[Command, Event] = {
     Command.HINT: HintAsked(),
@@ -95,6 +98,7 @@ class InterviewService:
         fallback_grader: Grader | None = None,
         max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS,
         rng: random.Random | None = None,
+        on_scorecard: ScorecardHook | None = None,
     ) -> None:
         self.repo = repo
         self.bank = bank
@@ -106,6 +110,7 @@ class InterviewService:
         self.max_message_chars = max_message_chars
         self._rng = rng or random.Random()
         self._locks: dict[int, asyncio.Lock] = {}
+        self.on_scorecard = on_scorecard
 
     # ---- starting ---------------------------------------------------------------------------
 
@@ -179,8 +184,8 @@ class InterviewService:
                 f"That message is {len(text):,} characters; the limit is "
                 f"{self.max_message_chars:,}. Nothing was recorded: split it into parts."
             )
-        author = who.display_name or who.user_id
-        return await self._event(stored.id, CandidateMessage(text, author=author), on_delta)
+        # The platform's user id: stable across renames; chat front ends render it as a mention.
+        return await self._event(stored.id, CandidateMessage(text, author=who.user_id), on_delta)
 
     async def command(
         self,
@@ -390,7 +395,10 @@ class InterviewService:
         if any(isinstance(a, RequestScorecard) for a in actions):
             transcript = Transcript(state.question_id, state.format, (*turns, *new_turns))
             scorecard = await self._grade(transcript, usage_key(stored.id))
+            if state.group:
+                scorecard.contributors = await self._credit(transcript)
             self.repo.save_scorecard(stored.id, scorecard)
+            self._scored(stored, scorecard)
             messages.append(Outbound(TurnKind.CLOSING, "", state.stage, scorecard=scorecard))
         self._record_usage(stored.id)
         return Reply(
@@ -401,6 +409,15 @@ class InterviewService:
             platform=stored.platform,
             channel=stored.channel,
         )
+
+    def _scored(self, stored: StoredInterview, scorecard: Scorecard) -> None:
+        """Tell the on_scorecard hook (the leaderboard's points); its failure ends nothing."""
+        if self.on_scorecard is None:
+            return
+        try:
+            self.on_scorecard(stored, scorecard)
+        except Exception:
+            log.exception("the scorecard hook failed for interview %s", stored.id)
 
     def _outbound(self, state: InterviewState, utterance: Utterance) -> Outbound:
         now = self.clock()
@@ -433,6 +450,24 @@ class InterviewService:
                 f"Unknown question id {transcript.question_id!r}: graded on the rubric alone."
             )
         return card
+
+    async def _credit(self, transcript: Transcript) -> list[Contribution]:
+        """Each design-along member graded on their own messages (by the offline scorer)."""
+        grader = self.fallback_grader or self.grader
+        problem = self.bank.problems.get(transcript.question_id)
+        authors: dict[str, int] = {}
+        for turn in transcript.candidate_turns():
+            if turn.author:
+                authors[turn.author] = authors.get(turn.author, 0) + 1
+        credits = []
+        for author, count in authors.items():
+            own = tuple(
+                t for t in transcript.turns if t.role is Role.INTERVIEWER or t.author == author
+            )
+            card = await grader.grade(replace(transcript, turns=own), problem)
+            strengths = [c for c, score in card.criteria.items() if score.score >= 3]
+            credits.append(Contribution(author, count, card.overall, strengths))
+        return sorted(credits, key=lambda c: (-c.overall, -c.messages, c.author))
 
     def _record_usage(self, interview_id: int) -> None:
         """Store the model's token use and cost for this interview since the last step."""

@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import discord
 
-from bot.render_text import SIGNAL_LABELS, headline, score_bar, split_text, status_line
+from bot.render_text import (
+    SIGNAL_LABELS,
+    credit_lines,
+    headline,
+    score_bar,
+    split_text,
+    status_line,
+)
 from interviewer.bank import Problem
 from interviewer.core.rubric import Criterion, Scorecard
 from interviewer.core.transcript import TurnKind
@@ -70,14 +77,12 @@ def outbound_messages(message: Outbound) -> list[OutMessage]:
     return out
 
 
-def reply_messages(
-    reply: Reply, contributors: Sequence[tuple[str, int]] = (), title: str = ""
-) -> list[OutMessage]:
+def reply_messages(reply: Reply, title: str = "") -> list[OutMessage]:
     """Everything a reply says, in order; the buttons ride on its last interviewer message."""
     out: list[OutMessage] = []
     for message in reply.messages:
         if message.scorecard is not None:
-            embed = scorecard_embed(message.scorecard, contributors, title)
+            embed = scorecard_embed(message.scorecard, title)
             out.append(OutMessage([embed], radar=_radar(message.scorecard, title)))
         elif message.text.strip():
             out.extend(outbound_messages(message))
@@ -95,9 +100,7 @@ def _radar(card: Scorecard, title: str) -> bytes:
     return radar_png(card, title)
 
 
-def scorecard_embed(
-    card: Scorecard, contributors: Sequence[tuple[str, int]] = (), title: str = ""
-) -> discord.Embed:
+def scorecard_embed(card: Scorecard, title: str = "") -> discord.Embed:
     """The scorecard: headline, one field per criterion, pitfalls, next steps, the chart."""
     lines = [f"**{headline(card)}**"]
     if card.pitfalls:
@@ -122,9 +125,11 @@ def scorecard_embed(
         embed.add_field(
             name=f"{criterion.label} {score_bar(score.score)}", value=clip(value, FIELD_LIMIT)
         )
-    if contributors:
-        credit = ", ".join(f"{name} ({count})" for name, count in contributors)
-        embed.add_field(name="Contributors", value=clip(credit, FIELD_LIMIT), inline=False)
+    credits = credit_lines(card)
+    if credits:
+        embed.add_field(
+            name="Contributors", value=clip("\n".join(credits), FIELD_LIMIT), inline=False
+        )
     embed.set_image(url=f"attachment://{RADAR_FILE}")
     embed.set_footer(text=f"{SIGNAL_LABELS[card.hire_signal]} · graded by {card.grader}")
     return fit(embed)

@@ -56,12 +56,7 @@ class ReplyPoster:
         """The messages a reply becomes."""
         problem = self.controller.bank.problems.get(reply.question_id)
         title = problem.title if problem else reply.question_id
-        contributors: list[tuple[str, int]] = []
-        if reply.scorecard is not None:
-            contributors = self.controller.contributors(reply.interview_id)
-            if len(contributors) < 2:
-                contributors = []  # credit lines are for design-alongs
-        return reply_messages(reply, contributors, title)
+        return reply_messages(reply, title)
 
     async def post(
         self,

@@ -83,10 +83,7 @@ class SlackOutbox:
     ) -> None:
         """The scorecard as blocks, then its radar chart as an uploaded image."""
         title = self.titles().get(reply.question_id, reply.question_id)
-        contributors = self.controller.contributors(reply.interview_id)
-        if len(contributors) < 2:  # a solo interview has one author: nobody to credit apart
-            contributors = []
-        blocks = scorecard_blocks(card, title, contributors)
+        blocks = scorecard_blocks(card, title)
         await self.post(channel, thread_ts, scorecard_text(card, title), blocks)
         try:
             async with self._chart_lock:

@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from bot.render_text import SIGNAL_LABELS, headline, score_bar, split_text, status_line
+from bot.render_text import (
+    SIGNAL_LABELS,
+    credit_lines,
+    headline,
+    score_bar,
+    split_text,
+    status_line,
+)
 from bot.slack.places import mention
 from interviewer.bank import Problem
 from interviewer.core.rubric import Criterion, Scorecard
@@ -101,18 +108,16 @@ def _bullets(title: str, items: Iterable[str]) -> list[Block]:
     return sections(f"*{title}*\n{text}") if text else []
 
 
-def scorecard_blocks(
-    card: Scorecard, title: str, contributors: Sequence[tuple[str, int]] = ()
-) -> list[Block]:
+def scorecard_blocks(card: Scorecard, title: str) -> list[Block]:
     """The scorecard: headline, each criterion with evidence, pitfalls, what to practise."""
     signal = SIGNAL_LABELS[card.hire_signal]
     blocks: list[Block] = [
         {"type": "header", "text": {"type": "plain_text", "text": f"Scorecard: {title}"[:150]}},
         section(f"*{headline(card)}*\nHire signal: *{signal}*"),
     ]
-    if contributors:
-        credits = ", ".join(f"{mention(a)} ({n} message{'s' * (n != 1)})" for a, n in contributors)
-        blocks.append(context(f"Design-along contributors: {credits}"))
+    credits = credit_lines(card, mention)
+    if credits:
+        blocks.append(context("Design-along contributors: " + " · ".join(credits)))
     blocks.append({"type": "divider"})
     blocks.extend(_criterion(card, c) for c in Criterion)
     blocks.append({"type": "divider"})

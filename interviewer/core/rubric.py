@@ -101,6 +101,25 @@ class PitfallSeen:
 
 
 @dataclass
+class Contribution:
+    """One member's share of a design-along, graded on their own messages."""
+
+    author: str  # the platform's user id
+    messages: int
+    overall: float
+    strengths: list[Criterion] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict."""
+        return {
+            "author": self.author,
+            "messages": self.messages,
+            "overall": self.overall,
+            "strengths": [c.value for c in self.strengths],
+        }
+
+
+@dataclass
 class Scorecard:
     """The end-of-interview verdict."""
 
@@ -111,6 +130,7 @@ class Scorecard:
     improvements: list[str] = field(default_factory=list)
     grader: str = "offline"
     notes: list[str] = field(default_factory=list)
+    contributors: list[Contribution] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; `criteria` keyed by criterion id in rubric order."""
@@ -122,6 +142,7 @@ class Scorecard:
             "improvements": list(self.improvements),
             "grader": self.grader,
             "notes": list(self.notes),
+            "contributors": [c.to_dict() for c in self.contributors],
         }
 
     @classmethod
@@ -142,4 +163,13 @@ class Scorecard:
             improvements=list(data.get("improvements", [])),
             grader=str(data.get("grader", "offline")),
             notes=list(data.get("notes", [])),
+            contributors=[
+                Contribution(
+                    author=str(c["author"]),
+                    messages=int(c["messages"]),
+                    overall=float(c["overall"]),
+                    strengths=[Criterion(x) for x in c.get("strengths", [])],
+                )
+                for c in data.get("contributors", [])
+            ],
         )

@@ -12,7 +12,13 @@ from bot.discord.render import (
     scorecard_embed,
 )
 from bot.discord.stream import StreamEditor, preview
-from interviewer.core.rubric import Criterion, CriterionScore, HireSignal, Scorecard
+from interviewer.core.rubric import (
+    Contribution,
+    Criterion,
+    CriterionScore,
+    HireSignal,
+    Scorecard,
+)
 from interviewer.core.stages import Stage
 from interviewer.core.transcript import TurnKind
 from interviewer.service import Outbound, Reply
@@ -37,11 +43,19 @@ def test_an_oversized_scorecard_is_trimmed_to_the_embed_limits() -> None:
         overall=3.0,
         hire_signal=HireSignal.HIRE,
         improvements=[words] * 5,
+        contributors=[
+            Contribution("11", 2, 3.2, [Criterion.SCALABILITY, Criterion.RELIABILITY]),
+            Contribution("12", 1, 1.0, []),
+        ],
     )
-    embed = scorecard_embed(card, [("Bob", 2), ("Cyd", 1)], "A URL shortener")
+    embed = scorecard_embed(card, "A URL shortener")
     assert len(embed) <= EMBED_TOTAL_LIMIT
     assert all(len(str(f.value)) <= FIELD_LIMIT for f in embed.fields)
-    assert embed.fields[-1].name == "Contributors" and embed.fields[-1].value == "Bob (2), Cyd (1)"
+    assert embed.fields[-1].name == "Contributors"
+    assert embed.fields[-1].value == (
+        "<@11>: 3.2/4 on 2 messages; strongest: scalability, reliability & fault tolerance\n"
+        "<@12>: 1.0/4 on 1 message; strongest: no area at 3/4 yet"
+    )
 
 
 def test_buttons_ride_on_the_last_message_until_the_end() -> None:

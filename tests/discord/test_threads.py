@@ -71,4 +71,7 @@ async def test_a_group_design_along_credits_each_contributor(
 
     card = await wait_until(scorecards, "the scorecard")
     fields = {f["name"]: f["value"] for f in card[0]["embeds"][0]["fields"]}
-    assert fields["Contributors"] == "Bob (2), Cyd (1)"
+    credits = fields["Contributors"].splitlines()
+    assert len(credits) == 2
+    assert any(line.startswith(f"<@{BOB['id']}>: ") and "on 2 messages" in line for line in credits)
+    assert any(line.startswith(f"<@{CYD['id']}>: ") and "on 1 message;" in line for line in credits)

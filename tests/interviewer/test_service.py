@@ -270,8 +270,19 @@ async def test_a_design_along_takes_everyones_answers_and_credits_authors(
     stored = repo.load(reply.interview_id)
     assert stored is not None
     authors = [t.author for t in stored.turns if t.role is Role.CANDIDATE]
-    assert authors == ["Alice", "Bob"]
+    assert authors == ["alice", "bob"]  # platform user ids: stable across renames
     assert stored.state.stage is Stage.HIGH_LEVEL
+    await service.answer(BOB, thread, STRONG_ANSWERS[Stage.HIGH_LEVEL][0])
+    await service.answer(BOB, thread, STRONG_ANSWERS[Stage.HIGH_LEVEL][1])
+    ended = await service.command(ALICE, thread, Command.END)
+    card = ended.scorecard
+    assert card is not None
+    credit = {c.author: c for c in card.contributors}
+    assert set(credit) == {"alice", "bob"}
+    assert (credit["alice"].messages, credit["bob"].messages) == (1, 3)
+    # Bob designed; Alice asked one question: the credit follows what each wrote
+    assert credit["bob"].overall > credit["alice"].overall
+    assert card.contributors[0].author == "bob" and credit["bob"].strengths
 
 
 async def test_a_repeated_delivery_is_answered_once(bank: QuestionBank) -> None:

@@ -20,6 +20,7 @@ from bot.slack.render import (
 )
 from interviewer.bank import load_bank
 from interviewer.core.rubric import (
+    Contribution,
     Criterion,
     CriterionScore,
     HireSignal,
@@ -75,8 +76,11 @@ def big_card() -> Scorecard:
 
 
 def test_the_scorecard_fits_in_one_message() -> None:
-    contributors = [(f"U0{i:04d}", 50 - i) for i in range(30)]
-    blocks = scorecard_blocks(big_card(), "Design a chatbot API " * 20, contributors)
+    card = big_card()
+    card.contributors = [
+        Contribution(f"U0{i:04d}", 50 - i, 3.0, [Criterion.SCALABILITY]) for i in range(30)
+    ]
+    blocks = scorecard_blocks(card, "Design a chatbot API " * 20)
     assert block_errors(blocks) == []
     shown = str(blocks)
     assert "Overall 3.1/4 · Hire" in shown and "Hire signal: *Hire*" in shown
@@ -84,7 +88,7 @@ def test_the_scorecard_fits_in_one_message() -> None:
         assert f"*{criterion.label}*  ●●●○  3/4" in shown
     assert "> Explained the GPU pool" in shown
     assert "*Pitfalls*" in shown and "*What to practise*" in shown
-    assert "<@U00000> (50 messages)" in shown
+    assert "<@U00000>: 3.0/4 on 50 messages; strongest: scalability" in shown
 
 
 def test_lists_and_home_are_valid_blocks() -> None:

@@ -90,9 +90,9 @@ async def test_a_design_along_takes_answers_from_everyone_and_credits_them(slack
         if m.blocks and m.blocks[0]["type"] == "header"
     )
     credits = next(line for line in card.shown.splitlines() if "contributors" in line)
-    assert f"<@{BOB}> (2 messages)" in credits
-    assert f"<@{ADA}> (1 message)" in credits and f"<@{CAROL}> (1 message)" in credits
-    assert credits.index(BOB) < credits.index(ADA)  # most messages first
+    assert f"<@{BOB}>: " in credits and "on 2 messages" in credits
+    assert f"<@{ADA}>: " in credits and f"<@{CAROL}>: " in credits
+    assert "on 1 message;" in credits
 
 
 async def test_someone_else_cannot_start_over_a_running_thread_interview(slack: Harness) -> None:
