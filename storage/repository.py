@@ -157,8 +157,7 @@ class SqlRepository:
             row = _lock_interview(session, interview_id)
             if expected_version is not None and row.version != expected_version:
                 raise StaleInterview(
-                    f"interview {interview_id} is at version {row.version}, "
-                    f"not {expected_version}"
+                    f"interview {interview_id} is at version {row.version}, not {expected_version}"
                 )
             row.version += 1
             last_seq = session.exec(
