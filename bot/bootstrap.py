@@ -6,13 +6,14 @@ import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
 from bot.settings import Settings
 from interviewer.bank import QuestionBank, load_bank
+from interviewer.drill_service import DrillService
 from interviewer.llm.choice import ModelChoice, choose_model
 from interviewer.offline.brain import OfflineBrain
 from interviewer.offline.scorer import OfflineGrader
@@ -20,6 +21,7 @@ from interviewer.service import InterviewService
 from storage.engine import default_database_url, make_engine
 from storage.migrate import current_revision, head_revision, is_up_to_date, upgrade
 from storage.repository import SqlRepository
+from storage.repository_drills import SqlDrillRepository
 
 if TYPE_CHECKING:
     from interviewer.llm.factory import LLMParts
@@ -44,6 +46,7 @@ class Container:
     grader: OfflineGrader
     choice: ModelChoice = field(default_factory=lambda: ModelChoice(None, "offline"))
     llm: LLMParts | None = None
+    drills: DrillService | None = None
 
     def close(self) -> None:
         """Release the database connections."""
@@ -134,4 +137,27 @@ def build(
         max_message_chars=settings.max_message_chars,
         rng=rng,
     )
-    return Container(settings, bank, engine, repo, service, grader, choice, llm)
+    drills = build_drills(settings, bank, engine, service, clock)
+    return Container(settings, bank, engine, repo, service, grader, choice, llm, drills)
+
+
+def build_drills(
+    settings: Settings,
+    bank: QuestionBank,
+    engine: Engine,
+    service: InterviewService,
+    clock: Callable[[], datetime],
+) -> DrillService:
+    """Daily drills and leaderboards over the same database; finished interviews earn points."""
+    drills = DrillService(
+        SqlDrillRepository(engine),
+        bank,
+        service.grade_transcript,
+        clock,
+        window=timedelta(hours=settings.drill_window_hours),
+        grace=timedelta(minutes=settings.drill_grace_minutes),
+        admins=settings.drill_admins,
+        board_hour=settings.weekly_board_hour,
+    )
+    service.on_scorecard = drills.record_interview
+    return drills

@@ -1,4 +1,4 @@
-"""`mockroom serve`: run chat platforms and the interview clock in one process."""
+"""`mockroom serve`: run chat platforms and the clock (deadlines, drills, boards) in one process."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ import signal
 from collections.abc import Sequence
 from typing import Protocol
 
+from bot.scheduler import ClockScheduler
+from interviewer.drill_service import DrillService
 from interviewer.service import InterviewService, Reply
 
 log = logging.getLogger(__name__)
@@ -41,23 +43,19 @@ async def run_clock(
     runners: Sequence[PlatformRunner],
     interval: float,
     stop: asyncio.Event,
+    *,
+    drills: DrillService | None = None,
+    drill_interval: float = 30.0,
 ) -> None:
-    """Tick due interviews every `interval` seconds and deliver what they say."""
-    by_platform = {r.platform: r for r in runners}
-    while not stop.is_set():
-        try:
-            for reply in await service.tick_due():
-                runner = by_platform.get(reply.platform)
-                if runner is None:
-                    continue
-                try:
-                    await runner.deliver(reply)
-                except Exception:
-                    log.exception("could not deliver a clock message to %s", reply.platform)
-        except Exception:
-            log.exception("the interview clock failed; trying again")
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(stop.wait(), interval)
+    """Run the scheduler's sweeps (deadlines every `interval` seconds, drills) until stopped."""
+    scheduler = ClockScheduler(
+        service, runners, drills=drills, interval=interval, drill_interval=drill_interval
+    )
+    scheduler.start()
+    try:
+        await stop.wait()
+    finally:
+        scheduler.shutdown()
 
 
 async def serve(
@@ -65,6 +63,9 @@ async def serve(
     runners: Sequence[PlatformRunner],
     interval: float,
     stop: asyncio.Event | None = None,
+    *,
+    drills: DrillService | None = None,
+    drill_interval: float = 30.0,
 ) -> None:
     """Start every runner, run the clock until stopped (SIGINT/SIGTERM), then stop them."""
     stop = stop or asyncio.Event()
@@ -78,7 +79,9 @@ async def serve(
             await runner.start()
             started.append(runner)
             log.warning("%s is connected", runner.platform)
-        await run_clock(service, started, interval, stop)
+        await run_clock(
+            service, started, interval, stop, drills=drills, drill_interval=drill_interval
+        )
     finally:
         for runner in reversed(started):
             with contextlib.suppress(Exception):

@@ -190,3 +190,6 @@ class Repository(Protocol):
     def history(self, user_id: int, limit: int = 20) -> list[HistoryEntry]:
         """The user's interviews, newest first."""
         ...
+
+
+# ---- daily drills and the leaderboard ---------------------------------------------------------

@@ -1,8 +1,8 @@
 """Every database table, and the column type that keeps datetimes timezone-aware UTC."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
-from sqlalchemy import DateTime, Dialect, Index, MetaData, Text, UniqueConstraint
+from sqlalchemy import DateTime, Dialect, Index, MetaData, Text, UniqueConstraint, text
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -139,4 +139,124 @@ class ProcessedEvent(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=32)
     event_key: str = Field(max_length=255)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class DrillSubscription(SQLModel, table=True):
+    """A channel's daily drill; at most one active per (platform, channel)."""
+
+    __tablename__ = "drill_subscription"
+    __table_args__ = (
+        Index(
+            "uq_drill_subscription_active_channel",
+            "platform",
+            "channel",
+            unique=True,
+            sqlite_where=text("active"),
+            postgresql_where=text("active"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=32)
+    workspace: str = Field(max_length=255)
+    channel: str = Field(max_length=255)
+    at: str = Field(max_length=5)
+    zone: str = Field(max_length=64)
+    weekdays: str = Field(max_length=32)
+    topic_or_level: str | None = Field(default=None, max_length=64)
+    created_by: str = Field(max_length=255)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    active: bool = Field(default=True)
+
+
+class DrillPostRow(SQLModel, table=True):
+    """One drill occurrence: inserting the row is the claim to post it."""
+
+    __tablename__ = "drill_post"
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "occurrence_at"),
+        Index("ix_drill_post_platform_thread_key", "platform", "thread_key"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    subscription_id: int = Field(foreign_key="drill_subscription.id", ondelete="CASCADE")
+    platform: str = Field(max_length=32)
+    channel: str = Field(max_length=255)
+    occurrence_at: datetime = Field(sa_type=UTCDateTime)
+    question_id: str = Field(max_length=255)
+    thread_key: str | None = Field(default=None, max_length=255)
+    posted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    window_ends_at: datetime = Field(sa_type=UTCDateTime)
+    recap_posted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class DrillAnswerRow(SQLModel, table=True):
+    """A member's answer to a drill: one per member, claimed before it is graded."""
+
+    __tablename__ = "drill_answer"
+    __table_args__ = (UniqueConstraint("post_id", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    post_id: int = Field(foreign_key="drill_post.id", ondelete="CASCADE")
+    platform: str = Field(max_length=32)
+    user_id: str = Field(max_length=255)
+    event_key: str | None = Field(default=None, max_length=255)
+    text: str = Field(sa_type=Text)
+    overall: float | None = None
+    scorecard_json: str | None = Field(default=None, sa_type=Text)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    graded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class PointsLedger(SQLModel, table=True):
+    """Points earned by one interview or drill answer; each source counts once."""
+
+    __tablename__ = "points_ledger"
+    __table_args__ = (
+        UniqueConstraint("source_kind", "source_id"),
+        Index("ix_points_ledger_platform_workspace", "platform", "workspace"),
+        Index("ix_points_ledger_platform_user_id", "platform", "user_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=32)
+    workspace: str = Field(max_length=255)
+    user_id: str = Field(max_length=255)
+    source_kind: str = Field(max_length=16)
+    source_id: str = Field(max_length=64)
+    question_id: str = Field(max_length=255)
+    overall: float
+    points: int
+    local_day: date
+    zone: str = Field(max_length=64)
+    weekdays: str = Field(max_length=32)
+    criteria_json: str = Field(sa_type=Text)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class LeaderboardPref(SQLModel, table=True):
+    """A member seen in a workspace; their name shows on boards only once they opt in."""
+
+    __tablename__ = "leaderboard_pref"
+    __table_args__ = (UniqueConstraint("platform", "workspace", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=32)
+    workspace: str = Field(max_length=255)
+    user_id: str = Field(max_length=255)
+    display_name: str | None = Field(default=None, sa_type=Text)
+    show_name: bool = Field(default=False)
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class SchedulerClaim(SQLModel, table=True):
+    """One occurrence of a once-only scheduled job (a weekly board): the row is the claim."""
+
+    __tablename__ = "scheduler_claim"
+    __table_args__ = (UniqueConstraint("job_key", "occurrence_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    job_key: str = Field(max_length=255)
+    occurrence_at: datetime = Field(sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)

@@ -22,7 +22,19 @@ from storage.migrate import (
 )
 from storage.models import metadata
 
-TABLES = {"user", "interview", "interview_turn", "scorecard", "processed_event"}
+TABLES = {
+    "user",
+    "interview",
+    "interview_turn",
+    "scorecard",
+    "processed_event",
+    "drill_subscription",
+    "drill_post",
+    "drill_answer",
+    "points_ledger",
+    "leaderboard_pref",
+    "scheduler_claim",
+}
 
 
 def schema_diffs(engine: Engine) -> list[object]:
@@ -37,7 +49,7 @@ def table_names(engine: Engine) -> set[str]:
 
 def test_the_code_ships_one_head() -> None:
     heads = ScriptDirectory.from_config(alembic_config()).get_heads()
-    assert heads == [head_revision()] == ["0003"]
+    assert heads == [head_revision()] == ["0004"]
 
 
 def test_upgrade_takes_an_empty_database_to_head(empty_engine: Engine) -> None:

@@ -1,0 +1,32 @@
+"""What a platform runner does for the scheduler: post drills, recaps, private notes and boards."""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+
+@runtime_checkable
+class Poster(Protocol):
+    """Posting on one platform; a PlatformRunner that implements it gets drills and boards."""
+
+    platform: str
+
+    async def post_drill(self, channel: str, text: str) -> str:
+        """Post a drill as a parent message; the thread key its replies will arrive with.
+
+        The key must equal the `Place.key` the adapter gives messages in that thread, since
+        answers are matched to the drill by it.
+        """
+        ...
+
+    async def post_in_thread(self, thread_key: str, text: str) -> None:
+        """Post in a drill's thread (the recap)."""
+        ...
+
+    async def send_private(self, user_id: str, conversation: str, text: str) -> None:
+        """Show a member a private note about a conversation (Slack ephemeral, Discord DM)."""
+        ...
+
+    async def post_board(self, channel: str, text: str, png: bytes | None) -> None:
+        """Post a leaderboard in a channel, with its chart when there is one."""
+        ...

@@ -1,0 +1,193 @@
+"""The clock of `mockroom serve`: APScheduler paces sweeps, the database decides what is due.
+
+Design: every job is a short-interval sweep that asks the database what is due *now* (by the
+injected clock), rather than one APScheduler job per deadline or drill. Interview deadlines
+move at every step (stage moves, resumes, the end), drills change with subscriptions, and a
+second replica must not fire what the first did: per-item jobs would have to be re-armed by
+every process after every change and would still need the database's claims. A sweep over
+indexed columns (`interview.deadline_at`, the drill tables) is cheap, loses nothing on a
+restart (an overdue deadline is simply due at the first sweep) and duplicates nothing across
+replicas (interview steps are versioned, drills and answers are claimed with unique rows).
+The job store is in memory; jobs have fixed ids and replace_existing=True.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from bot.poster import Poster
+from interviewer.drill_service import DrillService
+from interviewer.leaderboard import Board
+from interviewer.service import InterviewService, Reply
+
+log = logging.getLogger(__name__)
+
+INTERVIEW_JOB = "interview-deadlines"
+DRILL_JOB = "drill-sweep"
+BOARD_JOB = "weekly-boards"
+Chart = Callable[[Board], bytes | None]
+
+
+class Deliverer(Protocol):
+    """A platform that can post what the clock made the interviewer say."""
+
+    platform: str
+
+    async def deliver(self, reply: Reply) -> None:
+        """Post a clock reply into its conversation."""
+        ...
+
+
+def board_chart(board: Board) -> bytes | None:
+    """The board as a PNG, or None when the chart cannot be drawn."""
+    try:
+        from bot.leaderboard_chart import board_png
+
+        return board_png(board)
+    except Exception:
+        log.exception("could not draw the leaderboard chart")
+        return None
+
+
+class ClockScheduler:
+    """Sweeps for due interview deadlines, drills, recaps and weekly boards."""
+
+    def __init__(
+        self,
+        service: InterviewService,
+        runners: Sequence[Deliverer],
+        *,
+        drills: DrillService | None = None,
+        interval: float = 1.0,
+        drill_interval: float = 30.0,
+        chart: Chart = board_chart,
+    ) -> None:
+        self.service = service
+        self.drills = drills
+        self.interval = interval
+        self.drill_interval = drill_interval
+        self.chart = chart
+        self.runners: Mapping[str, Deliverer] = {r.platform: r for r in runners}
+        self.posters: Mapping[str, Poster] = {
+            r.platform: r for r in runners if isinstance(r, Poster)
+        }
+        self._running: set[str] = set()
+        self._scheduler: Any = None
+
+    def start(self) -> None:
+        """Add the sweeps to an AsyncIOScheduler on the running loop; each runs at once."""
+        from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+        scheduler = AsyncIOScheduler(
+            timezone=UTC,
+            # A missed run (a blocked loop) runs late rather than never, and several missed
+            # runs collapse into one: a sweep catches up on everything due anyway.
+            job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 2},
+        )
+        jobs: list[tuple[str, Callable[[], Awaitable[int]], float]] = [
+            (INTERVIEW_JOB, self.tick_interviews, self.interval)
+        ]
+        if self.drills is not None:
+            jobs += [
+                (DRILL_JOB, self.sweep_drills, self.drill_interval),
+                (BOARD_JOB, self.post_boards, self.drill_interval),
+            ]
+        for job_id, func, seconds in jobs:
+            scheduler.add_job(
+                self._exclusive(job_id, func),
+                "interval",
+                seconds=seconds,
+                id=job_id,
+                replace_existing=True,
+                next_run_time=datetime.now(UTC),
+            )
+        scheduler.start()
+        self._scheduler = scheduler
+
+    def shutdown(self) -> None:
+        """Stop the sweeps (a sweep in flight finishes on its own)."""
+        if self._scheduler is not None:
+            with contextlib.suppress(Exception):
+                self._scheduler.shutdown(wait=False)
+            self._scheduler = None
+
+    async def run_once(self) -> None:
+        """Run every sweep once, in order (what tests drive, with a controllable clock)."""
+        await self.tick_interviews()
+        if self.drills is not None:
+            await self.sweep_drills()
+            await self.post_boards()
+
+    async def tick_interviews(self) -> int:
+        """Tick interviews whose deadline has come and deliver what they say."""
+        delivered = 0
+        for reply in await self.service.tick_due():
+            runner = self.runners.get(reply.platform)
+            if runner is None:
+                continue
+            try:
+                await runner.deliver(reply)
+                delivered += 1
+            except Exception:
+                log.exception("could not deliver a clock message to %s", reply.platform)
+        return delivered
+
+    async def sweep_drills(self) -> int:
+        """Post the drills that are due and the recaps of drills that closed."""
+        if self.drills is None:
+            return 0
+        done = 0
+        for planned in self.drills.due_posts(self.posters.keys()):
+            sub = planned.post.subscription
+            try:
+                key = await self.posters[sub.platform].post_drill(sub.channel, planned.text)
+            except Exception:
+                log.exception("could not post the drill in %s:%s", sub.platform, sub.channel)
+                self.drills.post_failed(planned.post.id)
+                continue
+            self.drills.posted(planned.post.id, key)
+            done += 1
+        for recap in self.drills.due_recaps(self.posters.keys()):
+            try:
+                await self.posters[recap.platform].post_in_thread(recap.thread_key, recap.text)
+                done += 1
+            except Exception:
+                log.exception("could not post a drill recap in %s", recap.thread_key)
+        return done
+
+    async def post_boards(self) -> int:
+        """Post last week's board in each subscribed channel on Monday morning, once."""
+        if self.drills is None:
+            return 0
+        done = 0
+        for item in self.drills.due_boards(self.posters.keys()):
+            png = await asyncio.to_thread(self.chart, item.board)
+            try:
+                await self.posters[item.platform].post_board(item.channel, item.text, png)
+                done += 1
+            except Exception:
+                log.exception("could not post the weekly board in %s", item.channel)
+        return done
+
+    def _exclusive(
+        self, name: str, func: Callable[[], Awaitable[int]]
+    ) -> Callable[[], Awaitable[None]]:
+        """The sweep, skipped while the previous run is still going; errors are logged."""
+
+        async def run() -> None:
+            if name in self._running:
+                return
+            self._running.add(name)
+            try:
+                await func()
+            except Exception:
+                log.exception("the %s sweep failed; it runs again next time", name)
+            finally:
+                self._running.discard(name)
+
+        return run
