@@ -15,6 +15,9 @@ from enum import StrEnum
 from interviewer.bank import Problem, QuestionBank
 from interviewer.commands import COMMAND_HELP, Command
 from interviewer.core.stages import Format
+from interviewer.drill_commands import drill_command, leaderboard_command
+from interviewer.drill_service import DrillService
+from interviewer.leaderboard import render_standing
 from interviewer.ports import DeltaSink, HistoryEntry
 from interviewer.service import InterviewError, InterviewService, NoInterview, Reply, Who
 
@@ -29,6 +32,9 @@ USAGE = """\
 {b}{cmd} end{b}: {end}
 {b}{cmd} history{b}: your past interviews and scores
 {b}{cmd} questions{b}: the question bank
+{b}{cmd} drill subscribe HH:MM TIMEZONE [weekdays] [topic|level]{b}: a daily design drill \
+in this channel (channel managers); {b}{cmd} drill unsubscribe{b}, {b}{cmd} drill list{b}
+{b}{cmd} leaderboard [week|all|me|show-me|hide-me]{b}: the study group's board
 {b}{cmd} help{b}: this list
 In a direct message the interview runs there; in a channel it runs in a new thread, where \
 the candidate's replies are the answers and others can watch. --group makes it a \
@@ -60,6 +66,15 @@ class ChatResponse:
     history: list[HistoryEntry] | None = None
     questions: list[Problem] | None = None
     conversation: str | None = None  # where the reply goes when it is not where the event was
+    board: BoardView | None = None  # a leaderboard to show in the channel
+
+
+@dataclass(frozen=True)
+class BoardView:
+    """A leaderboard as text and, when there is data, a chart image."""
+
+    text: str
+    png: bytes | None = None
 
 
 class UsageError(ValueError):
@@ -82,7 +97,15 @@ class SimpleRequest:
     name: str
 
 
-ChatRequest = StartRequest | SimpleRequest
+@dataclass(frozen=True)
+class DrillRequest:
+    """`drill …` or `leaderboard …`, with the words after it."""
+
+    name: str  # "drill" or "leaderboard"
+    args: str = ""
+
+
+ChatRequest = StartRequest | SimpleRequest | DrillRequest
 SIMPLE = ("hint", "next", "time", "end", "history", "questions", "help")
 
 
@@ -100,6 +123,8 @@ def parse_request(text: str, cmd: str = "/mockroom", bold: str = "*") -> ChatReq
     if not words:
         return SimpleRequest("help")
     head, rest = words[0].lower(), words[1:]
+    if head in ("drill", "leaderboard"):
+        return DrillRequest(head, " ".join(rest))
     if head in SIMPLE:
         if rest:
             raise UsageError(f"`{cmd} {head}` takes no arguments.\n\n{usage(cmd, bold)}")
@@ -130,12 +155,14 @@ class ChatController:
         *,
         command_name: str = "/mockroom",
         bold: str = "*",
+        drills: DrillService | None = None,
         rng: random.Random | None = None,
     ) -> None:
         self.service = service
         self.bank = bank
         self.command_name = command_name
         self.bold = bold
+        self.drills = drills
         self._rng = rng or random.Random()
 
     async def command(
@@ -146,12 +173,17 @@ class ChatController:
         *,
         open_thread: OpenThread | None = None,
         on_delta: DeltaSink | None = None,
+        workspace: str = "",
+        is_admin: bool = False,
     ) -> ChatResponse:
-        """A `/mockroom …` command."""
+        """A `/mockroom …` command; `workspace` (Slack team, Discord guild) and whether the
+        user may manage the channel matter to drills and leaderboards."""
         try:
             request = parse_request(text, self.command_name, self.bold)
             if isinstance(request, StartRequest):
                 return await self._start(who, place, request, open_thread)
+            if isinstance(request, DrillRequest):
+                return self._drills(who, place, request, workspace, is_admin)
             if request.name == "help":
                 return ChatResponse(private=usage(self.command_name, self.bold))
             if request.name == "history":
@@ -193,6 +225,10 @@ class ChatController:
         """A plain message; None when it is not for the interviewer."""
         if place.kind is PlaceKind.CHANNEL:
             return None  # interviews live in DMs and threads; channel chatter is not ours
+        if place.kind is PlaceKind.THREAD and self.drills is not None:
+            drilled = await self.drills.answer(who.platform, place.key, who, text, event_key)
+            if drilled is not None:  # a drill thread: graded once, the card sent privately
+                return None if drilled.private is None else ChatResponse(private=drilled.private)
         try:
             reply = await self.service.answer(
                 who, place.key, text, event_key=event_key, on_delta=on_delta
@@ -220,6 +256,34 @@ class ChatController:
         except InterviewError as exc:
             return ChatResponse(private=str(exc))
         return ChatResponse(reply=reply)
+
+    def standing(self, who: Who, workspace: str) -> str | None:
+        """The member's rank, streak and trend per criterion (App Home, Discord output)."""
+        if self.drills is None:
+            return None
+        return render_standing(self.drills.me(who.platform, workspace, who))
+
+    def _drills(
+        self, who: Who, place: Place, request: DrillRequest, workspace: str, is_admin: bool
+    ) -> ChatResponse:
+        if self.drills is None:
+            return ChatResponse(private="Drills and leaderboards are not set up on this server.")
+        if request.name == "leaderboard":
+            shown = leaderboard_command(self.drills, who.platform, workspace, who, request.args)
+            if shown.board is None:
+                return ChatResponse(private=shown.text)
+            from bot.leaderboard_chart import board_png  # matplotlib: only when drawn
+
+            png = board_png(shown.board) if shown.board.rows else None
+            return ChatResponse(board=BoardView(shown.text, png))
+        if place.kind is not PlaceKind.CHANNEL and not request.args.strip().startswith("list"):
+            return ChatResponse(
+                private="Drills belong to a channel: run this in the channel itself."
+            )
+        text = drill_command(
+            self.drills, who.platform, workspace, place.key, who, is_admin, request.args
+        )
+        return ChatResponse(private=text)
 
     async def _start(
         self, who: Who, place: Place, request: StartRequest, open_thread: OpenThread | None

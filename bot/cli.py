@@ -332,7 +332,15 @@ def make_app(
                 )
                 raise typer.Exit(EXIT_USAGE)
             interval = settings.clock_interval_seconds
-            asyncio.run(serve(parts.service, runners, interval))
+            asyncio.run(
+                serve(
+                    parts.service,
+                    runners,
+                    interval,
+                    drills=parts.drills,
+                    drill_interval=settings.drill_sweep_seconds,
+                )
+            )
         except PlatformConfigError as exc:
             err.print(f"[red]Cannot start:[/red] {exc}")
             raise typer.Exit(EXIT_USAGE) from None

@@ -149,7 +149,7 @@ def build_discord_runner(
     if message_content is None:
         message_content = settings.discord_message_content
     return DiscordRunner(
-        ChatController(container.service, container.bank, bold="**"),
+        ChatController(container.service, container.bank, bold="**", drills=container.drills),
         settings.discord_token.get_secret_value(),
         api_url=settings.discord_api_url,
         guild_id=settings.discord_guild_id,

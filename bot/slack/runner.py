@@ -179,7 +179,7 @@ def build_slack_runner(
         process_before_response=True,
         logger=bolt_log,
     )
-    controller = ChatController(container.service, container.bank)
+    controller = ChatController(container.service, container.bank, drills=container.drills)
     outbox = SlackOutbox(client, controller)
     work = BackgroundWork()
     register(app, SlackListeners(controller, outbox, work, stream_interval=stream_interval))
