@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
 
+from bot.metrics import PrometheusTelemetry
 from bot.settings import Settings
 from interviewer.bank import QuestionBank, load_bank
 from interviewer.drill_service import DrillService
@@ -47,6 +48,7 @@ class Container:
     choice: ModelChoice = field(default_factory=lambda: ModelChoice(None, "offline"))
     llm: LLMParts | None = None
     drills: DrillService | None = None
+    telemetry: PrometheusTelemetry = field(default_factory=PrometheusTelemetry)
 
     def close(self) -> None:
         """Release the database connections."""
@@ -126,6 +128,8 @@ def build(
     brain = OfflineBrain(bank)
     grader = OfflineGrader(bank)
     choice, llm = build_llm_parts(settings, bank, brain)
+    telemetry = PrometheusTelemetry()
+    telemetry.watch(repo.activity, clock)
     service = InterviewService(
         repo,
         bank,
@@ -136,9 +140,10 @@ def build(
         fallback_grader=grader,
         max_message_chars=settings.max_message_chars,
         rng=rng,
+        telemetry=telemetry,
     )
     drills = build_drills(settings, bank, engine, service, clock)
-    return Container(settings, bank, engine, repo, service, grader, choice, llm, drills)
+    return Container(settings, bank, engine, repo, service, grader, choice, llm, drills, telemetry)
 
 
 def build_drills(

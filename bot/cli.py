@@ -19,6 +19,8 @@ from rich.console import Console
 from rich.text import Text
 
 from bot.bootstrap import Container, SchemaBehind, build, model_choice
+from bot.health import HealthServer
+from bot.logs import configure_logging
 from bot.render_terminal import history_table, questions_table, scorecard_view
 from bot.serve import PlatformConfigError, PlatformRunner, serve
 from bot.settings import Settings
@@ -67,6 +69,38 @@ def brain_label() -> str:
         return model_choice(Settings()).label
     except Exception as exc:  # invalid settings: say so rather than crash --version
         return f"unknown ({type(exc).__name__})"
+
+
+async def serve_with_health(parts: Container, runners: list[PlatformRunner]) -> None:
+    """`mockroom serve`: the platforms, the clock and (unless its port is 0) /healthz."""
+    settings = parts.settings
+    health = None
+    if settings.health_port:
+        health = HealthServer(
+            parts.engine, parts.telemetry, settings.health_port, settings.health_host
+        )
+        await health.start()
+    try:
+        await serve(
+            parts.service,
+            runners,
+            settings.clock_interval_seconds,
+            drills=parts.drills,
+            drill_interval=settings.drill_sweep_seconds,
+        )
+    finally:
+        if health is not None:
+            await health.stop()
+
+
+def settings_problem(exc: ValidationError) -> str:
+    """The settings' problems on one line, without the values (they may be secrets)."""
+    parts = []
+    for error in exc.errors():
+        where = ".".join(str(x) for x in error["loc"]).upper()
+        message = error["msg"].removeprefix("Value error, ")
+        parts.append(f"MOCKROOM_{where}: {message}" if where else message)
+    return "; ".join(parts)
 
 
 def _revision(url: str) -> str | None:
@@ -149,7 +183,7 @@ def make_app(
             err.print(f"[red]{exc}[/red]")
             raise typer.Exit(1) from None
         except ValidationError as exc:
-            err.print(f"[red]The settings are invalid:[/red] {exc}")
+            err.print(f"[red]The settings are invalid:[/red] {settings_problem(exc)}")
             raise typer.Exit(1) from None
 
     db_app = typer.Typer(help="The database: upgrade its schema, show its revision.")
@@ -175,7 +209,7 @@ def make_app(
         try:
             settings = settings_factory()
         except ValidationError as exc:
-            err.print(f"[red]The settings are invalid:[/red] {exc}")
+            err.print(f"[red]The settings are invalid:[/red] {settings_problem(exc)}")
             raise typer.Exit(1) from None
         return settings.database_url or default_database_url()
 
@@ -304,6 +338,12 @@ def make_app(
         """Run the chat bots and the interview clock until stopped (Ctrl-C or SIGTERM)."""
         parts = container()
         settings = parts.settings
+        configure_logging(
+            settings.log_level,
+            settings.log_json,
+            settings.secret_values(),
+            settings.log_candidate_text,
+        )
         runners: list[PlatformRunner] = []
         try:
             if target in (ServeTarget.SLACK, ServeTarget.ALL):
@@ -331,16 +371,7 @@ def make_app(
                     "DISCORD_TOKEN (see the README), or practise with `mockroom practice`."
                 )
                 raise typer.Exit(EXIT_USAGE)
-            interval = settings.clock_interval_seconds
-            asyncio.run(
-                serve(
-                    parts.service,
-                    runners,
-                    interval,
-                    drills=parts.drills,
-                    drill_interval=settings.drill_sweep_seconds,
-                )
-            )
+            asyncio.run(serve_with_health(parts, runners))
         except PlatformConfigError as exc:
             err.print(f"[red]Cannot start:[/red] {exc}")
             raise typer.Exit(EXIT_USAGE) from None
@@ -353,7 +384,7 @@ def make_app(
         try:
             settings = settings_factory()
         except Exception as exc:
-            err.print(f"[red]The settings are invalid:[/red] {exc}")
+            err.print(f"[red]The settings are invalid:[/red] {settings_problem(exc)}")
             raise typer.Exit(1) from None
         checks = asyncio.run(doctor_checks(settings))
         for name, ok, detail in checks:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import AliasChoices, Field, SecretStr
+import re
+
+from pydantic import AliasChoices, Field, SecretStr, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from interviewer.llm.usage import DEFAULT_PRICES
@@ -20,11 +22,20 @@ class Settings(BaseSettings):
     )
     max_message_chars: int = Field(default=8000, ge=100, le=100_000)
     log_level: str = "WARNING"
+    log_json: bool = Field(default=False, description="log one JSON object per line")
+    log_candidate_text: bool = Field(
+        default=False,
+        description="let libraries log request bodies (and so candidate text) at DEBUG",
+    )
     auto_migrate: bool | None = Field(
         default=None,
         description="bring the schema up to date at start; default: yes for SQLite, while "
         "other databases are upgraded with `mockroom db upgrade` and refused when behind",
     )
+    health_port: int = Field(
+        default=9100, ge=0, le=65535, description="/healthz and /metrics of `serve`; 0: off"
+    )
+    health_host: str = Field(default="0.0.0.0", description="where /healthz and /metrics listen")
     clock_interval_seconds: float = Field(
         default=1.0, gt=0, description="how often running interviews' deadlines are checked"
     )
@@ -101,3 +112,36 @@ class Settings(BaseSettings):
         default_factory=lambda: dict(DEFAULT_PRICES),
         description="USD per million tokens (input, output) by provider:model, for cost estimates",
     )
+
+    @model_validator(mode="after")
+    def _no_placeholders(self) -> Settings:
+        """Refuse a secret left as the example's placeholder, naming the variable to set."""
+        for field, env in _SECRET_ENV.items():
+            value = getattr(self, field)
+            if value is not None and _PLACEHOLDER.search(value.get_secret_value()):
+                raise ValueError(f"{env} is still a placeholder: set it to the real value")
+        return self
+
+    def secret_values(self) -> list[str]:
+        """Every configured secret, for the log filter that keeps them out of the logs."""
+        secrets = (
+            self.slack_bot_token,
+            self.slack_app_token,
+            self.slack_signing_secret,
+            self.discord_token,
+            self.openai_api_key,
+        )
+        return [s.get_secret_value() for s in secrets if s is not None]
+
+
+_SECRET_ENV = {
+    "slack_bot_token": "SLACK_BOT_TOKEN",
+    "slack_app_token": "SLACK_APP_TOKEN",
+    "slack_signing_secret": "SLACK_SIGNING_SECRET",
+    "discord_token": "DISCORD_TOKEN",
+    "openai_api_key": "OPENAI_API_KEY",
+}
+_PLACEHOLDER = re.compile(
+    r"changeme|change-me|replace[-_ ]?me|your[-_ ]|placeholder|dummy|example|<[^>]*>|x{6,}|^\.\.\.$",
+    re.IGNORECASE,
+)

@@ -193,3 +193,39 @@ class Repository(Protocol):
 
 
 # ---- daily drills and the leaderboard ---------------------------------------------------------
+
+
+class Telemetry(Protocol):
+    """What the service reports for metrics; the default reports nowhere."""
+
+    def turn(self, platform: str, role: str) -> None:
+        """A turn was stored."""
+        ...
+
+    def reply_time(self, brain: str, seconds: float) -> None:
+        """How long a brain took to write one interviewer turn."""
+        ...
+
+    def tokens(self, prompt: int, completion: int, cost_usd: float) -> None:
+        """A model's tokens and estimated cost."""
+        ...
+
+    def error(self, kind: str) -> None:
+        """Something failed and was handled (a brain fell back, a grader failed...)."""
+        ...
+
+
+class NoTelemetry:
+    """Telemetry that goes nowhere (tests, the terminal)."""
+
+    def turn(self, platform: str, role: str) -> None:
+        """Nothing."""
+
+    def reply_time(self, brain: str, seconds: float) -> None:
+        """Nothing."""
+
+    def tokens(self, prompt: int, completion: int, cost_usd: float) -> None:
+        """Nothing."""
+
+    def error(self, kind: str) -> None:
+        """Nothing."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -37,9 +38,11 @@ from interviewer.ports import (
     Grader,
     HistoryEntry,
     MetersUsage,
+    NoTelemetry,
     Repository,
     StaleInterview,
     StoredInterview,
+    Telemetry,
     TurnContext,
     Utterance,
     usage_key,
@@ -99,6 +102,7 @@ class InterviewService:
         max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS,
         rng: random.Random | None = None,
         on_scorecard: ScorecardHook | None = None,
+        telemetry: Telemetry | None = None,
     ) -> None:
         self.repo = repo
         self.bank = bank
@@ -111,6 +115,7 @@ class InterviewService:
         self._rng = rng or random.Random()
         self._locks: dict[int, asyncio.Lock] = {}
         self.on_scorecard = on_scorecard
+        self.telemetry: Telemetry = telemetry or NoTelemetry()
 
     # ---- starting ---------------------------------------------------------------------------
 
@@ -259,6 +264,7 @@ class InterviewService:
             try:
                 reply = await self.tick(interview_id)
             except Exception:
+                self.telemetry.error("clock")
                 log.exception("the clock could not tick interview %s", interview_id)
                 continue
             if reply.messages:
@@ -336,6 +342,7 @@ class InterviewService:
                 version = self.repo.save_step(
                     stored.id, state, [turn], expected_version=stored.version
                 )
+                self.telemetry.turn(stored.platform, Role.CANDIDATE.value)
                 stored = replace(stored, turns=[*stored.turns, turn], version=version)
                 try:
                     return await self._carry_out(stored, state, actions, new_turns, on_delta)
@@ -392,6 +399,8 @@ class InterviewService:
             # Raises StaleInterview when another replica saved a step meanwhile: its words
             # stand and ours are dropped, so nothing is said twice.
             self.repo.save_step(stored.id, state, new_turns, expected_version=stored.version)
+            for _ in new_turns:
+                self.telemetry.turn(stored.platform, Role.INTERVIEWER.value)
         if any(isinstance(a, RequestScorecard) for a in actions):
             transcript = Transcript(state.question_id, state.format, (*turns, *new_turns))
             scorecard = await self._grade(transcript, usage_key(stored.id))
@@ -432,9 +441,13 @@ class InterviewService:
     async def _speak(
         self, ctx: TurnContext, action: Action, on_delta: DeltaSink | None
     ) -> Utterance:
+        started = time.perf_counter()
         try:
-            return await self.brain.speak(ctx, action, on_delta)
+            utterance = await self.brain.speak(ctx, action, on_delta)
+            self.telemetry.reply_time(self.brain.name, time.perf_counter() - started)
+            return utterance
         except Exception:
+            self.telemetry.error("brain")
             if self.fallback_brain is None:
                 raise
             log.exception(
@@ -479,12 +492,16 @@ class InterviewService:
                     self.repo.add_usage(
                         interview_id, delta.prompt_tokens, delta.completion_tokens, delta.cost_usd
                     )
+                    self.telemetry.tokens(
+                        delta.prompt_tokens, delta.completion_tokens, delta.cost_usd
+                    )
 
     async def _grade(self, transcript: Transcript, key: str | None) -> Scorecard:
         problem = self.bank.problems.get(transcript.question_id)
         try:
             return await self.grader.grade(transcript, problem, usage_key=key)
         except Exception:
+            self.telemetry.error("grader")
             if self.fallback_grader is None:
                 raise
             log.exception("the %s grader failed; the offline scorer grades", self.grader.name)

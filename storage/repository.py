@@ -6,7 +6,7 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import Engine
@@ -118,6 +118,18 @@ class SqlRepository:
         )
         with Session(self._engine) as session:
             return [i for i in session.exec(statement) if i is not None]
+
+    def activity(self, now: datetime) -> tuple[int, int, float]:
+        """Running interviews, how many have a deadline due, and the oldest one's lateness (s)."""
+        active = Interview.status == Status.ACTIVE.value
+        due = col(Interview.deadline_at) <= as_utc(now)
+        with Session(self._engine) as session:
+            running = session.exec(select(func.count()).where(active)).one()
+            late, oldest = session.exec(
+                select(func.count(), func.min(Interview.deadline_at)).where(active, due)
+            ).one()
+        lag = 0.0 if oldest is None else (as_utc(now) - _aware(oldest)).total_seconds()
+        return int(running), int(late), max(0.0, lag)
 
     def claim_event(self, platform: str, key: str) -> bool:
         """Record that an event was handled; False when it already was (a retry, a replay)."""
@@ -330,6 +342,13 @@ def _stored(session: Session, row: Interview) -> StoredInterview:
         scorecard=None if card is None else Scorecard.from_dict(json.loads(card.card_json)),
         version=row.version,
     )
+
+
+def _aware(value: datetime) -> datetime:
+    """An aggregate's datetime (SQLite returns it naive, and sometimes as text) in UTC."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
 
 
 def _storable(text: str) -> str:

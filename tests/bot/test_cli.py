@@ -194,3 +194,24 @@ def test_serve_slack_without_app_token_or_signing_secret_is_a_clear_error(
     code, out = run(lambda: build(settings), ["serve", "slack"])
     assert code == 2
     assert "Cannot start" in out and "SLACK_APP_TOKEN" in out and "Traceback" not in out
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"SLACK_BOT_TOKEN": "xoxb-your-bot-token"}, "SLACK_BOT_TOKEN is still a placeholder"),
+        ({"OPENAI_API_KEY": "changeme"}, "OPENAI_API_KEY is still a placeholder"),
+        ({"MOCKROOM_MAX_MESSAGE_CHARS": "lots"}, "MOCKROOM_MAX_MESSAGE_CHARS"),
+        ({"MOCKROOM_DATABASE_URL": "nonsense://"}, "nonsense"),
+    ],
+)
+def test_bad_settings_stop_with_one_clear_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, env: dict[str, str], message: str
+) -> None:
+    monkeypatch.setenv("MOCKROOM_DATABASE_URL", f"sqlite:///{tmp_path / 'm.db'}")
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    code, out = run(build, ["history"])
+    assert code == 1
+    assert message in out and "Traceback" not in out
+    assert "xoxb-your-bot-token" not in out  # the value itself is not echoed
