@@ -10,15 +10,13 @@ from interviewer.core.rubric import SCALE_MAX, Criterion, Scorecard
 
 def radar_png(card: Scorecard, title: str = "") -> bytes:
     """A radar chart of the criteria scores."""
-    import matplotlib
-
-    matplotlib.use("Agg")  # no display; set before pyplot is imported
-    import matplotlib.pyplot as plt
+    # The Figure API without pyplot keeps no global state: safe in worker threads.
+    from matplotlib.figure import Figure
 
     criteria = list(Criterion)
     scores = [card.criteria[c].score for c in criteria]
     angles = [2 * math.pi * i / len(criteria) for i in range(len(criteria))]
-    fig = plt.figure(figsize=(5, 5), dpi=100)
+    fig = Figure(figsize=(5, 5), dpi=100)
     try:
         ax = fig.add_subplot(polar=True)
         ax.plot([*angles, angles[0]], [*scores, scores[0]], color="#2b6cb0", linewidth=2)
@@ -32,4 +30,4 @@ def radar_png(card: Scorecard, title: str = "") -> bytes:
         fig.savefig(buffer, format="png", bbox_inches="tight")
         return buffer.getvalue()
     finally:
-        plt.close(fig)
+        fig.clear()

@@ -6,6 +6,7 @@ decision about interviews is made here or in the service, never in an adapter.
 
 from __future__ import annotations
 
+import asyncio
 import random
 import shlex
 from collections.abc import Awaitable, Callable
@@ -183,7 +184,7 @@ class ChatController:
             if isinstance(request, StartRequest):
                 return await self._start(who, place, request, open_thread)
             if isinstance(request, DrillRequest):
-                return self._drills(who, place, request, workspace, is_admin)
+                return await self._drills(who, place, request, workspace, is_admin)
             if request.name == "help":
                 return ChatResponse(private=usage(self.command_name, self.bold))
             if request.name == "history":
@@ -263,7 +264,7 @@ class ChatController:
             return None
         return render_standing(self.drills.me(who.platform, workspace, who))
 
-    def _drills(
+    async def _drills(
         self, who: Who, place: Place, request: DrillRequest, workspace: str, is_admin: bool
     ) -> ChatResponse:
         if self.drills is None:
@@ -274,7 +275,7 @@ class ChatController:
                 return ChatResponse(private=shown.text)
             from bot.leaderboard_chart import board_png  # matplotlib: only when drawn
 
-            png = board_png(shown.board) if shown.board.rows else None
+            png = await asyncio.to_thread(board_png, shown.board) if shown.board.rows else None
             return ChatResponse(board=BoardView(shown.text, png))
         if place.kind is not PlaceKind.CHANNEL and not request.args.strip().startswith("list"):
             return ChatResponse(

@@ -383,7 +383,7 @@ def make_app(
         """Check the configuration, the prompt files and that the model answers."""
         try:
             settings = settings_factory()
-        except Exception as exc:
+        except ValidationError as exc:
             err.print(f"[red]The settings are invalid:[/red] {settings_problem(exc)}")
             raise typer.Exit(1) from None
         checks = asyncio.run(doctor_checks(settings))

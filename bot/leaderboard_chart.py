@@ -9,15 +9,13 @@ from interviewer.leaderboard import Board
 
 def board_png(board: Board) -> bytes:
     """The board's members and points as bars, the leader on top."""
-    import matplotlib
-
-    matplotlib.use("Agg")  # no display; set before pyplot is imported
-    import matplotlib.pyplot as plt
+    # The Figure API without pyplot keeps no global state: safe in worker threads.
+    from matplotlib.figure import Figure
 
     rows = board.rows or []
     labels = [f"{r.rank}. {r.name}" for r in rows] or ["no points yet"]
     values = [r.points for r in rows] or [0]
-    fig = plt.figure(figsize=(6, 1.2 + 0.4 * len(labels)), dpi=100)
+    fig = Figure(figsize=(6, 1.2 + 0.4 * len(labels)), dpi=100)
     try:
         ax = fig.add_subplot()
         bars = ax.barh(range(len(values)), values, color="#2b6cb0")
@@ -33,4 +31,4 @@ def board_png(board: Board) -> bytes:
         fig.savefig(buffer, format="png", bbox_inches="tight")
         return buffer.getvalue()
     finally:
-        plt.close(fig)
+        fig.clear()

@@ -5,15 +5,18 @@ from __future__ import annotations
 import html
 import logging
 import re
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from bot.chat import ChatController, Place, PlaceKind
+from bot.slack.home import home_board
 from bot.slack.outbox import SlackOutbox
 from bot.slack.places import message_place, place_of, split_key, thread_key, who_of
 from bot.slack.render import ACTION_IDS, START_ACTION, home_view
 from bot.slack.stream import StreamingMessage
+from bot.slack.users import UserDirectory
 from bot.slack.work import BackgroundWork
+from interviewer.service import Who
 
 log = logging.getLogger(__name__)
 
@@ -21,9 +24,9 @@ COMMAND = "/mockroom"
 BUTTONS = re.compile("^(" + "|".join(ACTION_IDS.values()) + ")$")
 _ACTION_NAMES = {action_id: name for name, action_id in ACTION_IDS.items()}
 _USER_SUBTYPES = {None, "thread_broadcast", "file_share"}  # edits, deletions, bots: not answers
+_MEMBER_COMMANDS = {"drill", "leaderboard"}  # they need the workspace, the name and admin rights
 
 Ack = Callable[..., Awaitable[None]]
-Leaderboard = Callable[[str], Sequence[str] | None]
 
 
 def _text(raw: object) -> str:
@@ -39,15 +42,15 @@ class SlackListeners:
         controller: ChatController,
         outbox: SlackOutbox,
         work: BackgroundWork,
+        users: UserDirectory,
         *,
         stream_interval: float = 1.0,
-        leaderboard: Leaderboard | None = None,
     ) -> None:
         self.controller = controller
         self.outbox = outbox
         self.work = work
+        self.users = users
         self.stream_interval = stream_interval
-        self.leaderboard = leaderboard  # the team leaderboard, once one exists
 
     async def on_command(self, ack: Ack, command: Mapping[str, Any]) -> None:
         """`/mockroom …`."""
@@ -55,6 +58,7 @@ class SlackListeners:
         user, channel = str(command["user_id"]), str(command["channel_id"])
         who = who_of(user, command.get("user_name"))
         place = place_of(channel, None)
+        workspace = str(command.get("team_id") or "")
 
         async def open_thread(text: str) -> str:
             await self.outbox.join(channel)  # to hear the thread's replies
@@ -62,10 +66,29 @@ class SlackListeners:
 
         async def run() -> None:
             text = _text(command.get("text"))
-            response = await self.controller.command(who, place, text, open_thread=open_thread)
-            await self.outbox.respond(response, who, place)
+            member, is_admin = await self.member(who, text)
+            response = await self.controller.command(
+                member,
+                place,
+                text,
+                open_thread=open_thread,
+                workspace=workspace,
+                is_admin=is_admin,
+            )
+            await self.outbox.respond(response, member, place)
 
         self.work.spawn(run(), "a command", lambda: self.outbox.apologise(user, place.key))
+
+    async def member(self, who: Who, text: str) -> tuple[Who, bool]:
+        """For drill and leaderboard commands: the member's Slack name and admin rights
+        (users.info, cached); other commands need neither, so Slack is not asked."""
+        words = text.split(maxsplit=1)
+        if not words or words[0].lower() not in _MEMBER_COMMANDS:
+            return who, False
+        found = await self.users.lookup(who.user_id)
+        if found is None:
+            return who, False
+        return who_of(who.user_id, found.name or who.display_name), found.is_admin
 
     async def on_message(self, event: Mapping[str, Any]) -> None:
         """A message in a DM, a thread or a channel: maybe an answer."""
@@ -123,27 +146,30 @@ class SlackListeners:
         await ack()
         user = str(body["user"]["id"])
         who = who_of(user, body["user"].get("username"))
+        workspace = str(body["user"].get("team_id") or (body.get("team") or {}).get("id") or "")
 
         async def run() -> None:
             opened = await self.outbox.client.conversations_open(users=user)
             place = Place(PlaceKind.DM, str(opened["channel"]["id"]))
             response = await self.controller.command(who, place, "start")
             await self.outbox.respond(response, who, place)
-            await self.publish_home(user)
+            await self.publish_home(user, workspace)
 
         self.work.spawn(run(), "the Start button")
 
-    async def on_home_opened(self, event: Mapping[str, Any]) -> None:
-        """App Home: recent interviews with scores, a Start button, the leaderboard."""
+    async def on_home_opened(self, event: Mapping[str, Any], body: Mapping[str, Any]) -> None:
+        """App Home: recent interviews with scores, a Start button, standing and leaderboard."""
         if event.get("tab", "home") != "home" or not event.get("user"):
             return
-        self.work.spawn(self.publish_home(str(event["user"])), "App Home")
+        workspace = str(body.get("team_id") or "")
+        self.work.spawn(self.publish_home(str(event["user"]), workspace), "App Home")
 
-    async def publish_home(self, user: str) -> None:
+    async def publish_home(self, user: str, workspace: str) -> None:
         """Render and publish one user's App Home."""
-        entries = self.controller.service.history(who_of(user), 10)
-        board = self.leaderboard(user) if self.leaderboard is not None else None
-        view = home_view(entries, self.outbox.titles(), board)
+        who = who_of(user)
+        entries = self.controller.service.history(who, 10)
+        drills = home_board(self.controller, who, workspace)
+        view = home_view(entries, self.outbox.titles(), drills.board, drills.standing)
         await self.outbox.client.views_publish(user_id=user, view=view)
 
 

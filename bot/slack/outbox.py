@@ -1,4 +1,9 @@
-"""Posts what the controller answered into Slack: interviewer messages, scorecards, private notes."""
+"""Posts what the controller answered into Slack: interviewer messages, scorecards, private notes,
+drills, recaps and leaderboards.
+
+Every call goes through the one Web API client, whose retry handlers wait out a 429's
+Retry-After (and retry a dropped connection), so the clock's posts are rate limited like the rest.
+"""
 
 from __future__ import annotations
 
@@ -9,10 +14,11 @@ from typing import Any
 
 from bot.chart import radar_png
 from bot.chat import ChatController, ChatResponse, Place
-from bot.slack.places import is_dm, split_key
+from bot.slack.places import is_dm, split_key, thread_key
 from bot.slack.render import (
     Block,
     chunk,
+    escape,
     fallback,
     history_blocks,
     interviewer_blocks,
@@ -39,7 +45,7 @@ class SlackOutbox:
     def __init__(self, client: Any, controller: ChatController) -> None:
         self.client = client
         self.controller = controller
-        self._chart_lock = asyncio.Lock()  # pyplot keeps global state: one chart at a time
+        self._chart_lock = asyncio.Lock()  # one chart drawn at a time keeps memory flat
 
     async def respond(
         self, response: ChatResponse, who: Who, place: Place, stream: StreamingMessage | None = None
@@ -57,6 +63,8 @@ class SlackOutbox:
         if response.questions is not None:
             blocks = questions_blocks(response.questions)
             await self.private(who.user_id, place.key, "The question bank", blocks)
+        if response.board is not None:
+            await self.board(place.key, response.board.text, response.board.png)
 
     async def reply(self, reply: Reply, key: str, stream: StreamingMessage | None = None) -> None:
         """The interviewer's messages in a conversation; buttons on the last while it runs."""
@@ -127,6 +135,43 @@ class SlackOutbox:
                     text=fallback(text),
                     blocks=page,
                 )
+
+    async def text(self, channel: str, thread_ts: str | None, text: str) -> str:
+        """Our own words (a drill, a recap, a board) as escaped sections; the first message's ts."""
+        pages = chunk(sections(escape(text)))
+        stamps = [await self.post(channel, thread_ts, text, page) for page in pages]
+        return stamps[0]
+
+    async def drill(self, channel: str, text: str) -> str:
+        """A daily drill as a parent message; the key of its thread (where answers arrive)."""
+        await self.join(channel)  # to hear the thread's replies
+        return thread_key(channel, await self.text(channel, None, text))
+
+    async def in_thread(self, key: str, text: str) -> None:
+        """A message in a thread (a drill's recap)."""
+        channel, thread_ts = split_key(key)
+        await self.text(channel, thread_ts, text)
+
+    async def board(self, key: str, text: str, png: bytes | None) -> None:
+        """A leaderboard for everyone in the conversation, then its chart as an uploaded image."""
+        channel, thread_ts = split_key(key)
+        if not is_dm(channel):
+            await self.join(channel)
+        await self.text(channel, thread_ts, text)
+        if png is None:
+            return
+        title = text.strip().splitlines()[0].replace("*", "") if text.strip() else "Leaderboard"
+        try:
+            await self.client.files_upload_v2(
+                channel=channel,
+                thread_ts=thread_ts,
+                file=png,
+                filename="leaderboard.png",
+                title=title,
+                alt_txt=f"Bar chart of points per member: {title}",
+            )
+        except Exception:  # the board is posted; a missing chart must not hide it
+            log.exception("Slack: could not upload the leaderboard chart")
 
     async def join(self, channel: str) -> None:
         """Join a public channel so that its thread replies reach the app (no-op elsewhere)."""

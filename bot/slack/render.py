@@ -182,8 +182,10 @@ def home_view(
     entries: Sequence[HistoryEntry],
     titles: dict[str, str],
     leaderboard: Sequence[str] | None = None,
+    standing: str | None = None,
 ) -> dict[str, Any]:
-    """App Home: a Start button, recent interviews, and the team leaderboard once one exists."""
+    """App Home: a Start button, recent interviews, the member's standing and the team
+    leaderboard once drills or points exist."""
     blocks: list[Block] = [
         {"type": "header", "text": {"type": "plain_text", "text": "mockroom"}},
         section(
@@ -194,6 +196,8 @@ def home_view(
         {"type": "divider"},
         *history_blocks(entries, titles),
     ]
+    if standing:
+        blocks += [{"type": "divider"}, *sections(standing)]
     if leaderboard:  # a hook for the team leaderboard; nothing is shown until one exists
         blocks += [
             {"type": "divider"},

@@ -13,6 +13,7 @@ from bot.chat import ChatController
 from bot.serve import PlatformConfigError
 from bot.slack.app import SlackListeners, register
 from bot.slack.outbox import SlackOutbox
+from bot.slack.users import UserDirectory
 from bot.slack.work import BackgroundWork
 from interviewer.service import Reply
 
@@ -52,7 +53,8 @@ def make_client(token: str, api_url: str | None = None) -> Any:
 
 
 class SlackRunner:
-    """The Slack platform for `mockroom serve`: listens, and posts what the clock says."""
+    """The Slack platform for `mockroom serve`: listens, and posts what the clock says
+    (interview deadlines; drills, recaps and boards as a bot.poster.Poster)."""
 
     platform = "slack"
 
@@ -145,6 +147,24 @@ class SlackRunner:
         """Wait for all work started by events so far, and work that started meanwhile."""
         await self.work.drain()
 
+    # ---- the Poster protocol: what the clock posts for drills and boards ----------------------
+
+    async def post_drill(self, channel: str, text: str) -> str:
+        """Post a drill in a channel; the key of its thread (`channel:ts`, as answers carry)."""
+        return await self.outbox.drill(channel, text)
+
+    async def post_in_thread(self, thread_key: str, text: str) -> None:
+        """Post in a drill's thread (the recap)."""
+        await self.outbox.in_thread(thread_key, text)
+
+    async def send_private(self, user_id: str, conversation: str, text: str) -> None:
+        """An ephemeral note in the conversation's channel or thread (a message in a DM)."""
+        await self.outbox.private(user_id, conversation, text)
+
+    async def post_board(self, channel: str, text: str, png: bytes | None) -> None:
+        """Post a leaderboard in a channel, with its chart uploaded when there is one."""
+        await self.outbox.board(channel, text, png)
+
 
 def build_slack_runner(
     container: Container,
@@ -182,7 +202,9 @@ def build_slack_runner(
     controller = ChatController(container.service, container.bank, drills=container.drills)
     outbox = SlackOutbox(client, controller)
     work = BackgroundWork()
-    register(app, SlackListeners(controller, outbox, work, stream_interval=stream_interval))
+    users = UserDirectory(client)
+    listeners = SlackListeners(controller, outbox, work, users, stream_interval=stream_interval)
+    register(app, listeners)
     return SlackRunner(
         app,
         outbox,

@@ -93,6 +93,7 @@ class FakeSlack:
     ephemeral: list[dict[str, Any]] = field(default_factory=list)
     uploads: dict[str, bytes] = field(default_factory=dict)
     views: list[dict[str, Any]] = field(default_factory=list)
+    users: dict[str, dict[str, Any]] = field(default_factory=dict)  # users.info overrides by id
     acks: dict[str, dict[str, Any]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
     connections: int = 0
@@ -112,6 +113,7 @@ class FakeSlack:
         app.add_routes(
             [
                 web.post("/api/{method}", self._api),
+                web.get("/api/{method}", self._api),  # slack_sdk GETs a few (users.info)
                 web.post("/upload/{file_id}", self._upload),
                 web.get("/link", self._link),
             ]
@@ -305,6 +307,26 @@ class FakeSlack:
             return {"ok": False, "error": "invalid_blocks" if errors else "user_not_in_channel"}
         self.ephemeral.append({**args, "blocks": blocks})
         return {"ok": True, "message_ts": self.next_ts()}
+
+    def _m_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        user_id = str(args.get("user", ""))
+        if not user_id.startswith(("U", "W")):
+            return {"ok": False, "error": "user_not_found"}
+        user: dict[str, Any] = {
+            "id": user_id,
+            "team_id": TEAM,
+            "name": user_id.lower(),
+            "real_name": user_id.lower(),
+            "is_admin": False,
+            "is_owner": False,
+            "is_primary_owner": False,
+            "is_bot": False,
+            "profile": {"display_name": "", "real_name": user_id.lower()},
+        }
+        override = self.users.get(user_id, {})
+        user |= {k: v for k, v in override.items() if k != "profile"}
+        user["profile"] |= override.get("profile", {})
+        return {"ok": True, "user": user}
 
     def _m_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"ok": True, "channel": {"id": "D" + str(args["users"]).removeprefix("U")}}
