@@ -56,7 +56,9 @@ def leaderboard_command(
     """`leaderboard [week|all]`, `leaderboard me`, `show-me` or `hide-me`."""
     word = args.strip().lower() or "week"
     if word in ("week", "all"):
-        board = drills.leaderboard(platform, workspace, word, who)
+        # No viewer: the board may be shown to the whole channel, so a hidden member's row
+        # never reads "you" (their own standing is `leaderboard me`).
+        board = drills.leaderboard(platform, workspace, word, None)
         return BoardResponse(render_board(board, drills.cmd), board)
     if word == "me":
         return BoardResponse(render_standing(drills.me(platform, workspace, who)))

@@ -88,5 +88,6 @@ def listing(subscriptions: Sequence[Subscription], cmd: str) -> str:
     lines = ["*Daily drills*"]
     for s in subscriptions:
         on = f", {s.topic_or_level}" if s.topic_or_level else ""
-        lines.append(f"• {s.channel}: {s.schedule.describe()}{on}")
+        # <#id> shows as the channel's name on Slack and on Discord.
+        lines.append(f"• <#{s.channel}>: {s.schedule.describe()}{on}")
     return "\n".join(lines)

@@ -9,6 +9,8 @@ import discord
 from discord import app_commands
 
 from bot.chat import ChatController, OpenThread, PlaceKind
+from bot.discord.drill_commands import LEADERBOARD_VIEWS, DrillCommands
+from bot.discord.drills import board_message, markup
 from bot.discord.render import clip
 from bot.discord.respond import ReplyPoster, finish_command, place_of, send_private, who_of
 from interviewer.commands import COMMAND_HELP, Command
@@ -31,6 +33,8 @@ NO_THREADS_HERE = (
     "Interviews run in a direct message or in a thread of a text channel: "
     "run `/mockroom start` there."
 )
+
+NO_SERVER = "Daily drills and leaderboards belong to a server: run this in one of its channels."
 
 NO_CONTENT_HELP = """
 This bot runs without the Message Content intent: in a server thread, mention it \
@@ -66,8 +70,13 @@ def start_text(question: str | None, fmt: str | None, group: bool) -> str:
     return " ".join(words)
 
 
+def may_manage(interaction: AnyInteraction) -> bool:
+    """Whether the user has Manage Channels where the command ran (drill subscriptions)."""
+    return interaction.guild_id is not None and interaction.permissions.manage_channels
+
+
 class MockroomCommands(app_commands.Group):
-    """`/mockroom start|hint|next|time|end|history|questions|help`."""
+    """`/mockroom start|hint|next|time|end|history|questions|drill|leaderboard|help`."""
 
     def __init__(
         self, controller: ChatController, poster: ReplyPoster, *, reads_content: bool
@@ -76,6 +85,11 @@ class MockroomCommands(app_commands.Group):
         self.controller = controller
         self.poster = poster
         self.reads_content = reads_content
+        DrillCommands(self.run_private, controller.bank, parent=self)
+
+    async def run_private(self, interaction: AnyInteraction, text: str) -> None:
+        """Run a command whose answer only the user sees."""
+        await self.run(interaction, text, private=True)
 
     async def run(self, interaction: AnyInteraction, text: str, *, private: bool) -> None:
         """Acknowledge at once, run the command, then follow up."""
@@ -85,9 +99,27 @@ class MockroomCommands(app_commands.Group):
         if place.kind is PlaceKind.CHANNEL and open_thread is None and text.startswith("start"):
             await send_private(interaction, NO_THREADS_HERE, original_is_private=private)
             return
+        drills = text.startswith(("drill", "leaderboard"))
+        if drills and interaction.guild_id is None:
+            await send_private(interaction, NO_SERVER, original_is_private=private)
+            return
+        who, workspace = who_of(interaction.user), str(interaction.guild_id or "")
         response = await self.controller.command(
-            who_of(interaction.user), place, text, open_thread=open_thread
+            who,
+            place,
+            text,
+            open_thread=open_thread,
+            workspace=workspace,
+            is_admin=may_manage(interaction),
         )
+        if drills and response.private is not None:
+            response.private = markup(response.private)  # the drill texts use Slack's *bold*
+        if response.board is not None:
+            # Private, with the caller's own standing beside the (viewer-less) board.
+            standing = self.controller.standing(who, workspace)
+            embed, files = board_message(response.board, standing)
+            await interaction.edit_original_response(embed=embed, attachments=files)
+            return
         if text == "help" and response.private is not None:
             response.private += DISCORD_HELP
             if not self.reads_content:
@@ -156,6 +188,15 @@ class MockroomCommands(app_commands.Group):
     async def questions(self, interaction: AnyInteraction) -> None:
         """`/mockroom questions`."""
         await self.run(interaction, "questions", private=True)
+
+    @app_commands.command(description="The server's leaderboard, your standing, your name on it")
+    @app_commands.describe(view="This week (the default), all time, your standing, or your name")
+    @app_commands.choices(view=LEADERBOARD_VIEWS)
+    async def leaderboard(
+        self, interaction: AnyInteraction, view: app_commands.Choice[str] | None = None
+    ) -> None:
+        """`/mockroom leaderboard [week|all|me|show-me|hide-me]`, answered privately."""
+        await self.run(interaction, f"leaderboard {view.value if view else 'week'}", private=True)
 
     @app_commands.command(name="help", description="How mockroom works")
     async def help_(self, interaction: AnyInteraction) -> None:

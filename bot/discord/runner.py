@@ -12,6 +12,7 @@ from discord.http import Route
 
 from bot.bootstrap import Container
 from bot.chat import ChatController
+from bot.discord import drills
 from bot.discord.client import MockroomBot
 from bot.serve import PlatformConfigError
 from interviewer.service import Reply
@@ -49,7 +50,7 @@ def invite_url(application_id: int) -> str:
 
 
 class DiscordRunner:
-    """The Discord platform for `mockroom serve`."""
+    """The Discord platform for `mockroom serve`; a bot.poster.Poster for drills and boards."""
 
     platform = "discord"
 
@@ -127,12 +128,31 @@ class DiscordRunner:
             Route.BASE = self._previous_base
             self._previous_base = None
 
-    async def deliver(self, reply: Reply) -> None:
-        """Post what the clock made the interviewer say into the interview's conversation."""
+    def _bot(self) -> MockroomBot:
         if self.bot is None:
             raise RuntimeError("the Discord runner is not started")
-        channel = self.bot.get_partial_messageable(int(reply.channel))
-        await self.bot.poster.post(channel, reply)
+        return self.bot
+
+    async def deliver(self, reply: Reply) -> None:
+        """Post what the clock made the interviewer say into the interview's conversation."""
+        bot = self._bot()
+        await bot.poster.post(bot.get_partial_messageable(int(reply.channel)), reply)
+
+    async def post_drill(self, channel: str, text: str) -> str:
+        """Post a drill in a text channel and open its thread; the thread's id."""
+        return await drills.post_drill(self._bot(), channel, text)
+
+    async def post_in_thread(self, thread_key: str, text: str) -> None:
+        """Post in a drill's thread (the recap)."""
+        await drills.post_in_thread(self._bot(), thread_key, text)
+
+    async def send_private(self, user_id: str, conversation: str, text: str) -> None:
+        """A direct message to the member."""
+        await drills.send_dm(self._bot(), user_id, text)
+
+    async def post_board(self, channel: str, text: str, png: bytes | None) -> None:
+        """Post a leaderboard embed, its chart attached, in a channel."""
+        await drills.post_board(self._bot(), channel, text, png)
 
 
 def build_discord_runner(

@@ -32,6 +32,7 @@ class Call:
     body: Any = None
     files: list[str] = field(default_factory=list)
     status: int = 200
+    uploads: dict[str, bytes] = field(default_factory=dict)  # file name -> content
 
 
 @dataclass
@@ -59,6 +60,8 @@ class FakeDiscord:
             payloads.TEXT_CHANNEL_ID: payloads.text_channel(payloads.TEXT_CHANNEL_ID)
         }
         self.messages: dict[str, dict[str, Any]] = {}
+        self.users: dict[str, dict[str, Any]] = {}  # everyone who wrote or ran a command
+        self.dms_closed: set[str] = set()  # users who take no DMs from server members
         self.interactions: dict[str, Interaction] = {}
         self.calls: list[Call] = []
         self.commands: dict[str, list[dict[str, Any]]] = {}
@@ -117,7 +120,15 @@ class FakeDiscord:
 
     # ---- what tests do --------------------------------------------------------------------
 
+    def dms_to(self, user: dict[str, Any]) -> list[dict[str, Any]]:
+        """The bot's messages in its DM channel with a user (none if it never opened one)."""
+        for channel in self.channels.values():
+            if channel["type"] == payloads.DM and channel["recipients"][0]["id"] == user["id"]:
+                return self.by_bot(str(channel["id"]))
+        return []
+
     def dm_channel(self, user: dict[str, Any]) -> str:
+        self.users[user["id"]] = user
         for channel in self.channels.values():
             if channel["type"] == payloads.DM and channel["recipients"][0]["id"] == user["id"]:
                 return str(channel["id"])
@@ -129,6 +140,7 @@ class FakeDiscord:
         self, channel_id: str, user: dict[str, Any], content: str, *, message_id: str | None = None
     ) -> str:
         """A user writes a message: MESSAGE_CREATE on the gateway."""
+        self.users[user["id"]] = user
         channel = self.channels[channel_id]
         message = payloads.message(
             message_id or self.snowflake(), channel, user, {"content": content}, self.bot
@@ -142,11 +154,20 @@ class FakeDiscord:
         return str(message["id"])
 
     async def slash(
-        self, user: dict[str, Any], channel_id: str, sub: str, **options: Any
+        self,
+        user: dict[str, Any],
+        channel_id: str,
+        sub: str,
+        *,
+        permissions: str = payloads.ALL_PERMISSIONS,
+        **options: Any,
     ) -> Interaction:
-        """A user runs `/mockroom <sub>`: INTERACTION_CREATE with an application command."""
+        """A user runs `/mockroom <sub>` (`"drill subscribe"` for a subcommand of a group):
+        INTERACTION_CREATE with an application command; `permissions` are the member's."""
         data = payloads.command_data(self.commands, sub, options)
-        return await self._interact(user, channel_id, payloads.APPLICATION_COMMAND, data)
+        return await self._interact(
+            user, channel_id, payloads.APPLICATION_COMMAND, data, permissions=permissions
+        )
 
     async def autocomplete(
         self, user: dict[str, Any], channel_id: str, sub: str, option: str, typed: str
@@ -169,13 +190,18 @@ class FakeDiscord:
         kind: int,
         data: dict[str, Any],
         message: dict[str, Any] | None = None,
+        *,
+        permissions: str = payloads.ALL_PERMISSIONS,
     ) -> Interaction:
+        self.users[user["id"]] = user
         record = Interaction(
             self.snowflake(), f"tok-{self.snowflake()}", channel_id, time.monotonic()
         )
         self.interactions[record.token] = record
         channel = self.channels[channel_id]
-        payload = payloads.interaction(record.id, record.token, kind, data, channel, user, message)
+        payload = payloads.interaction(
+            record.id, record.token, kind, data, channel, user, message, permissions=permissions
+        )
         await self.gateway.dispatch("INTERACTION_CREATE", payload)
         return record
 
@@ -197,7 +223,8 @@ class FakeDiscord:
 
         path = request.path.removeprefix("/api/v10")
         call = Call(request.method, path)
-        call.body, call.files = await _read_body(request)
+        call.body, call.uploads = await _read_body(request)
+        call.files = list(call.uploads)
         self.calls.append(call)
         for index, (method, pattern) in enumerate(self.rate_limit_once):
             if method == request.method and pattern.fullmatch(path):
@@ -213,22 +240,22 @@ class FakeDiscord:
         return response
 
 
-async def _read_body(request: web.Request) -> tuple[Any, list[str]]:
+async def _read_body(request: web.Request) -> tuple[Any, dict[str, bytes]]:
     if not request.can_read_body:
-        return None, []
+        return None, {}
     if request.content_type.startswith("multipart/"):
         body: Any = None
-        files: list[str] = []
+        files: dict[str, bytes] = {}
         reader = await request.multipart()
         async for part in reader:
             if part.name == "payload_json":  # type: ignore[union-attr]
                 body = json.loads(await part.text())  # type: ignore[union-attr]
             else:
-                await part.read()  # type: ignore[union-attr]
-                files.append(part.filename or "")  # type: ignore[union-attr]
+                content = await part.read()  # type: ignore[union-attr]
+                files[part.filename or ""] = bytes(content)  # type: ignore[union-attr]
         return body, files
     text = await request.text()
-    return (json.loads(text) if text else None), []
+    return (json.loads(text) if text else None), {}
 
 
 def _json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> web.Response:

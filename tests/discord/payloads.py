@@ -13,8 +13,12 @@ OWNER_ID = "1100000000000000300"
 
 GUILD_TEXT, DM, PUBLIC_THREAD = 0, 1, 11
 PING, APPLICATION_COMMAND, COMPONENT, AUTOCOMPLETE = 1, 2, 3, 4
+SUB_COMMAND, SUB_COMMAND_GROUP = 1, 2
 EPHEMERAL, LOADING = 64, 128
+ADMINISTRATOR, MANAGE_CHANNELS = 1 << 3, 1 << 4
 ALL_PERMISSIONS = str((1 << 50) - 1)
+# A plain member: everything but Administrator (which implies all) and Manage Channels.
+MEMBER_PERMISSIONS = str(int(ALL_PERMISSIONS) & ~ADMINISTRATOR & ~MANAGE_CHANNELS)
 
 
 def iso() -> str:
@@ -93,6 +97,20 @@ def thread(thread_id: str, parent_id: str, owner_id: str, name: str) -> dict[str
     }
 
 
+def attachments(message_id: str, files: list[str]) -> list[dict[str, Any]]:
+    """Uploaded files as a message's attachment objects."""
+    return [
+        {
+            "id": f"{message_id}{index}",
+            "filename": name,
+            "size": 1,
+            "url": f"https://cdn.invalid/{name}",
+            "proxy_url": f"https://cdn.invalid/{name}",
+        }
+        for index, name in enumerate(files)
+    ]
+
+
 def message(
     message_id: str,
     channel: dict[str, Any],
@@ -112,16 +130,7 @@ def message(
         "content": content,
         "embeds": body.get("embeds") or [],
         "components": body.get("components") or [],
-        "attachments": [
-            {
-                "id": f"{message_id}{index}",
-                "filename": name,
-                "size": 1,
-                "url": f"https://cdn.invalid/{name}",
-                "proxy_url": f"https://cdn.invalid/{name}",
-            }
-            for index, name in enumerate(files or [])
-        ],
+        "attachments": attachments(message_id, files or []),
         "type": 0,
         "timestamp": iso(),
         "edited_timestamp": None,
@@ -215,10 +224,15 @@ def command_data(
     options: dict[str, Any],
     focused: str | None = None,
 ) -> dict[str, Any]:
-    """The data of `/mockroom <sub> option:value …` as the synced command defines it."""
+    """The data of `/mockroom <sub> option:value …` as the synced command defines it; `sub`
+    may name a subcommand of a group (`"drill subscribe"`)."""
     scope, synced = next(iter(commands.items()))
     group = next(c for c in synced if c["name"] == "mockroom")
-    spec = next(o for o in group["options"] if o["name"] == sub)
+    outer, _, inner = sub.partition(" ")
+    spec = next(o for o in group["options"] if o["name"] == outer)
+    if inner:
+        assert spec["type"] == SUB_COMMAND_GROUP, f"{outer} is not a subcommand group"
+        spec = next(o for o in spec["options"] if o["name"] == inner)
     types = {o["name"]: o["type"] for o in spec.get("options", [])}
     sub_options = []
     for name, value in options.items():
@@ -230,8 +244,10 @@ def command_data(
         "id": group["id"],
         "name": "mockroom",
         "type": 1,
-        "options": [{"type": 1, "name": sub, "options": sub_options}],
+        "options": [{"type": SUB_COMMAND, "name": inner or outer, "options": sub_options}],
     }
+    if inner:
+        data["options"] = [{"type": SUB_COMMAND_GROUP, "name": outer, "options": data["options"]}]
     if scope != "global":
         data["guild_id"] = scope
     return data
@@ -245,6 +261,8 @@ def interaction(
     channel: dict[str, Any],
     who: dict[str, Any],
     message: dict[str, Any] | None = None,
+    *,
+    permissions: str = ALL_PERMISSIONS,
 ) -> dict[str, Any]:
     payload: dict[str, Any] = {
         "id": interaction_id,
@@ -263,7 +281,7 @@ def interaction(
     if channel.get("guild_id"):
         payload["guild_id"] = channel["guild_id"]
         payload["guild_locale"] = "en-US"
-        payload["member"] = {**member(who), "permissions": ALL_PERMISSIONS}
+        payload["member"] = {**member(who), "permissions": permissions}
         payload["context"] = 0
         payload["authorizing_integration_owners"] = {"0": channel["guild_id"]}
     else:

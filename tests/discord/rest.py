@@ -34,6 +34,8 @@ ROUTES: list[tuple[str, re.Pattern[str], str]] = [
         ("GET", r"/gateway/bot", "gateway_bot"),
         ("PUT", r"/applications/(?P<app>\d+)/commands", "sync"),
         ("PUT", r"/applications/(?P<app>\d+)/guilds/(?P<guild>\d+)/commands", "sync"),
+        ("POST", r"/users/@me/channels", "open_dm"),
+        ("GET", r"/channels/(?P<channel>\d+)", "get_channel"),
         ("POST", r"/channels/(?P<channel>\d+)/messages", "create_message"),
         ("PATCH", r"/channels/(?P<channel>\d+)/messages/(?P<message>\d+)", "edit_message"),
         ("POST", r"/channels/(?P<channel>\d+)/typing", "typing"),
@@ -120,11 +122,32 @@ def _new_message(
     return message
 
 
+async def _open_dm(
+    fake: FakeDiscord, call: Call, args: dict[str, str], request: web.Request
+) -> web.Response:
+    """POST /users/@me/channels: the bot's DM channel with a user, created on first use."""
+    user_id = str((call.body or {}).get("recipient_id", ""))
+    user = fake.users.get(user_id)
+    if user is None:
+        return _error(400, "Invalid Recipient(s)", 50033)
+    return _json(fake.channels[fake.dm_channel(user)])
+
+
+async def _get_channel(
+    fake: FakeDiscord, call: Call, args: dict[str, str], request: web.Request
+) -> web.Response:
+    channel = fake.channels.get(args["channel"])
+    return _json(channel) if channel is not None else _error(404, "Unknown Channel", 10003)
+
+
 async def _create_message(
     fake: FakeDiscord, call: Call, args: dict[str, str], request: web.Request
 ) -> web.Response:
-    if args["channel"] not in fake.channels:
+    channel = fake.channels.get(args["channel"])
+    if channel is None:
         return _error(404, "Unknown Channel", 10003)
+    if channel["type"] == payloads.DM and channel["recipients"][0]["id"] in fake.dms_closed:
+        return _error(403, "Cannot send messages to this user", 50007)
     message = _new_message(fake, args["channel"], call.body or {}, call.files)
     await fake.gateway.dispatch("MESSAGE_CREATE", message)  # bots see their own messages
     return _json(message)
@@ -135,7 +158,7 @@ def _edit(message: dict[str, Any], body: dict[str, Any], files: list[str]) -> No
         if key in body:
             message[key] = body[key] if body[key] is not None else ([] if key != "content" else "")
     if files or "attachments" in body:
-        message["attachments"] = [{"id": str(i), "filename": name} for i, name in enumerate(files)]
+        message["attachments"] = payloads.attachments(message["id"], files)
     message["flags"] = int(message.get("flags", 0)) & ~payloads.LOADING
     message["edited_timestamp"] = payloads.iso()
 

@@ -32,7 +32,28 @@ async def test_the_bot_logs_in_identifies_and_syncs_its_commands(
     (sync,) = fake.calls_to("PUT", r"/applications/\d+/commands")
     (group,) = sync.body
     subcommands = {o["name"] for o in group["options"]}
-    assert subcommands == {"start", "hint", "next", "time", "end", "history", "questions", "help"}
+    assert subcommands == {
+        *("start", "hint", "next", "time", "end", "history", "questions", "help"),
+        *("drill", "leaderboard"),
+    }
+    drill = next(o for o in group["options"] if o["name"] == "drill")
+    assert drill["type"] == payloads.SUB_COMMAND_GROUP
+    assert {o["name"] for o in drill["options"]} == {"subscribe", "unsubscribe", "list"}
+    subscribe = next(o for o in drill["options"] if o["name"] == "subscribe")
+    assert [(o["name"], o.get("required", False)) for o in subscribe["options"]] == [
+        ("time", True),
+        ("timezone", True),
+        ("weekdays", False),
+        ("topic", False),
+    ]
+    board = next(o for o in group["options"] if o["name"] == "leaderboard")
+    assert [c["value"] for c in board["options"][0]["choices"]] == [
+        "week",
+        "all",
+        "me",
+        "show-me",
+        "hide-me",
+    ]
     start = next(o for o in group["options"] if o["name"] == "start")
     options = {o["name"]: o for o in start["options"]}
     assert options["question"]["autocomplete"] is True

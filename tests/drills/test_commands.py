@@ -17,7 +17,7 @@ def test_drill_subcommands(world: Replica, clock: FakeClock) -> None:
     clock.now = utc(2026, 11, 25, 7, 0)
     said = drill_command(world.drills, SLACK, TEAM, "C1", ADMIN, True, "subscribe 09:30 UTC")
     assert said.startswith("Daily drill subscribed: 09:30 UTC, daily.")
-    assert "C1: 09:30 UTC, daily" in drill_command(
+    assert "<#C1>: 09:30 UTC, daily" in drill_command(
         world.drills, SLACK, TEAM, "C1", ANA, False, "list"
     )
     with pytest.raises(DrillError, match="Only people"):

@@ -81,7 +81,7 @@ def test_resubscribing_replaces_and_list_and_unsubscribe(world: Replica) -> None
     assert "replacing 09:30 UTC, daily" in said
     drills.subscribe(SLACK, "T2", "C9", ADMIN, True, "08:00 UTC")
     listing = drills.listing(SLACK, TEAM)
-    assert "C1: 10:00 Asia/Tokyo, weekends, senior" in listing
+    assert "<#C1>: 10:00 Asia/Tokyo, weekends, senior" in listing
     assert "C9" not in listing and "09:30" not in listing
     assert "unsubscribed (10:00 Asia/Tokyo, weekends)" in drills.unsubscribe(
         SLACK, "C1", ADMIN, True

@@ -179,7 +179,8 @@ async def test_the_leaderboard_posts_with_its_chart_and_names_only_who_opted_in(
     lines = board.shown.splitlines()
     assert any(line.startswith("1. ") for line in lines)
     assert any("Ada Lovelace: " in line and " pts" in line for line in lines)
-    assert any(". you: " in line for line in lines)  # Bob sees his own row as "you"
+    # a board in the channel has no viewer: Bob, hidden, is "a member" like anyone hidden
+    assert any(". a member: " in line for line in lines) and not any(". you: " in x for x in lines)
     [complete] = slack.fake.calls_to("files.completeUploadExternal")
     assert complete.args["channel_id"] == CHANNEL
     [upload] = json.loads(complete.args["files"])

@@ -1,0 +1,119 @@
+"""Daily drills and leaderboards on Discord: drill posts and threads, DMs, board embeds.
+
+The drill texts come from the shared backend in Slack's markup; `markup` turns its `*bold*`
+into Discord's `**bold**`. A drill's thread key is the id of the thread opened from its post,
+which is the `Place.key` messages in that thread carry.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+
+import discord
+
+from bot.chat import BoardView
+from bot.discord.render import COLOUR, DESCRIPTION_LIMIT, FIELD_LIMIT, TITLE_LIMIT, clip, pieces
+
+log = logging.getLogger(__name__)
+
+BOARD_FILE = "leaderboard.png"
+THREAD_NAME_LIMIT = 100
+CANNOT_DM = 50007  # Discord's "Cannot send messages to this user"
+NO_DM_NOTE = (
+    "<@{user}> I could not send you your drill score: allow direct messages from members of "
+    "this server (Privacy Settings), then see it with `/mockroom leaderboard me`."
+)
+
+_BOLD = re.compile(r"(?<![*\w])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![*\w])")
+
+
+def markup(text: str) -> str:
+    """Slack's `*bold*` as Discord's `**bold**` (other marks mean the same on both)."""
+    return _BOLD.sub(r"**\1**", text)
+
+
+def thread_name(drill_text: str) -> str:
+    """The drill thread's name: the post's first line without markup."""
+    first = drill_text.strip().splitlines()[0] if drill_text.strip() else "Daily design drill"
+    first = first.replace("*", "").strip()
+    return clip(first or "Daily design drill", THREAD_NAME_LIMIT)
+
+
+async def messageable(client: discord.Client, channel_id: str) -> discord.abc.Messageable:
+    """A channel or thread by id: from the cache, else fetched."""
+    channel = client.get_channel(int(channel_id))
+    if channel is None:
+        channel = await client.fetch_channel(int(channel_id))
+    if not isinstance(channel, discord.abc.Messageable):
+        raise TypeError(f"Discord channel {channel_id} cannot take messages")
+    return channel
+
+
+async def post_drill(client: discord.Client, channel_id: str, text: str) -> str:
+    """Post the drill in a text channel, open a thread from it, return the thread's id."""
+    channel = await messageable(client, channel_id)
+    first, *rest = pieces(markup(text))
+    parent = await channel.send(first)
+    thread = await parent.create_thread(name=thread_name(text), auto_archive_duration=1440)
+    for part in rest:
+        await thread.send(part)
+    return str(thread.id)
+
+
+async def post_in_thread(client: discord.Client, thread_key: str, text: str) -> None:
+    """Post in a drill's thread (the recap)."""
+    thread = client.get_partial_messageable(int(thread_key))
+    for part in pieces(markup(text)):
+        await thread.send(part)
+
+
+async def send_dm(client: discord.Client, user_id: str, text: str) -> None:
+    """A direct message to a member (discord.Forbidden when they do not take DMs)."""
+    dm = await client.create_dm(discord.Object(int(user_id)))
+    for part in pieces(markup(text)):
+        await dm.send(part)
+
+
+async def send_drill_note(client: discord.Client, message: discord.Message, text: str) -> None:
+    """A drill answer's note, by DM; a short pointer in the thread if DMs are closed."""
+    try:
+        await send_dm(client, str(message.author.id), text)
+    except discord.Forbidden as exc:
+        if exc.code != CANNOT_DM:
+            raise
+        log.info("member %s does not take DMs; told them in the thread", message.author.id)
+        await message.channel.send(NO_DM_NOTE.format(user=message.author.id))
+
+
+def board_message(
+    board: BoardView, standing: str | None = None
+) -> tuple[discord.Embed, list[discord.File]]:
+    """A leaderboard as an embed (title, ranking, maybe your standing) and its chart file."""
+    lines = markup(board.text).strip().splitlines() or [""]
+    title = lines[0].replace("*", "").strip() or "Leaderboard"
+    embed = discord.Embed(
+        title=clip(title, TITLE_LIMIT),
+        description=clip("\n".join(lines[1:]).strip(), DESCRIPTION_LIMIT) or None,
+        colour=COLOUR,
+    )
+    if standing:
+        first, *trend = markup(standing).strip().splitlines()
+        embed.add_field(
+            name="Your standing",
+            value=clip("\n".join([first.replace("**Your standing**: ", ""), *trend]), FIELD_LIMIT),
+            inline=False,
+        )
+    files = []
+    if board.png is not None:
+        embed.set_image(url=f"attachment://{BOARD_FILE}")
+        files.append(discord.File(io.BytesIO(board.png), filename=BOARD_FILE))
+    return embed, files
+
+
+async def post_board(client: discord.Client, channel_id: str, text: str, png: bytes | None) -> None:
+    """Post a board in a channel, the chart attached when there is one."""
+    channel = await messageable(client, channel_id)
+    embed, files = board_message(BoardView(text, png))
+    await channel.send(embed=embed, files=files)
