@@ -20,6 +20,7 @@ from interviewer.drill_commands import drill_command, leaderboard_command
 from interviewer.drill_service import DrillService
 from interviewer.leaderboard import render_standing
 from interviewer.ports import DeltaSink, HistoryEntry
+from interviewer.privacy import ExportFile, PrivacyService
 from interviewer.service import InterviewError, InterviewService, NoInterview, Reply, Who
 
 OpenThread = Callable[[str], Awaitable[str]]
@@ -36,6 +37,8 @@ USAGE = """\
 {b}{cmd} drill subscribe HH:MM TIMEZONE [weekdays] [topic|level]{b}: a daily design drill \
 in this channel (channel managers); {b}{cmd} drill unsubscribe{b}, {b}{cmd} drill list{b}
 {b}{cmd} leaderboard [week|all|me|show-me|hide-me]{b}: the study group's board
+{b}{cmd} export{b}: all your data as a JSON file, sent to you privately
+{b}{cmd} forget-me{b}: delete everything stored about you (asks you to confirm first)
 {b}{cmd} help{b}: this list
 In a direct message the interview runs there; in a channel it runs in a new thread, where \
 the candidate's replies are the answers and others can watch. --group makes it a \
@@ -68,6 +71,9 @@ class ChatResponse:
     questions: list[Problem] | None = None
     conversation: str | None = None  # where the reply goes when it is not where the event was
     board: BoardView | None = None  # a leaderboard to show in the channel
+    # `export`: send `export.content` (UTF-8 JSON) as a file named `export.filename` to the
+    # member privately (a DM, never the channel), with `export.summary` as its message.
+    export: ExportFile | None = None
 
 
 @dataclass(frozen=True)
@@ -106,8 +112,15 @@ class DrillRequest:
     args: str = ""
 
 
-ChatRequest = StartRequest | SimpleRequest | DrillRequest
-SIMPLE = ("hint", "next", "time", "end", "history", "questions", "help")
+@dataclass(frozen=True)
+class ForgetRequest:
+    """`forget-me` (a warning) or `forget-me confirm` (the deletion)."""
+
+    confirm: bool = False
+
+
+ChatRequest = StartRequest | SimpleRequest | DrillRequest | ForgetRequest
+SIMPLE = ("hint", "next", "time", "end", "history", "questions", "help", "export")
 
 
 def usage(cmd: str = "/mockroom", bold: str = "*") -> str:
@@ -126,6 +139,10 @@ def parse_request(text: str, cmd: str = "/mockroom", bold: str = "*") -> ChatReq
     head, rest = words[0].lower(), words[1:]
     if head in ("drill", "leaderboard"):
         return DrillRequest(head, " ".join(rest))
+    if head == "forget-me":
+        if [w.lower() for w in rest] not in ([], ["confirm"]):
+            raise UsageError(f"Use `{cmd} forget-me`, then `{cmd} forget-me confirm`.")
+        return ForgetRequest(confirm=bool(rest))
     if head in SIMPLE:
         if rest:
             raise UsageError(f"`{cmd} {head}` takes no arguments.\n\n{usage(cmd, bold)}")
@@ -157,6 +174,7 @@ class ChatController:
         command_name: str = "/mockroom",
         bold: str = "*",
         drills: DrillService | None = None,
+        privacy: PrivacyService | None = None,
         rng: random.Random | None = None,
     ) -> None:
         self.service = service
@@ -164,6 +182,7 @@ class ChatController:
         self.command_name = command_name
         self.bold = bold
         self.drills = drills
+        self.privacy = privacy
         self._rng = rng or random.Random()
 
     async def command(
@@ -185,6 +204,8 @@ class ChatController:
                 return await self._start(who, place, request, open_thread)
             if isinstance(request, DrillRequest):
                 return await self._drills(who, place, request, workspace, is_admin)
+            if isinstance(request, ForgetRequest) or request.name == "export":
+                return self._privacy(who, request)
             if request.name == "help":
                 return ChatResponse(private=usage(self.command_name, self.bold))
             if request.name == "history":
@@ -263,6 +284,17 @@ class ChatController:
         if self.drills is None:
             return None
         return render_standing(self.drills.me(who.platform, workspace, who))
+
+    def _privacy(self, who: Who, request: SimpleRequest | ForgetRequest) -> ChatResponse:
+        """`export`, `forget-me` and `forget-me confirm`: always about the member asking."""
+        if self.privacy is None:
+            return ChatResponse(private="Export and forget-me are not set up on this server.")
+        if isinstance(request, SimpleRequest):
+            exported = self.privacy.export_file(who)
+            return ChatResponse(private=exported.summary, export=exported)
+        if not request.confirm:
+            return ChatResponse(private=self.privacy.forget_warning(who))
+        return ChatResponse(private=self.privacy.forget_confirmation(self.privacy.forget(who)))
 
     async def _drills(
         self, who: Who, place: Place, request: DrillRequest, workspace: str, is_admin: bool

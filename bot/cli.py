@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.text import Text
 
 from bot.bootstrap import Container, SchemaBehind, build, model_choice
+from bot.cli_privacy import add_privacy_commands
 from bot.health import HealthServer
 from bot.logs import configure_logging
 from bot.render_terminal import history_table, questions_table, scorecard_view
@@ -87,6 +88,7 @@ async def serve_with_health(parts: Container, runners: list[PlatformRunner]) -> 
             settings.clock_interval_seconds,
             drills=parts.drills,
             drill_interval=settings.drill_sweep_seconds,
+            privacy=parts.privacy,
         )
     finally:
         if health is not None:
@@ -403,6 +405,7 @@ def make_app(
             raise typer.Exit(1) from None
         out.print(questions_table(bank.problems.values()))
 
+    add_privacy_commands(app, container, terminal_user, out, err)
     return app
 
 

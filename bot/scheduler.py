@@ -23,6 +23,7 @@ from typing import Any, Protocol
 from bot.poster import Poster
 from interviewer.drill_service import DrillService
 from interviewer.leaderboard import Board
+from interviewer.privacy import RETENTION_JOB, PrivacyService
 from interviewer.service import InterviewService, Reply
 
 log = logging.getLogger(__name__)
@@ -30,6 +31,7 @@ log = logging.getLogger(__name__)
 INTERVIEW_JOB = "interview-deadlines"
 DRILL_JOB = "drill-sweep"
 BOARD_JOB = "weekly-boards"
+RETENTION_INTERVAL = 600.0  # seconds; the run itself is claimed once per UTC day
 Chart = Callable[[Board], bytes | None]
 
 
@@ -55,7 +57,7 @@ def board_chart(board: Board) -> bytes | None:
 
 
 class ClockScheduler:
-    """Sweeps for due interview deadlines, drills, recaps and weekly boards."""
+    """Sweeps for due interview deadlines, drills, recaps, weekly boards and retention."""
 
     def __init__(
         self,
@@ -66,9 +68,11 @@ class ClockScheduler:
         interval: float = 1.0,
         drill_interval: float = 30.0,
         chart: Chart = board_chart,
+        privacy: PrivacyService | None = None,
     ) -> None:
         self.service = service
         self.drills = drills
+        self.privacy = privacy
         self.interval = interval
         self.drill_interval = drill_interval
         self.chart = chart
@@ -97,6 +101,8 @@ class ClockScheduler:
                 (DRILL_JOB, self.sweep_drills, self.drill_interval),
                 (BOARD_JOB, self.post_boards, self.drill_interval),
             ]
+        if self.privacy is not None and self.privacy.retention_days > 0:
+            jobs.append((RETENTION_JOB, self.purge_transcripts, RETENTION_INTERVAL))
         for job_id, func, seconds in jobs:
             scheduler.add_job(
                 self._exclusive(job_id, func),
@@ -122,6 +128,7 @@ class ClockScheduler:
         if self.drills is not None:
             await self.sweep_drills()
             await self.post_boards()
+        await self.purge_transcripts()
 
     async def tick_interviews(self) -> int:
         """Tick interviews whose deadline has come and deliver what they say."""
@@ -173,6 +180,13 @@ class ClockScheduler:
             except Exception:
                 log.exception("could not post the weekly board in %s", item.channel)
         return done
+
+    async def purge_transcripts(self) -> int:
+        """Once a day (claimed, so one replica does it), purge transcripts past retention."""
+        if self.privacy is None:
+            return 0
+        purged = await asyncio.to_thread(self.privacy.due_purge)
+        return 0 if purged is None else purged.total
 
     def _exclusive(
         self, name: str, func: Callable[[], Awaitable[int]]

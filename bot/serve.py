@@ -11,6 +11,7 @@ from typing import Protocol
 
 from bot.scheduler import ClockScheduler
 from interviewer.drill_service import DrillService
+from interviewer.privacy import PrivacyService
 from interviewer.service import InterviewService, Reply
 
 log = logging.getLogger(__name__)
@@ -46,10 +47,16 @@ async def run_clock(
     *,
     drills: DrillService | None = None,
     drill_interval: float = 30.0,
+    privacy: PrivacyService | None = None,
 ) -> None:
     """Run the scheduler's sweeps (deadlines every `interval` seconds, drills) until stopped."""
     scheduler = ClockScheduler(
-        service, runners, drills=drills, interval=interval, drill_interval=drill_interval
+        service,
+        runners,
+        drills=drills,
+        interval=interval,
+        drill_interval=drill_interval,
+        privacy=privacy,
     )
     scheduler.start()
     try:
@@ -66,6 +73,7 @@ async def serve(
     *,
     drills: DrillService | None = None,
     drill_interval: float = 30.0,
+    privacy: PrivacyService | None = None,
 ) -> None:
     """Start every runner, run the clock until stopped (SIGINT/SIGTERM), then stop them."""
     stop = stop or asyncio.Event()
@@ -80,7 +88,13 @@ async def serve(
             started.append(runner)
             log.warning("%s is connected", runner.platform)
         await run_clock(
-            service, started, interval, stop, drills=drills, drill_interval=drill_interval
+            service,
+            started,
+            interval,
+            stop,
+            drills=drills,
+            drill_interval=drill_interval,
+            privacy=privacy,
         )
     finally:
         for runner in reversed(started):

@@ -12,7 +12,14 @@ from bot.chat import ChatController, OpenThread, PlaceKind
 from bot.discord.drill_commands import LEADERBOARD_VIEWS, DrillCommands
 from bot.discord.drills import board_message, markup
 from bot.discord.render import clip
-from bot.discord.respond import ReplyPoster, finish_command, place_of, send_private, who_of
+from bot.discord.respond import (
+    ReplyPoster,
+    finish_command,
+    place_of,
+    send_export,
+    send_private,
+    who_of,
+)
 from interviewer.commands import COMMAND_HELP, Command
 from interviewer.core.stages import Format
 
@@ -35,6 +42,10 @@ NO_THREADS_HERE = (
 )
 
 NO_SERVER = "Daily drills and leaderboards belong to a server: run this in one of its channels."
+
+# Discord shows a boolean option as `name:True`; the shared warning names chat's word form.
+CHAT_CONFIRM = "`/mockroom forget-me confirm`"
+DISCORD_CONFIRM = "`/mockroom forget-me confirm:True`"
 
 NO_CONTENT_HELP = """
 This bot runs without the Message Content intent: in a server thread, mention it \
@@ -76,7 +87,8 @@ def may_manage(interaction: AnyInteraction) -> bool:
 
 
 class MockroomCommands(app_commands.Group):
-    """`/mockroom start|hint|next|time|end|history|questions|drill|leaderboard|help`."""
+    """`/mockroom start|hint|next|time|end|history|questions|drill|leaderboard|export|
+    forget-me|help`."""
 
     def __init__(
         self, controller: ChatController, poster: ReplyPoster, *, reads_content: bool
@@ -114,6 +126,11 @@ class MockroomCommands(app_commands.Group):
         )
         if drills and response.private is not None:
             response.private = markup(response.private)  # the drill texts use Slack's *bold*
+        if response.export is not None:  # the file by DM; its summary is the private answer
+            await send_export(interaction, response.export)
+            return
+        if text == "forget-me" and response.private is not None:
+            response.private = response.private.replace(CHAT_CONFIRM, DISCORD_CONFIRM)
         if response.board is not None:
             # Private, with the caller's own standing beside the (viewer-less) board.
             standing = self.controller.standing(who, workspace)
@@ -197,6 +214,19 @@ class MockroomCommands(app_commands.Group):
     ) -> None:
         """`/mockroom leaderboard [week|all|me|show-me|hide-me]`, answered privately."""
         await self.run(interaction, f"leaderboard {view.value if view else 'week'}", private=True)
+
+    @app_commands.command(description="All your data as a JSON file, sent to you by DM")
+    async def export(self, interaction: AnyInteraction) -> None:
+        """`/mockroom export`, answered privately; the file goes by direct message."""
+        await self.run(interaction, "export", private=True)
+
+    @app_commands.command(
+        name="forget-me", description="Delete everything stored about you (asks first)"
+    )
+    @app_commands.describe(confirm="True deletes; left out, it lists what would be deleted")
+    async def forget_me(self, interaction: AnyInteraction, confirm: bool = False) -> None:
+        """`/mockroom forget-me [confirm]`, answered privately."""
+        await self.run(interaction, "forget-me confirm" if confirm else "forget-me", private=True)
 
     @app_commands.command(name="help", description="How mockroom works")
     async def help_(self, interaction: AnyInteraction) -> None:

@@ -3,20 +3,30 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import logging
 from typing import Any
 
 import discord
 
 from bot.chat import ChatController, ChatResponse, Place, PlaceKind
+from bot.discord.drills import CANNOT_DM
 from bot.discord.render import OutMessage, history_text, pieces, questions_text, reply_messages
 from bot.discord.stream import StreamEditor
 from bot.discord.views import interview_view
+from interviewer.privacy import ExportFile
 from interviewer.service import Reply, Who
 
 log = logging.getLogger(__name__)
 
 APOLOGY = "Sorry, something went wrong on my side. Your interview is saved: try again in a moment."
+
+EXPORT_SENT = "{summary} The file is in your direct messages with me."
+EXPORT_NOT_SENT = (
+    "I could not send you your export: you do not take direct messages from me. Allow "
+    "direct messages from members of this server (Privacy Settings), then run "
+    "`/mockroom export` again."
+)
 
 AnyInteraction = discord.Interaction[Any]
 
@@ -109,6 +119,22 @@ async def send_private(
             await interaction.delete_original_response()
     for part in parts:
         await interaction.followup.send(part, ephemeral=True)
+
+
+async def send_export(interaction: AnyInteraction, export: ExportFile) -> None:
+    """A member's data as a file in a DM to them (never in the channel), the summary as its
+    message; then a private answer to the deferred command: the summary, or why it failed."""
+    file = discord.File(io.BytesIO(export.content), filename=export.filename)
+    try:
+        await interaction.user.send(export.summary, file=file)
+    except discord.Forbidden as exc:
+        if exc.code != CANNOT_DM:
+            raise
+        log.info("member %s does not take DMs; their export was not sent", interaction.user.id)
+        await send_private(interaction, EXPORT_NOT_SENT, original_is_private=True)
+        return
+    summary = EXPORT_SENT.format(summary=export.summary)
+    await send_private(interaction, summary, original_is_private=True)
 
 
 async def finish_command(

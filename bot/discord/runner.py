@@ -169,7 +169,13 @@ def build_discord_runner(
     if message_content is None:
         message_content = settings.discord_message_content
     return DiscordRunner(
-        ChatController(container.service, container.bank, bold="**", drills=container.drills),
+        ChatController(
+            container.service,
+            container.bank,
+            bold="**",
+            drills=container.drills,
+            privacy=container.privacy,
+        ),
         settings.discord_token.get_secret_value(),
         api_url=settings.discord_api_url,
         guild_id=settings.discord_guild_id,

@@ -29,6 +29,7 @@ from bot.slack.render import (
 )
 from bot.slack.stream import StreamingMessage
 from interviewer.core.rubric import Scorecard
+from interviewer.privacy import ExportFile
 from interviewer.service import Reply, Who
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,17 @@ APOLOGY = (
     "Sorry, something went wrong on our side and that did not go through. Your interview "
     "is saved: try again in a moment, or `/mockroom time` to see where you are."
 )
+
+EXPORT_NOT_SENT = "Your export could not be sent to you in a direct message: {why}."
+_WHY = {
+    "cannot_dm_bot": "Slack does not let this app open a direct message with you",
+    "user_disabled": "your Slack account is deactivated",
+    "user_not_found": "Slack does not know your account",
+    "user_not_visible": "Slack does not let this app see your account",
+    "missing_scope": "the app lacks a permission for direct messages or files "
+    "(im:write, files:write): ask a workspace admin to reinstall it",
+    "not_allowed_token_type": "the app's token cannot send files",
+}
 
 
 class SlackOutbox:
@@ -53,7 +65,9 @@ class SlackOutbox:
         """Everything a response holds, each part where it belongs."""
         if response.reply is not None:
             await self.reply(response.reply, response.conversation or place.key, stream)
-        if response.private is not None:
+        if response.export is not None:  # its summary goes with the file: one note, not two
+            await self.export(who.user_id, place.key, response.export)
+        elif response.private is not None:
             await self.private(who.user_id, place.key, response.private)
         if response.history is not None:
             titles = self.titles()
@@ -106,6 +120,27 @@ class SlackOutbox:
             )
         except Exception:  # the scorecard is posted; a missing chart must not hide it
             log.exception("Slack: could not upload the scorecard chart")
+
+    async def export(self, user_id: str, key: str, export: ExportFile) -> None:
+        """A member's data as a file in their DM with the app (never in a channel), the
+        summary as its message; a private note where they asked when that fails."""
+        from slack_sdk.errors import SlackApiError
+
+        try:
+            opened = await self.client.conversations_open(users=user_id)
+            dm = str(opened["channel"]["id"])
+            await self.client.files_upload_v2(
+                channel=dm,
+                filename=export.filename,
+                content=export.content,
+                title=export.filename,
+                initial_comment=export.summary,
+            )
+        except SlackApiError as exc:
+            error = str(exc.response.get("error") or "an error")
+            log.warning("Slack: could not send an export to %s (%s)", user_id, error)
+            why = _WHY.get(error, f"Slack answered `{error}`")
+            await self.private(user_id, key, EXPORT_NOT_SENT.format(why=why))
 
     async def post(
         self, channel: str, thread_ts: str | None, text: str, blocks: Sequence[Block] | None = None

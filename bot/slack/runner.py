@@ -199,7 +199,9 @@ def build_slack_runner(
         process_before_response=True,
         logger=bolt_log,
     )
-    controller = ChatController(container.service, container.bank, drills=container.drills)
+    controller = ChatController(
+        container.service, container.bank, drills=container.drills, privacy=container.privacy
+    )
     outbox = SlackOutbox(client, controller)
     work = BackgroundWork()
     users = UserDirectory(client)

@@ -34,8 +34,15 @@ async def test_the_bot_logs_in_identifies_and_syncs_its_commands(
     subcommands = {o["name"] for o in group["options"]}
     assert subcommands == {
         *("start", "hint", "next", "time", "end", "history", "questions", "help"),
-        *("drill", "leaderboard"),
+        *("drill", "leaderboard", "export", "forget-me"),
     }
+    forget = next(o for o in group["options"] if o["name"] == "forget-me")
+    [confirm] = forget["options"]
+    assert (confirm["name"], confirm["type"], confirm.get("required", False)) == (
+        "confirm",
+        payloads.BOOLEAN,
+        False,
+    )
     drill = next(o for o in group["options"] if o["name"] == "drill")
     assert drill["type"] == payloads.SUB_COMMAND_GROUP
     assert {o["name"] for o in drill["options"]} == {"subscribe", "unsubscribe", "list"}
