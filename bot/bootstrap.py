@@ -18,11 +18,15 @@ from interviewer.drill_service import DrillService
 from interviewer.llm.choice import ModelChoice, choose_model
 from interviewer.offline.brain import OfflineBrain
 from interviewer.offline.scorer import OfflineGrader
+from interviewer.privacy import PrivacyService
+from interviewer.quotas import QuotaPolicy, Quotas
 from interviewer.service import InterviewService
 from storage.engine import default_database_url, make_engine
 from storage.migrate import current_revision, head_revision, is_up_to_date, upgrade
 from storage.repository import SqlRepository
 from storage.repository_drills import SqlDrillRepository
+from storage.repository_privacy import SqlPrivacyRepository
+from storage.repository_quotas import SqlQuotaCounts
 
 if TYPE_CHECKING:
     from interviewer.llm.factory import LLMParts
@@ -49,6 +53,7 @@ class Container:
     llm: LLMParts | None = None
     drills: DrillService | None = None
     telemetry: PrometheusTelemetry = field(default_factory=PrometheusTelemetry)
+    privacy: PrivacyService | None = None
 
     def close(self) -> None:
         """Release the database connections."""
@@ -89,6 +94,15 @@ def build_llm_parts(
         )
         return ModelChoice(None, f"{choice.spec} could not be built: {exc}"), None
     return choice, parts
+
+
+def quota_policy(settings: Settings) -> QuotaPolicy:
+    """The per-member limits and the daily token budget the settings ask for."""
+    return QuotaPolicy(
+        interviews_per_day=settings.interviews_per_day,
+        messages_per_minute=settings.messages_per_minute,
+        workspace_daily_tokens=settings.workspace_daily_tokens,
+    )
 
 
 class SchemaBehind(RuntimeError):
@@ -141,9 +155,14 @@ def build(
         max_message_chars=settings.max_message_chars,
         rng=rng,
         telemetry=telemetry,
+        quotas=Quotas(quota_policy(settings), SqlQuotaCounts(engine)),
     )
     drills = build_drills(settings, bank, engine, service, clock)
-    return Container(settings, bank, engine, repo, service, grader, choice, llm, drills, telemetry)
+    parts = Container(settings, bank, engine, repo, service, grader, choice, llm, drills, telemetry)
+    parts.privacy = PrivacyService(
+        SqlPrivacyRepository(engine), clock, retention_days=settings.retention_days
+    )
+    return parts
 
 
 def build_drills(

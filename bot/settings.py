@@ -21,6 +21,18 @@ class Settings(BaseSettings):
         default=None, description="SQLAlchemy URL; default: a SQLite file in the user data dir"
     )
     max_message_chars: int = Field(default=8000, ge=100, le=100_000)
+    interviews_per_day: int = Field(
+        default=10, ge=0, description="interviews a member may start per UTC day; 0: no limit"
+    )
+    messages_per_minute: int = Field(
+        default=12, ge=0, description="answers a member may send in any minute; 0: no limit"
+    )
+    workspace_daily_tokens: int = Field(
+        default=0,
+        ge=0,
+        description="model tokens per platform (a Slack workspace) per UTC day, after which "
+        "the offline interviewer carries on; 0: no budget",
+    )
     log_level: str = "WARNING"
     log_json: bool = Field(default=False, description="log one JSON object per line")
     log_candidate_text: bool = Field(
@@ -56,6 +68,15 @@ class Settings(BaseSettings):
     )
     weekly_board_hour: int = Field(
         default=9, ge=0, le=23, description="local hour of the Monday board in drill channels"
+    )
+
+    # Privacy.
+    retention_days: int = Field(
+        default=0,
+        ge=0,
+        le=36_500,
+        description="delete transcripts (and drill answers' text) this many days after they "
+        "end, keeping scores; 0: keep forever",
     )
 
     # Slack: bot token always; Socket Mode with an app token, else HTTP with the signing secret.

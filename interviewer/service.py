@@ -47,6 +47,7 @@ from interviewer.ports import (
     Utterance,
     usage_key,
 )
+from interviewer.quotas import BUDGET_NOTICE, Quotas
 from interviewer.replies import (
     AlreadyRunning,
     BadMessage,
@@ -103,6 +104,7 @@ class InterviewService:
         rng: random.Random | None = None,
         on_scorecard: ScorecardHook | None = None,
         telemetry: Telemetry | None = None,
+        quotas: Quotas | None = None,
     ) -> None:
         self.repo = repo
         self.bank = bank
@@ -116,6 +118,7 @@ class InterviewService:
         self._locks: dict[int, asyncio.Lock] = {}
         self.on_scorecard = on_scorecard
         self.telemetry: Telemetry = telemetry or NoTelemetry()
+        self.quotas = quotas  # None: no limits
 
     # ---- starting ---------------------------------------------------------------------------
 
@@ -143,6 +146,8 @@ class InterviewService:
                 "Someone else's interview is running in this conversation. "
                 "Start yours in a new thread or a direct message."
             )
+        if self.quotas is not None:
+            self.quotas.check_start(user_id, self.clock())
         problem_id = question_id or self._rng.choice(sorted(self.bank.problems))
         try:
             problem = self.bank.problem(problem_id)
@@ -189,8 +194,11 @@ class InterviewService:
                 f"That message is {len(text):,} characters; the limit is "
                 f"{self.max_message_chars:,}. Nothing was recorded: split it into parts."
             )
+        if self.quotas is not None:  # before anything is stored, so nothing half-recorded
+            self.quotas.check_message(user_id, who.user_id, stored.id, self.clock())
         # The platform's user id: stable across renames; chat front ends render it as a mention.
-        return await self._event(stored.id, CandidateMessage(text, author=who.user_id), on_delta)
+        event = CandidateMessage(text, author=who.user_id)
+        return await self._event(stored.id, event, on_delta, loaded=stored)
 
     async def command(
         self,
@@ -222,7 +230,7 @@ class InterviewService:
                 "That's not your interview: only its candidate can do that. "
                 "Start your own with /mockroom start."
             )
-        return await self._event(stored.id, event, on_delta)
+        return await self._event(stored.id, event, on_delta, loaded=stored)
 
     async def resume(
         self, who: Who, channel: str | None = None, *, pause_clock: bool = True
@@ -314,10 +322,16 @@ class InterviewService:
         return self._locks.setdefault(interview_id, asyncio.Lock())
 
     async def _event(
-        self, interview_id: int, event: Event, on_delta: DeltaSink | None = None
+        self,
+        interview_id: int,
+        event: Event,
+        on_delta: DeltaSink | None = None,
+        *,
+        loaded: StoredInterview | None = None,
     ) -> Reply:
+        """Feed an event to an interview; `loaded` is the interview as just read, if it was."""
         try:
-            return await self._event_once(interview_id, event, on_delta)
+            return await self._event_once(interview_id, event, on_delta, loaded)
         except StaleInterview:
             # Another replica moved the interview on (its clock, say) as this event came:
             # take the event again on top of what it saved.
@@ -325,10 +339,19 @@ class InterviewService:
             return await self._event_once(interview_id, event, on_delta)
 
     async def _event_once(
-        self, interview_id: int, event: Event, on_delta: DeltaSink | None
+        self,
+        interview_id: int,
+        event: Event,
+        on_delta: DeltaSink | None,
+        loaded: StoredInterview | None = None,
     ) -> Reply:
-        async with self._lock(interview_id):
-            stored = self._reload(interview_id)
+        lock = self._lock(interview_id)
+        # A free lock is taken without yielding, so nothing here has changed the interview
+        # since it was read; read it again only after waiting for another event's step.
+        # (Another replica's step shows as StaleInterview when saving, and is retried.)
+        fresh = loaded is not None and not lock.locked()
+        async with lock:
+            stored = loaded if fresh and loaded is not None else self._reload(interview_id)
             if not stored.state.active:
                 raise NoInterview("That interview has already ended. Start a new one.")
             now = self.clock()
@@ -371,6 +394,7 @@ class InterviewService:
         messages: list[Outbound] = []
         turns = list(stored.turns)
         scorecard: Scorecard | None = None
+        offline = self._over_budget(stored.platform, actions)
         for action in actions:
             if isinstance(action, Persist):
                 continue
@@ -378,7 +402,12 @@ class InterviewService:
             ctx = TurnContext(stored.id, state, problem, self.bank, [*turns, *new_turns], now)
             # Only the reply to the candidate streams; notices and stage moves come whole.
             sink = on_delta if isinstance(action, AskFollowUp) else None
-            utterance = await self._speak(ctx, action, sink)
+            notice = offline and not any(BUDGET_NOTICE in t.text for t in [*turns, *new_turns])
+            if notice and sink is not None:
+                await sink(f"{BUDGET_NOTICE}\n\n")
+            utterance = await self._speak(ctx, action, sink, offline=offline)
+            if notice:  # told once per interview: the notice is in its stored turns
+                utterance = replace(utterance, text=f"{BUDGET_NOTICE}\n\n{utterance.text}")
             if utterance.question_key:
                 state = machine.note_asked(state, utterance.question_key)
             if utterance.hint_key:
@@ -403,7 +432,7 @@ class InterviewService:
                 self.telemetry.turn(stored.platform, Role.INTERVIEWER.value)
         if any(isinstance(a, RequestScorecard) for a in actions):
             transcript = Transcript(state.question_id, state.format, (*turns, *new_turns))
-            scorecard = await self._grade(transcript, usage_key(stored.id))
+            scorecard = await self._grade(transcript, usage_key(stored.id), offline=offline)
             if state.group:
                 scorecard.contributors = await self._credit(transcript)
             self.repo.save_scorecard(stored.id, scorecard)
@@ -438,9 +467,21 @@ class InterviewService:
             state.total_seconds_left(now) if state.active else None,
         )
 
+    def _over_budget(self, platform: str, actions: Sequence[Action]) -> bool:
+        """Whether the model's daily token budget is spent, so the offline parts stand in."""
+        return (
+            self.quotas is not None
+            and any(not isinstance(a, Persist) for a in actions)
+            and self.fallback_brain is not None
+            and isinstance(self.brain, MetersUsage)  # only a model spends tokens
+            and self.quotas.budget_spent(platform, self.clock())
+        )
+
     async def _speak(
-        self, ctx: TurnContext, action: Action, on_delta: DeltaSink | None
+        self, ctx: TurnContext, action: Action, on_delta: DeltaSink | None, *, offline: bool = False
     ) -> Utterance:
+        if offline and self.fallback_brain is not None:
+            return await self.fallback_brain.speak(ctx, action, on_delta)
         started = time.perf_counter()
         try:
             utterance = await self.brain.speak(ctx, action, on_delta)
@@ -496,8 +537,14 @@ class InterviewService:
                         delta.prompt_tokens, delta.completion_tokens, delta.cost_usd
                     )
 
-    async def _grade(self, transcript: Transcript, key: str | None) -> Scorecard:
+    async def _grade(
+        self, transcript: Transcript, key: str | None, *, offline: bool = False
+    ) -> Scorecard:
         problem = self.bank.problems.get(transcript.question_id)
+        if offline and self.fallback_grader is not None:
+            card = await self.fallback_grader.grade(transcript, problem)
+            card.notes.append("Today's AI budget was used up: the offline scorer graded.")
+            return card
         try:
             return await self.grader.grade(transcript, problem, usage_key=key)
         except Exception:

@@ -10,7 +10,7 @@ from datetime import datetime
 from interviewer.core.machine import next_deadline
 from interviewer.core.rubric import Scorecard
 from interviewer.core.state import InterviewState
-from interviewer.core.transcript import Turn
+from interviewer.core.transcript import Role, Turn
 from interviewer.ports import HistoryEntry, StaleInterview, StoredInterview
 
 
@@ -23,6 +23,7 @@ class InMemoryRepository:
         self.saves = 0
         self.events: set[tuple[str, str]] = set()
         self.usage: dict[int, tuple[int, int, float]] = {}
+        self.created: dict[int, datetime] = {}
 
     def ensure_user(self, platform: str, external_id: str, display_name: str | None = None) -> int:
         return self.users.setdefault((platform, external_id), len(self.users) + 1)
@@ -37,6 +38,7 @@ class InMemoryRepository:
         brain: str,
     ) -> int:
         interview_id = len(self.interviews) + 1
+        self.created[interview_id] = state.started_at
         self.interviews[interview_id] = StoredInterview(
             interview_id, user_id, platform, channel, deepcopy(state), list(turns)
         )
@@ -117,3 +119,35 @@ class InMemoryRepository:
             )
             for s in rows[:limit]
         ]
+
+    # ---- the QuotaCounts port (interviewer.quotas) ---------------------------------------------
+
+    def interviews_started_since(self, user_id: int, since: datetime) -> int:
+        return sum(
+            1
+            for i, s in self.interviews.items()
+            if s.user_id == user_id and self.created[i] >= since
+        )
+
+    def messages_since(
+        self, user_id: int, author: str, interview_id: int, since: datetime
+    ) -> list[datetime]:
+        times = [
+            turn.at
+            for s in self.interviews.values()
+            if s.user_id == user_id or s.id == interview_id
+            for turn in s.turns
+            if turn.role is Role.CANDIDATE
+            and turn.author == author
+            and turn.at is not None
+            and turn.at >= since
+        ]
+        return sorted(times)
+
+    def tokens_since(self, platform: str, since: datetime) -> int:
+        return sum(
+            p + c
+            for i, (p, c, _) in self.usage.items()
+            if self.interviews[i].platform == platform
+            and self.interviews[i].state.last_event_at >= since
+        )
