@@ -30,6 +30,7 @@ test: lint typecheck unit  ## everything CI checks
 bench: setup  ## benchmarks that print their figures
 	$(UV) run --frozen python -m bench.engine
 	$(UV) run --frozen python -m bench.tokens
+	$(UV) run --frozen python -m bench.load
 
 eval: setup  ## the interviewer quality harness and grading stability with the configured model
 	$(UV) run --frozen python -m bench.eval

@@ -241,11 +241,20 @@ class SqlRepository:
             yield session
 
     def _ensure_user(self, platform: str, external_id: str, display_name: str | None) -> int:
+        name = None if display_name is None else _storable(display_name)
+        # Most calls find the user as it is: a read, without taking a write lock.
+        with Session(self._engine) as session:
+            found = session.exec(
+                select(User.id, User.display_name).where(
+                    User.platform == platform, User.external_id == external_id
+                )
+            ).first()
+        if found is not None and found[0] is not None and (not name or found[1] == name):
+            return found[0]
         with self._transaction() as session:
             user = session.exec(
                 select(User).where(User.platform == platform, User.external_id == external_id)
             ).first()
-            name = None if display_name is None else _storable(display_name)
             if user is None:
                 user = User(platform=platform, external_id=external_id, display_name=name)
                 session.add(user)

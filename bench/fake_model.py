@@ -1,0 +1,132 @@
+"""A fake OpenAI-compatible model for the load benchmark: answers after a fixed delay.
+
+Run in its own process (`python -m bench.fake_model --delay 0.3`), as a real model runs
+elsewhere, so its work never shares the interpreter lock with mockroom's. It prints
+`PORT <n>` once it listens on 127.0.0.1. Every reply is a different interviewer question
+(so the brain's no-repeat guard rarely asks again), streamed as SSE with a usage chunk.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import time
+from typing import Any
+
+from aiohttp import web
+
+OPENERS = ("Noted.", "Fair enough.", "Right.", "Understood.", "Thanks.")
+TEMPLATES = (
+    "How would {c} cope with {e}?",
+    "What happens to {c} during {e}?",
+    "Which signal tells you {c} is struggling with {e}?",
+    "Where does {c} keep its state when {e} strikes?",
+    "How do you protect {c} against {e}?",
+)
+COMPONENTS = (
+    "the API gateway",
+    "your request router",
+    "each GPU worker",
+    "that metadata store",
+    "our message queue",
+    "a regional cache",
+    "this session service",
+    "its write path",
+    "any background job",
+    "some search index",
+)
+EVENTS = (
+    "a sudden traffic spike",
+    "one region going dark",
+    "slow disk writes",
+    "duplicate client retries",
+    "hot partition keys",
+    "stale cached entries",
+    "network partitions between zones",
+    "bursty batch uploads",
+    "rolling deploys mid-request",
+    "expired auth tokens",
+)
+
+
+def question(rng: random.Random) -> str:
+    """One interviewer turn: an opener and a question."""
+    template = rng.choice(TEMPLATES)
+    return (
+        f"{rng.choice(OPENERS)} {template.format(c=rng.choice(COMPONENTS), e=rng.choice(EVENTS))}"
+    )
+
+
+class FakeModel:
+    """The /v1/chat/completions endpoint: waits `delay` seconds, then answers."""
+
+    def __init__(self, delay: float, seed: int = 1) -> None:
+        self.delay = delay
+        self.rng = random.Random(seed)
+        self.served = 0
+
+    def app(self) -> web.Application:
+        """The aiohttp application."""
+        application = web.Application()
+        application.router.add_post("/v1/chat/completions", self.chat)
+        return application
+
+    async def chat(self, request: web.Request) -> web.StreamResponse:
+        """Answer one chat completion after the fixed delay (streamed when asked)."""
+        body = await request.json()
+        await asyncio.sleep(self.delay)
+        self.served += 1
+        text = question(self.rng)
+        prompt = sum(len(str(m.get("content", ""))) for m in body["messages"]) // 4
+        usage = {
+            "prompt_tokens": prompt,
+            "completion_tokens": len(text) // 4,
+            "total_tokens": prompt + len(text) // 4,
+        }
+        base = {"id": "chatcmpl-bench", "created": int(time.time()), "model": body["model"]}
+        if not body.get("stream"):
+            choice = {"index": 0, "message": {"role": "assistant", "content": text}}
+            return web.json_response(
+                {**base, "object": "chat.completion", "choices": [choice], "usage": usage}
+            )
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await response.prepare(request)
+
+        async def send(choices: list[dict[str, Any]], **extra: Any) -> None:
+            data = {**base, "object": "chat.completion.chunk", "choices": choices, **extra}
+            await response.write(f"data: {json.dumps(data)}\n\n".encode())
+
+        await send([{"index": 0, "delta": {"role": "assistant", "content": ""}}])
+        for i, word in enumerate(text.split(" ")):
+            piece = word if i == 0 else " " + word
+            await send([{"index": 0, "delta": {"content": piece}, "finish_reason": None}])
+        await send([{"index": 0, "delta": {}, "finish_reason": "stop"}])
+        if (body.get("stream_options") or {}).get("include_usage"):
+            await send([], usage=usage)
+        await response.write(b"data: [DONE]\n\n")
+        return response
+
+
+async def serve(delay: float, port: int) -> None:
+    """Listen until killed; print the port once listening."""
+    runner = web.AppRunner(FakeModel(delay).app(), access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", port, backlog=2048)
+    await site.start()
+    print(f"PORT {runner.addresses[0][1]}", flush=True)
+    await asyncio.Event().wait()
+
+
+def main() -> None:
+    """Parse the arguments and serve."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--delay", type=float, default=0.3, help="seconds before each answer")
+    parser.add_argument("--port", type=int, default=0)
+    args = parser.parse_args()
+    asyncio.run(serve(args.delay, args.port))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,256 @@
+"""Load: hundreds of concurrent interviews with the LLM brain on a fake model; prints figures.
+
+Run: make bench   (or: uv run python -m bench.load --interviews 500 --backend both)
+
+Each simulated candidate has an interview running and answers every `--think` seconds
+(give or take half); the fake OpenAI-compatible model (bench/fake_model.py, its own
+process, real HTTP on loopback) answers each request after a fixed `--delay`. Meanwhile
+`--slack` more members run interviews through the real Slack app in HTTP mode (signed
+requests to its aiohttp endpoint; the tests' fake Slack Web API in its own process), and
+the interview clock ticks every second, as in `mockroom serve`.
+
+Figures: per answered turn, the wall time of InterviewService.answer minus the model's time
+(each model request from sending it to its answer's headers) = the time mockroom adds;
+answers per second; memory per active interview (Python heap traced by tracemalloc, and
+RSS growth); and the time from a Slack request reaching the app to its acknowledgement.
+Targets (issue 7): added p99 < 50 ms on SQLite, < 30 ms on PostgreSQL; < 200 KB per active
+interview; Slack ack p99 < 100 ms.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import gc
+import json
+import random
+import statistics
+import tempfile
+import time
+import tracemalloc
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlencode
+
+import aiohttp
+
+from bench.engine import ANSWERS, percentile
+from bench.load_parts import database, helper, model_calls, rss_kb, slack_signature, wire
+from bot.serve import freeze_startup_heap
+from bot.slack.runner import EVENTS_PATH, build_slack_runner
+from interviewer.core.stages import Format
+from interviewer.service import InterviewError, InterviewService, Who
+from tests.slack import payloads
+
+TRACED_SAMPLE = 50  # interviews started under tracemalloc (it slows everything down)
+BATCH = 50  # interviews started at once before the timed load
+
+
+@dataclass
+class Figures:
+    """What one backend's run measured."""
+
+    added_ms: list[float] = field(default_factory=list)
+    model_ms: list[float] = field(default_factory=list)
+    acks_ms: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    traced_kb: float = 0.0
+    rss_kb: float = 0.0
+    fallbacks: int = 0
+
+
+async def turn(service: InterviewService, who: Who, channel: str, text: str, out: Figures) -> None:
+    """One answer, timed; the model's share is taken out."""
+    token = model_calls.set([])
+    started = time.perf_counter()
+    try:
+        await service.answer(who, channel, text)
+    except InterviewError as exc:
+        out.errors.append(str(exc))
+        return
+    finally:
+        wall = time.perf_counter() - started
+        calls = model_calls.get() or []
+        model_calls.reset(token)
+    out.model_ms.append(sum(calls) * 1000)
+    out.added_ms.append((wall - sum(calls)) * 1000)
+
+
+async def start_many(service: InterviewService, first: int, count: int) -> None:
+    """Start `count` interviews and answer each once, `BATCH` at a time."""
+
+    async def one(n: int) -> None:
+        who, channel = Who("bench", f"member-{n}"), f"dm-{n}"
+        await service.start(who, channel, "model-serving", Format.EXTENDED)
+        await turn(service, who, channel, ANSWERS[0], Figures())
+
+    for batch in range(first, first + count, BATCH):
+        await asyncio.gather(*(one(n) for n in range(batch, min(batch + BATCH, first + count))))
+
+
+async def pause(seconds: float, until: float) -> bool:
+    """Sleep `seconds`; False (at once) when that would end after `until`."""
+    if time.monotonic() + seconds >= until:
+        return False
+    await asyncio.sleep(seconds)
+    return True
+
+
+async def candidate(
+    service: InterviewService, n: int, think: float, until: float, out: Figures
+) -> None:
+    """Answer every `think` seconds (±50%) until the end of the run."""
+    rng = random.Random(n)
+    who, channel = Who("bench", f"member-{n}"), f"dm-{n}"
+    i = 1
+    while await pause(rng.uniform(0, think) if i == 1 else think * rng.uniform(0.5, 1.5), until):
+        await turn(service, who, channel, ANSWERS[i % len(ANSWERS)], out)
+        i += 1
+
+
+async def slack_member(
+    session: aiohttp.ClientSession, url: str, k: int, think: float, until: float, out: Figures
+) -> None:
+    """A Slack member: `/mockroom start` in a DM, then answers; every ack timed."""
+    rng = random.Random(10_000 + k)
+    user = f"U0BENCH{k:04d}"
+    channel = "D" + user.removeprefix("U")
+
+    async def post(body: str, content_type: str) -> None:
+        headers = {"Content-Type": content_type, **slack_signature(body)}
+        started = time.perf_counter()
+        async with session.post(url, data=body, headers=headers) as response:
+            await response.read()
+            out.acks_ms.append((time.perf_counter() - started) * 1000)
+            if response.status != 200:
+                out.errors.append(f"Slack answered {response.status}")
+
+    await asyncio.sleep(rng.uniform(0, think))
+    slash = urlencode(payloads.slash(user, channel, "start model-serving extended"))
+    await post(slash, "application/x-www-form-urlencoded")
+    i = 1
+    while await pause(think * rng.uniform(0.5, 1.5), until):
+        event = payloads.message(user, channel, ANSWERS[i % len(ANSWERS)], f"{time.time():.6f}")
+        await post(json.dumps(payloads.event_callback(event)), "application/json")
+        i += 1
+
+
+async def clock(service: InterviewService, until: float) -> None:
+    """The interview clock, as `mockroom serve` runs it: every second."""
+    while time.monotonic() < until:
+        await service.tick_due()
+        await asyncio.sleep(1.0)
+
+
+async def run(url: str, args: argparse.Namespace, model_port: int, slack_port: int) -> Figures:
+    """One backend: warm up, measure memory, then the timed load."""
+    out = Figures()
+    container = wire(url, model_port, slack_port)
+    service = container.service
+    runner = build_slack_runner(container, 0, host="127.0.0.1")
+    await runner.start()
+    try:
+        n = args.interviews
+        await start_many(service, n, 5)  # warm-up: SQL compiled, connections open
+        sample = min(TRACED_SAMPLE, n)
+        gc.collect()
+        tracemalloc.start()
+        base = tracemalloc.get_traced_memory()[0]
+        await start_many(service, 0, sample)
+        gc.collect()
+        out.traced_kb = (tracemalloc.get_traced_memory()[0] - base) / 1024 / sample
+        tracemalloc.stop()
+        if n > sample:
+            gc.collect()
+            before = rss_kb()
+            await start_many(service, sample, n - sample)
+            gc.collect()
+            out.rss_kb = (rss_kb() - before) / (n - sample)
+        freeze_startup_heap()  # as `mockroom serve` does once its platforms are connected
+        began = time.monotonic()
+        until = began + args.seconds
+        slack_url = f"http://127.0.0.1:{runner.port}{EVENTS_PATH}"
+        async with aiohttp.ClientSession() as session:
+            await asyncio.gather(
+                clock(service, until),
+                *(candidate(service, i, args.think, until, out) for i in range(n)),
+                *(
+                    slack_member(session, slack_url, k, args.think, until, out)
+                    for k in range(args.slack)
+                ),
+            )
+        out.seconds = time.monotonic() - began
+        await runner.drain()
+        assert container.llm is not None
+        out.fallbacks = container.llm.meter.total.fallbacks
+    finally:
+        gc.unfreeze()
+        await runner.stop()
+        container.close()
+    return out
+
+
+def show(backend: str, args: argparse.Namespace, f: Figures) -> None:
+    """Print one backend's figures."""
+    target = 50 if backend == "sqlite" else 30
+    turns = len(f.added_ms)
+    print(
+        f"\n{backend}: {args.interviews} interviews through the service + {args.slack} through "
+        f"Slack HTTP, answers every {args.think:g} s (±50%), model delay {args.delay * 1000:.0f} ms, "
+        f"{f.seconds:.0f} s"
+    )
+    if not turns:
+        print("  no turns measured")
+        return
+    added = f.added_ms
+    print(
+        f"  added per turn: p50 {statistics.median(added):.1f} ms   p99 {percentile(added, 99):.1f} ms"
+        f"   max {max(added):.1f} ms   (target: p99 < {target} ms)"
+    )
+    print(
+        f"  model per turn: p50 {statistics.median(f.model_ms):.0f} ms   "
+        f"p99 {percentile(f.model_ms, 99):.0f} ms"
+    )
+    print(f"  turns: {turns} answered through the service, {turns / f.seconds:.1f} per second")
+    print(
+        f"  memory per active interview: {f.traced_kb:.1f} KB Python heap (tracemalloc), "
+        f"{f.rss_kb:.1f} KB RSS growth   (target: < 200 KB)"
+    )
+    if f.acks_ms:
+        print(
+            f"  Slack ack (signed HTTP request to 200): p50 {statistics.median(f.acks_ms):.1f} ms"
+            f"   p99 {percentile(f.acks_ms, 99):.1f} ms   ({len(f.acks_ms)} requests; "
+            "target: p99 < 100 ms)"
+        )
+    print(f"  model fallbacks: {f.fallbacks}   errors: {len(f.errors)}")
+    for error in sorted(set(f.errors))[:3]:
+        print(f"    {error}")
+
+
+def main() -> None:
+    """Parse the arguments, start the fakes, run each backend and print."""
+    parser = argparse.ArgumentParser(description="mockroom under load")
+    parser.add_argument("--interviews", type=int, default=500)
+    parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--seconds", type=float, default=60.0, help="length of the timed load")
+    parser.add_argument("--think", type=float, default=30.0, help="mean seconds between answers")
+    parser.add_argument("--slack", type=int, default=50, help="members through Slack HTTP")
+    parser.add_argument("--delay", type=float, default=0.3, help="the fake model's delay (s)")
+    args = parser.parse_args()
+    backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
+    with (
+        tempfile.TemporaryDirectory() as tmp,
+        helper("bench.fake_model", "--delay", str(args.delay)) as model_port,
+        helper("bench.slack_api") as slack_port,
+    ):
+        for backend in backends:
+            with database(backend, Path(tmp)) as url:
+                if url is None:
+                    print(f"\n{backend}: skipped")
+                    continue
+                show(backend, args, asyncio.run(run(url, args, model_port, slack_port)))
+
+
+if __name__ == "__main__":
+    main()
