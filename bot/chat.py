@@ -256,9 +256,8 @@ class ChatController:
                 who, place.key, text, event_key=event_key, on_delta=on_delta
             )
         except NoInterview:
-            if place.kind is PlaceKind.DM and (  # one note, however often Slack retries
-                event_key is None or self.service.repo.claim_event(who.platform, event_key)
-            ):
+            # one note, however often the platform redelivers the message
+            if place.kind is PlaceKind.DM and self.service.first_delivery(who.platform, event_key):
                 return ChatResponse(
                     private=f"No interview is running. Start one with `{self.command_name} start`."
                 )

@@ -184,7 +184,7 @@ class InterviewService:
         stored, user_id = self._conversation(who, channel)
         if not stored.state.group and stored.user_id != user_id:
             return None
-        if event_key is not None and not self.repo.claim_event(who.platform, event_key):
+        if not self.first_delivery(who.platform, event_key):
             return None
         text = normalize(text)
         if not text:
@@ -278,6 +278,10 @@ class InterviewService:
             if reply.messages:
                 replies.append(reply)
         return replies
+
+    def first_delivery(self, platform: str, event_key: str | None) -> bool:
+        """Whether a platform event is seen for the first time (retries and replays are not)."""
+        return event_key is None or self.repo.claim_event(platform, event_key)
 
     def current(self, who: Who, channel: str | None = None) -> StoredInterview | None:
         """The user's running interview, if any."""
