@@ -91,21 +91,25 @@ class FakeModel:
             return web.json_response(
                 {**base, "object": "chat.completion", "choices": [choice], "usage": usage}
             )
-        response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
-        await response.prepare(request)
+        # The whole answer is ready after the delay and leaves in one write, so the time
+        # from its headers to its last event is mockroom's reading, not the model's pace.
+        events: list[bytes] = []
 
-        async def send(choices: list[dict[str, Any]], **extra: Any) -> None:
+        def send(choices: list[dict[str, Any]], **extra: Any) -> None:
             data = {**base, "object": "chat.completion.chunk", "choices": choices, **extra}
-            await response.write(f"data: {json.dumps(data)}\n\n".encode())
+            events.append(f"data: {json.dumps(data)}\n\n".encode())
 
-        await send([{"index": 0, "delta": {"role": "assistant", "content": ""}}])
+        send([{"index": 0, "delta": {"role": "assistant", "content": ""}}])
         for i, word in enumerate(text.split(" ")):
             piece = word if i == 0 else " " + word
-            await send([{"index": 0, "delta": {"content": piece}, "finish_reason": None}])
-        await send([{"index": 0, "delta": {}, "finish_reason": "stop"}])
+            send([{"index": 0, "delta": {"content": piece}, "finish_reason": None}])
+        send([{"index": 0, "delta": {}, "finish_reason": "stop"}])
         if (body.get("stream_options") or {}).get("include_usage"):
-            await send([], usage=usage)
-        await response.write(b"data: [DONE]\n\n")
+            send([], usage=usage)
+        events.append(b"data: [DONE]\n\n")
+        response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
+        await response.prepare(request)
+        await response.write(b"".join(events))
         return response
 
 

@@ -14,8 +14,9 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
 
-import httpx
+import httpx2
 from langchain_openai import ChatOpenAI
+from openai._constants import DEFAULT_CONNECTION_LIMITS
 from sqlalchemy.exc import OperationalError
 
 from bot.bootstrap import Container, build
@@ -85,25 +86,25 @@ def database(backend: str, tmp: Path) -> Iterator[str | None]:
         admin.dispose()
 
 
-def timed_http_client() -> httpx.AsyncClient:
+def timed_http_client() -> httpx2.AsyncClient:
     """An HTTP client that notes each model request's time into the running turn's list.
 
     The answer's headers leave the fake model only after its fixed delay, so the time to
     them is the model's time; reading the streamed body is counted as ours.
     """
 
-    async def sent(request: httpx.Request) -> None:
+    async def sent(request: httpx2.Request) -> None:
         request.extensions["bench_sent"] = time.perf_counter()
 
-    async def answered(response: httpx.Response) -> None:
+    async def answered(response: httpx2.Response) -> None:
         calls = model_calls.get()
         if calls is not None:
             calls.append(time.perf_counter() - response.request.extensions["bench_sent"])
 
-    return httpx.AsyncClient(
-        # the openai SDK's own defaults: up to 1,000 connections
-        limits=httpx.Limits(max_connections=1000, max_keepalive_connections=100),
-        timeout=httpx.Timeout(30.0),
+    return httpx2.AsyncClient(
+        # the openai SDK's own client and defaults: up to 1,000 connections
+        limits=DEFAULT_CONNECTION_LIMITS,
+        timeout=httpx2.Timeout(30.0),
         event_hooks={"request": [sent], "response": [answered]},
     )
 

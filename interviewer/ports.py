@@ -175,8 +175,12 @@ class Repository(Protocol):
         state: InterviewState,
         new_turns: Sequence[Turn],
         expected_version: int | None = None,
+        usage: UsageDelta | None = None,
     ) -> int:
         """Store the new state and append the new turns, in one transaction; the new version.
+
+        `usage` (the model's tokens and cost for this step) is added to the interview's
+        totals in the same transaction.
 
         Raises StaleInterview when `expected_version` is given and another step was saved
         since (another replica acted first), and LookupError for an unknown interview.

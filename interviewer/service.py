@@ -44,6 +44,7 @@ from interviewer.ports import (
     StoredInterview,
     Telemetry,
     TurnContext,
+    UsageDelta,
     Utterance,
     usage_key,
 )
@@ -431,7 +432,14 @@ class InterviewService:
         if actions:
             # Raises StaleInterview when another replica saved a step meanwhile: its words
             # stand and ours are dropped, so nothing is said twice.
-            self.repo.save_step(stored.id, state, new_turns, expected_version=stored.version)
+            usage = self._take_usage(stored.id)
+            try:
+                self.repo.save_step(
+                    stored.id, state, new_turns, expected_version=stored.version, usage=usage
+                )
+            except StaleInterview:
+                self._store_usage(stored.id, usage)  # the tokens were spent all the same
+                raise
             for _ in new_turns:
                 self.telemetry.turn(stored.platform, Role.INTERVIEWER.value)
         if any(isinstance(a, RequestScorecard) for a in actions):
@@ -529,17 +537,31 @@ class InterviewService:
 
     def _record_usage(self, interview_id: int) -> None:
         """Store the model's token use and cost for this interview since the last step."""
+        self._store_usage(interview_id, self._take_usage(interview_id))
+
+    def _take_usage(self, interview_id: int) -> UsageDelta:
+        """The brain's and grader's token use for this interview since the last call."""
         key = usage_key(interview_id)
+        total = UsageDelta()
         for source in {id(s): s for s in (self.brain, self.grader)}.values():
             if isinstance(source, MetersUsage):
                 delta = source.take_usage(key)
                 if delta:
-                    self.repo.add_usage(
-                        interview_id, delta.prompt_tokens, delta.completion_tokens, delta.cost_usd
-                    )
                     self.telemetry.tokens(
                         delta.prompt_tokens, delta.completion_tokens, delta.cost_usd
                     )
+                    total = UsageDelta(
+                        total.prompt_tokens + delta.prompt_tokens,
+                        total.completion_tokens + delta.completion_tokens,
+                        total.cost_usd + delta.cost_usd,
+                    )
+        return total
+
+    def _store_usage(self, interview_id: int, usage: UsageDelta) -> None:
+        if usage:
+            self.repo.add_usage(
+                interview_id, usage.prompt_tokens, usage.completion_tokens, usage.cost_usd
+            )
 
     async def _grade(
         self, transcript: Transcript, key: str | None, *, offline: bool = False

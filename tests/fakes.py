@@ -11,7 +11,7 @@ from interviewer.core.machine import next_deadline
 from interviewer.core.rubric import Scorecard
 from interviewer.core.state import InterviewState
 from interviewer.core.transcript import Role, Turn
-from interviewer.ports import HistoryEntry, StaleInterview, StoredInterview
+from interviewer.ports import HistoryEntry, StaleInterview, StoredInterview, UsageDelta
 
 
 class InMemoryRepository:
@@ -87,11 +87,16 @@ class InMemoryRepository:
         state: InterviewState,
         new_turns: Sequence[Turn],
         expected_version: int | None = None,
+        usage: UsageDelta | None = None,
     ) -> int:
         stored = self.interviews[interview_id]
         if expected_version is not None and stored.version != expected_version:
             raise StaleInterview(f"version {stored.version}, not {expected_version}")
         self.saves += 1
+        if usage:
+            self.add_usage(
+                interview_id, usage.prompt_tokens, usage.completion_tokens, usage.cost_usd
+            )
         self.interviews[interview_id] = replace(
             stored,
             state=deepcopy(state),

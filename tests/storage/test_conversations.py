@@ -9,7 +9,7 @@ import pytest
 from interviewer.core.machine import next_deadline
 from interviewer.core.stages import Stage
 from interviewer.core.state import Status
-from interviewer.ports import StaleInterview
+from interviewer.ports import StaleInterview, UsageDelta
 from storage.repository import SqlRepository
 from tests.storage.test_repository import T0, make_state, new_interview
 
@@ -84,3 +84,25 @@ def test_a_step_saved_on_a_stale_version_is_refused(repo: SqlRepository) -> None
     again = repo.load(interview_id)
     assert again is not None and again.version == 1
     assert repo.save_step(interview_id, again.state, []) == 2  # unchecked saves still count
+
+
+def test_a_steps_usage_is_added_with_it_and_a_refused_step_adds_none(
+    repo: SqlRepository,
+) -> None:
+    ada = repo.ensure_user("slack", "U1")
+    interview_id = new_interview(repo, ada)
+    repo.add_usage(interview_id, 100, 10, 0.001)
+    state = make_state(T0)
+    version = repo.save_step(interview_id, state, [], usage=UsageDelta(40, 4, 0.0005))
+    with pytest.raises(StaleInterview):
+        repo.save_step(
+            interview_id, state, [], expected_version=version - 1, usage=UsageDelta(7, 7, 1.0)
+        )
+    [entry] = repo.history(ada)
+    assert (entry.prompt_tokens, entry.completion_tokens) == (140, 14)
+    assert abs(entry.cost_usd - 0.0015) < 1e-9
+
+
+def test_a_step_for_an_unknown_interview_is_a_lookup_error(repo: SqlRepository) -> None:
+    with pytest.raises(LookupError, match="no interview with id 999"):
+        repo.save_step(999, make_state(T0), [])
