@@ -25,6 +25,10 @@ class BadMessage(InterviewError):
     """An empty or oversized message."""
 
 
+class Busy(InterviewError):
+    """Other replicas kept changing the interview; nothing was recorded, try again."""
+
+
 class NotYourInterview(InterviewError):
     """Someone pressed a button or gave a command on another person's interview."""
 

@@ -52,6 +52,7 @@ from interviewer.quotas import BUDGET_NOTICE, Quotas
 from interviewer.replies import (
     AlreadyRunning,
     BadMessage,
+    Busy,
     InterviewError,
     NoInterview,
     NotYourInterview,
@@ -63,6 +64,7 @@ from interviewer.replies import (
 __all__ = [
     "AlreadyRunning",
     "BadMessage",
+    "Busy",
     "InterviewError",
     "InterviewService",
     "NoInterview",
@@ -75,6 +77,8 @@ __all__ = [
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_MESSAGE_CHARS = 8000
+STALE_ATTEMPTS = 5
+"""Times an event is taken again on top of other replicas' steps before giving up."""
 
 ScorecardHook = Callable[[StoredInterview, Scorecard], object]
 """Called with a finished interview and its scorecard once the scorecard is saved."""
@@ -335,13 +339,21 @@ class InterviewService:
         loaded: StoredInterview | None = None,
     ) -> Reply:
         """Feed an event to an interview; `loaded` is the interview as just read, if it was."""
-        try:
-            return await self._event_once(interview_id, event, on_delta, loaded)
-        except StaleInterview:
-            # Another replica moved the interview on (its clock, say) as this event came:
-            # take the event again on top of what it saved.
-            log.info("interview %s changed meanwhile; taking the event again", interview_id)
-            return await self._event_once(interview_id, event, on_delta)
+        for attempt in range(STALE_ATTEMPTS):
+            try:
+                return await self._event_once(
+                    interview_id, event, on_delta, loaded if attempt == 0 else None
+                )
+            except StaleInterview:
+                # Another replica moved the interview on (its clock, another message) as this
+                # event came: take the event again on top of what it saved. Nothing of this
+                # attempt was stored, and a candidate's message is saved before the model runs.
+                log.info("interview %s changed meanwhile; taking the event again", interview_id)
+                await asyncio.sleep(random.uniform(0, 0.02 * (attempt + 1)))
+        raise Busy(
+            "That interview is busy elsewhere right now and nothing was recorded: "
+            "send that again in a moment."
+        )
 
     async def _event_once(
         self,
