@@ -353,13 +353,22 @@ def _turn_rows(
 def _stored(session: Session, row: Interview) -> StoredInterview:
     """The domain view of an interview row, with its turns in order and its scorecard."""
     interview_id = _pk(row.id)
-    turn_rows = session.exec(
-        select(InterviewTurn)
-        .where(InterviewTurn.interview_id == interview_id)
+    # Columns, not ORM objects: an interview of forty turns is read on every answer.
+    turn_rows = session.execute(
+        sa_select(
+            col(InterviewTurn.role),
+            col(InterviewTurn.stage),
+            col(InterviewTurn.text),
+            col(InterviewTurn.kind),
+            col(InterviewTurn.created_at),
+            col(InterviewTurn.curveball_id),
+            col(InterviewTurn.author),
+        )
+        .where(col(InterviewTurn.interview_id) == interview_id)
         .order_by(col(InterviewTurn.seq))
     ).all()
     card = session.exec(
-        select(ScorecardRow).where(ScorecardRow.interview_id == interview_id)
+        select(ScorecardRow.card_json).where(ScorecardRow.interview_id == interview_id)
     ).first()
     return StoredInterview(
         id=interview_id,
@@ -369,17 +378,17 @@ def _stored(session: Session, row: Interview) -> StoredInterview:
         state=InterviewState.from_dict(json.loads(row.state_json)),
         turns=[
             Turn(
-                role=Role(t.role),
-                stage=Stage(t.stage),
-                text=t.text,
-                kind=t.kind,
-                at=t.created_at,
-                curveball_id=t.curveball_id,
-                author=t.author,
+                role=Role(role),
+                stage=Stage(stage),
+                text=text,
+                kind=kind,
+                at=at,
+                curveball_id=curveball_id,
+                author=author,
             )
-            for t in turn_rows
+            for role, stage, text, kind, at, curveball_id, author in turn_rows
         ],
-        scorecard=None if card is None else Scorecard.from_dict(json.loads(card.card_json)),
+        scorecard=None if card is None else Scorecard.from_dict(json.loads(card)),
         version=row.version,
     )
 
