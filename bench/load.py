@@ -7,14 +7,17 @@ Each simulated candidate has an interview running and answers every `--think` se
 process, real HTTP on loopback) answers each request after a fixed `--delay`. Meanwhile
 `--slack` more members run interviews through the real Slack app in HTTP mode (signed
 requests to its aiohttp endpoint; the tests' fake Slack Web API in its own process), and
-the interview clock ticks every second, as in `mockroom serve`.
+the interview clock ticks every second, as in `mockroom serve`. And `--discord` members
+run interviews through the real Discord client on the tests' fake Discord (its own process,
+bench/discord_api.py; see bench/load_discord.py).
 
 Figures: per answered turn, the wall time of InterviewService.answer minus the model's time
 (each model request from sending it to its answer's headers) = the time mockroom adds;
 answers per second; memory per active interview (Python heap traced by tracemalloc, and
-RSS growth); and the time from a Slack request reaching the app to its acknowledgement.
+RSS growth); and the time from a Slack request reaching the app to its acknowledgement,
+and from a Discord INTERACTION_CREATE leaving the gateway to its interaction callback.
 Targets (issue 7): added p99 < 50 ms on SQLite, < 30 ms on PostgreSQL; < 200 KB per active
-interview; Slack ack p99 < 100 ms.
+interview; Slack and Discord ack p99 < 100 ms.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from urllib.parse import urlencode
 import aiohttp
 
 from bench.engine import ANSWERS, percentile
+from bench.load_discord import DiscordMembers
 from bench.load_parts import database, helper, model_calls, rss_kb, slack_signature, wire
 from bot.serve import freeze_startup_heap
 from bot.slack.runner import EVENTS_PATH, build_slack_runner
@@ -53,6 +57,7 @@ class Figures:
     added_ms: list[float] = field(default_factory=list)
     model_ms: list[float] = field(default_factory=list)
     acks_ms: list[float] = field(default_factory=list)
+    discord_acks_ms: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     seconds: float = 0.0
     traced_kb: float = 0.0
@@ -150,7 +155,9 @@ async def run(url: str, args: argparse.Namespace, model_port: int, slack_port: i
     service = container.service
     runner = build_slack_runner(container, 0, host="127.0.0.1")
     await runner.start()
+    discord = DiscordMembers(container)
     try:
+        await discord.start()
         n = args.interviews
         await start_many(service, n, 5)  # warm-up: SQL compiled, connections open
         sample = min(TRACED_SAMPLE, n)
@@ -179,13 +186,16 @@ async def run(url: str, args: argparse.Namespace, model_port: int, slack_port: i
                     slack_member(session, slack_url, k, args.think, until, out)
                     for k in range(args.slack)
                 ),
+                discord.members(args.discord, args.think, until, out.discord_acks_ms, out.errors),
             )
         out.seconds = time.monotonic() - began
         await runner.drain()
+        await discord.drain()
         assert container.llm is not None
         out.fallbacks = container.llm.meter.total.fallbacks
     finally:
         gc.unfreeze()
+        await discord.stop()
         await runner.stop()
         container.close()
     return out
@@ -197,8 +207,8 @@ def show(backend: str, args: argparse.Namespace, f: Figures) -> None:
     turns = len(f.added_ms)
     print(
         f"\n{backend}: {args.interviews} interviews through the service + {args.slack} through "
-        f"Slack HTTP, answers every {args.think:g} s (±50%), model delay {args.delay * 1000:.0f} ms, "
-        f"{f.seconds:.0f} s"
+        f"Slack HTTP + {args.discord} through Discord, answers every {args.think:g} s (±50%), "
+        f"model delay {args.delay * 1000:.0f} ms, {f.seconds:.0f} s"
     )
     if not turns:
         print("  no turns measured")
@@ -223,6 +233,12 @@ def show(backend: str, args: argparse.Namespace, f: Figures) -> None:
             f"   p99 {percentile(f.acks_ms, 99):.1f} ms   ({len(f.acks_ms)} requests; "
             "target: p99 < 100 ms)"
         )
+    if acks := f.discord_acks_ms:
+        print(
+            f"  Discord ack (interaction to its callback): p50 {statistics.median(acks):.1f} ms"
+            f"   p99 {percentile(acks, 99):.1f} ms   ({len(acks)} interactions; "
+            "target: p99 < 100 ms)"
+        )
     print(f"  model fallbacks: {f.fallbacks}   errors: {len(f.errors)}")
     for error in sorted(set(f.errors))[:3]:
         print(f"    {error}")
@@ -236,6 +252,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=60.0, help="length of the timed load")
     parser.add_argument("--think", type=float, default=30.0, help="mean seconds between answers")
     parser.add_argument("--slack", type=int, default=50, help="members through Slack HTTP")
+    parser.add_argument("--discord", type=int, default=50, help="members through Discord")
     parser.add_argument("--delay", type=float, default=0.3, help="the fake model's delay (s)")
     args = parser.parse_args()
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]

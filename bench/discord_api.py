@@ -1,0 +1,189 @@
+"""The tests' fake Discord in a process of its own, with the members the load benchmark drives.
+
+Run: `python -m bench.discord_api`; it prints `PORT <n>` once it listens on 127.0.0.1. It is
+tests/discord's fake (REST under /api/v10 and the gateway websocket) plus one route of its
+own: `POST /bench/members` with `{"count", "think", "seconds"}` runs that many members and
+answers `{"acks_ms": [...], "errors": [...]}` once they are done.
+
+Each member runs `/mockroom start` in a DM (INTERACTION_CREATE on the gateway), then every
+`think` seconds (±50%) acts: an interaction on odd turns (the Hint button under the latest
+interviewer message, or `/mockroom time`, taking turns; `time` too when no message has the
+button yet), an answer by DM message (MESSAGE_CREATE) on even ones. An acknowledgement is timed here,
+from just before the gateway encodes and sends the INTERACTION_CREATE to the arrival of the
+interaction's callback request (POST /interactions/{id}/{token}/callback), both on this
+process's clock: the member's think time and the fake's own work stay off mockroom's loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+import time
+from typing import Any
+
+from aiohttp import web
+
+from bench.engine import ANSWERS
+from tests.discord import payloads
+from tests.discord.fake_discord import TOKEN, FakeDiscord, Interaction
+from tests.discord.fake_gateway import FakeGateway
+from tests.discord.rest import INTERACTION_WINDOW
+
+CALLBACK = re.compile(r"/api/v10/interactions/(?P<id>\d+)/[^/]+/callback")
+ACK_WAIT = 10.0  # seconds to wait for a callback before calling it missing
+APOLOGY = "Sorry, something went wrong"  # how bot.discord.respond.APOLOGY begins
+HINT = "mockroom:hint:"
+
+
+class TimedGateway(FakeGateway):
+    """The fake gateway, noting when it sends each INTERACTION_CREATE."""
+
+    def __init__(self, token: str, ready: Any, guild_create: Any) -> None:
+        super().__init__(token, ready, guild_create)
+        self.sent: dict[str, float] = {}  # interaction id -> perf_counter() at its dispatch
+
+    async def dispatch(self, kind: str, data: dict[str, Any]) -> None:
+        if kind == "INTERACTION_CREATE":
+            self.sent[data["id"]] = time.perf_counter()
+        await super().dispatch(kind, data)
+
+
+class BenchDiscord(FakeDiscord):
+    """The fake Discord, timing interaction callbacks, with a route that runs members."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.gateway = TimedGateway(TOKEN, self._ready, self._guild_create)
+        self.timed_gateway = self.gateway
+        self.acked: dict[str, asyncio.Future[float]] = {}  # interaction id -> callback time
+
+    async def start(self) -> None:
+        """FakeDiscord.start, with the /bench/members route."""
+        app = web.Application()
+        app.router.add_get("/gateway", self.gateway.handle)
+        app.router.add_post("/bench/members", self._members)
+        app.router.add_route("*", "/api/v10/{path:.*}", self._rest)
+        self._runner = web.AppRunner(app)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        self.port = int(self._runner.addresses[0][1])
+
+    def _ack_future(self, interaction_id: str) -> asyncio.Future[float]:
+        future = self.acked.get(interaction_id)
+        if future is None:
+            future = self.acked[interaction_id] = asyncio.get_running_loop().create_future()
+        return future
+
+    async def _rest(self, request: web.Request) -> web.StreamResponse:
+        """Note when an interaction's callback arrives (its headers read), then serve it."""
+        match = CALLBACK.fullmatch(request.path)
+        if match and request.method == "POST":
+            future = self._ack_future(match["id"])
+            if not future.done():
+                future.set_result(time.perf_counter())
+        return await super()._rest(request)
+
+    async def timed(
+        self, interaction: Interaction, acks_ms: list[float], errors: list[str]
+    ) -> None:
+        """Wait for an interaction's callback; note the time from its dispatch."""
+        sent = self.timed_gateway.sent.pop(interaction.id)
+        future = self._ack_future(interaction.id)
+        try:
+            acked = await asyncio.wait_for(future, ACK_WAIT)
+        except TimeoutError:
+            errors.append(f"Discord: an interaction got no callback within {ACK_WAIT:g} s")
+            return
+        finally:
+            self.acked.pop(interaction.id, None)
+        ms = (acked - sent) * 1000
+        acks_ms.append(ms)
+        if ms > INTERACTION_WINDOW * 1000:
+            errors.append(
+                f"Discord: an interaction was acknowledged after {INTERACTION_WINDOW:g} s"
+            )
+
+    def latest_buttons(self, channel_id: str) -> tuple[str, str] | None:
+        """The latest interviewer message in a channel with a Hint button: (its id, the id)."""
+        for message in reversed(self.by_bot(channel_id)):
+            for row in message["components"]:
+                for component in row.get("components", []):
+                    if str(component.get("custom_id", "")).startswith(HINT):
+                        return str(message["id"]), str(component["custom_id"])
+        return None
+
+    def rest_errors(self) -> list[str]:
+        """REST calls answered with an error, and apologies the bot posted; then forget calls."""
+        errors = []
+        for call in self.calls:
+            path = re.sub(r"\d{6,}", "{id}", call.path)
+            path = re.sub(r"/tok-\{id\}", "/{token}", path)
+            if call.status >= 400:
+                errors.append(f"Discord REST {call.method} {path} answered {call.status}")
+            body = call.body if isinstance(call.body, dict) else {}
+            content = str(body.get("content") or (body.get("data") or {}).get("content") or "")
+            if content.startswith(APOLOGY):
+                errors.append(f"Discord: the bot apologised ({call.method} {path})")
+        self.calls.clear()
+        return errors
+
+    async def _members(self, request: web.Request) -> web.Response:
+        """Run the members the body asks for until its deadline; their figures as JSON."""
+        spec = await request.json()
+        until = time.monotonic() + float(spec["seconds"])
+        acks_ms: list[float] = []
+        errors: list[str] = []
+        await asyncio.gather(
+            *(
+                member(self, k, float(spec["think"]), until, acks_ms, errors)
+                for k in range(int(spec["count"]))
+            )
+        )
+        errors.extend(self.rest_errors())
+        return web.json_response({"acks_ms": acks_ms, "errors": errors})
+
+
+async def pause(seconds: float, until: float) -> bool:
+    """Sleep `seconds`; False (at once) when that would end after `until`."""
+    if time.monotonic() + seconds >= until:
+        return False
+    await asyncio.sleep(seconds)
+    return True
+
+
+async def member(
+    fake: BenchDiscord, k: int, think: float, until: float, acks_ms: list[float], errors: list[str]
+) -> None:
+    """A Discord member: `/mockroom start` in a DM, then answers; every interaction timed."""
+    rng = random.Random(20_000 + k)
+    user = payloads.user(str(1_200_000_000_000_000_000 + k), f"member{k}")
+    dm = fake.dm_channel(user)
+    await asyncio.sleep(rng.uniform(0, think))
+    start = await fake.slash(user, dm, "start", question="model-serving", format="extended")
+    await fake.timed(start, acks_ms, errors)
+    i = 1
+    while await pause(think * rng.uniform(0.5, 1.5), until):
+        if i % 2 == 0:
+            await fake.say(dm, user, ANSWERS[i % len(ANSWERS)])
+        else:
+            buttons = fake.latest_buttons(dm) if i % 4 == 1 else None
+            if buttons is not None:
+                interaction = await fake.press(user, *buttons)
+            else:
+                interaction = await fake.slash(user, dm, "time")
+            await fake.timed(interaction, acks_ms, errors)
+        i += 1
+
+
+async def serve() -> None:
+    """Listen until killed."""
+    fake = BenchDiscord()
+    await fake.start()
+    print(f"PORT {fake.port}", flush=True)
+    await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    asyncio.run(serve())
