@@ -31,6 +31,7 @@ bench: setup  ## benchmarks that print their figures
 	$(UV) run --frozen python -m bench.engine
 	$(UV) run --frozen python -m bench.tokens
 	$(UV) run --frozen python -m bench.load
+	$(UV) run --frozen python -m bench.load --backend postgres --replicas 2
 
 eval: setup  ## the interviewer quality harness and grading stability with the configured model
 	$(UV) run --frozen python -m bench.eval

@@ -28,10 +28,13 @@ import gc
 import json
 import random
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 import tracemalloc
-from dataclasses import dataclass, field
+from collections.abc import Awaitable, Callable
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -44,6 +47,7 @@ from bot.serve import freeze_startup_heap
 from bot.slack.runner import EVENTS_PATH, build_slack_runner
 from interviewer.core.stages import Format
 from interviewer.service import InterviewError, InterviewService, Who
+from storage import migrate as storage_migrate
 from tests.slack import payloads
 
 TRACED_SAMPLE = 50  # interviews started under tracemalloc (it slows everything down)
@@ -119,7 +123,7 @@ async def slack_member(
 ) -> None:
     """A Slack member: `/mockroom start` in a DM, then answers; every ack timed."""
     rng = random.Random(10_000 + k)
-    user = f"U0BENCH{k:04d}"
+    user = f"U0BENCH{k:05d}"
     channel = "D" + user.removeprefix("U")
 
     async def post(body: str, content_type: str) -> None:
@@ -148,60 +152,99 @@ async def clock(service: InterviewService, until: float) -> None:
         await asyncio.sleep(1.0)
 
 
-async def run(url: str, args: argparse.Namespace, model_port: int, slack_port: int) -> Figures:
-    """One backend: warm up, measure memory, then the timed load."""
+@dataclass(frozen=True)
+class Share:
+    """This process's part of the load: replica `index` of `of`, each with its own members."""
+
+    index: int = 0
+    of: int = 1
+
+    def part(self, total: int) -> range:
+        """Member numbers of this replica out of `total`."""
+        per = total // self.of + (self.index < total % self.of)
+        first = self.index * (total // self.of) + min(self.index, total % self.of)
+        return range(first, first + per)
+
+
+async def run(
+    url: str,
+    args: argparse.Namespace,
+    model_port: int,
+    slack_port: int,
+    share: Share = Share(),
+    ready: Callable[[], Awaitable[None]] | None = None,
+) -> Figures:
+    """One backend (or one replica's share of it): warm up, measure memory, then the timed
+    load; `ready` is awaited between the two, so that replicas start their loads together."""
     out = Figures()
     container = wire(url, model_port, slack_port)
     service = container.service
     runner = build_slack_runner(container, 0, host="127.0.0.1")
     await runner.start()
-    discord = DiscordMembers(container)
+    discord = DiscordMembers(container) if share.index == 0 else None
     try:
-        await discord.start()
-        n = args.interviews
-        await start_many(service, n, 5)  # warm-up: SQL compiled, connections open
+        if discord is not None:
+            await discord.start()
+        mine = share.part(args.interviews)
+        first, n = mine.start, len(mine)
+        # warm-up (SQL compiled, connections open) on members past everyone's share
+        await start_many(service, args.interviews + 5 * share.index, 5)
         sample = min(TRACED_SAMPLE, n)
         gc.collect()
         tracemalloc.start()
         base = tracemalloc.get_traced_memory()[0]
-        await start_many(service, 0, sample)
+        await start_many(service, first, sample)
         gc.collect()
         out.traced_kb = (tracemalloc.get_traced_memory()[0] - base) / 1024 / sample
         tracemalloc.stop()
         if n > sample:
             gc.collect()
             before = rss_kb()
-            await start_many(service, sample, n - sample)
+            await start_many(service, first + sample, n - sample)
             gc.collect()
             out.rss_kb = (rss_kb() - before) / (n - sample)
         freeze_startup_heap()  # as `mockroom serve` does once its platforms are connected
+        if ready is not None:
+            await ready()
         began = time.monotonic()
         until = began + args.seconds
         slack_url = f"http://127.0.0.1:{runner.port}{EVENTS_PATH}"
         async with aiohttp.ClientSession() as session:
             await asyncio.gather(
                 clock(service, until),
-                *(candidate(service, i, args.think, until, out) for i in range(n)),
+                *(candidate(service, i, args.think, until, out) for i in mine),
                 *(
                     slack_member(session, slack_url, k, args.think, until, out)
-                    for k in range(args.slack)
+                    for k in share.part(args.slack)
                 ),
-                discord.members(args.discord, args.think, until, out.discord_acks_ms, out.errors),
+                # Discord's gateway sends an interaction to one process (its shard's): all
+                # Discord members are the first replica's.
+                *(
+                    [
+                        discord.members(
+                            args.discord, args.think, until, out.discord_acks_ms, out.errors
+                        )
+                    ]
+                    if discord is not None
+                    else []
+                ),
             )
         out.seconds = time.monotonic() - began
         await runner.drain()
-        await discord.drain()
+        if discord is not None:
+            await discord.drain()
         assert container.llm is not None
         out.fallbacks = container.llm.meter.total.fallbacks
     finally:
         gc.unfreeze()
-        await discord.stop()
+        if discord is not None:
+            await discord.stop()
         await runner.stop()
         container.close()
     return out
 
 
-def show(backend: str, args: argparse.Namespace, f: Figures) -> None:
+def show(backend: str, args: argparse.Namespace, f: Figures, processes: int = 1) -> None:
     """Print one backend's figures."""
     target = 50 if backend == "sqlite" else 30
     turns = len(f.added_ms)
@@ -209,6 +252,7 @@ def show(backend: str, args: argparse.Namespace, f: Figures) -> None:
         f"\n{backend}: {args.interviews} interviews through the service + {args.slack} through "
         f"Slack HTTP + {args.discord} through Discord, answers every {args.think:g} s (±50%), "
         f"model delay {args.delay * 1000:.0f} ms, {f.seconds:.0f} s"
+        + (f", {processes} processes" if processes > 1 else "")
     )
     if not turns:
         print("  no turns measured")
@@ -244,6 +288,74 @@ def show(backend: str, args: argparse.Namespace, f: Figures) -> None:
         print(f"    {error}")
 
 
+def merge(parts: list[Figures]) -> Figures:
+    """The replicas' figures as one run's."""
+    out = Figures()
+    for part in parts:
+        out.added_ms += part.added_ms
+        out.model_ms += part.model_ms
+        out.acks_ms += part.acks_ms
+        out.discord_acks_ms += part.discord_acks_ms
+        out.errors += part.errors
+        out.fallbacks += part.fallbacks
+    out.seconds = max(part.seconds for part in parts)
+    out.traced_kb = statistics.mean(part.traced_kb for part in parts)
+    out.rss_kb = statistics.mean(part.rss_kb for part in parts)
+    return out
+
+
+def replicas(url: str, args: argparse.Namespace, model_port: int, slack_port: int) -> Figures:
+    """`--replicas` processes on one database, each with its share of the members (as
+    behind a load balancer); their timed loads start together."""
+    storage_migrate.upgrade(url)  # once, as `mockroom db upgrade` before a rollout
+    command = [sys.executable, "-m", "bench.load", *sys.argv[1:]]
+    wiring = ["--url", url, "--model-port", str(model_port), "--slack-port", str(slack_port)]
+    procs = [
+        subprocess.Popen(
+            [*command, *wiring, "--worker", str(i)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            cwd=Path(__file__).resolve().parent.parent,
+        )
+        for i in range(args.replicas)
+    ]
+
+    def line_starting(proc: subprocess.Popen[str], mark: str) -> str:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            if line.startswith(mark):
+                return line.removeprefix(mark)
+        raise RuntimeError(f"a replica ended before {mark.strip()}: exit {proc.wait()}")
+
+    try:
+        for proc in procs:
+            line_starting(proc, "READY")
+        for proc in procs:
+            assert proc.stdin is not None
+            proc.stdin.write("GO\n")
+            proc.stdin.flush()
+        parts = [Figures(**json.loads(line_starting(proc, "FIGURES "))) for proc in procs]
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.terminate()
+            proc.wait(30)
+    return merge(parts)
+
+
+def worker(args: argparse.Namespace) -> None:
+    """One replica of `replicas`: set up, say READY, load on GO, print its FIGURES."""
+
+    async def go() -> None:
+        print("READY", flush=True)
+        await asyncio.to_thread(sys.stdin.readline)
+
+    share = Share(args.worker, args.replicas)
+    out = asyncio.run(run(args.url, args, args.model_port, args.slack_port, share, go))
+    print("FIGURES " + json.dumps(asdict(out)), flush=True)
+
+
 def main() -> None:
     """Parse the arguments, start the fakes, run each backend and print."""
     parser = argparse.ArgumentParser(description="mockroom under load")
@@ -254,7 +366,17 @@ def main() -> None:
     parser.add_argument("--slack", type=int, default=50, help="members through Slack HTTP")
     parser.add_argument("--discord", type=int, default=50, help="members through Discord")
     parser.add_argument("--delay", type=float, default=0.3, help="the fake model's delay (s)")
+    parser.add_argument(
+        "--replicas", type=int, default=1, help="processes sharing PostgreSQL (SQLite runs one)"
+    )
+    parser.add_argument("--worker", type=int, default=None, help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    parser.add_argument("--model-port", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--slack-port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.worker is not None:
+        worker(args)
+        return
     backends = ["sqlite", "postgres"] if args.backend == "both" else [args.backend]
     with (
         tempfile.TemporaryDirectory() as tmp,
@@ -266,7 +388,11 @@ def main() -> None:
                 if url is None:
                     print(f"\n{backend}: skipped")
                     continue
-                show(backend, args, asyncio.run(run(url, args, model_port, slack_port)))
+                if backend == "postgres" and args.replicas > 1:
+                    figures = replicas(url, args, model_port, slack_port)
+                else:
+                    figures = asyncio.run(run(url, args, model_port, slack_port))
+                show(backend, args, figures, 1 if backend == "sqlite" else args.replicas)
 
 
 if __name__ == "__main__":

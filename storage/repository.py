@@ -203,12 +203,14 @@ class SqlRepository:
                     f"interview {interview_id} is at version {current}, not {expected_version}"
                 )
             if new_turns:
-                last_seq = connection.execute(
+                # A statement of its own, after the row is locked: on PostgreSQL a subquery
+                # of the UPDATE would read from before the lock was granted (read committed).
+                last = connection.execute(
                     sa_select(func.max(col(InterviewTurn.seq))).where(
                         col(InterviewTurn.interview_id) == interview_id
                     )
                 ).scalar_one()
-                first = (last_seq or 0) + 1
+                first = (last or 0) + 1
                 connection.execute(
                     insert(InterviewTurn), _turn_rows(interview_id, first, new_turns, state)
                 )
