@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import re
+from typing import Annotated
 
-from pydantic import AliasChoices, Field, SecretStr, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic import (
+    AliasChoices,
+    Field,
+    SecretStr,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from interviewer.llm.usage import DEFAULT_PRICES
 
@@ -110,6 +118,18 @@ class Settings(BaseSettings):
         description="ask for the privileged message content intent; without it the bot reads "
         "DMs and messages that mention it",
     )
+    discord_shard_count: int | None = Field(
+        default=None,
+        ge=1,
+        description="shards across every process of the bot, the same in each; "
+        "default: as many as Discord recommends",
+    )
+    # NoDecode: the environment's "0-3,6" reaches the validator below as it is, not as JSON.
+    discord_shard_ids: Annotated[list[int] | None, NoDecode] = Field(
+        default=None,
+        description='the shards this process runs, like "0-3,6" (needs the shard count); '
+        "default: all of them",
+    )
 
     # The LLM brain (interviewer/llm): `provider:model`, or `offline`.
     llm_model: str | None = Field(
@@ -134,6 +154,28 @@ class Settings(BaseSettings):
         description="USD per million tokens (input, output) by provider:model, for cost estimates",
     )
 
+    @field_validator("discord_shard_ids", mode="before")
+    @classmethod
+    def _read_shard_ids(cls, value: object, info: ValidationInfo) -> object:
+        """Shard ids as "0-3,6" (or a list), each below the shard count; blank: every shard."""
+        if isinstance(value, int):
+            value = str(value)
+        elif isinstance(value, list | tuple | set):
+            value = ",".join(str(v) for v in value)
+        if not isinstance(value, str):
+            return value  # pydantic names what is wrong with it
+        if not value.strip():
+            return None
+        if "discord_shard_count" not in info.data:
+            return None  # the count is invalid: that is the error to report
+        count = info.data["discord_shard_count"]
+        if count is None:
+            raise ValueError(
+                "set MOCKROOM_DISCORD_SHARD_COUNT too, to the number of shards across every "
+                "process (or unset MOCKROOM_DISCORD_SHARD_IDS to run every shard here)"
+            )
+        return parse_shard_ids(value, count)
+
     @model_validator(mode="after")
     def _no_placeholders(self) -> Settings:
         """Refuse a secret left as the example's placeholder, naming the variable to set."""
@@ -153,6 +195,33 @@ class Settings(BaseSettings):
             self.openai_api_key,
         )
         return [s.get_secret_value() for s in secrets if s is not None]
+
+
+_SHARD_ITEM = re.compile(r"([0-9]+)(?:\s*-\s*([0-9]+))?")
+
+
+def parse_shard_ids(text: str, count: int) -> list[int]:
+    """The shard ids in "0-3,6" (ids and inclusive ranges), sorted, once each, below `count`."""
+    ids: set[int] = set()
+    for item in (part.strip() for part in text.split(",")):
+        if not item:
+            continue  # "0,,1" and a trailing comma
+        match = _SHARD_ITEM.fullmatch(item)
+        if match is None:
+            raise ValueError(f"{item!r} is not a shard id or a range: write them like 0-3,6")
+        first = int(match[1])
+        last = int(match[2]) if match[2] is not None else first
+        if first > last:
+            raise ValueError(f"the range {item} runs backwards: write {last}-{first}")
+        if last >= count:
+            raise ValueError(
+                f"there is no shard {last}: the shard count is {count}, so the ids run "
+                f"from 0 to {count - 1}"
+            )
+        ids.update(range(first, last + 1))
+    if not ids:
+        raise ValueError("no shard ids: write them like 0-3,6, or leave it unset for every shard")
+    return sorted(ids)
 
 
 _SECRET_ENV = {

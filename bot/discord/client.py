@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from typing import Any
@@ -48,12 +49,19 @@ class MockroomBot(discord.AutoShardedClient):
         message_content: bool = True,
         edit_interval: float = 1.0,
         guild_ready_timeout: float = 2.0,
+        shard_count: int | None = None,
+        shard_ids: list[int] | None = None,
+        identify_interval: float = 5.0,
     ) -> None:
+        # shard_count None: as many shards as Discord recommends; shard_ids None: all of them.
         super().__init__(
             intents=bot_intents(message_content),
             allowed_mentions=discord.AllowedMentions.none(),
             guild_ready_timeout=guild_ready_timeout,
+            shard_count=shard_count,
+            shard_ids=shard_ids,  # type: ignore[arg-type]  # documented Optional
         )
+        self.identify_interval = identify_interval
         self.controller = controller
         self.guild_id = guild_id
         self.reads_content = message_content
@@ -144,6 +152,16 @@ class MockroomBot(discord.AutoShardedClient):
             except Exception:  # the connection may be gone (shutting down): log and move on
                 log.warning("could not apologise for a failed message", exc_info=True)
 
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Space the shards' IDENTIFYs as discord.py does (Discord allows one per 5 seconds)."""
+        if not initial:
+            await asyncio.sleep(self.identify_interval)
+
     async def on_ready(self) -> None:
-        """Log who we are once every shard is ready."""
-        log.info("Discord: connected as %s on %s shard(s)", self.user, self.shard_count)
+        """Log who we are once every shard this process runs is ready."""
+        log.info(
+            "Discord: connected as %s, shard(s) %s of %s",
+            self.user,
+            sorted(self.shards),
+            self.shard_count,
+        )

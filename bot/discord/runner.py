@@ -1,4 +1,4 @@
-"""`mockroom serve discord`: log in, connect the shards, post what the clock says."""
+"""`mockroom serve discord`: log in, connect this process's shards, post what the clock says."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ import logging
 import re
 
 import discord
+import yarl
+from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot.bootstrap import Container
@@ -64,6 +66,9 @@ class DiscordRunner:
         message_content: bool = True,
         edit_interval: float = 1.0,
         guild_ready_timeout: float = 2.0,
+        shard_count: int | None = None,
+        shard_ids: list[int] | None = None,
+        identify_interval: float = 5.0,
     ) -> None:
         self.controller = controller
         self.guild_ready_timeout = guild_ready_timeout
@@ -71,10 +76,14 @@ class DiscordRunner:
         self.guild_id = guild_id
         self.message_content = message_content
         self.edit_interval = edit_interval
+        self.shard_count = shard_count
+        self.shard_ids = shard_ids
+        self.identify_interval = identify_interval
         self.bot: MockroomBot | None = None
         self._token = token
         self._task: asyncio.Task[None] | None = None
         self._previous_base: str | None = None
+        self._previous_gateway: yarl.URL | None = None
 
     async def start(self) -> None:
         """Connect; without the Message Content intent when Discord refuses it (close 4014)."""
@@ -102,8 +111,13 @@ class DiscordRunner:
             message_content=message_content,
             edit_interval=self.edit_interval,
             guild_ready_timeout=self.guild_ready_timeout,
+            shard_count=self.shard_count,
+            shard_ids=self.shard_ids,
+            identify_interval=self.identify_interval,
         )
         await bot.login(self._token)
+        if self.api_url is not None:
+            await self._follow_gateway(bot)
         task = asyncio.create_task(bot.connect(), name="mockroom-discord-gateway")
         ready = asyncio.create_task(bot.wait_until_ready())
         await asyncio.wait({task, ready}, return_when=asyncio.FIRST_COMPLETED)
@@ -116,6 +130,18 @@ class DiscordRunner:
             raise ConnectionError("the Discord gateway closed before the bot was ready")
         self.bot, self._task = bot, task
 
+    async def _follow_gateway(self, bot: MockroomBot) -> None:
+        """Dial the gateway that the other REST base names in /gateway/bot.
+
+        discord.py asks /gateway/bot only when it picks the shard count itself; with a shard
+        count given, and after an invalidated session, it dials DiscordWebSocket's fixed
+        DEFAULT_GATEWAY instead, a class attribute like Route.BASE.
+        """
+        _, url, *_ = await bot.http.get_bot_gateway()
+        if self._previous_gateway is None:
+            self._previous_gateway = DiscordWebSocket.DEFAULT_GATEWAY
+        DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(url)
+
     async def stop(self) -> None:
         """Close the gateway and the HTTP session."""
         if self.bot is not None:
@@ -127,6 +153,9 @@ class DiscordRunner:
         if self._previous_base is not None:
             Route.BASE = self._previous_base
             self._previous_base = None
+        if self._previous_gateway is not None:
+            DiscordWebSocket.DEFAULT_GATEWAY = self._previous_gateway
+            self._previous_gateway = None
 
     def _bot(self) -> MockroomBot:
         if self.bot is None:
@@ -161,6 +190,7 @@ def build_discord_runner(
     message_content: bool | None = None,
     edit_interval: float = 1.0,
     guild_ready_timeout: float = 2.0,
+    identify_interval: float = 5.0,
 ) -> DiscordRunner:
     """The Discord runner from the application's settings."""
     settings = container.settings
@@ -182,4 +212,7 @@ def build_discord_runner(
         message_content=message_content,
         edit_interval=edit_interval,
         guild_ready_timeout=guild_ready_timeout,
+        shard_count=settings.discord_shard_count,
+        shard_ids=settings.discord_shard_ids,
+        identify_interval=identify_interval,
     )

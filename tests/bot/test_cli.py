@@ -203,6 +203,14 @@ def test_serve_slack_without_app_token_or_signing_secret_is_a_clear_error(
         ({"OPENAI_API_KEY": "changeme"}, "OPENAI_API_KEY is still a placeholder"),
         ({"MOCKROOM_MAX_MESSAGE_CHARS": "lots"}, "MOCKROOM_MAX_MESSAGE_CHARS"),
         ({"MOCKROOM_DATABASE_URL": "nonsense://"}, "nonsense"),
+        (
+            {"MOCKROOM_DISCORD_SHARD_IDS": "0-1"},
+            "MOCKROOM_DISCORD_SHARD_IDS: set MOCKROOM_DISCORD_SHARD_COUNT too",
+        ),
+        (
+            {"MOCKROOM_DISCORD_SHARD_COUNT": "2", "MOCKROOM_DISCORD_SHARD_IDS": "0-3,6"},
+            "MOCKROOM_DISCORD_SHARD_IDS: there is no shard 3",
+        ),
     ],
 )
 def test_bad_settings_stop_with_one_clear_line(

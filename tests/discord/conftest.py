@@ -70,6 +70,7 @@ async def start_bot(container: Container) -> AsyncIterator[StartBot]:
     async def start(**options: Any) -> DiscordRunner:
         options.setdefault("guild_ready_timeout", 0.05)
         options.setdefault("edit_interval", 0.0)
+        options.setdefault("identify_interval", 0.0)  # discord.py waits 5 s between shards
         runner = build_discord_runner(container, **options)
         await runner.start()
         runners.append(runner)

@@ -207,9 +207,9 @@ class FakeDiscord:
 
     # ---- gateway events -------------------------------------------------------------------
 
-    def _ready(self, session_id: str) -> dict[str, Any]:
+    def _ready(self, session_id: str, shard: list[int], guild_ids: list[str]) -> dict[str, Any]:
         url = f"ws://127.0.0.1:{self.port}/gateway"
-        return payloads.ready(self.bot, session_id, url)
+        return payloads.ready(self.bot, session_id, url, shard, guild_ids)
 
     def _guild_create(self) -> dict[str, Any]:
         guild_channels = [c for c in self.channels.values() if c.get("guild_id")]

@@ -1,4 +1,8 @@
-"""The gateway half of the fake Discord: HELLO, IDENTIFY/READY, heartbeats, RESUME with replay."""
+"""The gateway half of the fake Discord: HELLO, IDENTIFY/READY, heartbeats, RESUME with replay.
+
+Shards as Discord runs them: each IDENTIFY names `[shard_id, shard_count]`, a guild's events
+go to shard `(guild_id >> 22) % shard_count` and DMs to shard 0, each shard a session of its own.
+"""
 
 from __future__ import annotations
 
@@ -55,12 +59,19 @@ class Connection:
                 await self.ws.send_str(packed)
 
 
+def shard_of(guild_id: str | None, shard_count: int) -> int:
+    """The shard that gets a guild's events (Discord's formula); shard 0 gets DMs."""
+    return 0 if guild_id is None else (int(guild_id) >> 22) % shard_count
+
+
 @dataclass
 class Session:
-    """A gateway session: its numbered events, kept for replay on RESUME."""
+    """A shard's gateway session: its numbered events, kept for replay on RESUME."""
 
     id: str
+    shard: list[int]  # [shard_id, shard_count]
     events: list[dict[str, Any]] = field(default_factory=list)
+    live: Connection | None = None
 
     def add(self, kind: str, data: dict[str, Any]) -> dict[str, Any]:
         event = {"op": DISPATCH, "t": kind, "s": len(self.events) + 1, "d": data}
@@ -69,24 +80,26 @@ class Session:
 
 
 class FakeGateway:
-    """The gateway websocket: sessions, the live connection, what the client sent."""
+    """The gateway websocket: a session per shard, what the client sent."""
 
     def __init__(self, token: str, ready: Any, guild_create: Any) -> None:
         self.token = token
-        self._ready = ready
+        self._ready = ready  # (session id, [shard_id, shard_count], guild ids) -> READY data
         self._guild_create = guild_create
-        self.session: Session | None = None
-        self.live: Connection | None = None
+        self.sessions: dict[int, Session] = {}  # by shard id
         self.received: list[dict[str, Any]] = []
         self.intents: list[int] = []
+        self.shards: list[list[int] | None] = []  # the `shard` field of each IDENTIFY
+        self.recommended_shards = 1  # the shard count /gateway/bot answers
         self.allow_message_content = True
         self.replay_from: int | None = None  # replay from here on RESUME: a duplicate delivery
         self._sessions = 0
 
     @property
     def last_seq(self) -> int:
-        """The sequence number of the latest event."""
-        return len(self.session.events) if self.session else 0
+        """The sequence number of shard 0's latest event (DMs go to shard 0)."""
+        session = self.sessions.get(0)
+        return len(session.events) if session else 0
 
     @property
     def reads_content(self) -> bool:
@@ -98,26 +111,38 @@ class FakeGateway:
         return sum(1 for p in self.received if p.get("op") == op)
 
     async def dispatch(self, kind: str, data: dict[str, Any]) -> None:
-        """Send an event now, or keep it for the replay when the client is away."""
-        if self.session is None:
+        """Send an event to its shard now, or keep it for the replay when the client is away."""
+        if not self.sessions:
             raise RuntimeError("no gateway session: is the bot connected?")
-        event = self.session.add(kind, data)
-        live = self.live
+        shard_count = next(iter(self.sessions.values())).shard[1]
+        shard_id = shard_of(data.get("guild_id"), shard_count)
+        session = self.sessions.get(shard_id)
+        if session is None:
+            raise RuntimeError(f"no gateway session for shard {shard_id} of {shard_count}")
+        event = session.add(kind, data)
+        live = session.live
         if live is not None and not live.ws.closed:
             await live.send(event)
 
-    async def drop(self, code: int = 4000) -> None:
-        """Close the live connection with a resumable code, as a network blip would."""
-        live, self.live = self.live, None
-        if live is not None:
-            await live.ws.close(code=code, message=b"fake gateway drop")
+    async def drop(self, code: int = 4000, *, forget: bool = False) -> None:
+        """Close every live connection with a resumable code, as a network blip would.
+
+        With `forget` the sessions end too, so the client's RESUME gets INVALID_SESSION.
+        """
+        sessions = list(self.sessions.values())
+        if forget:
+            self.sessions.clear()
+        for session in sessions:
+            live, session.live = session.live, None
+            if live is not None:
+                await live.ws.close(code=code, message=b"fake gateway drop")
 
     async def ask_reconnect(self) -> None:
-        """Send op 7 RECONNECT: the client should reconnect and resume."""
-        live = self.live
-        if live is not None:
-            self.live = None
-            await live.send({"op": RECONNECT, "d": None, "s": None, "t": None})
+        """Send op 7 RECONNECT on every live connection: the client should resume."""
+        for session in self.sessions.values():
+            live, session.live = session.live, None
+            if live is not None:
+                await live.send({"op": RECONNECT, "d": None, "s": None, "t": None})
 
     async def handle(self, request: web.Request) -> web.WebSocketResponse:
         ws = web.WebSocketResponse()
@@ -134,8 +159,9 @@ class FakeGateway:
                 await self._identify(conn, payload["d"])
             elif op == RESUME:
                 await self._resume(conn, payload["d"])
-        if self.live is conn:
-            self.live = None
+        for session in self.sessions.values():
+            if session.live is conn:
+                session.live = None
         return ws
 
     async def _identify(self, conn: Connection, data: dict[str, Any]) -> None:
@@ -144,28 +170,26 @@ class FakeGateway:
             return
         intents = int(data.get("intents", 0))
         self.intents.append(intents)
+        self.shards.append(data.get("shard"))
         if intents & MESSAGE_CONTENT and not self.allow_message_content:
             await conn.ws.close(code=DISALLOWED_INTENTS, message=b"Disallowed intent(s).")
             return
+        shard = list(data.get("shard") or [0, 1])
         self._sessions += 1
-        self.session = Session(f"session-{self._sessions}")
-        self.live = conn
-        for kind, event_data in (
-            ("READY", self._ready(self.session.id)),
-            ("GUILD_CREATE", self._guild_create()),
-        ):
-            await conn.send(self.session.add(kind, event_data))
+        session = Session(f"session-{self._sessions}", shard, live=conn)
+        self.sessions[shard[0]] = session
+        guild = self._guild_create()
+        guilds = [guild] if shard_of(guild["id"], shard[1]) == shard[0] else []
+        ready = self._ready(session.id, shard, [g["id"] for g in guilds])
+        for kind, event_data in [("READY", ready), *(("GUILD_CREATE", g) for g in guilds)]:
+            await conn.send(session.add(kind, event_data))
 
     async def _resume(self, conn: Connection, data: dict[str, Any]) -> None:
-        session = self.session
-        if (
-            session is None
-            or data.get("session_id") != session.id
-            or data.get("token") != self.token
-        ):
+        session = next((s for s in self.sessions.values() if s.id == data.get("session_id")), None)
+        if session is None or data.get("token") != self.token:
             await conn.send({"op": INVALID_SESSION, "d": False, "s": None, "t": None})
             return
-        self.live = conn
+        session.live = conn
         seen = int(data.get("seq") or 0)
         if self.replay_from is not None:
             seen, self.replay_from = min(seen, self.replay_from), None

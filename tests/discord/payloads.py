@@ -148,14 +148,21 @@ def message(
     return data
 
 
-def ready(bot: dict[str, Any], session_id: str, gateway_url: str) -> dict[str, Any]:
+def ready(
+    bot: dict[str, Any],
+    session_id: str,
+    gateway_url: str,
+    shard: list[int],
+    guild_ids: list[str],
+) -> dict[str, Any]:
+    """READY for one shard: its guilds are unavailable until their GUILD_CREATE."""
     return {
         "v": 10,
         "user": {**bot, "verified": True, "mfa_enabled": False, "flags": 0},
-        "guilds": [{"id": GUILD_ID, "unavailable": True}],
+        "guilds": [{"id": guild_id, "unavailable": True} for guild_id in guild_ids],
         "session_id": session_id,
         "resume_gateway_url": gateway_url,
-        "shard": [0, 1],
+        "shard": shard,
         "application": {"id": APP_ID, "flags": 0},
         "private_channels": [],
         "relationships": [],

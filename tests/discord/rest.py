@@ -93,7 +93,9 @@ async def _gateway_bot(
 ) -> web.Response:
     limit = {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1}
     url = f"ws://127.0.0.1:{fake.port}/gateway"
-    return _json({"url": url, "shards": 1, "session_start_limit": limit})
+    return _json(
+        {"url": url, "shards": fake.gateway.recommended_shards, "session_start_limit": limit}
+    )
 
 
 async def _sync(

@@ -28,6 +28,7 @@ async def test_the_bot_logs_in_identifies_and_syncs_its_commands(
     assert fake.api == Route.BASE
     assert fake.calls_to("GET", "/users/@me") and fake.calls_to("GET", "/gateway/bot")
     assert fake.gateway.ops(IDENTIFY) == 1 and fake.gateway.ops(HEARTBEAT) >= 1
+    assert fake.gateway.shards == [[0, 1]]  # no shard settings: Discord's count, one process
     assert fake.gateway.intents[0] & MESSAGE_CONTENT
     (sync,) = fake.calls_to("PUT", r"/applications/\d+/commands")
     (group,) = sync.body
