@@ -1,0 +1,361 @@
+"""The interview engine under InterviewService: one event through an interview.
+
+The machine's step, the interviewer's words (the model, or the offline brain standing in),
+the save on top of the version that was read, the grade at the end, the token ledger.
+InterviewService (interviewer/service.py) finds the interview and checks who may act.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from datetime import datetime
+
+from interviewer.bank import QuestionBank
+from interviewer.core import machine
+from interviewer.core.events import (
+    Action,
+    AskFollowUp,
+    CandidateMessage,
+    Event,
+    Persist,
+    RequestScorecard,
+)
+from interviewer.core.rubric import Contribution, Scorecard
+from interviewer.core.state import InterviewState
+from interviewer.core.transcript import Role, Transcript, Turn, TurnKind
+from interviewer.ports import (
+    Brain,
+    DeltaSink,
+    Grader,
+    MetersUsage,
+    NoTelemetry,
+    Repository,
+    StaleInterview,
+    StoredInterview,
+    Telemetry,
+    TurnContext,
+    UsageDelta,
+    Utterance,
+    usage_key,
+)
+from interviewer.quotas import BUDGET_NOTICE, Quotas
+from interviewer.replies import (
+    Busy,
+    NoInterview,
+    Outbound,
+    Reply,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_MAX_MESSAGE_CHARS = 8000
+STALE_ATTEMPTS = 5
+"""Times an event is taken again on top of other replicas' steps before giving up."""
+
+ScorecardHook = Callable[[StoredInterview, Scorecard], object]
+"""Called with a finished interview and its scorecard once the scorecard is saved."""
+
+
+class InterviewSteps:
+    """Holds the interview's parts and carries events through them (see the module doc)."""
+
+    def __init__(
+        self,
+        repo: Repository,
+        bank: QuestionBank,
+        brain: Brain,
+        grader: Grader,
+        clock: Callable[[], datetime],
+        *,
+        fallback_brain: Brain | None = None,
+        fallback_grader: Grader | None = None,
+        max_message_chars: int = DEFAULT_MAX_MESSAGE_CHARS,
+        rng: random.Random | None = None,
+        on_scorecard: ScorecardHook | None = None,
+        telemetry: Telemetry | None = None,
+        quotas: Quotas | None = None,
+    ) -> None:
+        self.repo = repo
+        self.bank = bank
+        self.brain = brain
+        self.grader = grader
+        self.clock = clock
+        self.fallback_brain = fallback_brain
+        self.fallback_grader = fallback_grader
+        self.max_message_chars = max_message_chars
+        self._rng = rng or random.Random()
+        self._locks: dict[int, asyncio.Lock] = {}
+        self.on_scorecard = on_scorecard
+        self.telemetry: Telemetry = telemetry or NoTelemetry()
+        self.quotas = quotas  # None: no limits
+
+    def _reload(self, interview_id: int) -> StoredInterview:
+        stored = self.repo.load(interview_id)
+        if stored is None:
+            raise NoInterview(f"Interview {interview_id} does not exist.")
+        return stored
+
+    def _lock(self, interview_id: int) -> asyncio.Lock:
+        return self._locks.setdefault(interview_id, asyncio.Lock())
+
+    async def _event(
+        self,
+        interview_id: int,
+        event: Event,
+        on_delta: DeltaSink | None = None,
+        *,
+        loaded: StoredInterview | None = None,
+    ) -> Reply:
+        """Feed an event to an interview; `loaded` is the interview as just read, if it was."""
+        for attempt in range(STALE_ATTEMPTS):
+            try:
+                return await self._event_once(
+                    interview_id, event, on_delta, loaded if attempt == 0 else None
+                )
+            except StaleInterview:
+                # Another replica moved the interview on (its clock, another message) as this
+                # event came: take the event again on top of what it saved. Nothing of this
+                # attempt was stored, and a candidate's message is saved before the model runs.
+                log.info("interview %s changed meanwhile; taking the event again", interview_id)
+                await asyncio.sleep(random.uniform(0, 0.02 * (attempt + 1)))
+        raise Busy(
+            "That interview is busy elsewhere right now and nothing was recorded: "
+            "send that again in a moment."
+        )
+
+    async def _event_once(
+        self,
+        interview_id: int,
+        event: Event,
+        on_delta: DeltaSink | None,
+        loaded: StoredInterview | None = None,
+    ) -> Reply:
+        lock = self._lock(interview_id)
+        # A free lock is taken without yielding, so nothing here has changed the interview
+        # since it was read; read it again only after waiting for another event's step.
+        # (Another replica's step shows as StaleInterview when saving, and is retried.)
+        fresh = loaded is not None and not lock.locked()
+        async with lock:
+            stored = loaded if fresh and loaded is not None else self._reload(interview_id)
+            if not stored.state.active:
+                raise NoInterview("That interview has already ended. Start a new one.")
+            now = self.clock()
+            state, actions = machine.step(stored.state, event, now)
+            new_turns: list[Turn] = []
+            if isinstance(event, CandidateMessage):
+                # The candidate's words are stored before the interviewer says anything.
+                turn = Turn(
+                    Role.CANDIDATE, stored.state.stage, event.text, at=now, author=event.author
+                )
+                version = self.repo.save_step(
+                    stored.id, state, [turn], expected_version=stored.version
+                )
+                self.telemetry.turn(stored.platform, Role.CANDIDATE.value)
+                stored = replace(stored, turns=[*stored.turns, turn], version=version)
+                try:
+                    return await self._carry_out(stored, state, actions, new_turns, on_delta)
+                except StaleInterview:
+                    # The answer is stored; another replica's clock spoke meanwhile and its
+                    # words stand. Taking the event again would store the answer twice.
+                    log.info("interview %s moved on while answering", interview_id)
+                    return Reply(
+                        stored.id,
+                        state.question_id,
+                        platform=stored.platform,
+                        channel=stored.channel,
+                    )
+            return await self._carry_out(stored, state, actions, new_turns, on_delta)
+
+    async def _carry_out(
+        self,
+        stored: StoredInterview,
+        state: InterviewState,
+        actions: Sequence[Action],
+        new_turns: list[Turn],
+        on_delta: DeltaSink | None = None,
+    ) -> Reply:
+        """Write the words for each action, persist, and grade when the interview ends."""
+        problem = self.bank.problem(state.question_id)
+        messages: list[Outbound] = []
+        turns = list(stored.turns)
+        scorecard: Scorecard | None = None
+        offline = self._over_budget(stored.platform, actions)
+        for action in actions:
+            if isinstance(action, Persist):
+                continue
+            now = self.clock()
+            ctx = TurnContext(stored.id, state, problem, self.bank, [*turns, *new_turns], now)
+            # Only the reply to the candidate streams; notices and stage moves come whole.
+            sink = on_delta if isinstance(action, AskFollowUp) else None
+            notice = offline and not any(BUDGET_NOTICE in t.text for t in [*turns, *new_turns])
+            if notice and sink is not None:
+                await sink(f"{BUDGET_NOTICE}\n\n")
+            utterance = await self._speak(ctx, action, sink, offline=offline)
+            if notice:  # told once per interview: the notice is in its stored turns
+                utterance = replace(utterance, text=f"{BUDGET_NOTICE}\n\n{utterance.text}")
+            if utterance.question_key:
+                state = machine.note_asked(state, utterance.question_key)
+            if utterance.hint_key:
+                state = machine.note_hint(state, utterance.hint_key)
+            stage = state.stage
+            new_turns.append(
+                Turn(
+                    Role.INTERVIEWER,
+                    stage,
+                    utterance.text,
+                    kind=utterance.kind.value,
+                    at=now,
+                    curveball_id=getattr(action, "curveball_id", None),
+                )
+            )
+            messages.append(self._outbound(state, utterance))
+        if actions:
+            # Raises StaleInterview when another replica saved a step meanwhile: its words
+            # stand and ours are dropped, so nothing is said twice.
+            usage = self._take_usage(stored.id)
+            try:
+                self.repo.save_step(
+                    stored.id, state, new_turns, expected_version=stored.version, usage=usage
+                )
+            except StaleInterview:
+                self._store_usage(stored.id, usage)  # the tokens were spent all the same
+                raise
+            for _ in new_turns:
+                self.telemetry.turn(stored.platform, Role.INTERVIEWER.value)
+        if any(isinstance(a, RequestScorecard) for a in actions):
+            transcript = Transcript(state.question_id, state.format, (*turns, *new_turns))
+            scorecard = await self._grade(transcript, usage_key(stored.id), offline=offline)
+            if state.group:
+                scorecard.contributors = await self._credit(transcript)
+            self.repo.save_scorecard(stored.id, scorecard)
+            self._scored(stored, scorecard)
+            messages.append(Outbound(TurnKind.CLOSING, "", state.stage, scorecard=scorecard))
+        self._record_usage(stored.id)
+        return Reply(
+            stored.id,
+            state.question_id,
+            messages,
+            ended=not state.active,
+            platform=stored.platform,
+            channel=stored.channel,
+        )
+
+    def _scored(self, stored: StoredInterview, scorecard: Scorecard) -> None:
+        """Tell the on_scorecard hook (the leaderboard's points); its failure ends nothing."""
+        if self.on_scorecard is None:
+            return
+        try:
+            self.on_scorecard(stored, scorecard)
+        except Exception:
+            log.exception("the scorecard hook failed for interview %s", stored.id)
+
+    def _outbound(self, state: InterviewState, utterance: Utterance) -> Outbound:
+        now = self.clock()
+        return Outbound(
+            utterance.kind,
+            utterance.text,
+            state.stage,
+            state.stage_seconds_left(now) if state.active else None,
+            state.total_seconds_left(now) if state.active else None,
+        )
+
+    def _over_budget(self, platform: str, actions: Sequence[Action]) -> bool:
+        """Whether the model's daily token budget is spent, so the offline parts stand in."""
+        return (
+            self.quotas is not None
+            and any(not isinstance(a, Persist) for a in actions)
+            and self.fallback_brain is not None
+            and isinstance(self.brain, MetersUsage)  # only a model spends tokens
+            and self.quotas.budget_spent(platform, self.clock())
+        )
+
+    async def _speak(
+        self, ctx: TurnContext, action: Action, on_delta: DeltaSink | None, *, offline: bool = False
+    ) -> Utterance:
+        if offline and self.fallback_brain is not None:
+            return await self.fallback_brain.speak(ctx, action, on_delta)
+        started = time.perf_counter()
+        try:
+            utterance = await self.brain.speak(ctx, action, on_delta)
+            self.telemetry.reply_time(self.brain.name, time.perf_counter() - started)
+            return utterance
+        except Exception:
+            self.telemetry.error("brain")
+            if self.fallback_brain is None:
+                raise
+            log.exception(
+                "the %s brain failed; the offline interviewer takes the turn", self.brain.name
+            )
+            return await self.fallback_brain.speak(ctx, action)
+
+    async def _credit(self, transcript: Transcript) -> list[Contribution]:
+        """Each design-along member graded on their own messages (by the offline scorer)."""
+        grader = self.fallback_grader or self.grader
+        problem = self.bank.problems.get(transcript.question_id)
+        authors: dict[str, int] = {}
+        for turn in transcript.candidate_turns():
+            if turn.author:
+                authors[turn.author] = authors.get(turn.author, 0) + 1
+        credits = []
+        for author, count in authors.items():
+            own = tuple(
+                t for t in transcript.turns if t.role is Role.INTERVIEWER or t.author == author
+            )
+            card = await grader.grade(replace(transcript, turns=own), problem)
+            strengths = [c for c, score in card.criteria.items() if score.score >= 3]
+            credits.append(Contribution(author, count, card.overall, strengths))
+        return sorted(credits, key=lambda c: (-c.overall, -c.messages, c.author))
+
+    def _record_usage(self, interview_id: int) -> None:
+        """Store the model's token use and cost for this interview since the last step."""
+        self._store_usage(interview_id, self._take_usage(interview_id))
+
+    def _take_usage(self, interview_id: int) -> UsageDelta:
+        """The brain's and grader's token use for this interview since the last call."""
+        key = usage_key(interview_id)
+        total = UsageDelta()
+        for source in {id(s): s for s in (self.brain, self.grader)}.values():
+            if isinstance(source, MetersUsage):
+                delta = source.take_usage(key)
+                if delta:
+                    self.telemetry.tokens(
+                        delta.prompt_tokens, delta.completion_tokens, delta.cost_usd
+                    )
+                    total = UsageDelta(
+                        total.prompt_tokens + delta.prompt_tokens,
+                        total.completion_tokens + delta.completion_tokens,
+                        total.cost_usd + delta.cost_usd,
+                    )
+        return total
+
+    def _store_usage(self, interview_id: int, usage: UsageDelta) -> None:
+        if usage:
+            self.repo.add_usage(
+                interview_id, usage.prompt_tokens, usage.completion_tokens, usage.cost_usd
+            )
+
+    async def _grade(
+        self, transcript: Transcript, key: str | None, *, offline: bool = False
+    ) -> Scorecard:
+        problem = self.bank.problems.get(transcript.question_id)
+        if offline and self.fallback_grader is not None:
+            card = await self.fallback_grader.grade(transcript, problem)
+            card.notes.append("Today's AI budget was used up: the offline scorer graded.")
+            return card
+        try:
+            return await self.grader.grade(transcript, problem, usage_key=key)
+        except Exception:
+            self.telemetry.error("grader")
+            if self.fallback_grader is None:
+                raise
+            log.exception("the %s grader failed; the offline scorer grades", self.grader.name)
+            card = await self.fallback_grader.grade(transcript, problem)
+            card.notes.append(
+                f"The {self.grader.name} grader was unavailable; the offline scorer graded."
+            )
+            return card
