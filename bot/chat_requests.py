@@ -1,0 +1,106 @@
+"""The chat command grammar Slack and Discord share: `/mockroom <subcommand> …` and its help."""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass
+
+from interviewer.commands import COMMAND_HELP
+from interviewer.core.stages import Format
+
+USAGE = """\
+{b}{cmd} start [question-id|topic] [standard|extended|drill|async] [--group]{b}: start an interview
+{b}{cmd} hint{b}: {hint}
+{b}{cmd} next{b}: {next}
+{b}{cmd} time{b}: {time}
+{b}{cmd} end{b}: {end}
+{b}{cmd} history{b}: your past interviews and scores
+{b}{cmd} questions{b}: the question bank
+{b}{cmd} drill subscribe HH:MM TIMEZONE [weekdays] [topic|level]{b}: a daily design drill \
+in this channel (channel managers); {b}{cmd} drill unsubscribe{b}, {b}{cmd} drill list{b}
+{b}{cmd} leaderboard [week|all|me|show-me|hide-me]{b}: the study group's board
+{b}{cmd} export{b}: all your data as a JSON file, sent to you privately
+{b}{cmd} forget-me{b}: delete everything stored about you (asks you to confirm first)
+{b}{cmd} help{b}: this list
+In a direct message the interview runs there; in a channel it runs in a new thread, where \
+the candidate's replies are the answers and others can watch. --group makes it a \
+design-along in which everyone in the thread answers."""
+
+
+class UsageError(ValueError):
+    """A command the controller cannot parse; the message shows the right form."""
+
+
+@dataclass(frozen=True)
+class StartRequest:
+    """`start [question|topic] [format] [--group]`."""
+
+    query: str | None = None
+    fmt: Format = Format.STANDARD
+    group: bool = False
+
+
+@dataclass(frozen=True)
+class SimpleRequest:
+    """A subcommand without arguments."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class DrillRequest:
+    """`drill …` or `leaderboard …`, with the words after it."""
+
+    name: str  # "drill" or "leaderboard"
+    args: str = ""
+
+
+@dataclass(frozen=True)
+class ForgetRequest:
+    """`forget-me` (a warning) or `forget-me confirm` (the deletion)."""
+
+    confirm: bool = False
+
+
+ChatRequest = StartRequest | SimpleRequest | DrillRequest | ForgetRequest
+SIMPLE = ("hint", "next", "time", "end", "history", "questions", "help", "export")
+
+
+def usage(cmd: str = "/mockroom", bold: str = "*") -> str:
+    """The help text, with the platform's command name and bold markup (Slack *, Discord **)."""
+    return USAGE.format(cmd=cmd, b=bold, **{c.value: t for c, t in COMMAND_HELP.items()})
+
+
+def parse_request(text: str, cmd: str = "/mockroom", bold: str = "*") -> ChatRequest:
+    """Parse the text after the command name; UsageError with help for anything else."""
+    try:
+        words = shlex.split(text.strip())
+    except ValueError:
+        words = text.split()
+    if not words:
+        return SimpleRequest("help")
+    head, rest = words[0].lower(), words[1:]
+    if head in ("drill", "leaderboard"):
+        return DrillRequest(head, " ".join(rest))
+    if head == "forget-me":
+        if [w.lower() for w in rest] not in ([], ["confirm"]):
+            raise UsageError(f"Use `{cmd} forget-me`, then `{cmd} forget-me confirm`.")
+        return ForgetRequest(confirm=bool(rest))
+    if head in SIMPLE:
+        if rest:
+            raise UsageError(f"`{cmd} {head}` takes no arguments.\n\n{usage(cmd, bold)}")
+        return SimpleRequest(head)
+    if head != "start":
+        raise UsageError(f"Unknown command `{head}`.\n\n{usage(cmd, bold)}")
+    fmt = Format.STANDARD
+    group = False
+    query: list[str] = []
+    for word in rest:
+        lowered = word.lower()
+        if lowered in {f.value for f in Format}:
+            fmt = Format(lowered)
+        elif lowered in {"--group", "group", "-g"}:
+            group = True
+        else:
+            query.append(word)
+    return StartRequest(" ".join(query) or None, fmt, group)
