@@ -58,17 +58,10 @@ class BenchDiscord(FakeDiscord):
         self.timed_gateway = self.gateway
         self.acked: dict[str, asyncio.Future[float]] = {}  # interaction id -> callback time
 
-    async def start(self) -> None:
-        """FakeDiscord.start, with the /bench/members route."""
-        app = web.Application()
-        app.router.add_get("/gateway", self.gateway.handle)
+    def routes(self, app: web.Application) -> None:
+        """FakeDiscord's routes, and /bench/members."""
         app.router.add_post("/bench/members", self._members)
-        app.router.add_route("*", "/api/v10/{path:.*}", self._rest)
-        self._runner = web.AppRunner(app)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = int(self._runner.addresses[0][1])
+        super().routes(app)
 
     def _ack_future(self, interaction_id: str) -> asyncio.Future[float]:
         future = self.acked.get(interaction_id)

@@ -72,10 +72,14 @@ class FakeDiscord:
 
     # ---- lifecycle ------------------------------------------------------------------------
 
-    async def start(self) -> None:
-        app = web.Application()
+    def routes(self, app: web.Application) -> None:
+        """The gateway and REST routes; a subclass adds its own around them."""
         app.router.add_get("/gateway", self.gateway.handle)
         app.router.add_route("*", "/api/v10/{path:.*}", self._rest)
+
+    async def start(self) -> None:
+        app = web.Application()
+        self.routes(app)
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
