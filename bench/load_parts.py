@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import os
 import subprocess
 import sys
@@ -25,6 +23,7 @@ from interviewer.llm.choice import ModelChoice
 from interviewer.llm.factory import build_llm
 from interviewer.offline.brain import OfflineBrain
 from storage.engine import make_engine, parse_database_url
+from tests.slack import payloads
 
 SIGNING_SECRET = "bench0signing0secret0f00d"
 MODEL = "openai:gpt-4o-mini"
@@ -151,12 +150,8 @@ def wire(database_url: str, model_port: int, slack_port: int | None) -> Containe
 
 
 def slack_signature(body: str) -> dict[str, str]:
-    """The headers Slack signs a request with: v0= HMAC-SHA256 of v0:{timestamp}:{body}."""
-    timestamp = str(int(time.time()))
-    digest = hmac.new(
-        SIGNING_SECRET.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256
-    ).hexdigest()
-    return {"X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": f"v0={digest}"}
+    """The headers Slack signs a request with, with the benchmark's signing secret."""
+    return payloads.signed(body, SIGNING_SECRET)
 
 
 def rss_kb() -> int:

@@ -9,8 +9,6 @@ speak twice over one step.
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import itertools
 import json
 import os
@@ -45,12 +43,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def signed(body: str) -> dict[str, str]:
-    timestamp = str(int(time.time()))
-    digest = hmac.new(SECRET.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256)
-    return {"X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": f"v0={digest.hexdigest()}"}
 
 
 def environment(database_url: str, fake: FakeSlack) -> dict[str, str]:
@@ -125,7 +117,7 @@ class Balancer:
         self, body: str, content_type: str, url: str | None = None, retry: int = 0
     ) -> None:
         url = url or next(self._next)
-        headers = {"Content-Type": content_type, **signed(body)}
+        headers = {"Content-Type": content_type, **payloads.signed(body, SECRET)}
         if retry:
             headers |= {"X-Slack-Retry-Num": str(retry), "X-Slack-Retry-Reason": "http_timeout"}
         async with self.session.post(url, data=body, headers=headers) as response:

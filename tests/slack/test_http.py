@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import json
 import time
 from typing import Any
@@ -24,10 +22,8 @@ DM = dm_of(ADA)
 
 
 def signed(body: str, secret: str = SECRET, age: float = 0) -> dict[str, str]:
-    """The headers Slack sends: v0= HMAC-SHA256 of v0:{timestamp}:{body}."""
-    timestamp = str(int(time.time() - age))
-    digest = hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256)
-    return {"X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": f"v0={digest.hexdigest()}"}
+    """The headers Slack sends, signed with this file's secret unless told otherwise."""
+    return payloads.signed(body, secret, age)
 
 
 class HttpSlack:
