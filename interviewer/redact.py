@@ -24,14 +24,24 @@ _QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 _QUOTED = re.compile(r'"([^"]+)"')
 
 
+def straight(text: str) -> str:
+    """Text with curly quotes straightened and spacing collapsed: how quotes are matched."""
+    return _SPACE.sub(" ", text.translate(_QUOTES)).strip()
+
+
 def plain(text: str) -> str:
     """Text compared loosely: curly quotes straightened, spacing collapsed, case folded."""
-    return _SPACE.sub(" ", text.translate(_QUOTES)).strip().casefold()
+    return straight(text).casefold()
+
+
+def trim_quote(quote: str) -> str:
+    """A quote as cited, without the quote marks and trailing ellipsis around it."""
+    return quote.strip("\"' ").removesuffix("...").removesuffix("…").strip()
 
 
 def found_in(quote: str, texts: Sequence[str]) -> bool:
     """Whether a (possibly trimmed) quote occurs in one of the texts."""
-    q = plain(quote).strip("\"' ").removesuffix("...").removesuffix("…").strip()
+    q = trim_quote(plain(quote))
     return bool(q) and any(q in plain(t) for t in texts)
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 import secrets
 from collections.abc import Callable
 from statistics import mean
@@ -35,6 +34,7 @@ from interviewer.llm.usage import UsageMeter
 from interviewer.offline.analysis import addresses_grader
 from interviewer.ports import UsageDelta
 from interviewer.prompt_files import PromptFile, load_prompt
+from interviewer.redact import straight, trim_quote
 
 log = logging.getLogger(__name__)
 
@@ -47,8 +47,6 @@ _RUBRIC = {
     Criterion.TRADEOFFS: "alternatives named and chosen for a reason",
     Criterion.CLARITY: "asked before designing, announced a plan, structured, summarised, adapted to hints",
 }
-_SPACE = re.compile(r"\s+")
-_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'"})
 _MIN_QUOTE = 8
 
 
@@ -80,17 +78,14 @@ class ScorecardDraft(BaseModel):
     improvements: list[str]
 
 
-def _plain(text: str) -> str:
-    return _SPACE.sub(" ", text.translate(_QUOTES)).strip()
-
-
 def verified_quote(quote: str, candidate_texts: list[str]) -> str | None:
-    """The quote when it is verbatim from the candidate (spacing and quote marks aside)."""
-    q = _plain(quote).strip("\"' ").removesuffix("...").removesuffix("…").strip()
+    """The quote when it is verbatim from the candidate (spacing and quote marks aside);
+    matched as interviewer.redact matches quotes, so what is kept can be taken out again."""
+    q = trim_quote(straight(quote))
     if len(q) < _MIN_QUOTE or addresses_grader(q):
         return None
     for text in candidate_texts:
-        if q in _plain(text):
+        if q in straight(text):
             return q
     return None
 
