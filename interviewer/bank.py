@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal
 
@@ -22,6 +22,8 @@ PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 
 Level = Literal["junior", "mid", "senior", "staff"]
 _ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+
+_CONCEPT_COUNTS_KEPT = 8192  # sentences whose concept count is remembered
 
 
 # libyaml's loader is about ten times faster where PyYAML was built with it; same results.
@@ -244,9 +246,34 @@ class QuestionBank:
         """Each concept with its patterns compiled into one case-insensitive regex."""
         return tuple((c, compile_any(c.patterns)) for c in self.concepts)
 
+    def concept_count(self, sentence: str) -> int:
+        """How many design concepts a sentence names; remembered, since the LLM brain's
+        summary of older turns scores the same sentences on every turn."""
+        counts = self._concept_counts
+        found = counts.get(sentence)
+        if found is None:
+            if len(counts) >= _CONCEPT_COUNTS_KEPT:
+                counts.clear()
+            found = sum(1 for _, pattern in self.compiled_concepts if pattern.search(sentence))
+            counts[sentence] = found
+        return found
+
+    @cached_property
+    def _concept_counts(self) -> dict[str, int]:
+        return {}
+
 
 def compile_any(patterns: Iterable[str]) -> re.Pattern[str]:
-    """One case-insensitive regex matching any of the patterns where no word character precedes."""
+    """One case-insensitive regex matching any of the patterns where no word character precedes.
+
+    Compiled once per keyword list (the bank's lists are fixed), so callers on the per-turn
+    path need no cache of their own.
+    """
+    return _compile_any(tuple(patterns))
+
+
+@cache
+def _compile_any(patterns: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = "|".join(f"(?:{p})" for p in patterns)
     return re.compile(rf"(?<!\w)(?:{alternatives})", re.IGNORECASE)
 

@@ -13,6 +13,7 @@ from functools import cached_property
 from interviewer.bank import PROMPTS_DIR, Problem, QuestionBank, compile_any
 from interviewer.core.events import Action, AdvanceStage, AskFollowUp, GiveHint
 from interviewer.core.stages import Stage
+from interviewer.core.text import sentences
 from interviewer.core.transcript import Role, Turn
 from interviewer.offline.brain import minutes_text
 from interviewer.ports import TurnContext, usage_key
@@ -220,10 +221,6 @@ def _clip(text: str) -> str:
 
 def _key_sentences(text: str, bank: QuestionBank) -> list[str]:
     """The candidate sentences that name the most design concepts, in reading order."""
-    parts = [s.strip() for s in re.split(r"(?<=[.!?])\s+|\n+", text) if s.strip()]
-    scored = [
-        (sum(1 for _, pat in bank.compiled_concepts if pat.search(s)), i, s)
-        for i, s in enumerate(parts)
-    ]
+    scored = [(bank.concept_count(s), i, s) for i, s in enumerate(sentences(text))]
     best = sorted(scored, key=lambda x: (-x[0], x[1]))[:_MAX_EXCERPTS]
     return [s for _, _, s in sorted(best, key=lambda x: x[1]) if s]

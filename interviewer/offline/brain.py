@@ -42,7 +42,6 @@ class OfflineBrain:
             raise ValueError("the question bank has no offline phrasebook (prompts/offline.yaml)")
         self.bank = bank
         self.phrases: Phrasebook = bank.phrases
-        self._patterns: dict[tuple[str, str], re.Pattern[str]] = {}
 
     async def speak(
         self, ctx: TurnContext, action: Action, on_delta: DeltaSink | None = None
@@ -177,7 +176,7 @@ class OfflineBrain:
         for point in ctx.problem.expected.get(stage, []):
             if question_key(point.question) in asked:
                 continue
-            if self._pattern(ctx.problem.id, point.id, point.keywords).search(said):
+            if compile_any(point.keywords).search(said):
                 continue
             return "", point.question
         grounded = self._grounded_probe(ctx, last)
@@ -197,7 +196,7 @@ class OfflineBrain:
         for probe in ctx.problem.probes:
             if not probe.keywords or question_key(probe.question) in asked:
                 continue
-            match = self._pattern(ctx.problem.id, probe.id, probe.keywords).search(text)
+            match = compile_any(probe.keywords).search(text)
             if match:
                 return self._phrase_at(text, match), probe.question
         for concept, pattern in self.bank.compiled_concepts:
@@ -227,17 +226,8 @@ class OfflineBrain:
         """The hidden facts a clarifying question asks about, in the bank's words."""
         asked = " ".join(s for s in sentences(question_text))
         return [
-            fact.answer
-            for fact in problem.hidden_facts
-            if self._pattern(problem.id, f"fact:{fact.id}", fact.keywords).search(asked)
+            fact.answer for fact in problem.hidden_facts if compile_any(fact.keywords).search(asked)
         ][:3]
-
-    def _pattern(self, problem_id: str, key: str, patterns: Sequence[str]) -> re.Pattern[str]:
-        cache_key = (problem_id, key)
-        found = self._patterns.get(cache_key)
-        if found is None:
-            found = self._patterns[cache_key] = compile_any(patterns)
-        return found
 
     @staticmethod
     def _candidate_text(turns: Sequence[Turn]) -> str:
