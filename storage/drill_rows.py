@@ -3,28 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
-from datetime import UTC, datetime, time
+from datetime import time
 
 from interviewer.core.drills import DrillSchedule
 from interviewer.core.rubric import Scorecard
 from interviewer.drill_ports import DrillAnswer, DrillPost, LedgerEntry, Subscription
-from storage.models import DrillAnswerRow, DrillPostRow, DrillSubscription, PointsLedger
-
-# As in storage.repository: PostgreSQL text holds no NUL, no UTF-8 column a lone surrogate.
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-
-
-def storable(text: str) -> str:
-    """Text any backend can store: NUL and lone surrogates become U+FFFD."""
-    return _UNSTORABLE.sub("\ufffd", text)
-
-
-def aware(value: datetime) -> datetime:
-    """An aggregate's datetime (SQLite hands back naive UTC, or even text)."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=value.tzinfo or UTC).astimezone(UTC)
+from storage.models import DrillAnswerRow, DrillPostRow, DrillSubscription, PointsLedger, pk
 
 
 def days_text(days: frozenset[int]) -> str:
@@ -95,10 +79,3 @@ def entry_from(row: PointsLedger) -> LedgerEntry:
         created_at=row.created_at,
         weekdays=_days(row.weekdays),
     )
-
-
-def pk(value: int | None) -> int:
-    """A primary key that the database has assigned."""
-    if value is None:
-        raise RuntimeError("row has no id: it was not flushed")
-    return value

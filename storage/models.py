@@ -1,5 +1,6 @@
 """Every database table, and the column type that keeps datetimes timezone-aware UTC."""
 
+import re
 from datetime import UTC, date, datetime
 
 from sqlalchemy import DateTime, Dialect, Index, MetaData, Text, UniqueConstraint, text
@@ -31,6 +32,29 @@ def as_utc(value: datetime) -> datetime:
             f"naive datetime {value.isoformat()} cannot be stored: give it a time zone"
         )
     return value.astimezone(UTC)
+
+
+# PostgreSQL text holds no NUL, and no UTF-8 column a lone surrogate.
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """Text any backend can store: NUL and lone surrogates become U+FFFD."""
+    return _UNSTORABLE.sub("\ufffd", text)
+
+
+def aware(value: datetime | str) -> datetime:
+    """An aggregate's datetime in UTC (SQLite may hand back naive UTC, or even text)."""
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value)
+    return value.replace(tzinfo=value.tzinfo or UTC).astimezone(UTC)
+
+
+def pk(value: int | None) -> int:
+    """A primary key that the database has assigned."""
+    if value is None:
+        raise RuntimeError("row has no id: it was not flushed")
+    return value
 
 
 class UTCDateTime(TypeDecorator[datetime]):

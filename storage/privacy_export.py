@@ -22,6 +22,7 @@ from storage.models import (
     PointsLedger,
     ScorecardRow,
     User,
+    pk,
 )
 
 EXPORT_FORMAT = "mockroom-export/1"
@@ -96,7 +97,7 @@ def authored_elsewhere(
 
 def _export_interview(session: Session, row: Interview, user_id: str) -> dict[str, Any]:
     """An interview of the member's with its turns and scorecard; others' words replaced."""
-    turns = turns_of(session, _id(row.id))
+    turns = turns_of(session, pk(row.id))
     others = [
         t.text
         for t in turns
@@ -160,9 +161,3 @@ def _row(row: SQLModel) -> dict[str, Any]:
 
 def _json(text: str | None) -> Any:
     return None if text is None else json.loads(text)
-
-
-def _id(value: int | None) -> int:
-    if value is None:
-        raise RuntimeError("row has no id")
-    return value

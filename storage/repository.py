@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Engine, insert, update
@@ -27,12 +26,14 @@ from storage.models import (
     ScorecardRow,
     User,
     as_utc,
+    aware,
+    pk,
+    storable,
     utc_now,
 )
 
 # PostgreSQL text cannot hold NUL, and no UTF-8 column can hold a lone surrogate (which a
 # client's broken JSON escape can produce): both become U+FFFD, the same on every backend.
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class SqlRepository:
@@ -71,7 +72,7 @@ class SqlRepository:
             )
             session.add(row)
             session.flush()
-            interview_id = _pk(row.id)
+            interview_id = pk(row.id)
             if turns:
                 session.execute(insert(InterviewTurn), _turn_rows(interview_id, 1, turns, state))
             return interview_id
@@ -130,7 +131,7 @@ class SqlRepository:
             late, oldest = session.exec(
                 select(func.count(), func.min(Interview.deadline_at)).where(active, due)
             ).one()
-        lag = 0.0 if oldest is None else (as_utc(now) - _aware(oldest)).total_seconds()
+        lag = 0.0 if oldest is None else (as_utc(now) - aware(oldest)).total_seconds()
         return int(running), int(late), max(0.0, lag)
 
     def claim_event(self, platform: str, key: str) -> bool:
@@ -253,7 +254,7 @@ class SqlRepository:
         with Session(self._engine) as session:
             return [
                 HistoryEntry(
-                    interview_id=_pk(row.id),
+                    interview_id=pk(row.id),
                     question_id=row.question_id,
                     format=row.format,
                     status=row.status,
@@ -274,7 +275,7 @@ class SqlRepository:
             yield session
 
     def _ensure_user(self, platform: str, external_id: str, display_name: str | None) -> int:
-        name = None if display_name is None else _storable(display_name)
+        name = None if display_name is None else storable(display_name)
         # Most calls find the user as it is: a read, without taking a write lock.
         with Session(self._engine) as session:
             found = session.exec(
@@ -295,7 +296,7 @@ class SqlRepository:
                 user.display_name = name
                 session.add(user)
             session.flush()
-            return _pk(user.id)
+            return pk(user.id)
 
 
 def _lock_interview(session: Session, interview_id: int) -> Interview:
@@ -343,9 +344,9 @@ def _turn_rows(
             "role": turn.role.value,
             "stage": turn.stage.value,
             "kind": str(turn.kind),
-            "text": _storable(turn.text),
+            "text": storable(turn.text),
             "curveball_id": turn.curveball_id,
-            "author": None if turn.author is None else _storable(turn.author),
+            "author": None if turn.author is None else storable(turn.author),
             "created_at": as_utc(turn.at or state.last_event_at),
         }
         for seq, turn in enumerate(turns, start=first_seq)
@@ -354,7 +355,7 @@ def _turn_rows(
 
 def _stored(session: Session, row: Interview) -> StoredInterview:
     """The domain view of an interview row, with its turns in order and its scorecard."""
-    interview_id = _pk(row.id)
+    interview_id = pk(row.id)
     # Columns, not ORM objects: an interview of forty turns is read on every answer.
     turn_rows = session.execute(
         sa_select(
@@ -393,21 +394,3 @@ def _stored(session: Session, row: Interview) -> StoredInterview:
         scorecard=None if card is None else Scorecard.from_dict(json.loads(card)),
         version=row.version,
     )
-
-
-def _aware(value: datetime) -> datetime:
-    """An aggregate's datetime (SQLite returns it naive, and sometimes as text) in UTC."""
-    if isinstance(value, str):
-        value = datetime.fromisoformat(value)
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
-
-
-def _storable(text: str) -> str:
-    return _UNSTORABLE.sub("\ufffd", text)
-
-
-def _pk(value: int | None) -> int:
-    """A primary key that the database has assigned."""
-    if value is None:
-        raise RuntimeError("row has no id: it was not flushed")
-    return value

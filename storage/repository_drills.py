@@ -15,10 +15,8 @@ from interviewer.core.rubric import Scorecard
 from interviewer.drill_ports import DrillAnswer, DrillPost, Subscription
 from storage.drill_rows import (
     answer_from,
-    aware,
     days_text,
     post_from,
-    storable,
     subscription_from,
 )
 from storage.models import (
@@ -27,6 +25,8 @@ from storage.models import (
     DrillSubscription,
     SchedulerClaim,
     as_utc,
+    aware,
+    storable,
 )
 from storage.repository_points import SqlPointsRepository
 

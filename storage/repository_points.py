@@ -11,8 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from interviewer.drill_ports import LedgerEntry, Member
-from storage.drill_rows import days_text, entry_from, storable
-from storage.models import LeaderboardPref, PointsLedger, User, utc_now
+from storage.drill_rows import days_text, entry_from
+from storage.models import LeaderboardPref, PointsLedger, User, storable, utc_now
 
 
 class SqlPointsRepository:
