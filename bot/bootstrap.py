@@ -6,7 +6,7 @@ import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from sqlalchemy.engine import Engine
@@ -15,7 +15,7 @@ from bot.metrics import PrometheusTelemetry
 from bot.settings import Settings
 from interviewer.bank import QuestionBank, load_bank
 from interviewer.drill_service import DrillService
-from interviewer.llm.choice import ModelChoice, choose_model
+from interviewer.llm.choice import ModelChoice
 from interviewer.offline.brain import OfflineBrain
 from interviewer.offline.scorer import OfflineGrader
 from interviewer.privacy import PrivacyService
@@ -23,6 +23,7 @@ from interviewer.quotas import QuotaPolicy, Quotas
 from interviewer.service import InterviewService
 from storage.engine import default_database_url, make_engine
 from storage.migrate import current_revision, head_revision, is_up_to_date, upgrade
+from storage.models import utc_now
 from storage.repository import SqlRepository
 from storage.repository_drills import SqlDrillRepository
 from storage.repository_privacy import SqlPrivacyRepository
@@ -32,11 +33,6 @@ if TYPE_CHECKING:
     from interviewer.llm.factory import LLMParts
 
 log = logging.getLogger(__name__)
-
-
-def utc_now() -> datetime:
-    """The real clock."""
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -60,18 +56,11 @@ class Container:
         self.engine.dispose()
 
 
-def model_choice(settings: Settings) -> ModelChoice:
-    """Which brain the settings choose (no network)."""
-    return choose_model(
-        settings.llm_model, settings.openai_api_key is not None, settings.llm_base_url
-    )
-
-
 def build_llm_parts(
     settings: Settings, bank: QuestionBank, fallback: OfflineBrain
 ) -> tuple[ModelChoice, LLMParts | None]:
     """The LLM brain and grader the settings ask for; offline (with the reason) if they fail."""
-    choice = model_choice(settings)
+    choice = settings.model_choice()
     if choice.spec is None:
         return choice, None
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None

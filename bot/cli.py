@@ -11,19 +11,16 @@ from collections.abc import Callable
 from enum import StrEnum
 from importlib.metadata import version as package_version
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
 from rich.text import Text
 
-from bot.bootstrap import Container, SchemaBehind, build, model_choice
 from bot.cli_privacy import add_privacy_commands
-from bot.health import HealthServer
 from bot.logs import configure_logging
 from bot.render_terminal import history_table, questions_table, scorecard_view
-from bot.serve import PlatformConfigError, PlatformRunner, serve
 from bot.settings import Settings
 from bot.terminal import (
     PROMPT,
@@ -38,8 +35,12 @@ from interviewer.core.stages import Format
 from interviewer.prompt_files import check_prompt_files
 from interviewer.service import AlreadyRunning, InterviewError, NoInterview, Who
 from interviewer.transcript_file import TranscriptError, read_transcript
-from storage.engine import DatabaseURLError, default_database_url, make_engine
-from storage.migrate import current_revision, head_revision, upgrade
+
+# The database (SQLAlchemy, Alembic) and HTTP (aiohttp, Prometheus) stacks are imported
+# inside the commands that use them, so --version, questions and doctor start quickly.
+if TYPE_CHECKING:
+    from bot.bootstrap import Container
+    from bot.serve import PlatformRunner
 
 EXIT_USAGE = 2
 
@@ -52,7 +53,14 @@ class ServeTarget(StrEnum):
     ALL = "all"
 
 
-ContainerFactory = Callable[[], Container]
+ContainerFactory = Callable[[], "Container"]
+
+
+def _build() -> Container:
+    """The default composition root: `bot.bootstrap.build`, imported when first needed."""
+    from bot.bootstrap import build
+
+    return build()
 
 
 def terminal_user() -> Who:
@@ -67,13 +75,16 @@ def terminal_user() -> Who:
 def brain_label() -> str:
     """The interviewer the environment chooses, for --version (no network)."""
     try:
-        return model_choice(Settings()).label
+        return Settings().model_choice().label
     except Exception as exc:  # invalid settings: say so rather than crash --version
         return f"unknown ({type(exc).__name__})"
 
 
 async def serve_with_health(parts: Container, runners: list[PlatformRunner]) -> None:
     """`mockroom serve`: the platforms, the clock and (unless its port is 0) /healthz."""
+    from bot.health import HealthServer
+    from bot.serve import serve
+
     settings = parts.settings
     health = None
     if settings.health_port:
@@ -106,6 +117,9 @@ def settings_problem(exc: ValidationError) -> str:
 
 
 def _revision(url: str) -> str | None:
+    from storage.engine import make_engine
+    from storage.migrate import current_revision
+
     engine = make_engine(url)
     try:
         return current_revision(engine)
@@ -123,7 +137,7 @@ def version_callback(value: bool) -> None:
 async def doctor_checks(settings: Settings) -> list[tuple[str, bool, str]]:
     """(check, ok, detail) for the configuration, the prompt files and the model."""
     checks: list[tuple[str, bool, str]] = []
-    choice = model_choice(settings)
+    choice = settings.model_choice()
     checks.append(("interviewer", True, f"{choice.label} ({choice.reason})"))
     try:
         bank = load_bank()
@@ -158,7 +172,7 @@ async def doctor_checks(settings: Settings) -> list[tuple[str, bool, str]]:
 
 
 def make_app(
-    factory: ContainerFactory = build,
+    factory: ContainerFactory = _build,
     console: Console | None = None,
     stdin_is_tty: Callable[[], bool] = lambda: sys.stdin.isatty(),
     settings_factory: Callable[[], Settings] = Settings,
@@ -176,6 +190,9 @@ def make_app(
     )
 
     def container() -> Container:
+        from bot.bootstrap import SchemaBehind
+        from storage.engine import DatabaseURLError
+
         try:
             return factory()
         except BankError as exc:
@@ -194,6 +211,8 @@ def make_app(
     @db_app.command("upgrade")
     def db_upgrade() -> None:
         """Bring the database schema up to date (run before starting a new version)."""
+        from storage.migrate import head_revision, upgrade
+
         url = settings_url()
         before = _revision(url)
         upgrade(url)
@@ -202,12 +221,16 @@ def make_app(
     @db_app.command("current")
     def db_current() -> None:
         """Show the schema revision of the database and whether it is up to date."""
+        from storage.migrate import head_revision
+
         url = settings_url()
         current = _revision(url)
         state = "up to date" if current == head_revision() else f"behind {head_revision()}"
         out.print(f"database schema: {current or 'empty'} ({state})")
 
     def settings_url() -> str:
+        from storage.engine import default_database_url
+
         try:
             settings = settings_factory()
         except ValidationError as exc:
@@ -338,6 +361,8 @@ def make_app(
         ] = None,
     ) -> None:
         """Run the chat bots and the interview clock until stopped (Ctrl-C or SIGTERM)."""
+        from bot.serve import PlatformConfigError
+
         parts = container()
         settings = parts.settings
         configure_logging(

@@ -15,6 +15,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from interviewer.llm.choice import ModelChoice, choose_model
 from interviewer.llm.usage import DEFAULT_PRICES
 
 
@@ -184,6 +185,10 @@ class Settings(BaseSettings):
             if value is not None and _PLACEHOLDER.search(value.get_secret_value()):
                 raise ValueError(f"{env} is still a placeholder: set it to the real value")
         return self
+
+    def model_choice(self) -> ModelChoice:
+        """Which brain these settings choose (no network)."""
+        return choose_model(self.llm_model, self.openai_api_key is not None, self.llm_base_url)
 
     def secret_values(self) -> list[str]:
         """Every configured secret, for the log filter that keeps them out of the logs."""
