@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Engine, insert, update
+from sqlalchemy import insert, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
@@ -31,16 +30,14 @@ from storage.models import (
     storable,
     utc_now,
 )
+from storage.sql_store import SqlStore
 
 # PostgreSQL text cannot hold NUL, and no UTF-8 column can hold a lone surrogate (which a
 # client's broken JSON escape can produce): both become U+FFFD, the same on every backend.
 
 
-class SqlRepository:
+class SqlRepository(SqlStore):
     """Interviews, their turns and scorecards in one SQL database."""
-
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
 
     def ensure_user(self, platform: str, external_id: str, display_name: str | None = None) -> int:
         """The id of the user, created on first sight (and renamed when the name changed)."""
@@ -136,12 +133,7 @@ class SqlRepository:
 
     def claim_event(self, platform: str, key: str) -> bool:
         """Record that an event was handled; False when it already was (a retry, a replay)."""
-        try:
-            with self._transaction() as session:
-                session.add(ProcessedEvent(platform=platform, event_key=key[:255]))
-        except IntegrityError:
-            return False
-        return True
+        return self._insert_once(ProcessedEvent(platform=platform, event_key=key[:255]))
 
     def add_usage(
         self, interview_id: int, prompt_tokens: int, completion_tokens: int, cost_usd: float
@@ -267,12 +259,6 @@ class SqlRepository:
                 )
                 for row in session.exec(statement)
             ]
-
-    @contextmanager
-    def _transaction(self) -> Iterator[Session]:
-        """A session whose work commits on leaving the block, or rolls back on an error."""
-        with Session(self._engine) as session, session.begin():
-            yield session
 
     def _ensure_user(self, platform: str, external_id: str, display_name: str | None) -> int:
         name = None if display_name is None else storable(display_name)

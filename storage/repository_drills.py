@@ -23,7 +23,6 @@ from storage.models import (
     DrillAnswerRow,
     DrillPostRow,
     DrillSubscription,
-    SchedulerClaim,
     as_utc,
     aware,
     storable,
@@ -260,26 +259,6 @@ class SqlDrillRepository(SqlPointsRepository):
         )
         with Session(self._engine) as session:
             return [answer_from(r) for r in session.exec(statement)]
-
-    # ---- once-only jobs -----------------------------------------------------------------------
-
-    def claim_job(self, job_key: str, occurrence_at: datetime) -> bool:
-        """Claim one occurrence of a once-only job; False when it was claimed before."""
-        try:
-            with self._transaction() as session:
-                session.add(SchedulerClaim(job_key=job_key, occurrence_at=occurrence_at))
-        except IntegrityError:
-            return False
-        return True
-
-    def last_job(self, job_key: str) -> datetime | None:
-        """The latest claimed occurrence of a job."""
-        statement = select(func.max(col(SchedulerClaim.occurrence_at))).where(
-            SchedulerClaim.job_key == job_key
-        )
-        with Session(self._engine) as session:
-            found = session.exec(statement).one()
-            return None if found is None else aware(found)
 
     # ---- internals ----------------------------------------------------------------------------
 

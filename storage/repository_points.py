@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 
-from sqlalchemy import Engine, or_
+from sqlalchemy import or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from interviewer.drill_ports import LedgerEntry, Member
 from storage.drill_rows import days_text, entry_from
 from storage.models import LeaderboardPref, PointsLedger, User, storable, utc_now
+from storage.sql_store import SqlStore
 
 
-class SqlPointsRepository:
+class SqlPointsRepository(SqlStore):
     """Ledger entries, each source counted once, and members with their privacy choice."""
-
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
 
     def add_points(self, entry: LedgerEntry) -> bool:
         """Add a ledger entry; False when its source was counted before."""
@@ -38,12 +34,7 @@ class SqlPointsRepository:
             criteria_json=json.dumps(entry.criteria),
             created_at=entry.created_at,
         )
-        try:
-            with self._transaction() as session:
-                session.add(row)
-        except IntegrityError:
-            return False
-        return True
+        return self._insert_once(row)
 
     def ledger(
         self, platform: str, workspace: str | None = None, user_id: str | None = None
@@ -98,12 +89,6 @@ class SqlPointsRepository:
         with Session(self._engine) as session:
             user = session.get(User, user_id)
             return None if user is None else (user.platform, user.external_id)
-
-    @contextmanager
-    def _transaction(self) -> Iterator[Session]:
-        """A session whose work commits on leaving the block, or rolls back on an error."""
-        with Session(self._engine) as session, session.begin():
-            yield session
 
     def _note_member(
         self,

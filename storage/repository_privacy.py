@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import Engine, delete, exists, or_, update
+from sqlalchemy import delete, exists, or_, update
 from sqlmodel import Session, SQLModel, col, select
 
 from interviewer.core.rubric import Scorecard
@@ -36,22 +35,14 @@ from storage.privacy_export import (
     own_interviews,
     turns_of,
 )
-from storage.repository_drills import SqlDrillRepository
+from storage.sql_store import SqlStore
 
 ANONYMOUS_CREATOR = ""  # a forgotten member's drill subscriptions keep running, unattributed
 PURGE_BATCH = 200
 
 
-class SqlPrivacyRepository:
+class SqlPrivacyRepository(SqlStore):
     """Reads and erases everything stored about one member, in one transaction each."""
-
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
-        self._claims = SqlDrillRepository(engine)
-
-    def claim_job(self, job_key: str, occurrence_at: datetime) -> bool:
-        """Claim one occurrence of a once-only job (a day's retention run)."""
-        return self._claims.claim_job(job_key, occurrence_at)
 
     def export(self, platform: str, user_id: str) -> dict[str, Any]:
         """All of the member's data; other people's words in it are replaced or left out."""
@@ -163,12 +154,6 @@ class SqlPrivacyRepository:
                 session.add(row)
                 _rewrite_card(session, row.id, strip_quotes)
             return done
-
-    @contextmanager
-    def _transaction(self) -> Iterator[Session]:
-        """A session whose work commits on leaving the block, or rolls back on an error."""
-        with Session(self._engine) as session, session.begin():
-            yield session
 
 
 def _redact_elsewhere(session: Session, platform: str, user_id: str) -> int:

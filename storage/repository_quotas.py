@@ -8,18 +8,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Engine, or_
+from sqlalchemy import or_
 from sqlmodel import Session, col, func, select
 
 from interviewer.core.transcript import Role
 from storage.models import Interview, InterviewTurn, as_utc
+from storage.sql_store import SqlStore
 
 
-class SqlQuotaCounts:
+class SqlQuotaCounts(SqlStore):
     """Interviews started, messages sent and tokens used, counted in the database."""
-
-    def __init__(self, engine: Engine) -> None:
-        self._engine = engine
 
     def interviews_started_since(self, user_id: int, since: datetime) -> int:
         """How many interviews the user started at or after `since`."""

@@ -1,0 +1,51 @@
+"""What every SQL repository shares: its engine, one transaction helper, once-only rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel, col, func, select
+
+from storage.models import SchedulerClaim, aware
+
+
+class SqlStore:
+    """A base for the repositories over one engine (SQLite or PostgreSQL)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self._engine = engine
+
+    @contextmanager
+    def _transaction(self) -> Iterator[Session]:
+        """A session whose work commits on leaving the block, or rolls back on an error."""
+        with Session(self._engine) as session, session.begin():
+            yield session
+
+    def _insert_once(self, row: SQLModel) -> bool:
+        """Insert a row a unique key guards; False when it was there already (a retry, a race,
+        another replica)."""
+        try:
+            with self._transaction() as session:
+                session.add(row)
+        except IntegrityError:
+            return False
+        return True
+
+    # ---- once-only jobs -----------------------------------------------------------------------
+
+    def claim_job(self, job_key: str, occurrence_at: datetime) -> bool:
+        """Claim one occurrence of a once-only job; False when it was claimed before."""
+        return self._insert_once(SchedulerClaim(job_key=job_key, occurrence_at=occurrence_at))
+
+    def last_job(self, job_key: str) -> datetime | None:
+        """The latest claimed occurrence of a job."""
+        statement = select(func.max(col(SchedulerClaim.occurrence_at))).where(
+            SchedulerClaim.job_key == job_key
+        )
+        with Session(self._engine) as session:
+            found = session.exec(statement).one()
+            return None if found is None else aware(found)
