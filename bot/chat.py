@@ -85,6 +85,7 @@ class ChatResponse:
     # `export`: send `export.content` (UTF-8 JSON) as a file named `export.filename` to the
     # member privately (a DM, never the channel), with `export.summary` as its message.
     export: ExportFile | None = None
+    drill: bool = False  # a note for an answer in a drill thread (scores stay private)
 
 
 @dataclass(frozen=True)
@@ -107,6 +108,7 @@ class ChatController:
         bold: str = "*",
         drills: DrillService | None = None,
         privacy: PrivacyService | None = None,
+        forget_confirm: str | None = None,
         rng: random.Random | None = None,
     ) -> None:
         self.service = service
@@ -115,6 +117,8 @@ class ChatController:
         self.bold = bold
         self.drills = drills
         self.privacy = privacy
+        # How the forget-me warning says to confirm; None: the chat form, `forget-me confirm`.
+        self.forget_confirm = forget_confirm
         self._rng = rng or random.Random()
 
     async def command(
@@ -182,7 +186,9 @@ class ChatController:
         if place.kind is PlaceKind.THREAD and self.drills is not None:
             drilled = await self.drills.answer(who.platform, place.key, who, text, event_key)
             if drilled is not None:  # a drill thread: graded once, the card sent privately
-                return None if drilled.private is None else ChatResponse(private=drilled.private)
+                if drilled.private is None:
+                    return None
+                return ChatResponse(private=drilled.private, drill=True)
         try:
             reply = await self.service.answer(
                 who, place.key, text, event_key=event_key, on_delta=on_delta
@@ -224,7 +230,10 @@ class ChatController:
             exported = self.privacy.export_file(who)
             return ChatResponse(private=exported.summary, export=exported)
         if not request.confirm:
-            return ChatResponse(private=self.privacy.forget_warning(who))
+            warning = self.privacy.forget_warning(
+                who, cmd=self.command_name, confirm=self.forget_confirm
+            )
+            return ChatResponse(private=warning)
         return ChatResponse(private=self.privacy.forget_confirmation(self.privacy.forget(who)))
 
     async def _drills(

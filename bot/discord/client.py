@@ -10,7 +10,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.chat import ChatController, Place, PlaceKind
+from bot.chat import ChatController, PlaceKind
 from bot.discord.commands import MockroomCommands
 from bot.discord.drills import send_drill_note
 from bot.discord.render import pieces
@@ -99,22 +99,13 @@ class MockroomBot(discord.AutoShardedClient):
         )
         if response is None:
             return
-        if response.private is not None and self.is_drill_thread(place):
+        if response.private is not None and response.drill:
             await send_drill_note(self, message, response.private)  # scores stay private
         elif response.private is not None:
             for part in pieces(response.private):
                 await message.reply(part)
         if response.reply is not None:
             await self.poster.post(message.channel, response.reply, stream)
-
-    def is_drill_thread(self, place: Place) -> bool:
-        """Whether a thread is a daily drill's (its notes go to the member by DM)."""
-        drills = self.controller.drills
-        return (
-            place.kind is PlaceKind.THREAD
-            and drills is not None
-            and drills.is_drill_thread("discord", place.key)
-        )
 
     def without_mention(self, content: str) -> str:
         """The message text without the bot's own mention."""

@@ -11,7 +11,6 @@ from discord import app_commands
 from bot.chat import ChatController, OpenThread, PlaceKind
 from bot.discord.drill_commands import LEADERBOARD_VIEWS, DrillCommands
 from bot.discord.drills import board_message, markup
-from bot.discord.render import clip
 from bot.discord.respond import (
     ReplyPoster,
     finish_command,
@@ -20,6 +19,7 @@ from bot.discord.respond import (
     send_private,
     who_of,
 )
+from bot.render_text import clip
 from interviewer.commands import COMMAND_HELP, Command
 from interviewer.core.stages import Format
 
@@ -43,9 +43,8 @@ NO_THREADS_HERE = (
 
 NO_SERVER = "Daily drills and leaderboards belong to a server: run this in one of its channels."
 
-# Discord shows a boolean option as `name:True`; the shared warning names chat's word form.
-CHAT_CONFIRM = "`/mockroom forget-me confirm`"
-DISCORD_CONFIRM = "`/mockroom forget-me confirm:True`"
+# How the forget-me warning says to confirm: Discord shows a boolean option as `name:True`.
+FORGET_CONFIRM = "run `/mockroom forget-me confirm:True`"
 
 NO_CONTENT_HELP = """
 This bot runs without the Message Content intent: in a server thread, mention it \
@@ -129,8 +128,6 @@ class MockroomCommands(app_commands.Group):
         if response.export is not None:  # the file by DM; its summary is the private answer
             await send_export(interaction, response.export)
             return
-        if text == "forget-me" and response.private is not None:
-            response.private = response.private.replace(CHAT_CONFIRM, DISCORD_CONFIRM)
         if response.board is not None:
             # Private, with the caller's own standing beside the (viewer-less) board.
             standing = self.controller.standing(who, workspace)

@@ -16,6 +16,7 @@ from bot.bootstrap import Container
 from bot.chat import ChatController
 from bot.discord import drills
 from bot.discord.client import MockroomBot
+from bot.discord.commands import FORGET_CONFIRM
 from bot.serve import PlatformConfigError
 from interviewer.service import Reply
 
@@ -205,6 +206,7 @@ def build_discord_runner(
             bold="**",
             drills=container.drills,
             privacy=container.privacy,
+            forget_confirm=FORGET_CONFIRM,
         ),
         settings.discord_token.get_secret_value(),
         api_url=settings.discord_api_url,
