@@ -10,6 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from bot.render_text import score_bar, status_line
 from interviewer.bank import Problem
 from interviewer.core.rubric import Criterion, HireSignal, Scorecard
 from interviewer.core.transcript import TurnKind
@@ -33,21 +34,10 @@ _SIGNAL_STYLE = {
 }
 
 
-def clock_text(seconds: int | None) -> str:
-    """m:ss, or an empty string when there is no clock."""
-    if seconds is None:
-        return ""
-    return f"{seconds // 60}:{seconds % 60:02d}"
-
-
 def interviewer_panel(message: Outbound) -> Panel:
     """One interviewer message with the stage and the time left."""
     label, style = _KIND_STYLE.get(message.kind, ("Interviewer", "bold blue"))
-    title = f"{label} · {message.stage.label}"
-    if message.stage_seconds_left is not None:
-        title += f" · {clock_text(message.stage_seconds_left)} left in stage"
-    if message.total_seconds_left is not None:
-        title += f" · {clock_text(message.total_seconds_left)} overall"
+    title = f"{label} · {status_line(message)}"
     return Panel(Text(message.text), title=escape(title), title_align="left", border_style=style)
 
 
@@ -63,9 +53,7 @@ def scorecard_view(card: Scorecard, problem: Problem | None = None) -> Renderabl
         for quote in score.evidence:
             body.append(f"“{quote}”\n", style="italic")
         body.append(score.feedback or "")
-        table.add_row(
-            criterion.label, f"{'●' * score.score}{'○' * (4 - score.score)} {score.score}/4", body
-        )
+        table.add_row(criterion.label, f"{score_bar(score.score)} {score.score}/4", body)
     signal = card.hire_signal
     head = Text.assemble(
         ("Overall ", "bold"),

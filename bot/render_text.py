@@ -10,6 +10,8 @@ from interviewer.service import Outbound
 
 _BREAKS = (re.compile(r"\n\n"), re.compile(r"\n"), re.compile(r"(?<=[.!?])\s"), re.compile(r"\s"))
 
+NO_INTERVIEWS = "No interviews yet. Start one with `/mockroom start`."
+
 SIGNAL_LABELS = {
     HireSignal.STRONG_HIRE: "Strong hire",
     HireSignal.HIRE: "Hire",
@@ -40,6 +42,11 @@ def split_text(text: str, limit: int) -> list[str]:
     if rest or not pieces:
         pieces.append(rest)
     return pieces
+
+
+def clip(text: str, limit: int) -> str:
+    """The text cut to `limit` characters, with an ellipsis when cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def clock_label(seconds: int | None) -> str:

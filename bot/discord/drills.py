@@ -14,7 +14,8 @@ import re
 import discord
 
 from bot.chat import BoardView
-from bot.discord.render import COLOUR, DESCRIPTION_LIMIT, FIELD_LIMIT, TITLE_LIMIT, clip, pieces
+from bot.discord.render import COLOUR, DESCRIPTION_LIMIT, FIELD_LIMIT, TITLE_LIMIT, pieces
+from bot.render_text import clip
 
 log = logging.getLogger(__name__)
 

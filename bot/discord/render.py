@@ -9,7 +9,9 @@ from dataclasses import dataclass
 import discord
 
 from bot.render_text import (
+    NO_INTERVIEWS,
     SIGNAL_LABELS,
+    clip,
     credit_lines,
     headline,
     score_bar,
@@ -48,18 +50,12 @@ class OutMessage:
     embeds: list[discord.Embed]
     radar: bytes | None = None
     buttons: bool = False
-    content: str | None = None
 
     def take_files(self) -> list[discord.File]:
         """Fresh file objects for one send (a discord.File is consumed by sending it)."""
         if self.radar is None:
             return []
         return [discord.File(io.BytesIO(self.radar), filename=RADAR_FILE)]
-
-
-def clip(text: str, limit: int) -> str:
-    """The text cut to `limit` characters, with an ellipsis when cut."""
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 def outbound_messages(message: Outbound) -> list[OutMessage]:
@@ -158,7 +154,7 @@ def history_text(entries: Iterable[HistoryEntry]) -> str:
             f"#{e.interview_id} · {e.started_at:%Y-%m-%d} · `{e.question_id}` · {e.format} · "
             f"{e.status} · {score} {signal}".rstrip()
         )
-    return "\n".join(lines) or "No interviews yet. Start one with `/mockroom start`."
+    return "\n".join(lines) or NO_INTERVIEWS
 
 
 def questions_text(problems: Iterable[Problem]) -> str:

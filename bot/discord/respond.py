@@ -88,9 +88,7 @@ class ReplyPoster:
                     content=None, embeds=out.embeds, view=view, attachments=out.take_files()
                 )
             else:
-                message = await channel.send(
-                    content=out.content, embeds=out.embeds, files=out.take_files(), view=view
-                )
+                message = await channel.send(embeds=out.embeds, files=out.take_files(), view=view)
             sent.append(message)
         return sent
 

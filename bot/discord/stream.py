@@ -38,7 +38,6 @@ class StreamEditor:
         self.clock = clock
         self.text = ""
         self.message: discord.Message | None = None
-        self.edits = 0
         self._last = 0.0
 
     async def push(self, delta: str) -> None:
@@ -52,5 +51,4 @@ class StreamEditor:
             self._last = now
         elif now - self._last >= self.interval:
             self.message = await self.message.edit(content=preview(self.text))
-            self.edits += 1
             self._last = now

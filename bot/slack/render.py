@@ -6,7 +6,9 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from bot.render_text import (
+    NO_INTERVIEWS,
     SIGNAL_LABELS,
+    clip,
     credit_lines,
     headline,
     score_bar,
@@ -89,17 +91,13 @@ def interviewer_blocks(
     return chunk(blocks)
 
 
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
 def _criterion(card: Scorecard, criterion: Criterion) -> Block:
     score = card.criteria[criterion]
     lines = [f"*{criterion.label}*  {score_bar(score.score)}  {score.score}/4"]
     if score.feedback:
-        lines.append(escape(_clip(score.feedback, 1200)))
+        lines.append(escape(clip(score.feedback, 1200)))
     # Room is kept for the evidence: three quotes, one line each, whatever the feedback's length.
-    lines.extend(f"> {escape(_clip(' '.join(q.split()), 500))}" for q in score.evidence[:3])
+    lines.extend(f"> {escape(clip(' '.join(q.split()), 500))}" for q in score.evidence[:3])
     return section("\n".join(lines))
 
 
@@ -136,7 +134,7 @@ def scorecard_text(card: Scorecard, title: str) -> str:
 def history_blocks(entries: Sequence[HistoryEntry], titles: dict[str, str]) -> list[Block]:
     """The user's past interviews with their scores."""
     if not entries:
-        return [section("No interviews yet. Start one with `/mockroom start`.")]
+        return [section(NO_INTERVIEWS)]
     lines = [history_line(e, titles) for e in entries]
     return [section("*Your interviews*"), *sections("\n".join(lines))][:MAX_BLOCKS]
 

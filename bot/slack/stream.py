@@ -36,7 +36,6 @@ class StreamingMessage:
         self.now = now
         self.text = ""
         self.ts: str | None = None
-        self.updates = 0
         self.failed = False
         self._last = 0.0
 
@@ -54,7 +53,6 @@ class StreamingMessage:
                 self._last = self.now()
             elif self.now() - self._last >= self.interval:
                 await self.client.chat_update(channel=self.channel, ts=self.ts, **self._body())
-                self.updates += 1
                 self._last = self.now()
         except Exception:
             log.exception("Slack: streaming a reply failed; it will be posted whole")
