@@ -34,6 +34,8 @@ from interviewer.privacy import ExportFile, PrivacyService
 from interviewer.service import InterviewError, InterviewService, NoInterview, Reply, Who
 
 __all__ = [
+    "NO_SERVER",
+    "NO_THREADS_HERE",
     "SIMPLE",
     "USAGE",
     "BoardView",
@@ -51,6 +53,14 @@ __all__ = [
     "parse_request",
     "usage",
 ]
+
+NO_THREADS_HERE = (
+    "Interviews run in a direct message or in a thread of a text channel: run `{cmd} start` there."
+)
+"""A start in a channel where no thread can be opened; `{cmd}` is the platform's command."""
+
+NO_SERVER = "Daily drills and leaderboards belong to a server: run this in one of its channels."
+"""A drill or leaderboard command outside any workspace (a Discord DM)."""
 
 OpenThread = Callable[[str], Awaitable[str]]
 """Posts a parent message in a channel and returns the conversation key of its thread."""
@@ -239,6 +249,8 @@ class ChatController:
     async def _drills(
         self, who: Who, place: Place, request: DrillRequest, workspace: str, is_admin: bool
     ) -> ChatResponse:
+        if not workspace:  # a Discord DM: there is no server for a drill or a board
+            return ChatResponse(private=NO_SERVER)
         if self.drills is None:
             return ChatResponse(private="Drills and leaderboards are not set up on this server.")
         if request.name == "leaderboard":
@@ -261,14 +273,11 @@ class ChatController:
     async def _start(
         self, who: Who, place: Place, request: StartRequest, open_thread: OpenThread | None
     ) -> ChatResponse:
-        problem = self._choose(request.query)
-        key = place.key
         if place.kind is PlaceKind.CHANNEL and open_thread is None:
             # Answers are read in DMs and threads only: an interview here would never hear them.
-            raise UsageError(
-                "Interviews run in a direct message or in a thread: start it in a text "
-                "channel where threads can be opened, or in a DM with me."
-            )
+            return ChatResponse(private=NO_THREADS_HERE.format(cmd=self.command_name))
+        problem = self._choose(request.query)
+        key = place.key
         if place.kind is PlaceKind.CHANNEL and open_thread is not None:
             kind = "design-along" if request.group else "mock interview"
             name = who.display_name or who.user_id

@@ -8,7 +8,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.chat import ChatController, OpenThread, PlaceKind
+from bot.chat import ChatController, OpenThread
 from bot.discord.drill_commands import LEADERBOARD_VIEWS, DrillCommands
 from bot.discord.drills import board_message, markup
 from bot.discord.respond import (
@@ -16,7 +16,6 @@ from bot.discord.respond import (
     finish_command,
     place_of,
     send_export,
-    send_private,
     who_of,
 )
 from bot.render_text import clip
@@ -35,13 +34,6 @@ FORMAT_CHOICES = [
 DISCORD_HELP = """
 Under each interviewer message: *Hint*, *Next stage* and *End* buttons (only the candidate's \
 presses count, or anyone's in a design-along)."""
-
-NO_THREADS_HERE = (
-    "Interviews run in a direct message or in a thread of a text channel: "
-    "run `/mockroom start` there."
-)
-
-NO_SERVER = "Daily drills and leaderboards belong to a server: run this in one of its channels."
 
 # How the forget-me warning says to confirm: Discord shows a boolean option as `name:True`.
 FORGET_CONFIRM = "run `/mockroom forget-me confirm:True`"
@@ -107,13 +99,7 @@ class MockroomCommands(app_commands.Group):
         await interaction.response.defer(thinking=True, ephemeral=private)
         place = place_of(interaction.channel)
         open_thread = thread_opener(interaction)
-        if place.kind is PlaceKind.CHANNEL and open_thread is None and text.startswith("start"):
-            await send_private(interaction, NO_THREADS_HERE, original_is_private=private)
-            return
         drills = text.startswith(("drill", "leaderboard"))
-        if drills and interaction.guild_id is None:
-            await send_private(interaction, NO_SERVER, original_is_private=private)
-            return
         who, workspace = who_of(interaction.user), str(interaction.guild_id or "")
         response = await self.controller.command(
             who,
