@@ -241,6 +241,11 @@ class QuestionBank:
                 scored.append((-score, problem.id, problem))
         return [p for *_, p in sorted(scored)]
 
+    def matching(self, topic_or_level: str) -> list[Problem]:
+        """Problems of a level, with a topic, or with that id (case-insensitive), in bank order."""
+        key = topic_or_level.lower()
+        return [p for p in self.problems.values() if key in (p.id, p.level) or key in p.topics]
+
     @cached_property
     def compiled_concepts(self) -> tuple[tuple[Concept, re.Pattern[str]], ...]:
         """Each concept with its patterns compiled into one case-insensitive regex."""

@@ -46,8 +46,7 @@ def _is_weekdays(word: str) -> bool:
 
 
 def _known(bank: QuestionBank, word: str) -> bool:
-    key = word.lower()
-    return any(key in (p.id, p.level) or key in p.topics for p in bank.problems.values())
+    return bool(bank.matching(word))
 
 
 def _choices(bank: QuestionBank) -> str:

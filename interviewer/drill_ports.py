@@ -109,6 +109,10 @@ class DrillRepository(Protocol):
         """The latest occurrence claimed for a subscription."""
         ...
 
+    def last_occurrences(self) -> dict[int, datetime]:
+        """The latest occurrence claimed for each active subscription that has one, by its id."""
+        ...
+
     def recent_questions(self, platform: str, channel: str, since: datetime) -> dict[str, datetime]:
         """Questions posted in a channel since `since`, with when each was last posted."""
         ...
@@ -169,6 +173,10 @@ class DrillRepository(Protocol):
 
     def last_job(self, job_key: str) -> datetime | None:
         """The latest claimed occurrence of a job."""
+        ...
+
+    def last_jobs(self, job_keys: Collection[str]) -> dict[str, datetime]:
+        """The latest claimed occurrence of each of these jobs that was ever claimed, by key."""
         ...
 
     def add_points(self, entry: LedgerEntry) -> bool:

@@ -24,7 +24,7 @@ from interviewer.core.stages import Format, Stage
 from interviewer.core.text import normalize
 from interviewer.core.transcript import Role, Transcript, Turn, TurnKind
 from interviewer.drill_args import parse_subscribe
-from interviewer.drill_ports import DrillPost, DrillRepository
+from interviewer.drill_ports import DrillPost, DrillRepository, Subscription
 from interviewer.leaderboard import (
     Board,
     Period,
@@ -148,10 +148,12 @@ class DrillService(PointsService):
         """Claim and return the drills to post now (late within the grace period, else skipped)."""
         now = self.clock()
         planned = []
-        for sub in self.repo.subscriptions():
+        subs = self.repo.subscriptions()
+        lasts = self.repo.last_occurrences() if subs else {}
+        for sub in subs:
             if platforms is not None and sub.platform not in platforms:
                 continue
-            last = max(self.repo.last_occurrence(sub.id) or sub.created_at, sub.created_at)
+            last = max(lasts.get(sub.id) or sub.created_at, sub.created_at)
             at = due_occurrence(sub.schedule, now, last, self.grace)
             if at is None:
                 continue
@@ -175,13 +177,15 @@ class DrillService(PointsService):
         """Claim and return the recaps of drills whose answer window has ended."""
         now = self.clock()
         recaps = []
+        active: set[int] | None = None  # the active subscriptions' ids, read once when needed
         for post in self.repo.claim_recaps(now, platforms):
             if post.thread_key is None or now - post.window_ends_at > RECAP_LATE_LIMIT:
                 continue
             sub = post.subscription
             members = self.repo.members(sub.platform, sub.workspace)
-            active = self._is_active(sub.id)
-            nxt = next_occurrence(sub.schedule, post.occurrence_at) if active else None
+            if active is None:
+                active = {s.id for s in self.repo.subscriptions()}
+            nxt = next_occurrence(sub.schedule, post.occurrence_at) if sub.id in active else None
             text = drill_text.recap_text(
                 self._title(post.question_id),
                 self.repo.answers(post.id),
@@ -196,12 +200,14 @@ class DrillService(PointsService):
         """Claim and return last week's boards for subscribed channels, on Monday morning."""
         now = self.clock()
         boards = []
-        for sub in self.repo.subscriptions():
-            if platforms is not None and sub.platform not in platforms:
-                continue
+        subs = [
+            s for s in self.repo.subscriptions() if platforms is None or s.platform in platforms
+        ]
+        lasts = self.repo.last_jobs([_board_key(s) for s in subs]) if subs else {}
+        for sub in subs:
             monday = DrillSchedule(time(self.board_hour), sub.schedule.zone, frozenset({0}))
-            key = f"board:{sub.platform}:{sub.channel}"
-            last = max(self.repo.last_job(key) or sub.created_at, sub.created_at)
+            key = _board_key(sub)
+            last = max(lasts.get(key) or sub.created_at, sub.created_at)
             at = due_occurrence(monday, now, last, self.grace)
             if at is None or not self.repo.claim_job(key, at):
                 continue
@@ -255,7 +261,7 @@ class DrillService(PointsService):
         entry = ledger_entry(
             platform, sub.workspace, who.user_id, "drill", str(claim.id), card, now
         )
-        earned = self.award(
+        earned, ledger = self.award_with_ledger(
             replace(
                 entry,
                 question_id=problem.id,
@@ -264,7 +270,7 @@ class DrillService(PointsService):
                 weekdays=sub.schedule.weekdays,
             )
         )
-        streak = member_streak(self.repo.ledger(platform, user_id=who.user_id), who.user_id, now)
+        streak = member_streak(ledger, who.user_id, now)
         note = drill_text.short_scorecard(problem.title, card, earned, streak)
         return DrillReply(note, card, earned)
 
@@ -278,16 +284,14 @@ class DrillService(PointsService):
                 "Discord: Manage Channels)."
             )
 
-    def _is_active(self, subscription_id: int) -> bool:
-        return any(s.id == subscription_id for s in self.repo.subscriptions())
-
     def _title(self, question_id: str) -> str:
         problem = self.bank.problems.get(question_id)
         return problem.title if problem else question_id
 
     def _choose(self, platform: str, channel: str, topic: str | None, at: datetime) -> Problem:
         """A problem not posted in the channel for 30 days (else the longest unseen), seeded."""
-        pool = sorted(matching(self.bank, topic) or self.bank.problems.values(), key=_id)
+        chosen = [] if topic is None else self.bank.matching(topic)
+        pool = sorted(chosen or self.bank.problems.values(), key=_id)
         recent = self.repo.recent_questions(platform, channel, at - NO_REPEAT)
         fresh = [p for p in pool if p.id not in recent]
         if not fresh:
@@ -295,16 +299,13 @@ class DrillService(PointsService):
         return random.Random(f"{self.seed}:{platform}:{channel}:{at.isoformat()}").choice(fresh)
 
 
-def matching(bank: QuestionBank, topic_or_level: str | None) -> list[Problem]:
-    """Problems of a level, with a topic, or with that id."""
-    if topic_or_level is None:
-        return list(bank.problems.values())
-    key = topic_or_level.lower()
-    return [p for p in bank.problems.values() if key in (p.id, p.level) or key in p.topics]
-
-
 def _id(p: Problem) -> str:
     return p.id
+
+
+def _board_key(sub: Subscription) -> str:
+    """The once-only job key of a channel's weekly board."""
+    return f"board:{sub.platform}:{sub.channel}"
 
 
 def _one_answer(problem: Problem, text: str, who: Who, now: datetime) -> Transcript:

@@ -81,15 +81,26 @@ class PointsService:
 
     def award(self, entry: LedgerEntry) -> int:
         """Points for a new entry given the member's history (cap, repeats); stored once."""
+        earned, _ = self.award_with_ledger(entry)
+        return earned
+
+    def award_with_ledger(self, entry: LedgerEntry) -> tuple[int, list[LedgerEntry]]:
+        """`award`, with the member's ledger on the platform after it, oldest first.
+
+        The ledger is the history read to count the points, plus the new entry when it was
+        stored (when its source was counted before, that entry is in the history already).
+        """
         history = self.repo.ledger(entry.platform, user_id=entry.user_id)
         attempts = [Attempt(e.source_kind, e.question_id, e.overall, e.local_day) for e in history]
         attempts.append(
             Attempt(entry.source_kind, entry.question_id, entry.overall, entry.local_day)
         )
         earned = points(attempts)[-1]
-        if not self.repo.add_points(replace(entry, points=earned)):
-            return 0
-        return earned
+        stored = replace(entry, points=earned)
+        if not self.repo.add_points(stored):
+            return 0, history
+        # The ledger's order (created_at, then id): a stable sort keeps the newest row last.
+        return earned, sorted([*history, stored], key=_created_at)
 
 
 def ledger_entry(
@@ -110,3 +121,7 @@ def ledger_entry(
         criteria={c.value: s.score for c, s in card.criteria.items()},
         created_at=now,
     )
+
+
+def _created_at(entry: LedgerEntry) -> datetime:
+    return entry.created_at

@@ -23,6 +23,7 @@ from storage.models import (
     DrillAnswerRow,
     DrillPostRow,
     DrillSubscription,
+    SchedulerClaim,
     as_utc,
     aware,
     storable,
@@ -100,6 +101,19 @@ class SqlDrillRepository(SqlPointsRepository):
         with Session(self._engine) as session:
             found = session.exec(statement).one()
             return None if found is None else aware(found)
+
+    def last_occurrences(self) -> dict[int, datetime]:
+        """The latest occurrence claimed for each active subscription that has one, by its id."""
+        statement = (
+            select(DrillPostRow.subscription_id, func.max(col(DrillPostRow.occurrence_at)))
+            .where(
+                DrillPostRow.subscription_id == DrillSubscription.id,
+                col(DrillSubscription.active).is_(True),
+            )
+            .group_by(col(DrillPostRow.subscription_id))
+        )
+        with Session(self._engine) as session:
+            return {sub_id: aware(at) for sub_id, at in session.exec(statement)}
 
     def recent_questions(self, platform: str, channel: str, since: datetime) -> dict[str, datetime]:
         """Questions posted in a channel since `since`, with when each was last posted."""
@@ -197,6 +211,21 @@ class SqlDrillRepository(SqlPointsRepository):
             if result.rowcount == 1:  # type: ignore[attr-defined]
                 claimed.append(post_from(row, subscription_from(sub)))
         return claimed
+
+    # ---- once-only jobs -----------------------------------------------------------------------
+
+    def last_jobs(self, job_keys: Collection[str]) -> dict[str, datetime]:
+        """The latest claimed occurrence of each of these jobs that was ever claimed, by key."""
+        keys = sorted(set(job_keys))
+        if not keys:
+            return {}
+        statement = (
+            select(SchedulerClaim.job_key, func.max(col(SchedulerClaim.occurrence_at)))
+            .where(col(SchedulerClaim.job_key).in_(keys))
+            .group_by(col(SchedulerClaim.job_key))
+        )
+        with Session(self._engine) as session:
+            return {key: aware(at) for key, at in session.exec(statement)}
 
     # ---- answers ------------------------------------------------------------------------------
 

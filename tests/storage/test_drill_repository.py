@@ -147,3 +147,24 @@ def test_a_workspace_ledger_holds_its_members_interviews(drills: SqlDrillReposit
     drills.note_member("slack", "T1", "U2", None)  # a later sighting keeps name and choice
     assert drills.members("slack", "T1")["U2"].display_name == "Bea"
     assert drills.members("slack", "T1")["U2"].show_name
+
+
+def test_the_sweeps_batch_reads_match_the_single_reads(drills: SqlDrillRepository) -> None:
+    first, _ = drills.subscribe("slack", "T1", "C1", DAILY, None, "U1", NOW)
+    second, _ = drills.subscribe("slack", "T1", "C2", DAILY, None, "U1", NOW)
+    quiet, _ = drills.subscribe("slack", "T1", "C3", DAILY, None, "U1", NOW)
+    later = NOW + timedelta(days=1)
+    ends = later + timedelta(days=1)
+    for sub, at in ((first, NOW), (first, later), (second, NOW)):
+        assert drills.claim_post(sub, at, "url-shortener", ends) is not None
+    latest = drills.last_occurrences()
+    assert latest == {first.id: later, second.id: NOW}  # none for a channel never posted in
+    assert all(at.tzinfo is not None and at.utcoffset() == timedelta(0) for at in latest.values())
+    assert latest[first.id] == drills.last_occurrence(first.id)
+    assert quiet.id not in latest
+    drills.unsubscribe("slack", "C2")
+    assert set(drills.last_occurrences()) == {first.id}  # only active subscriptions
+    assert drills.claim_job("board:slack:C1", NOW) and drills.claim_job("board:slack:C1", later)
+    assert drills.claim_job("recap:slack:C9", NOW)
+    assert drills.last_jobs(["board:slack:C1", "board:slack:C2"]) == {"board:slack:C1": later}
+    assert drills.last_jobs([]) == {}
