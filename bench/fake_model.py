@@ -73,7 +73,7 @@ class FakeModel:
         application.router.add_post("/v1/chat/completions", self.chat)
         return application
 
-    async def chat(self, request: web.Request) -> web.StreamResponse:
+    async def chat(self, request: web.Request) -> web.Response:
         """Answer one chat completion after the fixed delay (streamed when asked)."""
         body = await request.json()
         await asyncio.sleep(self.delay)
@@ -107,10 +107,9 @@ class FakeModel:
         if (body.get("stream_options") or {}).get("include_usage"):
             send([], usage=usage)
         events.append(b"data: [DONE]\n\n")
-        response = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
-        await response.prepare(request)
-        await response.write(b"".join(events))
-        return response
+        # A plain response with its length: headers, events and end in one write (a streamed
+        # response would send its chunked end marker in a write of its own).
+        return web.Response(body=b"".join(events), content_type="text/event-stream")
 
 
 async def serve(delay: float, port: int) -> None:
