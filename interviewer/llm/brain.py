@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import re
@@ -114,6 +115,12 @@ class _Gate:
             self.question = sentence  # one question per turn: it ends the turn
 
 
+DRAIN_SECONDS = 1.0
+"""How long the rest of a reply is read once its turn is settled (a question ended it, or a
+sentence was refused): for the provider's own token count, and so that the connection goes
+back to the pool (a response left half read is closed, and the next turn dials again)."""
+
+
 class LLMBrain:
     """Writes the interviewer's turns with a chat model; the offline brain stands in on failure."""
 
@@ -127,9 +134,15 @@ class LLMBrain:
         breaker: CircuitBreaker | None = None,
         prompts: InterviewerPrompts | None = None,
         max_chars: int = 1200,
+        reply_timeout: float = 90.0,
+        drain_seconds: float = DRAIN_SECONDS,
     ) -> None:
         self.model = model
         self.fallback = fallback
+        # One deadline for a whole streamed reply, attempts included: a stream that stalls
+        # or trickles (keep-alives, no words) hands the turn to the offline interviewer.
+        self.reply_timeout = reply_timeout
+        self.drain_seconds = drain_seconds
         self.name = f"llm:{model_name}"
         self.meter = meter or UsageMeter(model_name)
         self.breaker = breaker or CircuitBreaker()
@@ -195,16 +208,27 @@ class LLMBrain:
         finish: str | None = None
         out = []
         stream = self.model.astream(to_langchain(messages))
-        async with contextlib.aclosing(stream) as chunks:  # type: ignore[type-var]
-            async for chunk in chunks:
-                if chunk.usage_metadata:
-                    usage = dict(chunk.usage_metadata)
-                finish = chunk.response_metadata.get("finish_reason") or finish
-                text = chunk.text if isinstance(chunk.text, str) else str(chunk.content)
-                out.append(text)
-                await gate.feed(text)
-                if gate.stopped:
-                    break
+        try:
+            async with (
+                asyncio.timeout(self.reply_timeout) as deadline,
+                contextlib.aclosing(stream) as chunks,  # type: ignore[type-var]
+            ):
+                async for chunk in chunks:
+                    if chunk.usage_metadata:
+                        usage = dict(chunk.usage_metadata)
+                    if gate.stopped:
+                        continue  # the turn is settled: the rest is read, not used
+                    finish = chunk.response_metadata.get("finish_reason") or finish
+                    text = chunk.text if isinstance(chunk.text, str) else str(chunk.content)
+                    out.append(text)
+                    await gate.feed(text)
+                    if gate.stopped:
+                        drained = asyncio.get_running_loop().time() + self.drain_seconds
+                        deadline.reschedule(min(drained, deadline.when() or drained))
+        except TimeoutError:
+            if not gate.stopped:
+                raise
+            # The settled turn's tail ran past drain_seconds: dropped with its connection.
         self._count(key, messages, "".join(out), usage)
         if not gate.stopped:
             if finish == "length":

@@ -27,8 +27,13 @@ def make_chat_model(
     max_retries: int = 2,
     max_tokens: int = 400,
     temperature: float = 0.2,
+    http_async_client: Any = None,
 ) -> BaseChatModel:
-    """A LangChain chat model for `provider:model`; OpenAI-compatible servers via base_url."""
+    """A LangChain chat model for `provider:model`; OpenAI-compatible servers via base_url.
+
+    `http_async_client` replaces the OpenAI SDK's own HTTP client (the benchmark times
+    requests with it).
+    """
     provider = spec.split(":", 1)[0]
     kwargs: dict[str, Any] = {
         "timeout": timeout,
@@ -38,6 +43,13 @@ def make_chat_model(
     }
     if provider == "openai":
         kwargs["stream_usage"] = True
+        # langchain-openai bounds each streamed chunk with its own asyncio.wait_for, a task
+        # per chunk that queues behind everything else on a busy loop (measured: the slowest
+        # 1% of turns waited 40-100 ms in those hops). LLMBrain bounds the whole reply with
+        # one deadline instead, and the SDK's timeout still bounds every network read.
+        kwargs["stream_chunk_timeout"] = None
+        if http_async_client is not None:
+            kwargs["http_async_client"] = http_async_client
         if base_url:
             kwargs["base_url"] = base_url
             kwargs["api_key"] = api_key or "not-needed"  # local servers take any key
@@ -82,7 +94,14 @@ def build_llm(
     )
     meter = UsageMeter(choice.spec, prices)
     breaker = CircuitBreaker()
-    brain = LLMBrain(chat, fallback, model_name=choice.spec, meter=meter, breaker=breaker)
+    brain = LLMBrain(
+        chat,
+        fallback,
+        model_name=choice.spec,
+        meter=meter,
+        breaker=breaker,
+        reply_timeout=timeout * (max_retries + 1),
+    )
     grader = LLMGrader(chat, model_name=choice.spec, meter=meter, breaker=breaker)
     return LLMParts(choice, brain, grader, meter, breaker)
 

@@ -2,7 +2,7 @@
 
 It speaks /v1/chat/completions (plain JSON, SSE streams ending in [DONE], usage counts,
 json_schema content, tool calls) and misbehaves on request: 429 with Retry-After, 500,
-hangs, malformed bodies and endless streams. It runs in its own thread and event loop, so
+hangs, malformed bodies, endless streams and streams of keep-alives alone. It runs in its own thread and event loop, so
 sync tests (the CLI) and async tests can both use it.
 """
 
@@ -22,7 +22,7 @@ from aiohttp import web
 class Reply:
     """What the server does with one request."""
 
-    kind: str = "text"  # text | structured | status | hang | malformed | endless
+    kind: str = "text"  # text | structured | status | hang | malformed | endless | silent
     text: str = ""
     data: dict[str, Any] | None = None
     status: int = 200
@@ -56,9 +56,15 @@ class Reply:
         return cls("malformed", text=body)
 
     @classmethod
-    def endless(cls) -> Reply:
-        """A stream that never ends (until the client hangs up)."""
-        return cls("endless", text="and so on ")
+    def endless(cls, lead: str = "") -> Reply:
+        """A stream that never ends (until the client hangs up), after `lead` if given."""
+        return cls("endless", text="and so on ", data={"lead": lead})
+
+    @classmethod
+    def silent(cls) -> Reply:
+        """A stream that starts, then sends only SSE keep-alive comments, never a word: every
+        network read gets bytes, so only a deadline on the whole reply ends it."""
+        return cls("silent")
 
 
 class FakeOpenAIServer:
@@ -69,6 +75,7 @@ class FakeOpenAIServer:
         self.default = default or Reply.say("Fine. What would you change first?")
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
+        self.peers: list[object] = []  # each request's client address: one per connection
         self.port = 0
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
@@ -119,6 +126,9 @@ class FakeOpenAIServer:
         body = await request.json()
         self.requests.append(body)
         self.headers.append(dict(request.headers))
+        self.peers.append(
+            request.transport.get_extra_info("peername") if request.transport else None
+        )
         reply = self.replies.popleft() if self.replies else self.default
         if reply.kind == "status":
             error = {"error": {"message": f"fake {reply.status}", "type": "fake", "code": None}}
@@ -191,7 +201,14 @@ class FakeOpenAIServer:
 
         try:
             await resp.write(chunk({"role": "assistant", "content": ""}))
+            if reply.kind == "silent":
+                while not self._release.is_set():
+                    await resp.write(b": keep-alive\n\n")
+                    await asyncio.sleep(0.05)
+                return resp
             if reply.kind == "endless":
+                if lead := (reply.data or {}).get("lead"):
+                    await resp.write(chunk({"content": lead}))
                 while not self._release.is_set():
                     await resp.write(chunk({"content": reply.text}))
                     await asyncio.sleep(0)

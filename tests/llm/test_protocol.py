@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from typing import Any
 
@@ -50,8 +51,40 @@ async def test_a_streamed_turn_arrives_in_pieces_with_usage(
     assert body["model"] == "fake-model" and body["max_completion_tokens"] == 400
     assert body["messages"][0]["role"] == "system"
     assert "<candidate>" + SAID[0] + "</candidate>" in json.dumps(body["messages"][1:])
-    # The question ended the turn, so usage is estimated from the messages with tiktoken.
-    assert b.meter.get(interview_key(ctx)).prompt_tokens > 100
+    # The provider's own count, from the stream's usage chunk.
+    usage = b.meter.get(interview_key(ctx))
+    assert not usage.estimated
+    assert usage.prompt_tokens == sum(len(str(m["content"])) for m in body["messages"]) // 4
+
+
+async def test_settled_turns_read_their_reply_to_the_end_and_reuse_the_connection(
+    server: FakeOpenAIServer, bank: QuestionBank
+) -> None:
+    # Each first question settles its turn before the stream ends; a half-read response would
+    # be closed, its usage chunk unread, and every turn would dial the model again.
+    second = "Fair. How do you route a burst of long prompts?"
+    server.queue(
+        Reply.say(GOOD + " And what about the cache? Also the queue."),
+        Reply.say(second + " Then tell me about retries?"),
+    )
+    b = brain(server, bank)
+    ctx = context(bank, SAID)
+    assert (await b.speak(ctx, FOLLOW)).text == GOOD
+    assert (await b.speak(ctx, FOLLOW)).text == second
+    assert len(server.peers) == 2 and server.peers[0] == server.peers[1]
+    assert not b.meter.get(interview_key(ctx)).estimated
+
+
+async def test_a_reply_that_goes_on_after_its_question_is_cut_off_not_failed(
+    server: FakeOpenAIServer, bank: QuestionBank
+) -> None:
+    server.queue(Reply.endless(lead=GOOD + " "))
+    model = make_chat_model("openai:fake-model", base_url=server.url, timeout=5.0, max_retries=0)
+    b = LLMBrain(model, OfflineBrain(bank), model_name="openai:fake-model", drain_seconds=0.2)
+    ctx = context(bank, SAID)
+    u = await asyncio.wait_for(b.speak(ctx, FOLLOW), timeout=10)
+    assert u.text == GOOD and b.breaker.failures == 0
+    assert b.meter.get(interview_key(ctx)).estimated  # no usage chunk came: tiktoken counted
 
 
 async def test_429_is_retried_after_retry_after(
@@ -83,6 +116,21 @@ async def test_failures_hand_the_turn_to_the_offline_interviewer(
     assert u.text == f"{NOTICE}\n\n{OfflineBrain(bank).utter(ctx, FOLLOW).text}"
     assert len(server.requests) == len(failure)
     assert b.breaker.failures == 1
+
+
+async def test_a_stream_of_keep_alives_alone_is_given_up_at_the_reply_deadline(
+    server: FakeOpenAIServer, bank: QuestionBank
+) -> None:
+    # Each keep-alive resets the SDK's read timeout; LangChain's own per-chunk timer is off
+    # (make_chat_model: it cost a task per chunk), so the brain's one deadline must end it.
+    server.queue(Reply.silent())
+    b = brain(server, bank, timeout=5.0)
+    assert getattr(b.model, "stream_chunk_timeout", "unset") is None
+    b.reply_timeout = 0.5
+    ctx = context(bank, SAID)
+    u = await asyncio.wait_for(b.speak(ctx, FOLLOW), timeout=10)
+    assert u.text == f"{NOTICE}\n\n{OfflineBrain(bank).utter(ctx, FOLLOW).text}"
+    assert len(server.requests) == 1 and b.breaker.failures == 1
 
 
 async def test_doctor_check_names_the_problem(server: FakeOpenAIServer) -> None:
