@@ -151,6 +151,12 @@ class Repository(Protocol):
         """The running interview of a conversation (a DM, a thread), whoever runs it."""
         ...
 
+    def conversation(
+        self, platform: str, external_id: str, display_name: str | None, channel: str
+    ) -> tuple[int, StoredInterview | None]:
+        """ensure_user and active_in_channel in one read: what every answer reads first."""
+        ...
+
     def due_interviews(self, now: datetime, limit: int = 100) -> list[int]:
         """Running interviews whose clock needs a tick at `now`, most overdue first."""
         ...

@@ -91,8 +91,9 @@ class InterviewService(InterviewSteps):
     ) -> Reply:
         """Start an interview for `who` in a conversation; refuse while one runs there."""
         fmt = Format(fmt) if isinstance(fmt, Format) else self._parse_format(fmt)
-        user_id = self.repo.ensure_user(who.platform, who.user_id, who.display_name)
-        running = self.repo.active_in_channel(who.platform, channel)
+        user_id, running = self.repo.conversation(
+            who.platform, who.user_id, who.display_name, channel
+        )
         if running is not None:
             if running.user_id == user_id:
                 raise AlreadyRunning(
@@ -277,8 +278,9 @@ class InterviewService(InterviewSteps):
 
     def _conversation(self, who: Who, channel: str) -> tuple[StoredInterview, int]:
         """The conversation's running interview and the asking user's id."""
-        user_id = self.repo.ensure_user(who.platform, who.user_id, who.display_name)
-        stored = self.repo.active_in_channel(who.platform, channel)
+        user_id, stored = self.repo.conversation(
+            who.platform, who.user_id, who.display_name, channel
+        )
         if stored is None:
             raise NoInterview("No interview is running here. Start one first.")
         return stored, user_id

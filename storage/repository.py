@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import insert, update
+from sqlalchemy import ColumnElement, Connection, insert, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
@@ -47,6 +47,20 @@ class SqlRepository(SqlStore):
             # Someone else's first sight of the same user won the race; now there is a row.
             return self._ensure_user(platform, external_id, display_name)
 
+    def conversation(
+        self, platform: str, external_id: str, display_name: str | None, channel: str
+    ) -> tuple[int, StoredInterview | None]:
+        """The user's id and the conversation's running interview, read together: one
+        connection for what every answer reads first. A new user, or a renamed one, is
+        written as ensure_user writes them."""
+        with self._engine.connect() as connection:
+            found = _find_user(connection, platform, external_id)
+            stored = _newest(connection, *_in_channel(platform, channel))
+        user_id = _as_is(found, display_name)
+        if user_id is None:
+            user_id = self.ensure_user(platform, external_id, display_name)
+        return user_id, stored
+
     def create_interview(
         self,
         user_id: int,
@@ -76,33 +90,16 @@ class SqlRepository(SqlStore):
 
     def active_interview(self, user_id: int, channel: str | None = None) -> StoredInterview | None:
         """The user's most recent running interview (in one channel when given)."""
-        statement = select(Interview).where(
-            Interview.user_id == user_id, Interview.status == Status.ACTIVE.value
-        )
+        where = [col(Interview.user_id) == user_id, col(Interview.status) == Status.ACTIVE.value]
         if channel is not None:
-            statement = statement.where(Interview.channel == channel)
-        statement = statement.order_by(
-            col(Interview.created_at).desc(), col(Interview.id).desc()
-        ).limit(1)
-        with Session(self._engine) as session:
-            row = session.exec(statement).first()
-            return None if row is None else _stored(session, row)
+            where.append(col(Interview.channel) == channel)
+        with self._engine.connect() as connection:
+            return _newest(connection, *where)
 
     def active_in_channel(self, platform: str, channel: str) -> StoredInterview | None:
         """The running interview of a conversation (a DM, a thread), whoever runs it."""
-        statement = (
-            select(Interview)
-            .where(
-                Interview.platform == platform,
-                Interview.channel == channel,
-                Interview.status == Status.ACTIVE.value,
-            )
-            .order_by(col(Interview.created_at).desc(), col(Interview.id).desc())
-            .limit(1)
-        )
-        with Session(self._engine) as session:
-            row = session.exec(statement).first()
-            return None if row is None else _stored(session, row)
+        with self._engine.connect() as connection:
+            return _newest(connection, *_in_channel(platform, channel))
 
     def due_interviews(self, now: datetime, limit: int = 100) -> list[int]:
         """Running interviews whose clock needs a tick at `now`, most overdue first."""
@@ -148,9 +145,9 @@ class SqlRepository(SqlStore):
 
     def load(self, interview_id: int) -> StoredInterview | None:
         """One interview with its turns and scorecard."""
-        with Session(self._engine) as session:
-            row = session.exec(select(Interview).where(Interview.id == interview_id)).first()
-            return None if row is None else _stored(session, row)
+        with self._engine.connect() as connection:
+            row = connection.execute(_INTERVIEWS.where(col(Interview.id) == interview_id)).first()
+            return None if row is None else _stored(connection, row)
 
     def save_step(
         self,
@@ -261,16 +258,12 @@ class SqlRepository(SqlStore):
             ]
 
     def _ensure_user(self, platform: str, external_id: str, display_name: str | None) -> int:
-        name = None if display_name is None else storable(display_name)
         # Most calls find the user as it is: a read, without taking a write lock.
-        with Session(self._engine) as session:
-            found = session.exec(
-                select(User.id, User.display_name).where(
-                    User.platform == platform, User.external_id == external_id
-                )
-            ).first()
-        if found is not None and found[0] is not None and (not name or found[1] == name):
-            return found[0]
+        with self._engine.connect() as connection:
+            known = _as_is(_find_user(connection, platform, external_id), display_name)
+        if known is not None:
+            return known
+        name = None if display_name is None else storable(display_name)
         with self._transaction() as session:
             user = session.exec(
                 select(User).where(User.platform == platform, User.external_id == external_id)
@@ -339,11 +332,69 @@ def _turn_rows(
     ]
 
 
-def _stored(session: Session, row: Interview) -> StoredInterview:
-    """The domain view of an interview row, with its turns in order and its scorecard."""
-    interview_id = pk(row.id)
+_INTERVIEW_COLUMNS = (
+    col(Interview.id),
+    col(Interview.user_id),
+    col(Interview.platform),
+    col(Interview.channel),
+    col(Interview.state_json),
+    col(Interview.version),
+    col(ScorecardRow.card_json),
+)
+"""What a StoredInterview is made of, read as columns (no ORM objects on the hot path);
+select them with _INTERVIEWS."""
+
+
+_INTERVIEWS = sa_select(*_INTERVIEW_COLUMNS).outerjoin(
+    ScorecardRow, col(ScorecardRow.interview_id) == col(Interview.id)
+)
+"""SELECT _INTERVIEW_COLUMNS: each interview with its scorecard, if it has one (a
+statement is immutable: each use adds its own WHERE)."""
+
+
+def _in_channel(platform: str, channel: str) -> tuple[ColumnElement[bool], ...]:
+    """The conditions for a conversation's running interview."""
+    return (
+        col(Interview.platform) == platform,
+        col(Interview.channel) == channel,
+        col(Interview.status) == Status.ACTIVE.value,
+    )
+
+
+def _find_user(
+    connection: Connection, platform: str, external_id: str
+) -> tuple[int, str | None] | None:
+    """A user's id and display name, or None before their first sight."""
+    row = connection.execute(
+        sa_select(col(User.id), col(User.display_name)).where(
+            col(User.platform) == platform, col(User.external_id) == external_id
+        )
+    ).first()
+    return None if row is None else (pk(row[0]), row[1])
+
+
+def _as_is(found: tuple[int, str | None] | None, display_name: str | None) -> int | None:
+    """The found user's id when nothing about them needs writing (seen, and not renamed)."""
+    if found is None or (display_name and found[1] != storable(display_name)):
+        return None
+    return found[0]
+
+
+def _newest(connection: Connection, *where: ColumnElement[bool]) -> StoredInterview | None:
+    """The most recently created interview matching `where`, with its turns."""
+    row = connection.execute(
+        _INTERVIEWS.where(*where)
+        .order_by(col(Interview.created_at).desc(), col(Interview.id).desc())
+        .limit(1)
+    ).first()
+    return None if row is None else _stored(connection, row)
+
+
+def _stored(connection: Connection, row: Sequence[Any]) -> StoredInterview:
+    """The domain view of an interview row (_INTERVIEW_COLUMNS), with its turns in order."""
+    interview_id, user_id, platform, channel, state_json, version, card = row
     # Columns, not ORM objects: an interview of forty turns is read on every answer.
-    turn_rows = session.execute(
+    turn_rows = connection.execute(
         sa_select(
             col(InterviewTurn.role),
             col(InterviewTurn.stage),
@@ -356,15 +407,12 @@ def _stored(session: Session, row: Interview) -> StoredInterview:
         .where(col(InterviewTurn.interview_id) == interview_id)
         .order_by(col(InterviewTurn.seq))
     ).all()
-    card = session.exec(
-        select(ScorecardRow.card_json).where(ScorecardRow.interview_id == interview_id)
-    ).first()
     return StoredInterview(
         id=interview_id,
-        user_id=row.user_id,
-        platform=row.platform,
-        channel=row.channel,
-        state=InterviewState.from_dict(json.loads(row.state_json)),
+        user_id=user_id,
+        platform=platform,
+        channel=channel,
+        state=InterviewState.from_dict(json.loads(state_json)),
         turns=[
             Turn(
                 role=Role(role),
@@ -378,5 +426,5 @@ def _stored(session: Session, row: Interview) -> StoredInterview:
             for role, stage, text, kind, at, curveball_id, author in turn_rows
         ],
         scorecard=None if card is None else Scorecard.from_dict(json.loads(card)),
-        version=row.version,
+        version=version,
     )

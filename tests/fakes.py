@@ -57,6 +57,12 @@ class InMemoryRepository:
                 return deepcopy(stored)
         return None
 
+    def conversation(
+        self, platform: str, external_id: str, display_name: str | None, channel: str
+    ) -> tuple[int, StoredInterview | None]:
+        user_id = self.ensure_user(platform, external_id, display_name)
+        return user_id, self.active_in_channel(platform, channel)
+
     def due_interviews(self, now: datetime, limit: int = 100) -> list[int]:
         due = []
         for stored in self.interviews.values():

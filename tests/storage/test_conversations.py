@@ -5,13 +5,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import Engine
+from sqlmodel import Session
 
 from interviewer.core.machine import next_deadline
+from interviewer.core.rubric import HireSignal
 from interviewer.core.stages import Stage
 from interviewer.core.state import Status
 from interviewer.ports import StaleInterview, UsageDelta
+from storage.models import User
 from storage.repository import SqlRepository
-from tests.storage.test_repository import T0, make_state, new_interview
+from tests.storage.test_repository import T0, make_card, make_state, new_interview
 
 
 def test_active_in_channel_finds_the_conversations_interview_whoever_runs_it(
@@ -29,6 +33,34 @@ def test_active_in_channel_finds_the_conversations_interview_whoever_runs_it(
     assert second is not None and second.id == other
     assert repo.active_in_channel("discord", "C1:1.0") is None
     assert repo.active_in_channel("slack", "C9") is None
+
+
+def test_a_conversation_read_gives_the_user_and_the_running_interview_at_once(
+    repo: SqlRepository, engine: Engine
+) -> None:
+    ada = repo.ensure_user("slack", "U1", "Ada")
+    running = new_interview(repo, ada, channel="D1")
+    user_id, found = repo.conversation("slack", "U1", "Ada", "D1")
+    assert user_id == ada and found == repo.load(running) and found is not None
+    assert found.scorecard is None
+    # first sight: the user is created, and there is no interview yet
+    new_id, nothing = repo.conversation("slack", "U2", "Bob", "D2")
+    assert nothing is None and new_id == repo.ensure_user("slack", "U2") != ada
+    # a rename is written; a message without a name keeps the stored one
+    assert repo.conversation("slack", "U1", "Ada L.", "D1")[0] == ada
+    assert repo.conversation("slack", "U1", None, "D1")[0] == ada
+    with Session(engine) as session:
+        user = session.get(User, ada)
+        assert user is not None and user.display_name == "Ada L."
+
+
+def test_a_loaded_interview_carries_its_scorecard(repo: SqlRepository) -> None:
+    ada = repo.ensure_user("slack", "U1")
+    interview_id = new_interview(repo, ada, channel="D1", status=Status.ENDED)
+    assert (loaded := repo.load(interview_id)) is not None and loaded.scorecard is None
+    card = make_card(3.0, HireSignal.HIRE)
+    repo.save_scorecard(interview_id, card)
+    assert (loaded := repo.load(interview_id)) is not None and loaded.scorecard == card
 
 
 def test_due_interviews_follow_the_machines_next_deadline(repo: SqlRepository) -> None:
