@@ -116,9 +116,9 @@ class _Gate:
 
 
 DRAIN_SECONDS = 1.0
-"""How long the rest of a reply is read once its turn is settled (a question ended it, or a
-sentence was refused): for the provider's own token count, and so that the connection goes
-back to the pool (a response left half read is closed, and the next turn dials again)."""
+"""How long the rest of a reply is read once a question has settled its turn: for the
+provider's own token count, and so that the connection goes back to the pool (a response
+left half read is closed, and the next turn dials again). A refused draft is not read on."""
 
 
 class LLMBrain:
@@ -222,6 +222,8 @@ class LLMBrain:
                     text = chunk.text if isinstance(chunk.text, str) else str(chunk.content)
                     out.append(text)
                     await gate.feed(text)
+                    if gate.problem is not None:
+                        break  # a refused draft: stop now, its replacement is what matters
                     if gate.stopped:
                         drained = asyncio.get_running_loop().time() + self.drain_seconds
                         deadline.reschedule(min(drained, deadline.when() or drained))

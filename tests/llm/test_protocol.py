@@ -133,6 +133,18 @@ async def test_a_stream_of_keep_alives_alone_is_given_up_at_the_reply_deadline(
     assert len(server.requests) == 1 and b.breaker.failures == 1
 
 
+async def test_a_refused_draft_is_not_read_on(server: FakeOpenAIServer, bank: QuestionBank) -> None:
+    # Only a question settles a turn to be read to its end; a refused draft is dropped at
+    # once and the next draft asked for, however long the refused one would go on.
+    leak = "You should use continuous batching on each GPU server. "
+    server.queue(Reply.endless(lead=leak), Reply.say(GOOD))
+    model = make_chat_model("openai:fake-model", base_url=server.url, timeout=5.0, max_retries=0)
+    b = LLMBrain(model, OfflineBrain(bank), model_name="openai:fake-model", drain_seconds=60)
+    u = await asyncio.wait_for(b.speak(context(bank, SAID), FOLLOW), timeout=10)
+    assert u.text == GOOD and len(server.requests) == 2
+    assert b.rejections == ["it hands the candidate a solution; ask, do not design"]
+
+
 async def test_doctor_check_names_the_problem(server: FakeOpenAIServer) -> None:
     model = make_chat_model("openai:fake", base_url=server.url, timeout=5, max_retries=0)
     assert await check_reachable(model) is None
