@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, insert, update
+from sqlalchemy import ColumnElement, Connection, bindparam, insert, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.dml import ReturningUpdate
 from sqlmodel import Session, col, func, select
 
 from interviewer.core.machine import next_deadline
@@ -24,6 +26,7 @@ from storage.models import (
     ProcessedEvent,
     ScorecardRow,
     User,
+    UTCDateTime,
     as_utc,
     aware,
     pk,
@@ -55,7 +58,7 @@ class SqlRepository(SqlStore):
         written as ensure_user writes them."""
         with self._engine.connect() as connection:
             found = _find_user(connection, platform, external_id)
-            stored = _newest(connection, *_in_channel(platform, channel))
+            stored = _in_channel(connection, platform, channel)
         user_id = _as_is(found, display_name)
         if user_id is None:
             user_id = self.ensure_user(platform, external_id, display_name)
@@ -99,7 +102,7 @@ class SqlRepository(SqlStore):
     def active_in_channel(self, platform: str, channel: str) -> StoredInterview | None:
         """The running interview of a conversation (a DM, a thread), whoever runs it."""
         with self._engine.connect() as connection:
-            return _newest(connection, *_in_channel(platform, channel))
+            return _in_channel(connection, platform, channel)
 
     def due_interviews(self, now: datetime, limit: int = 100) -> list[int]:
         """Running interviews whose clock needs a tick at `now`, most overdue first."""
@@ -163,26 +166,20 @@ class SqlRepository(SqlStore):
         Core (an UPDATE that checks the version and locks the row, the last turn number,
         one INSERT of the turns) instead of the ORM's five round trips.
         """
-        values: dict[str, Any] = {
-            **_state_columns(state),
-            "version": col(Interview.version) + 1,
-            "ended_at": (
-                None
-                if state.status is Status.ACTIVE
-                else func.coalesce(col(Interview.ended_at), as_utc(state.last_event_at))
-            ),
-        }
-        if usage:
-            values["prompt_tokens"] = col(Interview.prompt_tokens) + usage.prompt_tokens
-            values["completion_tokens"] = col(Interview.completion_tokens) + usage.completion_tokens
-            values["cost_usd"] = col(Interview.cost_usd) + usage.cost_usd
-        where = col(Interview.id) == interview_id
+        active = state.status is Status.ACTIVE
+        params: dict[str, Any] = {f"v_{k}": v for k, v in _state_columns(state).items()}
+        params["v_id"] = interview_id
         if expected_version is not None:
-            where = where & (col(Interview.version) == expected_version)
+            params["v_expected"] = expected_version
+        if not active:
+            params["v_ended_at"] = as_utc(state.last_event_at)
+        if usage:
+            params["v_prompt_tokens"] = usage.prompt_tokens
+            params["v_completion_tokens"] = usage.completion_tokens
+            params["v_cost_usd"] = usage.cost_usd
+        statement = _step_statement(expected_version is not None, bool(usage), active)
         with self._engine.begin() as connection:
-            version = connection.execute(
-                update(Interview).where(where).values(values).returning(col(Interview.version))
-            ).scalar_one_or_none()
+            version = connection.execute(statement, params).scalar_one_or_none()
             if version is None:
                 current = connection.execute(
                     sa_select(col(Interview.version)).where(col(Interview.id) == interview_id)
@@ -195,11 +192,7 @@ class SqlRepository(SqlStore):
             if new_turns:
                 # A statement of its own, after the row is locked: on PostgreSQL a subquery
                 # of the UPDATE would read from before the lock was granted (read committed).
-                last = connection.execute(
-                    sa_select(func.max(col(InterviewTurn.seq))).where(
-                        col(InterviewTurn.interview_id) == interview_id
-                    )
-                ).scalar_one()
+                last = connection.execute(_LAST_SEQ, {"interview_id": interview_id}).scalar_one()
                 first = (last or 0) + 1
                 connection.execute(
                     insert(InterviewTurn), _turn_rows(interview_id, first, new_turns, state)
@@ -292,6 +285,41 @@ def _lock_interview(session: Session, interview_id: int) -> Interview:
     return row
 
 
+@functools.cache
+def _step_statement(versioned: bool, usage: bool, active: bool) -> ReturningUpdate[int]:
+    """save_step's UPDATE, built once per shape: parameters `v_<column>` for the state's
+    columns, `v_id`, and as the shape needs `v_expected` (the version read), `v_ended_at`
+    (kept once set) and the usage to add. It returns the new version."""
+    values: dict[str, Any] = {name: bindparam(f"v_{name}") for name in _STATE_COLUMNS}
+    values["version"] = col(Interview.version) + 1
+    values["ended_at"] = (
+        None
+        if active
+        else func.coalesce(
+            col(Interview.ended_at),
+            bindparam("v_ended_at", type_=UTCDateTime()),
+        )
+    )
+    if usage:
+        for name in ("prompt_tokens", "completion_tokens", "cost_usd"):
+            values[name] = getattr(Interview, name) + bindparam(f"v_{name}")
+    where = col(Interview.id) == bindparam("v_id")
+    if versioned:
+        where = where & (col(Interview.version) == bindparam("v_expected"))
+    return update(Interview).where(where).values(values).returning(col(Interview.version))
+
+
+_STATE_COLUMNS = (
+    "question_id",
+    "format",
+    "status",
+    "stage",
+    "state_json",
+    "updated_at",
+    "deadline_at",
+)
+
+
 def _state_columns(state: InterviewState) -> dict[str, Any]:
     """The Interview columns that mirror the state (ended_at is handled apart)."""
     return {
@@ -352,13 +380,48 @@ _INTERVIEWS = sa_select(*_INTERVIEW_COLUMNS).outerjoin(
 statement is immutable: each use adds its own WHERE)."""
 
 
-def _in_channel(platform: str, channel: str) -> tuple[ColumnElement[bool], ...]:
-    """The conditions for a conversation's running interview."""
-    return (
-        col(Interview.platform) == platform,
-        col(Interview.channel) == channel,
+# The statements every answer runs, built once with bound parameters: building a statement
+# (its operators, its cache key) costs as much Python as running it.
+
+_USER_BY_ID = sa_select(col(User.id), col(User.display_name)).where(
+    col(User.platform) == bindparam("platform"), col(User.external_id) == bindparam("external_id")
+)
+
+_RUNNING_IN_CHANNEL = (
+    _INTERVIEWS.where(
+        col(Interview.platform) == bindparam("platform"),
+        col(Interview.channel) == bindparam("channel"),
         col(Interview.status) == Status.ACTIVE.value,
     )
+    .order_by(col(Interview.created_at).desc(), col(Interview.id).desc())
+    .limit(1)
+)
+
+_TURNS = (
+    sa_select(
+        col(InterviewTurn.role),
+        col(InterviewTurn.stage),
+        col(InterviewTurn.text),
+        col(InterviewTurn.kind),
+        col(InterviewTurn.created_at),
+        col(InterviewTurn.curveball_id),
+        col(InterviewTurn.author),
+    )
+    .where(col(InterviewTurn.interview_id) == bindparam("interview_id"))
+    .order_by(col(InterviewTurn.seq))
+)
+
+_LAST_SEQ = sa_select(func.max(col(InterviewTurn.seq))).where(
+    col(InterviewTurn.interview_id) == bindparam("interview_id")
+)
+
+
+def _in_channel(connection: Connection, platform: str, channel: str) -> StoredInterview | None:
+    """A conversation's running interview (the newest, should there be two)."""
+    row = connection.execute(
+        _RUNNING_IN_CHANNEL, {"platform": platform, "channel": channel}
+    ).first()
+    return None if row is None else _stored(connection, row)
 
 
 def _find_user(
@@ -366,9 +429,7 @@ def _find_user(
 ) -> tuple[int, str | None] | None:
     """A user's id and display name, or None before their first sight."""
     row = connection.execute(
-        sa_select(col(User.id), col(User.display_name)).where(
-            col(User.platform) == platform, col(User.external_id) == external_id
-        )
+        _USER_BY_ID, {"platform": platform, "external_id": external_id}
     ).first()
     return None if row is None else (pk(row[0]), row[1])
 
@@ -394,19 +455,7 @@ def _stored(connection: Connection, row: Sequence[Any]) -> StoredInterview:
     """The domain view of an interview row (_INTERVIEW_COLUMNS), with its turns in order."""
     interview_id, user_id, platform, channel, state_json, version, card = row
     # Columns, not ORM objects: an interview of forty turns is read on every answer.
-    turn_rows = connection.execute(
-        sa_select(
-            col(InterviewTurn.role),
-            col(InterviewTurn.stage),
-            col(InterviewTurn.text),
-            col(InterviewTurn.kind),
-            col(InterviewTurn.created_at),
-            col(InterviewTurn.curveball_id),
-            col(InterviewTurn.author),
-        )
-        .where(col(InterviewTurn.interview_id) == interview_id)
-        .order_by(col(InterviewTurn.seq))
-    ).all()
+    turn_rows = connection.execute(_TURNS, {"interview_id": interview_id}).all()
     return StoredInterview(
         id=interview_id,
         user_id=user_id,

@@ -8,12 +8,30 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import or_
+from sqlalchemy import bindparam, or_
 from sqlmodel import Session, col, func, select
 
 from interviewer.core.transcript import Role
-from storage.models import Interview, InterviewTurn, as_utc
+from storage.models import Interview, InterviewTurn, UTCDateTime, as_utc
 from storage.sql_store import SqlStore
+
+# Read before every answer: built once, with bound parameters.
+_AFTER = bindparam("after", type_=UTCDateTime())
+_MESSAGES_SINCE = (
+    select(InterviewTurn.created_at)
+    .join(Interview, col(Interview.id) == col(InterviewTurn.interview_id))
+    .where(
+        or_(
+            col(Interview.user_id) == bindparam("user_id"),
+            col(Interview.id) == bindparam("interview_id"),
+        ),
+        col(Interview.updated_at) >= _AFTER,
+        InterviewTurn.role == Role.CANDIDATE.value,
+        InterviewTurn.author == bindparam("author"),
+        col(InterviewTurn.created_at) >= _AFTER,
+    )
+    .order_by(col(InterviewTurn.created_at))
+)
 
 
 class SqlQuotaCounts(SqlStore):
@@ -32,21 +50,14 @@ class SqlQuotaCounts(SqlStore):
     ) -> list[datetime]:
         """When `author` sent candidate messages since `since`, oldest first: in the
         interviews of `user_id`, and in `interview_id` (a design-along someone else runs)."""
-        after = as_utc(since)
-        statement = (
-            select(InterviewTurn.created_at)
-            .join(Interview, col(Interview.id) == col(InterviewTurn.interview_id))
-            .where(
-                or_(col(Interview.user_id) == user_id, col(Interview.id) == interview_id),
-                col(Interview.updated_at) >= after,
-                InterviewTurn.role == Role.CANDIDATE.value,
-                InterviewTurn.author == author,
-                col(InterviewTurn.created_at) >= after,
-            )
-            .order_by(col(InterviewTurn.created_at))
-        )
-        with Session(self._engine) as session:
-            return list(session.exec(statement))
+        params = {
+            "user_id": user_id,
+            "interview_id": interview_id,
+            "author": author,
+            "after": as_utc(since),
+        }
+        with self._engine.connect() as connection:
+            return list(connection.execute(_MESSAGES_SINCE, params).scalars())
 
     def tokens_since(self, platform: str, since: datetime) -> int:
         """Model tokens of the platform's interviews that were active at or after `since`."""
