@@ -149,7 +149,7 @@ class SqlRepository(SqlStore):
     def load(self, interview_id: int) -> StoredInterview | None:
         """One interview with its turns and scorecard."""
         with self._engine.connect() as connection:
-            row = connection.execute(_INTERVIEWS.where(col(Interview.id) == interview_id)).first()
+            row = connection.execute(_INTERVIEW_BY_ID, {"interview_id": interview_id}).first()
             return None if row is None else _stored(connection, row)
 
     def save_step(
@@ -396,6 +396,8 @@ _RUNNING_IN_CHANNEL = (
     .order_by(col(Interview.created_at).desc(), col(Interview.id).desc())
     .limit(1)
 )
+
+_INTERVIEW_BY_ID = _INTERVIEWS.where(col(Interview.id) == bindparam("interview_id"))
 
 _TURNS = (
     sa_select(
