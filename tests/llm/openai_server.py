@@ -2,8 +2,8 @@
 
 It speaks /v1/chat/completions (plain JSON, SSE streams ending in [DONE], usage counts,
 json_schema content, tool calls) and misbehaves on request: 429 with Retry-After, 500,
-hangs, malformed bodies, endless streams and streams of keep-alives alone. It runs in its own thread and event loop, so
-sync tests (the CLI) and async tests can both use it.
+hangs, malformed bodies, endless streams and streams of keep-alives alone. It runs in its
+own thread and event loop, so sync tests (the CLI) and async tests can both use it.
 """
 
 from __future__ import annotations
