@@ -167,7 +167,8 @@ class SqlRepository(SqlStore):
         one INSERT of the turns) instead of the ORM's five round trips.
         """
         active = state.status is Status.ACTIVE
-        params: dict[str, Any] = {f"v_{k}": v for k, v in _state_columns(state).items()}
+        columns = _state_columns(state)
+        params: dict[str, Any] = {f"v_{k}": v for k, v in columns.items()}
         params["v_id"] = interview_id
         if expected_version is not None:
             params["v_expected"] = expected_version
@@ -177,7 +178,9 @@ class SqlRepository(SqlStore):
             params["v_prompt_tokens"] = usage.prompt_tokens
             params["v_completion_tokens"] = usage.completion_tokens
             params["v_cost_usd"] = usage.cost_usd
-        statement = _step_statement(expected_version is not None, bool(usage), active)
+        statement = _step_statement(
+            tuple(columns), expected_version is not None, bool(usage), active
+        )
         with self._engine.begin() as connection:
             version = connection.execute(statement, params).scalar_one_or_none()
             if version is None:
@@ -286,11 +289,13 @@ def _lock_interview(session: Session, interview_id: int) -> Interview:
 
 
 @functools.cache
-def _step_statement(versioned: bool, usage: bool, active: bool) -> ReturningUpdate[int]:
+def _step_statement(
+    state_columns: tuple[str, ...], versioned: bool, usage: bool, active: bool
+) -> ReturningUpdate[int]:
     """save_step's UPDATE, built once per shape: parameters `v_<column>` for the state's
-    columns, `v_id`, and as the shape needs `v_expected` (the version read), `v_ended_at`
-    (kept once set) and the usage to add. It returns the new version."""
-    values: dict[str, Any] = {name: bindparam(f"v_{name}") for name in _STATE_COLUMNS}
+    columns (_state_columns), `v_id`, and as the shape needs `v_expected` (the version
+    read), `v_ended_at` (kept once set) and the usage to add. It returns the new version."""
+    values: dict[str, Any] = {name: bindparam(f"v_{name}") for name in state_columns}
     values["version"] = col(Interview.version) + 1
     values["ended_at"] = (
         None
@@ -307,17 +312,6 @@ def _step_statement(versioned: bool, usage: bool, active: bool) -> ReturningUpda
     if versioned:
         where = where & (col(Interview.version) == bindparam("v_expected"))
     return update(Interview).where(where).values(values).returning(col(Interview.version))
-
-
-_STATE_COLUMNS = (
-    "question_id",
-    "format",
-    "status",
-    "stage",
-    "state_json",
-    "updated_at",
-    "deadline_at",
-)
 
 
 def _state_columns(state: InterviewState) -> dict[str, Any]:
