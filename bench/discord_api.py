@@ -24,7 +24,9 @@ from typing import Any
 
 from aiohttp import web
 
-from bench.engine import ANSWERS
+from bench.engine import ANSWERS, pause
+from bot.discord.respond import APOLOGY
+from bot.discord.views import TEMPLATE
 from tests.discord import payloads
 from tests.discord.fake_discord import TOKEN, FakeDiscord, Interaction
 from tests.discord.fake_gateway import FakeGateway
@@ -32,8 +34,6 @@ from tests.discord.rest import INTERACTION_WINDOW
 
 CALLBACK = re.compile(r"/api/v10/interactions/(?P<id>\d+)/[^/]+/callback")
 ACK_WAIT = 10.0  # seconds to wait for a callback before calling it missing
-APOLOGY = "Sorry, something went wrong"  # how bot.discord.respond.APOLOGY begins
-HINT = "mockroom:hint:"
 
 
 class TimedGateway(FakeGateway):
@@ -103,8 +103,9 @@ class BenchDiscord(FakeDiscord):
         for message in reversed(self.by_bot(channel_id)):
             for row in message["components"]:
                 for component in row.get("components", []):
-                    if str(component.get("custom_id", "")).startswith(HINT):
-                        return str(message["id"]), str(component["custom_id"])
+                    button = re.fullmatch(TEMPLATE, str(component.get("custom_id", "")))
+                    if button is not None and button["action"] == "hint":
+                        return str(message["id"]), button[0]
         return None
 
     def rest_errors(self) -> list[str]:
@@ -136,14 +137,6 @@ class BenchDiscord(FakeDiscord):
         )
         errors.extend(self.rest_errors())
         return web.json_response({"acks_ms": acks_ms, "errors": errors})
-
-
-async def pause(seconds: float, until: float) -> bool:
-    """Sleep `seconds`; False (at once) when that would end after `until`."""
-    if time.monotonic() + seconds >= until:
-        return False
-    await asyncio.sleep(seconds)
-    return True
 
 
 async def member(

@@ -38,6 +38,14 @@ ANSWERS = [
 TURNS = 40
 
 
+async def pause(seconds: float, until: float) -> bool:
+    """Sleep `seconds`; False (at once) when that would end after `until`."""
+    if time.monotonic() + seconds >= until:
+        return False
+    await asyncio.sleep(seconds)
+    return True
+
+
 def percentile(values: list[float], q: float) -> float:
     """The q-th percentile (0-100) by nearest rank."""
     ordered = sorted(values)

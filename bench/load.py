@@ -40,7 +40,7 @@ from urllib.parse import urlencode
 
 import aiohttp
 
-from bench.engine import ANSWERS, percentile
+from bench.engine import ANSWERS, pause, percentile
 from bench.load_discord import DiscordMembers
 from bench.load_parts import database, helper, model_calls, rss_kb, slack_signature, wire
 from bot.serve import freeze_startup_heap
@@ -96,14 +96,6 @@ async def start_many(service: InterviewService, first: int, count: int) -> None:
 
     for batch in range(first, first + count, BATCH):
         await asyncio.gather(*(one(n) for n in range(batch, min(batch + BATCH, first + count))))
-
-
-async def pause(seconds: float, until: float) -> bool:
-    """Sleep `seconds`; False (at once) when that would end after `until`."""
-    if time.monotonic() + seconds >= until:
-        return False
-    await asyncio.sleep(seconds)
-    return True
 
 
 async def candidate(

@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 from bot.bootstrap import Container, build
 from bot.settings import Settings
 from interviewer.llm.choice import ModelChoice
-from interviewer.llm.factory import build_llm, make_chat_model
+from interviewer.llm.factory import build_llm
 from interviewer.offline.brain import OfflineBrain
 from storage.engine import make_engine, parse_database_url
 from tests.slack import payloads
@@ -126,25 +126,17 @@ def wire(database_url: str, model_port: int, slack_port: int | None) -> Containe
     )
     container = build(settings)
     base_url = f"http://127.0.0.1:{model_port}/v1"
-    choice = ModelChoice(MODEL, "bench", base_url)
-    # The model as `mockroom serve` makes it (interviewer.llm.factory), with the timed client.
-    chat = make_chat_model(
-        MODEL,
-        base_url=base_url,
+    offline = container.service.fallback_brain
+    assert isinstance(offline, OfflineBrain)
+    # The model as `mockroom serve` builds it (interviewer.llm.factory), with the timed client.
+    parts = build_llm(
+        ModelChoice(MODEL, "bench", base_url),
+        offline,
         api_key="bench",
         timeout=settings.llm_timeout_seconds,
         max_retries=settings.llm_max_retries,
         max_tokens=settings.llm_max_output_tokens,
         http_async_client=timed_http_client(),
-    )
-    offline = container.service.fallback_brain
-    assert isinstance(offline, OfflineBrain)
-    parts = build_llm(
-        choice,
-        offline,
-        timeout=settings.llm_timeout_seconds,
-        max_retries=settings.llm_max_retries,
-        model=chat,
     )
     container.service.brain = parts.brain
     container.service.grader = parts.grader

@@ -80,8 +80,10 @@ def build_llm(
     max_tokens: int = 400,
     prices: Mapping[str, tuple[float, float]] = DEFAULT_PRICES,
     model: BaseChatModel | None = None,
+    http_async_client: Any = None,
 ) -> LLMParts:
-    """Build the brain and grader for a chosen model (or a given one, in tests)."""
+    """Build the brain and grader for a chosen model (or a given one, in tests);
+    `http_async_client` as in make_chat_model."""
     if choice.spec is None:
         raise ValueError("the offline choice has no model to build")
     chat = model or make_chat_model(
@@ -91,6 +93,7 @@ def build_llm(
         timeout=timeout,
         max_retries=max_retries,
         max_tokens=max_tokens,
+        http_async_client=http_async_client,
     )
     meter = UsageMeter(choice.spec, prices)
     breaker = CircuitBreaker()
