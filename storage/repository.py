@@ -6,9 +6,9 @@ import functools
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeAlias
 
-from sqlalchemy import ColumnElement, Connection, bindparam, insert, update
+from sqlalchemy import ColumnElement, Connection, Select, bindparam, insert, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.dml import ReturningUpdate
@@ -35,9 +35,6 @@ from storage.models import (
 )
 from storage.sql_store import SqlStore
 
-# PostgreSQL text cannot hold NUL, and no UTF-8 column can hold a lone surrogate (which a
-# client's broken JSON escape can produce): both become U+FFFD, the same on every backend.
-
 
 class SqlRepository(SqlStore):
     """Interviews, their turns and scorecards in one SQL database."""
@@ -57,9 +54,10 @@ class SqlRepository(SqlStore):
         connection for what every answer reads first. A new user, or a renamed one, is
         written as ensure_user writes them."""
         with self._engine.connect() as connection:
-            found = _find_user(connection, platform, external_id)
-            stored = _in_channel(connection, platform, channel)
-        user_id = _as_is(found, display_name)
+            user_id = _known_user(connection, platform, external_id, display_name)
+            stored = _first_stored(
+                connection, _RUNNING_IN_CHANNEL, {"platform": platform, "channel": channel}
+            )
         if user_id is None:
             user_id = self.ensure_user(platform, external_id, display_name)
         return user_id, stored
@@ -81,7 +79,7 @@ class SqlRepository(SqlStore):
                 channel=channel,
                 brain=brain,
                 created_at=as_utc(state.started_at),
-                ended_at=_ended_at(state, None),
+                ended_at=_ended_at(state),
                 **_state_columns(state),
             )
             session.add(row)
@@ -97,12 +95,14 @@ class SqlRepository(SqlStore):
         if channel is not None:
             where.append(col(Interview.channel) == channel)
         with self._engine.connect() as connection:
-            return _newest(connection, *where)
+            return _first_stored(connection, _newest_of(*where))
 
     def active_in_channel(self, platform: str, channel: str) -> StoredInterview | None:
         """The running interview of a conversation (a DM, a thread), whoever runs it."""
         with self._engine.connect() as connection:
-            return _in_channel(connection, platform, channel)
+            return _first_stored(
+                connection, _RUNNING_IN_CHANNEL, {"platform": platform, "channel": channel}
+            )
 
     def due_interviews(self, now: datetime, limit: int = 100) -> list[int]:
         """Running interviews whose clock needs a tick at `now`, most overdue first."""
@@ -149,8 +149,7 @@ class SqlRepository(SqlStore):
     def load(self, interview_id: int) -> StoredInterview | None:
         """One interview with its turns and scorecard."""
         with self._engine.connect() as connection:
-            row = connection.execute(_INTERVIEW_BY_ID, {"interview_id": interview_id}).first()
-            return None if row is None else _stored(connection, row)
+            return _first_stored(connection, _INTERVIEW_BY_ID, {"interview_id": interview_id})
 
     def save_step(
         self,
@@ -173,7 +172,7 @@ class SqlRepository(SqlStore):
         if expected_version is not None:
             params["v_expected"] = expected_version
         if not active:
-            params["v_ended_at"] = as_utc(state.last_event_at)
+            params["v_ended_at"] = _ended_at(state)
         if usage:
             params["v_prompt_tokens"] = usage.prompt_tokens
             params["v_completion_tokens"] = usage.completion_tokens
@@ -256,7 +255,7 @@ class SqlRepository(SqlStore):
     def _ensure_user(self, platform: str, external_id: str, display_name: str | None) -> int:
         # Most calls find the user as it is: a read, without taking a write lock.
         with self._engine.connect() as connection:
-            known = _as_is(_find_user(connection, platform, external_id), display_name)
+            known = _known_user(connection, platform, external_id, display_name)
         if known is not None:
             return known
         name = None if display_name is None else storable(display_name)
@@ -327,11 +326,10 @@ def _state_columns(state: InterviewState) -> dict[str, Any]:
     }
 
 
-def _ended_at(state: InterviewState, ended_at: datetime | None) -> datetime | None:
-    """When the interview ended: kept once set, None while it runs."""
-    if state.status is Status.ACTIVE:
-        return None
-    return ended_at or as_utc(state.last_event_at)
+def _ended_at(state: InterviewState) -> datetime | None:
+    """When the interview ended, None while it runs (an ended_at once stored is kept: see
+    _step_statement)."""
+    return None if state.status is Status.ACTIVE else as_utc(state.last_event_at)
 
 
 def _turn_rows(
@@ -353,6 +351,8 @@ def _turn_rows(
         for seq, turn in enumerate(turns, start=first_seq)
     ]
 
+
+_AnySelect: TypeAlias = Select[*tuple[Any, ...]]
 
 _INTERVIEW_COLUMNS = (
     col(Interview.id),
@@ -377,18 +377,24 @@ statement is immutable: each use adds its own WHERE)."""
 # The statements every answer runs, built once with bound parameters: building a statement
 # (its operators, its cache key) costs as much Python as running it.
 
-_USER_BY_ID = sa_select(col(User.id), col(User.display_name)).where(
+_USER_BY_PLATFORM_ID = sa_select(col(User.id), col(User.display_name)).where(
     col(User.platform) == bindparam("platform"), col(User.external_id) == bindparam("external_id")
 )
 
-_RUNNING_IN_CHANNEL = (
-    _INTERVIEWS.where(
-        col(Interview.platform) == bindparam("platform"),
-        col(Interview.channel) == bindparam("channel"),
-        col(Interview.status) == Status.ACTIVE.value,
+
+def _newest_of(*where: ColumnElement[bool]) -> _AnySelect:
+    """The most recently created interview matching `where`."""
+    return (
+        _INTERVIEWS.where(*where)
+        .order_by(col(Interview.created_at).desc(), col(Interview.id).desc())
+        .limit(1)
     )
-    .order_by(col(Interview.created_at).desc(), col(Interview.id).desc())
-    .limit(1)
+
+
+_RUNNING_IN_CHANNEL = _newest_of(
+    col(Interview.platform) == bindparam("platform"),
+    col(Interview.channel) == bindparam("channel"),
+    col(Interview.status) == Status.ACTIVE.value,
 )
 
 _INTERVIEW_BY_ID = _INTERVIEWS.where(col(Interview.id) == bindparam("interview_id"))
@@ -412,38 +418,23 @@ _LAST_SEQ = sa_select(func.max(col(InterviewTurn.seq))).where(
 )
 
 
-def _in_channel(connection: Connection, platform: str, channel: str) -> StoredInterview | None:
-    """A conversation's running interview (the newest, should there be two)."""
+def _known_user(
+    connection: Connection, platform: str, external_id: str, display_name: str | None
+) -> int | None:
+    """The user's id when nothing about them needs writing: seen before, and not renamed."""
     row = connection.execute(
-        _RUNNING_IN_CHANNEL, {"platform": platform, "channel": channel}
+        _USER_BY_PLATFORM_ID, {"platform": platform, "external_id": external_id}
     ).first()
-    return None if row is None else _stored(connection, row)
-
-
-def _find_user(
-    connection: Connection, platform: str, external_id: str
-) -> tuple[int, str | None] | None:
-    """A user's id and display name, or None before their first sight."""
-    row = connection.execute(
-        _USER_BY_ID, {"platform": platform, "external_id": external_id}
-    ).first()
-    return None if row is None else (pk(row[0]), row[1])
-
-
-def _as_is(found: tuple[int, str | None] | None, display_name: str | None) -> int | None:
-    """The found user's id when nothing about them needs writing (seen, and not renamed)."""
-    if found is None or (display_name and found[1] != storable(display_name)):
+    if row is None or (display_name and row[1] != storable(display_name)):
         return None
-    return found[0]
+    return pk(row[0])
 
 
-def _newest(connection: Connection, *where: ColumnElement[bool]) -> StoredInterview | None:
-    """The most recently created interview matching `where`, with its turns."""
-    row = connection.execute(
-        _INTERVIEWS.where(*where)
-        .order_by(col(Interview.created_at).desc(), col(Interview.id).desc())
-        .limit(1)
-    ).first()
+def _first_stored(
+    connection: Connection, statement: _AnySelect, params: dict[str, Any] | None = None
+) -> StoredInterview | None:
+    """The first interview a SELECT of _INTERVIEW_COLUMNS finds, with its turns."""
+    row = connection.execute(statement, params).first()
     return None if row is None else _stored(connection, row)
 
 
