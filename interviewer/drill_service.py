@@ -148,11 +148,11 @@ class DrillService(PointsService):
         """Claim and return the drills to post now (late within the grace period, else skipped)."""
         now = self.clock()
         planned = []
-        subs = self.repo.subscriptions()
+        subs = [
+            s for s in self.repo.subscriptions() if platforms is None or s.platform in platforms
+        ]
         lasts = self.repo.last_occurrences() if subs else {}
         for sub in subs:
-            if platforms is not None and sub.platform not in platforms:
-                continue
             last = max(lasts.get(sub.id) or sub.created_at, sub.created_at)
             at = due_occurrence(sub.schedule, now, last, self.grace)
             if at is None:
