@@ -13,9 +13,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from bot.chat_requests import (
-    SIMPLE,
-    USAGE,
-    ChatRequest,
     DrillRequest,
     ForgetRequest,
     SimpleRequest,
@@ -32,27 +29,6 @@ from interviewer.leaderboard import render_standing
 from interviewer.ports import DeltaSink, HistoryEntry
 from interviewer.privacy import ExportFile, PrivacyService
 from interviewer.service import InterviewError, InterviewService, NoInterview, Reply, Who
-
-__all__ = [
-    "NO_SERVER",
-    "NO_THREADS_HERE",
-    "SIMPLE",
-    "USAGE",
-    "BoardView",
-    "ChatController",
-    "ChatRequest",
-    "ChatResponse",
-    "DrillRequest",
-    "ForgetRequest",
-    "OpenThread",
-    "Place",
-    "PlaceKind",
-    "SimpleRequest",
-    "StartRequest",
-    "UsageError",
-    "parse_request",
-    "usage",
-]
 
 NO_THREADS_HERE = (
     "Interviews run in a direct message or in a thread of a text channel: run `{cmd} start` there."

@@ -6,15 +6,8 @@ import random
 
 import pytest
 
-from bot.chat import (
-    ChatController,
-    Place,
-    PlaceKind,
-    SimpleRequest,
-    StartRequest,
-    UsageError,
-    parse_request,
-)
+from bot.chat import ChatController, Place, PlaceKind
+from bot.chat_requests import SimpleRequest, StartRequest, UsageError, parse_request
 from interviewer.bank import QuestionBank, load_bank
 from interviewer.core.stages import Format
 from interviewer.core.transcript import TurnKind
@@ -168,7 +161,7 @@ async def test_a_start_where_answers_cannot_be_read_is_refused(controller: ChatC
 
 
 def test_help_uses_the_platforms_bold_markup(bank: QuestionBank) -> None:
-    from bot.chat import usage
+    from bot.chat_requests import usage
 
     assert usage(bold="**").startswith("**/mockroom start")
     assert usage().startswith("*/mockroom start") and "**" not in usage()

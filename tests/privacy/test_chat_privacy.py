@@ -7,7 +7,8 @@ import random
 
 import pytest
 
-from bot.chat import ChatController, ForgetRequest, Place, PlaceKind, UsageError, parse_request
+from bot.chat import ChatController, Place, PlaceKind
+from bot.chat_requests import ForgetRequest, UsageError, parse_request
 from tests.privacy.world import ANA, ANA_SAYS, BEN, BEN_SAYS, World, traces
 
 DM = Place(PlaceKind.DM, "D-ana")
