@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,14 +17,9 @@ from interviewer.core.stages import Format
 from interviewer.service import Who
 from storage.engine import make_engine
 from tests.clock import FakeClock
+from tests.support import free_port
 
 ADA = Who("slack", "U1", "Ada")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture

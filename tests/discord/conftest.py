@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import random
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
@@ -22,19 +21,6 @@ BOB = payloads.user("1100000000000001002", "bob")
 CYD = payloads.user("1100000000000001003", "cyd")
 
 StartBot = Callable[..., Awaitable[DiscordRunner]]
-
-
-async def wait_until(check: Callable[[], Any], what: str = "", within: float = 10.0) -> Any:
-    """Poll until `check()` is truthy and return it; fail after `within` seconds."""
-    loop = asyncio.get_running_loop()
-    deadline = loop.time() + within
-    while True:
-        value = check()
-        if value:
-            return value
-        if loop.time() > deadline:
-            pytest.fail(f"timed out waiting for {what or check}")
-        await asyncio.sleep(0.01)
 
 
 @pytest.fixture

@@ -13,10 +13,11 @@ from discord.http import Route
 from bot.bootstrap import Container
 from bot.discord.runner import INVITE_PERMISSIONS, invite_url, rest_base
 from tests.discord import payloads
-from tests.discord.conftest import ADA, StartBot, wait_until
+from tests.discord.conftest import ADA, StartBot
 from tests.discord.fake_discord import TOKEN, FakeDiscord
 from tests.discord.fake_gateway import HEARTBEAT, IDENTIFY, MESSAGE_CONTENT
 from tests.discord.test_dm import done
+from tests.support import wait_until
 
 
 async def test_the_bot_logs_in_identifies_and_syncs_its_commands(

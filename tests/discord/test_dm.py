@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from tests.discord import payloads
-from tests.discord.conftest import ADA, StartBot, wait_until
+from tests.discord.conftest import ADA, StartBot
 from tests.discord.fake_discord import FakeDiscord, Interaction
+from tests.support import wait_until
 
 
 def done(record: Interaction) -> dict[str, Any] | None:

@@ -14,10 +14,11 @@ from bot.scheduler import ClockScheduler
 from interviewer.drill_ports import DrillAnswer
 from tests.clock import FakeClock
 from tests.discord import payloads
-from tests.discord.conftest import ADA, BOB, CYD, StartBot, wait_until
+from tests.discord.conftest import ADA, BOB, CYD, StartBot
 from tests.discord.fake_discord import FakeDiscord, Interaction
 from tests.discord.fake_gateway import RESUME
 from tests.discord.test_dm import done
+from tests.support import wait_until
 
 CHANNEL = payloads.TEXT_CHANNEL_ID
 PNG = b"\x89PNG\r\n\x1a\n"

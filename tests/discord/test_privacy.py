@@ -10,9 +10,10 @@ from interviewer.commands import Command
 from interviewer.core.stages import Format
 from interviewer.service import Who
 from tests.discord import payloads
-from tests.discord.conftest import ADA, BOB, StartBot, wait_until
+from tests.discord.conftest import ADA, BOB, StartBot
 from tests.discord.fake_discord import FakeDiscord, Interaction
 from tests.discord.test_dm import done
+from tests.support import wait_until
 
 CHANNEL = payloads.TEXT_CHANNEL_ID
 ADA_SAYS = "Ada: consistent hashing over forty shards, with a write-ahead log per shard."

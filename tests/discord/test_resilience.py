@@ -6,11 +6,12 @@ from bot.bootstrap import Container
 from interviewer.core.transcript import Role
 from tests.clock import FakeClock
 from tests.discord import payloads
-from tests.discord.conftest import ADA, StartBot, wait_until
+from tests.discord.conftest import ADA, StartBot
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.fake_gateway import IDENTIFY, RESUME
 from tests.discord.test_dm import custom_ids, done
 from tests.discord.test_threads import start_in_channel
+from tests.support import wait_until
 
 
 def candidate_turns(container: Container, interview_id: int) -> list[str]:

@@ -7,11 +7,12 @@ import re
 from bot.bootstrap import Container
 from tests.discord import payloads
 from tests.discord.brains import controlled_brain
-from tests.discord.conftest import ADA, BOB, StartBot, wait_until
+from tests.discord.conftest import ADA, BOB, StartBot
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.fake_gateway import MESSAGE_CONTENT
 from tests.discord.test_dm import done
 from tests.discord.test_threads import start_in_channel
+from tests.support import wait_until
 
 THINKING = 5
 

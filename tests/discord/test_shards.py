@@ -16,10 +16,11 @@ from bot.discord.runner import DiscordRunner, build_discord_runner
 from bot.settings import Settings
 from tests.clock import FakeClock
 from tests.discord import payloads
-from tests.discord.conftest import ADA, StartBot, wait_until
+from tests.discord.conftest import ADA, StartBot
 from tests.discord.fake_discord import TOKEN, FakeDiscord
 from tests.discord.fake_gateway import IDENTIFY, RESUME, shard_of
 from tests.discord.test_dm import done
+from tests.support import wait_until
 
 GUILD = int(payloads.GUILD_ID)
 

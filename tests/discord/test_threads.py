@@ -6,9 +6,10 @@ from functools import partial
 from typing import Any
 
 from tests.discord import payloads
-from tests.discord.conftest import ADA, BOB, CYD, StartBot, wait_until
+from tests.discord.conftest import ADA, BOB, CYD, StartBot
 from tests.discord.fake_discord import FakeDiscord
 from tests.discord.test_dm import custom_ids, done
+from tests.support import wait_until
 
 CHANNEL = payloads.TEXT_CHANNEL_ID
 

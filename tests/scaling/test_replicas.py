@@ -12,7 +12,6 @@ import asyncio
 import itertools
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -31,18 +30,13 @@ from storage.engine import make_engine
 from storage.repository import SqlRepository
 from tests.slack import payloads
 from tests.slack.fake_slack import FakeSlack
+from tests.support import free_port, wait_until
 
 MOCKROOM = Path(sys.executable).parent / "mockroom"
 SECRET = "9c1d5e0b7a3f42d8b6e1c0a9f8e7d6c5"
 ADA, BOB = "U0ADA", "U0BOB"
 
 pytestmark = pytest.mark.skipif(not MOCKROOM.exists(), reason="mockroom is not installed here")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def environment(database_url: str, fake: FakeSlack) -> dict[str, str]:
@@ -137,19 +131,22 @@ async def settled(
     repo: SqlRepository, channel: str, candidate_turns: int, interviewer_turns: int
 ) -> StoredInterview:
     """The conversation's interview once it holds at least these turns (20 s at most)."""
-    deadline = time.monotonic() + 20
-    while True:
+
+    def reached() -> StoredInterview | None:
         stored = repo.active_in_channel("slack", channel)
-        if stored is not None:
-            roles = [t.role for t in stored.turns]
-            if (
-                roles.count(Role.CANDIDATE) >= candidate_turns
-                and roles.count(Role.INTERVIEWER) >= interviewer_turns
-            ):
-                return stored
-        if time.monotonic() > deadline:
-            pytest.fail(f"{channel} did not reach {candidate_turns} answers: {stored}")
-        await asyncio.sleep(0.1)
+        if stored is None:
+            return None
+        roles = [t.role for t in stored.turns]
+        enough = (
+            roles.count(Role.CANDIDATE) >= candidate_turns
+            and roles.count(Role.INTERVIEWER) >= interviewer_turns
+        )
+        return stored if enough else None
+
+    found: StoredInterview = await wait_until(
+        reached, f"{channel} to reach {candidate_turns} answers", within=20
+    )
+    return found
 
 
 async def test_two_replicas_share_interviews_and_handle_each_event_once(
