@@ -27,10 +27,10 @@ from aiohttp import web
 from bench.engine import ANSWERS, pause
 from bot.discord.respond import APOLOGY
 from bot.discord.views import TEMPLATE
-from tests.discord import payloads
-from tests.discord.fake_discord import TOKEN, FakeDiscord, Interaction
-from tests.discord.fake_gateway import FakeGateway
-from tests.discord.rest import INTERACTION_WINDOW
+from tests.bot.discord import payloads
+from tests.bot.discord.fake_discord import TOKEN, FakeDiscord, Interaction
+from tests.bot.discord.fake_gateway import FakeGateway
+from tests.bot.discord.rest import INTERACTION_WINDOW
 
 CALLBACK = re.compile(r"/api/v10/interactions/(?P<id>\d+)/[^/]+/callback")
 ACK_WAIT = 10.0  # seconds to wait for a callback before calling it missing

@@ -15,7 +15,7 @@ from pathlib import Path
 from bot.bootstrap import build
 from bot.settings import Settings
 from interviewer.transcript_file import read_transcript
-from tests.eval.harness import CHECKS, PERSONAS, Outcome, run_persona
+from tests.bench.harness import CHECKS, PERSONAS, Outcome, run_persona
 
 FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "offline" / "fixtures"
 RUNS = 5

@@ -48,7 +48,7 @@ from bot.slack.runner import EVENTS_PATH, build_slack_runner
 from interviewer.core.stages import Format
 from interviewer.service import InterviewError, InterviewService, Who
 from storage import migrate as storage_migrate
-from tests.slack import payloads
+from tests.bot.slack import payloads
 
 TRACED_SAMPLE = 50  # interviews started under tracemalloc (it slows everything down)
 BATCH = 50  # interviews started at once before the timed load

@@ -25,7 +25,7 @@ from pydantic import SecretStr
 from bench.load_parts import helper
 from bot.bootstrap import Container
 from bot.discord.runner import DiscordRunner, build_discord_runner
-from tests.discord.fake_discord import TOKEN
+from tests.bot.discord.fake_discord import TOKEN
 
 # discord.py names the tasks that run event handlers, slash commands and button callbacks so.
 HANDLER_TASKS = ("discord.py: on_", "CommandTree-invoker", "discord-ui-")

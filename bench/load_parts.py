@@ -22,7 +22,7 @@ from interviewer.llm.choice import ModelChoice
 from interviewer.llm.factory import build_llm
 from interviewer.offline.brain import OfflineBrain
 from storage.engine import make_engine, parse_database_url
-from tests.slack import payloads
+from tests.bot.slack import payloads
 
 SIGNING_SECRET = "bench0signing0secret0f00d"
 MODEL = "openai:gpt-4o-mini"

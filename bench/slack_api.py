@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.slack.fake_slack import FakeSlack
+from tests.bot.slack.fake_slack import FakeSlack
 
 
 async def serve() -> None:

@@ -14,20 +14,20 @@ from sqlalchemy.engine import Engine
 from bot.metrics import PrometheusTelemetry
 from bot.settings import Settings
 from interviewer.bank import QuestionBank, load_bank
-from interviewer.drill_service import DrillService
+from interviewer.drills.service import DrillService
 from interviewer.llm.choice import ModelChoice
 from interviewer.offline.brain import OfflineBrain
 from interviewer.offline.scorer import OfflineGrader
-from interviewer.privacy import PrivacyService
+from interviewer.privacy.service import PrivacyService
 from interviewer.quotas import QuotaPolicy, Quotas
 from interviewer.service import InterviewService
 from storage.engine import default_database_url, make_engine
 from storage.migrate import current_revision, head_revision, is_up_to_date, upgrade
 from storage.models import utc_now
-from storage.repository import SqlRepository
-from storage.repository_drills import SqlDrillRepository
-from storage.repository_privacy import SqlPrivacyRepository
-from storage.repository_quotas import SqlQuotaCounts
+from storage.repositories.interviews import SqlRepository
+from storage.repositories.drills import SqlDrillRepository
+from storage.repositories.privacy import SqlPrivacyRepository
+from storage.repositories.quotas import SqlQuotaCounts
 
 if TYPE_CHECKING:
     from interviewer.llm.factory import LLMParts

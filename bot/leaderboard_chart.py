@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from interviewer.leaderboard import Board
+from interviewer.drills.leaderboard import Board
 
 
 def board_png(board: Board) -> bytes:

@@ -20,10 +20,10 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from bot.poster import Poster
-from interviewer.drill_service import DrillService
-from interviewer.leaderboard import Board
-from interviewer.privacy import RETENTION_JOB, PrivacyService
+from bot.chat.poster import Poster
+from interviewer.drills.service import DrillService
+from interviewer.drills.leaderboard import Board
+from interviewer.privacy.service import RETENTION_JOB, PrivacyService
 from interviewer.service import InterviewService, Reply
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ class Deliverer(Protocol):
 def board_chart(board: Board) -> bytes | None:
     """The board as a PNG, or None when the chart cannot be drawn."""
     try:
-        from bot.leaderboard_chart import board_png
+        from bot.chat.charts import board_png
 
         return board_png(board)
     except Exception:

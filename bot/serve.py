@@ -11,8 +11,8 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from bot.scheduler import ClockScheduler
-from interviewer.drill_service import DrillService
-from interviewer.privacy import PrivacyService
+from interviewer.drills.service import DrillService
+from interviewer.privacy.service import PrivacyService
 from interviewer.service import InterviewService, Reply
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""The Discord adapter: slash commands, DMs and interview threads over bot.chat (discord.py 2.x).
+"""The Discord adapter: slash commands, DMs and interview threads over bot.chat.controller (discord.py 2.x).
 
 Conversation keys, the `channel` the interview service files an interview under:
 

@@ -1,4 +1,4 @@
-"""The Discord client: an auto-sharded discord.py client that hands events to bot.chat."""
+"""The Discord client: an auto-sharded discord.py client that hands events to bot.chat.controller."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.chat import ChatController, PlaceKind
+from bot.chat.controller import ChatController, PlaceKind
 from bot.discord.commands import MockroomCommands
 from bot.discord.drills import send_drill_note
 from bot.discord.render import pieces
@@ -39,7 +39,7 @@ def bot_intents(message_content: bool) -> discord.Intents:
 
 
 class MockroomBot(discord.AutoShardedClient):
-    """Slash commands, buttons and messages in, bot.chat responses out."""
+    """Slash commands, buttons and messages in, bot.chat.controller responses out."""
 
     def __init__(
         self,

@@ -1,4 +1,4 @@
-"""The `/mockroom` slash command group: the same subcommands as Slack, as bot.chat text."""
+"""The `/mockroom` slash command group: the same subcommands as Slack, as bot.chat.controller text."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.chat import ChatController, OpenThread
-from bot.discord.drill_commands import LEADERBOARD_VIEWS, DrillCommands
+from bot.chat.controller import ChatController, OpenThread
+from bot.discord.subcommands import LEADERBOARD_VIEWS, DrillCommands
 from bot.discord.drills import board_message, markup
 from bot.discord.respond import (
     ReplyPoster,
@@ -18,7 +18,7 @@ from bot.discord.respond import (
     send_export,
     who_of,
 )
-from bot.render_text import clip
+from bot.chat.render import clip
 from interviewer.commands import COMMAND_HELP, Command
 from interviewer.core.stages import Format
 
@@ -61,7 +61,7 @@ def thread_opener(interaction: AnyInteraction) -> OpenThread | None:
 
 
 def start_text(question: str | None, fmt: str | None, group: bool) -> str:
-    """The bot.chat command text for `/mockroom start` options."""
+    """The bot.chat.controller command text for `/mockroom start` options."""
     words = ["start"]
     if question:
         words.append(shlex.quote(question))

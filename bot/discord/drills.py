@@ -13,9 +13,9 @@ import re
 
 import discord
 
-from bot.chat import BoardView
+from bot.chat.controller import BoardView
 from bot.discord.render import COLOUR, DESCRIPTION_LIMIT, FIELD_LIMIT, TITLE_LIMIT, pieces
-from bot.render_text import clip
+from bot.chat.render import clip
 
 log = logging.getLogger(__name__)
 

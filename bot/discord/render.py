@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import discord
 
-from bot.render_text import (
+from bot.chat.render import (
     NO_INTERVIEWS,
     SIGNAL_LABELS,
     clip,
@@ -91,7 +91,7 @@ def reply_messages(reply: Reply, title: str = "") -> list[OutMessage]:
 
 
 def _radar(card: Scorecard, title: str) -> bytes:
-    from bot.chart import radar_png
+    from bot.chat.charts import radar_png
 
     return radar_png(card, title)
 

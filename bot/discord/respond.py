@@ -9,12 +9,12 @@ from typing import Any
 
 import discord
 
-from bot.chat import ChatController, ChatResponse, Place, PlaceKind
+from bot.chat.controller import ChatController, ChatResponse, Place, PlaceKind
 from bot.discord.drills import CANNOT_DM
 from bot.discord.render import OutMessage, history_text, pieces, questions_text, reply_messages
 from bot.discord.stream import StreamEditor
 from bot.discord.views import interview_view
-from interviewer.privacy import ExportFile
+from interviewer.privacy.service import ExportFile
 from interviewer.service import Reply, Who
 
 log = logging.getLogger(__name__)

@@ -13,7 +13,7 @@ from discord.gateway import DiscordWebSocket
 from discord.http import Route
 
 from bot.bootstrap import Container
-from bot.chat import ChatController
+from bot.chat.controller import ChatController
 from bot.discord import drills
 from bot.discord.client import MockroomBot
 from bot.discord.commands import FORGET_CONFIRM
@@ -53,7 +53,7 @@ def invite_url(application_id: int) -> str:
 
 
 class DiscordRunner:
-    """The Discord platform for `mockroom serve`; a bot.poster.Poster for drills and boards."""
+    """The Discord platform for `mockroom serve`; a bot.chat.poster.Poster for drills and boards."""
 
     platform = "discord"
 
@@ -166,7 +166,7 @@ class DiscordRunner:
     async def deliver(self, reply: Reply) -> None:
         """Post what the clock made the interviewer say into the interview's conversation."""
         bot = self._bot()
-        await bot.poster.post(bot.get_partial_messageable(int(reply.channel)), reply)
+        await bot.chat.poster.post(bot.get_partial_messageable(int(reply.channel)), reply)
 
     async def post_drill(self, channel: str, text: str) -> str:
         """Post a drill in a text channel and open its thread; the thread's id."""

@@ -1,4 +1,4 @@
-"""The Slack app: thin listeners over bot.chat, Block Kit rendering, Socket Mode or HTTP.
+"""The Slack app: thin listeners over bot.chat.controller, Block Kit rendering, Socket Mode or HTTP.
 
 Conversation keys (the service's `channel` for an interview on Slack):
 

@@ -8,7 +8,7 @@ import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from bot.chat import ChatController, Place, PlaceKind
+from bot.chat.controller import ChatController, Place, PlaceKind
 from bot.slack.home import home_board
 from bot.slack.outbox import SlackOutbox
 from bot.slack.places import message_place, place_of, split_key, thread_key, who_of

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.chat import ChatController
+from bot.chat.controller import ChatController
 from bot.slack.render import escape
-from interviewer.leaderboard import Period, render_board
+from interviewer.drills.leaderboard import Period, render_board
 from interviewer.service import Who
 
 

@@ -12,8 +12,8 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from bot.chart import radar_png
-from bot.chat import ChatController, ChatResponse, Place
+from bot.chat.charts import radar_png
+from bot.chat.controller import ChatController, ChatResponse, Place
 from bot.slack.places import is_dm, split_key, thread_key
 from bot.slack.render import (
     Block,
@@ -29,7 +29,7 @@ from bot.slack.render import (
 )
 from bot.slack.stream import StreamingMessage
 from interviewer.core.rubric import Scorecard
-from interviewer.privacy import ExportFile
+from interviewer.privacy.service import ExportFile
 from interviewer.service import Reply, Who
 
 log = logging.getLogger(__name__)

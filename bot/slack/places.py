@@ -6,7 +6,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from bot.chat import Place, PlaceKind
+from bot.chat.controller import Place, PlaceKind
 from interviewer.service import Who
 
 _USER_ID = re.compile(r"^[UW][A-Z0-9]{2,}$")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from bot.render_text import (
+from bot.chat.render import (
     NO_INTERVIEWS,
     SIGNAL_LABELS,
     clip,

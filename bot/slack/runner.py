@@ -9,7 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from bot.bootstrap import Container
-from bot.chat import ChatController
+from bot.chat.controller import ChatController
 from bot.serve import PlatformConfigError
 from bot.slack.app import SlackListeners, register
 from bot.slack.outbox import SlackOutbox
@@ -54,7 +54,7 @@ def make_client(token: str, api_url: str | None = None) -> Any:
 
 class SlackRunner:
     """The Slack platform for `mockroom serve`: listens, and posts what the clock says
-    (interview deadlines; drills, recaps and boards as a bot.poster.Poster)."""
+    (interview deadlines; drills, recaps and boards as a bot.chat.poster.Poster)."""
 
     platform = "slack"
 

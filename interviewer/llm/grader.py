@@ -34,7 +34,7 @@ from interviewer.llm.usage import UsageMeter
 from interviewer.offline.analysis import addresses_grader
 from interviewer.ports import UsageDelta
 from interviewer.prompt_files import PromptFile, load_prompt
-from interviewer.redact import straight, trim_quote
+from interviewer.privacy.redact import straight, trim_quote
 
 log = logging.getLogger(__name__)
 
@@ -80,7 +80,7 @@ class ScorecardDraft(BaseModel):
 
 def verified_quote(quote: str, candidate_texts: list[str]) -> str | None:
     """The quote when it is verbatim from the candidate (spacing and quote marks aside);
-    matched as interviewer.redact matches quotes, so what is kept can be taken out again."""
+    matched as interviewer.privacy.redact matches quotes, so what is kept can be taken out again."""
     q = trim_quote(straight(quote))
     if len(q) < _MIN_QUOTE or addresses_grader(q):
         return None

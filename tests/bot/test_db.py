@@ -9,7 +9,7 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from bot.bootstrap import SchemaBehind, build
-from bot.cli import make_app
+from bot.terminal.cli import make_app
 from bot.settings import Settings
 from storage.engine import make_engine
 from storage.migrate import current_revision, head_revision, upgrade

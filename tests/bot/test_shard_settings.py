@@ -7,7 +7,7 @@ import re
 import pytest
 from pydantic import ValidationError
 
-from bot.cli import settings_problem
+from bot.terminal.cli import settings_problem
 from bot.settings import Settings, parse_shard_ids
 
 

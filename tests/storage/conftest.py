@@ -14,7 +14,7 @@ from sqlalchemy import Engine
 
 from storage.engine import make_engine
 from storage.migrate import upgrade
-from storage.repository import SqlRepository
+from storage.repositories.interviews import SqlRepository
 
 # postgres_admin and postgres_url live in tests/conftest.py, for every test folder.
 

@@ -1,0 +1,320 @@
+"""Daily drills and leaderboards: subscribe channels, post, grade answers once, recap, rank.
+
+Every once-only step is claimed with a unique row through the DrillRepository, so any
+number of processes can call the due_* methods at the same time and each thing happens once.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Awaitable, Callable, Collection
+from dataclasses import dataclass, replace
+from datetime import datetime, time, timedelta
+
+from interviewer import drill_text
+from interviewer.bank import Problem, QuestionBank
+from interviewer.drills.schedule import (
+    DrillSchedule,
+    ScheduleError,
+    due_occurrence,
+    next_occurrence,
+)
+from interviewer.core.rubric import Scorecard
+from interviewer.core.stages import Format, Stage
+from interviewer.core.text import normalize
+from interviewer.core.transcript import Role, Transcript, Turn, TurnKind
+from interviewer.drills.args import parse_subscribe
+from interviewer.drills.ports import DrillPost, DrillRepository, Subscription
+from interviewer.drills.leaderboard import (
+    Board,
+    Period,
+    member_streak,
+    render_board,
+)
+from interviewer.drills.points import DrillError, PointsService, ledger_entry
+from interviewer.service import Who
+
+GradeFn = Callable[[Transcript], Awaitable[Scorecard]]
+NO_REPEAT = timedelta(days=30)
+RECAP_LATE_LIMIT = timedelta(days=1)  # after a long outage, stale recaps are dropped
+MAX_ANSWER_CHARS = 8000
+
+
+@dataclass(frozen=True)
+class PlannedPost:
+    """A drill this process claimed: post `text` in `post.subscription.channel`."""
+
+    post: DrillPost
+    text: str
+
+
+@dataclass(frozen=True)
+class ThreadPost:
+    """Words for a drill's thread (a recap)."""
+
+    platform: str
+    thread_key: str
+    text: str
+
+
+@dataclass(frozen=True)
+class BoardPost:
+    """A weekly board for a subscribed channel, as text and as data for the chart."""
+
+    platform: str
+    channel: str
+    board: Board
+    text: str
+
+
+@dataclass(frozen=True)
+class DrillReply:
+    """What a drill answer gets: a private note (None for a repeated delivery) and the card."""
+
+    private: str | None
+    scorecard: Scorecard | None = None
+    points: int = 0
+
+
+class DrillService(PointsService):
+    """Drill subscriptions, posts, once-only grading, recaps, points and leaderboards."""
+
+    def __init__(
+        self,
+        repo: DrillRepository,
+        bank: QuestionBank,
+        grade: GradeFn,
+        clock: Callable[[], datetime],
+        *,
+        window: timedelta = timedelta(hours=24),
+        grace: timedelta = timedelta(hours=1),
+        admins: Collection[str] = (),
+        board_hour: int = 9,
+        seed: int = 0,
+        command_name: str = "/mockroom",
+    ) -> None:
+        super().__init__(repo, clock, command_name)
+        self.bank = bank
+        self.grade = grade
+        self.window = window
+        self.grace = grace
+        self.admins = frozenset(admins)
+        self.board_hour = board_hour
+        self.seed = seed
+
+    # ---- subscriptions ------------------------------------------------------------------------
+
+    def may_manage(self, platform: str, user_id: str, is_admin: bool) -> bool:
+        """Whether someone may (un)subscribe a channel: a platform admin or a named admin."""
+        return is_admin or f"{platform}:{user_id}" in self.admins
+
+    def subscribe(
+        self, platform: str, workspace: str, channel: str, who: Who, is_admin: bool, args: str
+    ) -> str:
+        """`drill subscribe HH:MM TIMEZONE [weekdays] [topic|level]`; the confirmation."""
+        self._require_admin(platform, who, is_admin)
+        try:
+            schedule, topic = parse_subscribe(args, self.bank, self.cmd)
+        except ScheduleError as exc:
+            raise DrillError(str(exc)) from None
+        now = self.clock()
+        _, old = self.repo.subscribe(
+            platform, workspace, channel, schedule, topic, who.user_id, now
+        )
+        first = drill_text.local(next_occurrence(schedule, now), schedule)
+        on = f" on {topic}" if topic else ""
+        replaced = f" (replacing {old.schedule.describe()})" if old else ""
+        return (
+            f"Daily drill{on} subscribed: {schedule.describe()}{replaced}. "
+            f"The first one comes {first}; answers are open for "
+            f"{self.window.total_seconds() / 3600:g} hours."
+        )
+
+    def unsubscribe(self, platform: str, channel: str, who: Who, is_admin: bool) -> str:
+        """`drill unsubscribe`; the confirmation."""
+        self._require_admin(platform, who, is_admin)
+        ended = self.repo.unsubscribe(platform, channel)
+        if ended is None:
+            return "This channel has no daily drill."
+        return f"Daily drill unsubscribed ({ended.schedule.describe()})."
+
+    def listing(self, platform: str, workspace: str) -> str:
+        """`drill list`: the workspace's subscriptions."""
+        return drill_text.listing(self.repo.subscriptions(platform, workspace), self.cmd)
+
+    # ---- posting ------------------------------------------------------------------------------
+
+    def due_posts(self, platforms: Collection[str] | None = None) -> list[PlannedPost]:
+        """Claim and return the drills to post now (late within the grace period, else skipped)."""
+        now = self.clock()
+        planned = []
+        subs = [
+            s for s in self.repo.subscriptions() if platforms is None or s.platform in platforms
+        ]
+        lasts = self.repo.last_occurrences() if subs else {}
+        for sub in subs:
+            last = max(lasts.get(sub.id) or sub.created_at, sub.created_at)
+            at = due_occurrence(sub.schedule, now, last, self.grace)
+            if at is None:
+                continue
+            problem = self._choose(sub.platform, sub.channel, sub.topic_or_level, at)
+            ends = at + self.window
+            post = self.repo.claim_post(sub, at, problem.id, ends)
+            if post is not None:
+                text = drill_text.post_text(problem, ends, sub.schedule, self.cmd)
+                planned.append(PlannedPost(post, text))
+        return planned
+
+    def posted(self, post_id: int, thread_key: str) -> None:
+        """Record the thread a claimed drill was posted with."""
+        self.repo.mark_posted(post_id, thread_key, self.clock())
+
+    def post_failed(self, post_id: int) -> None:
+        """Release a claimed drill that could not be posted; a later sweep may try again."""
+        self.repo.release_post(post_id)
+
+    def due_recaps(self, platforms: Collection[str] | None = None) -> list[ThreadPost]:
+        """Claim and return the recaps of drills whose answer window has ended."""
+        now = self.clock()
+        recaps = []
+        active: set[int] | None = None  # the active subscriptions' ids, read once when needed
+        for post in self.repo.claim_recaps(now, platforms):
+            if post.thread_key is None or now - post.window_ends_at > RECAP_LATE_LIMIT:
+                continue
+            sub = post.subscription
+            members = self.repo.members(sub.platform, sub.workspace)
+            if active is None:
+                active = {s.id for s in self.repo.subscriptions()}
+            nxt = next_occurrence(sub.schedule, post.occurrence_at) if sub.id in active else None
+            text = drill_text.recap_text(
+                self._title(post.question_id),
+                self.repo.answers(post.id),
+                members,
+                None if nxt is None else drill_text.local(nxt, sub.schedule),
+                self.cmd,
+            )
+            recaps.append(ThreadPost(sub.platform, post.thread_key, text))
+        return recaps
+
+    def due_boards(self, platforms: Collection[str] | None = None) -> list[BoardPost]:
+        """Claim and return last week's boards for subscribed channels, on Monday morning."""
+        now = self.clock()
+        boards = []
+        subs = [
+            s for s in self.repo.subscriptions() if platforms is None or s.platform in platforms
+        ]
+        lasts = self.repo.last_jobs([_board_key(s) for s in subs]) if subs else {}
+        for sub in subs:
+            monday = DrillSchedule(time(self.board_hour), sub.schedule.zone, frozenset({0}))
+            key = _board_key(sub)
+            last = max(lasts.get(key) or sub.created_at, sub.created_at)
+            at = due_occurrence(monday, now, last, self.grace)
+            if at is None or not self.repo.claim_job(key, at):
+                continue
+            board = self.leaderboard(
+                sub.platform, sub.workspace, Period.WEEK, zone=sub.schedule.zone, weeks_ago=1
+            )
+            if board.rows:
+                text = "Last week's " + render_board(board, self.cmd)
+                boards.append(BoardPost(sub.platform, sub.channel, board, text))
+        return boards
+
+    # ---- answers ------------------------------------------------------------------------------
+
+    def is_drill_thread(self, platform: str, thread_key: str) -> bool:
+        """Whether a thread is a drill's (its messages are answers to grade)."""
+        return self.repo.post_by_thread(platform, thread_key) is not None
+
+    async def answer(
+        self, platform: str, thread_key: str, who: Who, text: str, event_key: str | None = None
+    ) -> DrillReply | None:
+        """Grade a member's answer once and count its points; None when not a drill thread."""
+        post = self.repo.post_by_thread(platform, thread_key)
+        if post is None:
+            return None
+        now, sub = self.clock(), post.subscription
+        if now >= post.window_ends_at:
+            nxt = drill_text.local(next_occurrence(sub.schedule, post.occurrence_at), sub.schedule)
+            return DrillReply(f"This drill has closed. The next one: {nxt}.")
+        text = normalize(text)
+        if not text or len(text) > MAX_ANSWER_CHARS:
+            return DrillReply(
+                f"Answers are 1 to {MAX_ANSWER_CHARS:,} characters; nothing was recorded."
+            )
+        self.repo.note_member(platform, sub.workspace, who.user_id, who.display_name)
+        claim = self.repo.claim_answer(post.id, platform, who.user_id, text, event_key)
+        if claim is None:
+            first = self.repo.answer_of(post.id, who.user_id)
+            if first is None or (event_key is not None and first.event_key == event_key):
+                return DrillReply(None)  # the same message delivered again
+            score = "" if first.overall is None else f" ({first.overall:.1f}/4)"
+            return DrillReply(
+                f"You already answered this drill{score}; only your first answer counts."
+            )
+        problem = self.bank.problem(post.question_id)
+        try:
+            card = await self.grade(_one_answer(problem, text, who, now))
+        except Exception:
+            self.repo.release_answer(claim.id)
+            raise
+        self.repo.save_grade(claim.id, card, now)
+        entry = ledger_entry(
+            platform, sub.workspace, who.user_id, "drill", str(claim.id), card, now
+        )
+        earned, ledger = self.award_with_ledger(
+            replace(
+                entry,
+                question_id=problem.id,
+                local_day=now.astimezone(sub.schedule.tz).date(),
+                zone=sub.schedule.zone,
+                weekdays=sub.schedule.weekdays,
+            )
+        )
+        streak = member_streak(ledger, who.user_id, now)
+        note = drill_text.short_scorecard(problem.title, card, earned, streak)
+        return DrillReply(note, card, earned)
+
+    # ---- internals ----------------------------------------------------------------------------
+
+    def _require_admin(self, platform: str, who: Who, is_admin: bool) -> None:
+        if not self.may_manage(platform, who.user_id, is_admin):
+            raise DrillError(
+                "Only people who may manage this channel can change its daily drill "
+                "(Slack: workspace admins or members named in MOCKROOM_DRILL_ADMINS; "
+                "Discord: Manage Channels)."
+            )
+
+    def _title(self, question_id: str) -> str:
+        problem = self.bank.problems.get(question_id)
+        return problem.title if problem else question_id
+
+    def _choose(self, platform: str, channel: str, topic: str | None, at: datetime) -> Problem:
+        """A problem not posted in the channel for 30 days (else the longest unseen), seeded."""
+        chosen = [] if topic is None else self.bank.matching(topic)
+        pool = sorted(chosen or self.bank.problems.values(), key=_id)
+        recent = self.repo.recent_questions(platform, channel, at - NO_REPEAT)
+        fresh = [p for p in pool if p.id not in recent]
+        if not fresh:
+            return min(pool, key=lambda p: (recent[p.id], p.id))
+        return random.Random(f"{self.seed}:{platform}:{channel}:{at.isoformat()}").choice(fresh)
+
+
+def _id(p: Problem) -> str:
+    return p.id
+
+
+def _board_key(sub: Subscription) -> str:
+    """The once-only job key of a channel's weekly board."""
+    return f"board:{sub.platform}:{sub.channel}"
+
+
+def _one_answer(problem: Problem, text: str, who: Who, now: datetime) -> Transcript:
+    """A drill answer as a one-answer transcript in the async format."""
+    return Transcript(
+        problem.id,
+        Format.ASYNC,
+        (
+            Turn(Role.INTERVIEWER, Stage.HIGH_LEVEL, problem.prompt, TurnKind.OPENING.value, now),
+            Turn(Role.CANDIDATE, Stage.HIGH_LEVEL, text, at=now, author=who.display_name),
+        ),
+    )

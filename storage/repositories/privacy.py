@@ -1,0 +1,205 @@
+"""The PrivacyRepository port over SQL: a member's export, their erasure, transcript retention."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+from sqlalchemy import delete, exists, or_, update
+from sqlmodel import Session, SQLModel, col, select
+
+from interviewer.core.rubric import Scorecard
+from interviewer.core.state import InterviewState, Status
+from interviewer.core.transcript import Role
+from interviewer.privacy.ports import REMOVED, Purged
+from interviewer.privacy.redact import drop_responses, strip_quotes, without_words_of
+from storage.models import (
+    DrillAnswerRow,
+    DrillPostRow,
+    DrillSubscription,
+    Interview,
+    InterviewTurn,
+    LeaderboardPref,
+    PointsLedger,
+    ScorecardRow,
+    User,
+    as_utc,
+)
+from storage.repositories.export import (
+    authored_elsewhere,
+    export_member,
+    member_row,
+    own_interviews,
+    turns_of,
+)
+from storage.repositories.base import SqlStore
+
+ANONYMOUS_CREATOR = ""  # a forgotten member's drill subscriptions keep running, unattributed
+PURGE_BATCH = 200
+
+
+class SqlPrivacyRepository(SqlStore):
+    """Reads and erases everything stored about one member, in one transaction each."""
+
+    def export(self, platform: str, user_id: str) -> dict[str, Any]:
+        """All of the member's data; other people's words in it are replaced or left out."""
+        with Session(self._engine) as session:
+            return export_member(session, platform, user_id)
+
+    # ---- forget -------------------------------------------------------------------------------
+
+    def forget(self, platform: str, user_id: str) -> dict[str, int]:
+        """Delete the member's rows, and redact their messages in others' design-alongs."""
+        counts: dict[str, int] = {}
+        with self._transaction() as session:
+            user = member_row(session, platform, user_id)
+            own = [] if user is None else [i.id for i in own_interviews(session, user.id)]
+            answers = [
+                a.id
+                for a in session.exec(
+                    select(DrillAnswerRow).where(
+                        DrillAnswerRow.platform == platform, DrillAnswerRow.user_id == user_id
+                    )
+                )
+            ]
+            counts["interview_turn"] = _delete(
+                session, InterviewTurn, InterviewTurn.interview_id, own
+            )
+            counts["scorecard"] = _delete(session, ScorecardRow, ScorecardRow.interview_id, own)
+            counts["interview"] = _delete(session, Interview, Interview.id, own)
+            counts["interview_turn_redacted"] = _redact_elsewhere(session, platform, user_id)
+            counts["drill_answer"] = _delete(session, DrillAnswerRow, DrillAnswerRow.id, answers)
+            counts["points_ledger"] = _count(
+                session.execute(
+                    delete(PointsLedger).where(
+                        col(PointsLedger.platform) == platform,
+                        or_(
+                            col(PointsLedger.user_id) == user_id,
+                            (col(PointsLedger.source_kind) == "interview")
+                            & col(PointsLedger.source_id).in_([str(i) for i in own]),
+                            (col(PointsLedger.source_kind) == "drill")
+                            & col(PointsLedger.source_id).in_([str(a) for a in answers]),
+                        ),
+                    )
+                )
+            )
+            counts["leaderboard_pref"] = _count(
+                session.execute(
+                    delete(LeaderboardPref).where(
+                        col(LeaderboardPref.platform) == platform,
+                        col(LeaderboardPref.user_id) == user_id,
+                    )
+                )
+            )
+            counts["drill_subscription_anonymised"] = _count(
+                session.execute(
+                    update(DrillSubscription)
+                    .where(
+                        col(DrillSubscription.platform) == platform,
+                        col(DrillSubscription.created_by) == user_id,
+                    )
+                    .values(created_by=ANONYMOUS_CREATOR)
+                )
+            )
+            counts["user"] = 0 if user is None else _delete(session, User, User.id, [user.id])
+        return counts
+
+    # ---- retention ----------------------------------------------------------------------------
+
+    def purge_transcripts(self, older_than: datetime) -> Purged:
+        """Delete the turns of interviews that ended before the cutoff, and strip their quotes.
+
+        Interview rows, scores and scorecards stay (without evidence quotes); so do drill
+        answers' scores, while their text goes once the drill's window closed before the cutoff.
+        """
+        cutoff = as_utc(older_than)
+        interviews = turns = 0
+        while batch := self._purge_batch(cutoff):
+            interviews += len(batch)
+            turns += sum(batch)
+        with self._transaction() as session:
+            rows = session.exec(
+                select(DrillAnswerRow)
+                .where(DrillAnswerRow.post_id == DrillPostRow.id)
+                .where(col(DrillPostRow.window_ends_at) < cutoff, col(DrillAnswerRow.text) != "")
+            ).all()
+            for row in rows:
+                row.text = ""
+                if row.scorecard_json is not None:
+                    card = Scorecard.from_dict(json.loads(row.scorecard_json))
+                    row.scorecard_json = json.dumps(strip_quotes(card).to_dict())
+                session.add(row)
+        return Purged(interviews, turns, len(rows))
+
+    def _purge_batch(self, cutoff: datetime) -> list[int]:
+        """Purge up to PURGE_BATCH interviews in one transaction; their turn counts."""
+        has_turns = exists().where(col(InterviewTurn.interview_id) == col(Interview.id))
+        with self._transaction() as session:
+            rows = session.exec(
+                select(Interview)
+                .where(Interview.status == Status.ENDED.value, has_turns)
+                .where(col(Interview.ended_at) < cutoff)
+                .order_by(col(Interview.id))
+                .limit(PURGE_BATCH)
+                .with_for_update()
+            ).all()
+            done = []
+            for row in rows:
+                done.append(_delete(session, InterviewTurn, InterviewTurn.interview_id, [row.id]))
+                state = InterviewState.from_dict(json.loads(row.state_json))
+                row.state_json = json.dumps(drop_responses(state).to_dict())
+                session.add(row)
+                _rewrite_card(session, row.id, strip_quotes)
+            return done
+
+
+def _redact_elsewhere(session: Session, platform: str, user_id: str) -> int:
+    """Replace the member's messages in others' design-alongs; scrub those cards and states."""
+    found = authored_elsewhere(session, platform, user_id, None)
+    by_interview: dict[int, list[InterviewTurn]] = {}
+    for turn, _ in found:
+        by_interview.setdefault(turn.interview_id, []).append(turn)
+    for interview_id, theirs in by_interview.items():
+        foreign = [t.text for t in theirs]
+        for turn in theirs:
+            turn.text, turn.author = REMOVED, None
+            session.add(turn)
+        session.flush()
+        own = [t.text for t in turns_of(session, interview_id) if t.role == Role.CANDIDATE.value]
+        row = session.get(Interview, interview_id)
+        if row is not None:
+            state = InterviewState.from_dict(json.loads(row.state_json))
+            row.state_json = json.dumps(drop_responses(state, foreign).to_dict())
+            session.add(row)
+        _rewrite_card(
+            session,
+            interview_id,
+            partial(without_words_of, own=own, foreign=foreign, author=user_id),
+        )
+    return len(found)
+
+
+def _rewrite_card(
+    session: Session, interview_id: int | None, change: Callable[[Scorecard], Scorecard]
+) -> None:
+    """Apply `change` to the interview's stored scorecard, if any."""
+    row = session.exec(
+        select(ScorecardRow).where(ScorecardRow.interview_id == interview_id)
+    ).first()
+    if row is not None:
+        card = change(Scorecard.from_dict(json.loads(row.card_json)))
+        row.card_json = json.dumps(card.to_dict())
+        session.add(row)
+
+
+def _delete(session: Session, table: type[SQLModel], column: Any, ids: list[int | None]) -> int:
+    if not ids:
+        return 0
+    return _count(session.execute(delete(table).where(col(column).in_(ids))))
+
+
+def _count(result: Any) -> int:
+    return int(result.rowcount)

@@ -1,0 +1,125 @@
+"""Slack payloads as Slack sends them: slash commands, message events, button presses."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import time
+from typing import Any
+
+from tests.bot.slack.fake_slack import TEAM
+
+_events = itertools.count(1)
+
+
+def signed(body: str, secret: str, age: float = 0) -> dict[str, str]:
+    """The headers Slack sends in HTTP mode: v0= HMAC-SHA256 of v0:{timestamp}:{body}."""
+    timestamp = str(int(time.time() - age))
+    digest = hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256)
+    return {"X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": f"v0={digest.hexdigest()}"}
+
+
+def slash(user: str, channel: str, text: str, user_name: str | None = None) -> dict[str, Any]:
+    """A `/mockroom …` command."""
+    return {
+        "token": "legacy",
+        "team_id": TEAM,
+        "channel_id": channel,
+        "channel_name": "directmessage" if channel.startswith("D") else "design",
+        "user_id": user,
+        "user_name": user_name or user.lower(),
+        "command": "/mockroom",
+        "text": text,
+        "api_app_id": "A1",
+        "response_url": "http://127.0.0.1:9/unused",
+        "trigger_id": "1.2.3",
+    }
+
+
+def event_callback(event: dict[str, Any], event_id: str | None = None) -> dict[str, Any]:
+    """The Events API wrapper around one event."""
+    return {
+        "token": "legacy",
+        "team_id": TEAM,
+        "api_app_id": "A1",
+        "event": event,
+        "type": "event_callback",
+        "event_id": event_id or f"Ev{next(_events):06d}",
+        "event_time": 1700000000,
+        "authorizations": [{"team_id": TEAM, "user_id": "UBOT", "is_bot": True}],
+    }
+
+
+def message(
+    user: str | None,
+    channel: str,
+    text: str,
+    ts: str,
+    *,
+    thread_ts: str | None = None,
+    **extra: Any,
+) -> dict[str, Any]:
+    """A `message` event in a DM (channel D…) or a channel or thread (C…)."""
+    event: dict[str, Any] = {
+        "type": "message",
+        "channel": channel,
+        "channel_type": "im" if channel.startswith("D") else "channel",
+        "text": text,
+        "ts": ts,
+        "event_ts": ts,
+        "team": TEAM,
+    }
+    if user is not None:
+        event["user"] = user
+    if thread_ts is not None:
+        event["thread_ts"] = thread_ts
+    return event | extra
+
+
+def button(
+    user: str, channel: str, message_ts: str, thread_ts: str | None, action_id: str, value: str
+) -> dict[str, Any]:
+    """A block_actions payload for a button on a bot message."""
+    container: dict[str, Any] = {
+        "type": "message",
+        "message_ts": message_ts,
+        "channel_id": channel,
+        "is_ephemeral": False,
+    }
+    bot_message: dict[str, Any] = {
+        "type": "message",
+        "user": "UBOT",
+        "bot_id": "BBOT",
+        "ts": message_ts,
+    }
+    if thread_ts is not None:
+        container["thread_ts"] = thread_ts
+        bot_message["thread_ts"] = thread_ts
+    return {
+        "type": "block_actions",
+        "team": {"id": TEAM, "domain": "t1"},
+        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM},
+        "api_app_id": "A1",
+        "token": "legacy",
+        "container": container,
+        "trigger_id": "1.2.3",
+        "channel": {"id": channel, "name": "design"},
+        "message": bot_message,
+        "response_url": "http://127.0.0.1:9/unused",
+        "actions": [
+            {
+                "type": "button",
+                "action_id": action_id,
+                "block_id": "b1",
+                "value": value,
+                "text": {"type": "plain_text", "text": action_id},
+                "action_ts": "1700000000.1",
+            }
+        ],
+    }
+
+
+def home_opened(user: str) -> dict[str, Any]:
+    """An app_home_opened event on the Home tab."""
+    return {"type": "app_home_opened", "user": user, "channel": "D" + user, "tab": "home"}

@@ -1,0 +1,133 @@
+"""Retries, duplicates, bots, edits, 429s and the error boundary: the interview never forks."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import pytest
+
+from bot.slack.places import who_of
+from interviewer.core.events import Action
+from interviewer.ports import Brain, DeltaSink, TurnContext, Utterance
+from tests.bot.slack import payloads
+from tests.bot.slack.conftest import ADA, Harness, dm_of, until
+
+DM = dm_of(ADA)
+
+
+def candidate_turns(slack: Harness) -> list[str]:
+    """The candidate's words in Ada's latest interview."""
+    entry = slack.container.service.history(who_of(ADA))[0]
+    stored = slack.container.repo.load(entry.interview_id)
+    assert stored is not None
+    return [t.text for t in stored.turns if t.role.value == "candidate"]
+
+
+async def test_retried_and_duplicated_events_get_one_answer(slack: Harness) -> None:
+    await slack.command(ADA, DM, "start model-serving")
+    body = await slack.say(ADA, DM, "How many users at peak?")
+    assert len(slack.fake.conversation(DM)) == 2
+    await slack.send("events_api", body, retry_attempt=1)  # Slack's retry: same event
+    await slack.send("events_api", body, retry_attempt=2)
+    duplicate = payloads.event_callback(body["event"], event_id="EvOTHER")  # a second delivery
+    await slack.send("events_api", duplicate)
+    assert len(slack.acks) == 5  # every delivery is acknowledged...
+    assert len(slack.fake.conversation(DM)) == 2  # ...and answered once
+    assert candidate_turns(slack) == ["How many users at peak?"]
+
+
+async def test_bots_edits_and_deletions_do_not_touch_the_interview(slack: Harness) -> None:
+    await slack.command(ADA, DM, "start model-serving")
+    await slack.say(ADA, DM, "How many users at peak?")
+    before = len(slack.fake.conversation(DM))
+    ts = slack.fake.conversation(DM)[-1].ts
+    await slack.say(None, DM, "I am a bot", bot_id="BOTHER", subtype="bot_message")
+    await slack.say("UBOT", DM, "my own echo", bot_id="BBOT")
+    edited = {"type": "message", "user": ADA, "text": "edited text", "ts": ts}
+    await slack.say(None, DM, "", subtype="message_changed", message=edited)
+    await slack.say(None, DM, "", subtype="message_deleted", deleted_ts=ts)
+    await slack.say(ADA, DM, "joined", subtype="channel_join")
+    assert len(slack.fake.conversation(DM)) == before
+    assert candidate_turns(slack) == ["How many users at peak?"]
+    await slack.say(ADA, DM, "Then what latency target?", subtype="thread_broadcast")
+    assert len(slack.fake.conversation(DM)) == before + 1  # a real answer still counts
+
+
+async def test_slack_escapes_are_undone_before_the_interviewer_reads(slack: Harness) -> None:
+    await slack.command(ADA, DM, "start model-serving")
+    await slack.say(ADA, DM, "p99 &lt; 200 ms &amp; QPS &gt; 10k")
+    assert candidate_turns(slack) == ["p99 < 200 ms & QPS > 10k"]
+
+
+async def test_a_429_is_retried_after_retry_after(slack: Harness) -> None:
+    await slack.command(ADA, DM, "start model-serving")
+    slack.fake.rate_limit("chat.update", times=1, retry_after=0)
+    await slack.say(ADA, DM, "How many users at peak?")
+    assert len(slack.fake.calls_to("chat.update")) == 2  # refused once, then sent again
+    assert slack.fake.conversation(DM)[-1].edits == 1
+    assert slack.fake.conversation(DM)[-1].action_ids()
+
+
+async def test_the_error_boundary_apologises_logs_and_the_interview_survives(
+    slack: Harness, caplog: pytest.LogCaptureFixture
+) -> None:
+    await slack.command(ADA, DM, "start model-serving")
+    slack.fake.fail("chat.postMessage", times=2)  # the streamed post and the whole post
+    with caplog.at_level(logging.ERROR):
+        await slack.say(ADA, DM, "How many users at peak?")
+    assert "Slack: an answer failed" in caplog.text and "Traceback" in caplog.text
+    apology = slack.fake.conversation(DM)[-1]
+    assert "Sorry, something went wrong" in apology.shown
+    assert candidate_turns(slack) == ["How many users at peak?"]  # the answer is kept
+    await slack.say(ADA, DM, "What latency target for the first token?")
+    assert slack.fake.conversation(DM)[-1].action_ids()  # and the interview carries on
+    assert len(candidate_turns(slack)) == 2
+
+
+async def test_a_retried_message_without_an_interview_gets_one_note(slack: Harness) -> None:
+    body = await slack.say(ADA, DM, "hello?")
+    await slack.send("events_api", body, retry_attempt=1)
+    [note] = slack.fake.conversation(DM)
+    assert "/mockroom start" in note.shown
+
+
+async def test_a_private_note_in_a_channel_is_ephemeral(slack: Harness) -> None:
+    await slack.command(ADA, "C0DESIGN", "hint")
+    [note] = slack.fake.ephemeral
+    assert note["user"] == ADA and "No interview is running" in note["text"]
+    assert slack.fake.messages == []
+
+
+class GatedBrain:
+    """A brain that waits for the test before it speaks (a slow model)."""
+
+    name = "gated"
+
+    def __init__(self, inner: Brain, gate: asyncio.Event) -> None:
+        self.inner = inner
+        self.gate = gate
+
+    async def speak(
+        self, ctx: TurnContext, action: Action, on_delta: DeltaSink | None = None
+    ) -> Utterance:
+        await self.gate.wait()
+        return await self.inner.speak(ctx, action, on_delta)
+
+
+async def test_the_ack_leaves_before_the_model_has_spoken(slack: Harness) -> None:
+    await slack.command(ADA, DM, "start model-serving")
+    gate = asyncio.Event()
+    slack.container.service.brain = GatedBrain(slack.container.service.brain, gate)
+    event = payloads.message(ADA, DM, "How many users at peak?", slack.fake.next_ts())
+    ack = await slack.fake.send_envelope("events_api", payloads.event_callback(event))
+    assert "envelope_id" in ack  # acknowledged while the interviewer is still thinking
+    assert slack.runner.work.pending == 1
+    assert len(slack.fake.conversation(DM)) == 1
+    await slack.fake.send_envelope("slash_commands", payloads.slash(ADA, DM, "help"))
+    await until(lambda: "/mockroom hint" in slack.fake.conversation(DM)[-1].shown)
+    assert slack.runner.work.pending == 1  # help was answered meanwhile; the answer still waits
+    gate.set()
+    await slack.runner.drain()
+    assert slack.runner.work.pending == 0
+    assert slack.fake.conversation(DM)[-1].action_ids()

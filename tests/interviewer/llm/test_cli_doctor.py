@@ -1,0 +1,49 @@
+"""`mockroom doctor` and model selection, against the loopback server."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from typer.testing import CliRunner
+
+from bot.bootstrap import build
+from bot.terminal.cli import make_app
+from bot.settings import Settings
+from interviewer.llm.choice import DEFAULT_OPENAI_MODEL, choose_model
+from tests.interviewer.llm.openai_server import FakeOpenAIServer, Reply
+
+runner = CliRunner()
+
+
+def doctor(settings: Settings) -> tuple[int, str]:
+    console = Console(width=200, force_terminal=False, color_system=None)
+    app = make_app(build, console=console, settings_factory=lambda: settings)
+    with console.capture() as captured:
+        result = runner.invoke(app, ["doctor"])
+    return result.exit_code, captured.get()
+
+
+def test_model_selection() -> None:
+    assert choose_model(None, False, None).spec is None
+    assert choose_model(None, True, None).spec == DEFAULT_OPENAI_MODEL
+    assert choose_model("offline", True, None).spec is None
+    local = choose_model("openai:llama3.1", False, "http://127.0.0.1:11434/v1")
+    assert local.label == "openai:llama3.1 at http://127.0.0.1:11434/v1"
+    assert choose_model("gpt-4.1-mini", True, None).spec == "openai:gpt-4.1-mini"
+    assert "MOCKROOM_LLM_MODEL is not" in choose_model(None, False, "http://x/v1").reason
+
+
+def test_doctor_passes_against_a_live_server() -> None:
+    with FakeOpenAIServer() as server:
+        code, out = doctor(Settings(llm_model="openai:fake", llm_base_url=server.url))
+        assert len(server.requests) == 1 and server.requests[0]["max_completion_tokens"] == 5
+    assert code == 0, out
+    assert "interviewer: openai:fake at http://127.0.0.1" in out and "model: answers" in out
+
+
+def test_doctor_says_what_is_wrong() -> None:
+    with FakeOpenAIServer() as server:
+        server.queue(Reply.error(401))
+        code, out = doctor(Settings(llm_model="openai:fake", llm_base_url=server.url))
+    assert code == 1 and "API key was refused" in out
+    code, out = doctor(Settings(llm_model="openai:gpt-4o-mini", openai_api_key=None))
+    assert code == 1 and "set OPENAI_API_KEY" in out

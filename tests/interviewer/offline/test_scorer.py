@@ -1,0 +1,211 @@
+"""The offline grader: strong beats weak, names are not reasons, and it works on any problem."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+import pytest
+
+from interviewer.bank import Problem, QuestionBank, compile_any
+from interviewer.core.rubric import CRITERION_TITLES, Criterion, HireSignal, Scorecard
+from interviewer.core.stages import Stage
+from interviewer.core.transcript import Role, Transcript, TurnKind
+from interviewer.offline.analysis import concepts_in
+from interviewer.offline.scorer import OfflineGrader
+from interviewer.ports import Grader
+from tests.interviewer.offline.transcripts import build, candidate, fixture, interviewer
+
+
+def scores(card: Scorecard) -> dict[Criterion, int]:
+    return {c: s.score for c, s in card.criteria.items()}
+
+
+def test_the_grader_satisfies_the_grader_port(grader: OfflineGrader) -> None:
+    port: Grader = grader
+    assert port.name == "offline"
+
+
+async def test_grade_returns_the_same_card_as_score(
+    grader: OfflineGrader, serving: Problem
+) -> None:
+    t = fixture("model-serving-strong")
+    assert (await grader.grade(t, serving)).to_dict() == grader.score(t, serving).to_dict()
+
+
+def test_a_scorecard_is_complete_and_consistent(grader: OfflineGrader, serving: Problem) -> None:
+    for name in ("model-serving-strong", "model-serving-weak", "model-serving-keywords"):
+        card = grader.score(fixture(name), serving)
+        assert list(card.criteria) == list(Criterion)
+        for s in card.criteria.values():
+            assert 1 <= s.score <= 4
+            assert len(s.evidence) <= 3
+            assert s.feedback.endswith(".") and len(s.feedback) > 20
+        assert 1.0 <= card.overall <= 4.0 and card.overall == round(card.overall, 1)
+        mean = sum(scores(card).values()) / 7
+        assert mean - 0.6 - 0.05 <= card.overall <= mean + 0.05
+        assert card.grader == "offline"
+        assert 1 <= len(card.improvements) <= 3
+        assert Scorecard.from_dict(card.to_dict()) == card
+
+
+def test_strong_answer_beats_weak_answer(grader: OfflineGrader, serving: Problem) -> None:
+    strong = grader.score(fixture("model-serving-strong"), serving)
+    weak = grader.score(fixture("model-serving-weak"), serving)
+    assert strong.overall >= 3.5 and strong.hire_signal is HireSignal.STRONG_HIRE
+    assert weak.overall < 1.75 and weak.hire_signal is HireSignal.NO_HIRE
+    better = [c for c in Criterion if strong.criteria[c].score > weak.criteria[c].score]
+    assert len(better) >= 6
+    assert all(strong.criteria[c].score >= weak.criteria[c].score for c in Criterion)
+
+
+def test_strong_evidence_is_the_candidates_reasoning(
+    grader: OfflineGrader, serving: Problem
+) -> None:
+    card = grader.score(fixture("model-serving-strong"), serving)
+    assert all(len(s.evidence) >= 2 for s in card.criteria.values())
+    assert any("fails over" in q for q in card.criteria[Criterion.RELIABILITY].evidence)
+    assert any(q.endswith("?") for q in card.criteria[Criterion.CLARITY].evidence)
+
+
+def test_a_list_of_buzzwords_scores_low(
+    grader: OfflineGrader, bank: QuestionBank, serving: Problem
+) -> None:
+    t = fixture("model-serving-keywords")
+    said = " ".join(turn.text for turn in t.candidate_turns())
+    named = {h.concept.id for h in concepts_in(said, bank.compiled_concepts)}
+    scalability_terms = {c.id for c in bank.concepts if Criterion.SCALABILITY in c.criteria}
+    assert len(named & scalability_terms) >= 6  # it did name the terms...
+    card = grader.score(t, serving)
+    assert card.criteria[Criterion.SCALABILITY].score <= 2  # ...but explained none of them
+    assert all(s <= 2 for s in scores(card).values())
+    assert card.overall <= 2.0
+    assert "without saying why" in card.criteria[Criterion.SCALABILITY].feedback
+
+
+def test_feedback_names_missed_expected_points(grader: OfflineGrader, serving: Problem) -> None:
+    card = grader.score(fixture("model-serving-weak"), serving)
+    streaming = next(p for p in serving.expected[Stage.HIGH_LEVEL] if p.id == "streaming")
+    assert streaming.point.rstrip(".") in card.criteria[Criterion.PERFORMANCE].feedback
+    strong = grader.score(fixture("model-serving-strong"), serving)
+    assert streaming.point.rstrip(".") not in strong.criteria[Criterion.PERFORMANCE].feedback
+
+
+def test_improvements_start_with_the_weakest_criteria(
+    grader: OfflineGrader, bank: QuestionBank
+) -> None:
+    card = grader.score(
+        fixture("distributed-training-strong"), bank.problem("distributed-training")
+    )
+    order = list(Criterion)
+    weak = sorted(
+        (c for c in Criterion if card.criteria[c].score < 4),
+        key=lambda c: (card.criteria[c].score, order.index(c)),
+    )
+    assert weak[0] is Criterion.SECURITY_PRIVACY  # the answer barely touched security
+    assert len(card.improvements) == min(3, len(weak))
+    for line, c in zip(card.improvements, weak, strict=False):
+        assert line.startswith(f"{CRITERION_TITLES[c]} ({card.criteria[c].score}/4): practise")
+
+
+def test_without_a_problem_the_lexicon_still_grades(grader: OfflineGrader) -> None:
+    strong = grader.score(fixture("model-serving-strong"), None)
+    weak = grader.score(fixture("model-serving-weak"), None)
+    assert strong.overall >= 3.0 > weak.overall
+    assert any("lexicon only" in n for n in strong.notes)
+    assert sum(s >= 3 for s in scores(strong).values()) >= 6
+
+
+def test_a_paraphrased_strong_answer_still_scores_well(
+    grader: OfflineGrader, serving: Problem
+) -> None:
+    t = fixture("model-serving-paraphrase")
+    said = [s for turn in t.candidate_turns() for s in [turn.text]]
+    # The answer avoids the problem's own keywords for most design points...
+    design = [p for stage in (Stage.HIGH_LEVEL, Stage.DEEP_DIVE) for p in serving.expected[stage]]
+    hit = [p.id for p in design if any(compile_any(p.keywords).search(x) for x in said)]
+    assert len(hit) <= len(design) // 2, hit
+    # ...yet reads as the strong answer it is.
+    card = grader.score(t, serving)
+    assert sum(s >= 3 for s in scores(card).values()) >= 5, scores(card)
+    assert card.overall >= 3.0
+    assert card.pitfalls == []
+
+
+@pytest.mark.parametrize("name", ["distributed-training-strong", "chatbot-api-strong"])
+def test_strong_answers_to_other_problems_score_well(
+    grader: OfflineGrader, bank: QuestionBank, name: str
+) -> None:
+    # chatbot-api-strong was written after the lexicon was settled and scored as found.
+    t = fixture(name)
+    card = grader.score(t, bank.problem(t.question_id))
+    assert sum(s >= 3 for s in scores(card).values()) >= 5, scores(card)
+    assert card.overall >= 3.0
+    assert card.pitfalls == []
+
+
+def test_slogans_are_not_reasons(grader: OfflineGrader, serving: Problem) -> None:
+    slogans = (
+        "Load balancer because scale. Cache because fast. Sharding because big data. "
+        "Kafka because async. CDN because global. Autoscaling because traffic."
+    )
+    t = build(
+        "model-serving",
+        interviewer(Stage.CLARIFY, serving.prompt, TurnKind.OPENING),
+        candidate(Stage.CLARIFY, "How many users are there?"),
+        candidate(Stage.HIGH_LEVEL, slogans),
+    )
+    card = grader.score(t, serving)
+    assert card.criteria[Criterion.SCALABILITY].score <= 2
+    assert card.overall < 2.0
+
+
+def empty_interview(problem: Problem) -> Transcript:
+    turns = [interviewer(Stage.CLARIFY, problem.prompt, TurnKind.OPENING)]
+    turns += [
+        interviewer(s, f"Let's move to {s.value}.", TurnKind.STAGE_INTRO) for s in list(Stage)[1:]
+    ]
+    return build(problem.id, *turns)
+
+
+def test_every_problem_with_a_silent_candidate_scores_all_ones(
+    grader: OfflineGrader, bank: QuestionBank
+) -> None:
+    assert bank.problems
+    for problem in bank.problems.values():
+        card = grader.score(empty_interview(problem), problem)
+        assert all(s == 1 for s in scores(card).values()), problem.id
+        assert all(not s.evidence for s in card.criteria.values())
+        assert card.overall == 1.0 and card.hire_signal is HireSignal.NO_HIRE
+        assert any("nothing" in n for n in card.notes)
+
+
+def test_grading_40_turns_is_fast(bank: QuestionBank, serving: Problem) -> None:
+    base = fixture("model-serving-strong")
+    turns = (base.turns * 3)[:40]
+    assert sum(t.role is Role.CANDIDATE for t in turns) >= 15
+    t = replace(base, turns=turns)
+    started = time.perf_counter()
+    grader = OfflineGrader(bank)
+    grader.score(t, serving)
+    first = time.perf_counter() - started
+    best = min(_timed(grader, t, serving) for _ in range(3))
+    assert first < 0.2
+    assert best < 0.1
+
+
+def _timed(grader: OfflineGrader, t: Transcript, problem: Problem) -> float:
+    started = time.perf_counter()
+    grader.score(t, problem)
+    return time.perf_counter() - started
+
+
+@pytest.mark.parametrize(
+    "name", ["model-serving-strong", "model-serving-paraphrase", "distributed-training-strong"]
+)
+def test_honest_answers_raise_no_injection_note(
+    grader: OfflineGrader, bank: QuestionBank, name: str
+) -> None:
+    t = fixture(name)
+    card = grader.score(t, bank.problems.get(t.question_id))
+    assert not any("ignored" in n for n in card.notes)

@@ -1,0 +1,166 @@
+"""forget-me: every row about the member goes, in every table, and nobody else's data does."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session, col, select
+
+from interviewer.privacy.ports import REMOVED
+from interviewer.service import Who
+from storage.models import DrillSubscription, Interview, InterviewTurn, ScorecardRow
+from tests.interviewer.privacy.world import (
+    ANA,
+    ANA_DRILL,
+    BEN,
+    BEN_DRILL,
+    BEN_SAYS,
+    World,
+    rows,
+    traces,
+)
+
+ANA_TRACES = (ANA.user_id, "Ana-zephyr", "Zephyrine")
+BEN_TRACES = (BEN.user_id, "Ben-quasar", "Quasarton")
+
+
+def test_the_world_holds_both_members_everywhere(world: World) -> None:
+    # Without this, a scan that finds nothing after forgetting would prove nothing.
+    tables = {table for table, _, _ in traces(world.engine, *ANA_TRACES)}
+    assert tables == {
+        "user",
+        "interview",  # a curveball answer in the state
+        "interview_turn",
+        "scorecard",
+        "drill_subscription",
+        "drill_answer",
+        "points_ledger",
+        "leaderboard_pref",
+    }
+    assert {t for t, _, _ in traces(world.engine, *BEN_TRACES)} == tables - {"drill_subscription"}
+
+
+def test_forget_leaves_no_trace_of_the_member_in_any_table(world: World) -> None:
+    counts = world.privacy.forget(ANA)
+    assert traces(world.engine, *ANA_TRACES) == []
+    assert counts["user"] == 1
+    assert counts["interview"] == 2  # her solo interview and her design-along
+    assert counts["scorecard"] == 2
+    assert counts["drill_answer"] == 1
+    assert counts["points_ledger"] == 3  # two interviews and a drill
+    assert counts["leaderboard_pref"] == 1
+    assert counts["interview_turn_redacted"] == 2  # her two messages in Ben's design-along
+    assert counts["drill_subscription_anonymised"] == 1
+
+
+def test_the_other_members_data_is_intact(world: World) -> None:
+    before = world.privacy.export(BEN)
+    world.privacy.forget(ANA)
+    after = world.privacy.export(BEN)
+    assert after["user"] == before["user"]
+    assert after["points"] == before["points"]
+    assert after["drill_answers"] == before["drill_answers"]
+    assert after["leaderboard_preferences"] == before["leaderboard_preferences"]
+    assert [i["id"] for i in after["interviews"]] == [i["id"] for i in before["interviews"]]
+    solo = world.interviews["ben-solo"]
+    assert _find(after, solo) == _find(before, solo)  # untouched, transcript and card
+    stored = "\n".join(value for _, _, value in traces(world.engine, *BEN_TRACES))
+    for text in [*BEN_SAYS, BEN_DRILL]:
+        assert text in stored
+    assert ANA_DRILL not in stored and rows(world.engine, "drill_post") == 1
+
+
+def test_her_messages_in_his_design_along_are_replaced_and_his_card_stays(world: World) -> None:
+    group = world.interviews["ben-group"]
+    overall = _card(world, group).overall
+    world.privacy.forget(ANA)
+    with Session(world.engine) as session:
+        turns = session.exec(
+            select(InterviewTurn)
+            .where(InterviewTurn.interview_id == group, InterviewTurn.role == "candidate")
+            .order_by(col(InterviewTurn.seq))
+        ).all()
+    assert [(t.text, t.author) for t in turns] == [
+        (REMOVED, None),
+        (BEN_SAYS[1], BEN.user_id),
+        (REMOVED, None),
+        (BEN_SAYS[2], BEN.user_id),
+    ]
+    row = _card(world, group)
+    card = json.loads(row.card_json)
+    assert row.overall == overall
+    assert [c["author"] for c in card["contributors"]] == [BEN.user_id]
+    evidence = [q for c in card["criteria"].values() for q in c["evidence"]]
+    assert evidence and all("Ben-quasar" in q for q in evidence)  # his quotes stay
+
+
+def test_her_own_design_along_goes_with_everyone_in_it(world: World) -> None:
+    group = world.interviews["ana-group"]
+    world.privacy.forget(ANA)
+    with Session(world.engine) as session:
+        assert session.get(Interview, group) is None
+        turns = session.exec(select(InterviewTurn).where(InterviewTurn.interview_id == group))
+        assert turns.all() == []
+
+
+def test_subscriptions_she_set_up_keep_running_unattributed(world: World) -> None:
+    world.privacy.forget(ANA)
+    with Session(world.engine) as session:
+        [sub] = session.exec(select(DrillSubscription)).all()
+    assert sub.active and sub.created_by == ""
+
+
+def test_forgetting_twice_or_a_stranger_changes_nothing(world: World) -> None:
+    world.privacy.forget(ANA)
+    before = traces(world.engine, *BEN_TRACES)
+    again = world.privacy.forget(ANA)
+    stranger = world.privacy.forget(Who("slack", "UNOBODY"))
+    assert not any(again.values()) and not any(stranger.values())
+    assert traces(world.engine, *BEN_TRACES) == before
+
+
+def test_the_same_id_on_another_platform_is_another_person(world: World) -> None:
+    counts = world.privacy.forget(Who("discord", ANA.user_id))
+    assert not any(counts.values())
+    assert {t for t, _, _ in traces(world.engine, *ANA_TRACES)} >= {"user", "interview_turn"}
+
+
+def test_forget_is_one_transaction(world: World) -> None:
+    # A trigger refuses the last step (deleting her user row): everything before it, the
+    # interviews, answers, points and redactions, must be rolled back with it.
+    before = traces(world.engine, *ANA_TRACES)
+    with world.engine.begin() as connection:
+        for statement in _KEEP_USERS[world.engine.dialect.name]:
+            connection.exec_driver_sql(statement)
+    with pytest.raises(DBAPIError, match="users are kept"):
+        world.privacy.forget(ANA)
+    assert traces(world.engine, *ANA_TRACES) == before
+
+
+_KEEP_USERS = {
+    "sqlite": [
+        'CREATE TRIGGER keep_users BEFORE DELETE ON "user" '
+        "BEGIN SELECT RAISE(ABORT, 'users are kept'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION keep_users() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'users are kept'; END $$",
+        'CREATE TRIGGER keep_users BEFORE DELETE ON "user" '
+        "FOR EACH ROW EXECUTE FUNCTION keep_users()",
+    ],
+}
+
+
+def _card(world: World, interview_id: int) -> ScorecardRow:
+    with Session(world.engine) as session:
+        return session.exec(
+            select(ScorecardRow).where(ScorecardRow.interview_id == interview_id)
+        ).one()
+
+
+def _find(export: dict[str, object], interview_id: int) -> object:
+    interviews = export["interviews"]
+    assert isinstance(interviews, list)
+    return next(i for i in interviews if i["id"] == interview_id)
