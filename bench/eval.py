@@ -17,7 +17,7 @@ from bot.settings import Settings
 from interviewer.transcript_file import read_transcript
 from tests.bench.harness import CHECKS, PERSONAS, Outcome, run_persona
 
-FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "offline" / "fixtures"
+FIXTURES = Path(__file__).resolve().parent.parent / "tests" / "interviewer" / "offline" / "fixtures"
 RUNS = 5
 MAX_SPREAD = 0.5
 

@@ -24,8 +24,8 @@ from interviewer.service import InterviewService
 from storage.engine import default_database_url, make_engine
 from storage.migrate import current_revision, head_revision, is_up_to_date, upgrade
 from storage.models import utc_now
-from storage.repositories.interviews import SqlRepository
 from storage.repositories.drills import SqlDrillRepository
+from storage.repositories.interviews import SqlRepository
 from storage.repositories.privacy import SqlPrivacyRepository
 from storage.repositories.quotas import SqlQuotaCounts
 

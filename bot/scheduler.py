@@ -21,8 +21,8 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from bot.chat.poster import Poster
-from interviewer.drills.service import DrillService
 from interviewer.drills.leaderboard import Board
+from interviewer.drills.service import DrillService
 from interviewer.privacy.service import RETENTION_JOB, PrivacyService
 from interviewer.service import InterviewService, Reply
 

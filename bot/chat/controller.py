@@ -24,8 +24,8 @@ from bot.chat.grammar import (
 from interviewer.bank import Problem, QuestionBank
 from interviewer.commands import Command
 from interviewer.drills.commands import drill_command, leaderboard_command
-from interviewer.drills.service import DrillService
 from interviewer.drills.leaderboard import render_standing
+from interviewer.drills.service import DrillService
 from interviewer.ports import DeltaSink, HistoryEntry
 from interviewer.privacy.service import ExportFile, PrivacyService
 from interviewer.service import InterviewError, InterviewService, NoInterview, Reply, Who

@@ -9,7 +9,7 @@ import discord
 from discord import app_commands
 
 from bot.chat.controller import ChatController, OpenThread
-from bot.discord.subcommands import LEADERBOARD_VIEWS, DrillCommands
+from bot.chat.render import clip
 from bot.discord.drills import board_message, markup
 from bot.discord.respond import (
     ReplyPoster,
@@ -18,7 +18,7 @@ from bot.discord.respond import (
     send_export,
     who_of,
 )
-from bot.chat.render import clip
+from bot.discord.subcommands import LEADERBOARD_VIEWS, DrillCommands
 from interviewer.commands import COMMAND_HELP, Command
 from interviewer.core.stages import Format
 

@@ -14,8 +14,8 @@ import re
 import discord
 
 from bot.chat.controller import BoardView
-from bot.discord.render import COLOUR, DESCRIPTION_LIMIT, FIELD_LIMIT, TITLE_LIMIT, pieces
 from bot.chat.render import clip
+from bot.discord.render import COLOUR, DESCRIPTION_LIMIT, FIELD_LIMIT, TITLE_LIMIT, pieces
 
 log = logging.getLogger(__name__)
 

@@ -166,7 +166,7 @@ class DiscordRunner:
     async def deliver(self, reply: Reply) -> None:
         """Post what the clock made the interviewer say into the interview's conversation."""
         bot = self._bot()
-        await bot.chat.poster.post(bot.get_partial_messageable(int(reply.channel)), reply)
+        await bot.poster.post(bot.get_partial_messageable(int(reply.channel)), reply)
 
     async def post_drill(self, channel: str, text: str) -> str:
         """Post a drill in a text channel and open its thread; the thread's id."""

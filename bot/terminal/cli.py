@@ -18,10 +18,10 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.text import Text
 
-from bot.terminal.privacy import add_privacy_commands
 from bot.logs import configure_logging
-from bot.terminal.render import history_table, questions_table, scorecard_view
 from bot.settings import Settings
+from bot.terminal.privacy import add_privacy_commands
+from bot.terminal.render import history_table, questions_table, scorecard_view
 from bot.terminal.session import (
     PROMPT,
     LiveTurn,

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from interviewer.drills.args import SUBSCRIBE_USAGE
-from interviewer.drills.service import DrillService
 from interviewer.drills.leaderboard import Board, render_board, render_standing
 from interviewer.drills.points import DrillError
+from interviewer.drills.service import DrillService
 from interviewer.service import Who
 
 LEADERBOARD_USAGE = "leaderboard [week|all|me|show-me|hide-me]"

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from interviewer.drills.schedule import Attempt, points
 from interviewer.core.rubric import Scorecard
-from interviewer.drills.ports import DrillRepository, LedgerEntry
 from interviewer.drills.leaderboard import Board, Period, Standing, build_board, standing
+from interviewer.drills.ports import DrillRepository, LedgerEntry
+from interviewer.drills.schedule import Attempt, points
 from interviewer.ports import StoredInterview
 from interviewer.service import InterviewError, Who
 

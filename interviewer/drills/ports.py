@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Protocol
 
-from interviewer.drills.schedule import DrillSchedule
 from interviewer.core.rubric import Scorecard
+from interviewer.drills.schedule import DrillSchedule
 
 
 @dataclass(frozen=True)

@@ -11,20 +11,13 @@ from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, replace
 from datetime import datetime, time, timedelta
 
-from interviewer import drill_text
 from interviewer.bank import Problem, QuestionBank
-from interviewer.drills.schedule import (
-    DrillSchedule,
-    ScheduleError,
-    due_occurrence,
-    next_occurrence,
-)
 from interviewer.core.rubric import Scorecard
 from interviewer.core.stages import Format, Stage
 from interviewer.core.text import normalize
 from interviewer.core.transcript import Role, Transcript, Turn, TurnKind
+from interviewer.drills import text as drill_text
 from interviewer.drills.args import parse_subscribe
-from interviewer.drills.ports import DrillPost, DrillRepository, Subscription
 from interviewer.drills.leaderboard import (
     Board,
     Period,
@@ -32,6 +25,13 @@ from interviewer.drills.leaderboard import (
     render_board,
 )
 from interviewer.drills.points import DrillError, PointsService, ledger_entry
+from interviewer.drills.ports import DrillPost, DrillRepository, Subscription
+from interviewer.drills.schedule import (
+    DrillSchedule,
+    ScheduleError,
+    due_occurrence,
+    next_occurrence,
+)
 from interviewer.service import Who
 
 GradeFn = Callable[[Transcript], Awaitable[Scorecard]]

@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 
 from interviewer.bank import Problem
-from interviewer.drills.schedule import DrillSchedule
 from interviewer.core.rubric import Criterion, Scorecard
 from interviewer.drills.ports import DrillAnswer, Member, Subscription
+from interviewer.drills.schedule import DrillSchedule
 
 RECAP_BEST = 3
 EXCERPT_CHARS = 280

@@ -33,8 +33,8 @@ from interviewer.llm.context import Message
 from interviewer.llm.usage import UsageMeter
 from interviewer.offline.analysis import addresses_grader
 from interviewer.ports import UsageDelta
-from interviewer.prompt_files import PromptFile, load_prompt
 from interviewer.privacy.redact import straight, trim_quote
+from interviewer.prompt_files import PromptFile, load_prompt
 
 log = logging.getLogger(__name__)
 

@@ -10,15 +10,9 @@ from sqlalchemy import delete, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
-from interviewer.drills.schedule import DrillSchedule
 from interviewer.core.rubric import Scorecard
 from interviewer.drills.ports import DrillAnswer, DrillPost, Subscription
-from storage.repositories.mapping import (
-    answer_from,
-    days_text,
-    post_from,
-    subscription_from,
-)
+from interviewer.drills.schedule import DrillSchedule
 from storage.models import (
     DrillAnswerRow,
     DrillPostRow,
@@ -27,6 +21,12 @@ from storage.models import (
     as_utc,
     aware,
     storable,
+)
+from storage.repositories.mapping import (
+    answer_from,
+    days_text,
+    post_from,
+    subscription_from,
 )
 from storage.repositories.points import SqlPointsRepository
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from datetime import time
 
-from interviewer.drills.schedule import DrillSchedule
 from interviewer.core.rubric import Scorecard
 from interviewer.drills.ports import DrillAnswer, DrillPost, LedgerEntry, Subscription
+from interviewer.drills.schedule import DrillSchedule
 from storage.models import DrillAnswerRow, DrillPostRow, DrillSubscription, PointsLedger, pk
 
 

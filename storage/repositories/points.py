@@ -9,9 +9,9 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from interviewer.drills.ports import LedgerEntry, Member
-from storage.repositories.mapping import days_text, entry_from
 from storage.models import LeaderboardPref, PointsLedger, User, storable, utc_now
 from storage.repositories.base import SqlStore
+from storage.repositories.mapping import days_text, entry_from
 
 
 class SqlPointsRepository(SqlStore):

@@ -28,6 +28,7 @@ from storage.models import (
     User,
     as_utc,
 )
+from storage.repositories.base import SqlStore
 from storage.repositories.export import (
     authored_elsewhere,
     export_member,
@@ -35,7 +36,6 @@ from storage.repositories.export import (
     own_interviews,
     turns_of,
 )
-from storage.repositories.base import SqlStore
 
 ANONYMOUS_CREATOR = ""  # a forgotten member's drill subscriptions keep running, unattributed
 PURGE_BATCH = 200

@@ -1,6 +1,6 @@
 """The interviewer quality harness: simulated candidates through full interviews, with checks.
 
-CI runs it with the offline interviewer (tests/eval/test_harness.py); `make eval` runs it with
+CI runs it with the offline interviewer (tests/bench/test_harness.py); `make eval` runs it with
 the configured model (bench/eval.py) and prints a pass rate per check.
 """
 

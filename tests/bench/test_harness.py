@@ -7,8 +7,8 @@ import pytest
 from interviewer.bank import QuestionBank, load_bank
 from interviewer.offline.brain import OfflineBrain
 from interviewer.offline.scorer import OfflineGrader
-from tests.clock import FakeClock
 from tests.bench.harness import CHECKS, PERSONAS, run_persona
+from tests.clock import FakeClock
 
 
 @pytest.fixture(scope="module")

@@ -9,8 +9,8 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from bot.bootstrap import SchemaBehind, build
-from bot.terminal.cli import make_app
 from bot.settings import Settings
+from bot.terminal.cli import make_app
 from storage.engine import make_engine
 from storage.migrate import current_revision, head_revision, upgrade
 

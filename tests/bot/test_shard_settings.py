@@ -7,8 +7,8 @@ import re
 import pytest
 from pydantic import ValidationError
 
-from bot.terminal.cli import settings_problem
 from bot.settings import Settings, parse_shard_ids
+from bot.terminal.cli import settings_problem
 
 
 @pytest.mark.parametrize(

@@ -12,9 +12,9 @@ import pytest
 from bot.bootstrap import Container, build
 from bot.discord.runner import DiscordRunner, build_discord_runner
 from bot.settings import Settings
-from tests.clock import FakeClock
 from tests.bot.discord import payloads
 from tests.bot.discord.fake_discord import TOKEN, FakeDiscord
+from tests.clock import FakeClock
 
 ADA = payloads.user("1100000000000001001", "ada")
 BOB = payloads.user("1100000000000001002", "bob")

@@ -98,7 +98,7 @@ def test_the_invite_url_asks_for_the_readme_permissions() -> None:
     assert "scope=bot+applications.commands" in url
     permissions = f"permissions={INVITE_PERMISSIONS.value}"
     assert permissions in url
-    readme = (Path(__file__).parents[2] / "README.md").read_text()
+    readme = (Path(__file__).parents[3] / "README.md").read_text()
     assert permissions in readme
 
 

@@ -7,17 +7,17 @@ from functools import partial
 from typing import Any
 
 from bot.bootstrap import Container
-from bot.discord.subcommands import subscribe_text
 from bot.discord.drills import markup
 from bot.discord.runner import DiscordRunner
+from bot.discord.subcommands import subscribe_text
 from bot.scheduler import ClockScheduler
 from interviewer.drills.ports import DrillAnswer
-from tests.clock import FakeClock
 from tests.bot.discord import payloads
 from tests.bot.discord.conftest import ADA, BOB, CYD, StartBot
 from tests.bot.discord.fake_discord import FakeDiscord, Interaction
 from tests.bot.discord.fake_gateway import RESUME
 from tests.bot.discord.test_dm import done
+from tests.clock import FakeClock
 from tests.support import wait_until
 
 CHANNEL = payloads.TEXT_CHANNEL_ID

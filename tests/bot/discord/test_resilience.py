@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from bot.bootstrap import Container
 from interviewer.core.transcript import Role
-from tests.clock import FakeClock
 from tests.bot.discord import payloads
 from tests.bot.discord.conftest import ADA, StartBot
 from tests.bot.discord.fake_discord import FakeDiscord
 from tests.bot.discord.fake_gateway import IDENTIFY, RESUME
 from tests.bot.discord.test_dm import custom_ids, done
 from tests.bot.discord.test_threads import start_in_channel
+from tests.clock import FakeClock
 from tests.support import wait_until
 
 

@@ -14,12 +14,12 @@ from discord.http import Route
 from bot.bootstrap import Container, build
 from bot.discord.runner import DiscordRunner, build_discord_runner
 from bot.settings import Settings
-from tests.clock import FakeClock
 from tests.bot.discord import payloads
 from tests.bot.discord.conftest import ADA, StartBot
 from tests.bot.discord.fake_discord import TOKEN, FakeDiscord
 from tests.bot.discord.fake_gateway import IDENTIFY, RESUME, shard_of
 from tests.bot.discord.test_dm import done
+from tests.clock import FakeClock
 from tests.support import wait_until
 
 GUILD = int(payloads.GUILD_ID)

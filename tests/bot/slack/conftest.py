@@ -14,9 +14,9 @@ import pytest
 from bot.bootstrap import Container, build
 from bot.settings import Settings
 from bot.slack.runner import SlackRunner, build_slack_runner
-from tests.clock import FakeClock
 from tests.bot.slack import payloads
 from tests.bot.slack.fake_slack import FakeSlack, Posted
+from tests.clock import FakeClock
 
 ADA, BOB, CAROL = "U0ADA", "U0BOB", "U0CAROL"
 CHANNEL = "C0DESIGN"

@@ -12,10 +12,10 @@ import pytest
 
 from bot.slack.places import who_of
 from bot.slack.runner import EVENTS_PATH, SlackConfigError, build_slack_runner
-from tests.clock import FakeClock
 from tests.bot.slack import payloads
 from tests.bot.slack.conftest import ADA, BOB, CHANNEL, Factory, Harness, dm_of, make_container
 from tests.bot.slack.fake_slack import FakeSlack
+from tests.clock import FakeClock
 
 SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 DM = dm_of(ADA)

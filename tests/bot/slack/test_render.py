@@ -33,7 +33,7 @@ from interviewer.core.transcript import TurnKind
 from interviewer.service import Outbound
 from tests.bot.slack.fake_slack import block_errors
 
-MANIFEST = Path(__file__).parents[2] / "bot" / "slack" / "manifest.yaml"
+MANIFEST = Path(__file__).parents[3] / "bot" / "slack" / "manifest.yaml"
 
 
 def texts(blocks: list[dict[str, object]]) -> str:

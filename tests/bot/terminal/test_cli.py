@@ -12,8 +12,8 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from bot.bootstrap import Container, build
-from bot.terminal.cli import make_app
 from bot.settings import Settings
+from bot.terminal.cli import make_app
 from interviewer.core.rubric import Criterion, HireSignal
 from tests.clock import FakeClock
 

@@ -19,14 +19,14 @@ from interviewer.core.rubric import (
     hire_signal_for,
 )
 from interviewer.core.transcript import Transcript
-from interviewer.drills.service import DrillService, GradeFn
 from interviewer.drills.leaderboard import Board
+from interviewer.drills.service import DrillService, GradeFn
 from interviewer.offline.brain import OfflineBrain
 from interviewer.offline.scorer import OfflineGrader
 from interviewer.service import InterviewService, Reply, Who
 from storage.engine import make_engine
-from storage.repositories.interviews import SqlRepository
 from storage.repositories.drills import SqlDrillRepository
+from storage.repositories.interviews import SqlRepository
 from tests.clock import FakeClock
 
 SLACK = "slack"

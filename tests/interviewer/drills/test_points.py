@@ -7,10 +7,16 @@ from zoneinfo import ZoneInfo
 
 from interviewer.bank import QuestionBank
 from interviewer.commands import Command
-from interviewer.drills.schedule import DAILY_CAP
 from interviewer.core.stages import Format
+from interviewer.drills.leaderboard import (
+    HIDDEN_NAME,
+    Period,
+    render_board,
+    render_standing,
+    trends,
+)
 from interviewer.drills.ports import LedgerEntry
-from interviewer.drills.leaderboard import HIDDEN_NAME, Period, render_board, render_standing, trends
+from interviewer.drills.schedule import DAILY_CAP
 from interviewer.service import Who
 from tests.clock import FakeClock
 from tests.interviewer.drills.harness import (

@@ -16,7 +16,16 @@ from interviewer.core.stages import Format
 from interviewer.service import Who
 from storage.migrate import upgrade
 from tests.clock import FakeClock
-from tests.interviewer.drills.harness import ADMIN, SLACK, TEAM, FixedGrader, Replica, count, replica, utc
+from tests.interviewer.drills.harness import (
+    ADMIN,
+    SLACK,
+    TEAM,
+    FixedGrader,
+    Replica,
+    count,
+    replica,
+    utc,
+)
 
 CHANNELS = [f"C{i}" for i in range(8)]
 MEMBERS = [Who(SLACK, f"U{i}", f"Member {i}") for i in range(6)]

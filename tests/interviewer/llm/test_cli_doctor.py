@@ -6,8 +6,8 @@ from rich.console import Console
 from typer.testing import CliRunner
 
 from bot.bootstrap import build
-from bot.terminal.cli import make_app
 from bot.settings import Settings
+from bot.terminal.cli import make_app
 from interviewer.llm.choice import DEFAULT_OPENAI_MODEL, choose_model
 from tests.interviewer.llm.openai_server import FakeOpenAIServer, Reply
 

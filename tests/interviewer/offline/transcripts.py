@@ -14,7 +14,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
 def fixture(name: str) -> Transcript:
-    """A transcript from tests/offline/fixtures/<name>.json."""
+    """A transcript from tests/interviewer/offline/fixtures/<name>.json."""
     return read_transcript(FIXTURES / f"{name}.json")
 
 

@@ -5,7 +5,15 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from tests.interviewer.privacy.world import ANA, ANA_DRILL, ANA_SAYS, BEN, BEN_DRILL, BEN_SAYS, World
+from tests.interviewer.privacy.world import (
+    ANA,
+    ANA_DRILL,
+    ANA_SAYS,
+    BEN,
+    BEN_DRILL,
+    BEN_SAYS,
+    World,
+)
 
 
 def test_the_export_holds_all_of_her_words_and_records(world: World) -> None:

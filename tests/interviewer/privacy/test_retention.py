@@ -9,9 +9,9 @@ from sqlmodel import Session, select
 
 from bot.scheduler import ClockScheduler
 from interviewer.core.stages import Format
-from interviewer.privacy.service import PrivacyService
 from interviewer.privacy.ports import Purged
 from interviewer.privacy.redact import QUOTES_REMOVED
+from interviewer.privacy.service import PrivacyService
 from storage.models import DrillAnswerRow, Interview, ScorecardRow
 from storage.repositories.privacy import SqlPrivacyRepository
 from tests.interviewer.privacy.world import ANA, BEN, World, interview, rows, traces

@@ -9,9 +9,9 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
-from interviewer.drills.schedule import DrillSchedule
 from interviewer.core.rubric import Criterion, CriterionScore, HireSignal, Scorecard
 from interviewer.drills.ports import LedgerEntry
+from interviewer.drills.schedule import DrillSchedule
 from storage.models import DrillSubscription
 from storage.repositories.drills import SqlDrillRepository
 
