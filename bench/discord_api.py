@@ -1,7 +1,7 @@
 """The tests' fake Discord in a process of its own, with the members the load benchmark drives.
 
 Run: `python -m bench.discord_api`; it prints `PORT <n>` once it listens on 127.0.0.1. It is
-tests/discord's fake (REST under /api/v10 and the gateway websocket) plus one route of its
+tests/bot/discord's fake (REST under /api/v10 and the gateway websocket) plus one route of its
 own: `POST /bench/members` with `{"count", "think", "seconds"}` runs that many members and
 answers `{"acks_ms": [...], "errors": [...]}` once they are done.
 

@@ -2,7 +2,7 @@
 
 mockroom's Discord client is built from the benchmark's container by
 `bot.discord.runner.build_discord_runner`, as `mockroom serve discord` builds it, with the
-Discord token and API URL added to a copy of its settings. It connects to tests/discord's
+Discord token and API URL added to a copy of its settings. It connects to tests/bot/discord's
 fake Discord (REST and gateway), which runs in its own process (bench/discord_api.py), so
 that the fake's work and the members' think time do not share mockroom's event loop. The
 fake drives the members and times every acknowledgement on its side: from just before it
