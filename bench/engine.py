@@ -107,8 +107,8 @@ def main() -> None:
         f"({candidate_turns} candidate turns):"
     )
     print(
-        f"  median {statistics.median(grade_ms):.2f} ms   max {max(grade_ms):.2f} ms"
-        "   (target: < 200 ms)"
+        f"  first {grade_ms[0]:.2f} ms (a new grader)   median {statistics.median(grade_ms):.2f} ms"
+        f"   max {max(grade_ms):.2f} ms   (target: first < 200 ms, median < 100 ms)"
     )
 
 
