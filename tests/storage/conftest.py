@@ -1,8 +1,9 @@
 """Storage fixtures: every test that takes `engine` or `repo` runs on SQLite and PostgreSQL.
 
 PostgreSQL comes from MOCKROOM_TEST_POSTGRES_URL (default: the local server, database
-`test`). Each test gets a fresh schema of its own, selected through search_path and dropped
-afterwards. An unreachable server skips the PostgreSQL tests, except under CI, where it fails.
+`test`). A test of an empty database gets a fresh schema of its own, selected through
+search_path and dropped afterwards; a test of a migrated one gets a database cloned from a
+template migrated once per test process. An unreachable server skips the PostgreSQL tests, except under CI, where it fails.
 """
 
 from __future__ import annotations
@@ -13,16 +14,17 @@ import pytest
 from sqlalchemy import Engine
 
 from storage.engine import make_engine
-from storage.migrate import upgrade
 from storage.repositories.interviews import SqlRepository
 
 # postgres_admin and postgres_url live in tests/conftest.py, for every test folder.
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+@pytest.fixture
+def database_url(
+    backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> str:
     """The URL of an empty database, once per backend."""
-    if request.param == "postgres":
+    if backend == "postgres":
         url: str = request.getfixturevalue("postgres_url")
         return url
     path = tmp_path_factory.mktemp("sqlite") / "mockroom.db"
@@ -38,10 +40,11 @@ def empty_engine(database_url: str) -> Iterator[Engine]:
 
 
 @pytest.fixture
-def engine(empty_engine: Engine) -> Engine:
-    """An engine on a database migrated to head."""
-    upgrade(empty_engine)
-    return empty_engine
+def engine(migrated_url: str) -> Iterator[Engine]:
+    """An engine on a database migrated to head (a clone of one migrated per test process)."""
+    engine = make_engine(migrated_url)
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture

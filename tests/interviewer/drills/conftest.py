@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from interviewer.bank import QuestionBank, load_bank
-from storage.migrate import upgrade
 from tests.clock import FakeClock
 from tests.interviewer.drills.harness import FixedGrader, Replica, replica
 
@@ -19,10 +17,8 @@ def bank() -> QuestionBank:
 
 
 @pytest.fixture
-def sqlite_url(tmp_path: Path) -> str:
-    url = f"sqlite:///{(tmp_path / 'drills.db').as_posix()}"
-    upgrade(url)
-    return url
+def sqlite_url(sqlite_migrated_url: str) -> str:
+    return sqlite_migrated_url
 
 
 @pytest.fixture

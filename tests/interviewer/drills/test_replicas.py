@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable, Coroutine, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -14,7 +13,6 @@ import pytest
 from interviewer.bank import QuestionBank
 from interviewer.core.stages import Format
 from interviewer.service import Who
-from storage.migrate import upgrade
 from tests.clock import FakeClock
 from tests.interviewer.drills.harness import (
     ADMIN,
@@ -32,15 +30,10 @@ MEMBERS = [Who(SLACK, f"U{i}", f"Member {i}") for i in range(6)]
 ANSWER = "A gateway, stateless servers, a cache, sharded storage with replicas, autoscaling."
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def shared_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+@pytest.fixture
+def shared_url(migrated_url: str) -> str:
     """One migrated database that both replicas use."""
-    if request.param == "postgres":
-        url: str = request.getfixturevalue("postgres_url")
-    else:
-        url = f"sqlite:///{(tmp_path / 'shared.db').as_posix()}"
-    upgrade(url)
-    return url
+    return migrated_url
 
 
 @pytest.fixture
