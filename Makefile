@@ -22,8 +22,11 @@ lint: setup  ## ruff (lint and format check) and the import rules
 typecheck: setup  ## mypy on the source
 	$(UV) run --frozen mypy
 
-unit: setup  ## the test suite alone
-	$(UV) run --frozen pytest $(PYTEST_ARGS)
+# pytest-xdist: one test process per core (JOBS=0 runs them in this process).
+JOBS ?= auto
+
+unit: setup  ## the test suite alone, in parallel
+	$(UV) run --frozen pytest -n $(JOBS) --durations=10 $(PYTEST_ARGS)
 
 test: lint typecheck unit  ## everything CI checks
 
