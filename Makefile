@@ -36,8 +36,9 @@ bench: setup  ## benchmarks that print their figures
 	$(UV) run --frozen python -m bench.load
 	$(UV) run --frozen python -m bench.load --backend postgres --replicas 2
 
-eval: setup  ## the interviewer quality harness and grading stability with the configured model
+eval: setup  ## the interviewer quality harness, grading stability, agreement with the labelled set
 	$(UV) run --frozen python -m bench.eval
+	$(UV) run --frozen python -m bench.agreement
 
 doctor: setup  ## check the configuration and that the model answers
 	@$(UV) run --frozen --quiet mockroom doctor

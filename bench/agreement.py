@@ -1,0 +1,237 @@
+"""Agreement with the labelled calibration set (bench/calibration/): how a grader scores against
+what a human interviewer wrote down before any grader saw the transcripts.
+
+Run: uv run python -m bench.agreement   (the offline scorer; `make eval` adds the model grader)
+
+Reports, per grader: per-criterion quadratic-weighted kappa and mean absolute error, the
+hire-signal confusion matrix, the mean overall per kind, and every adversarial transcript
+graded above its ceiling. Exit status 1 when a ceiling is broken.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from interviewer.bank import QuestionBank, load_bank
+from interviewer.core.rubric import SCALE_MAX, SCALE_MIN, Criterion, HireSignal, Scorecard
+from interviewer.core.transcript import Transcript
+from interviewer.ports import Grader
+from interviewer.transcript_file import transcript_from_dict
+
+CALIBRATION = Path(__file__).resolve().parent / "calibration"
+SIGNALS = list(HireSignal)  # strongest first
+# The offline scorer's expected floor: strong answers (plain English or not) at lean hire or better.
+STRONG_KINDS = ("strong", "plain_english_strong", "paraphrase")
+
+
+@dataclass(frozen=True)
+class Ceiling:
+    """The highest grade an honest grader may give an adversarial transcript."""
+
+    overall: float
+    hire_signal: HireSignal
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """A calibration transcript and its expected grade."""
+
+    name: str
+    kind: str
+    transcript: Transcript
+    criteria: dict[Criterion, int]
+    hire_signal: HireSignal
+    reason: str
+    ceiling: Ceiling | None
+
+
+def load_set(folder: Path = CALIBRATION) -> list[Labelled]:
+    """Every labelled transcript in the folder, by name."""
+    labelled = []
+    for path in sorted(folder.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        expected = data["expected"]
+        ceiling = expected.get("ceiling")
+        labelled.append(
+            Labelled(
+                name=path.stem,
+                kind=expected["kind"],
+                transcript=transcript_from_dict(data, path.name),
+                criteria={Criterion(k): int(v) for k, v in expected["criteria"].items()},
+                hire_signal=HireSignal(expected["hire_signal"]),
+                reason=expected["reason"],
+                ceiling=Ceiling(float(ceiling["overall"]), HireSignal(ceiling["hire_signal"]))
+                if ceiling
+                else None,
+            )
+        )
+    return labelled
+
+
+def quadratic_kappa(
+    expected: Sequence[int], got: Sequence[int], lo: int = SCALE_MIN, hi: int = SCALE_MAX
+) -> float:
+    """Cohen's kappa with quadratic weights between two raters on the lo..hi scale."""
+    n = len(expected)
+    if n == 0:
+        return float("nan")
+    k = hi - lo + 1
+    observed = [[0.0] * k for _ in range(k)]
+    for e, g in zip(expected, got, strict=True):
+        observed[e - lo][g - lo] += 1
+    rows = [sum(r) for r in observed]
+    cols = [sum(observed[i][j] for i in range(k)) for j in range(k)]
+    num = den = 0.0
+    for i in range(k):
+        for j in range(k):
+            weight = (i - j) ** 2 / (k - 1) ** 2
+            num += weight * observed[i][j]
+            den += weight * rows[i] * cols[j] / n
+    return 1.0 - num / den if den else 1.0
+
+
+@dataclass
+class Report:
+    """One grader's agreement with the labels."""
+
+    grader: str
+    graded: list[tuple[Labelled, Scorecard]] = field(default_factory=list)
+
+    def kappa(self, criterion: Criterion) -> float:
+        """Quadratic-weighted kappa on one criterion."""
+        return quadratic_kappa(
+            [lab.criteria[criterion] for lab, _ in self.graded],
+            [card.criteria[criterion].score for _, card in self.graded],
+        )
+
+    def mae(self, criterion: Criterion) -> float:
+        """Mean absolute error on one criterion."""
+        errors = [
+            abs(lab.criteria[criterion] - card.criteria[criterion].score)
+            for lab, card in self.graded
+        ]
+        return sum(errors) / len(errors)
+
+    def confusion(self) -> dict[HireSignal, dict[HireSignal, int]]:
+        """expected signal -> graded signal -> count."""
+        matrix: dict[HireSignal, dict[HireSignal, int]] = {
+            e: dict.fromkeys(SIGNALS, 0) for e in SIGNALS
+        }
+        for lab, card in self.graded:
+            matrix[lab.hire_signal][card.hire_signal] += 1
+        return matrix
+
+    def signal_exact(self) -> float:
+        """The share of transcripts given exactly the expected hire signal."""
+        hits = sum(1 for lab, card in self.graded if lab.hire_signal is card.hire_signal)
+        return hits / len(self.graded)
+
+    def signal_within_one(self) -> float:
+        """The share given the expected signal or a neighbouring one."""
+        near = sum(
+            1
+            for lab, card in self.graded
+            if abs(SIGNALS.index(lab.hire_signal) - SIGNALS.index(card.hire_signal)) <= 1
+        )
+        return near / len(self.graded)
+
+    def broken_ceilings(self) -> list[tuple[Labelled, Scorecard]]:
+        """Adversarial transcripts graded above their ceiling (score or signal)."""
+        return [
+            (lab, card)
+            for lab, card in self.graded
+            if lab.ceiling is not None
+            and (
+                card.overall > lab.ceiling.overall
+                or SIGNALS.index(card.hire_signal) < SIGNALS.index(lab.ceiling.hire_signal)
+            )
+        ]
+
+    def by_kind(self) -> dict[str, tuple[float, float]]:
+        """kind -> (mean expected overall, mean graded overall)."""
+        groups: dict[str, list[tuple[float, float]]] = defaultdict(list)
+        for lab, card in self.graded:
+            expected = sum(lab.criteria.values()) / len(lab.criteria)
+            groups[lab.kind].append((expected, card.overall))
+        return {
+            kind: (sum(e for e, _ in pairs) / len(pairs), sum(g for _, g in pairs) / len(pairs))
+            for kind, pairs in sorted(groups.items())
+        }
+
+
+async def grade_set(grader: Grader, bank: QuestionBank, labelled: Iterable[Labelled]) -> Report:
+    """Grade every labelled transcript once."""
+    report = Report(grader.name)
+    for lab in labelled:
+        problem = bank.problems.get(lab.transcript.question_id)
+        report.graded.append((lab, await grader.grade(lab.transcript, problem)))
+    return report
+
+
+def render(reports: Sequence[Report]) -> str:
+    """The reports side by side, as text."""
+    names = [r.grader for r in reports]
+    width = max(14, *(len(n) for n in names))
+    lines = [f"calibration set: {len(reports[0].graded)} labelled transcripts", ""]
+    lines.append("per criterion: quadratic-weighted kappa / mean absolute error")
+    lines.append(f"  {'criterion':18}" + "".join(f"{n:>{width + 2}}" for n in names))
+    for criterion in Criterion:
+        cells = "".join(
+            f"{f'{r.kappa(criterion):.2f} / {r.mae(criterion):.2f}':>{width + 2}}" for r in reports
+        )
+        lines.append(f"  {criterion.value:18}{cells}")
+    lines.append("")
+    lines.append(
+        "hire signal exact / within one: "
+        + "   ".join(
+            f"{r.grader} {r.signal_exact():.0%} / {r.signal_within_one():.0%}" for r in reports
+        )
+    )
+    for r in reports:
+        lines.append("")
+        lines.append(f"hire-signal confusion, {r.grader} (rows expected, columns graded):")
+        short = ["SH", "H", "LH", "LNH", "NH"]
+        lines.append("  " + " " * 13 + "".join(f"{s:>5}" for s in short))
+        for expected, row in r.confusion().items():
+            lines.append(f"  {expected.value:13}" + "".join(f"{row[g]:>5}" for g in SIGNALS))
+    lines.append("")
+    lines.append("mean overall by kind: expected -> graded")
+    kinds = reports[0].by_kind()
+    for kind, (expected, _) in kinds.items():
+        cells = "   ".join(f"{r.grader} {r.by_kind()[kind][1]:.2f}" for r in reports)
+        lines.append(f"  {kind:22} {expected:.2f} ->  {cells}")
+    for r in reports:
+        broken = r.broken_ceilings()
+        lines.append("")
+        lines.append(f"ceilings broken by {r.grader}: {len(broken)}")
+        for lab, card in broken:
+            assert lab.ceiling is not None
+            lines.append(
+                f"  {lab.name}: {card.overall:.2f} {card.hire_signal.value} "
+                f"(ceiling {lab.ceiling.overall:.1f} {lab.ceiling.hire_signal.value})"
+            )
+    return "\n".join(lines)
+
+
+async def main_async() -> int:
+    """Grade the set with the offline scorer and print the report."""
+    from interviewer.offline.scorer import OfflineGrader
+
+    bank = load_bank()
+    report = await grade_set(OfflineGrader(bank), bank, load_set())
+    print(render([report]))
+    return 1 if report.broken_ceilings() else 0
+
+
+def main() -> None:
+    """Entry point."""
+    raise SystemExit(asyncio.run(main_async()))
+
+
+if __name__ == "__main__":
+    main()

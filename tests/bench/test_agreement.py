@@ -1,0 +1,57 @@
+"""The calibration set loads whole, and the agreement figures are computed correctly."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from bench.agreement import Report, load_set, quadratic_kappa
+from interviewer.core.rubric import (
+    Criterion,
+    CriterionScore,
+    HireSignal,
+    Scorecard,
+    hire_signal_for,
+)
+
+
+def test_the_calibration_set_is_broad_and_consistent() -> None:
+    labelled = load_set()
+    assert len(labelled) >= 40
+    assert len({lab.transcript.question_id for lab in labelled}) >= 8
+    kinds = {lab.kind for lab in labelled}
+    assert {"strong", "weak", "plain_english_strong", "keyword_salad", "circular_padding"} <= kinds
+    assert {"rambling", "injection", "forged_speaker", "paraphrase", "security_specialist"} <= kinds
+    for lab in labelled:
+        assert set(lab.criteria) == set(Criterion), lab.name
+        assert lab.reason.strip(), lab.name
+        mean = sum(lab.criteria.values()) / len(lab.criteria)
+        assert hire_signal_for(mean) is lab.hire_signal, lab.name
+    adversarial = [lab for lab in labelled if lab.kind in ("keyword_salad", "circular_padding")]
+    assert adversarial and all(lab.ceiling is not None for lab in adversarial)
+
+
+def test_kappa_is_one_for_agreement_and_zero_or_less_for_chance() -> None:
+    ratings = [1, 2, 3, 4, 2, 3]
+    assert quadratic_kappa(ratings, ratings) == pytest.approx(1.0)
+    assert quadratic_kappa([1, 2, 3, 4], [4, 3, 2, 1]) < 0
+    # worked by hand: one rating off by one step; 1 - (1/9) / (32/36)
+    assert quadratic_kappa([1, 2, 3, 4], [1, 2, 3, 3]) == pytest.approx(0.875)
+    assert math.isnan(quadratic_kappa([], []))
+
+
+def test_a_report_counts_broken_ceilings_and_the_confusion_matrix() -> None:
+    labelled = [lab for lab in load_set() if lab.ceiling is not None][:2]
+    assert len(labelled) == 2
+
+    def card(score: int) -> Scorecard:
+        criteria = {c: CriterionScore(score) for c in Criterion}
+        overall = float(score)
+        return Scorecard(criteria, overall, hire_signal_for(overall), grader="test")
+
+    report = Report("test", [(labelled[0], card(4)), (labelled[1], card(1))])
+    assert [lab.name for lab, _ in report.broken_ceilings()] == [labelled[0].name]
+    matrix = report.confusion()
+    assert matrix[labelled[0].hire_signal][HireSignal.STRONG_HIRE] >= 1
+    assert sum(sum(row.values()) for row in matrix.values()) == 2
