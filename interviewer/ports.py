@@ -122,6 +122,8 @@ class HistoryEntry:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     cost_usd: float = 0.0
+    kind: str = "interview"  # or "drill": then interview_id is the drill answer's id
+    number: int = 0  # its place in the member's history, 1 the oldest (0: not numbered)
 
 
 class Repository(Protocol):

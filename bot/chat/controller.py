@@ -15,6 +15,7 @@ from enum import StrEnum
 from bot.chat.grammar import (
     DrillRequest,
     ForgetRequest,
+    HistoryRequest,
     SimpleRequest,
     StartRequest,
     UsageError,
@@ -25,7 +26,9 @@ from interviewer.bank import Problem, QuestionBank
 from interviewer.commands import Command
 from interviewer.drills.commands import drill_command, leaderboard_command
 from interviewer.drills.leaderboard import render_standing
+from interviewer.drills.points import DrillError
 from interviewer.drills.service import DrillService
+from interviewer.history import History, PastScorecard
 from interviewer.ports import DeltaSink, HistoryEntry
 from interviewer.privacy.service import ExportFile, PrivacyService
 from interviewer.service import InterviewError, InterviewService, NoInterview, Reply, Who
@@ -38,8 +41,24 @@ NO_THREADS_HERE = (
 NO_SERVER = "Daily drills and leaderboards belong to a server: run this in one of its channels."
 """A drill or leaderboard command outside any workspace (a Discord DM)."""
 
+ASK_FIRST = (
+    "You already have an interview running ({title}, {stage} stage); one at a time keeps "
+    "`{cmd} end` and the clock unambiguous. Carry on answering there, end it with `{cmd} end`, "
+    "or run `{cmd} {again} --new` to end it (with its scorecard) and start this one."
+)
+"""A start while the member's interview runs: asks first instead of starting a second."""
+
+ONLY_MANAGERS_SHARE = (
+    "Only people who may manage this channel can post the board in it. `{cmd} leaderboard` "
+    "shows it to you."
+)
+
 OpenThread = Callable[[str], Awaitable[str]]
 """Posts a parent message in a channel and returns the conversation key of its thread."""
+
+
+class CannotPost(Exception):
+    """The bot cannot post where the command was typed; the message says what to do."""
 
 
 class PlaceKind(StrEnum):
@@ -72,6 +91,8 @@ class ChatResponse:
     # member privately (a DM, never the channel), with `export.summary` as its message.
     export: ExportFile | None = None
     drill: bool = False  # a note for an answer in a drill thread (scores stay private)
+    past: PastScorecard | None = None  # `history N`: a past scorecard, shown privately
+    ended: Reply | None = None  # `start --new`: the interview it ended, for its own conversation
 
 
 @dataclass(frozen=True)
@@ -80,6 +101,7 @@ class BoardView:
 
     text: str
     png: bytes | None = None
+    public: bool = False  # posted in the channel (`leaderboard share`), else shown privately
 
 
 class ChatController:
@@ -106,6 +128,7 @@ class ChatController:
         # How the forget-me warning says to confirm; None: the chat form, `forget-me confirm`.
         self.forget_confirm = forget_confirm
         self._rng = rng or random.Random()
+        self.history = History(service, drills.repo if drills is not None else None)
 
     async def command(
         self,
@@ -130,8 +153,10 @@ class ChatController:
                 return self._privacy(who, request)
             if request.name == "help":
                 return ChatResponse(private=usage(self.command_name, self.bold))
+            if isinstance(request, HistoryRequest):
+                return ChatResponse(past=self.history.open(who, request.number))
             if request.name == "history":
-                return ChatResponse(history=self.service.history(who))
+                return ChatResponse(history=self.history.entries(who))
             if request.name == "questions":
                 return ChatResponse(questions=list(self.bank.problems.values()))
             if place.kind is PlaceKind.CHANNEL:
@@ -147,7 +172,7 @@ class ChatController:
                 who, place.key, Command(request.name), on_delta=on_delta
             )
             return ChatResponse(reply=reply)
-        except UsageError as exc:
+        except (UsageError, CannotPost) as exc:
             return ChatResponse(private=str(exc))
         except NoInterview:
             return ChatResponse(
@@ -230,13 +255,22 @@ class ChatController:
         if self.drills is None:
             return ChatResponse(private="Drills and leaderboards are not set up on this server.")
         if request.name == "leaderboard":
-            shown = leaderboard_command(self.drills, who.platform, workspace, who, request.args)
+            head, _, rest = request.args.strip().partition(" ")
+            share = head.lower() == "share"
+            if share and place.kind is not PlaceKind.CHANNEL:
+                raise DrillError("Boards are shared in a channel: run this in the channel itself.")
+            if share and not self.drills.may_manage(who.platform, who.user_id, is_admin):
+                return ChatResponse(private=ONLY_MANAGERS_SHARE.format(cmd=self.command_name))
+            args = rest if share else request.args
+            if share and args.strip().lower() not in ("", "week", "all"):
+                raise DrillError(f"Use `{self.command_name} leaderboard share [week|all]`.")
+            shown = leaderboard_command(self.drills, who.platform, workspace, who, args)
             if shown.board is None:
                 return ChatResponse(private=shown.text)
             from bot.chat.charts import board_png  # matplotlib: only when drawn
 
             png = await asyncio.to_thread(board_png, shown.board) if shown.board.rows else None
-            return ChatResponse(board=BoardView(shown.text, png))
+            return ChatResponse(board=BoardView(shown.text, png, public=share))
         if place.kind is not PlaceKind.CHANNEL and not request.args.strip().startswith("list"):
             return ChatResponse(
                 private="Drills belong to a channel: run this in the channel itself."
@@ -253,12 +287,27 @@ class ChatController:
             # Answers are read in DMs and threads only: an interview here would never hear them.
             return ChatResponse(private=NO_THREADS_HERE.format(cmd=self.command_name))
         problem = self._choose(request.query)
+        ended = None
+        running = self.service.current(who)
+        if running is not None:
+            if not request.new:
+                title = self.bank.problems.get(running.state.question_id)
+                return ChatResponse(
+                    private=ASK_FIRST.format(
+                        title=title.title if title else running.state.question_id,
+                        stage=running.state.stage.label.lower(),
+                        cmd=self.command_name,
+                        again=_again(request),
+                    )
+                )
+            ended = await self.service.command(who, running.channel, Command.END)
         key = place.key
         if place.kind is PlaceKind.CHANNEL and open_thread is not None:
             kind = "design-along" if request.group else "mock interview"
             name = who.display_name or who.user_id
+            b = self.bold
             key = await open_thread(
-                f"{name} started a {request.fmt.value} {kind}: *{problem.title}*. "
+                f"{name} started a {request.fmt.value} {kind}: {b}{problem.title}{b}. "
                 + (
                     "Everyone in this thread can answer."
                     if request.group
@@ -266,7 +315,8 @@ class ChatController:
                 )
             )
         reply = await self.service.start(who, key, problem.id, request.fmt, group=request.group)
-        return ChatResponse(reply=reply, conversation=key if key != place.key else None)
+        conversation = key if key != place.key else None
+        return ChatResponse(reply=reply, conversation=conversation, ended=ended)
 
     def _choose(self, query: str | None) -> Problem:
         if query is None:
@@ -279,3 +329,15 @@ class ChatController:
         if found[0].id == query.strip().lower():
             return found[0]
         return self._rng.choice(found[: max(1, min(len(found), 4))])
+
+
+def _again(request: StartRequest) -> str:
+    """The start command as typed, to repeat with --new."""
+    words = ["start"]
+    if request.query:
+        words.append(request.query if " " not in request.query else f"'{request.query}'")
+    if request.fmt.value != "standard":
+        words.append(request.fmt.value)
+    if request.group:
+        words.append("--group")
+    return " ".join(words)

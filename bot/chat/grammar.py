@@ -9,16 +9,18 @@ from interviewer.commands import COMMAND_HELP
 from interviewer.core.stages import Format
 
 USAGE = """\
-{b}{cmd} start [question-id|topic] [standard|extended|drill|async] [--group]{b}: start an interview
+{b}{cmd} start [question-id|topic] [standard|extended|drill|async] [--group] [--new]{b}: start an \
+interview (--new ends the one you have running first)
 {b}{cmd} hint{b}: {hint}
 {b}{cmd} next{b}: {next}
 {b}{cmd} time{b}: {time}
 {b}{cmd} end{b}: {end}
-{b}{cmd} history{b}: your past interviews and scores
+{b}{cmd} history [N]{b}: your past interviews and drills with their scores; N opens scorecard N
 {b}{cmd} questions{b}: the question bank
 {b}{cmd} drill subscribe HH:MM TIMEZONE [weekdays] [topic|level]{b}: a daily design drill \
 in this channel (channel managers); {b}{cmd} drill unsubscribe{b}, {b}{cmd} drill list{b}
-{b}{cmd} leaderboard [week|all|me|show-me|hide-me]{b}: the study group's board
+{b}{cmd} leaderboard [week|all|me|show-me|hide-me]{b}: the study group's board, shown to you; \
+{b}{cmd} leaderboard share [week|all]{b} posts it in the channel (channel managers)
 {b}{cmd} export{b}: all your data as a JSON file, sent to you privately
 {b}{cmd} forget-me{b}: delete everything stored about you (asks you to confirm first)
 {b}{cmd} help{b}: this list
@@ -38,6 +40,14 @@ class StartRequest:
     query: str | None = None
     fmt: Format = Format.STANDARD
     group: bool = False
+    new: bool = False  # end the member's running interview first
+
+
+@dataclass(frozen=True)
+class HistoryRequest:
+    """`history N`: open past scorecard number N."""
+
+    number: int
 
 
 @dataclass(frozen=True)
@@ -62,7 +72,7 @@ class ForgetRequest:
     confirm: bool = False
 
 
-ChatRequest = StartRequest | SimpleRequest | DrillRequest | ForgetRequest
+ChatRequest = StartRequest | SimpleRequest | DrillRequest | ForgetRequest | HistoryRequest
 SIMPLE = ("hint", "next", "time", "end", "history", "questions", "help", "export")
 
 
@@ -86,6 +96,11 @@ def parse_request(text: str, cmd: str = "/mockroom", bold: str = "*") -> ChatReq
         if [w.lower() for w in rest] not in ([], ["confirm"]):
             raise UsageError(f"Use `{cmd} forget-me`, then `{cmd} forget-me confirm`.")
         return ForgetRequest(confirm=bool(rest))
+    if head == "history" and len(rest) == 1:
+        number = rest[0].removeprefix("#")
+        if not number.isdigit() or int(number) < 1:
+            raise UsageError(f"Use `{cmd} history` for the list, `{cmd} history 3` to open one.")
+        return HistoryRequest(int(number))
     if head in SIMPLE:
         if rest:
             raise UsageError(f"`{cmd} {head}` takes no arguments.\n\n{usage(cmd, bold)}")
@@ -93,7 +108,7 @@ def parse_request(text: str, cmd: str = "/mockroom", bold: str = "*") -> ChatReq
     if head != "start":
         raise UsageError(f"Unknown command `{head}`.\n\n{usage(cmd, bold)}")
     fmt = Format.STANDARD
-    group = False
+    group = new = False
     query: list[str] = []
     for word in rest:
         lowered = word.lower()
@@ -101,6 +116,8 @@ def parse_request(text: str, cmd: str = "/mockroom", bold: str = "*") -> ChatReq
             fmt = Format(lowered)
         elif lowered in {"--group", "group", "-g"}:
             group = True
+        elif lowered == "--new":
+            new = True
         else:
             query.append(word)
-    return StartRequest(" ".join(query) or None, fmt, group)
+    return StartRequest(" ".join(query) or None, fmt, group, new)

@@ -91,3 +91,22 @@ def credit_lines(card: Scorecard, show: Callable[[str], str] = mention) -> list[
             f"{show(c.author)}: {c.overall:.1f}/4 on {c.messages} {noun}; strongest: {strengths}"
         )
     return lines
+
+
+def summarise(lines: list[str], limit: int, sep: str = "\n") -> str:
+    """Whole lines joined within `limit` characters, then 'and N more'; a line is never cut."""
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        more = len(lines) - index - 1
+        tail = f"{sep}…and {more} more" if more else ""
+        candidate = sep.join([*kept, line])
+        if len(candidate) + len(tail) > limit:
+            left = len(lines) - len(kept)
+            ending = f"…and {left} more"
+            while kept and len(sep.join([*kept, ending])) > limit:
+                kept.pop()
+                left += 1
+                ending = f"…and {left} more"
+            return sep.join([*kept, ending])
+        kept.append(line)
+    return sep.join(kept)

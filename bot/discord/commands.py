@@ -60,7 +60,7 @@ def thread_opener(interaction: AnyInteraction) -> OpenThread | None:
     return open_thread
 
 
-def start_text(question: str | None, fmt: str | None, group: bool) -> str:
+def start_text(question: str | None, fmt: str | None, group: bool, new: bool = False) -> str:
     """The bot.chat.controller command text for `/mockroom start` options."""
     words = ["start"]
     if question:
@@ -69,6 +69,8 @@ def start_text(question: str | None, fmt: str | None, group: bool) -> str:
         words.append(fmt)
     if group:
         words.append("--group")
+    if new:
+        words.append("--new")
     return " ".join(words)
 
 
@@ -114,6 +116,14 @@ class MockroomCommands(app_commands.Group):
         if response.export is not None:  # the file by DM; its summary is the private answer
             await send_export(interaction, response.export)
             return
+        if response.board is not None and response.board.public:
+            embed, files = board_message(response.board)
+            channel = interaction.channel
+            if not isinstance(channel, discord.abc.Messageable):
+                raise TypeError("a shared board needs a channel that takes messages")
+            await channel.send(embed=embed, files=files)
+            await interaction.edit_original_response(content="The board is posted in the channel.")
+            return
         if response.board is not None:
             # Private, with the caller's own standing beside the (viewer-less) board.
             standing = self.controller.standing(who, workspace)
@@ -132,6 +142,7 @@ class MockroomCommands(app_commands.Group):
         question="A question id or a topic; random when left out",
         fmt="How long the interview runs",
         group="A design-along: everyone in the thread answers",
+        new="End the interview you have running first (with its scorecard)",
     )
     @app_commands.rename(fmt="format")
     @app_commands.choices(fmt=FORMAT_CHOICES)
@@ -141,9 +152,10 @@ class MockroomCommands(app_commands.Group):
         question: str | None = None,
         fmt: app_commands.Choice[str] | None = None,
         group: bool = False,
+        new: bool = False,
     ) -> None:
-        """`/mockroom start [question] [format] [group]`."""
-        text = start_text(question, fmt.value if fmt else None, group)
+        """`/mockroom start [question] [format] [group] [new]`."""
+        text = start_text(question, fmt.value if fmt else None, group, new)
         await self.run(interaction, text, private=False)
 
     @start.autocomplete("question")
@@ -179,10 +191,15 @@ class MockroomCommands(app_commands.Group):
         """`/mockroom end`."""
         await self.run(interaction, "end", private=False)
 
-    @app_commands.command(description="Your past interviews and scores")
-    async def history(self, interaction: AnyInteraction) -> None:
-        """`/mockroom history`."""
-        await self.run(interaction, "history", private=True)
+    @app_commands.command(description="Your past interviews and drills; a number opens one")
+    @app_commands.describe(number="Open scorecard N of your history")
+    async def history(
+        self, interaction: AnyInteraction, number: app_commands.Range[int, 1] | None = None
+    ) -> None:
+        """`/mockroom history [number]`."""
+        await self.run(
+            interaction, "history" if number is None else f"history {number}", private=True
+        )
 
     @app_commands.command(description="The question bank")
     async def questions(self, interaction: AnyInteraction) -> None:
@@ -190,13 +207,21 @@ class MockroomCommands(app_commands.Group):
         await self.run(interaction, "questions", private=True)
 
     @app_commands.command(description="The server's leaderboard, your standing, your name on it")
-    @app_commands.describe(view="This week (the default), all time, your standing, or your name")
+    @app_commands.describe(
+        view="This week (the default), all time, your standing, or your name",
+        share="Post the board in this channel for everyone (Manage Channels)",
+    )
     @app_commands.choices(view=LEADERBOARD_VIEWS)
     async def leaderboard(
-        self, interaction: AnyInteraction, view: app_commands.Choice[str] | None = None
+        self,
+        interaction: AnyInteraction,
+        view: app_commands.Choice[str] | None = None,
+        share: bool = False,
     ) -> None:
-        """`/mockroom leaderboard [week|all|me|show-me|hide-me]`, answered privately."""
-        await self.run(interaction, f"leaderboard {view.value if view else 'week'}", private=True)
+        """`/mockroom leaderboard [week|all|me|show-me|hide-me] [share]`, answered privately;
+        shared, the board is posted in the channel."""
+        word = view.value if view else "week"
+        await self.run(interaction, f"leaderboard {'share ' * share}{word}", private=True)
 
     @app_commands.command(description="All your data as a JSON file, sent to you by DM")
     async def export(self, interaction: AnyInteraction) -> None:

@@ -85,7 +85,11 @@ async def send_drill_note(client: discord.Client, message: discord.Message, text
         if exc.code != CANNOT_DM:
             raise
         log.info("member %s does not take DMs; told them in the thread", message.author.id)
-        await message.channel.send(NO_DM_NOTE.format(user=message.author.id))
+        # The client allows no mentions by default: this one must reach the member it names.
+        await message.channel.send(
+            NO_DM_NOTE.format(user=message.author.id),
+            allowed_mentions=discord.AllowedMentions(users=[message.author]),
+        )
 
 
 def board_message(

@@ -17,6 +17,7 @@ from bot.chat.render import (
     score_bar,
     split_text,
     status_line,
+    summarise,
 )
 from interviewer.bank import Problem
 from interviewer.core.rubric import Criterion, Scorecard
@@ -79,7 +80,7 @@ def reply_messages(reply: Reply, title: str = "") -> list[OutMessage]:
     for message in reply.messages:
         if message.scorecard is not None:
             embed = scorecard_embed(message.scorecard, title)
-            out.append(OutMessage([embed], radar=_radar(message.scorecard, title)))
+            out.append(OutMessage([embed], radar=radar(message.scorecard, title)))
         elif message.text.strip():
             out.extend(outbound_messages(message))
     if not reply.ended:
@@ -90,7 +91,8 @@ def reply_messages(reply: Reply, title: str = "") -> list[OutMessage]:
     return out
 
 
-def _radar(card: Scorecard, title: str) -> bytes:
+def radar(card: Scorecard, title: str) -> bytes:
+    """The scorecard's radar chart (matplotlib imported only when one is drawn)."""
     from bot.chat.charts import radar_png
 
     return radar_png(card, title)
@@ -117,15 +119,16 @@ def scorecard_embed(card: Scorecard, title: str = "") -> discord.Embed:
         score = card.criteria[criterion]
         value = score.feedback or "No comment."
         if score.evidence:
-            value += f"\n> {score.evidence[0]}"
+            value += f"\n> {' '.join(score.evidence[0].split())}"
+        # Full width, the score as a number: narrow inline columns of 400 characters read badly.
         embed.add_field(
-            name=f"{criterion.label} {score_bar(score.score)}", value=clip(value, FIELD_LIMIT)
+            name=f"{criterion.label}: {score.score}/4  {score_bar(score.score)}",
+            value=clip(value, FIELD_LIMIT),
+            inline=False,
         )
     credits = credit_lines(card)
     if credits:
-        embed.add_field(
-            name="Contributors", value=clip("\n".join(credits), FIELD_LIMIT), inline=False
-        )
+        embed.add_field(name="Contributors", value=summarise(credits, FIELD_LIMIT), inline=False)
     embed.set_image(url=f"attachment://{RADAR_FILE}")
     embed.set_footer(text=f"{SIGNAL_LABELS[card.hire_signal]} · graded by {card.grader}")
     return fit(embed)
@@ -139,22 +142,26 @@ def fit(embed: discord.Embed) -> discord.Embed:
     index = 0
     while len(embed) > EMBED_TOTAL_LIMIT and index < len(embed.fields):
         field_ = embed.fields[index]
-        embed.set_field_at(index, name=field_.name, value=clip(str(field_.value), 200))
+        embed.set_field_at(
+            index, name=field_.name, value=clip(str(field_.value), 200), inline=bool(field_.inline)
+        )
         index += 1
     return embed
 
 
-def history_text(entries: Iterable[HistoryEntry]) -> str:
-    """Past interviews, one line each."""
+def history_text(entries: Iterable[HistoryEntry], cmd: str = "/mockroom") -> str:
+    """Past interviews and drill answers, one line each, numbered to open with `history N`."""
     lines = []
     for e in entries:
         score = f"{e.overall:.1f}/4" if e.overall is not None else "–"
         signal = (e.hire_signal or "").replace("_", " ")
         lines.append(
-            f"#{e.interview_id} · {e.started_at:%Y-%m-%d} · `{e.question_id}` · {e.format} · "
+            f"**{e.number}.** {e.started_at:%Y-%m-%d} · `{e.question_id}` · {e.format} · "
             f"{e.status} · {score} {signal}".rstrip()
         )
-    return "\n".join(lines) or NO_INTERVIEWS
+    if not lines:
+        return NO_INTERVIEWS
+    return "\n".join([*lines, f"Open one with `{cmd} history number:N`."])
 
 
 def questions_text(problems: Iterable[Problem]) -> str:

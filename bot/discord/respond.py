@@ -11,9 +11,18 @@ import discord
 
 from bot.chat.controller import ChatController, ChatResponse, Place, PlaceKind
 from bot.discord.drills import CANNOT_DM
-from bot.discord.render import OutMessage, history_text, pieces, questions_text, reply_messages
+from bot.discord.render import (
+    OutMessage,
+    history_text,
+    pieces,
+    questions_text,
+    radar,
+    reply_messages,
+    scorecard_embed,
+)
 from bot.discord.stream import StreamEditor
 from bot.discord.views import interview_view
+from interviewer.history import PastScorecard
 from interviewer.privacy.service import ExportFile
 from interviewer.service import Reply, Who
 
@@ -119,6 +128,25 @@ async def send_private(
         await interaction.followup.send(part, ephemeral=True)
 
 
+async def send_past(
+    interaction: AnyInteraction,
+    past: PastScorecard,
+    poster: ReplyPoster,
+    *,
+    original_is_private: bool,
+) -> None:
+    """A past scorecard (from `history N`) as its embed and chart, only for the member."""
+    problem = poster.controller.bank.problems.get(past.entry.question_id)
+    title = f"{past.entry.number}. {problem.title if problem else past.entry.question_id}"
+    out = OutMessage([scorecard_embed(past.scorecard, title)], radar=radar(past.scorecard, title))
+    if original_is_private:
+        await interaction.edit_original_response(embeds=out.embeds, attachments=out.take_files())
+        return
+    with contextlib.suppress(discord.NotFound):
+        await interaction.delete_original_response()
+    await interaction.followup.send(embeds=out.embeds, files=out.take_files(), ephemeral=True)
+
+
 async def send_export(interaction: AnyInteraction, export: ExportFile) -> None:
     """A member's data as a file in a DM to them (never in the channel), the summary as its
     message; then a private answer to the deferred command: the summary, or why it failed."""
@@ -144,6 +172,12 @@ async def finish_command(
         note = history_text(response.history)
     elif response.questions is not None:
         note = questions_text(response.questions)
+    if response.past is not None:  # `history N`: the scorecard with its chart, privately
+        await send_past(interaction, response.past, poster, original_is_private=private)
+        return
+    if response.ended is not None:  # `start --new`: the old interview ends where it ran
+        old = interaction.client.get_partial_messageable(int(response.ended.channel))
+        await poster.post(old, response.ended)
     reply = response.reply
     if note is not None or reply is None:
         await send_private(interaction, note or "Done.", original_is_private=private)
@@ -151,8 +185,12 @@ async def finish_command(
     if response.conversation is not None:
         thread = interaction.client.get_partial_messageable(int(response.conversation))
         await poster.post(thread, reply)
-        await interaction.edit_original_response(
-            content=f"The interview runs in <#{response.conversation}>: answer there."
+        # The parent message in the channel announces the thread; the pointer is for the
+        # candidate only, so no public note stays behind in the channel.
+        await send_private(
+            interaction,
+            f"Your interview runs in <#{response.conversation}>: answer there.",
+            original_is_private=private,
         )
         return
     outs = poster.render(reply)

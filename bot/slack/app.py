@@ -8,10 +8,12 @@ import re
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
-from bot.chat.controller import ChatController, Place, PlaceKind
+from slack_sdk.errors import SlackApiError
+
+from bot.chat.controller import CannotPost, ChatController, Place, PlaceKind
 from bot.slack.home import home_board
-from bot.slack.outbox import SlackOutbox
-from bot.slack.places import message_place, place_of, split_key, thread_key, who_of
+from bot.slack.outbox import NOT_THERE, SlackOutbox
+from bot.slack.places import is_dm, message_place, place_of, split_key, thread_key, who_of
 from bot.slack.render import ACTION_IDS, START_ACTION, home_view
 from bot.slack.stream import StreamingMessage
 from bot.slack.users import UserDirectory
@@ -27,6 +29,12 @@ _USER_SUBTYPES = {None, "thread_broadcast", "file_share"}  # edits, deletions, b
 _MEMBER_COMMANDS = {"drill", "leaderboard"}  # they need the workspace, the name and admin rights
 
 Ack = Callable[..., Awaitable[None]]
+
+CANNOT_POST_HERE = (
+    "I am not in this conversation, so I cannot run an interview here. Invite me to the "
+    "channel with `/invite @mockroom` and run the command again, or start one in a direct "
+    "message with me."
+)
 
 
 def _text(raw: object) -> str:
@@ -51,6 +59,14 @@ class SlackListeners:
         self.work = work
         self.users = users
         self.stream_interval = stream_interval
+        self._own_dms: dict[str, str] = {}  # user id: the id of their DM with the app
+
+    async def own_dm(self, user: str) -> str:
+        """The id of the user's DM with the app (conversations.open, cached)."""
+        if user not in self._own_dms:
+            opened = await self.outbox.client.conversations_open(users=user)
+            self._own_dms[user] = str(opened["channel"]["id"])
+        return self._own_dms[user]
 
     async def on_command(self, ack: Ack, command: Mapping[str, Any]) -> None:
         """`/mockroom …`."""
@@ -59,25 +75,37 @@ class SlackListeners:
         who = who_of(user, command.get("user_name"))
         place = place_of(channel, None)
         workspace = str(command.get("team_id") or "")
+        url = str(command.get("response_url") or "") or None
 
         async def open_thread(text: str) -> str:
             await self.outbox.join(channel)  # to hear the thread's replies
-            return thread_key(channel, await self.outbox.post(channel, None, text))
+            try:
+                ts = await self.outbox.post(channel, None, text)
+            except SlackApiError as exc:
+                if str(exc.response.get("error")) in NOT_THERE:
+                    raise CannotPost(CANNOT_POST_HERE) from None
+                raise
+            return thread_key(channel, ts)
 
         async def run() -> None:
+            here = place
+            if is_dm(channel) and channel != await self.own_dm(user):
+                # A DM between people: the app is not in it, so nothing may run there;
+                # as in a channel it cannot post in, the answer goes through response_url.
+                here = Place(PlaceKind.CHANNEL, channel)
             text = _text(command.get("text"))
             member, is_admin = await self.member(who, text)
             response = await self.controller.command(
                 member,
-                place,
+                here,
                 text,
                 open_thread=open_thread,
                 workspace=workspace,
                 is_admin=is_admin,
             )
-            await self.outbox.respond(response, member, place)
+            await self.outbox.respond(response, member, here, response_url=url)
 
-        self.work.spawn(run(), "a command", lambda: self.outbox.apologise(user, place.key))
+        self.work.spawn(run(), "a command", lambda: self.outbox.apologise(user, place.key, url))
 
     async def member(self, who: Who, text: str) -> tuple[Who, bool]:
         """For drill and leaderboard commands: the member's Slack name and admin rights
@@ -167,7 +195,7 @@ class SlackListeners:
     async def publish_home(self, user: str, workspace: str) -> None:
         """Render and publish one user's App Home."""
         who = who_of(user)
-        entries = self.controller.service.history(who, 10)
+        entries = self.controller.history.entries(who, 10)
         drills = home_board(self.controller, who, workspace)
         view = home_view(entries, self.outbox.titles(), drills.board, drills.standing)
         await self.outbox.client.views_publish(user_id=user, view=view)

@@ -12,12 +12,16 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
+
 from bot.chat.charts import radar_png
 from bot.chat.controller import ChatController, ChatResponse, Place
 from bot.slack.places import is_dm, split_key, thread_key
 from bot.slack.render import (
+    MAX_BLOCKS,
     Block,
     chunk,
+    context,
     escape,
     fallback,
     history_blocks,
@@ -28,6 +32,7 @@ from bot.slack.render import (
     sections,
 )
 from bot.slack.stream import StreamingMessage
+from bot.slack.users import UserDirectory
 from interviewer.core.rubric import Scorecard
 from interviewer.privacy.service import ExportFile
 from interviewer.service import Reply, Who
@@ -38,6 +43,15 @@ APOLOGY = (
     "Sorry, something went wrong on our side and that did not go through. Your interview "
     "is saved: try again in a moment, or `/mockroom time` to see where you are."
 )
+
+NOT_HERE = (
+    "_I cannot post in this conversation, so only you see this. To use me here, invite me "
+    "with `/invite @mockroom`; or talk to me in a direct message._"
+)
+"""Said through a command's response_url when the bot cannot post where it was typed."""
+
+# Slack's errors for a conversation the app is not in (a private channel, others' DM).
+NOT_THERE = frozenset({"channel_not_found", "not_in_channel", "is_archived", "access_denied"})
 
 EXPORT_NOT_SENT = "Your export could not be sent to you in a direct message: {why}."
 _WHY = {
@@ -54,31 +68,76 @@ _WHY = {
 class SlackOutbox:
     """Turns ChatResponses and clock Replies into Web API calls."""
 
-    def __init__(self, client: Any, controller: ChatController) -> None:
+    def __init__(
+        self, client: Any, controller: ChatController, users: UserDirectory | None = None
+    ) -> None:
         self.client = client
         self.controller = controller
+        self.users = users
         self._chart_lock = asyncio.Lock()  # one chart drawn at a time keeps memory flat
 
     async def respond(
-        self, response: ChatResponse, who: Who, place: Place, stream: StreamingMessage | None = None
+        self,
+        response: ChatResponse,
+        who: Who,
+        place: Place,
+        stream: StreamingMessage | None = None,
+        *,
+        response_url: str | None = None,
     ) -> None:
-        """Everything a response holds, each part where it belongs."""
+        """Everything a response holds, each part where it belongs; private notes go through
+        the command's `response_url` when the bot cannot post where it was typed."""
+        user, key, url = who.user_id, place.key, response_url
+        if response.ended is not None:  # `start --new`: the old interview's end, where it ran
+            await self.reply(response.ended, response.ended.channel)
         if response.reply is not None:
-            await self.reply(response.reply, response.conversation or place.key, stream)
+            await self.reply(response.reply, response.conversation or key, stream)
         if response.export is not None:  # its summary goes with the file: one note, not two
-            await self.export(who.user_id, place.key, response.export)
+            await self.export(user, key, response.export)
         elif response.private is not None:
-            await self.private(who.user_id, place.key, response.private)
+            await self.private(user, key, response.private, response_url=url)
         if response.history is not None:
-            titles = self.titles()
-            await self.private(
-                who.user_id, place.key, "Your interviews", history_blocks(response.history, titles)
-            )
+            blocks = history_blocks(response.history, self.titles())
+            await self.private(user, key, "Your interviews", blocks, response_url=url)
+        if response.past is not None:
+            entry, card = response.past.entry, response.past.scorecard
+            title = f"{entry.number}. " + self.titles().get(entry.question_id, entry.question_id)
+            blocks = scorecard_blocks(card, title, await self.names(card))
+            await self.private(user, key, scorecard_text(card, title), blocks, response_url=url)
         if response.questions is not None:
             blocks = questions_blocks(response.questions)
-            await self.private(who.user_id, place.key, "The question bank", blocks)
-        if response.board is not None:
-            await self.board(place.key, response.board.text, response.board.png)
+            await self.private(user, key, "The question bank", blocks, response_url=url)
+        if response.board is not None and response.board.public:
+            try:
+                await self.board(key, response.board.text, response.board.png)
+            except SlackApiError as exc:
+                if url is None or _error(exc) not in NOT_THERE:
+                    raise
+                await self.by_url(url, sections(escape(response.board.text)))
+        elif response.board is not None:  # shown privately: an ephemeral note has no image
+            blocks = sections(escape(response.board.text))
+            await self.private(user, key, response.board.text, blocks, response_url=url)
+
+    async def by_url(self, url: str, blocks: Sequence[Block], text: str = "") -> None:
+        """A note only the commander sees, through their command's response_url, with the
+        reason the bot answers this way."""
+        from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+        pages = chunk([*blocks[: MAX_BLOCKS - 1], context(NOT_HERE)])
+        hook = AsyncWebhookClient(url, timeout=10)
+        for page in pages[:5]:  # a response_url takes up to five messages
+            await hook.send(text=fallback(text or NOT_HERE), blocks=page, response_type="ephemeral")
+
+    async def names(self, card: Scorecard) -> dict[str, str]:
+        """The design-along contributors' names (users.info, cached), for credits without pings."""
+        if self.users is None:
+            return {}
+        found: dict[str, str] = {}
+        for contributor in card.contributors:
+            user = await self.users.lookup(contributor.author)
+            if user is not None and user.name:
+                found[contributor.author] = user.name
+        return found
 
     async def reply(self, reply: Reply, key: str, stream: StreamingMessage | None = None) -> None:
         """The interviewer's messages in a conversation; buttons on the last while it runs."""
@@ -105,7 +164,7 @@ class SlackOutbox:
     ) -> None:
         """The scorecard as blocks, then its radar chart as an uploaded image."""
         title = self.titles().get(reply.question_id, reply.question_id)
-        blocks = scorecard_blocks(card, title)
+        blocks = scorecard_blocks(card, title, await self.names(card))
         await self.post(channel, thread_ts, scorecard_text(card, title), blocks)
         try:
             async with self._chart_lock:
@@ -124,8 +183,6 @@ class SlackOutbox:
     async def export(self, user_id: str, key: str, export: ExportFile) -> None:
         """A member's data as a file in their DM with the app (never in a channel), the
         summary as its message; a private note where they asked when that fails."""
-        from slack_sdk.errors import SlackApiError
-
         try:
             opened = await self.client.conversations_open(users=user_id)
             dm = str(opened["channel"]["id"])
@@ -155,11 +212,28 @@ class SlackOutbox:
         return str(response["ts"])
 
     async def private(
-        self, user_id: str, key: str, text: str, blocks: Sequence[Block] | None = None
+        self,
+        user_id: str,
+        key: str,
+        text: str,
+        blocks: Sequence[Block] | None = None,
+        *,
+        response_url: str | None = None,
     ) -> None:
-        """A note only the user sees: a plain message in a DM, an ephemeral one elsewhere."""
+        """A note only the user sees: a plain message in a DM, an ephemeral one elsewhere;
+        through `response_url` when the bot cannot post in the conversation."""
+        shown = list(blocks) if blocks is not None else sections(text)
+        try:
+            await self._private(user_id, key, text, shown)
+        except SlackApiError as exc:
+            if response_url is None or _error(exc) not in NOT_THERE:
+                raise
+            log.info("Slack: not in %s; answering through the response_url", key)
+            await self.by_url(response_url, shown, text)
+
+    async def _private(self, user_id: str, key: str, text: str, blocks: list[Block]) -> None:
         channel, thread_ts = split_key(key)
-        for page in chunk(list(blocks) if blocks is not None else sections(text)):
+        for page in chunk(blocks):
             if is_dm(channel):
                 await self.post(channel, None, text, page)
             else:
@@ -215,9 +289,9 @@ class SlackOutbox:
         except Exception:  # a private channel: the bot must be invited; posting will tell
             log.info("Slack: could not join %s", channel, exc_info=True)
 
-    async def apologise(self, user_id: str, key: str) -> None:
+    async def apologise(self, user_id: str, key: str, response_url: str | None = None) -> None:
         """The error boundary's message: short, and the interview is safe."""
-        await self.private(user_id, key, APOLOGY)
+        await self.private(user_id, key, APOLOGY, response_url=response_url)
 
     def titles(self) -> dict[str, str]:
         """Question titles by id."""
@@ -243,3 +317,8 @@ class SlackOutbox:
             if reply.messages[i].text.strip() == stream.text.strip():
                 return i
         return words[0]
+
+
+def _error(exc: SlackApiError) -> str:
+    """Slack's error code in a failed call."""
+    return str(exc.response.get("error") or "")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from bot.chat.render import (
@@ -14,8 +14,8 @@ from bot.chat.render import (
     score_bar,
     split_text,
     status_line,
+    summarise,
 )
-from bot.slack.places import mention
 from interviewer.bank import Problem
 from interviewer.core.rubric import Criterion, Scorecard
 from interviewer.ports import HistoryEntry
@@ -106,16 +106,24 @@ def _bullets(title: str, items: Iterable[str]) -> list[Block]:
     return sections(f"*{title}*\n{text}") if text else []
 
 
-def scorecard_blocks(card: Scorecard, title: str) -> list[Block]:
-    """The scorecard: headline, each criterion with evidence, pitfalls, what to practise."""
+def scorecard_blocks(
+    card: Scorecard, title: str, names: Mapping[str, str] | None = None
+) -> list[Block]:
+    """The scorecard: headline, each criterion with evidence, pitfalls, what to practise.
+
+    Design-along credits show members by `names` (user id to name), never as @-mentions:
+    a mention notifies, and a 25-member design-along would ping 25 people.
+    """
     signal = SIGNAL_LABELS[card.hire_signal]
     blocks: list[Block] = [
         {"type": "header", "text": {"type": "plain_text", "text": f"Scorecard: {title}"[:150]}},
         section(f"*{headline(card)}*\nHire signal: *{signal}*"),
     ]
-    credits = credit_lines(card, mention)
+    known = names or {}
+    credits = credit_lines(card, lambda author: escape(known.get(author, "a member")))
     if credits:
-        blocks.append(context("Design-along contributors: " + " · ".join(credits)))
+        prefix = "Design-along contributors: "
+        blocks.append(context(prefix + summarise(credits, SECTION_CHARS - len(prefix), " · ")))
     blocks.append({"type": "divider"})
     blocks.extend(_criterion(card, c) for c in Criterion)
     blocks.append({"type": "divider"})
@@ -136,7 +144,9 @@ def history_blocks(entries: Sequence[HistoryEntry], titles: dict[str, str]) -> l
     if not entries:
         return [section(NO_INTERVIEWS)]
     lines = [history_line(e, titles) for e in entries]
-    return [section("*Your interviews*"), *sections("\n".join(lines))][:MAX_BLOCKS]
+    more = "Open one with `/mockroom history N`." if any(e.number for e in entries) else ""
+    blocks = [section("*Your interviews and drills*"), *sections("\n".join(lines))]
+    return [*blocks, *([context(more)] if more else [])][:MAX_BLOCKS]
 
 
 def history_line(entry: HistoryEntry, titles: dict[str, str]) -> str:
@@ -148,7 +158,8 @@ def history_line(entry: HistoryEntry, titles: dict[str, str]) -> str:
         score = f"{entry.overall:.1f}/4 {label}".strip()
     day = entry.started_at.strftime("%d %b %Y")
     status = "in progress" if entry.status == "active" else entry.status
-    return f"• *{title}* · {entry.format} · {status} · {day} · {score}"
+    number = f"{entry.number}. " if entry.number else "• "
+    return f"{number}*{title}* · {entry.format} · {status} · {day} · {score}"
 
 
 def questions_blocks(problems: Iterable[Problem]) -> list[Block]:

@@ -202,9 +202,9 @@ def build_slack_runner(
     controller = ChatController(
         container.service, container.bank, drills=container.drills, privacy=container.privacy
     )
-    outbox = SlackOutbox(client, controller)
-    work = BackgroundWork()
     users = UserDirectory(client)
+    outbox = SlackOutbox(client, controller, users)
+    work = BackgroundWork()
     listeners = SlackListeners(controller, outbox, work, users, stream_interval=stream_interval)
     register(app, listeners)
     return SlackRunner(

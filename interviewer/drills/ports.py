@@ -52,6 +52,16 @@ class DrillAnswer:
 
 
 @dataclass(frozen=True)
+class GradedDrill:
+    """A member's graded drill answer, for their history."""
+
+    answer_id: int
+    question_id: str
+    answered_at: datetime
+    scorecard: Scorecard
+
+
+@dataclass(frozen=True)
 class LedgerEntry:
     """Points earned by one interview or drill answer, in the member's local day."""
 
@@ -165,6 +175,10 @@ class DrillRepository(Protocol):
 
     def answers(self, post_id: int) -> list[DrillAnswer]:
         """A drill's graded answers, best first."""
+        ...
+
+    def graded_of(self, platform: str, user_id: str) -> list[GradedDrill]:
+        """A member's graded drill answers, oldest first."""
         ...
 
     def claim_job(self, job_key: str, occurrence_at: datetime) -> bool:

@@ -185,7 +185,8 @@ class DrillService(PointsService):
             members = self.repo.members(sub.platform, sub.workspace)
             if active is None:
                 active = {s.id for s in self.repo.subscriptions()}
-            nxt = next_occurrence(sub.schedule, post.occurrence_at) if sub.id in active else None
+            # After now, not after this drill: the next one may have just been posted.
+            nxt = next_occurrence(sub.schedule, now) if sub.id in active else None
             text = drill_text.recap_text(
                 self._title(post.question_id),
                 self.repo.answers(post.id),
@@ -234,7 +235,7 @@ class DrillService(PointsService):
             return None
         now, sub = self.clock(), post.subscription
         if now >= post.window_ends_at:
-            nxt = drill_text.local(next_occurrence(sub.schedule, post.occurrence_at), sub.schedule)
+            nxt = drill_text.local(next_occurrence(sub.schedule, now), sub.schedule)
             return DrillReply(f"This drill has closed. The next one: {nxt}.")
         text = normalize(text)
         if not text or len(text) > MAX_ANSWER_CHARS:

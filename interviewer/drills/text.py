@@ -14,6 +14,11 @@ RECAP_BEST = 3
 EXCERPT_CHARS = 280
 
 
+def plural(count: int, noun: str) -> str:
+    """'1 answer', '2 answers'."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 def local(at: datetime, schedule: DrillSchedule) -> str:
     """A time in the channel's zone: 'Wed 25 Nov 09:30 Europe/Berlin'."""
     moment = at.astimezone(schedule.tz)
@@ -38,7 +43,7 @@ def short_scorecard(problem_title: str, card: Scorecard, points: int, streak: in
     best, worst = ranked[0], ranked[-1]
     lines = [
         f"*Drill scored: {card.overall:.1f}/4* ({card.hire_signal.value.replace('_', ' ')}) "
-        f"on {problem_title}. +{points} points · drill streak {streak} day(s).",
+        f"on {problem_title}. +{points} points · drill streak {plural(streak, 'day')}.",
         f"Strongest: {best.label} {card.criteria[best].score}/4 · "
         f"weakest: {worst.label} {card.criteria[worst].score}/4.",
     ]
@@ -59,7 +64,7 @@ def recap_text(
     if not answers:
         return f"*Recap: {problem_title}*. Nobody answered this one.{following}"
     mean = sum(a.overall or 0.0 for a in answers) / len(answers)
-    lines = [f"*Recap: {problem_title}*: {len(answers)} answer(s), average {mean:.1f}/4."]
+    lines = [f"*Recap: {problem_title}*: {plural(len(answers), 'answer')}, average {mean:.1f}/4."]
     shown = [a for a in answers if (m := members.get(a.user_id)) is not None and m.show_name]
     if shown:
         lines.append("Best answers from members who opted in:")
@@ -69,11 +74,14 @@ def recap_text(
         if len(excerpt) > EXCERPT_CHARS:
             excerpt = excerpt[: EXCERPT_CHARS - 1].rstrip() + "…"
         lines.append(f"{i}. {member.display_name or a.user_id}, {a.overall:.1f}/4: “{excerpt}”")
+    also = [f"{members[a.user_id].display_name or a.user_id}" for a in shown[RECAP_BEST:]]
+    if also:  # every member who opted in is named, not only the best three
+        lines.append("Also answered: " + ", ".join(also) + ".")
     hidden = len(answers) - len(shown)
     if hidden:
         lines.append(
-            f"{hidden} other member(s) answered; names stay hidden unless a member opts in "
-            f"with `{cmd} leaderboard show-me`."
+            f"{plural(hidden, 'other member')} answered; names stay hidden unless a member "
+            f"opts in with `{cmd} leaderboard show-me`."
         )
     return "\n".join(lines) + following
 

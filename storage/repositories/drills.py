@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
 from interviewer.core.rubric import Scorecard
-from interviewer.drills.ports import DrillAnswer, DrillPost, Subscription
+from interviewer.drills.ports import DrillAnswer, DrillPost, GradedDrill, Subscription
 from interviewer.drills.schedule import DrillSchedule
 from storage.models import (
     DrillAnswerRow,
@@ -288,6 +288,27 @@ class SqlDrillRepository(SqlPointsRepository):
         )
         with Session(self._engine) as session:
             return [answer_from(r) for r in session.exec(statement)]
+
+    def graded_of(self, platform: str, user_id: str) -> list[GradedDrill]:
+        """A member's graded drill answers, oldest first."""
+        statement = (
+            select(DrillAnswerRow, DrillPostRow.question_id)
+            .join(DrillPostRow, col(DrillPostRow.id) == col(DrillAnswerRow.post_id))
+            .where(
+                DrillAnswerRow.platform == platform,
+                DrillAnswerRow.user_id == user_id,
+                col(DrillAnswerRow.scorecard_json).is_not(None),
+            )
+            .order_by(col(DrillAnswerRow.created_at), col(DrillAnswerRow.id))
+        )
+        with Session(self._engine) as session:
+            found = []
+            for row, question_id in session.exec(statement):
+                answer = answer_from(row)
+                if answer.scorecard is not None:
+                    at = aware(row.graded_at or row.created_at)
+                    found.append(GradedDrill(answer.id, question_id, at, answer.scorecard))
+            return found
 
     # ---- internals ----------------------------------------------------------------------------
 

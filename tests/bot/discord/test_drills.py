@@ -187,9 +187,9 @@ async def test_the_recap_comes_at_the_window_end(
     assert await scheduler.sweep_drills() == 1
     (recap,) = fake.by_bot(thread_id)
     text = recap["content"]
-    assert text.startswith("**Recap: ") and "2 answer(s)" in text
+    assert text.startswith("**Recap: ") and "2 answers" in text
     assert "1. Bob, " in text and BOB_ANSWER[:40] in text  # Bob opted in
-    assert CYD_ANSWER not in text and "1 other member(s) answered" in text
+    assert CYD_ANSWER not in text and "1 other member answered" in text
     assert "The next drill: Wed 9 Dec 09:30 Europe/Berlin" in text
     assert await scheduler.sweep_drills() == 0  # once
 
@@ -212,7 +212,7 @@ async def test_the_leaderboard_shows_the_chart_your_standing_and_chosen_names(
     assert embed["image"]["url"] == "attachment://leaderboard.png"
     assert [a["filename"] for a in shown["attachments"]] == ["leaderboard.png"]
     (standing,) = [f for f in embed["fields"] if f["name"] == "Your standing"]
-    assert "#2 this week" in standing["value"] and "drill streak 1 day(s)" in standing["value"]
+    assert "#2 this week" in standing["value"] and "drill streak 1 day" in standing["value"]
     assert "Scalability: " in standing["value"]  # the trend per criterion
     (edit,) = [
         c for c in fake.calls_to("PATCH", r"/webhooks/\d+/[^/]+/messages/@original") if c.files

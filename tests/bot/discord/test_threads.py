@@ -17,9 +17,11 @@ CHANNEL = payloads.TEXT_CHANNEL_ID
 async def start_in_channel(fake: FakeDiscord, **options: Any) -> tuple[str, dict[str, Any]]:
     """ADA starts an interview in the text channel; the thread's id and its first message."""
     started = await fake.slash(ADA, CHANNEL, "start", **options)
-    pointer = await wait_until(lambda: done(started), "the pointer to the thread")
+    pointer = await wait_until(lambda: started.followups, "the pointer to the thread")
     (thread,) = fake.threads()
-    assert f"<#{thread['id']}>" in pointer["content"]
+    # only the candidate sees the pointer: no public note stays in the channel
+    assert started.original_deleted and pointer[0]["flags"] & payloads.EPHEMERAL
+    assert f"<#{thread['id']}>" in pointer[0]["content"]
     opening = await wait_until(lambda: fake.by_bot(thread["id"]), "the opening in the thread")
     return thread["id"], opening[0]
 

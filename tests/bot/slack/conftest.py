@@ -44,7 +44,8 @@ class Harness:
 
     async def command(self, user: str, channel: str, text: str) -> None:
         """`/mockroom text` typed by `user` in `channel`."""
-        await self.send("slash_commands", payloads.slash(user, channel, text))
+        url = self.fake.response_url()
+        await self.send("slash_commands", payloads.slash(user, channel, text, response_url=url))
 
     async def say(
         self, user: str, channel: str, text: str, thread_ts: str | None = None, **extra: Any

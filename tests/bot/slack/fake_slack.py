@@ -84,6 +84,15 @@ def block_errors(blocks: list[dict[str, Any]]) -> list[str]:
     return errors
 
 
+_IN_CONVERSATION = {
+    "chat.postMessage",
+    "chat.postEphemeral",
+    "chat.update",
+    "conversations.join",
+    "files.completeUploadExternal",
+}
+
+
 @dataclass
 class FakeSlack:
     """The fake workspace: start() it, point the client at `api_url`."""
@@ -96,6 +105,10 @@ class FakeSlack:
     users: dict[str, dict[str, Any]] = field(default_factory=dict)  # users.info overrides by id
     acks: dict[str, dict[str, Any]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    # Conversations the app is not in (a private channel, a DM between two people): posting
+    # there answers channel_not_found, as Slack does; that is expected, not an app error.
+    outside: set[str] = field(default_factory=set)
+    responses: list[dict[str, Any]] = field(default_factory=list)  # posts to response_urls
     connections: int = 0
     port: int = 0
     _limits: dict[str, list[int]] = field(default_factory=dict)
@@ -116,6 +129,7 @@ class FakeSlack:
                 web.get("/api/{method}", self._api),  # slack_sdk GETs a few (users.info)
                 web.post("/upload/{file_id}", self._upload),
                 web.get("/link", self._link),
+                web.post("/response/{token}", self._response),
             ]
         )
         self._runner = web.AppRunner(app)
@@ -129,6 +143,17 @@ class FakeSlack:
             await self._ws.close()
         if self._runner is not None:
             await self._runner.cleanup()
+
+    def response_url(self, token: str = "r1") -> str:
+        """A slash command's response_url on this fake."""
+        return f"http://127.0.0.1:{self.port}/response/{token}"
+
+    def responded(self) -> list[str]:
+        """What was said through response_urls, as text a person sees."""
+        return [
+            "\n".join(_block_text(b) for b in r.get("blocks") or []) or str(r.get("text", ""))
+            for r in self.responses
+        ]
 
     @property
     def api_url(self) -> str:
@@ -238,6 +263,8 @@ class FakeSlack:
         failures = self._failures.get(method)
         if failures:
             return web.json_response({"ok": False, "error": failures.pop(0)})
+        if str(args.get("channel", "")) in self.outside and method in _IN_CONVERSATION:
+            return web.json_response({"ok": False, "error": "channel_not_found"})
         wanted = "xapp-" if method == "apps.connections.open" else "xoxb-"
         if not token.startswith(wanted):
             return self._fail(method, "invalid_auth")
@@ -246,6 +273,15 @@ class FakeSlack:
         if not body.get("ok"):
             self.errors.append(f"{method}: {body.get('error')}")
         return web.json_response(body)
+
+    async def _response(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        blocks, errors = self._blocks(body)
+        if errors:
+            self.errors.append(f"response_url: {errors}")
+            return web.Response(status=400, text="invalid_blocks")
+        self.responses.append({**body, "blocks": blocks})
+        return web.Response(text="ok")
 
     def _fail(self, method: str, error: str) -> web.Response:
         self.errors.append(f"{method}: {error}")

@@ -20,7 +20,13 @@ def signed(body: str, secret: str, age: float = 0) -> dict[str, str]:
     return {"X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": f"v0={digest.hexdigest()}"}
 
 
-def slash(user: str, channel: str, text: str, user_name: str | None = None) -> dict[str, Any]:
+def slash(
+    user: str,
+    channel: str,
+    text: str,
+    user_name: str | None = None,
+    response_url: str = "http://127.0.0.1:9/unused",
+) -> dict[str, Any]:
     """A `/mockroom …` command."""
     return {
         "token": "legacy",
@@ -32,7 +38,7 @@ def slash(user: str, channel: str, text: str, user_name: str | None = None) -> d
         "command": "/mockroom",
         "text": text,
         "api_app_id": "A1",
-        "response_url": "http://127.0.0.1:9/unused",
+        "response_url": response_url,
         "trigger_id": "1.2.3",
     }
 

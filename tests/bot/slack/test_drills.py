@@ -141,7 +141,7 @@ async def test_a_drill_posts_at_local_time_and_answers_are_scored_privately_once
         [note] = notes_to(slack, user, parent.ts)
         assert note["channel"] == CHANNEL and note["thread_ts"] == parent.ts
         assert str(note["text"]).startswith("*Drill scored: ") and "/4*" in str(note["text"])
-        assert "drill streak 1 day(s)" in str(note["text"])
+        assert "drill streak 1 day" in str(note["text"])
     assert slack.fake.conversation(CHANNEL, parent.ts) == []  # scores never go in the thread
 
     await slack.send("events_api", body, retry_attempt=1)  # Slack's retry
@@ -160,9 +160,9 @@ async def test_a_drill_posts_at_local_time_and_answers_are_scored_privately_once
     slack.clock.now = DRILL_AT + timedelta(hours=24)
     await sweeps.sweep_drills()
     [recap] = slack.fake.conversation(CHANNEL, parent.ts)
-    assert recap.shown.startswith("*Recap: ") and ": 2 answer(s), average " in recap.shown
+    assert recap.shown.startswith("*Recap: ") and ": 2 answers, average " in recap.shown
     assert "1. Ada Lovelace, " in recap.shown  # she opted in; Bob did not
-    assert "1 other member(s) answered" in recap.shown and "Bob" not in recap.shown
+    assert "1 other member answered" in recap.shown and "Bob" not in recap.shown
     assert len(top_level(slack, "Daily design drill")) == 2  # and the next day's drill
 
     await slack.say(CAROL, CHANNEL, ANSWER, thread_ts=parent.ts)
@@ -174,7 +174,14 @@ async def test_the_leaderboard_posts_with_its_chart_and_names_only_who_opted_in(
 ) -> None:
     await drill_with_answers(slack)
     await slack.command(ADA, CHANNEL, "leaderboard show-me")
-    await slack.command(BOB, CHANNEL, "leaderboard week")
+    await slack.command(BOB, CHANNEL, "leaderboard week")  # shown to Bob only
+    assert top_level(slack, "Leaderboard, week of") == []
+    assert "Leaderboard, week of 23 Nov 2026" in last_note(slack, BOB)
+    await slack.command(BOB, CHANNEL, "leaderboard share week")  # Bob may not post it
+    assert "Only people who may manage this channel" in last_note(slack, BOB)
+    assert top_level(slack, "Leaderboard, week of") == []
+
+    await slack.command(ADA, CHANNEL, "leaderboard share week")  # Ada is an admin
     [board] = top_level(slack, "Leaderboard, week of 23 Nov 2026")
     lines = board.shown.splitlines()
     assert any(line.startswith("1. ") for line in lines)
@@ -189,7 +196,7 @@ async def test_the_leaderboard_posts_with_its_chart_and_names_only_who_opted_in(
 
     await slack.command(ADA, CHANNEL, "leaderboard hide-me")
     assert "Your name is hidden" in last_note(slack, ADA)
-    await slack.command(BOB, CHANNEL, "leaderboard week")
+    await slack.command(ADA, CHANNEL, "leaderboard share")
     latest = top_level(slack, "Leaderboard, week of")[-1]
     assert latest is not board
     assert "Ada Lovelace" not in latest.shown and ". a member: " in latest.shown
@@ -222,7 +229,7 @@ async def test_app_home_shows_the_standing_and_the_board_once_drills_exist(
     home = slack.fake.views[-1]
     assert home["user_id"] == ADA
     shown = json.dumps(home["view"])
-    assert "*Your standing*: #" in shown and "drill streak 1 day(s)" in shown
+    assert "*Your standing*: #" in shown and "drill streak 1 day" in shown
     assert "Scalability: " in shown and "Clarity of thought: " in shown  # trend per criterion
     assert "Team leaderboard" in shown and "Leaderboard, week of 23 Nov 2026" in shown
     assert "1. you: " in shown or "2. you: " in shown  # her own row, named for her only

@@ -25,9 +25,10 @@ async def test_export_in_a_channel_goes_to_the_members_dm_as_a_json_file(slack: 
     uploads_before = len(slack.fake.calls_to("files.completeUploadExternal"))
     posts_before = len(slack.fake.calls_to("chat.postMessage"))
 
+    opens_before = len(slack.fake.calls_to("conversations.open"))
     await slack.command(ADA, CHANNEL, "export")
 
-    [opened] = slack.fake.calls_to("conversations.open")
+    [opened] = slack.fake.calls_to("conversations.open")[opens_before:]
     assert opened.args["users"] == ADA
     completes = slack.fake.calls_to("files.completeUploadExternal")[uploads_before:]
     [complete] = completes

@@ -80,7 +80,8 @@ def test_the_scorecard_fits_in_one_message() -> None:
     card.contributors = [
         Contribution(f"U0{i:04d}", 50 - i, 3.0, [Criterion.SCALABILITY]) for i in range(30)
     ]
-    blocks = scorecard_blocks(card, "Design a chatbot API " * 20)
+    names = {f"U0{i:04d}": f"Member {i}" for i in range(30)}
+    blocks = scorecard_blocks(card, "Design a chatbot API " * 20, names)
     assert block_errors(blocks) == []
     shown = str(blocks)
     assert "Overall 3.1/4 · Hire" in shown and "Hire signal: *Hire*" in shown
@@ -88,7 +89,23 @@ def test_the_scorecard_fits_in_one_message() -> None:
         assert f"*{criterion.label}*  ●●●○  3/4" in shown
     assert "> Explained the GPU pool" in shown
     assert "*Pitfalls*" in shown and "*What to practise*" in shown
-    assert "<@U00000>: 3.0/4 on 50 messages; strongest: scalability" in shown
+    assert "Member 0: 3.0/4 on 50 messages; strongest: scalability" in shown
+    assert "<@" not in shown  # credits never ping
+
+
+def test_long_credit_lists_are_summarised_without_cutting_a_name() -> None:
+    card = big_card()
+    card.contributors = [
+        Contribution(f"U0{i:04d}", 3, 3.0, [Criterion.SCALABILITY]) for i in range(200)
+    ]
+    names = {f"U0{i:04d}": f"Member {i}" for i in range(200)}
+    [credits] = [b for b in scorecard_blocks(card, "t", names) if "contributors" in str(b)]
+    text = credits["elements"][0]["text"]
+    assert len(text) <= 3000 and text.rstrip().endswith("more")
+    *whole, ending = text.removeprefix("Design-along contributors: ").split(" · ")
+    assert all(part.startswith("Member ") and part.endswith("scalability") for part in whole)
+    shown = len(whole)
+    assert ending == f"…and {200 - shown} more"
 
 
 def test_lists_and_home_are_valid_blocks() -> None:

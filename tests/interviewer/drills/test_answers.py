@@ -71,7 +71,7 @@ async def test_the_member_gets_a_short_private_scorecard(world: Replica, clock: 
     assert reply is not None and reply.private is not None
     lines = reply.private.splitlines()
     assert lines[0].startswith("*Drill scored: 3.0/4* (hire) on ")
-    assert f"+{reply.points} points · drill streak 1 day(s)." in lines[0]
+    assert f"+{reply.points} points · drill streak 1 day." in lines[0]
     assert reply.points == 27  # (3.0 - 1) / 3 * 4 * 10, rounded
     assert lines[1].startswith("Strongest: ") and "weakest: " in lines[1]
     assert lines[2] == "Next: Practise sharding."
@@ -123,7 +123,7 @@ async def test_messages_outside_drill_threads_and_after_the_window(
     clock.now = utc(2026, 11, 26, 9, 0)  # the 24-hour window has closed
     closed = await world.drills.answer(SLACK, key, BEN, ANSWER)
     assert closed is not None and closed.private is not None
-    assert closed.private == "This drill has closed. The next one: Thu 26 Nov 09:00 UTC."
+    assert closed.private == "This drill has closed. The next one: Fri 27 Nov 09:00 UTC."
     assert grader.calls == 0
 
 
@@ -167,8 +167,8 @@ async def test_recap_at_window_end_names_only_members_who_opted_in(
     await world.scheduler.sweep_drills()
     [(thread, recap)] = world.poster.thread
     assert thread == key
-    assert "3 answer(s), average 2.8/4" in recap
+    assert "3 answers, average 2.8/4" in recap
     assert "1. Ben, 3.5/4: “Ben: Clients hit a gateway" in recap
     assert "Ana" not in recap and "Cara" not in recap
-    assert "2 other member(s) answered; names stay hidden" in recap
-    assert recap.endswith("The next drill: Thu 26 Nov 09:00 UTC.")
+    assert "2 other members answered; names stay hidden" in recap
+    assert recap.endswith("The next drill: Fri 27 Nov 09:00 UTC.")  # not the one just posted

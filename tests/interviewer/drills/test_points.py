@@ -114,7 +114,7 @@ async def test_streaks_follow_local_midnight_in_the_channel_s_zone(
     await world.drills.answer(SLACK, late, ANA, ANSWER)
     clock.now = datetime(2026, 11, 26, 0, 10, tzinfo=tokyo)
     reply = await world.drills.answer(SLACK, early, ANA, ANSWER)
-    assert reply is not None and reply.private is not None and "streak 2 day(s)" in reply.private
+    assert reply is not None and reply.private is not None and "streak 2 days" in reply.private
     # the next day, before answering, the streak still stands; a missed day ends it
     clock.now = datetime(2026, 11, 27, 20, 0, tzinfo=tokyo)
     assert world.drills.me(SLACK, TEAM, ANA).streak == 2
