@@ -48,6 +48,7 @@ class HistoryRequest:
     """`history N`: open past scorecard number N."""
 
     number: int
+    name: str = "history"
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ import contextlib
 import logging
 import re
 
+import aiohttp
 import discord
 import yarl
 from discord.gateway import DiscordWebSocket
@@ -95,6 +96,13 @@ class DiscordRunner:
             Route.BASE = rest_base(self.api_url)
         try:
             await self._connect(self.message_content)
+        except (OSError, TimeoutError, aiohttp.ClientError) as exc:
+            # One line, not a trace: the operator needs the address and the reason.
+            reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+            raise PlatformConfigError(
+                f"Cannot reach Discord at {Route.BASE} ({reason}); check the network, "
+                "or MOCKROOM_DISCORD_API_URL."
+            ) from None
         except discord.PrivilegedIntentsRequired:
             if not self.message_content:
                 raise

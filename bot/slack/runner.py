@@ -6,6 +6,7 @@ import asyncio
 import logging
 from typing import Any
 
+import aiohttp
 from aiohttp import web
 
 from bot.bootstrap import Container
@@ -27,6 +28,11 @@ STOP_GRACE_SECONDS = 10.0
 def _not_the_env_token_warning(record: logging.LogRecord) -> bool:
     """Drop bolt's notice that SLACK_BOT_TOKEN in the environment is unused: we pass the client."""
     return not record.getMessage().startswith("As you gave `client` as well")
+
+
+def _reason(exc: BaseException) -> str:
+    """An exception in a few words: its message, else its type."""
+    return " ".join(str(exc).split())[:200] or type(exc).__name__
 
 
 class SlackConfigError(PlatformConfigError):
@@ -108,6 +114,12 @@ class SlackRunner:
         except SlackApiError as exc:
             error = exc.response.get("error", "an error")
             raise SlackConfigError(f"Slack refused SLACK_BOT_TOKEN ({error}).") from None
+        except (OSError, TimeoutError, aiohttp.ClientError) as exc:
+            # One line, not a trace: the operator needs the address and the reason.
+            raise SlackConfigError(
+                f"Cannot reach Slack at {self.outbox.client.base_url} ({_reason(exc)}); "
+                "check the network, or MOCKROOM_SLACK_API_URL."
+            ) from None
 
     def web_app(self) -> web.Application:
         """The HTTP endpoint; bolt verifies each request's signature (401 when it is wrong)."""

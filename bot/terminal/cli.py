@@ -338,16 +338,32 @@ def make_app(
 
     @app.command()
     def history(
+        number: Annotated[
+            int | None, typer.Argument(help="Open scorecard NUMBER of the list.", min=1)
+        ] = None,
         limit: Annotated[int, typer.Option(help="How many interviews to list.")] = 20,
     ) -> None:
-        """List your past interviews with their overall scores."""
+        """List your past interviews with their overall scores; a number opens its scorecard."""
+        from interviewer.history import History
+
         parts = container()
         try:
-            entries = parts.service.history(terminal_user(), limit)
+            past = History(parts.service, parts.drills.repo if parts.drills else None)
+            if number is not None:
+                try:
+                    opened = past.open(terminal_user(), number)
+                except InterviewError as exc:
+                    err.print(f"[red]{exc}[/red]")
+                    raise typer.Exit(1) from None
+                problem = parts.bank.problems.get(opened.entry.question_id)
+                out.print(scorecard_view(opened.scorecard, problem))
+                return
+            entries = past.entries(terminal_user(), limit)
             if not entries:
                 out.print("No interviews yet. Start one with [bold]mockroom practice[/bold].")
             else:
                 out.print(history_table(entries))
+                out.print("Open one with [bold]mockroom history NUMBER[/bold].")
         finally:
             parts.close()
 

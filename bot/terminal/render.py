@@ -93,7 +93,7 @@ def history_table(entries: Iterable[HistoryEntry]) -> Table:
         table.add_column("Est. cost", justify="right")
     for e in rows:
         cells = [
-            str(e.interview_id),
+            str(e.number or e.interview_id),
             e.started_at.strftime("%Y-%m-%d %H:%M"),
             e.question_id,
             e.format,

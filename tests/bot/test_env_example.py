@@ -40,3 +40,17 @@ def test_the_examples_secrets_are_refused(monkeypatch: pytest.MonkeyPatch) -> No
             monkeypatch.setenv(name, value)
     with pytest.raises(ValidationError, match="still a placeholder"):
         Settings()
+
+
+def test_a_slack_only_env_from_the_example_works(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fill in Slack's values only: `serve all` (the container default) then runs Slack alone."""
+    for line in EXAMPLE.read_text().splitlines():
+        if line and not line.startswith("#") and "=" in line:
+            name, value = line.split("=", 1)
+            monkeypatch.setenv(name, value)
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-1234-5678-abcdef")
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1-A1-2345-abcdef")
+    monkeypatch.setenv("MOCKROOM_DATABASE_URL", "sqlite:///mockroom.db")
+    monkeypatch.setenv("POSTGRES_PASSWORD", "s3cret")
+    settings = Settings(_env_file=None)
+    assert settings.slack_bot_token is not None and settings.discord_token is None

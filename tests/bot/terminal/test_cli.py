@@ -68,6 +68,18 @@ def test_history_lists_the_interview_with_its_score(factory: Callable[[], Contai
     assert "chatbot-api" in out and "drill" in out and "ended" in out
 
 
+def test_history_opens_a_past_scorecard_by_number(factory: Callable[[], Container]) -> None:
+    run(factory, ["practice", "-q", "chatbot-api", "-f", "drill"], "What scale?\n")
+    run(factory, ["practice", "-q", "url-shortener", "-f", "drill"], "How many URLs?\n")
+    code, out = run(factory, ["history"])
+    assert code == 0 and "mockroom history NUMBER" in out
+    code, out = run(factory, ["history", "1"])  # 1 is the oldest: the chatbot API
+    assert code == 0, out
+    assert "Scorecard" in out and "Overall" in out and "chatbot" in out.lower()
+    code, out = run(factory, ["history", "9"])
+    assert code == 1 and "no number 9: the numbers run from 1 to 2" in out
+
+
 def test_history_when_empty(factory: Callable[[], Container]) -> None:
     code, out = run(factory, ["history"])
     assert code == 0 and "No interviews yet" in out
@@ -194,6 +206,27 @@ def test_serve_slack_without_app_token_or_signing_secret_is_a_clear_error(
     code, out = run(lambda: build(settings), ["serve", "slack"])
     assert code == 2
     assert "Cannot start" in out and "SLACK_APP_TOKEN" in out and "Traceback" not in out
+
+
+def test_an_unreachable_slack_at_start_is_one_line(tmp_path: Path) -> None:
+    import socket
+
+    with socket.socket() as closed:  # a port nothing listens on: the connection is refused
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    settings = Settings(
+        _env_file=None,
+        database_url=f"sqlite:///{tmp_path / 'm.db'}",
+        slack_bot_token="xoxb-test",
+        slack_app_token="xapp-test",
+        slack_api_url=f"http://127.0.0.1:{port}/api/",
+        health_port=0,
+    )
+    code, out = run(lambda: build(settings), ["serve", "all"])
+    assert code == 2, out
+    lines = [line for line in out.splitlines() if line.strip()]
+    assert len(lines) <= 2 and "Traceback" not in out  # rich may wrap the one line
+    assert f"Cannot start: Cannot reach Slack at http://127.0.0.1:{port}/api/" in " ".join(lines)
 
 
 @pytest.mark.parametrize(
