@@ -149,12 +149,12 @@ class ChatController:
                 return await self._start(who, place, request, open_thread)
             if isinstance(request, DrillRequest):
                 return await self._drills(who, place, request, workspace, is_admin)
+            if isinstance(request, HistoryRequest):
+                return ChatResponse(past=self.history.open(who, request.number))
             if isinstance(request, ForgetRequest) or request.name == "export":
                 return self._privacy(who, request)
             if request.name == "help":
                 return ChatResponse(private=usage(self.command_name, self.bold))
-            if isinstance(request, HistoryRequest):
-                return ChatResponse(past=self.history.open(who, request.number))
             if request.name == "history":
                 return ChatResponse(history=self.history.entries(who))
             if request.name == "questions":

@@ -8,7 +8,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.chat.controller import ChatController, OpenThread
+from bot.chat.controller import CannotPost, ChatController, OpenThread
 from bot.chat.render import clip
 from bot.discord.drills import board_message, markup
 from bot.discord.respond import (
@@ -35,6 +35,12 @@ DISCORD_HELP = """
 Under each interviewer message: *Hint*, *Next stage* and *End* buttons (only the candidate's \
 presses count, or anyone's in a design-along)."""
 
+CANNOT_POST_HERE = (
+    "I cannot post in this channel, so I cannot run an interview here. Ask someone who "
+    "manages it to let me send messages and create threads here, or start one in a "
+    "direct message with me."
+)
+
 # How the forget-me warning says to confirm: Discord shows a boolean option as `name:True`.
 FORGET_CONFIRM = "run `/mockroom forget-me confirm:True`"
 
@@ -51,7 +57,10 @@ def thread_opener(interaction: AnyInteraction) -> OpenThread | None:
     name = interaction.user.display_name
 
     async def open_thread(parent_text: str) -> str:
-        parent = await channel.send(parent_text)
+        try:
+            parent = await channel.send(parent_text)
+        except discord.Forbidden:
+            raise CannotPost(CANNOT_POST_HERE) from None
         thread = await parent.create_thread(
             name=clip(f"Mock interview · {name}", 100), auto_archive_duration=1440
         )

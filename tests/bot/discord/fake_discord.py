@@ -62,6 +62,7 @@ class FakeDiscord:
         self.messages: dict[str, dict[str, Any]] = {}
         self.users: dict[str, dict[str, Any]] = {}  # everyone who wrote or ran a command
         self.dms_closed: set[str] = set()  # users who take no DMs from server members
+        self.no_access: set[str] = set()  # channels where the bot may not send messages
         self.interactions: dict[str, Interaction] = {}
         self.calls: list[Call] = []
         self.commands: dict[str, list[dict[str, Any]]] = {}

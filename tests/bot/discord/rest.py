@@ -150,6 +150,8 @@ async def _create_message(
         return _error(404, "Unknown Channel", 10003)
     if channel["type"] == payloads.DM and channel["recipients"][0]["id"] in fake.dms_closed:
         return _error(403, "Cannot send messages to this user", 50007)
+    if args["channel"] in fake.no_access:
+        return _error(403, "Missing Access", 50001)
     message = _new_message(fake, args["channel"], call.body or {}, call.files)
     await fake.gateway.dispatch("MESSAGE_CREATE", message)  # bots see their own messages
     return _json(message)

@@ -168,6 +168,10 @@ async def test_a_member_who_takes_no_dms_is_told_in_the_thread_without_the_score
     assert "/4" not in pointer["content"]
     statuses = [c.status for c in fake.calls_to("POST", r"/channels/\d+/messages")]
     assert statuses[-2:] == [403, 200]  # the DM refused, then the pointer
+    sent = fake.calls_to("POST", rf"/channels/{thread_id}/messages")[-1].body or {}
+    assert [str(u) for u in sent["allowed_mentions"]["users"]] == [
+        BOB["id"]
+    ]  # so the mention notifies Bob
     assert len(answers_in(container, thread_id)) == 1  # the answer still counts
 
 

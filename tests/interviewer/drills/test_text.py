@@ -8,8 +8,7 @@ from interviewer.drills.text import plural, recap_text
 
 def answers(count: int) -> list[DrillAnswer]:
     return [
-        DrillAnswer(i, 1, f"U{i}", f"answer {i}", None, overall=4.0 - i * 0.2)
-        for i in range(count)
+        DrillAnswer(i, 1, f"U{i}", f"answer {i}", None, overall=4.0 - i * 0.2) for i in range(count)
     ]
 
 
