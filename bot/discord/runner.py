@@ -99,8 +99,10 @@ class DiscordRunner:
         except (OSError, TimeoutError, aiohttp.ClientError) as exc:
             # One line, not a trace: the operator needs the address and the reason.
             reason = " ".join(str(exc).split())[:200] or type(exc).__name__
+            where = Route.BASE
+            await self.stop()  # puts Route.BASE back for the rest of the process
             raise PlatformConfigError(
-                f"Cannot reach Discord at {Route.BASE} ({reason}); check the network, "
+                f"Cannot reach Discord at {where} ({reason}); check the network, "
                 "or MOCKROOM_DISCORD_API_URL."
             ) from None
         except discord.PrivilegedIntentsRequired:
@@ -124,7 +126,11 @@ class DiscordRunner:
             shard_ids=self.shard_ids,
             identify_interval=self.identify_interval,
         )
-        await bot.login(self._token)
+        try:
+            await bot.login(self._token)
+        except BaseException:
+            await bot.close()  # its HTTP session was opened
+            raise
         if self.api_url is not None:
             await self._follow_gateway(bot)
         task = asyncio.create_task(bot.connect(), name="mockroom-discord-gateway")

@@ -58,6 +58,30 @@ def test_an_oversized_scorecard_is_trimmed_to_the_embed_limits() -> None:
     )
 
 
+def test_a_scorecard_reads_full_width_and_long_credits_keep_whole_mentions() -> None:
+    card = Scorecard(
+        criteria={
+            c: CriterionScore(2 + (i % 3), ["a quote"], "feedback") for i, c in enumerate(Criterion)
+        },
+        overall=3.0,
+        hire_signal=HireSignal.HIRE,
+        contributors=[
+            Contribution(str(10**17 + i), 3, 3.0, [Criterion.SCALABILITY]) for i in range(40)
+        ],
+    )
+    embed = scorecard_embed(card, "A URL shortener")
+    criteria = embed.fields[:7]
+    assert not any(f.inline for f in embed.fields)  # no narrow columns of three
+    for criterion, field_ in zip(Criterion, criteria, strict=True):
+        score = card.criteria[criterion].score
+        assert str(field_.name).startswith(f"{criterion.label}: {score}/4")
+    credits = str(embed.fields[-1].value).splitlines()
+    assert len("\n".join(credits)) <= FIELD_LIMIT
+    *whole, ending = credits
+    assert all(line.startswith("<@") and line.endswith("scalability") for line in whole)
+    assert ending == f"…and {40 - len(whole)} more"
+
+
 def test_buttons_ride_on_the_last_message_until_the_end() -> None:
     say = Outbound(TurnKind.FOLLOW_UP, "Which store?", Stage.DEEP_DIVE, 60, 600)
     running = reply_messages(Reply(1, "q", [say, say]))

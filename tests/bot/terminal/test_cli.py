@@ -229,6 +229,28 @@ def test_an_unreachable_slack_at_start_is_one_line(tmp_path: Path) -> None:
     assert f"Cannot start: Cannot reach Slack at http://127.0.0.1:{port}/api/" in " ".join(lines)
 
 
+def test_an_unreachable_discord_at_start_is_one_line(tmp_path: Path) -> None:
+    import socket
+
+    from discord.http import Route
+
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    base = Route.BASE
+    settings = Settings(
+        _env_file=None,
+        database_url=f"sqlite:///{tmp_path / 'm.db'}",
+        DISCORD_TOKEN="test-token.abc",
+        discord_api_url=f"http://127.0.0.1:{port}",
+        health_port=0,
+    )
+    code, out = run(lambda: build(settings), ["serve", "discord"])
+    assert code == 2, out
+    assert "Traceback" not in out and "Cannot start: Cannot reach Discord at" in out
+    assert Route.BASE == base  # the process's discord.py is pointed back
+
+
 @pytest.mark.parametrize(
     ("env", "message"),
     [
