@@ -52,6 +52,19 @@ class History:
             raise InterviewError(f"Number {number} ({found.question_id}) {why}.")
         return PastScorecard(found, card)
 
+    def recent_scorecards(self, who: Who, limit: int = 8) -> list[tuple[str, Scorecard]]:
+        """The member's last `limit` scorecards, oldest first, each labelled by its number."""
+        found: list[tuple[str, Scorecard]] = []
+        for entry in self._numbered(who):
+            if entry.overall is None:
+                continue
+            card = self._scorecard(who, entry)
+            if card is not None:
+                found.append((str(entry.number), card))
+            if len(found) == limit:
+                break
+        return found[::-1]
+
     def _numbered(self, who: Who) -> list[HistoryEntry]:
         entries = list(self.service.history(who, ALL))
         if self.drills is not None and who.platform != "terminal":

@@ -308,7 +308,8 @@ class InterviewSteps:
             )
             card = await grader.grade(replace(transcript, turns=own), problem)
             strengths = [c for c, score in card.criteria.items() if score.score >= 3]
-            credits.append(Contribution(author, count, card.overall, strengths))
+            scores = {c: score.score for c, score in card.criteria.items()}
+            credits.append(Contribution(author, count, card.overall, strengths, scores))
         return sorted(credits, key=lambda c: (-c.overall, -c.messages, c.author))
 
     def _record_usage(self, interview_id: int) -> None:

@@ -92,6 +92,7 @@ class ChatResponse:
     export: ExportFile | None = None
     drill: bool = False  # a note for an answer in a drill thread (scores stay private)
     past: PastScorecard | None = None  # `history N`: a past scorecard, shown privately
+    chart: bytes | None = None  # `history`: the member's progress chart (PNG), privately
     ended: Reply | None = None  # `start --new`: the interview it ended, for its own conversation
 
 
@@ -156,7 +157,9 @@ class ChatController:
             if request.name == "help":
                 return ChatResponse(private=usage(self.command_name, self.bold))
             if request.name == "history":
-                return ChatResponse(history=self.history.entries(who))
+                return ChatResponse(
+                    history=self.history.entries(who), chart=await self._progress(who)
+                )
             if request.name == "questions":
                 return ChatResponse(questions=list(self.bank.problems.values()))
             if place.kind is PlaceKind.CHANNEL:
@@ -227,6 +230,15 @@ class ChatController:
             return ChatResponse(private=str(exc))
         return ChatResponse(reply=reply)
 
+    async def _progress(self, who: Who) -> bytes | None:
+        """The member's progress chart over their last scorecards; None with fewer than two."""
+        cards = self.history.recent_scorecards(who)
+        if len(cards) < 2:
+            return None
+        from bot.chat.charts import progress_png  # matplotlib: only when drawn
+
+        return await asyncio.to_thread(progress_png, cards)
+
     def standing(self, who: Who, workspace: str) -> str | None:
         """The member's rank, streak and trend per criterion (App Home, Discord output)."""
         if self.drills is None:
@@ -264,12 +276,17 @@ class ChatController:
             args = rest if share else request.args
             if share and args.strip().lower() not in ("", "week", "all"):
                 raise DrillError(f"Use `{self.command_name} leaderboard share [week|all]`.")
-            shown = leaderboard_command(self.drills, who.platform, workspace, who, args)
+            shown = leaderboard_command(
+                self.drills, who.platform, workspace, who, args, shared=share
+            )
             if shown.board is None:
                 return ChatResponse(private=shown.text)
             from bot.chat.charts import board_png  # matplotlib: only when drawn
 
-            png = await asyncio.to_thread(board_png, shown.board) if shown.board.rows else None
+            viewer = None if share else who.user_id
+            png = None
+            if shown.board.rows:
+                png = await asyncio.to_thread(board_png, shown.board, viewer)
             return ChatResponse(board=BoardView(shown.text, png, public=share))
         if place.kind is not PlaceKind.CHANNEL and not request.args.strip().startswith("list"):
             return ChatResponse(

@@ -32,6 +32,7 @@ FIELD_LIMIT = 1024
 EMBED_TOTAL_LIMIT = 6000
 COLOUR = discord.Colour(0x2B6CB0)
 RADAR_FILE = "radar.png"
+MEMBERS_FILE = "members.png"
 
 _TITLES = {
     TurnKind.OPENING: "Your question",
@@ -51,12 +52,16 @@ class OutMessage:
     embeds: list[discord.Embed]
     radar: bytes | None = None
     buttons: bool = False
+    members: bytes | None = None  # a design-along's radar per member, below the scorecard
 
     def take_files(self) -> list[discord.File]:
         """Fresh file objects for one send (a discord.File is consumed by sending it)."""
-        if self.radar is None:
-            return []
-        return [discord.File(io.BytesIO(self.radar), filename=RADAR_FILE)]
+        files = []
+        if self.radar is not None:
+            files.append(discord.File(io.BytesIO(self.radar), filename=RADAR_FILE))
+        if self.members is not None:
+            files.append(discord.File(io.BytesIO(self.members), filename=MEMBERS_FILE))
+        return files
 
 
 def outbound_messages(message: Outbound) -> list[OutMessage]:
@@ -80,7 +85,8 @@ def reply_messages(reply: Reply, title: str = "") -> list[OutMessage]:
     for message in reply.messages:
         if message.scorecard is not None:
             embed = scorecard_embed(message.scorecard, title)
-            out.append(OutMessage([embed], radar=radar(message.scorecard, title)))
+            card = message.scorecard
+            out.append(OutMessage([embed], radar=radar(card, title), members=_members(card)))
         elif message.text.strip():
             out.extend(outbound_messages(message))
     if not reply.ended:
@@ -96,6 +102,15 @@ def radar(card: Scorecard, title: str) -> bytes:
     from bot.chat.charts import radar_png
 
     return radar_png(card, title)
+
+
+def _members(card: Scorecard) -> bytes | None:
+    """A design-along's per-member radars, names hidden: an image cannot mention anyone."""
+    from bot.chat.charts import members_png
+
+    if not card.contributors:
+        return None
+    return members_png(card, {c.author: f"member {i}" for i, c in enumerate(card.contributors, 1)})
 
 
 def scorecard_embed(card: Scorecard, title: str = "") -> discord.Embed:

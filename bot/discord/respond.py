@@ -168,6 +168,12 @@ async def finish_command(
 ) -> None:
     """Complete a deferred slash command with what the controller answered."""
     note = response.private
+    if response.history is not None and response.chart is not None and private:
+        # The list with the member's progress chart, both only for them.
+        chart = discord.File(io.BytesIO(response.chart), filename="progress.png")
+        content = pieces(history_text(response.history))[0]
+        await interaction.edit_original_response(content=content, attachments=[chart])
+        return
     if response.history is not None:
         note = history_text(response.history)
     elif response.questions is not None:

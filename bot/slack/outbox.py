@@ -14,7 +14,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-from bot.chat.charts import radar_png
+from bot.chat.charts import members_png, radar_png
 from bot.chat.controller import ChatController, ChatResponse, Place
 from bot.slack.places import is_dm, split_key, thread_key
 from bot.slack.render import (
@@ -99,6 +99,8 @@ class SlackOutbox:
         if response.history is not None:
             blocks = history_blocks(response.history, self.titles())
             await self.private(user, key, "Your interviews", blocks, response_url=url)
+            if response.chart is not None and is_dm(key):  # an ephemeral note takes no image
+                await self.upload(key, None, response.chart, "progress.png", "Your progress")
         if response.past is not None:
             entry, card = response.past.entry, response.past.scorecard
             title = f"{entry.number}. " + self.titles().get(entry.question_id, entry.question_id)
@@ -177,8 +179,21 @@ class SlackOutbox:
                 title=f"Scorecard: {title}",
                 alt_txt=f"Radar chart of the seven criteria; overall {card.overall:.1f} of 4",
             )
+            if card.contributors:  # a design-along: each member's own radar
+                async with self._chart_lock:
+                    members = await asyncio.to_thread(members_png, card, await self.names(card))
+                if members is not None:
+                    await self.upload(channel, thread_ts, members, "members.png", "Each member")
         except Exception:  # the scorecard is posted; a missing chart must not hide it
             log.exception("Slack: could not upload the scorecard chart")
+
+    async def upload(
+        self, channel: str, thread_ts: str | None, png: bytes, filename: str, title: str
+    ) -> None:
+        """A chart as an uploaded image in a conversation."""
+        await self.client.files_upload_v2(
+            channel=channel, thread_ts=thread_ts, file=png, filename=filename, title=title
+        )
 
     async def export(self, user_id: str, key: str, export: ExportFile) -> None:
         """A member's data as a file in their DM with the app (never in a channel), the

@@ -342,6 +342,9 @@ def make_app(
             int | None, typer.Argument(help="Open scorecard NUMBER of the list.", min=1)
         ] = None,
         limit: Annotated[int, typer.Option(help="How many interviews to list.")] = 20,
+        chart: Annotated[
+            Path | None, typer.Option(help="Save your progress chart (PNG) to this file.")
+        ] = None,
     ) -> None:
         """List your past interviews with their overall scores; a number opens its scorecard."""
         from interviewer.history import History
@@ -364,6 +367,15 @@ def make_app(
             else:
                 out.print(history_table(entries))
                 out.print("Open one with [bold]mockroom history NUMBER[/bold].")
+            if chart is not None:
+                from bot.chat.charts import progress_png
+
+                drawn = progress_png(past.recent_scorecards(terminal_user()))
+                if drawn is None:
+                    err.print("A progress chart needs two scored interviews at least.")
+                    raise typer.Exit(1)
+                chart.write_bytes(drawn)
+                out.print(f"Your progress chart is in {chart}.")
         finally:
             parts.close()
 

@@ -108,6 +108,7 @@ class Contribution:
     messages: int
     overall: float
     strengths: list[Criterion] = field(default_factory=list)
+    scores: dict[Criterion, int] = field(default_factory=dict)  # per criterion, for their radar
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -116,6 +117,7 @@ class Contribution:
             "messages": self.messages,
             "overall": self.overall,
             "strengths": [c.value for c in self.strengths],
+            "scores": {c.value: s for c, s in self.scores.items()},
         }
 
 
@@ -169,6 +171,7 @@ class Scorecard:
                     messages=int(c["messages"]),
                     overall=float(c["overall"]),
                     strengths=[Criterion(x) for x in c.get("strengths", [])],
+                    scores={Criterion(k): int(v) for k, v in c.get("scores", {}).items()},
                 )
                 for c in data.get("contributors", [])
             ],

@@ -51,14 +51,20 @@ def drill_command(
 
 
 def leaderboard_command(
-    drills: DrillService, platform: str, workspace: str, who: Who, args: str
+    drills: DrillService,
+    platform: str,
+    workspace: str,
+    who: Who,
+    args: str,
+    *,
+    shared: bool = False,
 ) -> BoardResponse:
     """`leaderboard [week|all]`, `leaderboard me`, `show-me` or `hide-me`."""
     word = args.strip().lower() or "week"
     if word in ("week", "all"):
-        # No viewer: the board may be shown to the whole channel, so a hidden member's row
-        # never reads "you" (their own standing is `leaderboard me`).
-        board = drills.leaderboard(platform, workspace, word, None)
+        # A shared board has no viewer, so a hidden member's row never reads "you" in the
+        # channel; shown to the member alone, their row is theirs.
+        board = drills.leaderboard(platform, workspace, word, None if shared else who)
         return BoardResponse(render_board(board, drills.cmd), board)
     if word == "me":
         return BoardResponse(render_standing(drills.me(platform, workspace, who)))

@@ -200,9 +200,10 @@ def render_standing(s: Standing) -> str:
     """A member's own standing as chat text."""
     week = f"#{s.rank_week}" if s.rank_week else "unranked"
     ever = f"#{s.rank_all}" if s.rank_all else "unranked"
+    days = "day" if s.streak == 1 else "days"
     lines = [
         f"*Your standing*: {week} this week ({s.points_week} pts), {ever} all time "
-        f"({s.points_all} pts) of {s.members}; drill streak {s.streak} day(s).",
+        f"({s.points_all} pts) of {s.members}; drill streak {s.streak} {days}.",
     ]
     for t in s.trends:
         before = f" (was {t.previous:.1f})" if t.previous is not None else ""

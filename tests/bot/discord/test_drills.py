@@ -211,8 +211,8 @@ async def test_the_leaderboard_shows_the_chart_your_standing_and_chosen_names(
     (embed,) = shown["embeds"]
     assert embed["title"] == "Leaderboard, week of 30 Nov 2026"
     rows = [line for line in embed["description"].splitlines() if line[:1].isdigit()]
-    assert len(rows) == 2  # names hidden; the board has no viewer, the standing field does
-    assert rows[0].startswith("1. a member: ") and rows[1].startswith("2. a member: ")
+    assert len(rows) == 2  # names hidden; shown only to Ada, her own row is hers
+    assert rows[0].startswith("1. a member: ") and rows[1].startswith("2. you: ")
     assert embed["image"]["url"] == "attachment://leaderboard.png"
     assert [a["filename"] for a in shown["attachments"]] == ["leaderboard.png"]
     (standing,) = [f for f in embed["fields"] if f["name"] == "Your standing"]
@@ -228,7 +228,7 @@ async def test_the_leaderboard_shows_the_chart_your_standing_and_chosen_names(
         await fake.slash(BOB, CHANNEL, "leaderboard", view="show-me")
     )
     rows = (await board(fake, ADA, "all"))["embeds"][0]["description"]
-    assert "1. Bob: " in rows and "2. a member: " in rows
+    assert "1. Bob: " in rows and "2. you: " in rows  # Ada sees her own row as hers
     assert "hidden" in await private_note(
         await fake.slash(BOB, CHANNEL, "leaderboard", view="hide-me")
     )

@@ -73,6 +73,7 @@ async def test_a_group_design_along_credits_each_contributor(
         return [m for m in shown if m.get("embeds") and m["embeds"][0]["title"].startswith("Score")]
 
     card = await wait_until(scorecards, "the scorecard")
+    assert [a["filename"] for a in card[0]["attachments"]] == ["radar.png", "members.png"]
     fields = {f["name"]: f["value"] for f in card[0]["embeds"][0]["fields"]}
     credits = fields["Contributors"].splitlines()
     assert len(credits) == 2

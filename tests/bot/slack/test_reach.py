@@ -82,6 +82,11 @@ async def test_history_lists_drills_and_opens_any_scorecard_by_number(slack: Har
     assert "1. *Design a URL shortener* · drill answer · graded" in listing
     assert "2. *Design a URL shortener* · async · ended" in listing
     assert "/mockroom history N" in listing
+    # two scorecards: the progress chart follows the list in her DM
+    uploads = slack.fake.calls_to("files.getUploadURLExternal")
+    assert [c.args["filename"] for c in uploads][-1] == "progress.png"
+    complete = slack.fake.calls_to("files.completeUploadExternal")[-1]
+    assert complete.args["channel_id"] == dm
 
     await slack.command(ADA, dm, "history 1")  # the drill's scorecard, no longer lost
     card = slack.fake.conversation(dm)[-1]

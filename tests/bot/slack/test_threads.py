@@ -95,6 +95,8 @@ async def test_a_design_along_takes_answers_from_everyone_and_credits_them(slack
     assert "u0bob: " in credits and "on 2 messages" in credits
     assert "u0ada: " in credits and "u0carol: " in credits
     assert "on 1 message;" in credits
+    uploaded = [c.args["filename"] for c in slack.fake.calls_to("files.getUploadURLExternal")]
+    assert uploaded == ["scorecard.png", "members.png"]  # and a radar per member
 
 
 async def test_someone_else_cannot_start_over_a_running_thread_interview(slack: Harness) -> None:

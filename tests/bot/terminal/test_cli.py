@@ -68,7 +68,9 @@ def test_history_lists_the_interview_with_its_score(factory: Callable[[], Contai
     assert "chatbot-api" in out and "drill" in out and "ended" in out
 
 
-def test_history_opens_a_past_scorecard_by_number(factory: Callable[[], Container]) -> None:
+def test_history_opens_a_past_scorecard_by_number(
+    factory: Callable[[], Container], tmp_path: Path
+) -> None:
     run(factory, ["practice", "-q", "chatbot-api", "-f", "drill"], "What scale?\n")
     run(factory, ["practice", "-q", "url-shortener", "-f", "drill"], "How many URLs?\n")
     code, out = run(factory, ["history"])
@@ -78,6 +80,9 @@ def test_history_opens_a_past_scorecard_by_number(factory: Callable[[], Containe
     assert "Scorecard" in out and "Overall" in out and "chatbot" in out.lower()
     code, out = run(factory, ["history", "9"])
     assert code == 1 and "no number 9: the numbers run from 1 to 2" in out
+    chart = tmp_path / "progress.png"
+    code, out = run(factory, ["history", "--chart", str(chart)])
+    assert code == 0 and chart.read_bytes().startswith(b"\x89PNG")
 
 
 def test_history_when_empty(factory: Callable[[], Container]) -> None:
@@ -248,7 +253,7 @@ def test_an_unreachable_discord_at_start_is_one_line(tmp_path: Path) -> None:
     code, out = run(lambda: build(settings), ["serve", "discord"])
     assert code == 2, out
     assert "Traceback" not in out and "Cannot start: Cannot reach Discord at" in out
-    assert Route.BASE == base  # the process's discord.py is pointed back
+    assert base == Route.BASE  # the process's discord.py is pointed back
 
 
 @pytest.mark.parametrize(
