@@ -1,0 +1,62 @@
+"""What the human interviewer of a peer session gets privately: the problem, its hidden facts,
+the stage plan with timings and the rubric."""
+
+from __future__ import annotations
+
+from interviewer.bank import Problem
+from interviewer.core.rubric import Criterion
+from interviewer.core.stages import Format, format_spec
+
+STRONG_ANSWER = {
+    Criterion.SCALABILITY: "horizontal scaling, load balancing, sharding, caching, autoscaling, "
+    "with numbers",
+    Criterion.RELIABILITY: "no single point of failure, replication, failover, backups, "
+    "timeouts, circuit breakers",
+    Criterion.PERFORMANCE: "a latency budget met: caching, batching, efficient stores, streaming",
+    Criterion.AI_INFRASTRUCTURE: "GPUs and batching, model versioning and rollout (canary, "
+    "shadow, rollback), data processing",
+    Criterion.SECURITY_PRIVACY: "authn/authz, encryption, privacy of user data, rate limits, "
+    "abuse filtering",
+    Criterion.TRADEOFFS: "alternatives named and chosen for a reason",
+    Criterion.CLARITY: "asked before designing, announced a plan, structured, summarised",
+}
+"""What a strong answer shows, per criterion (INTERVIEW_SPEC.md section 4)."""
+
+
+def stage_plan(fmt: Format) -> list[str]:
+    """'Clarify requirements: 5 min' per stage, then when the curveballs fall."""
+    spec = format_spec(fmt)
+    lines = []
+    for budget in spec.stages:
+        minutes = "no clock" if budget.seconds is None else f"{budget.seconds // 60} min"
+        lines.append(f"{budget.stage.label}: {minutes}")
+    return lines
+
+
+def interviewer_brief(problem: Problem, fmt: Format, candidate: str, cmd: str) -> str:
+    """The private brief: read it before the session; never paste it in the shared thread."""
+    facts = [f"• {fact.answer}" for fact in problem.hidden_facts]
+    plan = [f"• {line}" for line in stage_plan(fmt)]
+    rubric = [f"• *{c.label}*: {STRONG_ANSWER[c]}" for c in Criterion]
+    expected = [f"• {point.point}" for points in problem.expected.values() for point in points[:1]]
+    return "\n".join(
+        [
+            f"*You interview {candidate}: {problem.title}* ({problem.level})",
+            problem.prompt.strip(),
+            "",
+            "*Hidden facts* (reveal one only when asked):",
+            *facts,
+            "",
+            "*Stage plan* (the bot keeps the clock and throws the curveballs in the thread):",
+            *plan,
+            "",
+            "*What to listen for*:",
+            *expected,
+            "",
+            "*Rubric* (score 1 no signal, 2 partial, 3 solid, 4 exceptional):",
+            *rubric,
+            "",
+            f"At the end, score the same rubric with the buttons (or `{cmd} pair score`); the "
+            "candidate sees your scores beside the AI's.",
+        ]
+    )
