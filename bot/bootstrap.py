@@ -18,6 +18,7 @@ from interviewer.drills.service import DrillService
 from interviewer.llm.choice import ModelChoice
 from interviewer.offline.brain import OfflineBrain
 from interviewer.offline.scorer import OfflineGrader
+from interviewer.peers.service import PeerService
 from interviewer.privacy.service import PrivacyService
 from interviewer.quotas import QuotaPolicy, Quotas
 from interviewer.service import InterviewService
@@ -26,6 +27,7 @@ from storage.migrate import current_revision, head_revision, is_up_to_date, upgr
 from storage.models import utc_now
 from storage.repositories.drills import SqlDrillRepository
 from storage.repositories.interviews import SqlRepository
+from storage.repositories.peers import SqlPeerRepository
 from storage.repositories.privacy import SqlPrivacyRepository
 from storage.repositories.quotas import SqlQuotaCounts
 
@@ -50,6 +52,7 @@ class Container:
     drills: DrillService | None = None
     telemetry: PrometheusTelemetry = field(default_factory=PrometheusTelemetry)
     privacy: PrivacyService | None = None
+    peers: PeerService | None = None
 
     def close(self) -> None:
         """Release the database connections."""
@@ -150,6 +153,13 @@ def build(
     parts = Container(settings, bank, engine, repo, service, grader, choice, llm, drills, telemetry)
     parts.privacy = PrivacyService(
         SqlPrivacyRepository(engine), clock, retention_days=settings.retention_days
+    )
+    parts.peers = PeerService(
+        SqlPeerRepository(engine),
+        bank,
+        clock,
+        admins=settings.drill_admins,
+        grace=timedelta(minutes=settings.drill_grace_minutes),
     )
     return parts
 

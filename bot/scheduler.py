@@ -20,9 +20,10 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
-from bot.chat.poster import Poster
+from bot.chat.poster import PairPoster, Poster
 from interviewer.drills.leaderboard import Board
 from interviewer.drills.service import DrillService
+from interviewer.peers.service import PeerService
 from interviewer.privacy.service import RETENTION_JOB, PrivacyService
 from interviewer.service import InterviewService, Reply
 
@@ -31,6 +32,7 @@ log = logging.getLogger(__name__)
 INTERVIEW_JOB = "interview-deadlines"
 DRILL_JOB = "drill-sweep"
 BOARD_JOB = "weekly-boards"
+PAIR_JOB = "peer-pairs"
 RETENTION_INTERVAL = 600.0  # seconds; the run itself is claimed once per UTC day
 Chart = Callable[[Board], bytes | None]
 
@@ -69,8 +71,13 @@ class ClockScheduler:
         drill_interval: float = 30.0,
         chart: Chart = board_chart,
         privacy: PrivacyService | None = None,
+        peers: PeerService | None = None,
     ) -> None:
         self.service = service
+        self.peers = peers
+        self.pair_posters: Mapping[str, PairPoster] = {
+            r.platform: r for r in runners if isinstance(r, PairPoster)
+        }
         self.drills = drills
         self.privacy = privacy
         self.interval = interval
@@ -101,6 +108,8 @@ class ClockScheduler:
                 (DRILL_JOB, self.sweep_drills, self.drill_interval),
                 (BOARD_JOB, self.post_boards, self.drill_interval),
             ]
+        if self.peers is not None:
+            jobs.append((PAIR_JOB, self.pair_rounds, self.drill_interval))
         if self.privacy is not None and self.privacy.retention_days > 0:
             jobs.append((RETENTION_JOB, self.purge_transcripts, RETENTION_INTERVAL))
         for job_id, func, seconds in jobs:
@@ -128,6 +137,7 @@ class ClockScheduler:
         if self.drills is not None:
             await self.sweep_drills()
             await self.post_boards()
+        await self.pair_rounds()
         await self.purge_transcripts()
 
     async def tick_interviews(self) -> int:
@@ -179,6 +189,26 @@ class ClockScheduler:
                 done += 1
             except Exception:
                 log.exception("could not post the weekly board in %s", item.channel)
+        return done
+
+    async def pair_rounds(self) -> int:
+        """Pair the opted-in members of channels whose weekly pairing is due (once, claimed):
+        a private conversation per pair with its proposed time, the brief to the interviewer."""
+        if self.peers is None:
+            return 0
+        done = 0
+        for planned in self.peers.due_rounds(self.pair_posters.keys()):
+            poster = self.pair_posters[planned.platform]
+            pair = planned.pair
+            try:
+                key = await poster.open_pair(
+                    planned.channel, pair.interviewer, pair.candidate, planned.intro
+                )
+                self.peers.opened(planned.session_id, key)
+                await poster.send_brief(pair.interviewer, planned.brief)
+                done += 1
+            except Exception:
+                log.exception("could not open a peer pair in %s", planned.channel)
         return done
 
     async def purge_transcripts(self) -> int:

@@ -12,6 +12,7 @@ from typing import Protocol
 
 from bot.scheduler import ClockScheduler
 from interviewer.drills.service import DrillService
+from interviewer.peers.service import PeerService
 from interviewer.privacy.service import PrivacyService
 from interviewer.service import InterviewService, Reply
 
@@ -49,6 +50,7 @@ async def run_clock(
     drills: DrillService | None = None,
     drill_interval: float = 30.0,
     privacy: PrivacyService | None = None,
+    peers: PeerService | None = None,
 ) -> None:
     """Run the scheduler's sweeps (deadlines every `interval` seconds, drills) until stopped."""
     scheduler = ClockScheduler(
@@ -58,6 +60,7 @@ async def run_clock(
         interval=interval,
         drill_interval=drill_interval,
         privacy=privacy,
+        peers=peers,
     )
     scheduler.start()
     try:
@@ -83,6 +86,7 @@ async def serve(
     drills: DrillService | None = None,
     drill_interval: float = 30.0,
     privacy: PrivacyService | None = None,
+    peers: PeerService | None = None,
 ) -> None:
     """Start every runner, run the clock until stopped (SIGINT/SIGTERM), then stop them."""
     stop = stop or asyncio.Event()
@@ -105,6 +109,7 @@ async def serve(
             drills=drills,
             drill_interval=drill_interval,
             privacy=privacy,
+            peers=peers,
         )
     finally:
         gc.unfreeze()

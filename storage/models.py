@@ -280,3 +280,54 @@ class SchedulerClaim(SQLModel, table=True):
     job_key: str = Field(max_length=255)
     occurrence_at: datetime = Field(sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class PeerMember(SQLModel, table=True):
+    """A member's choice to be paired for peer mocks in a channel."""
+
+    __tablename__ = "peer_member"
+    __table_args__ = (UniqueConstraint("platform", "channel", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=32)
+    workspace: str = Field(max_length=255)
+    channel: str = Field(max_length=255)
+    user_id: str = Field(max_length=255)
+    display_name: str | None = Field(default=None, sa_type=Text)
+    opted_in: bool = Field(default=True)
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class PeerSchedule(SQLModel, table=True):
+    """A channel's weekly pairing: the weekday, local time and zone; one row per channel."""
+
+    __tablename__ = "peer_schedule"
+    __table_args__ = (UniqueConstraint("platform", "channel"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=32)
+    workspace: str = Field(max_length=255)
+    channel: str = Field(max_length=255)
+    at: str = Field(max_length=5)
+    zone: str = Field(max_length=64)
+    weekdays: str = Field(max_length=32)
+    created_by: str = Field(max_length=255)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    active: bool = Field(default=True)
+
+
+class PeerSession(SQLModel, table=True):
+    """One pair of a weekly round: who interviews whom, on what, and where they talk."""
+
+    __tablename__ = "peer_session"
+    __table_args__ = (UniqueConstraint("platform", "channel", "occurrence_at", "interviewer"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=32)
+    channel: str = Field(max_length=255)
+    occurrence_at: datetime = Field(sa_type=UTCDateTime)
+    interviewer: str = Field(max_length=255)
+    candidate: str = Field(max_length=255)
+    question_id: str = Field(max_length=255)
+    thread_key: str | None = Field(default=None, max_length=255)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)

@@ -29,6 +29,7 @@ from interviewer.drills.leaderboard import render_standing
 from interviewer.drills.points import DrillError
 from interviewer.drills.service import DrillService
 from interviewer.history import History, PastScorecard
+from interviewer.peers.service import PeerService
 from interviewer.ports import DeltaSink, HistoryEntry
 from interviewer.privacy.service import ExportFile, PrivacyService
 from interviewer.service import InterviewError, InterviewService, NoInterview, Reply, Who
@@ -119,6 +120,7 @@ class ChatController:
         privacy: PrivacyService | None = None,
         forget_confirm: str | None = None,
         rng: random.Random | None = None,
+        peers: PeerService | None = None,
     ) -> None:
         self.service = service
         self.bank = bank
@@ -126,6 +128,7 @@ class ChatController:
         self.bold = bold
         self.drills = drills
         self.privacy = privacy
+        self.peers = peers
         # How the forget-me warning says to confirm; None: the chat form, `forget-me confirm`.
         self.forget_confirm = forget_confirm
         self._rng = rng or random.Random()
@@ -264,6 +267,15 @@ class ChatController:
     ) -> ChatResponse:
         if not workspace:  # a Discord DM: there is no server for a drill or a board
             return ChatResponse(private=NO_SERVER)
+        if request.name == "pair":
+            if self.peers is None:
+                return ChatResponse(private="Peer mocks are not set up on this server.")
+            if place.kind is not PlaceKind.CHANNEL:
+                raise DrillError("Peer mocks belong to a channel: run this in the channel itself.")
+            answer = self.peers.command(
+                who.platform, workspace, place.key, who, is_admin, request.args
+            )
+            return ChatResponse(private=answer)
         if self.drills is None:
             return ChatResponse(private="Drills and leaderboards are not set up on this server.")
         if request.name == "leaderboard":

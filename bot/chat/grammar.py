@@ -21,6 +21,8 @@ interview (--new ends the one you have running first)
 in this channel (channel managers); {b}{cmd} drill unsubscribe{b}, {b}{cmd} drill list{b}
 {b}{cmd} leaderboard [week|all|me|show-me|hide-me]{b}: the study group's board, shown to you; \
 {b}{cmd} leaderboard share [week|all]{b} posts it in the channel (channel managers)
+{b}{cmd} pair [leave]{b}: peer mocks, members interviewing each other: pair me in this \
+channel; {b}{cmd} pair weekly DAY HH:MM TIMEZONE{b}, {b}{cmd} pair stop{b} (channel managers)
 {b}{cmd} export{b}: all your data as a JSON file, sent to you privately
 {b}{cmd} forget-me{b}: delete everything stored about you (asks you to confirm first)
 {b}{cmd} help{b}: this list
@@ -62,7 +64,7 @@ class SimpleRequest:
 class DrillRequest:
     """`drill …` or `leaderboard …`, with the words after it."""
 
-    name: str  # "drill" or "leaderboard"
+    name: str  # "drill", "leaderboard" or "pair"
     args: str = ""
 
 
@@ -91,7 +93,7 @@ def parse_request(text: str, cmd: str = "/mockroom", bold: str = "*") -> ChatReq
     if not words:
         return SimpleRequest("help")
     head, rest = words[0].lower(), words[1:]
-    if head in ("drill", "leaderboard"):
+    if head in ("drill", "leaderboard", "pair"):
         return DrillRequest(head, " ".join(rest))
     if head == "forget-me":
         if [w.lower() for w in rest] not in ([], ["confirm"]):

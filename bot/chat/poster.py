@@ -30,3 +30,19 @@ class Poster(Protocol):
     async def post_board(self, channel: str, text: str, png: bytes | None) -> None:
         """Post a leaderboard in a channel, with its chart when there is one."""
         ...
+
+
+@runtime_checkable
+class PairPoster(Protocol):
+    """Opening peer-mock pairs on one platform."""
+
+    platform: str
+
+    async def open_pair(self, channel: str, interviewer: str, candidate: str, text: str) -> str:
+        """A conversation only the two members (and the bot) see, with `text` posted in it;
+        its key."""
+        ...
+
+    async def send_brief(self, user_id: str, text: str) -> None:
+        """A direct message to one member (the interviewer's brief)."""
+        ...

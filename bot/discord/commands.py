@@ -18,11 +18,18 @@ from bot.discord.respond import (
     send_export,
     who_of,
 )
-from bot.discord.subcommands import LEADERBOARD_VIEWS, DrillCommands
+from bot.discord.subcommands import LEADERBOARD_VIEWS, DrillCommands, zone_choices
 from interviewer.commands import COMMAND_HELP, Command
 from interviewer.core.stages import Format
 
 AnyInteraction = discord.Interaction[Any]
+
+PAIR_ACTIONS = [
+    app_commands.Choice(name="join: pair me in this channel", value="join"),
+    app_commands.Choice(name="leave", value="leave"),
+    app_commands.Choice(name="weekly: set the channel's pairing", value="weekly"),
+    app_commands.Choice(name="stop the channel's pairing", value="stop"),
+]
 
 FORMAT_CHOICES = [
     app_commands.Choice(name="standard (45 min)", value=Format.STANDARD.value),
@@ -110,7 +117,7 @@ class MockroomCommands(app_commands.Group):
         await interaction.response.defer(thinking=True, ephemeral=private)
         place = place_of(interaction.channel)
         open_thread = thread_opener(interaction)
-        drills = text.startswith(("drill", "leaderboard"))
+        drills = text.startswith(("drill", "leaderboard", "pair"))
         who, workspace = who_of(interaction.user), str(interaction.guild_id or "")
         response = await self.controller.command(
             who,
@@ -231,6 +238,35 @@ class MockroomCommands(app_commands.Group):
         shared, the board is posted in the channel."""
         word = view.value if view else "week"
         await self.run(interaction, f"leaderboard {'share ' * share}{word}", private=True)
+
+    @app_commands.command(description="Peer mocks: members interviewing each other, paired weekly")
+    @app_commands.describe(
+        action="join (the default), leave; weekly or stop set this channel's pairing (Manage "
+        "Channels)",
+        day="weekly: the day of the pairing, e.g. mon",
+        time="weekly: local 24-hour time, e.g. 18:00",
+        timezone="weekly: an IANA time zone, e.g. Europe/Berlin",
+    )
+    @app_commands.choices(action=PAIR_ACTIONS)
+    async def pair(
+        self,
+        interaction: AnyInteraction,
+        action: app_commands.Choice[str] | None = None,
+        day: str | None = None,
+        time: str | None = None,
+        timezone: str | None = None,
+    ) -> None:
+        """`/mockroom pair [action] [day] [time] [timezone]`, answered privately."""
+        words = ["pair", action.value if action else "join"]
+        words += [w.strip() for w in (day, time, timezone) if w and w.strip()]
+        await self.run(interaction, " ".join(words), private=True)
+
+    @pair.autocomplete("timezone")
+    async def pair_zones(
+        self, interaction: AnyInteraction, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Common IANA zones first, then any zone holding what was typed."""
+        return zone_choices(current)
 
     @app_commands.command(description="All your data as a JSON file, sent to you by DM")
     async def export(self, interaction: AnyInteraction) -> None:

@@ -70,6 +70,26 @@ async def post_in_thread(client: discord.Client, thread_key: str, text: str) -> 
         await thread.send(part)
 
 
+async def open_pair(
+    client: discord.Client, channel_id: str, interviewer: str, candidate: str, text: str
+) -> str:
+    """A private thread for a peer-mock pair: both added, `text` posted mentioning them."""
+    channel = await messageable(client, channel_id)
+    if not isinstance(channel, discord.TextChannel):
+        raise TypeError(f"Discord channel {channel_id} cannot hold private threads")
+    thread = await channel.create_thread(
+        name="Peer mock", type=discord.ChannelType.private_thread, invitable=False
+    )
+    for user in (interviewer, candidate):
+        await thread.add_user(discord.Object(int(user)))
+    mentioned = discord.AllowedMentions(
+        users=[discord.Object(int(interviewer)), discord.Object(int(candidate))]
+    )
+    for part in pieces(markup(text)):
+        await thread.send(part, allowed_mentions=mentioned)
+    return str(thread.id)
+
+
 async def send_dm(client: discord.Client, user_id: str, text: str) -> None:
     """A direct message to a member (discord.Forbidden when they do not take DMs)."""
     dm = await client.create_dm(discord.Object(int(user_id)))

@@ -198,6 +198,16 @@ class DiscordRunner:
         """Post a leaderboard embed, its chart attached, in a channel."""
         await drills.post_board(self._bot(), channel, text, png)
 
+    # ---- the PairPoster protocol: peer-mock pairs ---------------------------------------------
+
+    async def open_pair(self, channel: str, interviewer: str, candidate: str, text: str) -> str:
+        """A private thread in the channel with the two members added; the thread's id."""
+        return await drills.open_pair(self._bot(), channel, interviewer, candidate, text)
+
+    async def send_brief(self, user_id: str, text: str) -> None:
+        """The brief by direct message."""
+        await drills.send_dm(self._bot(), user_id, text)
+
 
 def build_discord_runner(
     container: Container,
@@ -221,6 +231,7 @@ def build_discord_runner(
             drills=container.drills,
             privacy=container.privacy,
             forget_confirm=FORGET_CONFIRM,
+            peers=container.peers,
         ),
         settings.discord_token.get_secret_value(),
         api_url=settings.discord_api_url,

@@ -26,7 +26,11 @@ COMMAND = "/mockroom"
 BUTTONS = re.compile("^(" + "|".join(ACTION_IDS.values()) + ")$")
 _ACTION_NAMES = {action_id: name for name, action_id in ACTION_IDS.items()}
 _USER_SUBTYPES = {None, "thread_broadcast", "file_share"}  # edits, deletions, bots: not answers
-_MEMBER_COMMANDS = {"drill", "leaderboard"}  # they need the workspace, the name and admin rights
+_MEMBER_COMMANDS = {
+    "drill",
+    "leaderboard",
+    "pair",
+}  # they need the workspace, the name and admin rights
 
 Ack = Callable[..., Awaitable[None]]
 

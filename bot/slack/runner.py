@@ -177,6 +177,20 @@ class SlackRunner:
         """Post a leaderboard in a channel, with its chart uploaded when there is one."""
         await self.outbox.board(channel, text, png)
 
+    # ---- the PairPoster protocol: peer-mock pairs ---------------------------------------------
+
+    async def open_pair(self, channel: str, interviewer: str, candidate: str, text: str) -> str:
+        """A group DM of the two members and the app (Slack has no private threads)."""
+        opened = await self.outbox.client.conversations_open(users=f"{interviewer},{candidate}")
+        key = str(opened["channel"]["id"])
+        await self.outbox.post(key, None, text)
+        return key
+
+    async def send_brief(self, user_id: str, text: str) -> None:
+        """The brief in the member's DM with the app."""
+        opened = await self.outbox.client.conversations_open(users=user_id)
+        await self.outbox.text(str(opened["channel"]["id"]), None, text)
+
 
 def build_slack_runner(
     container: Container,
@@ -212,7 +226,11 @@ def build_slack_runner(
         logger=bolt_log,
     )
     controller = ChatController(
-        container.service, container.bank, drills=container.drills, privacy=container.privacy
+        container.service,
+        container.bank,
+        drills=container.drills,
+        privacy=container.privacy,
+        peers=container.peers,
     )
     users = UserDirectory(client)
     outbox = SlackOutbox(client, controller, users)

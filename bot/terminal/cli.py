@@ -100,6 +100,7 @@ async def serve_with_health(parts: Container, runners: list[PlatformRunner]) -> 
             drills=parts.drills,
             drill_interval=settings.drill_sweep_seconds,
             privacy=parts.privacy,
+            peers=parts.peers,
         )
     finally:
         if health is not None:

@@ -24,7 +24,7 @@ STRONG_ANSWER = {
 
 
 def stage_plan(fmt: Format) -> list[str]:
-    """'Clarify requirements: 5 min' per stage, then when the curveballs fall."""
+    """'Clarify requirements: 5 min' per stage."""
     spec = format_spec(fmt)
     lines = []
     for budget in spec.stages:
@@ -33,7 +33,7 @@ def stage_plan(fmt: Format) -> list[str]:
     return lines
 
 
-def interviewer_brief(problem: Problem, fmt: Format, candidate: str, cmd: str) -> str:
+def interviewer_brief(problem: Problem, fmt: Format, candidate: str, cmd: str = "") -> str:
     """The private brief: read it before the session; never paste it in the shared thread."""
     facts = [f"• {fact.answer}" for fact in problem.hidden_facts]
     plan = [f"• {line}" for line in stage_plan(fmt)]
@@ -47,7 +47,7 @@ def interviewer_brief(problem: Problem, fmt: Format, candidate: str, cmd: str) -
             "*Hidden facts* (reveal one only when asked):",
             *facts,
             "",
-            "*Stage plan* (the bot keeps the clock and throws the curveballs in the thread):",
+            "*Stage plan* (keep to the timings; throw a curveball in the deep dive):",
             *plan,
             "",
             "*What to listen for*:",
@@ -56,7 +56,7 @@ def interviewer_brief(problem: Problem, fmt: Format, candidate: str, cmd: str) -
             "*Rubric* (score 1 no signal, 2 partial, 3 solid, 4 exceptional):",
             *rubric,
             "",
-            f"At the end, score the same rubric with the buttons (or `{cmd} pair score`); the "
-            "candidate sees your scores beside the AI's.",
+            "At the end, score each criterion 1 to 4 and tell the candidate, with their own "
+            "words as evidence, where they were strong and what to practise.",
         ]
     )

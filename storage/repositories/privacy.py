@@ -23,6 +23,8 @@ from storage.models import (
     Interview,
     InterviewTurn,
     LeaderboardPref,
+    PeerMember,
+    PeerSession,
     PointsLedger,
     ScorecardRow,
     User,
@@ -102,6 +104,24 @@ class SqlPrivacyRepository(SqlStore):
                         col(DrillSubscription.created_by) == user_id,
                     )
                     .values(created_by=ANONYMOUS_CREATOR)
+                )
+            )
+            counts["peer_member"] = _count(
+                session.execute(
+                    delete(PeerMember).where(
+                        col(PeerMember.platform) == platform, col(PeerMember.user_id) == user_id
+                    )
+                )
+            )
+            counts["peer_session"] = _count(
+                session.execute(
+                    delete(PeerSession).where(
+                        col(PeerSession.platform) == platform,
+                        or_(
+                            col(PeerSession.interviewer) == user_id,
+                            col(PeerSession.candidate) == user_id,
+                        ),
+                    )
                 )
             )
             counts["user"] = 0 if user is None else _delete(session, User, User.id, [user.id])

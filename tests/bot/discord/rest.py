@@ -40,6 +40,8 @@ ROUTES: list[tuple[str, re.Pattern[str], str]] = [
         ("PATCH", r"/channels/(?P<channel>\d+)/messages/(?P<message>\d+)", "edit_message"),
         ("POST", r"/channels/(?P<channel>\d+)/typing", "typing"),
         ("POST", r"/channels/(?P<channel>\d+)/messages/(?P<message>\d+)/threads", "thread"),
+        ("POST", r"/channels/(?P<channel>\d+)/threads", "private_thread"),
+        ("PUT", r"/channels/(?P<channel>\d+)/thread-members/(?P<user>\d+)", "add_member"),
         ("POST", r"/interactions/(?P<id>\d+)/(?P<token>[^/]+)/callback", "callback"),
         ("PATCH", r"/webhooks/(?P<app>\d+)/(?P<token>[^/]+)/messages/@original", "edit_original"),
         (
@@ -194,6 +196,33 @@ async def _thread(
     fake.channels[thread_id] = channel
     await fake.gateway.dispatch("THREAD_CREATE", {**channel, "newly_created": True})
     return _json(channel, 201)
+
+
+async def _private_thread(
+    fake: FakeDiscord, call: Call, args: dict[str, str], request: web.Request
+) -> web.Response:
+    """A thread without a starter message (a private one: type 12), seen by its members."""
+    if args["channel"] not in fake.channels:
+        return _error(404, "Unknown Channel", 10003)
+    thread_id = fake.snowflake()
+    body = call.body or {}
+    channel = payloads.thread(thread_id, args["channel"], payloads.BOT_ID, body["name"])
+    channel["type"] = int(body.get("type", payloads.PUBLIC_THREAD))
+    channel["members"] = []
+    fake.channels[thread_id] = channel
+    await fake.gateway.dispatch("THREAD_CREATE", {**channel, "newly_created": True})
+    return _json(channel, 201)
+
+
+async def _add_member(
+    fake: FakeDiscord, call: Call, args: dict[str, str], request: web.Request
+) -> web.Response:
+    """PUT /channels/{thread}/thread-members/{user}."""
+    thread = fake.channels.get(args["channel"])
+    if thread is None or "thread_metadata" not in thread:
+        return _error(404, "Unknown Channel", 10003)
+    thread.setdefault("members", []).append(args["user"])
+    return web.Response(status=204)
 
 
 def _interaction(fake: FakeDiscord, token: str) -> Interaction | None:

@@ -365,7 +365,11 @@ class FakeSlack:
         return {"ok": True, "user": user}
 
     def _m_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
-        return {"ok": True, "channel": {"id": "D" + str(args["users"]).removeprefix("U")}}
+        users = str(args["users"])
+        if "," in users:  # a group DM of these members and the app, whatever their order
+            members = "".join(sorted(u.removeprefix("U") for u in users.split(",")))
+            return {"ok": True, "channel": {"id": "G" + members}}
+        return {"ok": True, "channel": {"id": "D" + users.removeprefix("U")}}
 
     def _m_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
         view = args["view"] if isinstance(args["view"], dict) else json.loads(args["view"])

@@ -1,0 +1,99 @@
+"""What peer mocks keep, and the repository they keep it through."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from interviewer.drills.schedule import DrillSchedule
+
+
+@dataclass(frozen=True)
+class PairingPlan:
+    """A channel's weekly pairing."""
+
+    platform: str
+    workspace: str
+    channel: str
+    schedule: DrillSchedule
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class PastSession:
+    """A pair of an earlier round."""
+
+    occurrence_at: datetime
+    interviewer: str
+    candidate: str
+
+
+class PeerRepository(Protocol):
+    """Opt-ins, weekly pairings and sessions; a claim row makes each round happen once."""
+
+    def set_member(
+        self,
+        platform: str,
+        workspace: str,
+        channel: str,
+        user_id: str,
+        name: str | None,
+        opted_in: bool,
+        now: datetime,
+    ) -> None:
+        """Record a member's choice to be paired in a channel."""
+        ...
+
+    def members(self, platform: str, channel: str) -> dict[str, str | None]:
+        """The channel's opted-in members, with their names."""
+        ...
+
+    def set_plan(
+        self,
+        platform: str,
+        workspace: str,
+        channel: str,
+        schedule: DrillSchedule,
+        by: str,
+        now: datetime,
+    ) -> None:
+        """Make this the channel's weekly pairing."""
+        ...
+
+    def end_plan(self, platform: str, channel: str) -> bool:
+        """Stop a channel's weekly pairing; False when it had none."""
+        ...
+
+    def plans(self, platforms: Collection[str] | None = None) -> list[PairingPlan]:
+        """Active weekly pairings."""
+        ...
+
+    def sessions(self, platform: str, channel: str) -> list[PastSession]:
+        """The channel's sessions, oldest first."""
+        ...
+
+    def claim_job(self, job_key: str, occurrence_at: datetime) -> bool:
+        """Claim one occurrence of a once-only job; False when it was claimed before."""
+        ...
+
+    def last_job(self, job_key: str) -> datetime | None:
+        """The latest claimed occurrence of a job."""
+        ...
+
+    def add_session(
+        self,
+        platform: str,
+        channel: str,
+        occurrence_at: datetime,
+        interviewer: str,
+        candidate: str,
+        question_id: str,
+    ) -> int:
+        """Store one pair of a claimed round; its id."""
+        ...
+
+    def set_thread(self, session_id: int, thread_key: str) -> None:
+        """Record where a pair talks."""
+        ...

@@ -1,0 +1,165 @@
+"""Peer mocks in a channel: opt in, the weekly pairing an admin sets, and each round's pairs
+with their problem, proposed time and the interviewer's brief. Every round is claimed once."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Collection
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from interviewer.bank import Problem, QuestionBank
+from interviewer.core.stages import Format
+from interviewer.drills.schedule import (
+    ScheduleError,
+    due_occurrence,
+    next_occurrence,
+    parse_schedule,
+)
+from interviewer.drills.text import local
+from interviewer.peers.brief import interviewer_brief
+from interviewer.peers.pairing import CANDIDATE, INTERVIEWER, Pair, pair_round
+from interviewer.peers.ports import PairingPlan, PeerRepository
+from interviewer.replies import InterviewError, Who
+
+USAGE = (
+    "`{cmd} pair` (pair me in this channel's peer mocks), `{cmd} pair leave`, "
+    "`{cmd} pair weekly DAY HH:MM TIMEZONE` (channel managers: pair opted-in members every "
+    "week, e.g. `{cmd} pair weekly mon 18:00 Europe/Berlin`), `{cmd} pair stop`"
+)
+PROPOSE_AFTER = timedelta(days=1)  # the proposed session: a day after pairing, same hour
+
+
+class PeerError(InterviewError):
+    """A peer-mock command that cannot be done; the message says why."""
+
+
+@dataclass(frozen=True)
+class PlannedPair:
+    """One pair of a claimed round, for the platform to open their private thread."""
+
+    session_id: int
+    platform: str
+    channel: str
+    pair: Pair
+    problem: Problem
+    intro: str  # for the pair's private thread
+    brief: str  # for the interviewer alone
+
+
+class PeerService:
+    """Opt-ins, weekly pairings and each round's pairs."""
+
+    def __init__(
+        self,
+        repo: PeerRepository,
+        bank: QuestionBank,
+        clock: Callable[[], datetime],
+        *,
+        admins: Collection[str] = (),
+        grace: timedelta = timedelta(hours=1),
+        command_name: str = "/mockroom",
+    ) -> None:
+        self.repo = repo
+        self.bank = bank
+        self.clock = clock
+        self.admins = frozenset(admins)
+        self.grace = grace
+        self.cmd = command_name
+
+    def command(
+        self, platform: str, workspace: str, channel: str, who: Who, is_admin: bool, args: str
+    ) -> str:
+        """`pair`, `pair leave`, `pair weekly DAY HH:MM ZONE`, `pair stop`: the answer."""
+        words = args.split()
+        head = words[0].lower() if words else ""
+        now = self.clock()
+        if head in ("", "join", "me"):
+            self.repo.set_member(
+                platform, workspace, channel, who.user_id, who.display_name, True, now
+            )
+            plan = next((p for p in self.repo.plans([platform]) if p.channel == channel), None)
+            when = (
+                f" The next pairing: {local(next_occurrence(plan.schedule, now), plan.schedule)}."
+                if plan
+                else " This channel has no weekly pairing yet: a channel manager can start one "
+                f"with `{self.cmd} pair weekly mon 18:00 Europe/Berlin`."
+            )
+            return (
+                "You are in this channel's peer mocks: I will pair you with another member." + when
+            )
+        if head == "leave" and len(words) == 1:
+            self.repo.set_member(
+                platform, workspace, channel, who.user_id, who.display_name, False, now
+            )
+            return "You left this channel's peer mocks; `pair` brings you back."
+        if head in ("weekly", "stop"):
+            if not (is_admin or f"{platform}:{who.user_id}" in self.admins):
+                raise PeerError(
+                    "Only people who may manage this channel can set its weekly pairing."
+                )
+            if head == "stop":
+                ended = self.repo.end_plan(platform, channel)
+                return "Weekly pairing stopped." if ended else "This channel has no weekly pairing."
+            if len(words) != 4:
+                raise PeerError(f"Use {USAGE.format(cmd=self.cmd)}.")
+            try:
+                schedule = parse_schedule(words[2], words[3], words[1])
+            except ScheduleError as exc:
+                raise PeerError(str(exc)) from None
+            if len(schedule.weekdays) != 1:
+                raise PeerError("Pairing is weekly: name one day, e.g. `mon`.")
+            self.repo.set_plan(platform, workspace, channel, schedule, who.user_id, now)
+            first = local(next_occurrence(schedule, now), schedule)
+            return f"Weekly pairing set: {schedule.describe()}. The first round: {first}."
+        raise PeerError(f"Use {USAGE.format(cmd=self.cmd)}.")
+
+    def due_rounds(self, platforms: Collection[str] | None = None) -> list[PlannedPair]:
+        """Claim the rounds due now and pair their members (each round once, on any replica)."""
+        now = self.clock()
+        planned: list[PlannedPair] = []
+        for plan in self.repo.plans(platforms):
+            key = f"pair:{plan.platform}:{plan.channel}"
+            last = max(self.repo.last_job(key) or plan.created_at, plan.created_at)
+            at = due_occurrence(plan.schedule, now, last, self.grace)
+            if at is None or not self.repo.claim_job(key, at):
+                continue
+            planned.extend(self._round(plan, at))
+        return planned
+
+    def opened(self, session_id: int, thread_key: str) -> None:
+        """Record the private thread a pair talks in."""
+        self.repo.set_thread(session_id, thread_key)
+
+    def _round(self, plan: PairingPlan, at: datetime) -> list[PlannedPair]:
+        members = self.repo.members(plan.platform, plan.channel)
+        past = self.repo.sessions(plan.platform, plan.channel)
+        met = [frozenset((s.interviewer, s.candidate)) for s in past]
+        roles: dict[str, str] = {}
+        for s in past:  # oldest first: the last role wins
+            roles[s.interviewer], roles[s.candidate] = INTERVIEWER, CANDIDATE
+        latest = max((s.occurrence_at for s in past), default=None)
+        last_round = {
+            m for s in past if s.occurrence_at == latest for m in (s.interviewer, s.candidate)
+        }
+        sat_out = [m for m in members if latest is not None and m not in last_round]
+        found = pair_round(list(members), met, roles, sat_out, seed=plan.channel)
+        proposed = local(at + PROPOSE_AFTER, plan.schedule)
+        rng = random.Random(f"{plan.platform}:{plan.channel}:{at.isoformat()}")
+        out = []
+        for pair in found.pairs:
+            problem = self.bank.problems[rng.choice(sorted(self.bank.problems))]
+            session_id = self.repo.add_session(
+                plan.platform, plan.channel, at, pair.interviewer, pair.candidate, problem.id
+            )
+            candidate = members.get(pair.candidate) or "your partner"
+            intro = (
+                f"Peer mock this week: <@{pair.interviewer}> interviews <@{pair.candidate}> on "
+                f"*{problem.title}*. Proposed time: {proposed} (agree on another here if it does "
+                f"not suit). <@{pair.interviewer}>, your brief came privately. Roles swap next time."
+            )
+            brief = interviewer_brief(problem, Format.STANDARD, candidate, self.cmd)
+            out.append(
+                PlannedPair(session_id, plan.platform, plan.channel, pair, problem, intro, brief)
+            )
+        return out

@@ -1,0 +1,168 @@
+"""The PeerRepository port over SQL: opt-ins, weekly pairings, sessions; claim rows for rounds."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime, time
+
+from sqlalchemy import update
+from sqlmodel import Session, col, select
+
+from interviewer.drills.schedule import DrillSchedule
+from interviewer.peers.ports import PairingPlan, PastSession
+from storage.models import PeerMember, PeerSchedule, PeerSession, as_utc, aware
+from storage.repositories.base import SqlStore
+from storage.repositories.mapping import days_text
+
+
+class SqlPeerRepository(SqlStore):
+    """Peer mocks in SQL."""
+
+    def set_member(
+        self,
+        platform: str,
+        workspace: str,
+        channel: str,
+        user_id: str,
+        name: str | None,
+        opted_in: bool,
+        now: datetime,
+    ) -> None:
+        """Record a member's choice to be paired in a channel."""
+        with self._transaction() as session:
+            row = session.exec(
+                select(PeerMember).where(
+                    PeerMember.platform == platform,
+                    PeerMember.channel == channel,
+                    PeerMember.user_id == user_id,
+                )
+            ).first()
+            row = row or PeerMember(
+                platform=platform, workspace=workspace, channel=channel, user_id=user_id
+            )
+            row.display_name = name or row.display_name
+            row.opted_in = opted_in
+            row.updated_at = as_utc(now)
+            session.add(row)
+
+    def members(self, platform: str, channel: str) -> dict[str, str | None]:
+        """The channel's opted-in members, with their names."""
+        statement = select(PeerMember).where(
+            PeerMember.platform == platform,
+            PeerMember.channel == channel,
+            col(PeerMember.opted_in).is_(True),
+        )
+        with Session(self._engine) as session:
+            return {r.user_id: r.display_name for r in session.exec(statement)}
+
+    def set_plan(
+        self,
+        platform: str,
+        workspace: str,
+        channel: str,
+        schedule: DrillSchedule,
+        by: str,
+        now: datetime,
+    ) -> None:
+        """Make this the channel's weekly pairing."""
+        with self._transaction() as session:
+            row = session.exec(
+                select(PeerSchedule).where(
+                    PeerSchedule.platform == platform, PeerSchedule.channel == channel
+                )
+            ).first()
+            at, days = f"{schedule.at:%H:%M}", days_text(schedule.weekdays)
+            if row is None:
+                row = PeerSchedule(
+                    platform=platform,
+                    workspace=workspace,
+                    channel=channel,
+                    at=at,
+                    zone=schedule.zone,
+                    weekdays=days,
+                    created_by=by,
+                )
+            row.at, row.zone, row.weekdays, row.created_by = at, schedule.zone, days, by
+            row.created_at = as_utc(now)
+            row.active = True
+            session.add(row)
+
+    def end_plan(self, platform: str, channel: str) -> bool:
+        """Stop a channel's weekly pairing; False when it had none."""
+        with self._transaction() as session:
+            result = session.execute(
+                update(PeerSchedule)
+                .where(
+                    col(PeerSchedule.platform) == platform,
+                    col(PeerSchedule.channel) == channel,
+                    col(PeerSchedule.active).is_(True),
+                )
+                .values(active=False)
+            )
+            return bool(getattr(result, "rowcount", 0))
+
+    def plans(self, platforms: Collection[str] | None = None) -> list[PairingPlan]:
+        """Active weekly pairings."""
+        statement = select(PeerSchedule).where(col(PeerSchedule.active).is_(True))
+        if platforms is not None:
+            statement = statement.where(col(PeerSchedule.platform).in_(sorted(platforms)))
+        with Session(self._engine) as session:
+            return [_plan(r) for r in session.exec(statement)]
+
+    def sessions(self, platform: str, channel: str) -> list[PastSession]:
+        """The channel's sessions, oldest first."""
+        statement = (
+            select(PeerSession)
+            .where(PeerSession.platform == platform, PeerSession.channel == channel)
+            .order_by(col(PeerSession.occurrence_at), col(PeerSession.id))
+        )
+        with Session(self._engine) as session:
+            return [
+                PastSession(aware(r.occurrence_at), r.interviewer, r.candidate)
+                for r in session.exec(statement)
+            ]
+
+    def add_session(
+        self,
+        platform: str,
+        channel: str,
+        occurrence_at: datetime,
+        interviewer: str,
+        candidate: str,
+        question_id: str,
+    ) -> int:
+        """Store one pair of a claimed round; its id."""
+        with self._transaction() as session:
+            row = PeerSession(
+                platform=platform,
+                channel=channel,
+                occurrence_at=as_utc(occurrence_at),
+                interviewer=interviewer,
+                candidate=candidate,
+                question_id=question_id,
+            )
+            session.add(row)
+            session.flush()
+            assert row.id is not None
+            return row.id
+
+    def set_thread(self, session_id: int, thread_key: str) -> None:
+        """Record where a pair talks."""
+        with self._transaction() as session:
+            session.execute(
+                update(PeerSession)
+                .where(col(PeerSession.id) == session_id)
+                .values(thread_key=thread_key)
+            )
+
+
+def _plan(row: PeerSchedule) -> PairingPlan:
+    hour, minute = (int(p) for p in row.at.split(":"))
+    days = frozenset(int(d) for d in row.weekdays.split(",") if d)
+    return PairingPlan(
+        row.platform,
+        row.workspace,
+        row.channel,
+        DrillSchedule(time(hour, minute), row.zone, days),
+        aware(row.created_at),
+    )
