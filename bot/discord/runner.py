@@ -32,6 +32,7 @@ INVITE_PERMISSIONS = discord.Permissions(
     send_messages=True,
     send_messages_in_threads=True,
     create_public_threads=True,
+    create_private_threads=True,  # a private thread per peer-mock pair
     embed_links=True,
     attach_files=True,
     read_message_history=True,

@@ -33,7 +33,7 @@ def stage_plan(fmt: Format) -> list[str]:
     return lines
 
 
-def interviewer_brief(problem: Problem, fmt: Format, candidate: str, cmd: str = "") -> str:
+def interviewer_brief(problem: Problem, fmt: Format, candidate: str) -> str:
     """The private brief: read it before the session; never paste it in the shared thread."""
     facts = [f"• {fact.answer}" for fact in problem.hidden_facts]
     plan = [f"• {line}" for line in stage_plan(fmt)]

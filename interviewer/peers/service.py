@@ -158,7 +158,7 @@ class PeerService:
                 f"*{problem.title}*. Proposed time: {proposed} (agree on another here if it does "
                 f"not suit). <@{pair.interviewer}>, your brief came privately. Roles swap next time."
             )
-            brief = interviewer_brief(problem, Format.STANDARD, candidate, self.cmd)
+            brief = interviewer_brief(problem, Format.STANDARD, candidate)
             out.append(
                 PlannedPair(session_id, plan.platform, plan.channel, pair, problem, intro, brief)
             )

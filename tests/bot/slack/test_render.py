@@ -157,7 +157,7 @@ def test_the_manifest_declares_what_the_app_uses() -> None:
     assert features["app_home"]["home_tab_enabled"] is True
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
     needed = {"commands", "chat:write", "im:history", "im:write", "files:write"}
-    needed |= {"channels:history", "channels:join", "groups:history"}
+    needed |= {"channels:history", "channels:join", "groups:history", "mpim:write"}
     assert needed <= scopes
     settings = manifest["settings"]
     events = set(settings["event_subscriptions"]["bot_events"])
