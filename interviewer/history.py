@@ -55,10 +55,12 @@ class History:
     def recent_scorecards(self, who: Who, limit: int = 8) -> list[tuple[str, Scorecard]]:
         """The member's last `limit` scorecards, oldest first, each labelled by its number."""
         found: list[tuple[str, Scorecard]] = []
+        drills = self._drill_cards(who)  # read once, not once per entry
         for entry in self._numbered(who):
             if entry.overall is None:
                 continue
-            card = self._scorecard(who, entry)
+            card = drills.get(entry.interview_id) if entry.kind == "drill" else None
+            card = card or self._scorecard(who, entry)
             if card is not None:
                 found.append((str(entry.number), card))
             if len(found) == limit:
@@ -86,10 +88,13 @@ class History:
         numbered = [replace(e, number=i) for i, e in enumerate(entries, start=1)]
         return numbered[::-1]
 
+    def _drill_cards(self, who: Who) -> dict[int, Scorecard]:
+        if self.drills is None or who.platform == "terminal":
+            return {}
+        return {g.answer_id: g.scorecard for g in self.drills.graded_of(who.platform, who.user_id)}
+
     def _scorecard(self, who: Who, entry: HistoryEntry) -> Scorecard | None:
         if entry.kind == "drill":
-            assert self.drills is not None  # drill entries come from it
-            graded = self.drills.graded_of(who.platform, who.user_id)
-            return next((g.scorecard for g in graded if g.answer_id == entry.interview_id), None)
+            return self._drill_cards(who).get(entry.interview_id)
         stored = self.service.repo.load(entry.interview_id)
         return None if stored is None else stored.scorecard
