@@ -14,6 +14,7 @@ from sqlalchemy.engine import Engine
 from bot.metrics import PrometheusTelemetry
 from bot.settings import Settings
 from interviewer.bank import QuestionBank, load_bank
+from interviewer.drills.reminders import ReminderService
 from interviewer.drills.service import DrillService
 from interviewer.llm.choice import ModelChoice
 from interviewer.offline.brain import OfflineBrain
@@ -30,6 +31,7 @@ from storage.repositories.interviews import SqlRepository
 from storage.repositories.peers import SqlPeerRepository
 from storage.repositories.privacy import SqlPrivacyRepository
 from storage.repositories.quotas import SqlQuotaCounts
+from storage.repositories.reminders import SqlReminderRepository
 
 if TYPE_CHECKING:
     from interviewer.llm.factory import LLMParts
@@ -53,6 +55,7 @@ class Container:
     telemetry: PrometheusTelemetry = field(default_factory=PrometheusTelemetry)
     privacy: PrivacyService | None = None
     peers: PeerService | None = None
+    reminders: ReminderService | None = None
 
     def close(self) -> None:
         """Release the database connections."""
@@ -154,6 +157,7 @@ def build(
     parts.privacy = PrivacyService(
         SqlPrivacyRepository(engine), clock, retention_days=settings.retention_days
     )
+    parts.reminders = ReminderService(SqlReminderRepository(engine), bank, clock)
     parts.peers = PeerService(
         SqlPeerRepository(engine),
         bank,

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 
 from bot.chat.poster import PairPoster, Poster
 from interviewer.drills.leaderboard import Board
+from interviewer.drills.reminders import ReminderService
 from interviewer.drills.service import DrillService
 from interviewer.peers.service import PeerService
 from interviewer.privacy.service import RETENTION_JOB, PrivacyService
@@ -72,8 +73,10 @@ class ClockScheduler:
         chart: Chart = board_chart,
         privacy: PrivacyService | None = None,
         peers: PeerService | None = None,
+        reminders: ReminderService | None = None,
     ) -> None:
         self.service = service
+        self.reminders = reminders
         self.peers = peers
         self.pair_posters: Mapping[str, PairPoster] = {
             r.platform: r for r in runners if isinstance(r, PairPoster)
@@ -175,7 +178,20 @@ class ClockScheduler:
                 done += 1
             except Exception:
                 log.exception("could not post a drill recap in %s", recap.thread_key)
-        return done
+        return done + await self.remind()
+
+    async def remind(self) -> int:
+        """Streak reminders for drills closing within the hour (each member once a drill)."""
+        if self.reminders is None:
+            return 0
+        sent = 0
+        for reminder in self.reminders.due(self.pair_posters.keys()):
+            try:
+                await self.pair_posters[reminder.platform].send_dm(reminder.user_id, reminder.text)
+                sent += 1
+            except Exception:
+                log.exception("could not send a streak reminder to %s", reminder.user_id)
+        return sent
 
     async def post_boards(self) -> int:
         """Post last week's board in each subscribed channel on Monday morning, once."""
@@ -205,7 +221,7 @@ class ClockScheduler:
                     planned.channel, pair.interviewer, pair.candidate, planned.intro
                 )
                 self.peers.opened(planned.session_id, key)
-                await poster.send_brief(pair.interviewer, planned.brief)
+                await poster.send_dm(pair.interviewer, planned.brief)
                 done += 1
             except Exception:
                 log.exception("could not open a peer pair in %s", planned.channel)

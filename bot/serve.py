@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Protocol
 
 from bot.scheduler import ClockScheduler
+from interviewer.drills.reminders import ReminderService
 from interviewer.drills.service import DrillService
 from interviewer.peers.service import PeerService
 from interviewer.privacy.service import PrivacyService
@@ -51,6 +52,7 @@ async def run_clock(
     drill_interval: float = 30.0,
     privacy: PrivacyService | None = None,
     peers: PeerService | None = None,
+    reminders: ReminderService | None = None,
 ) -> None:
     """Run the scheduler's sweeps (deadlines every `interval` seconds, drills) until stopped."""
     scheduler = ClockScheduler(
@@ -61,6 +63,7 @@ async def run_clock(
         drill_interval=drill_interval,
         privacy=privacy,
         peers=peers,
+        reminders=reminders,
     )
     scheduler.start()
     try:
@@ -87,6 +90,7 @@ async def serve(
     drill_interval: float = 30.0,
     privacy: PrivacyService | None = None,
     peers: PeerService | None = None,
+    reminders: ReminderService | None = None,
 ) -> None:
     """Start every runner, run the clock until stopped (SIGINT/SIGTERM), then stop them."""
     stop = stop or asyncio.Event()
@@ -110,6 +114,7 @@ async def serve(
             drill_interval=drill_interval,
             privacy=privacy,
             peers=peers,
+            reminders=reminders,
         )
     finally:
         gc.unfreeze()

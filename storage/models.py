@@ -331,3 +331,18 @@ class PeerSession(SQLModel, table=True):
     question_id: str = Field(max_length=255)
     thread_key: str | None = Field(default=None, max_length=255)
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class ReminderPref(SQLModel, table=True):
+    """A member's streak reminder in a workspace: on or off, and snoozed until when."""
+
+    __tablename__ = "reminder_pref"
+    __table_args__ = (UniqueConstraint("platform", "workspace", "user_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=32)
+    workspace: str = Field(max_length=255)
+    user_id: str = Field(max_length=255)
+    enabled: bool = Field(default=True)
+    snoozed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)

@@ -27,6 +27,7 @@ from interviewer.commands import Command
 from interviewer.drills.commands import drill_command, leaderboard_command
 from interviewer.drills.leaderboard import render_standing
 from interviewer.drills.points import DrillError
+from interviewer.drills.reminders import ReminderService
 from interviewer.drills.service import DrillService
 from interviewer.history import History, PastScorecard
 from interviewer.peers.service import PeerService
@@ -121,6 +122,7 @@ class ChatController:
         forget_confirm: str | None = None,
         rng: random.Random | None = None,
         peers: PeerService | None = None,
+        reminders: ReminderService | None = None,
     ) -> None:
         self.service = service
         self.bank = bank
@@ -129,6 +131,7 @@ class ChatController:
         self.drills = drills
         self.privacy = privacy
         self.peers = peers
+        self.reminders = reminders
         # How the forget-me warning says to confirm; None: the chat form, `forget-me confirm`.
         self.forget_confirm = forget_confirm
         self._rng = rng or random.Random()
@@ -267,6 +270,11 @@ class ChatController:
     ) -> ChatResponse:
         if not workspace:  # a Discord DM: there is no server for a drill or a board
             return ChatResponse(private=NO_SERVER)
+        if request.name == "remind":
+            if self.reminders is None:
+                return ChatResponse(private="Streak reminders are not set up on this server.")
+            answer = self.reminders.command(who.platform, workspace, who.user_id, request.args)
+            return ChatResponse(private=answer)
         if request.name == "pair":
             if self.peers is None:
                 return ChatResponse(private="Peer mocks are not set up on this server.")

@@ -43,6 +43,6 @@ class PairPoster(Protocol):
         its key."""
         ...
 
-    async def send_brief(self, user_id: str, text: str) -> None:
-        """A direct message to one member (the interviewer's brief)."""
+    async def send_dm(self, user_id: str, text: str) -> None:
+        """A direct message to one member (the interviewer's brief, a streak reminder)."""
         ...

@@ -24,6 +24,12 @@ from interviewer.core.stages import Format
 
 AnyInteraction = discord.Interaction[Any]
 
+REMIND_ACTIONS = [
+    app_commands.Choice(name="on", value="on"),
+    app_commands.Choice(name="off", value="off"),
+    app_commands.Choice(name="snooze", value="snooze"),
+]
+
 PAIR_ACTIONS = [
     app_commands.Choice(name="join: pair me in this channel", value="join"),
     app_commands.Choice(name="leave", value="leave"),
@@ -117,7 +123,7 @@ class MockroomCommands(app_commands.Group):
         await interaction.response.defer(thinking=True, ephemeral=private)
         place = place_of(interaction.channel)
         open_thread = thread_opener(interaction)
-        drills = text.startswith(("drill", "leaderboard", "pair"))
+        drills = text.startswith(("drill", "leaderboard", "pair", "remind"))
         who, workspace = who_of(interaction.user), str(interaction.guild_id or "")
         response = await self.controller.command(
             who,
@@ -267,6 +273,22 @@ class MockroomCommands(app_commands.Group):
     ) -> list[app_commands.Choice[str]]:
         """Common IANA zones first, then any zone holding what was typed."""
         return zone_choices(current)
+
+    @app_commands.command(description="Streak reminders by DM an hour before a drill closes")
+    @app_commands.describe(
+        action="on (the default), off, or snooze", days="snooze: for how many days (1 to 30)"
+    )
+    @app_commands.choices(action=REMIND_ACTIONS)
+    async def remind(
+        self,
+        interaction: AnyInteraction,
+        action: app_commands.Choice[str] | None = None,
+        days: app_commands.Range[int, 1, 30] = 3,
+    ) -> None:
+        """`/mockroom remind [action] [days]`, answered privately."""
+        word = action.value if action else "on"
+        text = f"remind snooze {days}" if word == "snooze" else f"remind {word}"
+        await self.run(interaction, text, private=True)
 
     @app_commands.command(description="All your data as a JSON file, sent to you by DM")
     async def export(self, interaction: AnyInteraction) -> None:

@@ -205,7 +205,7 @@ class DiscordRunner:
         """A private thread in the channel with the two members added; the thread's id."""
         return await drills.open_pair(self._bot(), channel, interviewer, candidate, text)
 
-    async def send_brief(self, user_id: str, text: str) -> None:
+    async def send_dm(self, user_id: str, text: str) -> None:
         """The brief by direct message."""
         await drills.send_dm(self._bot(), user_id, text)
 
@@ -233,6 +233,7 @@ def build_discord_runner(
             privacy=container.privacy,
             forget_confirm=FORGET_CONFIRM,
             peers=container.peers,
+            reminders=container.reminders,
         ),
         settings.discord_token.get_secret_value(),
         api_url=settings.discord_api_url,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from typing import Any
 
 import aiohttp
@@ -14,11 +15,14 @@ from bot.chat.controller import ChatController
 from bot.serve import PlatformConfigError
 from bot.slack.app import SlackListeners, register
 from bot.slack.outbox import SlackOutbox
+from bot.slack.render import escape, sections
 from bot.slack.users import UserDirectory
 from bot.slack.work import BackgroundWork
 from interviewer.service import Reply
 
 log = logging.getLogger(__name__)
+
+_LINK = re.compile(r"&lt;([#@])([A-Z0-9]+)&gt;")
 
 EVENTS_PATH = "/slack/events"
 DEFAULT_API_URL = "https://slack.com/api/"
@@ -186,10 +190,12 @@ class SlackRunner:
         await self.outbox.post(key, None, text)
         return key
 
-    async def send_brief(self, user_id: str, text: str) -> None:
-        """The brief in the member's DM with the app."""
+    async def send_dm(self, user_id: str, text: str) -> None:
+        """A message in the member's DM with the app (a brief, a streak reminder)."""
         opened = await self.outbox.client.conversations_open(users=user_id)
-        await self.outbox.text(str(opened["channel"]["id"]), None, text)
+        # Our words escaped, but our channel and member links kept as links.
+        shown = _LINK.sub(r"<\1\2>", escape(text))
+        await self.outbox.post(str(opened["channel"]["id"]), None, text, sections(shown))
 
 
 def build_slack_runner(
@@ -231,6 +237,7 @@ def build_slack_runner(
         drills=container.drills,
         privacy=container.privacy,
         peers=container.peers,
+        reminders=container.reminders,
     )
     users = UserDirectory(client)
     outbox = SlackOutbox(client, controller, users)

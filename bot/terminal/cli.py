@@ -101,6 +101,7 @@ async def serve_with_health(parts: Container, runners: list[PlatformRunner]) -> 
             drill_interval=settings.drill_sweep_seconds,
             privacy=parts.privacy,
             peers=parts.peers,
+            reminders=parts.reminders,
         )
     finally:
         if health is not None:

@@ -26,6 +26,7 @@ from storage.models import (
     PeerMember,
     PeerSession,
     PointsLedger,
+    ReminderPref,
     ScorecardRow,
     User,
     as_utc,
@@ -121,6 +122,14 @@ class SqlPrivacyRepository(SqlStore):
                             col(PeerSession.interviewer) == user_id,
                             col(PeerSession.candidate) == user_id,
                         ),
+                    )
+                )
+            )
+            counts["reminder_pref"] = _count(
+                session.execute(
+                    delete(ReminderPref).where(
+                        col(ReminderPref.platform) == platform,
+                        col(ReminderPref.user_id) == user_id,
                     )
                 )
             )
