@@ -66,15 +66,21 @@ def build_llm_parts(
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
     try:
         # LangChain takes seconds to import: only when a model is configured.
-        from interviewer.llm.factory import build_llm
+        from interviewer.llm.factory import GraderOptions, build_llm
 
         parts = build_llm(
             choice,
             fallback,
+            bank=bank,
             api_key=key,
             timeout=settings.llm_timeout_seconds,
             max_retries=settings.llm_max_retries,
             max_tokens=settings.llm_max_output_tokens,
+            grading=GraderOptions(
+                settings.llm_grader_max_output_tokens,
+                settings.llm_grader_temperature,
+                settings.llm_grader_deadline_seconds,
+            ),
             prices=settings.llm_prices,
         )
     except Exception as exc:  # an unknown provider or a missing provider package

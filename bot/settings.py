@@ -150,6 +150,12 @@ class Settings(BaseSettings):
     llm_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
     llm_max_retries: int = Field(default=2, ge=0, le=10)
     llm_max_output_tokens: int = Field(default=400, ge=16, le=8000)
+    # The grader's own contract: a cap that fits a full scorecard, and one deadline for it all.
+    llm_grader_max_output_tokens: int = Field(default=1500, ge=256, le=16000)
+    llm_grader_temperature: float = Field(default=0.0, ge=0, le=2)
+    llm_grader_deadline_seconds: float = Field(
+        default=60.0, gt=0, le=600, description="grading ends by then; the offline scorer grades"
+    )
     llm_prices: dict[str, tuple[float, float]] = Field(
         default_factory=lambda: dict(DEFAULT_PRICES),
         description="USD per million tokens (input, output) by provider:model, for cost estimates",

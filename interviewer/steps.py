@@ -349,13 +349,14 @@ class InterviewSteps:
             return card
         try:
             return await self.grader.grade(transcript, problem, usage_key=key)
-        except Exception:
+        except Exception as exc:
             self.telemetry.error("grader")
             if self.fallback_grader is None:
                 raise
             log.exception("the %s grader failed; the offline scorer grades", self.grader.name)
             card = await self.fallback_grader.grade(transcript, problem)
             card.notes.append(
-                f"The {self.grader.name} grader was unavailable; the offline scorer graded."
+                f"The AI grader ({self.grader.name}) gave no usable scorecard ({exc}); "
+                "the offline scorer graded this interview."
             )
             return card

@@ -82,10 +82,22 @@ class CriterionScore:
     score: int
     evidence: list[str] = field(default_factory=list)
     feedback: str = ""
+    # A model-graded card records both opinions behind the score it shows.
+    model_score: int | None = None
+    offline_score: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return {"score": self.score, "evidence": list(self.evidence), "feedback": self.feedback}
+        """A JSON-ready dict (the two opinions only when recorded)."""
+        data: dict[str, Any] = {
+            "score": self.score,
+            "evidence": list(self.evidence),
+            "feedback": self.feedback,
+        }
+        if self.model_score is not None:
+            data["model_score"] = self.model_score
+        if self.offline_score is not None:
+            data["offline_score"] = self.offline_score
+        return data
 
 
 @dataclass
@@ -154,6 +166,8 @@ class Scorecard:
                     score=int(v["score"]),
                     evidence=list(v.get("evidence", [])),
                     feedback=str(v.get("feedback", "")),
+                    model_score=v.get("model_score"),
+                    offline_score=v.get("offline_score"),
                 )
                 for k, v in data["criteria"].items()
             },

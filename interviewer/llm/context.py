@@ -167,7 +167,9 @@ class TurnPlan:
             if not said:
                 continue
             excerpts = _key_sentences(" ".join(said), self.bank)
-            quoted = " | ".join(_clip(e) for e in excerpts)
+            # Candidate words stay inside the same delimiters as live turns: an injection in an
+            # old answer is replayed as the candidate's data, never as our own text.
+            quoted = " ".join(as_candidate(_clip(e)) for e in excerpts)
             lines.append(f"- {stage.label} ({len(said)} answers): {quoted}")
         asked = self.ctx.state.asked[-_MAX_ASKED:]
         return self.prompts.summary.render(
@@ -186,15 +188,15 @@ class TurnPlan:
         older, recent = turns[:-window] if window else turns, turns[-window:] if window else []
         out: list[Message] = [("system", self.system())]
         if older:
-            out.append(("user", self.summary(older)))
+            out.append(("user", self.summary(older)))  # holds candidate excerpts
         out.extend(self.turn_message(t) for t in recent)
-        out.append(("user", self.directive()))
+        out.append(("system", self.directive()))
         return out
 
     def naive_messages(self) -> list[Message]:
         """The baseline: the whole transcript every turn (for the token benchmark)."""
         turns = [self.turn_message(t) for t in self.ctx.turns]
-        return [("system", self.system()), *turns, ("user", self.directive())]
+        return [("system", self.system()), *turns, ("system", self.directive())]
 
     def number_sources(self) -> list[str]:
         """Texts whose numbers the turn may repeat: facts, problem, candidate words, clocks."""

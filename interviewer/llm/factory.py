@@ -10,12 +10,15 @@ from langchain.chat_models import init_chat_model
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 
+from interviewer.bank import QuestionBank
 from interviewer.llm.brain import LLMBrain
-from interviewer.llm.breaker import CircuitBreaker
+from interviewer.llm.breaker import Breakers, CircuitBreaker
 from interviewer.llm.choice import ModelChoice
-from interviewer.llm.grader import LLMGrader
+from interviewer.llm.errors import explain_error
+from interviewer.llm.grader import DEADLINE_SECONDS, LLMGrader
 from interviewer.llm.usage import DEFAULT_PRICES, UsageMeter
 from interviewer.offline.brain import OfflineBrain
+from interviewer.offline.scorer import OfflineGrader
 
 
 def make_chat_model(
@@ -61,7 +64,7 @@ def make_chat_model(
 
 @dataclass
 class LLMParts:
-    """The LLM brain and grader, sharing one usage meter and one circuit breaker."""
+    """The LLM brain and grader, sharing one usage meter and the model's circuit breaker."""
 
     choice: ModelChoice
     brain: LLMBrain
@@ -70,19 +73,32 @@ class LLMParts:
     breaker: CircuitBreaker
 
 
+@dataclass(frozen=True)
+class GraderOptions:
+    """The grader's own contract: a cap that fits a full card, its temperature, one deadline."""
+
+    max_tokens: int = 1500
+    temperature: float = 0.0
+    deadline_seconds: float = DEADLINE_SECONDS
+
+
 def build_llm(
     choice: ModelChoice,
     fallback: OfflineBrain,
     *,
+    bank: QuestionBank,
     api_key: str | None = None,
     timeout: float = 30.0,
     max_retries: int = 2,
     max_tokens: int = 400,
+    grading: GraderOptions = GraderOptions(),
     prices: Mapping[str, tuple[float, float]] = DEFAULT_PRICES,
     model: BaseChatModel | None = None,
+    grader_model: BaseChatModel | None = None,
     http_async_client: Any = None,
+    breakers: Breakers | None = None,
 ) -> LLMParts:
-    """Build the brain and grader for a chosen model (or a given one, in tests);
+    """Build the brain and grader for a chosen model (or given ones, in tests);
     `http_async_client` as in make_chat_model."""
     if choice.spec is None:
         raise ValueError("the offline choice has no model to build")
@@ -95,8 +111,19 @@ def build_llm(
         max_tokens=max_tokens,
         http_async_client=http_async_client,
     )
+    # The grader retries by itself within its deadline, so its client does not retry.
+    grading_chat = grader_model or make_chat_model(
+        choice.spec,
+        base_url=choice.base_url,
+        api_key=api_key,
+        timeout=min(timeout * 2, grading.deadline_seconds),
+        max_retries=0,
+        max_tokens=grading.max_tokens,
+        temperature=grading.temperature,
+        http_async_client=http_async_client,
+    )
     meter = UsageMeter(choice.spec, prices)
-    breaker = CircuitBreaker()
+    breaker = (breakers or Breakers()).get(choice.spec)
     brain = LLMBrain(
         chat,
         fallback,
@@ -105,7 +132,16 @@ def build_llm(
         breaker=breaker,
         reply_timeout=timeout * (max_retries + 1),
     )
-    grader = LLMGrader(chat, model_name=choice.spec, meter=meter, breaker=breaker)
+    grader = LLMGrader(
+        grading_chat,
+        model_name=choice.spec,
+        bank=bank,
+        offline=OfflineGrader(bank),
+        meter=meter,
+        breaker=breaker,
+        deadline_seconds=grading.deadline_seconds,
+        max_retries=max_retries,
+    )
     return LLMParts(choice, brain, grader, meter, breaker)
 
 
@@ -118,24 +154,3 @@ async def check_reachable(model: BaseChatModel) -> str | None:
     if not reply.text.strip():
         return "the model answered with empty text"
     return None
-
-
-def explain_error(exc: BaseException) -> str:
-    """A plain sentence for a provider error, saying what to check."""
-    import openai
-
-    if isinstance(exc, openai.AuthenticationError):
-        return "the API key was refused (401): check OPENAI_API_KEY"
-    if isinstance(exc, openai.NotFoundError):
-        return "the model was not found (404): check MOCKROOM_LLM_MODEL and the server's models"
-    if isinstance(exc, openai.RateLimitError):
-        return "rate limited or out of quota (429): check the account's limits and billing"
-    if isinstance(exc, openai.APITimeoutError):
-        return "the request timed out: the server is slow or unreachable"
-    if isinstance(exc, openai.APIConnectionError):
-        return "cannot connect: check MOCKROOM_LLM_BASE_URL and that the server runs"
-    if isinstance(exc, openai.APIStatusError):
-        return f"the server answered {exc.status_code}: {exc.message}"
-    if isinstance(exc, ImportError):
-        return f"the provider's LangChain package is missing: {exc}"
-    return f"{type(exc).__name__}: {exc}"

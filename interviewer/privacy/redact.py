@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from interviewer.core.rubric import Contribution, CriterionScore, PitfallSeen, Scorecard
+from interviewer.core.rubric import Contribution, PitfallSeen, Scorecard
 from interviewer.core.state import InterviewState
 
 QUOTES_REMOVED = "Evidence quotes were removed with the transcript."
@@ -72,10 +72,8 @@ def without_words_of(
     if not foreign:
         return replace(card, contributors=contributors)
     criteria = {
-        c: CriterionScore(
-            s.score,
-            [q for q in s.evidence if found_in(q, own) and not found_in(q, foreign)],
-            s.feedback,
+        c: replace(
+            s, evidence=[q for q in s.evidence if found_in(q, own) and not found_in(q, foreign)]
         )
         for c, s in card.criteria.items()
     }
