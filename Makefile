@@ -36,9 +36,8 @@ bench: setup  ## benchmarks that print their figures
 	$(UV) run --frozen python -m bench.load
 	$(UV) run --frozen python -m bench.load --backend postgres --replicas 2
 
-eval: setup  ## the interviewer quality harness, grading stability, agreement with the labelled set
-	$(UV) run --frozen python -m bench.eval
-	$(UV) run --frozen python -m bench.agreement
+eval: setup  ## model-judged interviewer turns and grader agreement (offline vs model); replays bench/recordings/ when no model is set
+	$(UV) run --frozen python -m bench.eval $(ARGS)
 
 doctor: setup  ## check the configuration and that the model answers
 	@$(UV) run --frozen --quiet mockroom doctor

@@ -182,8 +182,20 @@ def to_scorecard(
                 verified[c].append(v)
     cited = Counter(q for quotes in verified.values() for q in quotes)
     reused = {q for q, n in cited.items() if n > MAX_CRITERIA_PER_QUOTE}
+    # A model that cites text aimed at the grader as evidence was taken in by it: none of its
+    # scores may then rise above the offline scorer's.
+    taken_in = any(
+        addresses_grader(q) and verified_quote(q, said) is None and q.strip() in " ".join(said)
+        for c in Criterion
+        for q in draft.criteria.of(c).evidence
+    )
     criteria: dict[Criterion, CriterionScore] = {}
     notes: list[str] = []
+    if taken_in:
+        notes.append(
+            "The model cited the candidate's words to the grader as evidence; no score was "
+            "allowed above the offline scorer's."
+        )
     if reused:
         notes.append("A quote cited for most criteria at once was not taken as evidence for any.")
     for c in Criterion:
@@ -204,6 +216,8 @@ def to_scorecard(
                 f"of the criterion's concepts (the offline scorer gave {floor})."
             )
             score = floor + 1
+        if taken_in:
+            score = min(score, floor)
         criteria[c] = CriterionScore(
             score, kept, d.feedback.strip(), model_score=d.score, offline_score=floor
         )

@@ -225,7 +225,12 @@ class LLMGrader:
             method=method,
             include_raw=True,
         )
-        out: Any = await runnable.ainvoke(lc)
+        try:
+            out: Any = await runnable.ainvoke(lc)
+        except Exception as exc:
+            if type(exc).__name__.endswith("FinishReasonError"):  # the SDK's own length check
+                return None, "(cut off)", "length"
+            raise
         raw = out.get("raw")
         self._count(raw, key)
         text = getattr(raw, "text", "") or ""
