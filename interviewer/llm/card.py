@@ -25,6 +25,16 @@ from interviewer.core.transcript import Role, Transcript
 from interviewer.offline.analysis import addresses_grader
 from interviewer.privacy.redact import straight, trim_quote
 
+# What each criterion looks for, in the grader's and the interviewer's prompts.
+RUBRIC = {
+    Criterion.SCALABILITY: "horizontal scaling, load balancing, sharding, caching, autoscaling, with numbers",
+    Criterion.RELIABILITY: "no single point of failure, replication, failover, backups, timeouts, multi-region",
+    Criterion.PERFORMANCE: "latency budget met, caching, batching, efficient stores, streaming",
+    Criterion.AI_INFRASTRUCTURE: "GPU/TPU use, batching, model versioning and rollout, training sync, data processing",
+    Criterion.SECURITY_PRIVACY: "authn/authz, keys, encryption, privacy, rate limiting, abuse filtering, compliance",
+    Criterion.TRADEOFFS: "alternatives named and chosen for a reason",
+    Criterion.CLARITY: "asked before designing, announced a plan, structured, summarised, adapted to hints",
+}
 MIN_QUOTE = 8
 MAX_QUOTES = 3
 # One sentence may show two or three criteria (a cache is scalability and performance); a

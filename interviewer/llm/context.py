@@ -15,12 +15,16 @@ from interviewer.core.events import Action, AdvanceStage, AskFollowUp, GiveHint
 from interviewer.core.stages import Stage
 from interviewer.core.text import sentences
 from interviewer.core.transcript import Role, Turn
+from interviewer.llm.card import RUBRIC
 from interviewer.offline.brain import minutes_text
 from interviewer.ports import TurnContext, usage_key
 from interviewer.prompt_files import PromptFile, load_prompt
 
 Message = tuple[str, str]  # (role: system | user | assistant, content)
-WINDOW = 4  # turns carried word for word; older ones are summarised
+# Turns carried word for word: at least KEEP, and the summary of older ones is redone only
+# every BLOCK turns, so between those moves each request extends the one before it and a
+# provider's prompt cache serves all but the newest turns (bench/tokens.py).
+KEEP, BLOCK = 2, 4
 _MAX_EXCERPTS, _MAX_EXCERPT_CHARS, _MAX_ASKED = 2, 120, 6
 _TAG = re.compile(r"</?\s*candidate", re.IGNORECASE)
 
@@ -92,8 +96,17 @@ class TurnPlan:
         """The stable prefix: rules, problem, hidden facts (the stage's points go in the task)."""
         p = self.problem
         facts = "\n".join(f"- {f.answer}" for f in p.hidden_facts)
+        points = "\n".join(
+            f"- {stage.label}: " + " ".join(f"{pt.point} (ask: {pt.question})" for pt in items)
+            for stage, items in p.expected.items()
+            if items
+        )
         return self.prompts.system.render(
-            problem_title=p.title, problem_prompt=p.prompt, hidden_facts=facts
+            problem_title=p.title,
+            problem_prompt=p.prompt,
+            hidden_facts=facts,
+            expected_points=points,
+            rubric="\n".join(f"- {c.label}: {text}" for c, text in RUBRIC.items()),
         )
 
     def coverage(self) -> tuple[list[str], list[str]]:
@@ -150,7 +163,9 @@ class TurnPlan:
         covered, missing = self.coverage()
         pending = self.ctx.state.pending_curveball
         cb = self.bank.curveballs.get(pending) if pending else None
+        asked = self.ctx.state.asked[-_MAX_ASKED:]
         return self.prompts.turn.render(
+            asked="; ".join(asked) or "none",
             stage=self.stage.label,
             time_left=minutes_text(self.ctx.state.stage_seconds_left(self.ctx.now)),
             covered="; ".join(covered) or "nothing yet",
@@ -171,10 +186,7 @@ class TurnPlan:
             # old answer is replayed as the candidate's data, never as our own text.
             quoted = " ".join(as_candidate(_clip(e)) for e in excerpts)
             lines.append(f"- {stage.label} ({len(said)} answers): {quoted}")
-        asked = self.ctx.state.asked[-_MAX_ASKED:]
-        return self.prompts.summary.render(
-            stages="\n".join(lines) or "- nothing yet", asked="; ".join(asked) or "none"
-        )
+        return self.prompts.summary.render(stages="\n".join(lines) or "- nothing yet")
 
     def turn_message(self, turn: Turn) -> Message:
         """One turn as a chat message."""
@@ -182,14 +194,15 @@ class TurnPlan:
             return ("user", as_candidate(turn.text))
         return ("assistant", turn.text)
 
-    def messages(self, window: int = WINDOW) -> list[Message]:
-        """The compact request: prefix, summary of older turns, the last few turns, the task."""
+    def messages(self) -> list[Message]:
+        """The compact request: the stable prefix, the summary of turns before the last block
+        boundary, the turns since it word for word, then the moving directive."""
         turns = list(self.ctx.turns)
-        older, recent = turns[:-window] if window else turns, turns[-window:] if window else []
+        cut = max(0, (len(turns) - KEEP) // BLOCK * BLOCK)
         out: list[Message] = [("system", self.system())]
-        if older:
-            out.append(("user", self.summary(older)))  # holds candidate excerpts
-        out.extend(self.turn_message(t) for t in recent)
+        if cut:
+            out.append(("user", self.summary(turns[:cut])))  # holds candidate excerpts
+        out.extend(self.turn_message(t) for t in turns[cut:])
         out.append(("system", self.directive()))
         return out
 

@@ -22,7 +22,7 @@ from interviewer.core.rubric import CRITERION_TITLES, SCALE_MAX, SCALE_MIN, Crit
 from interviewer.core.transcript import Role, Transcript, TurnKind
 from interviewer.llm.brain import to_langchain
 from interviewer.llm.breaker import CircuitBreaker
-from interviewer.llm.card import ScorecardDraft, card_schema, read_card, to_scorecard
+from interviewer.llm.card import RUBRIC, ScorecardDraft, card_schema, read_card, to_scorecard
 from interviewer.llm.context import Message
 from interviewer.llm.errors import (
     explain_error,
@@ -37,15 +37,6 @@ from interviewer.prompt_files import PromptFile, load_prompt
 
 log = logging.getLogger(__name__)
 
-RUBRIC = {
-    Criterion.SCALABILITY: "horizontal scaling, load balancing, sharding, caching, autoscaling, with numbers",
-    Criterion.RELIABILITY: "no single point of failure, replication, failover, backups, timeouts, multi-region",
-    Criterion.PERFORMANCE: "latency budget met, caching, batching, efficient stores, streaming",
-    Criterion.AI_INFRASTRUCTURE: "GPU/TPU use, batching, model versioning and rollout, training sync, data processing",
-    Criterion.SECURITY_PRIVACY: "authn/authz, keys, encryption, privacy, rate limiting, abuse filtering, compliance",
-    Criterion.TRADEOFFS: "alternatives named and chosen for a reason",
-    Criterion.CLARITY: "asked before designing, announced a plan, structured, summarised, adapted to hints",
-}
 DEADLINE_SECONDS = 60.0
 _METHODS = ("json_schema", "function_calling", "text")
 
@@ -84,7 +75,7 @@ def transcript_json(transcript: Transcript) -> str:
             turn["kind"] = t.kind
         turn["text"] = t.text
         turns.append(turn)
-    return json.dumps({"turns": turns}, ensure_ascii=False, indent=1)
+    return json.dumps({"turns": turns}, ensure_ascii=False, separators=(",", ":"))
 
 
 def grader_messages(
