@@ -16,7 +16,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from interviewer.llm.choice import ModelChoice, choose_model
-from interviewer.llm.usage import DEFAULT_PRICES
+from interviewer.llm.usage import DEFAULT_PRICES, Prices
 
 
 class Settings(BaseSettings):
@@ -144,7 +144,7 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = Field(
         default=None,
         validation_alias=AliasChoices(
-            "openai_api_key", "OPENAI_API_KEY", "MOCKROOM_OPENAI_API_KEY"
+            "openai_api_key", "MOCKROOM_LLM_API_KEY", "OPENAI_API_KEY", "MOCKROOM_OPENAI_API_KEY"
         ),
     )
     llm_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
@@ -156,9 +156,10 @@ class Settings(BaseSettings):
     llm_grader_deadline_seconds: float = Field(
         default=60.0, gt=0, le=600, description="grading ends by then; the offline scorer grades"
     )
-    llm_prices: dict[str, tuple[float, float]] = Field(
+    llm_prices: dict[str, Prices] = Field(
         default_factory=lambda: dict(DEFAULT_PRICES),
-        description="USD per million tokens (input, output) by provider:model, for cost estimates",
+        description="USD per million tokens (input, output[, cached input]) by provider:model, "
+        "for cost estimates",
     )
 
     @field_validator("discord_shard_ids", mode="before")

@@ -6,6 +6,7 @@ import asyncio
 import getpass
 import json
 import logging
+import os
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -148,8 +149,19 @@ async def doctor_checks(settings: Settings) -> list[tuple[str, bool, str]]:
     checks.append(("prompt files", not errors, "; ".join(errors) or "all parse"))
     if choice.spec is None:
         return checks
-    if choice.spec.startswith("openai:") and not (settings.openai_api_key or choice.base_url):
-        checks.append(("API key", False, "set OPENAI_API_KEY, or MOCKROOM_LLM_BASE_URL"))
+    from interviewer.llm.providers import KEY_VARIABLES, ProviderError, endpoint
+
+    try:
+        ep = endpoint(choice.spec, choice.base_url)
+    except ProviderError as exc:
+        checks.append(("model", False, str(exc)))
+        return checks
+    # The key variable actually set (several names are read); the first one when none is.
+    usual = "OPENAI_API_KEY" if ep.provider == "openai" else "MOCKROOM_LLM_API_KEY"
+    key_variable = next((v for v in KEY_VARIABLES if os.environ.get(v)), usual)
+    if ep.needs_key and not settings.openai_api_key and not choice.base_url:
+        local = ", or MOCKROOM_LLM_BASE_URL for a local server" if ep.provider == "openai" else ""
+        checks.append(("API key", False, f"{ep.provider} needs a key: set {key_variable}{local}"))
         return checks
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
     from interviewer.llm.factory import check_reachable, make_chat_model  # slow to import
@@ -166,7 +178,9 @@ async def doctor_checks(settings: Settings) -> list[tuple[str, bool, str]]:
     except Exception as exc:
         checks.append(("model", False, f"cannot build {choice.spec}: {exc}"))
         return checks
-    problem = await check_reachable(model)
+    problem = await check_reachable(
+        model, spec=choice.spec, base_url=choice.base_url, api_key=key, key_variable=key_variable
+    )
     checks.append(("model", problem is None, problem or "answers"))
     return checks
 
