@@ -152,10 +152,54 @@ class Concept(_Strict):
     id: str = Field(pattern=_ID)
     criteria: list[Criterion] = Field(min_length=1)
     patterns: list[str] = Field(min_length=1)
+    paraphrases: list[str] = Field(
+        default_factory=list, description="regexes: the idea said in plain English"
+    )
+    facets: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="what explaining it takes (autoscaling: signal, warm-up, limits): regexes",
+    )
+    facet_probes: dict[str, str] = Field(
+        default_factory=dict, description="a question for a facet the candidate left out"
+    )
+    infrastructure: bool = Field(
+        default=False, description="data or compute infrastructure a classic problem also has"
+    )
     depth: Literal["component", "detail"] = "component"
     probe: str | None = Field(default=None, description="a follow-up that drills into it")
 
-    _v = field_validator("patterns")(_check_patterns)
+    _v = field_validator("patterns", "paraphrases")(_check_patterns)
+
+    @field_validator("facets")
+    @classmethod
+    def _facet_patterns(cls, facets: dict[str, list[str]]) -> dict[str, list[str]]:
+        for patterns in facets.values():
+            _check_patterns(patterns)
+        return facets
+
+    @field_validator("facet_probes")
+    @classmethod
+    def _facet_questions(cls, probes: dict[str, str]) -> dict[str, str]:
+        for q in probes.values():
+            _single_question(q)
+        return probes
+
+    @model_validator(mode="after")
+    def _probes_name_facets(self) -> Concept:
+        unknown = sorted(set(self.facet_probes) - set(self.facets))
+        if unknown:
+            raise ValueError(f"facet_probes for unknown facets: {', '.join(unknown)}")
+        return self
+
+    @property
+    def all_patterns(self) -> list[str]:
+        """Its technical names and its plain-English paraphrases."""
+        return [*self.patterns, *self.paraphrases]
+
+    @cached_property
+    def compiled_facets(self) -> dict[str, re.Pattern[str]]:
+        """Each facet's patterns compiled into one case-insensitive regex."""
+        return {name: compile_any(patterns) for name, patterns in self.facets.items()}
 
 
 class Phrasebook(_Strict):
@@ -249,7 +293,7 @@ class QuestionBank:
     @cached_property
     def compiled_concepts(self) -> tuple[tuple[Concept, re.Pattern[str]], ...]:
         """Each concept with its patterns compiled into one case-insensitive regex."""
-        return tuple((c, compile_any(c.patterns)) for c in self.concepts)
+        return tuple((c, compile_any(c.all_patterns)) for c in self.concepts)
 
     def concept_count(self, sentence: str) -> int:
         """How many design concepts a sentence names; remembered, since the LLM brain's
