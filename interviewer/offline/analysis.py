@@ -22,6 +22,7 @@ from interviewer.offline.reasoning import (
 # The same split as interviewer.core.text.sentences, kept with offsets so quotes stay verbatim.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _WORD = re.compile(r"\w+")
+_CLAUSE_END = re.compile(r"[,;:]\s+|\s+(?:-|–|—)\s+")
 MAX_QUOTE = 220
 
 # Words addressed to whoever grades the interview rather than to the interviewer.
@@ -276,7 +277,7 @@ def find_concepts(
         for n, (offset, concept, said) in enumerate(named):
             # A facet said outside the concept's own name ("continuous batching" is no facet).
             rest = s.text[:offset] + " " * len(said) + s.text[offset + len(said) :]
-            faceted = len(named) <= 3 and not s.question and _facet_in(concept, rest)
+            faceted = not listed and not s.question and _facet_in(concept, rest)
             hits.append(ConceptHit(concept, sid, offset, n < budget or faceted))
     return hits
 
@@ -341,10 +342,28 @@ def curveball_replies(transcript: Transcript, text: CandidateText) -> list[Curve
 
 
 def quote(s: Sentence, start: int = 0) -> str:
-    """The sentence, or a verbatim window of it around the match when it is long."""
+    """The whole sentence, or when it is long the run of whole clauses around the match."""
     t = s.text
     if len(t) <= MAX_QUOTE:
         return t
+    bounds = [0, *(m.end() for m in _CLAUSE_END.finditer(t)), len(t)]
+    clauses = [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)]
+    k = next((i for i, (_, b) in enumerate(clauses) if start < b), len(clauses) - 1)
+    a, b = clauses[k]
+    # Grow by whole clauses, after the match first, while the quote stays short enough.
+    lo, hi = k, k
+    while True:
+        if hi + 1 < len(clauses) and clauses[hi + 1][1] - a <= MAX_QUOTE:
+            hi += 1
+            b = clauses[hi][1]
+        elif lo > 0 and b - clauses[lo - 1][0] <= MAX_QUOTE:
+            lo -= 1
+            a = clauses[lo][0]
+        else:
+            break
+    if b - a <= MAX_QUOTE:
+        return t[a:b].strip().rstrip(",;:").strip()
+    # One clause longer than a quote: a window of whole words around the match.
     a = max(0, start - 60)
     a = (t.find(" ", a) + 1 or a) if a else 0
     b = min(len(t), a + MAX_QUOTE)

@@ -413,4 +413,4 @@ def reason_carries_content(
 
 def is_keyword_list(concepts: int, commas: int, words: int) -> bool:
     """A run of names: four or more concepts nearly all separated by commas, or packed densely."""
-    return concepts >= 4 and (commas >= concepts - 2 or words < concepts * 4)
+    return (concepts >= 4 and commas >= concepts - 2) or (concepts >= 5 and words < concepts * 5)
