@@ -16,7 +16,7 @@ from interviewer.core.rubric import (
     clamp_score,
     hire_signal_for,
 )
-from interviewer.core.stages import Stage
+from interviewer.core.stages import Format, Stage, format_spec
 from interviewer.core.text import question_key
 from interviewer.core.transcript import Transcript
 from interviewer.offline.analysis import (
@@ -78,6 +78,7 @@ class _Facts:
     clarifying: list[int]
     adapted: list[bool]
     classic: bool  # no model in the problem: ai_infrastructure means data and compute infra
+    asks_first: bool  # the format has a clarify stage (or an opening that invites questions)
     quoted: dict[int, int]  # sentence -> how many criteria quote it already
 
     @property
@@ -149,7 +150,8 @@ class OfflineGrader:
         text = read_candidate(transcript)
         found = find_concepts(text, self._concepts)
         hits = [h for h in found if not text.sentences[h.sentence].question]
-        points = self._points_for(problem)
+        stages = judged_stages(transcript.format)
+        points = tuple(p for p in self._points_for(problem) if p.stage in stages)
         covered = {
             p.point.id: sorted({sid for pat in p.patterns for sid, _ in text.first_matches(pat)})
             for p in points
@@ -164,6 +166,7 @@ class OfflineGrader:
             clarifying_sentences(transcript.format, text, hits),
             adapted,
             problem is not None and "classic" in problem.topics,
+            Stage.CLARIFY in format_spec(transcript.format).order(),
             {},
         )
         pitfalls = _pitfalls(f)
@@ -310,6 +313,15 @@ def _criterion(c: Criterion, f: _Facts) -> CriterionScore:
     return CriterionScore(clamp_score(score), evidence, said)
 
 
+def judged_stages(fmt: Format) -> frozenset[Stage]:
+    """The stages whose expected points a format is judged on: its own, and for async the
+    design stages its plan walks through in writing."""
+    stages = set(format_spec(fmt).order())
+    if fmt is Format.ASYNC:
+        stages |= {Stage.DEEP_DIVE, Stage.TRADEOFFS}
+    return frozenset(stages)
+
+
 def _pitfalls(f: _Facts) -> list[PitfallSeen]:
     """Designing before clarifying, ignoring non-functional needs, getting lost in details."""
     sents = f.text.sentences
@@ -324,7 +336,9 @@ def _pitfalls(f: _Facts) -> list[PitfallSeen]:
         and h.concept.id not in _REQUIREMENT_TALK
         and h.sentence not in talk
     )
-    if design and f.clarifying and design[0] < f.clarifying[0]:
+    if not f.asks_first:
+        pass  # a format with no clarify stage cannot design before clarifying
+    elif design and f.clarifying and design[0] < f.clarifying[0]:
         said = f'Started designing before asking anything: "{quote(sents[design[0]])}"'
         found.append(PitfallSeen(Pitfall.DESIGNED_BEFORE_CLARIFYING, said))
     elif not f.clarifying:
@@ -385,11 +399,14 @@ def _clarity(f: _Facts, pitfalls: list[PitfallSeen]) -> CriterionScore:
         signals["adapted to each new constraint"] = -1
     score = (1, 2, 3, 3)[len(signals)] if len(signals) < 4 else 4
     designed_first = any(p.id is Pitfall.DESIGNED_BEFORE_CLARIFYING for p in pitfalls)
-    score = min(score, 2) if not f.clarifying else min(score, 3) if designed_first else score
+    if not f.clarifying and f.asks_first:
+        score = min(score, 2)
+    elif designed_first:
+        score = min(score, 3)
     if f.thin:  # a list of names is not clear thinking, however well it is framed
-        score = 1 if designed_first or not f.clarifying else min(score, 2)
+        score = 1 if designed_first or (f.asks_first and not f.clarifying) else min(score, 2)
     said = f"You {_join(list(signals))}." if signals else "No signal on clarity of thought."
-    if not f.clarifying:
+    if not f.clarifying and f.asks_first:
         said += " You never asked a clarifying question before designing."
     elif designed_first:
         said += " You started designing before asking your questions."
