@@ -47,6 +47,9 @@ class InterviewState:
     candidate_turns: int = 0
     end_reason: str | None = None
     group: bool = False  # a design-along: everyone in the conversation answers
+    # The interviewer's last question has not been answered yet: a curveball waits for it.
+    awaiting_answer: bool = False
+    question_at: datetime | None = None  # when that question was asked
 
     @property
     def spec(self) -> FormatSpec:
@@ -122,4 +125,6 @@ class InterviewState:
             candidate_turns=int(data.get("candidate_turns", 0)),
             end_reason=data.get("end_reason"),
             group=bool(data.get("group", False)),
+            awaiting_answer=bool(data.get("awaiting_answer", False)),
+            question_at=dt(data.get("question_at")),
         )

@@ -28,7 +28,10 @@ def sentences(text: str) -> list[str]:
 def is_question(sentence: str) -> bool:
     """Whether a sentence asks something."""
     s = sentence.strip()
-    return s.endswith("?") or bool(_QUESTION_START.match(s))
+    if s.endswith("?"):
+        return True
+    # "When every GPU is busy, requests wait." starts like a question and is a statement.
+    return not s.endswith((".", "!")) and bool(_QUESTION_START.match(s))
 
 
 def asks_questions(text: str) -> bool:

@@ -16,7 +16,7 @@ from interviewer.core.rubric import (
     clamp_score,
     hire_signal_for,
 )
-from interviewer.core.stages import Stage
+from interviewer.core.stages import Format, Stage, format_spec
 from interviewer.core.text import question_key
 from interviewer.core.transcript import Transcript
 from interviewer.offline.analysis import (
@@ -31,28 +31,15 @@ from interviewer.offline.analysis import (
     quote,
     read_candidate,
 )
+from interviewer.offline.feedback import needs
 
 _PENALTY_PER_PITFALL, _MAX_PENALTY = 0.2, 0.6
 # Concepts that state a requirement rather than design something.
 _REQUIREMENT_TALK = {"latency-budget", "capacity-estimate", "availability-target", "throughput"}
 _C = Criterion
-# What each criterion needs; feedback says "cover ...", improvements say "practise ...".
-_NEEDS: dict[Criterion, str] = {
-    _C.SCALABILITY: "a back-of-the-envelope estimate (QPS, storage, machines) and how each tier "
-    "scales out (stateless servers, sharding, caching, autoscaling)",
-    _C.RELIABILITY: "what happens when each box dies: replicas, failover, retries with backoff, "
-    "timeouts, a region outage",
-    _C.PERFORMANCE: "a latency budget split across the request path (p99 per hop) and what you "
-    "cache, batch or stream to meet it",
-    _C.AI_INFRASTRUCTURE: "the model lifecycle: GPU sizing and batching, versioned models, canary "
-    "or shadow rollout with rollback, training and data pipelines",
-    _C.SECURITY_PRIVACY: "a security pass: authn, authz, API keys, encryption in transit and at "
-    "rest, rate limits, PII handling, abuse filtering",
-    _C.TRADEOFFS: "each big choice as 'X instead of Y because Z, at the cost of W' (SQL vs "
-    "NoSQL, consistency vs availability, batch vs stream)",
-    _C.CLARITY: "three or four clarifying questions first (users, scale, latency, scope), an "
-    "announced plan and a closing summary",
-}
+# Below this share of design sentences with a reason, an answer is a list of names (salad or
+# padding): no criterion rises above "partial".
+_SUBSTANCE_FLOOR = 0.2
 _CLARITY_SAID = {
     "requirements": "named the requirements",
     "assumptions": "stated your assumptions",
@@ -90,6 +77,26 @@ class _Facts:
     covered: dict[str, list[int]]  # expected point id -> sentences that cover it
     clarifying: list[int]
     adapted: list[bool]
+    classic: bool  # no model in the problem: ai_infrastructure means data and compute infra
+    asks_first: bool  # the format has a clarify stage (or an opening that invites questions)
+    quoted: dict[int, int]  # sentence -> how many criteria quote it already
+
+    @property
+    def thin(self) -> bool:
+        """Whether the design is mostly names with no mechanism (keyword salad, padding)."""
+        design = {h.sentence for h in self.hits if _C.CLARITY not in h.concept.criteria}
+        explained = {h.sentence for h in self.hits if h.explained}
+        return len(design) >= 5 and len(explained & design) < _SUBSTANCE_FLOOR * len(design)
+
+    def criteria_of(self, concept: Concept) -> list[Criterion]:
+        """The concept's criteria; on a classic problem its infrastructure counts as AI infra."""
+        if self.classic and concept.infrastructure:
+            return [*concept.criteria, _C.AI_INFRASTRUCTURE]
+        return concept.criteria
+
+    def shown(self) -> set[str]:
+        """The concepts explained anywhere."""
+        return {h.concept.id for h in self.hits if h.explained}
 
     def missed(self, c: Criterion) -> list[str]:
         """The expected points for a criterion that the candidate never reached."""
@@ -110,11 +117,14 @@ def _points_text(points: list[str]) -> str:
     return "; ".join(p.rstrip(".") for p in points[:2])
 
 
-def _evidence(text: CandidateText, picks: list[tuple[int, int]]) -> list[str]:
-    """Up to three quotes, one per sentence, in the order given."""
+def _evidence(f: _Facts, picks: list[tuple[int, int]]) -> list[str]:
+    """Up to three quotes, one per sentence, preferring sentences no other criterion quoted."""
     firsts = dict(reversed(picks))  # sentence -> its first pick's offset
-    order = list(dict.fromkeys(sid for sid, _ in picks))[:3]
-    return [quote(text.sentences[sid], firsts[sid]) for sid in order]
+    order = list(dict.fromkeys(sid for sid, _ in picks))
+    order = sorted(order, key=lambda sid: f.quoted.get(sid, 0) >= 1)[:3]
+    for sid in order:
+        f.quoted[sid] = f.quoted.get(sid, 0) + 1
+    return [quote(f.text.sentences[sid], firsts[sid]) for sid in order]
 
 
 class OfflineGrader:
@@ -125,7 +135,7 @@ class OfflineGrader:
     def __init__(self, bank: QuestionBank) -> None:
         """Compile every pattern the grader needs once."""
         self._bank = bank
-        self._concepts = tuple((c, compile_fast(c.patterns)) for c in bank.concepts)
+        self._concepts = tuple((c, compile_fast(c.all_patterns)) for c in bank.concepts)
         self._adapt = {cb.id: compile_fast(cb.adapt_keywords) for cb in bank.curveballs.values()}
         self._points: dict[str, tuple[_Point, ...]] = {}
 
@@ -140,7 +150,8 @@ class OfflineGrader:
         text = read_candidate(transcript)
         found = find_concepts(text, self._concepts)
         hits = [h for h in found if not text.sentences[h.sentence].question]
-        points = self._points_for(problem)
+        stages = judged_stages(transcript.format)
+        points = tuple(p for p in self._points_for(problem) if p.stage in stages)
         covered = {
             p.point.id: sorted({sid for pat in p.patterns for sid, _ in text.first_matches(pat)})
             for p in points
@@ -154,6 +165,9 @@ class OfflineGrader:
             covered,
             clarifying_sentences(transcript.format, text, hits),
             adapted,
+            problem is not None and "classic" in problem.topics,
+            Stage.CLARIFY in format_spec(transcript.format).order(),
+            {},
         )
         pitfalls = _pitfalls(f)
         pitfalls += [
@@ -173,6 +187,11 @@ class OfflineGrader:
             )
         if problem is None:
             notes.append("No problem given: graded with the concept lexicon only.")
+        if f.thin:
+            notes.append(
+                "Most design sentences name components without a mechanism, number or reason; "
+                "no criterion is graded above partial."
+            )
         improvements = _improvements(criteria, f)
         return Scorecard(
             criteria, overall, hire_signal_for(overall), pitfalls, improvements, self.name, notes
@@ -190,6 +209,8 @@ class OfflineGrader:
                     head = self._head(texts)
                     patterns = (compile_fast(p.keywords), *([head[1]] if head else []))
                     crit = {head[0].criteria[0]} if head else set()
+                    if head and head[0].infrastructure and "classic" in problem.topics:
+                        crit.add(_C.AI_INFRASTRUCTURE)
                     if stage is Stage.CLARIFY or (not crit and stage is Stage.WRAP_UP):
                         crit = {_C.CLARITY}
                     if stage is Stage.TRADEOFFS:
@@ -217,7 +238,11 @@ class OfflineGrader:
         pattern = self._adapt.get(reply.curveball_id)
         if pattern is None:  # a curveball the bank does not know: any design change counts
             return any(h.sentence in sids and _C.CLARITY not in h.concept.criteria for h in hits)
-        return any(pattern.search(text.sentences[k].text) for k in sids)
+        if any(pattern.search(text.sentences[k].text) for k in sids):
+            return True
+        # Adapting in other words: two design ideas explained in the reply is a changed design.
+        changed = {h.concept.id for h in hits if h.sentence in sids and h.explained}
+        return len(changed - {"requirements", "assumptions", "summary"}) >= 2
 
     def _ignored(self, reply: CurveballReply, text: CandidateText) -> PitfallSeen:
         cb = self._bank.curveballs.get(reply.curveball_id)
@@ -239,12 +264,13 @@ def _criterion(c: Criterion, f: _Facts) -> CriterionScore:
             items[key] = item
 
     for h in f.hits:
-        if c in h.concept.criteria:
-            primary = h.concept.criteria[0] is c
+        crit = f.criteria_of(h.concept)
+        if c in crit:
+            primary = crit[0] is c
             add(
                 h.concept.id, _Item(_label(h.concept.id), h.explained, primary, h.sentence, h.start)
             )
-    with_concept = {h.sentence for h in f.hits if c in h.concept.criteria}
+    with_concept = {h.sentence for h in f.hits if c in f.criteria_of(h.concept)}
     mapped = [p for p in f.points if c in p.criteria]
     for p in mapped:  # expected points said in words the lexicon does not know
         for sid in f.covered[p.point.id] if p.head not in items else ():
@@ -252,9 +278,9 @@ def _criterion(c: Criterion, f: _Facts) -> CriterionScore:
             if sid not in with_concept and not s.question:
                 add("point:" + p.point.id, _Item(_label(p.point.id), s.reasoned, True, sid, 0))
     explained = [i for i in items.values() if i.explained]
-    if not items:
-        score = 1
-    elif len(explained) < 2:
+    if not items or (c is _C.TRADEOFFS and not explained):
+        score = 1  # a trade-off named with no reason is no trade-off at all
+    elif len(explained) < 2 or f.thin:
         score = 2
     else:
         got = sum(1 for p in mapped if f.covered[p.point.id])
@@ -278,12 +304,22 @@ def _criterion(c: Criterion, f: _Facts) -> CriterionScore:
         else f"No signal on {CRITERION_TITLES[c].lower()}."
     )
     missed = f.missed(c)
+    advice = needs(c, f.classic, f.shown()) if score < 4 else None
     if missed:
         said += f" Not covered for this problem: {_points_text(missed)}."
-    elif score < 4:
-        said += f" Cover {_NEEDS[c]}."
-    evidence = _evidence(f.text, [(i.sentence, i.start) for i in ranked])
+    elif advice:
+        said += f" Cover {advice}."
+    evidence = _evidence(f, [(i.sentence, i.start) for i in ranked])
     return CriterionScore(clamp_score(score), evidence, said)
+
+
+def judged_stages(fmt: Format) -> frozenset[Stage]:
+    """The stages whose expected points a format is judged on: its own, and for async the
+    design stages its plan walks through in writing."""
+    stages = set(format_spec(fmt).order())
+    if fmt is Format.ASYNC:
+        stages |= {Stage.DEEP_DIVE, Stage.TRADEOFFS}
+    return frozenset(stages)
 
 
 def _pitfalls(f: _Facts) -> list[PitfallSeen]:
@@ -300,7 +336,9 @@ def _pitfalls(f: _Facts) -> list[PitfallSeen]:
         and h.concept.id not in _REQUIREMENT_TALK
         and h.sentence not in talk
     )
-    if design and f.clarifying and design[0] < f.clarifying[0]:
+    if not f.asks_first:
+        pass  # a format with no clarify stage cannot design before clarifying
+    elif design and f.clarifying and design[0] < f.clarifying[0]:
         said = f'Started designing before asking anything: "{quote(sents[design[0]])}"'
         found.append(PitfallSeen(Pitfall.DESIGNED_BEFORE_CLARIFYING, said))
     elif not f.clarifying:
@@ -361,18 +399,25 @@ def _clarity(f: _Facts, pitfalls: list[PitfallSeen]) -> CriterionScore:
         signals["adapted to each new constraint"] = -1
     score = (1, 2, 3, 3)[len(signals)] if len(signals) < 4 else 4
     designed_first = any(p.id is Pitfall.DESIGNED_BEFORE_CLARIFYING for p in pitfalls)
-    score = min(score, 2) if not f.clarifying else min(score, 3) if designed_first else score
+    if not f.clarifying and f.asks_first:
+        score = min(score, 2)
+    elif designed_first:
+        score = min(score, 3)
+    if f.thin:  # a list of names is not clear thinking, however well it is framed
+        score = 1 if designed_first or (f.asks_first and not f.clarifying) else min(score, 2)
     said = f"You {_join(list(signals))}." if signals else "No signal on clarity of thought."
-    if not f.clarifying:
+    if not f.clarifying and f.asks_first:
         said += " You never asked a clarifying question before designing."
     elif designed_first:
         said += " You started designing before asking your questions."
     if missed:
         said += f" Not asked for this problem: {_points_text([p.point.point for p in missed])}."
     elif score < 4:
-        said += f" Show {_NEEDS[_C.CLARITY]}."
+        shown = {h.concept.id for h in f.hits if _C.CLARITY in h.concept.criteria}
+        advice = needs(_C.CLARITY, f.classic, shown | ({"-"} if len(asked) >= 3 else set()))
+        said += f" Show {advice or 'the reasoning behind each step, not only its name'}."
     picks = sorted((sid, 0) for sid in signals.values() if sid >= 0)
-    return CriterionScore(score, _evidence(f.text, picks), said)
+    return CriterionScore(score, _evidence(f, picks), said)
 
 
 def _improvements(criteria: dict[Criterion, CriterionScore], f: _Facts) -> list[str]:
@@ -387,6 +432,7 @@ def _improvements(criteria: dict[Criterion, CriterionScore], f: _Facts) -> list[
         if criteria[c].score == 4:
             out.append(line + f"to stay there, also cover: {missed[0].rstrip('.')}.")
             continue
-        line += f"practise {_NEEDS[c]}"
+        shown = f.shown() if c is not _C.CLARITY else set()
+        line += f"practise {needs(c, f.classic, shown) or 'explaining each choice with a reason'}"
         out.append(line + (f"; here that means: {missed[0].rstrip('.')}." if missed else "."))
     return out or ["Practise the same depth on a new problem, keeping to the stage clock."]
