@@ -29,6 +29,14 @@ class Busy(InterviewError):
     """Other replicas kept changing the interview; nothing was recorded, try again."""
 
 
+class DatabaseUnavailable(InterviewError):
+    """The database is slow or gone; the message says what was kept and what to resend."""
+
+
+class ReplyDelayed(InterviewError):
+    """The answer is stored but the interviewer's reply failed; it comes on the next try."""
+
+
 class NotYourInterview(InterviewError):
     """Someone pressed a button or gave a command on another person's interview."""
 

@@ -167,8 +167,8 @@ class SlackListeners:
     async def publish_home(self, user: str, workspace: str) -> None:
         """Render and publish one user's App Home."""
         who = who_of(user)
-        entries = self.controller.service.history(who, 10)
-        drills = home_board(self.controller, who, workspace)
+        entries = await self.controller.service.history_async(who, 10)
+        drills = await self.controller.service.db.run(home_board, self.controller, who, workspace)
         view = home_view(entries, self.outbox.titles(), drills.board, drills.standing)
         await self.outbox.client.views_publish(user_id=user, view=view)
 
