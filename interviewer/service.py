@@ -31,6 +31,7 @@ from interviewer.ports import (
     StoredInterview,
     Utterance,
 )
+from interviewer.quotas import UNLIMITED_PLATFORMS
 from interviewer.replies import (
     AlreadyRunning,
     BadMessage,
@@ -41,6 +42,7 @@ from interviewer.replies import (
     NotYourInterview,
     Outbound,
     Reply,
+    ReplyDelayed,
     Who,
 )
 from interviewer.steps import (
@@ -64,6 +66,7 @@ __all__ = [
     "NotYourInterview",
     "Outbound",
     "Reply",
+    "ReplyDelayed",
     "ScorecardHook",
     "Who",
 ]
@@ -108,7 +111,7 @@ class InterviewService(InterviewSteps):
                 "Someone else's interview is running in this conversation. "
                 "Start yours in a new thread or a direct message."
             )
-        if self.quotas is not None:
+        if self.quotas is not None and who.platform not in UNLIMITED_PLATFORMS:
             await self.db.run(self.quotas.check_start, user_id, self.clock())
         problem_id = question_id or self._rng.choice(sorted(self.bank.problems))
         try:
@@ -156,7 +159,9 @@ class InterviewService(InterviewSteps):
                 f"That message is {len(text):,} characters; the limit is "
                 f"{self.max_message_chars:,}. Nothing was recorded: split it into parts."
             )
-        if self.quotas is not None:  # before anything is stored, so nothing half-recorded
+        # Before anything is stored, so nothing is half-recorded. The local terminal user is
+        # not rate-limited: the limits protect a shared chat bot, not one's own machine.
+        if self.quotas is not None and who.platform not in UNLIMITED_PLATFORMS:
             await self.db.run(
                 self.quotas.check_message, user_id, who.user_id, stored.id, self.clock()
             )
@@ -254,6 +259,16 @@ class InterviewService(InterviewSteps):
     async def first_delivery(self, platform: str, event_key: str | None) -> bool:
         """Whether a platform event is seen for the first time (retries and replays are not)."""
         return event_key is None or await self.db.run(self.repo.claim_event, platform, event_key)
+
+    async def recover(self, who: Who | None = None) -> list[Reply]:
+        """Grade interviews a crash left without a scorecard (one member's, or everyone's at
+        `serve` start); each Reply carries the scorecard for the member."""
+        user_id = None
+        if who is not None:
+            user_id = await self.db.run(
+                self.repo.ensure_user, who.platform, who.user_id, who.display_name
+            )
+        return await self.grade_unscored(user_id)
 
     async def current_async(self, who: Who, channel: str | None = None) -> StoredInterview | None:
         """The user's running interview, if any, read off the event loop."""
