@@ -8,6 +8,12 @@ from interviewer.core.rubric import Scorecard
 from interviewer.core.stages import Stage
 from interviewer.core.transcript import TurnKind
 
+MODEL_FALLBACK_NOTICE = (
+    "(A note from mockroom: the AI interviewer is not giving usable replies right now, so the "
+    "built-in interviewer is taking over. Your interview carries on and nothing is lost.)"
+)
+"""Told once per interview whenever the model fails, whatever the kind of failure."""
+
 
 class InterviewError(Exception):
     """Something the user can fix; the message says what to do."""

@@ -45,6 +45,7 @@ from interviewer.ports import (
 )
 from interviewer.quotas import BUDGET_NOTICE, Quotas
 from interviewer.replies import (
+    MODEL_FALLBACK_NOTICE,
     Busy,
     DatabaseUnavailable,
     NoInterview,
@@ -390,7 +391,10 @@ class InterviewSteps:
             log.exception(
                 "the %s brain failed; the offline interviewer takes the turn", self.brain.name
             )
-            return await self.fallback_brain.speak(ctx, action)
+            utterance = await self.fallback_brain.speak(ctx, action)
+            if any(MODEL_FALLBACK_NOTICE in t.text for t in ctx.turns):
+                return utterance  # told once per interview
+            return replace(utterance, text=f"{MODEL_FALLBACK_NOTICE}\n\n{utterance.text}")
 
     async def _credit(self, transcript: Transcript) -> list[Contribution]:
         """Each design-along member graded on their own messages (by the offline scorer)."""

@@ -36,6 +36,7 @@ from bot.terminal.session import (
 )
 from interviewer.bank import BankError, load_bank
 from interviewer.core.stages import Format
+from interviewer.llm.choice import hide_credentials
 from interviewer.prompt_files import check_prompt_files
 from interviewer.service import (
     AlreadyRunning,
@@ -468,7 +469,7 @@ class OneLineFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         """The record's level, logger and message."""
-        line = f"{record.levelname} {record.name}: {record.getMessage()}"
+        line = f"{record.levelname} {record.name}: {hide_credentials(record.getMessage())}"
         if record.exc_info and record.exc_info[1] is not None:
             error = record.exc_info[1]
             line += f" ({type(error).__name__}: {error})"

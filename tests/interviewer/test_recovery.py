@@ -136,3 +136,41 @@ async def test_the_terminal_user_is_not_rate_limited(bank: QuestionBank) -> None
         await service.answer(chat, "D1", f"Answer {n}")
     with pytest.raises(QuotaExceeded):
         await service.answer(chat, "D1", "one too many")
+
+
+async def test_a_brain_that_fails_outright_gives_the_notice_once(bank: QuestionBank) -> None:
+    from interviewer.replies import MODEL_FALLBACK_NOTICE
+    from tests.interviewer.test_service import FailingBrain
+
+    service, _ = make_service(bank, FakeClock(), brain=FailingBrain())
+    started = await service.start(ALICE, HERE, "model-serving")
+    first = await service.answer(ALICE, HERE, ANSWER)
+    second = await service.answer(ALICE, HERE, "And what latency do they expect?")
+    texts = [m.text for r in (started, first, second) if r for m in r.messages]
+    assert sum(MODEL_FALLBACK_NOTICE in t for t in texts) == 1
+
+
+def test_normalisation_keeps_joiners_and_direction_marks_and_strips_bidi_overrides() -> None:
+    from interviewer.core.text import normalize
+
+    family = "👨\u200d👩\u200d👧"
+    hebrew = "\u200fשלום\u200e ok"
+    assert normalize(family) == family and normalize(hebrew) == hebrew
+    assert normalize("a\u202eevil\u202c b\u2066c\u2069\x07") == "aevil bc"
+    assert normalize("hidden\U000e0041\U000e0042 text") == "hidden text"
+
+
+def test_credentials_in_urls_are_hidden_wherever_shown() -> None:
+    import logging
+
+    from bot.logs import RedactSecrets
+    from interviewer.llm.choice import ModelChoice, hide_credentials
+
+    url = "https://bob:hunter2@llm.internal:8443/v1"
+    assert hide_credentials(f"calling {url} now") == "calling https://***@llm.internal:8443/v1 now"
+    assert "hunter2" not in ModelChoice("openai:m", "set", url).label
+    record = logging.LogRecord(
+        "x", logging.WARNING, __file__, 1, "db %s", ("postgresql://u:pw@h/d",), None
+    )
+    RedactSecrets().filter(record)
+    assert "pw" not in record.getMessage() and "postgresql://***@h/d" in record.getMessage()
