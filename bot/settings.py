@@ -29,6 +29,13 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default: a SQLite file in the user data dir"
     )
+    database_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=600,
+        description="a database statement's limit (connect and pool wait: half of it); "
+        "past it the member is told the database is slow",
+    )
     max_message_chars: int = Field(default=8000, ge=100, le=100_000)
     interviews_per_day: int = Field(
         default=10, ge=0, description="interviews a member may start per UTC day; 0: no limit"

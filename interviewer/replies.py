@@ -8,6 +8,12 @@ from interviewer.core.rubric import Scorecard
 from interviewer.core.stages import Stage
 from interviewer.core.transcript import TurnKind
 
+MODEL_FALLBACK_NOTICE = (
+    "(A note from mockroom: the AI interviewer is not giving usable replies right now, so the "
+    "built-in interviewer is taking over. Your interview carries on and nothing is lost.)"
+)
+"""Told once per interview whenever the model fails, whatever the kind of failure."""
+
 
 class InterviewError(Exception):
     """Something the user can fix; the message says what to do."""
@@ -27,6 +33,14 @@ class BadMessage(InterviewError):
 
 class Busy(InterviewError):
     """Other replicas kept changing the interview; nothing was recorded, try again."""
+
+
+class DatabaseUnavailable(InterviewError):
+    """The database is slow or gone; the message says what was kept and what to resend."""
+
+
+class ReplyDelayed(InterviewError):
+    """The answer is stored but the interviewer's reply failed; it comes on the next try."""
 
 
 class NotYourInterview(InterviewError):

@@ -30,6 +30,10 @@ def read_transcript(path: Path) -> Transcript:
         raw = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise TranscriptError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except IsADirectoryError:
+        raise TranscriptError(f"{path}: is a directory; give a transcript JSON file") from None
+    except OSError as exc:  # unreadable: permissions, a vanished file
+        raise TranscriptError(f"{path}: cannot read the file ({exc.strerror})") from None
     return parse_transcript(raw, source=str(path))
 
 

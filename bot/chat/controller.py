@@ -127,17 +127,18 @@ class ChatController:
             if isinstance(request, DrillRequest):
                 return await self._drills(who, place, request, workspace, is_admin)
             if isinstance(request, ForgetRequest) or request.name == "export":
-                return self._privacy(who, request)
+                # export and forget-me read and write the database: off the event loop
+                return await self.service.db.run(self._privacy, who, request)
             if request.name == "help":
                 return ChatResponse(private=usage(self.command_name, self.bold))
             if request.name == "history":
-                return ChatResponse(history=self.service.history(who))
+                return ChatResponse(history=await self.service.history_async(who))
             if request.name == "questions":
                 return ChatResponse(questions=list(self.bank.problems.values()))
             if place.kind is PlaceKind.CHANNEL:
                 # Slack cannot run a slash command inside a thread: from the channel, the
                 # command goes to the user's running interview, and so does its answer.
-                running = self.service.current(who)
+                running = await self.service.current_async(who)
                 if running is not None and running.channel != place.key:
                     reply = await self.service.command(
                         who, running.channel, Command(request.name), on_delta=on_delta
@@ -169,7 +170,12 @@ class ChatController:
         """A plain message; None when it is not for the interviewer."""
         if place.kind is PlaceKind.CHANNEL:
             return None  # interviews live in DMs and threads; channel chatter is not ours
-        if place.kind is PlaceKind.THREAD and self.drills is not None:
+        if (
+            place.kind is PlaceKind.THREAD
+            and self.drills is not None
+            # every thread message asks; off the event loop, so a slow database stalls no one
+            and await self.service.db.run(self.drills.is_drill_thread, who.platform, place.key)
+        ):
             drilled = await self.drills.answer(who.platform, place.key, who, text, event_key)
             if drilled is not None:  # a drill thread: graded once, the card sent privately
                 if drilled.private is None:
@@ -181,7 +187,9 @@ class ChatController:
             )
         except NoInterview:
             # one note, however often the platform redelivers the message
-            if place.kind is PlaceKind.DM and self.service.first_delivery(who.platform, event_key):
+            if place.kind is PlaceKind.DM and await self.service.first_delivery(
+                who.platform, event_key
+            ):
                 return ChatResponse(
                     private=f"No interview is running. Start one with `{self.command_name} start`."
                 )
@@ -230,7 +238,9 @@ class ChatController:
         if self.drills is None:
             return ChatResponse(private="Drills and leaderboards are not set up on this server.")
         if request.name == "leaderboard":
-            shown = leaderboard_command(self.drills, who.platform, workspace, who, request.args)
+            shown = await self.service.db.run(
+                leaderboard_command, self.drills, who.platform, workspace, who, request.args
+            )
             if shown.board is None:
                 return ChatResponse(private=shown.text)
             from bot.chat.charts import board_png  # matplotlib: only when drawn
@@ -241,8 +251,15 @@ class ChatController:
             return ChatResponse(
                 private="Drills belong to a channel: run this in the channel itself."
             )
-        text = drill_command(
-            self.drills, who.platform, workspace, place.key, who, is_admin, request.args
+        text = await self.service.db.run(
+            drill_command,
+            self.drills,
+            who.platform,
+            workspace,
+            place.key,
+            who,
+            is_admin,
+            request.args,
         )
         return ChatResponse(private=text)
 

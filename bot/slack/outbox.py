@@ -23,6 +23,7 @@ from bot.slack.render import (
     history_blocks,
     interviewer_blocks,
     questions_blocks,
+    safe,
     scorecard_blocks,
     scorecard_text,
     sections,
@@ -100,6 +101,19 @@ class SlackOutbox:
             for blocks in pages[1:] if replaced else pages:
                 await self.post(channel, thread_ts, message.text, blocks)
 
+    async def retract(self, stream: StreamingMessage) -> None:
+        """Delete a streamed draft whose reply was not stored (another replica's words
+        stand, or the reply failed): a member sees only what the interview holds."""
+        if stream.ts is None:
+            return
+        stream.failed = True  # no more updates to a message that is going away
+        try:
+            await self.client.chat_delete(channel=stream.channel, ts=stream.ts)
+        except Exception:  # it cannot be deleted: say plainly that it does not count
+            log.warning("Slack: could not delete a draft reply; rewriting it", exc_info=True)
+            note = "(This draft was replaced by the reply that counts.)"
+            await self._replace(stream.channel, stream.ts, sections(note), note)
+
     async def scorecard(
         self, card: Scorecard, reply: Reply, channel: str, thread_ts: str | None
     ) -> None:
@@ -134,7 +148,7 @@ class SlackOutbox:
                 filename=export.filename,
                 content=export.content,
                 title=export.filename,
-                initial_comment=export.summary,
+                initial_comment=safe(export.summary),
             )
         except SlackApiError as exc:
             error = str(exc.response.get("error") or "an error")
@@ -150,7 +164,7 @@ class SlackOutbox:
             channel=channel,
             thread_ts=thread_ts,
             text=fallback(text),
-            blocks=list(blocks) if blocks is not None else sections(text)[:50],
+            blocks=list(blocks) if blocks is not None else sections(safe(text))[:50],
         )
         return str(response["ts"])
 
@@ -159,7 +173,7 @@ class SlackOutbox:
     ) -> None:
         """A note only the user sees: a plain message in a DM, an ephemeral one elsewhere."""
         channel, thread_ts = split_key(key)
-        for page in chunk(list(blocks) if blocks is not None else sections(text)):
+        for page in chunk(list(blocks) if blocks is not None else sections(safe(text))):
             if is_dm(channel):
                 await self.post(channel, None, text, page)
             else:

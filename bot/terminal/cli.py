@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import sys
+import threading
 from collections.abc import Callable
 from enum import StrEnum
 from importlib.metadata import version as package_version
@@ -25,16 +26,25 @@ from bot.terminal.privacy import add_privacy_commands
 from bot.terminal.render import history_table, questions_table, scorecard_view
 from bot.terminal.session import (
     PROMPT,
+    STDIN_THREAD,
     LiveTurn,
     PracticeOptions,
     TerminalSession,
+    read_piped_line,
     run_interactive,
-    run_scripted,
+    run_piped,
 )
 from interviewer.bank import BankError, load_bank
 from interviewer.core.stages import Format
+from interviewer.llm.choice import hide_credentials
 from interviewer.prompt_files import check_prompt_files
-from interviewer.service import AlreadyRunning, InterviewError, NoInterview, Who
+from interviewer.service import (
+    AlreadyRunning,
+    DatabaseUnavailable,
+    InterviewError,
+    NoInterview,
+    Who,
+)
 from interviewer.transcript_file import TranscriptError, read_transcript
 
 # The database (SQLAlchemy, Alembic) and HTTP (aiohttp, Prometheus) stacks are imported
@@ -44,6 +54,10 @@ if TYPE_CHECKING:
     from bot.serve import PlatformRunner
 
 EXIT_USAGE = 2
+DATABASE_DOWN = (
+    "The database cannot be reached: check MOCKROOM_DATABASE_URL and that its server is "
+    "running, then run the command again (your interviews are kept there)."
+)
 
 
 class ServeTarget(StrEnum):
@@ -205,7 +219,7 @@ def make_app(
 
     def container() -> Container:
         from bot.bootstrap import SchemaBehind
-        from storage.engine import DatabaseURLError
+        from storage.engine import DatabaseURLError, is_outage
 
         try:
             return factory()
@@ -217,6 +231,11 @@ def make_app(
             raise typer.Exit(1) from None
         except ValidationError as exc:
             err.print(f"[red]The settings are invalid:[/red] {settings_problem(exc)}")
+            raise typer.Exit(1) from None
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            err.print(f"[red]{DATABASE_DOWN}[/red]")
             raise typer.Exit(1) from None
 
     db_app = typer.Typer(help="The database: upgrade its schema, show its revision.")
@@ -302,9 +321,8 @@ def make_app(
         try:
             if stdin_is_tty():
                 asyncio.run(run_interactive(session, options, lambda: out.input(PROMPT)))
-            else:
-                lines = sys.stdin.read().splitlines()
-                asyncio.run(run_scripted(session, options, lines))
+            else:  # piped: each line as it arrives, so a program can converse
+                asyncio.run(run_piped(session, options, read_piped_line))
         except AlreadyRunning as exc:
             err.print(
                 f"[yellow]{exc}[/yellow]\nResume it with [bold]mockroom practice --resume[/bold]."
@@ -312,6 +330,9 @@ def make_app(
             raise typer.Exit(1) from None
         except NoInterview as exc:
             err.print(f"[yellow]{exc}[/yellow] Run [bold]mockroom practice[/bold] to start one.")
+            raise typer.Exit(1) from None
+        except DatabaseUnavailable:
+            err.print(f"[red]{DATABASE_DOWN}[/red]")
             raise typer.Exit(1) from None
         except InterviewError as exc:
             err.print(f"[yellow]{exc}[/yellow]")
@@ -357,7 +378,13 @@ def make_app(
         """List your past interviews with their overall scores."""
         parts = container()
         try:
-            entries = parts.service.history(terminal_user(), limit)
+            session = TerminalSession(parts.service, out, terminal_user())
+            try:
+                asyncio.run(session.recover())  # scorecards a crash left ungraded
+                entries = asyncio.run(parts.service.history_async(terminal_user(), limit))
+            except DatabaseUnavailable:
+                err.print(f"[red]{DATABASE_DOWN}[/red]")
+                raise typer.Exit(1) from None
             if not entries:
                 out.print("No interviews yet. Start one with [bold]mockroom practice[/bold].")
             else:
@@ -448,7 +475,32 @@ def make_app(
     return app
 
 
+class OneLineFormatter(logging.Formatter):
+    """Log records as one line, without tracebacks: at the terminal a handled failure (a
+    model grader that failed, the offline scorer standing in) is a note, not a stack dump.
+    `mockroom serve` configures its own logging, with traces, for operators."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record's level, logger and message."""
+        line = f"{record.levelname} {record.name}: {hide_credentials(record.getMessage())}"
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            line += f" ({type(error).__name__}: {error})"
+        return line.splitlines()[0] if line else line
+
+
 def main() -> None:
     """The console entry point."""
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    make_app()()
+    handler = logging.StreamHandler()
+    handler.setFormatter(OneLineFormatter())
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
+    try:
+        make_app()()
+    except SystemExit as done:
+        if any(t.name == STDIN_THREAD and t.is_alive() for t in threading.enumerate()):
+            # A thread blocked reading stdin holds its lock, and a normal exit would wait for
+            # it (until Enter) or abort: every turn is already saved, so leave at once.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(done.code if isinstance(done.code, int) else 1)
+        raise

@@ -21,16 +21,14 @@ from interviewer.llm.guards import EMPTY, MAX_WORDS, reply_problem, sentence_pro
 from interviewer.llm.usage import UsageMeter, count_tokens
 from interviewer.offline.brain import OfflineBrain
 from interviewer.ports import DeltaSink, TurnContext, UsageDelta, Utterance
+from interviewer.replies import MODEL_FALLBACK_NOTICE
 
 log = logging.getLogger(__name__)
 
 MODEL_ACTIONS = (AskFollowUp, GiveHint, AdvanceStage)
 """Actions whose words the model writes; the rest are fixed texts the offline brain has."""
 
-NOTICE = (
-    "(A note from mockroom: the AI interviewer is not responding right now, so the built-in "
-    "interviewer is taking over. Your interview carries on and nothing is lost.)"
-)
+NOTICE = MODEL_FALLBACK_NOTICE
 _BOUNDARY = re.compile(r"[.!?](?=\s)|\n")
 
 
@@ -205,7 +203,8 @@ class LLMBrain:
             if gate.released:
                 return await self._fallback(plan, sink, gate.text, outage=False)
             feedback = gate.problem
-        return await self._fallback(plan, sink, "", outage=False)
+        # Two unusable drafts are a model failure too: the candidate is told, like an outage.
+        return await self._fallback(plan, sink, "", outage=True)
 
     async def _generate(self, plan: TurnPlan, gate: _Gate, feedback: str | None, key: str) -> None:
         messages = plan.messages()

@@ -119,6 +119,19 @@ class SqlRepository(SqlStore):
         with Session(self._engine) as session:
             return [i for i in session.exec(statement) if i is not None]
 
+    def unscored(self, user_id: int | None = None, limit: int = 50) -> list[int]:
+        """Ended interviews without a scorecard (a crash while grading), oldest first."""
+        statement = (
+            select(Interview.id)
+            .where(Interview.status == Status.ENDED.value, col(Interview.overall).is_(None))
+            .order_by(col(Interview.id))
+            .limit(limit)
+        )
+        if user_id is not None:
+            statement = statement.where(Interview.user_id == user_id)
+        with Session(self._engine) as session:
+            return [i for i in session.exec(statement) if i is not None]
+
     def activity(self, now: datetime) -> tuple[int, int, float]:
         """Running interviews, how many have a deadline due, and the oldest one's lateness (s)."""
         active = Interview.status == Status.ACTIVE.value

@@ -11,6 +11,7 @@ from typing import Any
 from tests.bot.slack.fake_slack import TEAM
 
 _events = itertools.count(1)
+_triggers = itertools.count(1)  # each command and press is a new one, as on Slack
 
 
 def signed(body: str, secret: str, age: float = 0) -> dict[str, str]:
@@ -33,7 +34,7 @@ def slash(user: str, channel: str, text: str, user_name: str | None = None) -> d
         "text": text,
         "api_app_id": "A1",
         "response_url": "http://127.0.0.1:9/unused",
-        "trigger_id": "1.2.3",
+        "trigger_id": f"{next(_triggers)}.2.3",
     }
 
 
@@ -103,7 +104,7 @@ def button(
         "api_app_id": "A1",
         "token": "legacy",
         "container": container,
-        "trigger_id": "1.2.3",
+        "trigger_id": f"{next(_triggers)}.2.3",
         "channel": {"id": channel, "name": "design"},
         "message": bot_message,
         "response_url": "http://127.0.0.1:9/unused",
