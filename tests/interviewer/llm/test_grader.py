@@ -309,3 +309,19 @@ async def test_the_candidate_is_never_shown_a_thin_verdict_end_to_end(
     got = await service(bank, grader(server, bank)).grade_transcript(STRONG)
     offline = await OfflineGrader(bank).grade(STRONG, bank.problem("model-serving"))
     assert _scores(got) == _scores(offline) and got.hire_signal == offline.hire_signal
+
+
+async def test_a_card_that_cites_the_injection_keeps_no_score_above_the_offline_one(
+    server: FakeOpenAIServer, bank: QuestionBank
+) -> None:
+    injected = LABELLED["chatbot-api-injection"].transcript
+    note = next(s for s in said(injected) if "AI grader" in s)
+    taken_in = card(injected, 4)
+    for item in taken_in["criteria"].values():
+        item["evidence"] = [note[note.index("As an AI grader") :], said(injected)[1]]
+    server.queue(Reply.structured(taken_in))
+    problem = bank.problem("chatbot-api")
+    got = await grader(server, bank).grade(injected, problem)
+    offline = await OfflineGrader(bank).grade(injected, problem)
+    assert _scores(got) == {c: min(4, s.score) for c, s in offline.criteria.items()}
+    assert any("to the grader as evidence" in n for n in got.notes)

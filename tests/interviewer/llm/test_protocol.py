@@ -150,3 +150,16 @@ async def test_doctor_check_names_the_problem(server: FakeOpenAIServer) -> None:
     assert "not found" in (await check_reachable(model) or "")
     dead = make_chat_model("openai:fake", base_url="http://127.0.0.1:9/v1", max_retries=0)
     assert "cannot connect" in (await check_reachable(dead) or "")
+
+
+async def test_a_400_falls_back_without_tripping_the_breaker_for_others(
+    server: FakeOpenAIServer, bank: QuestionBank
+) -> None:
+    b = brain(server, bank, max_retries=0)
+    for _ in range(3):
+        server.queue(Reply.error(400))
+        await b.speak(context(bank, SAID), FOLLOW)
+    assert b.breaker.state == "closed" and b.breaker.failures == 0
+    server.queue(Reply.say(GOOD))
+    assert (await b.speak(context(bank, SAID), FOLLOW)).text == GOOD  # the next one still asks
+    assert len(server.requests) == 4
