@@ -93,6 +93,8 @@ class InterviewSteps:
         self.on_scorecard = on_scorecard
         self.telemetry: Telemetry = telemetry or NoTelemetry()
         self.quotas = quotas  # None: no limits
+        # The concept lexicon as diagrams use it, to type their components (interviewer/diagrams).
+        self.concepts = [(c.id, pattern) for c, pattern in bank.compiled_concepts]
 
     def _reload(self, interview_id: int) -> StoredInterview:
         stored = self.repo.load(interview_id)
@@ -150,7 +152,12 @@ class InterviewSteps:
             if isinstance(event, CandidateMessage):
                 # The candidate's words are stored before the interviewer says anything.
                 turn = Turn(
-                    Role.CANDIDATE, stored.state.stage, event.text, at=now, author=event.author
+                    Role.CANDIDATE,
+                    stored.state.stage,
+                    event.text,
+                    at=now,
+                    author=event.author,
+                    diagram=event.diagram,
                 )
                 version = self.repo.save_step(
                     stored.id, state, [turn], expected_version=stored.version
