@@ -28,6 +28,8 @@ from interviewer.core.events import (
 from interviewer.core.rubric import Contribution, Scorecard
 from interviewer.core.state import InterviewState
 from interviewer.core.transcript import Role, Transcript, Turn, TurnKind
+from interviewer.diagrams.design import drawn_by
+from interviewer.diagrams.view import final_design
 from interviewer.ports import (
     Brain,
     DeltaSink,
@@ -305,6 +307,7 @@ class InterviewSteps:
         grader = self.fallback_grader or self.grader
         problem = self.bank.problems.get(transcript.question_id)
         authors: dict[str, int] = {}
+        drawn = drawn_by(transcript.turns)
         for turn in transcript.candidate_turns():
             if turn.author:
                 authors[turn.author] = authors.get(turn.author, 0) + 1
@@ -315,7 +318,8 @@ class InterviewSteps:
             )
             card = await grader.grade(replace(transcript, turns=own), problem)
             strengths = [c for c, score in card.criteria.items() if score.score >= 3]
-            credits.append(Contribution(author, count, card.overall, strengths))
+            drew = drawn.get(author, [])  # the boxes of the final diagram they drew first
+            credits.append(Contribution(author, count, card.overall, strengths, drew))
         return sorted(credits, key=lambda c: (-c.overall, -c.messages, c.author))
 
     def _record_usage(self, interview_id: int) -> None:
@@ -347,6 +351,17 @@ class InterviewSteps:
             )
 
     async def _grade(
+        self, transcript: Transcript, key: str | None, *, offline: bool = False
+    ) -> Scorecard:
+        """The scorecard from the grader (or the offline scorer), showing the final diagram."""
+        card = await self._grade_by(transcript, key, offline=offline)
+        # Diagrams (interviewer/diagrams): the scorecard shows the design as it ended.
+        design = final_design(transcript.turns, self.concepts)
+        if design is not None:
+            card.diagram = design.text.replace("Your design", "The final design", 1)
+        return card
+
+    async def _grade_by(
         self, transcript: Transcript, key: str | None, *, offline: bool = False
     ) -> Scorecard:
         problem = self.bank.problems.get(transcript.question_id)

@@ -104,5 +104,26 @@ def curveball_check(
     return None
 
 
+def follow_up(
+    turns: Sequence[Turn],
+    asked: Iterable[str],
+    *,
+    grounded: bool,
+    curveball_text: str | None = None,
+    concepts: ConceptPatterns = (),
+) -> Probe | None:
+    """The diagram question an interviewer asks next, if any: a curveball's answer checked
+    against the design first, then (when `grounded`, outside clarifying) a fresh diagram's
+    most important finding."""
+    done = set(asked)
+    if curveball_text is not None:
+        check = curveball_check(turns, curveball_text, concepts)
+        if check is not None and check.key not in done:
+            return check
+    if grounded and fresh_diagram(turns):
+        return next_probe(turns, done, concepts)
+    return None
+
+
 def _evidence(design: Version, finding: Finding) -> str:
     return design.graph.path_text(finding.path) if len(finding.path) > 1 else ""

@@ -15,6 +15,7 @@ from interviewer.core.events import Action, AdvanceStage, AskFollowUp, GiveHint
 from interviewer.core.stages import Stage
 from interviewer.core.text import sentences
 from interviewer.core.transcript import Role, Turn
+from interviewer.diagrams.data import DATA_NOTE, as_data, design_data
 from interviewer.offline.brain import minutes_text
 from interviewer.ports import TurnContext, usage_key
 from interviewer.prompt_files import PromptFile, load_prompt
@@ -143,6 +144,11 @@ class TurnPlan:
             "Then ask one question about their last message that probes the weakest or a "
             "missing point for this stage."
         )
+        if any(t.diagram for t in self.ctx.turns[-1:]):
+            parts.append(
+                "They just drew a diagram: ground the question in it (one of its findings: a "
+                "single point of failure, a box they never explained), quoting its path."
+            )
         return " ".join(parts)
 
     def directive(self) -> str:
@@ -188,8 +194,17 @@ class TurnPlan:
         if older:
             out.append(("user", self.summary(older)))
         out.extend(self.turn_message(t) for t in recent)
+        # Diagrams (interviewer/diagrams): the latest design as JSON data, never instructions.
+        design = design_data(self.ctx.turns, self.concepts, self.ctx.state.asked)
+        if design is not None:
+            out.append(("user", f"{DATA_NOTE}\n<diagram>{as_data(design)}</diagram>"))
         out.append(("user", self.directive()))
         return out
+
+    @cached_property
+    def concepts(self) -> list[tuple[str, re.Pattern[str]]]:
+        """The concept lexicon as diagrams use it, to type their components."""
+        return [(c.id, pattern) for c, pattern in self.bank.compiled_concepts]
 
     def naive_messages(self) -> list[Message]:
         """The baseline: the whole transcript every turn (for the token benchmark)."""

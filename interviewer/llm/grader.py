@@ -27,6 +27,8 @@ from interviewer.core.rubric import (
     hire_signal_for,
 )
 from interviewer.core.transcript import Role, Transcript
+from interviewer.diagrams.data import DATA_NOTE, as_data, design_data
+from interviewer.diagrams.data import quotes as diagram_quotes
 from interviewer.llm.brain import to_langchain
 from interviewer.llm.breaker import CircuitBreaker
 from interviewer.llm.context import Message
@@ -93,6 +95,7 @@ def verified_quote(quote: str, candidate_texts: list[str]) -> str | None:
 def to_scorecard(draft: ScorecardDraft, transcript: Transcript, grader: str) -> Scorecard:
     """The model's draft checked: verbatim quotes only, scores re-examined and clamped."""
     said = [t.text for t in transcript.turns if t.role is Role.CANDIDATE]
+    said += diagram_quotes(transcript.turns)  # diagram paths count as evidence (issue 15)
     drafts: dict[Criterion, CriterionDraft] = {}
     for item in draft.criteria:
         drafts.setdefault(item.criterion, item)
@@ -145,15 +148,25 @@ def grader_messages(
     lines = []
     for t in transcript.turns:
         kind = f" · {t.kind}" if t.role is Role.INTERVIEWER and t.kind != "message" else ""
-        lines.append(f"[{t.role.value} · {t.stage.value}{kind}] {t.text}")
+        drew = " [drew a diagram]" if t.diagram else ""
+        lines.append(f"[{t.role.value} · {t.stage.value}{kind}]{drew} {t.text}")
     problem_text = f"{problem.title}. {problem.prompt}" if problem else transcript.question_id
-    return [
+    messages: list[Message] = [
         ("system", system.render(rubric=rubric, scale_min=SCALE_MIN, scale_max=SCALE_MAX)),
         (
             "user",
             user.render(problem=problem_text, boundary=boundary, transcript="\n".join(lines)),
         ),
     ]
+    # Diagrams (interviewer/diagrams): the final design as JSON data between the boundaries;
+    # its paths (`A → B → C`) may be quoted as evidence.
+    design = design_data(transcript.turns)
+    if design is not None:
+        data = f"{boundary}\n{as_data(design)}\n{boundary}"
+        messages.append(
+            ("user", f"{DATA_NOTE} Quote its paths as written: client → gateway → router.\n{data}")
+        )
+    return messages
 
 
 class LLMGrader:

@@ -19,6 +19,7 @@ from interviewer.core.events import (
 from interviewer.core.stages import Format, Stage
 from interviewer.core.text import question_key, sentences
 from interviewer.core.transcript import Role, Turn, TurnKind
+from interviewer.diagrams.probes import follow_up as diagram_follow_up
 from interviewer.ports import DeltaSink, TurnContext, Utterance
 
 
@@ -42,6 +43,7 @@ class OfflineBrain:
             raise ValueError("the question bank has no offline phrasebook (prompts/offline.yaml)")
         self.bank = bank
         self.phrases: Phrasebook = bank.phrases
+        self._concepts = [(c.id, pattern) for c, pattern in bank.compiled_concepts]
 
     async def speak(
         self, ctx: TurnContext, action: Action, on_delta: DeltaSink | None = None
@@ -143,6 +145,18 @@ class OfflineBrain:
                 compile_any(curveball.adapt_keywords).search(last)
             )
             parts.append(p.curveball_ack_adapted if adapted else p.curveball_ack_missed)
+        # Diagrams (interviewer/diagrams): a curveball's answer checked against the design, or a
+        # question grounded in the diagram just drawn (a single point of failure, a loose box).
+        curveball = self.bank.curveballs.get(action.after_curveball or "")
+        probe = diagram_follow_up(
+            ctx.turns,
+            ctx.state.asked,
+            grounded=action.stage is not Stage.CLARIFY and ctx.state.format is not Format.ASYNC,
+            curveball_text=curveball.text if curveball else None,
+            concepts=self._concepts,
+        )
+        if probe is not None:
+            return Utterance(" ".join([*parts, probe.question]), kind, probe.key)
         if ctx.state.format is Format.ASYNC:
             question = self._unasked(ctx, self.phrases.fallback_questions["async"])
             lead = ""

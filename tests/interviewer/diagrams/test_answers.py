@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import random
 
 import pytest
 
 from interviewer.bank import QuestionBank, load_bank
-from interviewer.core.transcript import Role
+from interviewer.commands import Command
+from interviewer.core.rubric import Criterion
+from interviewer.core.transcript import Role, Transcript
 from interviewer.offline.brain import OfflineBrain
 from interviewer.offline.scorer import OfflineGrader
 from interviewer.service import InterviewService, Who
@@ -76,3 +79,58 @@ def test_transcript_files_carry_diagrams_in_a_field_or_in_the_text() -> None:
     bad = raw.replace('"a -> b"', '"a -> -> b"')
     with pytest.raises(TranscriptError, match=r"turns\[0\]: 'diagram' cannot be read"):
         parse_transcript(bad)
+
+
+async def test_the_offline_interviewer_asks_about_the_diagram(bank: QuestionBank) -> None:
+    svc, _ = service(bank)
+    await svc.start(ALICE, HERE, "model-serving")
+    await svc.command(ALICE, HERE, Command.NEXT)  # to the high-level design
+    first = await svc.answer(ALICE, HERE, "client -> gateway -> router -> gpu pool")
+    assert first is not None
+    said = first.messages[-1].text
+    assert "`client → gateway → router → gpu pool`" in said and "the one gateway" in said
+    second = await svc.answer(
+        ALICE, HERE, "The gateway is three replicas.\nclient -> gateway -> router -> gpu pool"
+    )
+    assert second is not None
+    assert "the one router" in second.messages[-1].text  # the gateway was answered, and asked once
+    third = await svc.answer(
+        ALICE,
+        HERE,
+        "The router keeps two replicas too.\nclient -> gateway -> router -> tokenizer pool -> gpu pool",
+    )
+    assert third is not None
+    assert (
+        "Your diagram has tokenizer pool (`router → tokenizer pool → gpu pool`)"
+        in third.messages[-1].text
+    )
+
+
+async def test_the_scorecard_quotes_diagram_paths_and_grades_the_same_from_a_file(
+    bank: QuestionBank,
+) -> None:
+    svc, repo = service(bank)
+    await svc.start(ALICE, HERE, "model-serving")
+    await svc.answer(ALICE, HERE, "How many users, and what latency target?")
+    await svc.command(ALICE, HERE, Command.NEXT)
+    await svc.answer(
+        ALICE,
+        HERE,
+        "The gateway checks API keys because abuse is expensive. The router sends each request "
+        "to the GPU pool, which batches prompts to keep GPUs busy. Redis caches hot prompts so "
+        "repeats skip the GPUs.\n"
+        "client -> gateway -> router -> gpu pool\nrouter -> redis cache: lookup",
+    )
+    reply = await svc.command(ALICE, HERE, Command.END)
+    card = reply.scorecard
+    assert card is not None and card.diagram is not None
+    assert card.diagram.splitlines()[0] == "The final design, version 1: 5 components, 4 arrows"
+    evidence = [q for s in card.criteria.values() for q in s.evidence]
+    assert "diagram: client → gateway → router → gpu pool" in evidence
+    assert "Your diagram matched your prose" in card.criteria[Criterion.CLARITY].feedback
+
+    stored = repo.load(reply.interview_id)
+    assert stored is not None
+    transcript = Transcript(stored.state.question_id, stored.state.format, tuple(stored.turns))
+    again = await svc.grade_transcript(parse_transcript(json.dumps(transcript.to_dict())))
+    assert again.to_dict() == card.to_dict()
