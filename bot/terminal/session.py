@@ -12,7 +12,8 @@ from rich.console import Console
 from rich.live import Live
 from rich.text import Text
 
-from bot.terminal.render import interviewer_panel, scorecard_view
+from bot.terminal.blocks import BlockReader
+from bot.terminal.render import diagram_panel, interviewer_panel, scorecard_view
 from interviewer.commands import Command, UnknownCommand, help_text, parse_command
 from interviewer.core.stages import Format
 from interviewer.ports import DeltaSink
@@ -89,12 +90,17 @@ class TerminalSession:
         self.channel = terminal_channel(who)
         self.interview_id: int | None = None
         self.ended = False
+        self.block = BlockReader()  # a diagram typed over several lines
 
     def show(self, reply: Reply) -> None:
         """Print what the interviewer said, and the scorecard at the end."""
         if self.live is not None:
             self.live.done()
         self.interview_id = reply.interview_id
+        for notice in reply.notices:  # a diagram not taken: why, and that the answer stands
+            self.note(notice)
+        if reply.diagram is not None:  # what the interviewer read, before what it asks
+            self.console.print(diagram_panel(reply.diagram))
         for message in reply.messages:
             if message.scorecard is not None:
                 problem = self.service.bank.problems.get(reply.question_id)
@@ -116,10 +122,23 @@ class TerminalSession:
             self.show(
                 await self.service.start(self.who, self.channel, options.question_id, options.fmt)
             )
-        self.note("Answer in your own words. Commands: /hint /next /time /end /help", "dim")
+        self.note(
+            "Answer in your own words. Commands: /hint /next /time /end /help. "
+            "Draw a diagram between /diagram and /end-diagram.",
+            "dim",
+        )
 
     async def handle_line(self, line: str) -> None:
-        """One line the candidate typed: a command or an answer."""
+        """One line the candidate typed: a command, an answer, or a line of a diagram block."""
+        taken, block = self.block.feed(line)
+        if taken and block is None:
+            return  # inside a block: wait for its end
+        if taken and not block:
+            self.note("That diagram was empty: nothing was sent.")
+            return
+        if block:
+            await self._answer(block)
+            return
         command = parse_command(line)
         try:
             if isinstance(command, UnknownCommand):
@@ -137,16 +156,22 @@ class TerminalSession:
                     )
                 )
             else:
-                text = line[1:] if line.lstrip().startswith("//") else line
-                reply = await self.service.answer(
-                    self.who, self.channel, text, on_delta=self._sink()
-                )
-                if reply is not None:
-                    self.show(reply)
+                await self._answer(line[1:] if line.lstrip().startswith("//") else line)
         except InterviewError as exc:
             if self.live is not None:
                 self.live.done()
             self.note(str(exc))
+
+    async def _answer(self, text: str) -> None:
+        try:
+            reply = await self.service.answer(self.who, self.channel, text, on_delta=self._sink())
+        except InterviewError as exc:
+            if self.live is not None:
+                self.live.done()
+            self.note(str(exc))
+            return
+        if reply is not None:
+            self.show(reply)
 
     def _sink(self) -> DeltaSink | None:
         return None if self.live is None else self.live.delta
@@ -174,7 +199,7 @@ async def run_scripted(
         if session.ended:
             break
         await session.tick()
-        if session.ended or not line.strip():
+        if session.ended or (not line.strip() and not session.block.open):
             continue
         session.console.print(Text(f"> {line}", style="bold"))
         await session.handle_line(line)
@@ -201,7 +226,7 @@ async def run_interactive(
             except EOFError:
                 await session.finish()
                 break
-            if line.strip():
+            if line.strip() or session.block.open:
                 await session.handle_line(line)
     finally:
         ticker.cancel()

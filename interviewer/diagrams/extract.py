@@ -25,10 +25,13 @@ class Block:
     source: str
     first: int  # 0-based line index of its first line in the text (fence included)
     last: int  # index one past its last line
+    fenced: bool = False
 
     def stored(self) -> str:
         """The block as the turn's diagram source keeps it."""
-        return f"```mermaid\n{self.source}\n```" if self.syntax == "mermaid" else self.source
+        if self.syntax == "mermaid" or self.fenced:
+            return f"```{self.syntax}\n{self.source}\n```"
+        return self.source
 
 
 @dataclass(frozen=True)
@@ -88,6 +91,8 @@ def read_block(block: Block, limits: Limits = DEFAULT_LIMITS) -> Graph:
     """Parse one block with its syntax's parser."""
     if block.syntax == "mermaid":
         return parse_mermaid(block.source, limits)
+    if block.fenced:  # numbered within the block, as a Mermaid block is
+        return parse_arrows(block.source, limits, first_line=1, within=True)
     return parse_arrows(block.source, limits, first_line=block.first + 1)
 
 
@@ -104,9 +109,8 @@ def find_blocks(lines: list[str]) -> list[Block]:
             body = lines[i + 1 : end]
             syntax = _fenced_syntax(fence.group("lang").lower(), body)
             if syntax:
-                blocks.append(
-                    Block(syntax, "\n".join(body).strip("\n"), i, min(end + 1, len(lines)))
-                )
+                source = "\n".join(body).strip("\n")
+                blocks.append(Block(syntax, source, i, min(end + 1, len(lines)), fenced=True))
             i = end + 1
             continue
         if MERMAID_HEADER.match(lines[i]):
@@ -126,9 +130,9 @@ def find_blocks(lines: list[str]) -> list[Block]:
 
 
 def _fenced_syntax(lang: str, body: list[str]) -> str | None:
-    if lang == "mermaid":
-        return "mermaid"
-    if lang not in ("", "text", "txt", "arrows"):
+    if lang in ("mermaid", "arrows"):  # said outright: read strictly, errors and all
+        return lang
+    if lang not in ("", "text", "txt"):
         return None
     first = next((line for line in body if line.strip()), "")
     if MERMAID_HEADER.match(first):

@@ -60,7 +60,11 @@ def _forward_edges(graph: Graph, starts: list[str]) -> list[tuple[str, str]]:
 
 def _name(graph: Graph, node_id: str) -> str:
     node = graph.node(node_id)
-    typed = f" · {node.kind}" if node.kind not in ("component",) and node.kind != node.label else ""
+    typed = (
+        f" · {node.kind}"
+        if node.kind != "component" and node.kind.lower() != node.label.lower()
+        else ""
+    )
     where = f" [{node.group}]" if node.group else ""
     return f"{node.label}{typed}{where}"
 

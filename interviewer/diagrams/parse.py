@@ -176,8 +176,12 @@ _BULLET = re.compile(r"^\s*(?:[-*•]\s+|\d+[.)]\s+)")
 _EDGE_LABEL = re.compile(r"^(?P<path>.*?)\s*:\s*(?P<label>[^:]*)$")
 
 
-def parse_arrows(source: str, limits: Limits = DEFAULT_LIMITS, first_line: int = 1) -> Graph:
-    """An arrow list: `client -> gateway -> router`, one path per line, `a -> b: label`."""
+def parse_arrows(
+    source: str, limits: Limits = DEFAULT_LIMITS, first_line: int = 1, *, within: bool = False
+) -> Graph:
+    """An arrow list: `client -> gateway -> router`, one path per line, `a -> b: label`.
+
+    Errors name the line of the message, or of the diagram when `within` (a fenced block)."""
     lines = source.splitlines()
     _check_lines(lines, limits)
     b = GraphBuilder(limits)
@@ -185,7 +189,7 @@ def parse_arrows(source: str, limits: Limits = DEFAULT_LIMITS, first_line: int =
         line = _BULLET.sub("", raw).strip()
         if not line:
             continue
-        add_arrow_line(line, b, f"line {number}")
+        add_arrow_line(line, b, f"line {number}" + (" of the diagram" if within else ""))
     if not b.nodes:
         raise DiagramError("the diagram is empty: expected lines such as `client -> gateway`")
     return b.build()

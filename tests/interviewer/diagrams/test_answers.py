@@ -7,6 +7,7 @@ import random
 
 import pytest
 
+from bot.chat.render import credit_lines
 from interviewer.bank import QuestionBank, load_bank
 from interviewer.commands import Command
 from interviewer.core.rubric import Criterion
@@ -134,3 +135,23 @@ async def test_the_scorecard_quotes_diagram_paths_and_grades_the_same_from_a_fil
     transcript = Transcript(stored.state.question_id, stored.state.format, tuple(stored.turns))
     again = await svc.grade_transcript(parse_transcript(json.dumps(transcript.to_dict())))
     assert again.to_dict() == card.to_dict()
+
+
+async def test_a_design_along_credits_who_drew_which_boxes(bank: QuestionBank) -> None:
+    svc, _ = service(bank)
+    bob = Who("slack", "U2", "Bob")
+    ada = Who("slack", "U1", "Ada")
+    await svc.start(ada, "C1:1.0", "model-serving", group=True)
+    await svc.answer(ada, "C1:1.0", "client -> gateway -> model server")
+    reply = await svc.answer(
+        bob, "C1:1.0", "I'd add a cache.\nclient -> gateway -> model server\ngateway -> cache"
+    )
+    assert reply is not None and reply.diagram is not None and reply.diagram.version == 2
+    assert reply.diagram.author == "U2"
+    ended = await svc.command(ada, "C1:1.0", Command.END)
+    card = ended.scorecard
+    assert card is not None and card.diagram is not None
+    assert card.diagram.startswith("The final design, version 2")
+    drew = {c.author: c.drew for c in card.contributors}
+    assert drew == {"U1": ["client", "gateway", "model server"], "U2": ["cache"]}
+    assert "drew cache" in "\n".join(credit_lines(card))
