@@ -30,7 +30,26 @@ _REGION = re.compile(
     r"(?:east|west|north|south|central)[- ]?\d*|us|eu|apac|emea|primary|secondary)\b",
     re.IGNORECASE,
 )
-_GENERIC = {"service", "server", "the", "and", "api", "layer", "tier", "system", "node", "box"}
+_GENERIC = {
+    "service",
+    "server",
+    "the",
+    "and",
+    "api",
+    "layer",
+    "tier",
+    "system",
+    "node",
+    "box",
+    "pool",
+    "cluster",
+    "fleet",
+    "store",
+    "db",
+    "servers",
+    "nodes",
+    "workers",
+}
 
 
 @dataclass(frozen=True)

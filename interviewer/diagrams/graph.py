@@ -56,9 +56,22 @@ class Graph:
     groups: tuple[str, ...] = ()
     direction: str = "LR"
     _index: dict[str, Node] = field(default_factory=dict, compare=False, repr=False)
+    _out: dict[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
+    _in: dict[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
+        # Built once: the analysis walks the arrows many times per diagram.
         self._index.update({n.id: n for n in self.nodes})
+        for e in self.edges:
+            for source, target in (
+                (e.source, e.target),
+                *([(e.target, e.source)] if e.both else []),
+            ):
+                out, into = self._out.setdefault(source, []), self._in.setdefault(target, [])
+                if target not in out:
+                    out.append(target)
+                if source not in into:
+                    into.append(source)
 
     def node(self, node_id: str) -> Node:
         """The node with that id."""
@@ -70,15 +83,11 @@ class Graph:
 
     def successors(self, node_id: str) -> list[str]:
         """Where arrows from a node lead (both ways counts as both)."""
-        out = [e.target for e in self.edges if e.source == node_id]
-        out += [e.source for e in self.edges if e.both and e.target == node_id]
-        return list(dict.fromkeys(out))
+        return list(self._out.get(node_id, ()))
 
     def predecessors(self, node_id: str) -> list[str]:
         """Where arrows into a node come from."""
-        out = [e.source for e in self.edges if e.target == node_id]
-        out += [e.target for e in self.edges if e.both and e.source == node_id]
-        return list(dict.fromkeys(out))
+        return list(self._in.get(node_id, ()))
 
     def path_text(self, path: Iterable[str]) -> str:
         """A path quoted as evidence: `client → gateway → router`."""
@@ -86,7 +95,7 @@ class Graph:
 
     def with_nodes(self, nodes: Iterable[Node]) -> Graph:
         """The same graph with its nodes replaced (typed, say)."""
-        return replace(self, nodes=tuple(nodes), _index={})
+        return replace(self, nodes=tuple(nodes), _index={}, _out={}, _in={})
 
     def iter_labels(self) -> Iterator[str]:
         """Every label in the diagram: nodes, arrows and subgraphs."""

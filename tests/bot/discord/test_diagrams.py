@@ -62,12 +62,12 @@ async def test_diagrams_come_back_attached_and_ground_the_follow_up(
     await fake.say(
         dm,
         ADA,
-        "Gateway and router are pools.\nclient -> gateway pool -> router pool -> gpu pool\n"
-        "router pool -> safety scanner",
+        "Gateway and router are pools; the GPU pool batches.\nclient -> gateway pool -> router pool -> gpu pool\n"
+        "router pool -> policy checker",
     )
     await wait_until(lambda: len(diagram_posts(fake, dm)) == 2, "the second version")
     await wait_until(
-        lambda: "Your diagram has safety scanner" in words(fake, dm), "the unexplained box"
+        lambda: "Your diagram has policy checker" in words(fake, dm), "the unexplained box"
     )
 
 

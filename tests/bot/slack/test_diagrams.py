@@ -39,12 +39,12 @@ async def test_diagrams_come_back_as_images_and_ground_the_follow_up(slack: Harn
     await slack.say(
         ADA,
         DM,
-        "The gateway and router run as pools of replicas.\n"
-        "client -> gateway pool -> router pool -> gpu pool\nrouter pool -> safety scanner",
+        "The gateway and router run as pools of replicas; the GPU pool batches.\n"
+        "client -> gateway pool -> router pool -> gpu pool\nrouter pool -> policy checker",
     )
     assert [t for t, _ in uploads(slack)][-1].startswith("Your design, version 2")
     said = slack.fake.conversation(DM)[-1].shown
-    assert "Your diagram has safety scanner" in said and "haven't said what it does" in said
+    assert "Your diagram has policy checker" in said and "haven't said what it does" in said
 
 
 async def test_malformed_and_oversized_diagrams_get_a_note_and_lose_nothing(

@@ -36,7 +36,11 @@ flowchart LR
 /diagram
 client -> -> gateway
 /end-diagram
-Then we shard the cache by prompt hash.
+The router is replicated as well, and the GPU pool batches.
+/diagram
+client -> gateway pool -> router pool -> gpu pool
+router pool -> policy checker
+/end-diagram
 """
 
 
@@ -71,7 +75,9 @@ def test_diagrams_are_shown_back_asked_about_and_refused_clearly(
     assert "goes through the one Router" in out
     # a malformed block: a clear message naming the line; the rest went on
     assert "Your diagram was not taken: line 1 of the diagram: expected a component after" in out
-    assert "The final design, version 2" in out  # the scorecard shows the final diagram
+    # a box drawn but never explained
+    assert "Your diagram has policy checker (`router pool → policy checker`)" in out
+    assert "The final design, version 3" in out  # the scorecard shows the final diagram
     assert "Scorecard" in out
 
 
