@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from interviewer.core.transcript import Role
-from tests.bot.slack.conftest import ADA, Harness, dm_of
+from tests.bot.slack.conftest import ADA, BOB, CHANNEL, Harness, dm_of
 
 DM = dm_of(ADA)
 MERMAID = """```mermaid
@@ -69,3 +69,25 @@ async def test_malformed_and_oversized_diagrams_get_a_note_and_lose_nothing(
         "We shard by user id.\nclient -> -> gateway",
         f"Every hop is a service.\n{big}",
     ]
+
+
+async def test_a_design_along_shares_one_design_and_credits_who_drew_what(
+    slack: Harness,
+) -> None:
+    await slack.command(ADA, CHANNEL, "start model-serving --group")
+    thread = slack.thread_of("started a")
+    await slack.command(ADA, CHANNEL, "next")
+    await slack.say(ADA, CHANNEL, "client -> gateway -> model server", thread_ts=thread)
+    await slack.say(
+        BOB, CHANNEL, "client -> gateway -> model server\ngateway -> cache", thread_ts=thread
+    )
+    titles = [t for t, _ in uploads(slack)]
+    assert titles == [
+        "Your design, version 1: 3 components, 2 arrows",
+        "Your design, version 2: 4 components, 3 arrows",  # the thread's latest is the design
+    ]
+    await slack.command(ADA, CHANNEL, "end")
+    shown = "\n".join(m.shown for m in slack.fake.conversation(CHANNEL, thread))
+    assert "The final design, version 2: 4 components, 3 arrows" in shown
+    credits = next(line for line in shown.splitlines() if "contributors" in line)
+    assert "drew client, gateway, model server" in credits and "drew cache" in credits

@@ -155,3 +155,34 @@ async def test_a_design_along_credits_who_drew_which_boxes(bank: QuestionBank) -
     drew = {c.author: c.drew for c in card.contributors}
     assert drew == {"U1": ["client", "gateway", "model server"], "U2": ["cache"]}
     assert "drew cache" in "\n".join(credit_lines(card))
+
+
+async def test_a_curveball_answer_is_checked_against_the_diagram(bank: QuestionBank) -> None:
+    """A regional curveball answered in words while the diagram still shows one region."""
+    regional = {"region-down", "data-center-down", "traffic-goes-global"}
+    for seed in range(40):
+        clock = FakeClock()
+        repo = InMemoryRepository()
+        svc = InterviewService(
+            repo, bank, OfflineBrain(bank), OfflineGrader(bank), clock, rng=random.Random(seed)
+        )
+        started = await svc.start(ALICE, HERE, "model-serving")
+        await svc.command(ALICE, HERE, Command.NEXT)
+        await svc.answer(ALICE, HERE, "client -> gateway -> router -> gpu pool")
+        await svc.command(ALICE, HERE, Command.NEXT)  # the deep dive, where curveballs come
+        curveball = None
+        for _ in range(40):
+            clock.advance(30)
+            await svc.tick(started.interview_id)
+            stored = repo.load(started.interview_id)
+            assert stored is not None
+            curveball = next((t for t in stored.turns[::-1] if t.kind == "curveball"), None)
+            if curveball is not None or stored.state.stage.value != "deep_dive":
+                break
+        if curveball is None or curveball.curveball_id not in regional:
+            continue
+        reply = await svc.answer(ALICE, HERE, "We would fail over to a standby in another region.")
+        assert reply is not None
+        assert "Your diagram still has one region" in reply.messages[-1].text
+        return
+    pytest.fail("no regional curveball came up in the deep dive")
