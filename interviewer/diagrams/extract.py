@@ -122,7 +122,8 @@ def find_blocks(lines: list[str]) -> list[Block]:
             end = i + 1
             while end < len(lines) and is_arrow_line(lines[end]):
                 end += 1
-            blocks.append(Block("arrows", "\n".join(lines[i:end]), i, end))
+            if _drawn(lines, i, end):
+                blocks.append(Block("arrows", "\n".join(lines[i:end]), i, end))
             i = end
             continue
         i += 1
@@ -140,6 +141,14 @@ def _fenced_syntax(lang: str, body: list[str]) -> str | None:
     if body and all(is_arrow_line(line) or not line.strip() for line in body) and first:
         return "arrows"
     return None
+
+
+def _drawn(lines: list[str], first: int, end: int) -> bool:
+    """Whether a run of arrow lines is a diagram rather than a remark in prose (`10k QPS ->
+    100k QPS`): several lines, a path of three boxes or more, or the whole message."""
+    if end - first >= 2 or len(ARROWS.findall(lines[first])) >= 2:
+        return True
+    return not any(line.strip() for k, line in enumerate(lines) if not first <= k < end)
 
 
 def is_arrow_line(line: str) -> bool:

@@ -56,9 +56,10 @@ def test_a_malformed_diagram_keeps_the_whole_answer_and_says_why() -> None:
 
 
 def test_one_bad_diagram_of_two_leaves_the_other_taken() -> None:
-    text = "```mermaid\nflowchart LR\nA -->\n```\nwords\nclient -> gateway"
+    text = "```mermaid\nflowchart LR\nA -->\n```\nwords\nclient -> gateway -> router"
     found = extract(text)
-    assert found.graph is not None and [n.id for n in found.graph.nodes] == ["client", "gateway"]
+    assert found.graph is not None
+    assert [n.id for n in found.graph.nodes] == ["client", "gateway", "router"]
     assert "flowchart LR" in found.prose and "words" in found.prose
     assert found.problems[0].startswith("The diagram starting on line 1 was not taken")
 
@@ -74,3 +75,11 @@ def test_an_oversized_diagram_is_refused_and_nothing_else_lost() -> None:
 def test_text_without_diagrams_is_untouched() -> None:
     text = "Clients hit a gateway, which routes to GPU servers -> all with a cache in front."
     assert extract(text).prose == text and extract(text).source is None
+
+
+def test_a_lone_arrow_in_prose_is_a_remark_not_a_diagram() -> None:
+    text = "Scale goes up ten times.\n10k QPS -> 100k QPS\nSo we shard."
+    assert extract(text).source is None and extract(text).prose == text
+    assert extract("client -> gateway").source == "client -> gateway"  # the whole message
+    path = extract("Flow:\nclient -> gateway -> gpu pool\nThat's it.")
+    assert path.source == "client -> gateway -> gpu pool"
