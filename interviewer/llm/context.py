@@ -221,6 +221,7 @@ class TurnPlan:
             self.problem.prompt,
             *(f.answer for f in self.problem.hidden_facts),
             self.candidate_text,
+            *(t.diagram for t in self.ctx.turns if t.role is Role.CANDIDATE and t.diagram),
             *cbs,
             " ".join(clocks),
             f"{left // 60} {round(left / 60)} {(spec.total_seconds or 0) // 60}",
