@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from interviewer.core.rubric import Scorecard
 from interviewer.core.stages import Stage
 from interviewer.core.transcript import TurnKind
+from interviewer.diagrams.view import DiagramView
 
 MODEL_FALLBACK_NOTICE = (
     "(A note from mockroom: the AI interviewer is not giving usable replies right now, so the "
@@ -78,6 +79,8 @@ class Reply:
     ended: bool = False
     platform: str = ""
     channel: str = ""
+    diagram: DiagramView | None = None  # the diagram this answer drew, to show back
+    notices: tuple[str, ...] = ()  # what the front end says first (a diagram not taken)
 
     @property
     def scorecard(self) -> Scorecard | None:

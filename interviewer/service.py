@@ -7,6 +7,7 @@ It finds the conversation's interview and checks who may act; the engine under i
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from interviewer.commands import Command
 from interviewer.core import machine
@@ -24,6 +25,9 @@ from interviewer.core.rubric import Scorecard
 from interviewer.core.stages import Format
 from interviewer.core.text import normalize
 from interviewer.core.transcript import Role, Transcript, TurnKind
+from interviewer.diagrams.extract import extract
+from interviewer.diagrams.kinds import type_graph
+from interviewer.diagrams.view import DiagramView, drawn_before
 from interviewer.ports import (
     DeltaSink,
     HistoryEntry,
@@ -165,9 +169,18 @@ class InterviewService(InterviewSteps):
             await self.db.run(
                 self.quotas.check_message, user_id, who.user_id, stored.id, self.clock()
             )
+        # Diagrams (interviewer/diagrams): a diagram that reads well leaves the prose and is kept
+        # with the turn; one that does not stays in the prose, and the reply says why.
+        found = extract(text)
+        prose = found.prose if found.source else text
         # The platform's user id: stable across renames; chat front ends render it as a mention.
-        event = CandidateMessage(text, author=who.user_id)
-        return await self._event(stored.id, event, on_delta, loaded=stored)
+        event = CandidateMessage(prose, author=who.user_id, diagram=found.source)
+        reply = await self._event(stored.id, event, on_delta, loaded=stored)
+        shown = None
+        if found.graph is not None:
+            graph = type_graph(found.graph, self.concepts)
+            shown = DiagramView(drawn_before(stored.turns) + 1, graph, who.user_id)
+        return replace(reply, diagram=shown, notices=(*reply.notices, *found.problems))
 
     async def command(
         self,

@@ -28,6 +28,8 @@ from interviewer.core.events import (
 from interviewer.core.rubric import Contribution, Scorecard
 from interviewer.core.state import InterviewState
 from interviewer.core.transcript import Role, Transcript, Turn, TurnKind
+from interviewer.diagrams.design import drawn_by
+from interviewer.diagrams.view import final_design
 from interviewer.ports import (
     Brain,
     DeltaSink,
@@ -108,6 +110,8 @@ class InterviewSteps:
         self.quotas = quotas  # None: no limits
         # Repository and quota calls run here, off the event loop (interviewer/workers.py).
         self.db = db or WorkerPool()
+        # The concept lexicon as diagrams use it, to type their components (interviewer/diagrams).
+        self.concepts = [(c.id, pattern) for c, pattern in bank.compiled_concepts]
 
     async def _reload(self, interview_id: int) -> StoredInterview:
         stored = await self.db.run(self.repo.load, interview_id)
@@ -170,7 +174,12 @@ class InterviewSteps:
             if isinstance(event, CandidateMessage):
                 # The candidate's words are stored before the interviewer says anything.
                 turn = Turn(
-                    Role.CANDIDATE, stored.state.stage, event.text, at=now, author=event.author
+                    Role.CANDIDATE,
+                    stored.state.stage,
+                    event.text,
+                    at=now,
+                    author=event.author,
+                    diagram=event.diagram,
                 )
                 version = await self.db.run(
                     self.repo.save_step, stored.id, state, [turn], expected_version=stored.version
@@ -401,6 +410,7 @@ class InterviewSteps:
         grader = self.fallback_grader or self.grader
         problem = self.bank.problems.get(transcript.question_id)
         authors: dict[str, int] = {}
+        drawn = drawn_by(transcript.turns)
         for turn in transcript.candidate_turns():
             if turn.author:
                 authors[turn.author] = authors.get(turn.author, 0) + 1
@@ -411,7 +421,8 @@ class InterviewSteps:
             )
             card = await grader.grade(replace(transcript, turns=own), problem)
             strengths = [c for c, score in card.criteria.items() if score.score >= 3]
-            credits.append(Contribution(author, count, card.overall, strengths))
+            drew = drawn.get(author, [])  # the boxes of the final diagram they drew first
+            credits.append(Contribution(author, count, card.overall, strengths, drew))
         return sorted(credits, key=lambda c: (-c.overall, -c.messages, c.author))
 
     def _record_usage(self, interview_id: int) -> None:
@@ -443,6 +454,17 @@ class InterviewSteps:
             )
 
     async def _grade(
+        self, transcript: Transcript, key: str | None, *, offline: bool = False
+    ) -> Scorecard:
+        """The scorecard from the grader (or the offline scorer), showing the final diagram."""
+        card = await self._grade_by(transcript, key, offline=offline)
+        # Diagrams (interviewer/diagrams): the scorecard shows the design as it ended.
+        design = final_design(transcript.turns, self.concepts)
+        if design is not None:
+            card.diagram = design.text.replace("Your design", "The final design", 1)
+        return card
+
+    async def _grade_by(
         self, transcript: Transcript, key: str | None, *, offline: bool = False
     ) -> Scorecard:
         problem = self.bank.problems.get(transcript.question_id)

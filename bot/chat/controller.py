@@ -196,7 +196,10 @@ class ChatController:
             return None  # a thread that is not an interview
         except InterviewError as exc:
             return ChatResponse(private=str(exc))
-        return None if reply is None else ChatResponse(reply=reply)
+        if reply is None:
+            return None
+        # Diagrams (interviewer/diagrams): a diagram not taken is said privately; the answer stands.
+        return ChatResponse(reply=reply, private="\n".join(reply.notices) or None)
 
     async def button(self, who: Who, place: Place, interview_id: int, action: str) -> ChatResponse:
         """A button on an interviewer message: hint, next or end."""

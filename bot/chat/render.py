@@ -87,7 +87,9 @@ def credit_lines(card: Scorecard, show: Callable[[str], str] = mention) -> list[
     for c in card.contributors:
         strengths = ", ".join(s.label.lower() for s in c.strengths[:3]) or "no area at 3/4 yet"
         noun = "message" if c.messages == 1 else "messages"
+        drew = f"; drew {', '.join(c.drew[:6])}" if c.drew else ""  # diagrams (issue 15)
         lines.append(
             f"{show(c.author)}: {c.overall:.1f}/4 on {c.messages} {noun}; strongest: {strengths}"
+            f"{drew}"
         )
     return lines

@@ -21,6 +21,7 @@ from bot.chat.render import (
 from interviewer.bank import Problem
 from interviewer.core.rubric import Criterion, Scorecard
 from interviewer.core.transcript import TurnKind
+from interviewer.diagrams.view import DiagramView
 from interviewer.ports import HistoryEntry
 from interviewer.service import Outbound, Reply
 
@@ -31,6 +32,7 @@ FIELD_LIMIT = 1024
 EMBED_TOTAL_LIMIT = 6000
 COLOUR = discord.Colour(0x2B6CB0)
 RADAR_FILE = "radar.png"
+DIAGRAM_FILE = "diagram.png"
 
 _TITLES = {
     TurnKind.OPENING: "Your question",
@@ -50,12 +52,16 @@ class OutMessage:
     embeds: list[discord.Embed]
     radar: bytes | None = None
     buttons: bool = False
+    diagram: bytes | None = None  # the candidate's diagram as read (diagrams, issue 15)
 
     def take_files(self) -> list[discord.File]:
         """Fresh file objects for one send (a discord.File is consumed by sending it)."""
-        if self.radar is None:
-            return []
-        return [discord.File(io.BytesIO(self.radar), filename=RADAR_FILE)]
+        files = []
+        if self.radar is not None:
+            files.append(discord.File(io.BytesIO(self.radar), filename=RADAR_FILE))
+        if self.diagram is not None:
+            files.append(discord.File(io.BytesIO(self.diagram), filename=DIAGRAM_FILE))
+        return files
 
 
 def outbound_messages(message: Outbound) -> list[OutMessage]:
@@ -76,18 +82,37 @@ def outbound_messages(message: Outbound) -> list[OutMessage]:
 def reply_messages(reply: Reply, title: str = "") -> list[OutMessage]:
     """Everything a reply says, in order; the buttons ride on its last interviewer message."""
     out: list[OutMessage] = []
+    if reply.diagram is not None:
+        out.append(diagram_message(reply.diagram))
     for message in reply.messages:
         if message.scorecard is not None:
             embed = scorecard_embed(message.scorecard, title)
             out.append(OutMessage([embed], radar=_radar(message.scorecard, title)))
+            if message.scorecard.diagram:
+                final = f"```\n{clip(message.scorecard.diagram, DESCRIPTION_LIMIT - 8)}\n```"
+                out.append(OutMessage([discord.Embed(description=final, colour=COLOUR)]))
         elif message.text.strip():
             out.extend(outbound_messages(message))
     if not reply.ended:
         for item in reversed(out):
-            if item.radar is None:
+            if item.radar is None and item.diagram is None:
                 item.buttons = True
                 break
     return out
+
+
+def diagram_message(view: DiagramView) -> OutMessage:
+    """The diagram as the interviewer read it: its text layout, its picture attached."""
+    from bot.chat.diagram import diagram_png
+
+    layout = view.text.split("\n", 1)[1] if "\n" in view.text else view.text
+    embed = discord.Embed(
+        title=clip(view.title, TITLE_LIMIT),
+        description=f"```\n{clip(layout, DESCRIPTION_LIMIT - 8)}\n```",
+        colour=COLOUR,
+    )
+    embed.set_image(url=f"attachment://{DIAGRAM_FILE}")
+    return OutMessage([embed], diagram=diagram_png(view))
 
 
 def _radar(card: Scorecard, title: str) -> bytes:

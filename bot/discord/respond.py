@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import logging
@@ -75,7 +76,8 @@ class ReplyPoster:
         stream: StreamEditor | None = None,
     ) -> list[discord.Message]:
         """Post a reply; a streamed preview becomes the message it previewed."""
-        outs = self.render(reply)
+        # Drawn off the loop: a diagram or the radar chart takes matplotlib most of a second.
+        outs = await asyncio.to_thread(self.render, reply)
         streamed = _streamed_index(outs, stream)
         if streamed < 0 and stream is not None and stream.message is not None:
             # Nothing to turn the preview into: leave the words, drop the cursor.
@@ -155,7 +157,7 @@ async def finish_command(
             content=f"The interview runs in <#{response.conversation}>: answer there."
         )
         return
-    outs = poster.render(reply)
+    outs = await asyncio.to_thread(poster.render, reply)  # charts are drawn off the loop
     if not outs:
         await interaction.edit_original_response(content="Done.")
         return

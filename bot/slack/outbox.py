@@ -14,6 +14,8 @@ from typing import Any
 
 from bot.chat.charts import radar_png
 from bot.chat.controller import ChatController, ChatResponse, Place
+from bot.chat.diagram import diagram_png
+from bot.chat.render import clip
 from bot.slack.places import is_dm, split_key, thread_key
 from bot.slack.render import (
     Block,
@@ -30,6 +32,7 @@ from bot.slack.render import (
 )
 from bot.slack.stream import StreamingMessage
 from interviewer.core.rubric import Scorecard
+from interviewer.diagrams.view import DiagramView
 from interviewer.privacy.service import ExportFile
 from interviewer.service import Reply, Who
 
@@ -86,6 +89,8 @@ class SlackOutbox:
         channel, thread_ts = split_key(key)
         words = [i for i, m in enumerate(reply.messages) if m.scorecard is None]
         streamed = self._streamed_index(reply, words, stream)
+        if reply.diagram is not None:
+            await self.diagram(reply.diagram, channel, thread_ts)
         for i, message in enumerate(reply.messages):
             if message.scorecard is not None:
                 await self.scorecard(message.scorecard, reply, channel, thread_ts)
@@ -134,6 +139,26 @@ class SlackOutbox:
             )
         except Exception:  # the scorecard is posted; a missing chart must not hide it
             log.exception("Slack: could not upload the scorecard chart")
+        if card.diagram:  # the final design, as text (diagrams, issue 15)
+            await self.post(channel, thread_ts, f"```\n{clip(card.diagram, 2900)}\n```")
+
+    async def diagram(self, view: DiagramView, channel: str, thread_ts: str | None) -> None:
+        """The diagram as the interviewer read it, uploaded as an image (files_upload_v2); its
+        text layout when the upload fails, so the candidate always sees what was understood."""
+        try:
+            async with self._chart_lock:
+                png = await asyncio.to_thread(diagram_png, view)
+            await self.client.files_upload_v2(
+                channel=channel,
+                thread_ts=thread_ts,
+                file=png,
+                filename=f"design-v{view.version}.png",
+                title=view.title,
+                alt_txt=clip(view.text, 1000),
+            )
+        except Exception:
+            log.exception("Slack: could not upload the diagram")
+            await self.post(channel, thread_ts, f"```\n{clip(view.text, 2900)}\n```")
 
     async def export(self, user_id: str, key: str, export: ExportFile) -> None:
         """A member's data as a file in their DM with the app (never in a channel), the

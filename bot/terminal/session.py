@@ -13,7 +13,8 @@ from rich.console import Console
 from rich.live import Live
 from rich.text import Text
 
-from bot.terminal.render import interviewer_panel, scorecard_view
+from bot.terminal.blocks import BlockReader
+from bot.terminal.render import diagram_panel, interviewer_panel, scorecard_view
 from interviewer.commands import Command, UnknownCommand, help_text, parse_command
 from interviewer.core.stages import Format
 from interviewer.ports import DeltaSink
@@ -97,12 +98,17 @@ class TerminalSession:
         self.ended = False
         self._lines: list[str] | None = None  # an answer of several lines being typed
         self.line_limit: int | None = None  # the terminal's line limit (interactive only)
+        self.block = BlockReader()  # a diagram typed over several lines
 
     def show(self, reply: Reply) -> None:
         """Print what the interviewer said, and the scorecard at the end."""
         if self.live is not None:
             self.live.done()
         self.interview_id = reply.interview_id
+        for notice in reply.notices:  # a diagram not taken: why, and that the answer stands
+            self.note(notice)
+        if reply.diagram is not None:  # what the interviewer read, before what it asks
+            self.console.print(diagram_panel(reply.diagram))
         for message in reply.messages:
             if message.scorecard is not None:
                 problem = self.service.bank.problems.get(reply.question_id)
@@ -138,12 +144,13 @@ class TerminalSession:
             )
         self.note(
             "Answer in your own words. Commands: /hint /next /time /end /help. For an answer "
-            f"of several lines, type {MULTILINE} on a line before it and after it.",
+            f"of several lines, type {MULTILINE} on a line before it and after it; draw a "
+            "diagram between /diagram and /end-diagram.",
             "dim",
         )
 
     async def handle_line(self, line: str) -> None:
-        """One line the candidate typed: a command, an answer, or part of a long answer."""
+        """One line the candidate typed: a command, an answer, or part of a long answer or a diagram."""
         if line.strip() == MULTILINE:
             if self._lines is None:
                 self._lines = []
@@ -155,6 +162,15 @@ class TerminalSession:
             return
         if self._lines is not None:
             self._lines.append(line)
+            return
+        taken, block = self.block.feed(line)
+        if taken and block is None:
+            return  # inside a block: wait for its end
+        if taken and not block:
+            self.note("That diagram was empty: nothing was sent.")
+            return
+        if block:
+            await self._answer(block)
             return
         if self.line_limit is not None and len(line) >= self.line_limit:
             # The terminal dropped whatever came after this many characters: never store a
@@ -231,7 +247,7 @@ async def run_scripted(
         if session.ended:
             break
         await session.tick()
-        if session.ended or not line.strip():
+        if session.ended or (not line.strip() and not session.block.open):
             continue
         session.console.print(Text(f"> {line}", style="bold"))
         await session.handle_line(line)
@@ -321,7 +337,7 @@ async def run_interactive(
             if line is None:
                 await session.finish()
                 break
-            if line.strip() or session.multiline:
+            if line.strip() or session.multiline or session.block.open:
                 await session.handle_line(line)
     finally:
         ticker.cancel()

@@ -120,6 +120,7 @@ class Contribution:
     messages: int
     overall: float
     strengths: list[Criterion] = field(default_factory=list)
+    drew: list[str] = field(default_factory=list)  # boxes of the final diagram they drew first
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -128,6 +129,7 @@ class Contribution:
             "messages": self.messages,
             "overall": self.overall,
             "strengths": [c.value for c in self.strengths],
+            **({"drew": list(self.drew)} if self.drew else {}),
         }
 
 
@@ -143,6 +145,7 @@ class Scorecard:
     grader: str = "offline"
     notes: list[str] = field(default_factory=list)
     contributors: list[Contribution] = field(default_factory=list)
+    diagram: str | None = None  # the final diagram's text layout (interviewer/diagrams)
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; `criteria` keyed by criterion id in rubric order."""
@@ -155,6 +158,7 @@ class Scorecard:
             "grader": self.grader,
             "notes": list(self.notes),
             "contributors": [c.to_dict() for c in self.contributors],
+            **({"diagram": self.diagram} if self.diagram else {}),
         }
 
     @classmethod
@@ -183,7 +187,9 @@ class Scorecard:
                     messages=int(c["messages"]),
                     overall=float(c["overall"]),
                     strengths=[Criterion(x) for x in c.get("strengths", [])],
+                    drew=[str(x) for x in c.get("drew", [])],
                 )
                 for c in data.get("contributors", [])
             ],
+            diagram=data.get("diagram"),
         )

@@ -22,6 +22,7 @@ from interviewer.core.rubric import (
     hire_signal_for,
 )
 from interviewer.core.transcript import Role, Transcript
+from interviewer.diagrams.data import quotes as diagram_quotes
 from interviewer.offline.analysis import addresses_grader
 from interviewer.privacy.redact import straight, trim_quote
 
@@ -186,6 +187,7 @@ def to_scorecard(
     """The model's draft as a verdict: quotes kept only when verbatim, a score well above the
     offline scorer's kept only when its quotes name the criterion's concepts; both recorded."""
     said = [t.text for t in transcript.turns if t.role is Role.CANDIDATE]
+    said += diagram_quotes(transcript.turns)  # diagram paths count as evidence (issue 15)
     verified: dict[Criterion, list[str]] = {}
     for c in Criterion:
         verified[c] = []

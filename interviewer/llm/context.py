@@ -15,6 +15,7 @@ from interviewer.core.events import Action, AdvanceStage, AskFollowUp, GiveHint
 from interviewer.core.stages import Stage
 from interviewer.core.text import sentences
 from interviewer.core.transcript import Role, Turn
+from interviewer.diagrams.data import DATA_NOTE, as_data, design_data
 from interviewer.llm.card import RUBRIC
 from interviewer.offline.brain import minutes_text
 from interviewer.ports import TurnContext, usage_key
@@ -156,6 +157,11 @@ class TurnPlan:
             "Then ask one question about their last message that probes the weakest or a "
             "missing point for this stage."
         )
+        if any(t.diagram for t in self.ctx.turns[-1:]):
+            parts.append(
+                "They just drew a diagram: ground the question in it (one of its findings: a "
+                "single point of failure, a box they never explained), quoting its path."
+            )
         return " ".join(parts)
 
     def directive(self) -> str:
@@ -203,8 +209,17 @@ class TurnPlan:
         if cut:
             out.append(("user", self.summary(turns[:cut])))  # holds candidate excerpts
         out.extend(self.turn_message(t) for t in turns[cut:])
+        # Diagrams (interviewer/diagrams): the latest design as JSON data, never instructions.
+        design = design_data(self.ctx.turns, self.concepts, self.ctx.state.asked)
+        if design is not None:
+            out.append(("user", f"{DATA_NOTE}\n<diagram>{as_data(design)}</diagram>"))
         out.append(("system", self.directive()))
         return out
+
+    @cached_property
+    def concepts(self) -> list[tuple[str, re.Pattern[str]]]:
+        """The concept lexicon as diagrams use it, to type their components."""
+        return [(c.id, pattern) for c, pattern in self.bank.compiled_concepts]
 
     def naive_messages(self) -> list[Message]:
         """The baseline: the whole transcript every turn (for the token benchmark)."""
@@ -221,6 +236,7 @@ class TurnPlan:
             self.problem.prompt,
             *(f.answer for f in self.problem.hidden_facts),
             self.candidate_text,
+            *(t.diagram for t in self.ctx.turns if t.role is Role.CANDIDATE and t.diagram),
             *cbs,
             " ".join(clocks),
             f"{left // 60} {round(left / 60)} {(spec.total_seconds or 0) // 60}",

@@ -20,6 +20,7 @@ from langchain_core.language_models import BaseChatModel
 from interviewer.bank import Problem, QuestionBank
 from interviewer.core.rubric import CRITERION_TITLES, SCALE_MAX, SCALE_MIN, Criterion, Scorecard
 from interviewer.core.transcript import Role, Transcript, TurnKind
+from interviewer.diagrams.data import DATA_NOTE, as_data, design_data
 from interviewer.llm.brain import to_langchain
 from interviewer.llm.breaker import CircuitBreaker
 from interviewer.llm.card import RUBRIC, ScorecardDraft, card_schema, read_card, to_scorecard
@@ -73,6 +74,8 @@ def transcript_json(transcript: Transcript) -> str:
         turn = {"role": t.role.value, "stage": t.stage.value}
         if t.role is Role.INTERVIEWER and t.kind != "message":
             turn["kind"] = t.kind
+        if t.diagram:
+            turn["drew"] = "a diagram"
         turn["text"] = t.text
         turns.append(turn)
     return json.dumps({"turns": turns}, ensure_ascii=False, separators=(",", ":"))
@@ -83,7 +86,7 @@ def grader_messages(
 ) -> list[Message]:
     """System: the rules, rubric and reference. User: the transcript as JSON data, nothing else."""
     rubric = "\n".join(f"- {c.value} ({CRITERION_TITLES[c]}): {RUBRIC[c]}" for c in Criterion)
-    return [
+    messages: list[Message] = [
         (
             "system",
             system.render(
@@ -95,6 +98,18 @@ def grader_messages(
         ),
         ("user", user.render(transcript=transcript_json(transcript))),
     ]
+    # Diagrams (interviewer/diagrams): the final design as JSON data; its paths
+    # (`A → B → C`) may be quoted as evidence.
+    design = design_data(transcript.turns)
+    if design is not None:
+        messages.append(
+            (
+                "user",
+                f"{DATA_NOTE} Quote its paths as written: client → gateway → router.\n"
+                f"{as_data(design)}",
+            )
+        )
+    return messages
 
 
 class LLMGrader:

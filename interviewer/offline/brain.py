@@ -18,6 +18,7 @@ from interviewer.core.events import (
 from interviewer.core.stages import Format, Stage
 from interviewer.core.text import is_question, question_key, sentences
 from interviewer.core.transcript import Role, Turn, TurnKind
+from interviewer.diagrams.probes import follow_up as diagram_follow_up
 from interviewer.offline.moves import Move, MoveChooser, curveball_gist, read_candidate_turns
 from interviewer.offline.reasoning import mask_collocations
 from interviewer.ports import DeltaSink, TurnContext, Utterance
@@ -44,6 +45,7 @@ class OfflineBrain:
         self.bank = bank
         self.phrases: Phrasebook = bank.phrases
         self.moves = MoveChooser(bank, bank.phrases.press_vague, bank.phrases.press_curveball)
+        self._concepts = [(c.id, pattern) for c, pattern in bank.compiled_concepts]
 
     async def speak(
         self, ctx: TurnContext, action: Action, on_delta: DeltaSink | None = None
@@ -159,6 +161,18 @@ class OfflineBrain:
             ignored = not adapted
             if ignored and curveball is not None:
                 constraint = _constraint(curveball.text)
+        # Diagrams (interviewer/diagrams): a curveball's answer checked against the design, or a
+        # question grounded in the diagram just drawn (a single point of failure, a loose box).
+        drawn_curveball = self.bank.curveballs.get(action.after_curveball or "")
+        probe = diagram_follow_up(
+            ctx.turns,
+            ctx.state.asked,
+            grounded=action.stage is not Stage.CLARIFY and ctx.state.format is not Format.ASYNC,
+            curveball_text=drawn_curveball.text if drawn_curveball else None,
+            concepts=self._concepts,
+        )
+        if probe is not None:
+            return Utterance(" ".join([*parts, probe.question]), kind, probe.key)
         move = self._choose(ctx, action.stage, constraint if ignored else "")
         if move.lead:
             parts.append(move.lead)

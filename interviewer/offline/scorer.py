@@ -19,6 +19,7 @@ from interviewer.core.rubric import (
 from interviewer.core.stages import Format, Stage, format_spec
 from interviewer.core.text import question_key
 from interviewer.core.transcript import Transcript
+from interviewer.diagrams.grading import credit as diagram_credit
 from interviewer.offline.analysis import (
     CandidateText,
     ConceptHit,
@@ -138,6 +139,8 @@ class OfflineGrader:
         self._concepts = tuple((c, compile_fast(c.all_patterns)) for c in bank.concepts)
         self._adapt = {cb.id: compile_fast(cb.adapt_keywords) for cb in bank.curveballs.values()}
         self._points: dict[str, tuple[_Point, ...]] = {}
+        self._lexicon = [(c.id, pattern) for c, pattern in bank.compiled_concepts]
+        self._criteria_of = {c.id: tuple(c.criteria) for c in bank.concepts}
 
     async def grade(
         self, transcript: Transcript, problem: Problem | None, *, usage_key: str | None = None
@@ -176,6 +179,9 @@ class OfflineGrader:
         criteria = {
             c: _criterion(c, f) if c is not _C.CLARITY else _clarity(f, pitfalls) for c in _C
         }
+        # Diagrams (interviewer/diagrams): the final diagram's components and paths as evidence;
+        # clarity credits a diagram that matches the prose.
+        criteria = diagram_credit(criteria, transcript.turns, self._lexicon, self._criteria_of)
         penalty = min(_MAX_PENALTY, _PENALTY_PER_PITFALL * len(pitfalls))
         mean = sum(s.score for s in criteria.values()) / len(criteria)
         overall = round(min(4.0, max(1.0, mean - penalty)), 1)

@@ -50,13 +50,14 @@ def strip_quotes(card: Scorecard) -> Scorecard:
     quoted = any(s.evidence for s in card.criteria.values()) or any(
         _QUOTED.search(p.detail.translate(_QUOTES)) for p in card.pitfalls
     )
-    if not quoted:
+    if not quoted and not card.diagram:
         return card
     return replace(
         card,
         criteria={c: replace(s, evidence=[]) for c, s in card.criteria.items()},
         pitfalls=[_detail(p, DETAIL_REMOVED, None) for p in card.pitfalls],
         notes=[*card.notes, QUOTES_REMOVED],
+        diagram=None,  # the final diagram is the candidate's own drawing
     )
 
 
@@ -78,7 +79,10 @@ def without_words_of(
         for c, s in card.criteria.items()
     }
     pitfalls = [_detail(p, DETAIL_WITHHELD, foreign) for p in card.pitfalls]
-    return replace(card, criteria=criteria, pitfalls=pitfalls, contributors=contributors)
+    # The final diagram may hold their boxes; drawn by several hands, it cannot be split.
+    return replace(
+        card, criteria=criteria, pitfalls=pitfalls, contributors=contributors, diagram=None
+    )
 
 
 def only_contribution_of(card: Scorecard, author: str) -> list[Contribution]:

@@ -359,6 +359,7 @@ def _turn_rows(
             "text": storable(turn.text),
             "curveball_id": turn.curveball_id,
             "author": None if turn.author is None else storable(turn.author),
+            "diagram": None if turn.diagram is None else storable(turn.diagram),
             "created_at": as_utc(turn.at or state.last_event_at),
         }
         for seq, turn in enumerate(turns, start=first_seq)
@@ -421,6 +422,7 @@ _TURNS = (
         col(InterviewTurn.created_at),
         col(InterviewTurn.curveball_id),
         col(InterviewTurn.author),
+        col(InterviewTurn.diagram),
     )
     .where(col(InterviewTurn.interview_id) == bindparam("interview_id"))
     .order_by(col(InterviewTurn.seq))
@@ -471,8 +473,9 @@ def _stored(connection: Connection, row: Sequence[Any]) -> StoredInterview:
                 at=at,
                 curveball_id=curveball_id,
                 author=author,
+                diagram=diagram,
             )
-            for role, stage, text, kind, at, curveball_id, author in turn_rows
+            for role, stage, text, kind, at, curveball_id, author, diagram in turn_rows
         ],
         scorecard=None if card is None else Scorecard.from_dict(json.loads(card)),
         version=version,
