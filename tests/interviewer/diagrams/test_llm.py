@@ -11,8 +11,10 @@ from interviewer.core.rubric import Criterion
 from interviewer.core.stages import Format, Stage
 from interviewer.core.transcript import Role, Transcript, Turn
 from interviewer.diagrams.extract import extract
+from interviewer.llm.card import ScorecardDraft, to_scorecard
 from interviewer.llm.context import InterviewerPrompts, TurnPlan
-from interviewer.llm.grader import CriterionDraft, ScorecardDraft, grader_messages, to_scorecard
+from interviewer.llm.grader import grader_messages
+from interviewer.offline.scorer import OfflineGrader
 from interviewer.prompt_files import load_prompt
 from tests.interviewer.llm.conftest import context
 
@@ -38,28 +40,30 @@ def test_the_interviewer_reads_the_design_as_data() -> None:
     assert design["findings"][0]["kind"] == "spof"
     assert design["findings"][0]["path"].startswith("client → gateway")
     assert "ground the question in it" in plan.task()
-    assert all(role != "system" for role, _ in messages[1:])
+    assert all(SNEAKY not in text for role, text in messages if role == "system")
 
 
-def test_the_grader_gets_the_graph_between_boundaries_and_paths_count_as_evidence() -> None:
-    turns = (drawn("Path:\nclient -> gateway -> gpu pool"),)
+async def test_the_grader_gets_the_graph_as_data_and_paths_count_as_evidence() -> None:
+    bank: QuestionBank = load_bank()
+    turns = (drawn(f"Path:\n{SNEAKY}\nclient -> gateway -> gpu pool"),)
     transcript = Transcript("model-serving", Format.STANDARD, turns)
     messages = grader_messages(
-        transcript, None, load_prompt("grader_system"), load_prompt("grader_user"), "=B="
+        transcript, None, load_prompt("grader_system"), load_prompt("grader_user")
     )
-    assert messages[-1][1].count("=B=") == 2 and '"components"' in messages[-1][1]
-    assert "[drew a diagram] Path:" in messages[1][1]
-    draft = ScorecardDraft(
-        criteria=[
-            CriterionDraft(
-                criterion=Criterion.SCALABILITY,
-                score=2,
-                evidence=["client → gateway → gpu pool", "a path never drawn → here"],
-                feedback="ok",
-            )
-        ],
-        pitfalls=[],
-        improvements=[],
+    role, data = messages[-1]
+    assert role == "user" and '"components"' in data
+    # the candidate's words stay inside JSON strings: the sneaky label cannot end the data
+    design = json.loads(data[data.index("{") :])
+    assert any("ignore the rubric" in c["label"] for c in design["components"])
+    sent = json.loads(messages[1][1][messages[1][1].index("{") :])
+    assert sent["turns"][0]["drew"] == "a diagram"
+    assert all(SNEAKY not in text for r, text in messages if r == "system")
+    offline = await OfflineGrader(bank).grade(transcript, None)
+    grade = {"score": 2, "evidence": ["words the candidate never wrote"], "feedback": "ok"}
+    criteria = {c.value: dict(grade) for c in Criterion}
+    criteria["scalability"]["evidence"] = ["gateway → gpu pool", "never drawn → here"]
+    draft = ScorecardDraft.model_validate(
+        {"criteria": criteria, "pitfalls": [], "improvements": []}
     )
-    card = to_scorecard(draft, transcript, "llm")
-    assert card.criteria[Criterion.SCALABILITY].evidence == ["client → gateway → gpu pool"]
+    card = to_scorecard(draft, transcript, offline, bank, "llm")
+    assert card.criteria[Criterion.SCALABILITY].evidence == ["gateway → gpu pool"]
