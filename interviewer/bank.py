@@ -136,6 +136,8 @@ class Problem(_Strict):
         ]
         if missing_hints:
             raise ValueError(f"hints missing for stages: {', '.join(missing_hints)}")
+        if not any(p.id.startswith("security") for pts in self.expected.values() for p in pts):
+            raise ValueError("no expected point on security and privacy (an id 'security-...')")
         covered = {t for fact in self.hidden_facts for t in fact.covers}
         uncovered = [t for t in FACT_TOPICS if t not in covered]
         if uncovered:
