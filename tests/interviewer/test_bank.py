@@ -16,11 +16,14 @@ SEEDS = ("model-serving", "chatbot-api", "distributed-training", "ml-data-pipeli
 
 def test_the_shipped_bank_is_valid_and_complete() -> None:
     bank = load_bank()
-    assert len(bank.problems) >= 20
+    assert len(bank.problems) >= 40
+    topics = {t for p in bank.problems.values() for t in p.topics}
+    wanted = {"rag", "evaluation", "training", "inference-cost", "agents", "safety", "gpu"}
+    assert wanted | {"search", "classic"} <= topics, wanted - topics
     assert set(SEEDS) <= set(bank.problems)
     assert bank.phrases is not None
     ai_first = [p for p in bank.problems.values() if "classic" not in p.topics]
-    assert len(ai_first) >= 12
+    assert len(ai_first) >= 28
     for problem in bank.problems.values():
         assert all(problem.expected[s] for s in Stage)
         assert len(problem.curveballs) >= 2
