@@ -230,6 +230,7 @@ class InterviewSteps:
         if any(isinstance(a, RequestScorecard) for a in actions):
             transcript = Transcript(state.question_id, state.format, (*turns, *new_turns))
             scorecard = await self._grade(transcript, usage_key(stored.id), offline=offline)
+            scorecard.at_level(state.level)
             if state.group:
                 scorecard.contributors = await self._credit(transcript)
             self.repo.save_scorecard(stored.id, scorecard)

@@ -134,7 +134,13 @@ class OfflineBrain:
 
     def _choose(self, ctx: TurnContext, stage: Stage, ignored_curveball: str = "") -> Move:
         return self.moves.choose(
-            ctx.problem, ctx.state.format, stage, ctx.turns, ctx.state.asked, ignored_curveball
+            ctx.problem,
+            ctx.state.format,
+            stage,
+            ctx.turns,
+            ctx.state.asked,
+            ignored_curveball,
+            ctx.state.level.value,
         )
 
     def _follow_up(self, ctx: TurnContext, action: AskFollowUp) -> Utterance:

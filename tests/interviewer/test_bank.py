@@ -116,7 +116,9 @@ def test_missing_fact_topics_and_security_points_are_reported_per_file(tmp_path:
     shutil.copytree(PROMPTS_DIR, root)
     questions = root / "questions"
     text = (questions / "news-feed.yaml").read_text()
-    (questions / "news-feed.yaml").write_text(text.replace("covers: [compliance]", "covers: [data]"))
+    (questions / "news-feed.yaml").write_text(
+        text.replace("covers: [compliance]", "covers: [data]")
+    )
     text = (questions / "url-shortener.yaml").read_text()
     (questions / "url-shortener.yaml").write_text(
         text.replace("id: security-privacy", "id: abuse-and-privacy")

@@ -223,3 +223,11 @@ def test_bad_settings_stop_with_one_clear_line(
     assert code == 1
     assert message in out and "Traceback" not in out
     assert "xoxb-your-bot-token" not in out  # the value itself is not echoed
+
+
+def test_practice_at_the_staff_level_shows_the_bar(factory: Callable[[], Container]) -> None:
+    code, out = run(factory, ["practice", "-q", "model-serving", "--level", "staff"], SCRIPT)
+    assert code == 0, out
+    assert "at the staff bar" in out
+    code, out = run(factory, ["practice", "-q", "model-serving", "--level", "junior"], "hi\n")
+    assert code != 0 and "junior" in out
