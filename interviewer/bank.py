@@ -136,6 +136,8 @@ class Problem(_Strict):
         ]
         if missing_hints:
             raise ValueError(f"hints missing for stages: {', '.join(missing_hints)}")
+        if not any(p.id.startswith("security") for pts in self.expected.values() for p in pts):
+            raise ValueError("no expected point on security and privacy (an id 'security-...')")
         covered = {t for fact in self.hidden_facts for t in fact.covers}
         uncovered = [t for t in FACT_TOPICS if t not in covered]
         if uncovered:
@@ -221,6 +223,22 @@ class Concept(_Strict):
         return {name: compile_any(patterns) for name, patterns in self.facets.items()}
 
 
+class LevelQuestion(_Strict):
+    """What the interviewer presses a candidate of a level on, unless they already covered it."""
+
+    level: Literal["mid", "senior", "staff"]
+    stages: list[Stage] = Field(min_length=1)
+    question: str
+    keywords: list[str] = Field(min_length=1, description="regexes: the topic was covered")
+
+    _v = field_validator("keywords")(_check_patterns)
+
+    @field_validator("question")
+    @classmethod
+    def _one_question(cls, q: str) -> str:
+        return _single_question(q)
+
+
 class Phrasebook(_Strict):
     """The offline interviewer's words that belong to no one problem (prompts/offline.yaml)."""
 
@@ -238,6 +256,7 @@ class Phrasebook(_Strict):
     curveball_ack_adapted: str
     curveball_ack_missed: str
     wrap_up_unclocked: str = Field(description="the wrap-up intro in a format with no clock")
+    level_questions: list[LevelQuestion] = Field(default_factory=list)
     fact_topics: dict[FactTopic, list[str]] = Field(
         description="regexes: what kind of fact a clarifying question asks for"
     )

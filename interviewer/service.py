@@ -21,7 +21,7 @@ from interviewer.core.events import (
     Tick,
     TimeAsked,
 )
-from interviewer.core.rubric import Scorecard
+from interviewer.core.rubric import Level, Scorecard, parse_level
 from interviewer.core.stages import Format
 from interviewer.core.text import normalize
 from interviewer.core.transcript import Role, Transcript, TurnKind
@@ -98,9 +98,14 @@ class InterviewService(InterviewSteps):
         fmt: Format | str = Format.STANDARD,
         *,
         group: bool = False,
+        level: Level | str = Level.SENIOR,
     ) -> Reply:
         """Start an interview for `who` in a conversation; refuse while one runs there."""
         fmt = Format(fmt) if isinstance(fmt, Format) else self._parse_format(fmt)
+        try:
+            level = level if isinstance(level, Level) else parse_level(level)
+        except ValueError as exc:
+            raise InterviewError(str(exc)) from None
         user_id, running = await self.db.run(
             self.repo.conversation, who.platform, who.user_id, who.display_name, channel
         )
@@ -125,7 +130,13 @@ class InterviewService(InterviewSteps):
         options = [(c, tuple(self.bank.curveballs[c].stages)) for c in problem.curveballs]
         now = self.clock()
         state, actions = machine.start(
-            problem.id, fmt, options, now, seed=self._rng.randrange(2**31), group=group
+            problem.id,
+            fmt,
+            options,
+            now,
+            seed=self._rng.randrange(2**31),
+            group=group,
+            level=level,
         )
         interview_id = await self.db.run(
             self.repo.create_interview, user_id, who.platform, channel, state, [], self.brain.name

@@ -316,6 +316,7 @@ class InterviewSteps:
     ) -> Scorecard:
         """Grade an ended interview, store its scorecard and tell the hook."""
         scorecard = await self._grade(transcript, usage_key(stored.id), offline=offline)
+        scorecard.at_level(stored.state.level)
         if stored.state.group:
             scorecard.contributors = await self._credit(transcript)
         await self.db.run(self.repo.save_scorecard, stored.id, scorecard)

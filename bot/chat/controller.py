@@ -285,7 +285,9 @@ class ChatController:
                     else "Answers go in this thread; anyone can watch."
                 )
             )
-        reply = await self.service.start(who, key, problem.id, request.fmt, group=request.group)
+        reply = await self.service.start(
+            who, key, problem.id, request.fmt, group=request.group, level=request.level
+        )
         return ChatResponse(reply=reply, conversation=key if key != place.key else None)
 
     def _choose(self, query: str | None) -> Problem:

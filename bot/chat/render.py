@@ -72,8 +72,8 @@ def score_bar(score: int) -> str:
 
 
 def headline(card: Scorecard) -> str:
-    """'Overall 3.1/4 · Hire'."""
-    return f"Overall {card.overall:.1f}/4 · {SIGNAL_LABELS[card.hire_signal]}"
+    """'Overall 3.1/4 · Hire (senior bar)'."""
+    return f"Overall {card.overall:.1f}/4 · {SIGNAL_LABELS[card.hire_signal]} ({card.level} bar)"
 
 
 def mention(user_id: str) -> str:

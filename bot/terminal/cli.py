@@ -35,6 +35,7 @@ from bot.terminal.session import (
     run_piped,
 )
 from interviewer.bank import BankError, load_bank
+from interviewer.core.rubric import Level
 from interviewer.core.stages import Format
 from interviewer.llm.choice import hide_credentials
 from interviewer.prompt_files import check_prompt_files
@@ -306,6 +307,12 @@ def make_app(
         resume: Annotated[
             bool, typer.Option("--resume", help="Carry on with your unfinished interview.")
         ] = False,
+        level: Annotated[
+            Level,
+            typer.Option(
+                "--level", "-l", help="mid, senior or staff: sets the hire bar and expectations."
+            ),
+        ] = Level.SENIOR,
     ) -> None:
         """Run a practice interview in the terminal.
 
@@ -317,7 +324,7 @@ def make_app(
         out.print(Text(f"interviewer: {app_parts.choice.label}", style="dim"))
         live = LiveTurn(out) if app_parts.llm is not None and out.is_terminal else None
         session = TerminalSession(app_parts.service, out, terminal_user(), live)
-        options = PracticeOptions(question, fmt, resume)
+        options = PracticeOptions(question, fmt, resume, level)
         try:
             if stdin_is_tty():
                 asyncio.run(run_interactive(session, options, lambda: out.input(PROMPT)))

@@ -61,6 +61,7 @@ def scorecard_view(card: Scorecard, problem: Problem | None = None) -> Renderabl
         (f"{card.overall:.1f}/4", "bold"),
         ("   Signal ", "bold"),
         (signal.value.replace("_", " "), _SIGNAL_STYLE[signal]),
+        (f"   at the {card.level} bar", "dim"),
         (f"   (graded by {card.grader})", "dim"),
     )
     parts: list[RenderableType] = [head]

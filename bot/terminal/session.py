@@ -16,6 +16,7 @@ from rich.text import Text
 from bot.terminal.blocks import BlockReader
 from bot.terminal.render import diagram_panel, interviewer_panel, scorecard_view
 from interviewer.commands import Command, UnknownCommand, help_text, parse_command
+from interviewer.core.rubric import Level
 from interviewer.core.stages import Format
 from interviewer.ports import DeltaSink
 from interviewer.service import InterviewError, InterviewService, Reply, Who
@@ -77,6 +78,7 @@ class PracticeOptions:
     question_id: str | None = None
     fmt: Format = Format.STANDARD
     resume: bool = False
+    level: Level = Level.SENIOR
 
 
 class TerminalSession:
@@ -140,7 +142,9 @@ class TerminalSession:
             self.show(await self.service.resume(self.who, self.channel))
         else:
             self.show(
-                await self.service.start(self.who, self.channel, options.question_id, options.fmt)
+                await self.service.start(
+                    self.who, self.channel, options.question_id, options.fmt, level=options.level
+                )
             )
         self.note(
             "Answer in your own words. Commands: /hint /next /time /end /help. For an answer "

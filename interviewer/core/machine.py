@@ -30,6 +30,7 @@ from interviewer.core.events import (
     TimeAsked,
     WarnTime,
 )
+from interviewer.core.rubric import Level
 from interviewer.core.stages import Format, Stage, format_spec
 from interviewer.core.state import CurveballPlan, InterviewState, Status
 from interviewer.core.text import asks_questions
@@ -46,6 +47,7 @@ def start(
     now: datetime,
     seed: int = 0,
     group: bool = False,
+    level: Level = Level.SENIOR,
 ) -> Step:
     """A new interview: its state and the actions that open it.
 
@@ -74,6 +76,7 @@ def start(
         last_event_at=now,
         curveballs=plans,
         group=group,
+        level=level,
     )
     state.awaiting_answer, state.question_at = True, now  # the opening asks the first question
     return state, [Say("opening", {"stage": first.value}), Persist()]

@@ -62,8 +62,30 @@ def clamp_score(value: float) -> int:
     return max(SCALE_MIN, min(SCALE_MAX, round(value)))
 
 
-def hire_signal_for(overall: float) -> HireSignal:
-    """The hire signal an overall score maps to."""
+class Level(StrEnum):
+    """The seniority an interview is calibrated for: it moves the hire bar."""
+
+    MID = "mid"
+    SENIOR = "senior"
+    STAFF = "staff"
+
+
+# How far each level moves the bar: a mid candidate reaches "hire" a quarter point lower.
+LEVEL_BAR_SHIFT: dict[Level, float] = {Level.MID: -0.25, Level.SENIOR: 0.0, Level.STAFF: 0.25}
+
+
+def parse_level(text: str) -> Level:
+    """A level by name; a clear ValueError naming the choices otherwise."""
+    try:
+        return Level(text.strip().lower())
+    except ValueError:
+        names = ", ".join(level.value for level in Level)
+        raise ValueError(f"unknown level {text!r}: choose one of {names}") from None
+
+
+def hire_signal_for(overall: float, level: Level = Level.SENIOR) -> HireSignal:
+    """The hire signal an overall score maps to, at a level's bar."""
+    overall -= LEVEL_BAR_SHIFT[level]
     if overall >= 3.5:
         return HireSignal.STRONG_HIRE
     if overall >= 3.0:
@@ -146,6 +168,13 @@ class Scorecard:
     notes: list[str] = field(default_factory=list)
     contributors: list[Contribution] = field(default_factory=list)
     diagram: str | None = None  # the final diagram's text layout (interviewer/diagrams)
+    level: Level = Level.SENIOR
+
+    def at_level(self, level: Level) -> Scorecard:
+        """The same card judged at a level's hire bar."""
+        self.level = level
+        self.hire_signal = hire_signal_for(self.overall, level)
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; `criteria` keyed by criterion id in rubric order."""
@@ -159,6 +188,7 @@ class Scorecard:
             "notes": list(self.notes),
             "contributors": [c.to_dict() for c in self.contributors],
             **({"diagram": self.diagram} if self.diagram else {}),
+            "level": self.level.value,
         }
 
     @classmethod
@@ -192,4 +222,5 @@ class Scorecard:
                 for c in data.get("contributors", [])
             ],
             diagram=data.get("diagram"),
+            level=Level(data.get("level", Level.SENIOR.value)),
         )

@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from interviewer.core.rubric import Level
 from interviewer.core.stages import Format, FormatSpec, Stage, format_spec
 
 
@@ -50,6 +51,7 @@ class InterviewState:
     # The interviewer's last question has not been answered yet: a curveball waits for it.
     awaiting_answer: bool = False
     question_at: datetime | None = None  # when that question was asked
+    level: Level = Level.SENIOR  # the seniority the interview is calibrated for
 
     @property
     def spec(self) -> FormatSpec:
@@ -127,4 +129,5 @@ class InterviewState:
             group=bool(data.get("group", False)),
             awaiting_answer=bool(data.get("awaiting_answer", False)),
             question_at=dt(data.get("question_at")),
+            level=Level(data.get("level", Level.SENIOR.value)),
         )

@@ -136,7 +136,13 @@ class OfflineBrain:
 
     def _choose(self, ctx: TurnContext, stage: Stage, ignored_curveball: str = "") -> Move:
         return self.moves.choose(
-            ctx.problem, ctx.state.format, stage, ctx.turns, ctx.state.asked, ignored_curveball
+            ctx.problem,
+            ctx.state.format,
+            stage,
+            ctx.turns,
+            ctx.state.asked,
+            ignored_curveball,
+            ctx.state.level.value,
         )
 
     def _follow_up(self, ctx: TurnContext, action: AskFollowUp) -> Utterance:
@@ -206,14 +212,15 @@ class OfflineBrain:
             if not is_question(asked):
                 continue
             facts = ctx.problem.hidden_facts
-            matched = [f.answer for f in facts if compile_any(f.keywords).search(asked)]
-            if not matched:  # asked in other words: answer with the facts of that topic
-                topics = [
-                    t
-                    for t, kws in self.phrases.fact_topics.items()
-                    if compile_any(kws).search(asked)
-                ]
-                matched = [f.answer for t in topics for f in facts if t in f.covers]
+            hits = [f for f in facts if compile_any(f.keywords).search(asked)]
+            # Each topic the question raises that no matched fact covers ("... and GDPR?") is
+            # answered by the facts of that topic.
+            topics = [
+                t for t, kws in self.phrases.fact_topics.items() if compile_any(kws).search(asked)
+            ]
+            covered = {t for f in hits for t in f.covers}
+            hits += [f for t in topics if t not in covered for f in facts if t in f.covers]
+            matched = list(dict.fromkeys(f.answer for f in hits))
             new = [a for a in matched if a not in given and a not in out]
             out += new or [a for a in matched[:1] if a not in out]
         return out[:4]

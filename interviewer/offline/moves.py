@@ -107,6 +107,7 @@ class MoveChooser:
         turns: Sequence[Turn],
         asked: Sequence[str],
         ignored_curveball: str = "",
+        level: str = "senior",
     ) -> Move:
         """The next move after the candidate's last answer (`ignored_curveball`: what it said)."""
         done = set(asked)
@@ -125,12 +126,18 @@ class MoveChooser:
             return self._point(problem, stage, reading, done) or self._fallback(stage, done)
         if fmt is Format.ASYNC or stage not in _MOVE_PROBES:
             move = self._point(problem, stage, reading, done)
+            move = move or self._for_level(level, stage, reading, done)
             if fmt is Format.ASYNC and move is None:
                 move = self._async_walk(problem, stage, reading, done)
             return move or self._grounded(problem, reading, done) or self._fallback(stage, done)
+        if stage is Stage.TRADEOFFS:  # where a level's expectations are pressed first
+            move = self._for_level(level, stage, reading, done)
+            if move:
+                return move
         return (
             self._grounded(problem, reading, done)
             or self._point(problem, stage, reading, done)
+            or self._for_level(level, stage, reading, done)
             or self._probe(problem, done)
             or self._fallback(stage, done)
         )
@@ -216,6 +223,17 @@ class MoveChooser:
             if move:
                 return move
         return self._probe(problem, done)
+
+    def _for_level(self, level: str, stage: Stage, reading: Reading, done: set[str]) -> Move | None:
+        """What a candidate of this level is expected to cover and has not (staff: regions,
+        cost, organisation)."""
+        phrases = self.bank.phrases
+        for q in phrases.level_questions if phrases else []:
+            if q.level != level or stage not in q.stages or question_key(q.question) in done:
+                continue
+            if not compile_any(q.keywords).search(reading.said):
+                return Move("level", "", q.question)
+        return None
 
     @staticmethod
     def _probe(problem: Problem, done: set[str]) -> Move | None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from interviewer.bank import Concept, ExpectedPoint, Problem, QuestionBank
+from interviewer.bank import Concept, Problem, QuestionBank
 from interviewer.core.rubric import (
     CRITERION_TITLES,
     Criterion,
@@ -16,7 +16,7 @@ from interviewer.core.rubric import (
     clamp_score,
     hire_signal_for,
 )
-from interviewer.core.stages import Format, Stage, format_spec
+from interviewer.core.stages import Stage, format_spec
 from interviewer.core.text import question_key
 from interviewer.core.transcript import Transcript
 from interviewer.diagrams.grading import credit as diagram_credit
@@ -28,19 +28,15 @@ from interviewer.offline.analysis import (
     compile_fast,
     curveball_replies,
     find_concepts,
-    nonfunctional_addressed,
-    quote,
     read_candidate,
 )
+from interviewer.offline.facts import Facts, Point, join_words, label
 from interviewer.offline.feedback import needs
+from interviewer.offline.pitfalls import find_pitfalls, judged_stages
+from interviewer.offline.quotes import quote
 
 _PENALTY_PER_PITFALL, _MAX_PENALTY = 0.2, 0.6
-# Concepts that state a requirement rather than design something.
-_REQUIREMENT_TALK = {"latency-budget", "capacity-estimate", "availability-target", "throughput"}
 _C = Criterion
-# Below this share of design sentences with a reason, an answer is a list of names (salad or
-# padding): no criterion rises above "partial".
-_SUBSTANCE_FLOOR = 0.2
 _CLARITY_SAID = {
     "requirements": "named the requirements",
     "assumptions": "stated your assumptions",
@@ -48,15 +44,6 @@ _CLARITY_SAID = {
     "summary": "summarised the design",
     "next-steps": "named next steps",
 }
-
-
-@dataclass(frozen=True)
-class _Point:
-    stage: Stage
-    point: ExpectedPoint
-    patterns: tuple[re.Pattern[str], ...]  # its keywords, and the lexicon concept it names
-    criteria: frozenset[Criterion]
-    head: str | None  # that concept's id
 
 
 @dataclass(frozen=True)
@@ -68,57 +55,11 @@ class _Item:
     start: int
 
 
-@dataclass(frozen=True)
-class _Facts:
-    """What the grader read from one transcript."""
-
-    text: CandidateText
-    hits: list[ConceptHit]
-    points: tuple[_Point, ...]
-    covered: dict[str, list[int]]  # expected point id -> sentences that cover it
-    clarifying: list[int]
-    adapted: list[bool]
-    classic: bool  # no model in the problem: ai_infrastructure means data and compute infra
-    asks_first: bool  # the format has a clarify stage (or an opening that invites questions)
-    quoted: dict[int, int]  # sentence -> how many criteria quote it already
-
-    @property
-    def thin(self) -> bool:
-        """Whether the design is mostly names with no mechanism (keyword salad, padding)."""
-        design = {h.sentence for h in self.hits if _C.CLARITY not in h.concept.criteria}
-        explained = {h.sentence for h in self.hits if h.explained}
-        return len(design) >= 5 and len(explained & design) < _SUBSTANCE_FLOOR * len(design)
-
-    def criteria_of(self, concept: Concept) -> list[Criterion]:
-        """The concept's criteria; on a classic problem its infrastructure counts as AI infra."""
-        if self.classic and concept.infrastructure:
-            return [*concept.criteria, _C.AI_INFRASTRUCTURE]
-        return concept.criteria
-
-    def shown(self) -> set[str]:
-        """The concepts explained anywhere."""
-        return {h.concept.id for h in self.hits if h.explained}
-
-    def missed(self, c: Criterion) -> list[str]:
-        """The expected points for a criterion that the candidate never reached."""
-        return [
-            p.point.point for p in self.points if c in p.criteria and not self.covered[p.point.id]
-        ]
-
-
-def _label(item_id: str) -> str:
-    return item_id.replace("-", " ")
-
-
-def _join(words: list[str], last: str = "and") -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"
-
-
 def _points_text(points: list[str]) -> str:
     return "; ".join(p.rstrip(".") for p in points[:2])
 
 
-def _evidence(f: _Facts, picks: list[tuple[int, int]]) -> list[str]:
+def _evidence(f: Facts, picks: list[tuple[int, int]]) -> list[str]:
     """Up to three quotes, one per sentence, preferring sentences no other criterion quoted."""
     firsts = dict(reversed(picks))  # sentence -> its first pick's offset
     order = list(dict.fromkeys(sid for sid, _ in picks))
@@ -138,7 +79,7 @@ class OfflineGrader:
         self._bank = bank
         self._concepts = tuple((c, compile_fast(c.all_patterns)) for c in bank.concepts)
         self._adapt = {cb.id: compile_fast(cb.adapt_keywords) for cb in bank.curveballs.values()}
-        self._points: dict[str, tuple[_Point, ...]] = {}
+        self._points: dict[str, tuple[Point, ...]] = {}
         self._lexicon = [(c.id, pattern) for c, pattern in bank.compiled_concepts]
         self._criteria_of = {c.id: tuple(c.criteria) for c in bank.concepts}
 
@@ -161,7 +102,7 @@ class OfflineGrader:
         }
         replies = curveball_replies(transcript, text)
         adapted = [r.sentences is not None and self._adapted(r, text, hits) for r in replies]
-        f = _Facts(
+        f = Facts(
             text,
             hits,
             points,
@@ -172,7 +113,7 @@ class OfflineGrader:
             Stage.CLARIFY in format_spec(transcript.format).order(),
             {},
         )
-        pitfalls = _pitfalls(f)
+        pitfalls = find_pitfalls(f)
         pitfalls += [
             self._ignored(r, text) for r, ok in zip(replies, adapted, strict=True) if not ok
         ]
@@ -203,12 +144,12 @@ class OfflineGrader:
             criteria, overall, hire_signal_for(overall), pitfalls, improvements, self.name, notes
         )
 
-    def _points_for(self, problem: Problem | None) -> tuple[_Point, ...]:
+    def _points_for(self, problem: Problem | None) -> tuple[Point, ...]:
         """The problem's expected points, each with the criterion of the concept it names."""
         if problem is None:
             return ()
         if problem.id not in self._points:
-            points: list[_Point] = []
+            points: list[Point] = []
             for stage, expected in problem.expected.items():
                 for p in expected:
                     texts = [p.point] if stage is Stage.WRAP_UP else [p.point, " ".join(p.keywords)]
@@ -222,7 +163,7 @@ class OfflineGrader:
                     if stage is Stage.TRADEOFFS:
                         crit.add(_C.TRADEOFFS)
                     points.append(
-                        _Point(stage, p, patterns, frozenset(crit), head[0].id if head else None)
+                        Point(stage, p, patterns, frozenset(crit), head[0].id if head else None)
                     )
             self._points[problem.id] = tuple(points)
         return self._points[problem.id]
@@ -261,7 +202,7 @@ class OfflineGrader:
         return PitfallSeen(Pitfall.IGNORED_CURVEBALL, said)
 
 
-def _criterion(c: Criterion, f: _Facts) -> CriterionScore:
+def _criterion(c: Criterion, f: Facts) -> CriterionScore:
     """Distinct concepts explained with a reason count; bare names only reach 2."""
     items: dict[str, _Item] = {}
 
@@ -273,16 +214,14 @@ def _criterion(c: Criterion, f: _Facts) -> CriterionScore:
         crit = f.criteria_of(h.concept)
         if c in crit:
             primary = crit[0] is c
-            add(
-                h.concept.id, _Item(_label(h.concept.id), h.explained, primary, h.sentence, h.start)
-            )
+            add(h.concept.id, _Item(label(h.concept.id), h.explained, primary, h.sentence, h.start))
     with_concept = {h.sentence for h in f.hits if c in f.criteria_of(h.concept)}
     mapped = [p for p in f.points if c in p.criteria]
     for p in mapped:  # expected points said in words the lexicon does not know
         for sid in f.covered[p.point.id] if p.head not in items else ():
             s = f.text.sentences[sid]
             if sid not in with_concept and not s.question:
-                add("point:" + p.point.id, _Item(_label(p.point.id), s.reasoned, True, sid, 0))
+                add("point:" + p.point.id, _Item(label(p.point.id), s.reasoned, True, sid, 0))
     explained = [i for i in items.values() if i.explained]
     if not items or (c is _C.TRADEOFFS and not explained):
         score = 1  # a trade-off named with no reason is no trade-off at all
@@ -298,11 +237,11 @@ def _criterion(c: Criterion, f: _Facts) -> CriterionScore:
     parts = []
     if explained:
         parts.append(
-            f"you explained {_join([i.label for i in ranked if i.explained][:3])} with reasons"
+            f"you explained {join_words([i.label for i in ranked if i.explained][:3])} with reasons"
         )
     if len(explained) < len(ranked):
         parts.append(
-            f"you named {_join([i.label for i in ranked if not i.explained][:3])} without saying why"
+            f"you named {join_words([i.label for i in ranked if not i.explained][:3])} without saying why"
         )
     said = (
         "; ".join(parts).capitalize() + "."
@@ -319,75 +258,7 @@ def _criterion(c: Criterion, f: _Facts) -> CriterionScore:
     return CriterionScore(clamp_score(score), evidence, said)
 
 
-def judged_stages(fmt: Format) -> frozenset[Stage]:
-    """The stages whose expected points a format is judged on: its own, and for async the
-    design stages its plan walks through in writing."""
-    stages = set(format_spec(fmt).order())
-    if fmt is Format.ASYNC:
-        stages |= {Stage.DEEP_DIVE, Stage.TRADEOFFS}
-    return frozenset(stages)
-
-
-def _pitfalls(f: _Facts) -> list[PitfallSeen]:
-    """Designing before clarifying, ignoring non-functional needs, getting lost in details."""
-    sents = f.text.sentences
-    if not sents:
-        return []
-    found: list[PitfallSeen] = []
-    talk = {h.sentence for h in f.hits if _C.CLARITY in h.concept.criteria}
-    design = sorted(
-        h.sentence
-        for h in f.hits
-        if _C.CLARITY not in h.concept.criteria
-        and h.concept.id not in _REQUIREMENT_TALK
-        and h.sentence not in talk
-    )
-    if not f.asks_first:
-        pass  # a format with no clarify stage cannot design before clarifying
-    elif design and f.clarifying and design[0] < f.clarifying[0]:
-        said = f'Started designing before asking anything: "{quote(sents[design[0]])}"'
-        found.append(PitfallSeen(Pitfall.DESIGNED_BEFORE_CLARIFYING, said))
-    elif not f.clarifying:
-        said = f'Asked no clarifying question; the answer opened with "{quote(sents[0])}"'
-        found.append(PitfallSeen(Pitfall.DESIGNED_BEFORE_CLARIFYING, said))
-    areas = nonfunctional_addressed(f.text)
-    if len(areas) < 2:
-        missing = [a for a in ("scale", "latency", "availability", "security") if a not in areas]
-        only = f" (only {next(iter(areas))} came up)" if areas else ""
-        said = f"Never addressed {_join(missing, 'or')} requirements or numbers{only}."
-        found.append(PitfallSeen(Pitfall.IGNORED_NONFUNCTIONAL, said))
-    lost = _lost_in_details(f)
-    return found + ([PitfallSeen(Pitfall.LOST_IN_DETAILS, lost)] if lost else [])
-
-
-def _lost_in_details(f: _Facts) -> str | None:
-    """Deep details before the high-level design covered its expected components."""
-    early = {
-        i for i, s in enumerate(f.text.sentences) if s.stage in (Stage.CLARIFY, Stage.HIGH_LEVEL)
-    }
-    design = [h for h in f.hits if h.sentence in early and _C.CLARITY not in h.concept.criteria]
-    details = list(
-        dict.fromkeys(_label(h.concept.id) for h in design if h.concept.depth == "detail")
-    )
-    deep = {h.sentence for h in design if h.concept.depth == "detail"}
-    # Boxes named in their own sentences, not as the setting of a detail.
-    components = {h.concept.id for h in design if h.sentence not in deep} - _REQUIREMENT_TALK
-    wanted = [p for p in f.points if p.stage is Stage.HIGH_LEVEL]
-    got = [p for p in wanted if any(sid in early for sid in f.covered[p.point.id])]
-    if len(details) < 2 or (wanted and len(got) * 2 >= len(wanted)):
-        return None
-    if wanted:
-        missing = _join([_label(p.point.id) for p in wanted if p not in got][:4])
-        return (
-            f"The high-level design covered {len(got)} of {len(wanted)} expected components "
-            f"(missing {missing}) while going deep on {_join(details[:3])}."
-        )
-    if len(components) >= min(3, len(details)):
-        return None
-    return f"Went deep on {_join(details[:3])} before a complete high-level design existed."
-
-
-def _clarity(f: _Facts, pitfalls: list[PitfallSeen]) -> CriterionScore:
+def _clarity(f: Facts, pitfalls: list[PitfallSeen]) -> CriterionScore:
     """Asked before designing, asked broadly, planned, summarised, adapted to curveballs."""
     sents = f.text.sentences
     signals: dict[str, int] = {}
@@ -400,7 +271,7 @@ def _clarity(f: _Facts, pitfalls: list[PitfallSeen]) -> CriterionScore:
         signals["asked about several requirements"] = f.clarifying[-1]
     for h in f.hits:
         if _C.CLARITY in h.concept.criteria:
-            signals.setdefault(_CLARITY_SAID.get(h.concept.id, _label(h.concept.id)), h.sentence)
+            signals.setdefault(_CLARITY_SAID.get(h.concept.id, label(h.concept.id)), h.sentence)
     if f.adapted and all(f.adapted):
         signals["adapted to each new constraint"] = -1
     score = (1, 2, 3, 3)[len(signals)] if len(signals) < 4 else 4
@@ -411,7 +282,7 @@ def _clarity(f: _Facts, pitfalls: list[PitfallSeen]) -> CriterionScore:
         score = min(score, 3)
     if f.thin:  # a list of names is not clear thinking, however well it is framed
         score = 1 if designed_first or (f.asks_first and not f.clarifying) else min(score, 2)
-    said = f"You {_join(list(signals))}." if signals else "No signal on clarity of thought."
+    said = f"You {join_words(list(signals))}." if signals else "No signal on clarity of thought."
     if not f.clarifying and f.asks_first:
         said += " You never asked a clarifying question before designing."
     elif designed_first:
@@ -426,7 +297,7 @@ def _clarity(f: _Facts, pitfalls: list[PitfallSeen]) -> CriterionScore:
     return CriterionScore(score, _evidence(f, picks), said)
 
 
-def _improvements(criteria: dict[Criterion, CriterionScore], f: _Facts) -> list[str]:
+def _improvements(criteria: dict[Criterion, CriterionScore], f: Facts) -> list[str]:
     """The three weakest criteria (or, when all are 4, what the problem still expected)."""
     order = list(_C)
     out: list[str] = []

@@ -264,3 +264,11 @@ def test_a_piped_answer_longer_than_a_terminal_line_is_kept_whole(
             assert stored == long.strip()
     finally:
         parts.close()
+
+
+def test_practice_at_the_staff_level_shows_the_bar(factory: Callable[[], Container]) -> None:
+    code, out = run(factory, ["practice", "-q", "model-serving", "--level", "staff"], SCRIPT)
+    assert code == 0, out
+    assert "at the staff bar" in out
+    code, out = run(factory, ["practice", "-q", "model-serving", "--level", "junior"], "hi\n")
+    assert code != 0 and "junior" in out

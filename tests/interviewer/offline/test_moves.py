@@ -209,3 +209,12 @@ async def test_a_drill_curveball_waits_for_the_open_question(chat: Chat) -> None
     assert reply.startswith("New constraint") and count_questions(reply) == 1
     for text in chat.interviewer_turns():
         assert count_questions(text) <= 1, text
+
+
+async def test_one_question_about_two_topics_gets_both_facts(
+    chat: Chat, bank: QuestionBank
+) -> None:
+    facts = {f.id: f.answer for f in bank.problem("chatbot-api").hidden_facts}
+    await chat.start("chatbot-api")
+    reply = await chat.say("How many users, and do we need to comply with GDPR?")
+    assert facts["users"] in reply and facts["retention"] in reply

@@ -6,7 +6,8 @@ from __future__ import annotations
 from interviewer.bank import QuestionBank
 from interviewer.core.rubric import Criterion
 from interviewer.core.stages import Stage
-from interviewer.offline.analysis import concepts_in, find_concepts, quote, read_turns
+from interviewer.offline.analysis import concepts_in, find_concepts, read_turns
+from interviewer.offline.quotes import quote
 from interviewer.offline.scorer import OfflineGrader
 from tests.interviewer.offline.transcripts import build, candidate, fixture, map_candidate
 
