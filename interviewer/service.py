@@ -161,11 +161,12 @@ class InterviewService(InterviewSteps):
         thread of someone else's interview, or a repeated delivery of one already handled
         (`event_key` identifies it on the platform).
         """
-        stored, user_id = await self._conversation(who, channel)
-        if not stored.state.group and stored.user_id != user_id:
-            return None
-        if not await self.first_delivery(who.platform, event_key):
-            return None
+        # One trip to a worker thread: the conversation, and the event's claim when it is ours.
+        user_id, stored, first = await self.db.run(self._read_and_claim, who, channel, event_key)
+        if stored is None:
+            raise NoInterview("No interview is running here. Start one first.")
+        if not first:
+            return None  # an observer's message, or a repeated delivery
         text = normalize(text)
         if not text:
             raise BadMessage("That message was empty. Write your answer, or /help for commands.")
@@ -279,6 +280,19 @@ class InterviewService(InterviewSteps):
             if reply.messages:
                 replies.append(reply)
         return replies
+
+    def _read_and_claim(
+        self, who: Who, channel: str, event_key: str | None
+    ) -> tuple[int, StoredInterview | None, bool]:
+        """The asking user, the conversation's interview, and whether the event is a first
+        delivery of a message for it (runs on a worker thread)."""
+        user_id, stored = self.repo.conversation(
+            who.platform, who.user_id, who.display_name, channel
+        )
+        if stored is None or (not stored.state.group and stored.user_id != user_id):
+            return user_id, stored, False
+        first = event_key is None or self.repo.claim_event(who.platform, event_key)
+        return user_id, stored, first
 
     async def first_delivery(self, platform: str, event_key: str | None) -> bool:
         """Whether a platform event is seen for the first time (retries and replays are not)."""

@@ -248,7 +248,7 @@ class InterviewSteps:
         messages: list[Outbound] = []
         turns = list(stored.turns)
         scorecard: Scorecard | None = None
-        offline = await self.db.run(self._over_budget, stored.platform, actions)
+        offline = await self._over_budget(stored.platform, actions)
         for action in actions:
             if isinstance(action, Persist):
                 continue
@@ -301,7 +301,7 @@ class InterviewSteps:
             transcript = Transcript(state.question_id, state.format, (*turns, *new_turns))
             scorecard = await self._score(stored, transcript, offline=offline)
             messages.append(Outbound(TurnKind.CLOSING, "", state.stage, scorecard=scorecard))
-        await self.db.run(self._record_usage, stored.id)
+        await self._record_usage(stored.id)
         return Reply(
             stored.id,
             state.question_id,
@@ -341,7 +341,7 @@ class InterviewSteps:
                 self.telemetry.error("grader")
                 log.exception("interview %s could not be graded", interview_id)
                 continue
-            await self.db.run(self._record_usage, stored.id)
+            await self._record_usage(stored.id)
             closing = Outbound(TurnKind.CLOSING, "", state.stage, scorecard=card)
             replies.append(
                 Reply(
@@ -374,14 +374,15 @@ class InterviewSteps:
             state.total_seconds_left(now) if state.active else None,
         )
 
-    def _over_budget(self, platform: str, actions: Sequence[Action]) -> bool:
+    async def _over_budget(self, platform: str, actions: Sequence[Action]) -> bool:
         """Whether the model's daily token budget is spent, so the offline parts stand in."""
         return (
             self.quotas is not None
+            and self.quotas.policy.workspace_daily_tokens > 0  # no budget: no database read
             and any(not isinstance(a, Persist) for a in actions)
             and self.fallback_brain is not None
             and isinstance(self.brain, MetersUsage)  # only a model spends tokens
-            and self.quotas.budget_spent(platform, self.clock())
+            and await self.db.run(self.quotas.budget_spent, platform, self.clock())
         )
 
     async def _speak(
@@ -426,9 +427,11 @@ class InterviewSteps:
             credits.append(Contribution(author, count, card.overall, strengths, drew))
         return sorted(credits, key=lambda c: (-c.overall, -c.messages, c.author))
 
-    def _record_usage(self, interview_id: int) -> None:
+    async def _record_usage(self, interview_id: int) -> None:
         """Store the model's token use and cost for this interview since the last step."""
-        self._store_usage(interview_id, self._take_usage(interview_id))
+        usage = self._take_usage(interview_id)
+        if usage:  # most steps saved theirs with the step: no trip to the database
+            await self.db.run(self._store_usage, interview_id, usage)
 
     def _take_usage(self, interview_id: int) -> UsageDelta:
         """The brain's and grader's token use for this interview since the last call."""
