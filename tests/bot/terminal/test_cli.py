@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 from bot.bootstrap import Container, build
 from bot.settings import Settings
-from bot.terminal.cli import make_app
+from bot.terminal.cli import make_app, terminal_user
+from bot.terminal.session import TTY_LINE_LIMIT, PracticeOptions, TerminalSession
 from interviewer.core.rubric import Criterion, HireSignal
 from tests.clock import FakeClock
 
@@ -272,3 +273,24 @@ def test_practice_at_the_staff_level_shows_the_bar(factory: Callable[[], Contain
     assert "at the staff bar" in out
     code, out = run(factory, ["practice", "-q", "model-serving", "--level", "junior"], "hi\n")
     assert code != 0 and "junior" in out
+
+
+async def test_a_typed_line_at_the_terminal_limit_is_refused_not_stored_cut(
+    factory: Callable[[], Container],
+) -> None:
+    parts = factory()
+    console = Console(width=120, force_terminal=False, color_system=None)
+    session = TerminalSession(parts.service, console, terminal_user())
+    session.line_limit = TTY_LINE_LIMIT  # as the interactive prompt sets it
+    try:
+        await session.begin(PracticeOptions("model-serving"))
+        with console.capture() as captured:
+            await session.handle_line("x" * TTY_LINE_LIMIT)  # what a cut paste looks like
+        assert "may have been cut; nothing was recorded" in captured.get()
+        with parts.engine.connect() as connection:
+            count = connection.execute(
+                text("SELECT count(*) FROM interview_turn WHERE role = 'candidate'")
+            ).scalar_one()
+        assert count == 0
+    finally:
+        parts.close()
