@@ -108,6 +108,7 @@ class TurnPlan:
             hidden_facts=facts,
             expected_points=points,
             rubric="\n".join(f"- {c.label}: {text}" for c, text in RUBRIC.items()),
+            level=self.ctx.state.level.value,
         )
 
     def coverage(self) -> tuple[list[str], list[str]]:

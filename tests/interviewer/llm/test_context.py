@@ -9,6 +9,7 @@ from itertools import pairwise
 from bench.tokens import encode, offline_tiktoken
 from interviewer.bank import QuestionBank
 from interviewer.core.events import AskFollowUp
+from interviewer.core.rubric import Level
 from interviewer.core.stages import Stage
 from interviewer.llm.context import BLOCK, KEEP, InterviewerPrompts, TurnPlan, as_candidate
 from tests.interviewer.llm.conftest import context
@@ -95,3 +96,14 @@ def test_within_a_block_each_request_extends_the_one_before(bank: QuestionBank) 
         if after[: len(before) - 1] == before[:-1]:
             extended += 1
     assert extended >= len(requests) - 1 - (2 * 11) // BLOCK
+
+
+def test_the_level_calibrates_the_model_interviewer(bank: QuestionBank) -> None:
+    ctx = context(bank, ["A gateway in front of GPU servers."])
+    staff = replace(ctx, state=replace(ctx.state, level=Level.STAFF))
+    prompts = InterviewerPrompts.load()
+    senior_system = TurnPlan(ctx, AskFollowUp(Stage.HIGH_LEVEL), prompts).system()
+    staff_system = TurnPlan(staff, AskFollowUp(Stage.HIGH_LEVEL), prompts).system()
+    assert "interviews at the senior level" in senior_system
+    assert "interviews at the staff level" in staff_system
+    assert "organisational trade-offs" in staff_system
