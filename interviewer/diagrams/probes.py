@@ -127,3 +127,22 @@ def follow_up(
 
 def _evidence(design: Version, finding: Finding) -> str:
     return design.graph.path_text(finding.path) if len(finding.path) > 1 else ""
+
+
+def redrawn_for(
+    turns: Sequence[Turn], curveball_at: int, curveball_text: str, concepts: ConceptPatterns = ()
+) -> bool:
+    """Whether the candidate answered the curveball at `curveball_at` with a changed diagram
+    that meets it (no longer one region, no single box left on the request path under load)."""
+    j = curveball_at + 1
+    while j < len(turns) and turns[j].role is Role.INTERVIEWER:
+        j += 1
+    end = j
+    while end < len(turns) and turns[end].role is Role.CANDIDATE:
+        end += 1
+    if not any(t.diagram for t in turns[j:end]):
+        return False
+    before, after = latest(turns[:curveball_at], concepts), latest(turns[:end], concepts)
+    if after is None or (before is not None and before.graph == after.graph):
+        return False
+    return curveball_check(turns[:end], curveball_text, concepts) is None

@@ -19,6 +19,7 @@ from interviewer.core.stages import Format, Stage
 from interviewer.core.text import is_question, question_key, sentences
 from interviewer.core.transcript import Role, Turn, TurnKind
 from interviewer.diagrams.probes import follow_up as diagram_follow_up
+from interviewer.diagrams.probes import redrawn_for
 from interviewer.offline.moves import Move, MoveChooser, curveball_gist, read_candidate_turns
 from interviewer.offline.reasoning import mask_collocations
 from interviewer.ports import DeltaSink, TurnContext, Utterance
@@ -162,6 +163,13 @@ class OfflineBrain:
                 compile_any(curveball.adapt_keywords).search(last)
             )
             adapted |= len({h.concept.id for h in reading.last_hits if h.explained}) >= 2
+            # Diagrams (interviewer/diagrams): answering with a redrawn design that meets it.
+            asked_at = max(
+                (i for i, t in enumerate(ctx.turns) if t.kind == TurnKind.CURVEBALL), default=-1
+            )
+            adapted |= curveball is not None and redrawn_for(
+                ctx.turns, asked_at, curveball.text, self._concepts
+            )
             if adapted:
                 parts.append(p.curveball_ack_adapted.format(gist=curveball_gist(reading)))
             ignored = not adapted

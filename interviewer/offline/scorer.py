@@ -20,6 +20,7 @@ from interviewer.core.stages import Stage, format_spec
 from interviewer.core.text import question_key
 from interviewer.core.transcript import Transcript
 from interviewer.diagrams.grading import credit as diagram_credit
+from interviewer.diagrams.probes import redrawn_for
 from interviewer.offline.analysis import (
     CandidateText,
     ConceptHit,
@@ -101,7 +102,9 @@ class OfflineGrader:
             for p in points
         }
         replies = curveball_replies(transcript, text)
-        adapted = [r.sentences is not None and self._adapted(r, text, hits) for r in replies]
+        adapted = [
+            r.sentences is not None and self._adapted(r, text, hits, transcript) for r in replies
+        ]
         f = Facts(
             text,
             hits,
@@ -180,9 +183,20 @@ class OfflineGrader:
                 return self._concepts[min(found)[1]]
         return None
 
-    def _adapted(self, reply: CurveballReply, text: CandidateText, hits: list[ConceptHit]) -> bool:
+    def _adapted(
+        self,
+        reply: CurveballReply,
+        text: CandidateText,
+        hits: list[ConceptHit],
+        transcript: Transcript,
+    ) -> bool:
         sids = reply.sentences or ()
         pattern = self._adapt.get(reply.curveball_id)
+        curveball = self._bank.curveballs.get(reply.curveball_id)
+        # Diagrams (interviewer/diagrams): a redrawn design that meets the curveball adapts too.
+        text_of = curveball.text if curveball else ""
+        if redrawn_for(transcript.turns, reply.turn, text_of, self._lexicon):
+            return True
         if pattern is None:  # a curveball the bank does not know: any design change counts
             return any(h.sentence in sids and _C.CLARITY not in h.concept.criteria for h in hits)
         if any(pattern.search(text.sentences[k].text) for k in sids):

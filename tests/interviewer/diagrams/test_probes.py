@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from interviewer.core.stages import Stage
-from interviewer.core.transcript import Role, Turn
+from interviewer.bank import load_bank
+from interviewer.core.rubric import Pitfall
+from interviewer.core.stages import Format, Stage
+from interviewer.core.transcript import Role, Transcript, Turn
 from interviewer.diagrams.extract import extract
 from interviewer.diagrams.kinds import ConceptPatterns
 from interviewer.diagrams.probes import curveball_check, follow_up, next_probe
+from interviewer.offline.scorer import OfflineGrader
 
 REGION = "A whole region goes down for six hours. What happens to your service?"
 TEN_X = "Traffic grows 10x overnight. What breaks first?"
@@ -50,3 +53,38 @@ def test_follow_up_only_grounds_a_fresh_diagram_and_asks_once(concepts: ConceptP
     later = next_probe(fresh, [probe.key], concepts)
     assert later is not None and later.key != probe.key
     assert next_probe([said("no diagram")], [], concepts) is None
+
+
+async def test_a_curveball_answered_with_a_redrawn_diagram_is_not_ignored() -> None:
+    bank = load_bank()
+    curveball = bank.curveballs["region-down"]
+    one = "```mermaid\nflowchart LR\nU[Users] --> A[API pool] --> D[(DB replicas)]\n```"
+    two = (
+        "```mermaid\nflowchart LR\nsubgraph e [us-east]\nA[API pool]\nend\n"
+        "subgraph w [eu-west]\nB[API pool 2]\nend\nU[Users] --> A & B\n```"
+    )
+
+    def interview(answer: str) -> Transcript:
+        return Transcript(
+            "model-serving",
+            Format.STANDARD,
+            (
+                Turn(Role.INTERVIEWER, Stage.CLARIFY, "Go ahead.", kind="opening"),
+                said(f"Users reach an API pool backed by replicated databases.\n{one}"),
+                Turn(
+                    Role.INTERVIEWER,
+                    Stage.DEEP_DIVE,
+                    curveball.text,
+                    kind="curveball",
+                    curveball_id=curveball.id,
+                ),
+                said(answer),
+            ),
+        )
+
+    grader = OfflineGrader(bank)
+    redrawn = await grader.grade(interview(two), bank.problem("model-serving"))
+    unchanged = await grader.grade(interview(one), bank.problem("model-serving"))
+    ignored = Pitfall.IGNORED_CURVEBALL
+    assert ignored not in {p.id for p in redrawn.pitfalls}
+    assert ignored in {p.id for p in unchanged.pitfalls}
