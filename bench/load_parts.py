@@ -132,6 +132,7 @@ def wire(database_url: str, model_port: int, slack_port: int | None) -> Containe
     parts = build_llm(
         ModelChoice(MODEL, "bench", base_url),
         offline,
+        bank=container.bank,
         api_key="bench",
         timeout=settings.llm_timeout_seconds,
         max_retries=settings.llm_max_retries,

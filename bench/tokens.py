@@ -1,8 +1,15 @@
-"""Prompt tokens of the LLM interviewer over a scripted 40-turn interview, against the naive
-baseline that sends the whole transcript every turn. Counted with tiktoken (o200k_base).
+"""Prompt tokens and dollars of the LLM interviewer and grader over scripted interviews, against
+the naive prompt that sends the whole transcript every turn. Counted with tiktoken (o200k_base).
 
 Run: make bench   (or: uv run python -m bench.tokens)
-Target (issue 3): compact total at most 35% of the naive total.
+
+For every fixture (candidate answers from bench/calibration/), format (standard, extended,
+drill) and length (20, 30, 40 answers) it sums, for both layouts, every interviewer call, one
+regenerated draft per five calls (the guards' rejections; the regeneration resends the prompt
+with one note), and the grader's one call. Dollars model OpenAI's prompt caching: the longest
+prefix a call shares with an earlier call of the same interview, once at least 1,024 tokens,
+in steps of 128, is billed at the cached price. Targets (issue 17): tokens at most 35% and
+dollars at most 60% of naive, on every row, at both prices. Exit 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -19,19 +26,28 @@ from pathlib import Path
 
 from interviewer.bank import QuestionBank, load_bank
 from interviewer.core.events import Action
-from interviewer.core.stages import Format
+from interviewer.core.stages import FORMATS, Format
+from interviewer.core.transcript import Transcript
 from interviewer.llm.brain import MODEL_ACTIONS
 from interviewer.llm.context import InterviewerPrompts, Message, TurnPlan
+from interviewer.llm.grader import grader_messages
 from interviewer.offline.brain import OfflineBrain
 from interviewer.offline.scorer import OfflineGrader
 from interviewer.ports import DeltaSink, TurnContext, Utterance
+from interviewer.prompt_files import load_prompt
 from interviewer.service import InterviewService, Who
 from tests.fakes import InMemoryRepository
 
 ROOT = Path(__file__).resolve().parent.parent
-FIXTURE = ROOT / "tests" / "offline" / "fixtures" / "model-serving-strong.json"
-TURNS = 40
-TARGET = 0.35
+FIXTURES = ("model-serving-strong", "chat-system-plain_english_strong", "rag-assistant-weak",
+            "chat-system-rambling")  # fmt: skip
+LENGTHS = (20, 30, 40)
+TOKEN_TARGET, DOLLAR_TARGET = 0.35, 0.60
+REGENERATE_EVERY = 5
+OUTPUT_TOKENS, GRADER_OUTPUT_TOKENS = 60, 800
+CACHE_MIN, CACHE_STEP = 1024, 128
+# USD per million tokens: (input, cached input, output).
+PRICES = {"gpt-4o-mini": (0.15, 0.075, 0.60), "gpt-4.1": (2.00, 0.50, 8.00)}
 _VOCAB_URL = "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken"
 
 
@@ -50,68 +66,150 @@ def offline_tiktoken() -> None:
     os.environ["TIKTOKEN_CACHE_DIR"] = str(cache)  # tiktoken checks the file's hash itself
 
 
-def tokens(messages: list[Message]) -> int:
-    """Prompt tokens of a chat request: content plus OpenAI's per-message overhead."""
+def encode(messages: list[Message]) -> list[int]:
+    """A request's prompt as the token sequence the provider caches (role markers included)."""
     import tiktoken
 
     enc = tiktoken.get_encoding("o200k_base")
-    return sum(len(enc.encode(content)) + 4 for _, content in messages) + 3
+    out: list[int] = []
+    for role, content in messages:
+        out += enc.encode(f"<|{role}|>", disallowed_special=()) + enc.encode(content) + [0]
+    return [*out, 0, 0, 0]
+
+
+def shared(a: list[int], b: list[int]) -> int:
+    """The length of the common prefix of two token sequences."""
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    return i
+
+
+@dataclass
+class Ledger:
+    """One layout's calls in one interview: tokens, and tokens a provider cache would serve."""
+
+    prompts: list[list[int]] = field(default_factory=list)
+    tokens: int = 0
+    cached: int = 0
+    output: int = 0
+
+    def call(self, messages: list[Message], output: int = OUTPUT_TOKENS) -> None:
+        """Count one request, its cache hit against the earlier ones, and its answer."""
+        seq = encode(messages)
+        hit = max((shared(seq, p) for p in self.prompts[-3:]), default=0)
+        self.cached += (
+            0 if hit < CACHE_MIN else CACHE_MIN + (hit - CACHE_MIN) // CACHE_STEP * CACHE_STEP
+        )
+        self.tokens += len(seq)
+        self.output += output
+        self.prompts.append(seq)
+
+    def dollars(self, model: str) -> float:
+        """The estimated prompt cost at a model's prices (the answers are the same words in
+        both layouts, so their cost is left out of the comparison)."""
+        p_in, p_cached, _ = PRICES[model]
+        fresh = self.tokens - self.cached
+        return (fresh * p_in + self.cached * p_cached) / 1_000_000
 
 
 @dataclass
 class CountingBrain:
-    """The offline brain's words, counting what the LLM brain would have sent for each turn."""
+    """The offline brain's words, counting what both layouts would have sent for each turn."""
 
     offline: OfflineBrain
     prompts: InterviewerPrompts
     name: str = "counting"
-    compact: list[int] = field(default_factory=list)
-    naive: list[int] = field(default_factory=list)
+    compact: Ledger = field(default_factory=Ledger)
+    naive: Ledger = field(default_factory=Ledger)
+    calls: int = 0
 
     async def speak(
         self, ctx: TurnContext, action: Action, on_delta: DeltaSink | None = None
     ) -> Utterance:
-        """Count both requests, then let the offline brain speak."""
+        """Count both requests (and a regeneration every few calls), then let the offline
+        brain speak."""
         if isinstance(action, MODEL_ACTIONS):
             plan = TurnPlan(ctx, action, self.prompts)
-            self.compact.append(tokens(plan.messages()))
-            self.naive.append(tokens(plan.naive_messages()))
+            self.calls += 1
+            for ledger, messages in (
+                (self.compact, plan.messages()),
+                (self.naive, plan.naive_messages()),
+            ):
+                ledger.call(messages)
+                if self.calls % REGENERATE_EVERY == 0:
+                    note = ("system", "[mockroom] Your draft was rejected: it asks no question.")
+                    ledger.call([*messages, note])
         return await self.offline.speak(ctx, action, on_delta)
 
 
-async def run(bank: QuestionBank) -> CountingBrain:
-    """A 40-turn extended interview with the strong fixture's answers, on a test clock."""
-    answers = [
-        t["text"] for t in json.loads(FIXTURE.read_text())["turns"] if t["role"] == "candidate"
-    ]
+async def run(bank: QuestionBank, fixture: str, fmt: Format, answers: int) -> CountingBrain:
+    """One interview of `answers` answers from a fixture, walking every stage of the format."""
+    data = json.loads((ROOT / "bench" / "calibration" / f"{fixture}.json").read_text())
+    said = [t["text"] for t in data["turns"] if t["role"] == "candidate"]
+    step = (FORMATS[fmt].total_seconds or 3600) / answers
     now = [datetime(2026, 11, 25, 9, 0, tzinfo=UTC)]
     brain = CountingBrain(OfflineBrain(bank), InterviewerPrompts.load())
-    grader = OfflineGrader(bank)
+    repo = InMemoryRepository()
     service = InterviewService(
-        InMemoryRepository(), bank, brain, grader, lambda: now[0], rng=random.Random(7)
+        repo, bank, brain, OfflineGrader(bank), lambda: now[0], rng=random.Random(7)
     )
     who = Who("bench", "tokens")
-    await service.start(who, "bench", "model-serving", Format.EXTENDED)
-    for i in range(TURNS):
-        now[0] += timedelta(seconds=80)  # 40 × 80 s walks every stage of the 60-minute format
-        await service.answer(who, "bench", answers[i % len(answers)])
+    reply = await service.start(who, "bench", data["question_id"], fmt)
+    for i in range(answers):
+        now[0] += timedelta(seconds=step * 0.98)
+        if (await service.answer(who, "bench", said[i % len(said)])).ended:
+            break
+    stored = repo.load(reply.interview_id)
+    assert stored is not None
+    transcript = Transcript(data["question_id"], fmt, tuple(stored.turns))
+    problem = bank.problems.get(data["question_id"])
+    grading = grader_messages(
+        transcript, problem, load_prompt("grader_system"), load_prompt("grader_user")
+    )
+    for ledger in (brain.compact, brain.naive):
+        ledger.call(grading, GRADER_OUTPUT_TOKENS)
     return brain
 
 
 def main() -> None:
-    """Print the figures; exit 1 when the target is missed."""
+    """Print the table; exit 1 when a target is missed on any row."""
     offline_tiktoken()
-    brain = asyncio.run(run(load_bank()))
-    compact, naive = sum(brain.compact), sum(brain.naive)
-    ratio = compact / naive
+    bank = load_bank()
+    print("tokens and dollars per interview: compact layout vs naive full transcript")
     print(
-        f"LLM interviewer prompt tokens over a {TURNS}-turn interview ({len(brain.compact)} calls):"
+        "(interviewer calls + a regeneration every 5th call + the grader's call; caching modelled)"
     )
-    print(f"  compact (prefix + rolling summary + last turns): {compact:,}")
-    print(f"  naive (full transcript every turn):              {naive:,}")
-    print(f"  ratio {ratio:.1%}   (target: at most {TARGET:.0%})")
-    print(f"  last call: compact {brain.compact[-1]:,} vs naive {brain.naive[-1]:,} tokens")
-    if ratio > TARGET:
+    header = f"{'fixture':34} {'format':9} {'ans':>3} {'calls':>5} {'tokens':>15} {'tok%':>5}"
+    for model in PRICES:
+        header += f" {model + ' $ ours/naive':>27} {'$%':>4}"
+    print(header)
+    missed: list[str] = []
+    for fixture in FIXTURES:
+        for fmt in (Format.STANDARD, Format.EXTENDED, Format.DRILL):
+            for answers in LENGTHS:
+                brain = asyncio.run(run(bank, fixture, fmt, answers))
+                c, n = brain.compact, brain.naive
+                ratio = c.tokens / n.tokens
+                line = (
+                    f"{fixture:34} {fmt.value:9} {answers:>3} {len(c.prompts):>5} "
+                    f"{c.tokens:>7,}/{n.tokens:<7,} {ratio:>5.0%}"
+                )
+                if ratio > TOKEN_TARGET:
+                    missed.append(f"{fixture} {fmt.value} {answers}: tokens {ratio:.0%}")
+                for model in PRICES:
+                    dc, dn = c.dollars(model), n.dollars(model)
+                    line += f" {f'{dc:.4f}/{dn:.4f}':>27} {dc / dn:>4.0%}"
+                    if dc / dn > DOLLAR_TARGET:
+                        missed.append(
+                            f"{fixture} {fmt.value} {answers}: {model} dollars {dc / dn:.0%}"
+                        )
+                print(line)
+    print(f"targets: tokens <= {TOKEN_TARGET:.0%}, dollars <= {DOLLAR_TARGET:.0%} of naive")
+    for m in missed:
+        print(f"MISSED: {m}")
+    if missed:
         raise SystemExit(1)
 
 

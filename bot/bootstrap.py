@@ -23,7 +23,8 @@ from interviewer.peers.service import PeerService
 from interviewer.privacy.service import PrivacyService
 from interviewer.quotas import QuotaPolicy, Quotas
 from interviewer.service import InterviewService
-from storage.engine import default_database_url, make_engine
+from interviewer.workers import WorkerPool
+from storage.engine import default_database_url, is_outage, make_engine
 from storage.migrate import current_revision, head_revision, is_up_to_date, upgrade
 from storage.models import utc_now
 from storage.repositories.drills import SqlDrillRepository
@@ -58,7 +59,8 @@ class Container:
     reminders: ReminderService | None = None
 
     def close(self) -> None:
-        """Release the database connections."""
+        """Release the database connections and the worker threads."""
+        self.service.db.close()
         self.engine.dispose()
 
 
@@ -72,15 +74,21 @@ def build_llm_parts(
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
     try:
         # LangChain takes seconds to import: only when a model is configured.
-        from interviewer.llm.factory import build_llm
+        from interviewer.llm.factory import GraderOptions, build_llm
 
         parts = build_llm(
             choice,
             fallback,
+            bank=bank,
             api_key=key,
             timeout=settings.llm_timeout_seconds,
             max_retries=settings.llm_max_retries,
             max_tokens=settings.llm_max_output_tokens,
+            grading=GraderOptions(
+                settings.llm_grader_max_output_tokens,
+                settings.llm_grader_temperature,
+                settings.llm_grader_deadline_seconds,
+            ),
             prices=settings.llm_prices,
         )
     except Exception as exc:  # an unknown provider or a missing provider package
@@ -127,7 +135,8 @@ def build(
     """Build the application from settings (read from the environment when not given)."""
     settings = settings or Settings()
     bank = load_bank()
-    engine = make_engine(settings.database_url or default_database_url())
+    timeout = settings.database_timeout_seconds
+    engine = make_engine(settings.database_url or default_database_url(), timeout)
     try:
         prepare_schema(engine, settings.auto_migrate)
     except Exception:
@@ -151,6 +160,8 @@ def build(
         rng=rng,
         telemetry=telemetry,
         quotas=Quotas(quota_policy(settings), SqlQuotaCounts(engine)),
+        # a call waits at most for the connection (timeout/2) and its statement (timeout)
+        db=WorkerPool(deadline=timeout * 1.5 + 1, is_outage=is_outage),
     )
     drills = build_drills(settings, bank, engine, service, clock)
     parts = Container(settings, bank, engine, repo, service, grader, choice, llm, drills, telemetry)

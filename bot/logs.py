@@ -8,6 +8,8 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
+from interviewer.llm.choice import hide_credentials
+
 REDACTED = "[redacted]"
 # Token shapes of the platforms mockroom talks to, in case one reaches a message or a trace.
 _TOKEN = re.compile(
@@ -29,7 +31,7 @@ class RedactSecrets(logging.Filter):
         """The text without secrets."""
         for secret in self.secrets:
             text = text.replace(secret, REDACTED)
-        return _TOKEN.sub(REDACTED, text)
+        return hide_credentials(_TOKEN.sub(REDACTED, text))
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Render the message once, scrubbed; scrub the exception text too."""

@@ -162,17 +162,18 @@ class ClockScheduler:
         if self.drills is None:
             return 0
         done = 0
-        for planned in self.drills.due_posts(self.posters.keys()):
+        db = self.service.db  # the drills' database work runs off the event loop too
+        for planned in await db.run(self.drills.due_posts, self.posters.keys()):
             sub = planned.post.subscription
             try:
                 key = await self.posters[sub.platform].post_drill(sub.channel, planned.text)
             except Exception:
                 log.exception("could not post the drill in %s:%s", sub.platform, sub.channel)
-                self.drills.post_failed(planned.post.id)
+                await db.run(self.drills.post_failed, planned.post.id)
                 continue
-            self.drills.posted(planned.post.id, key)
+            await db.run(self.drills.posted, planned.post.id, key)
             done += 1
-        for recap in self.drills.due_recaps(self.posters.keys()):
+        for recap in await db.run(self.drills.due_recaps, self.posters.keys()):
             try:
                 await self.posters[recap.platform].post_in_thread(recap.thread_key, recap.text)
                 done += 1
@@ -185,7 +186,8 @@ class ClockScheduler:
         if self.reminders is None:
             return 0
         sent = 0
-        for reminder in self.reminders.due(self.pair_posters.keys()):
+        due = await self.service.db.run(self.reminders.due, self.pair_posters.keys())
+        for reminder in due:
             try:
                 await self.pair_posters[reminder.platform].send_dm(reminder.user_id, reminder.text)
                 sent += 1
@@ -198,7 +200,7 @@ class ClockScheduler:
         if self.drills is None:
             return 0
         done = 0
-        for item in self.drills.due_boards(self.posters.keys()):
+        for item in await self.service.db.run(self.drills.due_boards, self.posters.keys()):
             png = await asyncio.to_thread(self.chart, item.board)
             try:
                 await self.posters[item.platform].post_board(item.channel, item.text, png)
@@ -213,14 +215,15 @@ class ClockScheduler:
         if self.peers is None:
             return 0
         done = 0
-        for planned in self.peers.due_rounds(self.pair_posters.keys()):
+        db = self.service.db  # the pairing's database work runs off the event loop too
+        for planned in await db.run(self.peers.due_rounds, self.pair_posters.keys()):
             poster = self.pair_posters[planned.platform]
             pair = planned.pair
             try:
                 key = await poster.open_pair(
                     planned.channel, pair.interviewer, pair.candidate, planned.intro
                 )
-                self.peers.opened(planned.session_id, key)
+                await db.run(self.peers.opened, planned.session_id, key)
                 await poster.send_dm(pair.interviewer, planned.brief)
                 done += 1
             except Exception:

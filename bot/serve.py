@@ -72,6 +72,24 @@ async def run_clock(
         scheduler.shutdown()
 
 
+async def recover(service: InterviewService, runners: Sequence[PlatformRunner]) -> None:
+    """Grade interviews a crash left without a scorecard and post each to its conversation."""
+    try:
+        replies = await service.recover()
+    except Exception:
+        log.exception("could not look for interviews left without a scorecard")
+        return
+    by_platform = {runner.platform: runner for runner in runners}
+    for reply in replies:
+        runner = by_platform.get(reply.platform)
+        if runner is None:
+            continue  # a terminal interview: its scorecard shows at `history` or `--resume`
+        try:
+            await runner.deliver(reply)
+        except Exception:
+            log.exception("could not post the recovered scorecard of %s", reply.interview_id)
+
+
 def freeze_startup_heap() -> None:
     """Move what start-up built (modules, the app, the model client) out of the garbage
     collector's scans, so that its full collections stay short: under load each one paused
@@ -104,6 +122,7 @@ async def serve(
             await runner.start()
             started.append(runner)
             log.warning("%s is connected", runner.platform)
+        await recover(service, started)
         freeze_startup_heap()
         await run_clock(
             service,

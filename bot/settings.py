@@ -16,7 +16,7 @@ from pydantic import (
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from interviewer.llm.choice import ModelChoice, choose_model
-from interviewer.llm.usage import DEFAULT_PRICES
+from interviewer.llm.usage import DEFAULT_PRICES, Prices
 
 
 class Settings(BaseSettings):
@@ -28,6 +28,13 @@ class Settings(BaseSettings):
 
     database_url: str | None = Field(
         default=None, description="SQLAlchemy URL; default: a SQLite file in the user data dir"
+    )
+    database_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=600,
+        description="a database statement's limit (connect and pool wait: half of it); "
+        "past it the member is told the database is slow",
     )
     max_message_chars: int = Field(default=8000, ge=100, le=100_000)
     interviews_per_day: int = Field(
@@ -144,15 +151,22 @@ class Settings(BaseSettings):
     openai_api_key: SecretStr | None = Field(
         default=None,
         validation_alias=AliasChoices(
-            "openai_api_key", "OPENAI_API_KEY", "MOCKROOM_OPENAI_API_KEY"
+            "openai_api_key", "MOCKROOM_LLM_API_KEY", "OPENAI_API_KEY", "MOCKROOM_OPENAI_API_KEY"
         ),
     )
     llm_timeout_seconds: float = Field(default=30.0, gt=0, le=600)
     llm_max_retries: int = Field(default=2, ge=0, le=10)
     llm_max_output_tokens: int = Field(default=400, ge=16, le=8000)
-    llm_prices: dict[str, tuple[float, float]] = Field(
+    # The grader's own contract: a cap that fits a full scorecard, and one deadline for it all.
+    llm_grader_max_output_tokens: int = Field(default=1500, ge=256, le=16000)
+    llm_grader_temperature: float = Field(default=0.0, ge=0, le=2)
+    llm_grader_deadline_seconds: float = Field(
+        default=60.0, gt=0, le=600, description="grading ends by then; the offline scorer grades"
+    )
+    llm_prices: dict[str, Prices] = Field(
         default_factory=lambda: dict(DEFAULT_PRICES),
-        description="USD per million tokens (input, output) by provider:model, for cost estimates",
+        description="USD per million tokens (input, output[, cached input]) by provider:model, "
+        "for cost estimates",
     )
 
     @field_validator("discord_shard_ids", mode="before")

@@ -49,10 +49,25 @@ def _single_question(text: str) -> str:
     return text
 
 
+FactTopic = Literal["scale", "latency", "data", "compliance", "scope", "tenancy", "model"]
+# What every problem's hidden facts must answer: scale, latency, data and retention,
+# compliance and regions, modalities and scope, tenancy and billing, and the model.
+FACT_TOPICS: tuple[FactTopic, ...] = (
+    "scale",
+    "latency",
+    "data",
+    "compliance",
+    "scope",
+    "tenancy",
+    "model",
+)
+
+
 class HiddenFact(_Strict):
     """A number or constraint the interviewer reveals only when the candidate asks."""
 
     id: str = Field(pattern=_ID)
+    covers: list[FactTopic] = Field(min_length=1, description="which kinds of question it answers")
     keywords: list[str] = Field(
         min_length=1, description="regexes matched in a clarifying question"
     )
@@ -121,6 +136,12 @@ class Problem(_Strict):
         ]
         if missing_hints:
             raise ValueError(f"hints missing for stages: {', '.join(missing_hints)}")
+        if not any(p.id.startswith("security") for pts in self.expected.values() for p in pts):
+            raise ValueError("no expected point on security and privacy (an id 'security-...')")
+        covered = {t for fact in self.hidden_facts for t in fact.covers}
+        uncovered = [t for t in FACT_TOPICS if t not in covered]
+        if uncovered:
+            raise ValueError(f"no hidden fact covers: {', '.join(uncovered)}")
         ids = [p.id for points in self.expected.values() for p in points]
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
@@ -152,10 +173,70 @@ class Concept(_Strict):
     id: str = Field(pattern=_ID)
     criteria: list[Criterion] = Field(min_length=1)
     patterns: list[str] = Field(min_length=1)
+    paraphrases: list[str] = Field(
+        default_factory=list, description="regexes: the idea said in plain English"
+    )
+    facets: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="what explaining it takes (autoscaling: signal, warm-up, limits): regexes",
+    )
+    facet_probes: dict[str, str] = Field(
+        default_factory=dict, description="a question for a facet the candidate left out"
+    )
+    infrastructure: bool = Field(
+        default=False, description="data or compute infrastructure a classic problem also has"
+    )
     depth: Literal["component", "detail"] = "component"
     probe: str | None = Field(default=None, description="a follow-up that drills into it")
 
-    _v = field_validator("patterns")(_check_patterns)
+    _v = field_validator("patterns", "paraphrases")(_check_patterns)
+
+    @field_validator("facets")
+    @classmethod
+    def _facet_patterns(cls, facets: dict[str, list[str]]) -> dict[str, list[str]]:
+        for patterns in facets.values():
+            _check_patterns(patterns)
+        return facets
+
+    @field_validator("facet_probes")
+    @classmethod
+    def _facet_questions(cls, probes: dict[str, str]) -> dict[str, str]:
+        for q in probes.values():
+            _single_question(q)
+        return probes
+
+    @model_validator(mode="after")
+    def _probes_name_facets(self) -> Concept:
+        unknown = sorted(set(self.facet_probes) - set(self.facets))
+        if unknown:
+            raise ValueError(f"facet_probes for unknown facets: {', '.join(unknown)}")
+        return self
+
+    @property
+    def all_patterns(self) -> list[str]:
+        """Its technical names and its plain-English paraphrases."""
+        return [*self.patterns, *self.paraphrases]
+
+    @cached_property
+    def compiled_facets(self) -> dict[str, re.Pattern[str]]:
+        """Each facet's patterns compiled into one case-insensitive regex."""
+        return {name: compile_any(patterns) for name, patterns in self.facets.items()}
+
+
+class LevelQuestion(_Strict):
+    """What the interviewer presses a candidate of a level on, unless they already covered it."""
+
+    level: Literal["mid", "senior", "staff"]
+    stages: list[Stage] = Field(min_length=1)
+    question: str
+    keywords: list[str] = Field(min_length=1, description="regexes: the topic was covered")
+
+    _v = field_validator("keywords")(_check_patterns)
+
+    @field_validator("question")
+    @classmethod
+    def _one_question(cls, q: str) -> str:
+        return _single_question(q)
 
 
 class Phrasebook(_Strict):
@@ -169,8 +250,16 @@ class Phrasebook(_Strict):
     no_fact: str
     answer_lead: str
     grounded_lead: str
+    facet_lead: str = Field(description="'{term}' and the '{facets}' the candidate gave")
+    press_vague: list[str] = Field(min_length=1, description="asks a vague answer for specifics")
+    press_curveball: str = Field(description="asks once more about an ignored curveball")
     curveball_ack_adapted: str
     curveball_ack_missed: str
+    wrap_up_unclocked: str = Field(description="the wrap-up intro in a format with no clock")
+    level_questions: list[LevelQuestion] = Field(default_factory=list)
+    fact_topics: dict[FactTopic, list[str]] = Field(
+        description="regexes: what kind of fact a clarifying question asks for"
+    )
     warn_time: str
     moved_by_time: str
     moved_by_candidate: str
@@ -182,6 +271,13 @@ class Phrasebook(_Strict):
     closing_candidate: str
     already_ended: str
 
+    @field_validator("fact_topics")
+    @classmethod
+    def _topic_patterns(cls, topics: dict[FactTopic, list[str]]) -> dict[FactTopic, list[str]]:
+        for patterns in topics.values():
+            _check_patterns(patterns)
+        return topics
+
     @model_validator(mode="after")
     def _complete(self) -> Phrasebook:
         for table in ("stage_intros", "first_questions"):
@@ -191,7 +287,7 @@ class Phrasebook(_Strict):
         missing = [s.value for s in Stage if not self.fallback_questions.get(s.value)]
         if missing:
             raise ValueError(f"fallback_questions missing stages: {', '.join(missing)}")
-        questions = [*self.first_questions.values()]
+        questions = [*self.first_questions.values(), *self.press_vague, self.press_curveball]
         questions += [q for qs in self.fallback_questions.values() for q in qs]
         bad = [q for q in questions if q.count("?") != 1 or not q.endswith("?")]
         if bad:
@@ -249,7 +345,7 @@ class QuestionBank:
     @cached_property
     def compiled_concepts(self) -> tuple[tuple[Concept, re.Pattern[str]], ...]:
         """Each concept with its patterns compiled into one case-insensitive regex."""
-        return tuple((c, compile_any(c.patterns)) for c in self.concepts)
+        return tuple((c, compile_any(c.all_patterns)) for c in self.concepts)
 
     def concept_count(self, sentence: str) -> int:
         """How many design concepts a sentence names; remembered, since the LLM brain's

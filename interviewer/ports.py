@@ -163,6 +163,10 @@ class Repository(Protocol):
         """Running interviews whose clock needs a tick at `now`, most overdue first."""
         ...
 
+    def unscored(self, user_id: int | None = None, limit: int = 50) -> list[int]:
+        """Ended interviews without a scorecard (a crash while grading), oldest first."""
+        ...
+
     def claim_event(self, platform: str, key: str) -> bool:
         """Record that an event was handled; False when it already was (a retry, a replay)."""
         ...

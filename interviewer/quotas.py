@@ -32,6 +32,10 @@ BUDGET_NOTICE = (
 )
 
 
+UNLIMITED_PLATFORMS = frozenset({"terminal"})
+"""Where the member limits do not apply: the local terminal is the user's own machine."""
+
+
 class QuotaExceeded(InterviewError):
     """A member reached a limit; the message says which, and when it lifts."""
 

@@ -7,6 +7,13 @@ from dataclasses import dataclass, field
 from interviewer.core.rubric import Scorecard
 from interviewer.core.stages import Stage
 from interviewer.core.transcript import TurnKind
+from interviewer.diagrams.view import DiagramView
+
+MODEL_FALLBACK_NOTICE = (
+    "(A note from mockroom: the AI interviewer is not giving usable replies right now, so the "
+    "built-in interviewer is taking over. Your interview carries on and nothing is lost.)"
+)
+"""Told once per interview whenever the model fails, whatever the kind of failure."""
 
 
 class InterviewError(Exception):
@@ -27,6 +34,14 @@ class BadMessage(InterviewError):
 
 class Busy(InterviewError):
     """Other replicas kept changing the interview; nothing was recorded, try again."""
+
+
+class DatabaseUnavailable(InterviewError):
+    """The database is slow or gone; the message says what was kept and what to resend."""
+
+
+class ReplyDelayed(InterviewError):
+    """The answer is stored but the interviewer's reply failed; it comes on the next try."""
 
 
 class NotYourInterview(InterviewError):
@@ -64,6 +79,8 @@ class Reply:
     ended: bool = False
     platform: str = ""
     channel: str = ""
+    diagram: DiagramView | None = None  # the diagram this answer drew, to show back
+    notices: tuple[str, ...] = ()  # what the front end says first (a diagram not taken)
 
     @property
     def scorecard(self) -> Scorecard | None:

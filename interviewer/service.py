@@ -7,6 +7,7 @@ It finds the conversation's interview and checks who may act; the engine under i
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from interviewer.commands import Command
 from interviewer.core import machine
@@ -20,10 +21,13 @@ from interviewer.core.events import (
     Tick,
     TimeAsked,
 )
-from interviewer.core.rubric import Scorecard
+from interviewer.core.rubric import Level, Scorecard, parse_level
 from interviewer.core.stages import Format
 from interviewer.core.text import normalize
 from interviewer.core.transcript import Role, Transcript, TurnKind
+from interviewer.diagrams.extract import extract
+from interviewer.diagrams.kinds import type_graph
+from interviewer.diagrams.view import DiagramView, drawn_before
 from interviewer.ports import (
     DeltaSink,
     HistoryEntry,
@@ -31,15 +35,18 @@ from interviewer.ports import (
     StoredInterview,
     Utterance,
 )
+from interviewer.quotas import UNLIMITED_PLATFORMS
 from interviewer.replies import (
     AlreadyRunning,
     BadMessage,
     Busy,
+    DatabaseUnavailable,
     InterviewError,
     NoInterview,
     NotYourInterview,
     Outbound,
     Reply,
+    ReplyDelayed,
     Who,
 )
 from interviewer.steps import (
@@ -47,6 +54,7 @@ from interviewer.steps import (
     STALE_ATTEMPTS,
     InterviewSteps,
     ScorecardHook,
+    pending_answer,
 )
 
 __all__ = [
@@ -55,12 +63,14 @@ __all__ = [
     "AlreadyRunning",
     "BadMessage",
     "Busy",
+    "DatabaseUnavailable",
     "InterviewError",
     "InterviewService",
     "NoInterview",
     "NotYourInterview",
     "Outbound",
     "Reply",
+    "ReplyDelayed",
     "ScorecardHook",
     "Who",
 ]
@@ -88,11 +98,16 @@ class InterviewService(InterviewSteps):
         fmt: Format | str = Format.STANDARD,
         *,
         group: bool = False,
+        level: Level | str = Level.SENIOR,
     ) -> Reply:
         """Start an interview for `who` in a conversation; refuse while one runs there."""
         fmt = Format(fmt) if isinstance(fmt, Format) else self._parse_format(fmt)
-        user_id, running = self.repo.conversation(
-            who.platform, who.user_id, who.display_name, channel
+        try:
+            level = level if isinstance(level, Level) else parse_level(level)
+        except ValueError as exc:
+            raise InterviewError(str(exc)) from None
+        user_id, running = await self.db.run(
+            self.repo.conversation, who.platform, who.user_id, who.display_name, channel
         )
         if running is not None:
             if running.user_id == user_id:
@@ -105,8 +120,8 @@ class InterviewService(InterviewSteps):
                 "Someone else's interview is running in this conversation. "
                 "Start yours in a new thread or a direct message."
             )
-        if self.quotas is not None:
-            self.quotas.check_start(user_id, self.clock())
+        if self.quotas is not None and who.platform not in UNLIMITED_PLATFORMS:
+            await self.db.run(self.quotas.check_start, user_id, self.clock())
         problem_id = question_id or self._rng.choice(sorted(self.bank.problems))
         try:
             problem = self.bank.problem(problem_id)
@@ -115,10 +130,16 @@ class InterviewService(InterviewSteps):
         options = [(c, tuple(self.bank.curveballs[c].stages)) for c in problem.curveballs]
         now = self.clock()
         state, actions = machine.start(
-            problem.id, fmt, options, now, seed=self._rng.randrange(2**31), group=group
+            problem.id,
+            fmt,
+            options,
+            now,
+            seed=self._rng.randrange(2**31),
+            group=group,
+            level=level,
         )
-        interview_id = self.repo.create_interview(
-            user_id, who.platform, channel, state, [], self.brain.name
+        interview_id = await self.db.run(
+            self.repo.create_interview, user_id, who.platform, channel, state, [], self.brain.name
         )
         stored = StoredInterview(interview_id, user_id, who.platform, channel, state, [])
         return await self._carry_out(stored, state, actions, [])
@@ -140,11 +161,12 @@ class InterviewService(InterviewSteps):
         thread of someone else's interview, or a repeated delivery of one already handled
         (`event_key` identifies it on the platform).
         """
-        stored, user_id = self._conversation(who, channel)
-        if not stored.state.group and stored.user_id != user_id:
-            return None
-        if not self.first_delivery(who.platform, event_key):
-            return None
+        # One trip to a worker thread: the conversation, and the event's claim when it is ours.
+        user_id, stored, first = await self.db.run(self._read_and_claim, who, channel, event_key)
+        if stored is None:
+            raise NoInterview("No interview is running here. Start one first.")
+        if not first:
+            return None  # an observer's message, or a repeated delivery
         text = normalize(text)
         if not text:
             raise BadMessage("That message was empty. Write your answer, or /help for commands.")
@@ -153,11 +175,24 @@ class InterviewService(InterviewSteps):
                 f"That message is {len(text):,} characters; the limit is "
                 f"{self.max_message_chars:,}. Nothing was recorded: split it into parts."
             )
-        if self.quotas is not None:  # before anything is stored, so nothing half-recorded
-            self.quotas.check_message(user_id, who.user_id, stored.id, self.clock())
+        # Before anything is stored, so nothing is half-recorded. The local terminal user is
+        # not rate-limited: the limits protect a shared chat bot, not one's own machine.
+        if self.quotas is not None and who.platform not in UNLIMITED_PLATFORMS:
+            await self.db.run(
+                self.quotas.check_message, user_id, who.user_id, stored.id, self.clock()
+            )
+        # Diagrams (interviewer/diagrams): a diagram that reads well leaves the prose and is kept
+        # with the turn; one that does not stays in the prose, and the reply says why.
+        found = extract(text)
+        prose = found.prose if found.source else text
         # The platform's user id: stable across renames; chat front ends render it as a mention.
-        event = CandidateMessage(text, author=who.user_id)
-        return await self._event(stored.id, event, on_delta, loaded=stored)
+        event = CandidateMessage(prose, author=who.user_id, diagram=found.source)
+        reply = await self._event(stored.id, event, on_delta, loaded=stored)
+        shown = None
+        if found.graph is not None:
+            graph = type_graph(found.graph, self.concepts)
+            shown = DiagramView(drawn_before(stored.turns) + 1, graph, who.user_id)
+        return replace(reply, diagram=shown, notices=(*reply.notices, *found.problems))
 
     async def command(
         self,
@@ -177,10 +212,12 @@ class InterviewService(InterviewSteps):
         if event is None:
             raise InterviewError(f"/{command.value} is handled by the front end.")
         if interview_id is None:
-            stored, user_id = self._conversation(who, channel)
+            stored, user_id = await self._conversation(who, channel)
         else:
-            user_id = self.repo.ensure_user(who.platform, who.user_id, who.display_name)
-            found = self.repo.load(interview_id)
+            user_id = await self.db.run(
+                self.repo.ensure_user, who.platform, who.user_id, who.display_name
+            )
+            found = await self.db.run(self.repo.load, interview_id)
             if found is None or found.platform != who.platform or found.channel != channel:
                 raise NoInterview("That interview is not in this conversation.")
             stored = found
@@ -195,11 +232,17 @@ class InterviewService(InterviewSteps):
         self, who: Who, channel: str | None = None, *, pause_clock: bool = True
     ) -> Reply:
         """Pick the user's running interview up again; the time away does not count."""
-        stored = self._running(who, channel)
+        stored = await self._running(who, channel)
         async with self._lock(stored.id):
-            stored = self._reload(stored.id)
+            stored = await self._reload(stored.id)
             state, actions = machine.step(stored.state, Resumed(pause_clock), self.clock())
             reply = await self._carry_out(stored, state, actions, [])
+            if pending_answer(stored) is not None and state.active:
+                # An answer stored without its reply (a crash mid-answer): reply to it now.
+                stored = await self._reload(stored.id)
+                pending = await self.reply_pending(stored)
+                reply.messages.extend(pending.messages)
+                return reply
             last = next((t for t in reversed(stored.turns) if t.role is Role.INTERVIEWER), None)
             if last is not None:
                 # Repeat where we were, without storing it twice.
@@ -214,7 +257,7 @@ class InterviewService(InterviewSteps):
         When another replica ticked the same interview first, this one says nothing.
         """
         async with self._lock(interview_id):
-            stored = self._reload(interview_id)
+            stored = await self._reload(interview_id)
             state, actions = machine.step(stored.state, Tick(), self.clock())
             try:
                 return await self._carry_out(stored, state, actions, [])
@@ -227,7 +270,7 @@ class InterviewService(InterviewSteps):
     async def tick_due(self, limit: int = 100) -> list[Reply]:
         """Tick every interview whose deadline has come; the replies that say something."""
         replies = []
-        for interview_id in self.repo.due_interviews(self.clock(), limit):
+        for interview_id in await self.db.run(self.repo.due_interviews, self.clock(), limit):
             try:
                 reply = await self.tick(interview_id)
             except Exception:
@@ -238,9 +281,40 @@ class InterviewService(InterviewSteps):
                 replies.append(reply)
         return replies
 
-    def first_delivery(self, platform: str, event_key: str | None) -> bool:
+    def _read_and_claim(
+        self, who: Who, channel: str, event_key: str | None
+    ) -> tuple[int, StoredInterview | None, bool]:
+        """The asking user, the conversation's interview, and whether the event is a first
+        delivery of a message for it (runs on a worker thread)."""
+        user_id, stored = self.repo.conversation(
+            who.platform, who.user_id, who.display_name, channel
+        )
+        if stored is None or (not stored.state.group and stored.user_id != user_id):
+            return user_id, stored, False
+        first = event_key is None or self.repo.claim_event(who.platform, event_key)
+        return user_id, stored, first
+
+    async def first_delivery(self, platform: str, event_key: str | None) -> bool:
         """Whether a platform event is seen for the first time (retries and replays are not)."""
-        return event_key is None or self.repo.claim_event(platform, event_key)
+        return event_key is None or await self.db.run(self.repo.claim_event, platform, event_key)
+
+    async def recover(self, who: Who | None = None) -> list[Reply]:
+        """Grade interviews a crash left without a scorecard (one member's, or everyone's at
+        `serve` start); each Reply carries the scorecard for the member."""
+        user_id = None
+        if who is not None:
+            user_id = await self.db.run(
+                self.repo.ensure_user, who.platform, who.user_id, who.display_name
+            )
+        return await self.grade_unscored(user_id)
+
+    async def current_async(self, who: Who, channel: str | None = None) -> StoredInterview | None:
+        """The user's running interview, if any, read off the event loop."""
+        return await self.db.run(self.current, who, channel)
+
+    async def history_async(self, who: Who, limit: int = 20) -> list[HistoryEntry]:
+        """The user's past interviews, newest first, read off the event loop."""
+        return await self.db.run(self.history, who, limit)
 
     def current(self, who: Who, channel: str | None = None) -> StoredInterview | None:
         """The user's running interview, if any."""
@@ -270,16 +344,16 @@ class InterviewService(InterviewSteps):
             names = ", ".join(f.value for f in Format)
             raise InterviewError(f"Unknown format {name!r}: choose one of {names}.") from None
 
-    def _running(self, who: Who, channel: str | None) -> StoredInterview:
-        stored = self.current(who, channel)
+    async def _running(self, who: Who, channel: str | None) -> StoredInterview:
+        stored = await self.current_async(who, channel)
         if stored is None:
             raise NoInterview("No interview is running here. Start one first.")
         return stored
 
-    def _conversation(self, who: Who, channel: str) -> tuple[StoredInterview, int]:
+    async def _conversation(self, who: Who, channel: str) -> tuple[StoredInterview, int]:
         """The conversation's running interview and the asking user's id."""
-        user_id, stored = self.repo.conversation(
-            who.platform, who.user_id, who.display_name, channel
+        user_id, stored = await self.db.run(
+            self.repo.conversation, who.platform, who.user_id, who.display_name, channel
         )
         if stored is None:
             raise NoInterview("No interview is running here. Start one first.")

@@ -13,7 +13,7 @@ import random
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from interviewer.bank import QuestionBank
 from interviewer.core import machine
@@ -28,6 +28,8 @@ from interviewer.core.events import (
 from interviewer.core.rubric import Contribution, Scorecard
 from interviewer.core.state import InterviewState
 from interviewer.core.transcript import Role, Transcript, Turn, TurnKind
+from interviewer.diagrams.design import drawn_by
+from interviewer.diagrams.view import final_design
 from interviewer.ports import (
     Brain,
     DeltaSink,
@@ -45,17 +47,29 @@ from interviewer.ports import (
 )
 from interviewer.quotas import BUDGET_NOTICE, Quotas
 from interviewer.replies import (
+    MODEL_FALLBACK_NOTICE,
     Busy,
+    DatabaseUnavailable,
     NoInterview,
     Outbound,
     Reply,
+    ReplyDelayed,
 )
+from interviewer.workers import WorkerPool
 
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_MESSAGE_CHARS = 8000
 STALE_ATTEMPTS = 5
 """Times an event is taken again on top of other replicas' steps before giving up."""
+
+RESEND_WINDOW = timedelta(minutes=10)
+"""How long an identical answer sent again counts as a resend of the unanswered one."""
+
+REPLY_DELAYED = (
+    "Your answer is saved, but the interviewer's reply did not come through. Send the same "
+    "answer again (it is not stored twice) or resume the interview to get the reply."
+)
 
 ScorecardHook = Callable[[StoredInterview, Scorecard], object]
 """Called with a finished interview and its scorecard once the scorecard is saved."""
@@ -79,6 +93,7 @@ class InterviewSteps:
         on_scorecard: ScorecardHook | None = None,
         telemetry: Telemetry | None = None,
         quotas: Quotas | None = None,
+        db: WorkerPool | None = None,
     ) -> None:
         self.repo = repo
         self.bank = bank
@@ -93,9 +108,13 @@ class InterviewSteps:
         self.on_scorecard = on_scorecard
         self.telemetry: Telemetry = telemetry or NoTelemetry()
         self.quotas = quotas  # None: no limits
+        # Repository and quota calls run here, off the event loop (interviewer/workers.py).
+        self.db = db or WorkerPool()
+        # The concept lexicon as diagrams use it, to type their components (interviewer/diagrams).
+        self.concepts = [(c.id, pattern) for c, pattern in bank.compiled_concepts]
 
-    def _reload(self, interview_id: int) -> StoredInterview:
-        stored = self.repo.load(interview_id)
+    async def _reload(self, interview_id: int) -> StoredInterview:
+        stored = await self.db.run(self.repo.load, interview_id)
         if stored is None:
             raise NoInterview(f"Interview {interview_id} does not exist.")
         return stored
@@ -141,19 +160,29 @@ class InterviewSteps:
         # (Another replica's step shows as StaleInterview when saving, and is retried.)
         fresh = loaded is not None and not lock.locked()
         async with lock:
-            stored = loaded if fresh and loaded is not None else self._reload(interview_id)
+            stored = loaded if fresh and loaded is not None else await self._reload(interview_id)
             if not stored.state.active:
                 raise NoInterview("That interview has already ended. Start a new one.")
             now = self.clock()
+            if isinstance(event, CandidateMessage) and self._is_resend(stored, event, now):
+                # The same answer again, stored earlier without its reply (the member was told
+                # to resend, or the platform redelivered it): reply to it, store it once.
+                log.info("interview %s: a resent answer gets its reply", interview_id)
+                return await self.reply_pending(stored, on_delta)
             state, actions = machine.step(stored.state, event, now)
             new_turns: list[Turn] = []
             if isinstance(event, CandidateMessage):
                 # The candidate's words are stored before the interviewer says anything.
                 turn = Turn(
-                    Role.CANDIDATE, stored.state.stage, event.text, at=now, author=event.author
+                    Role.CANDIDATE,
+                    stored.state.stage,
+                    event.text,
+                    at=now,
+                    author=event.author,
+                    diagram=event.diagram,
                 )
-                version = self.repo.save_step(
-                    stored.id, state, [turn], expected_version=stored.version
+                version = await self.db.run(
+                    self.repo.save_step, stored.id, state, [turn], expected_version=stored.version
                 )
                 self.telemetry.turn(stored.platform, Role.CANDIDATE.value)
                 stored = replace(stored, turns=[*stored.turns, turn], version=version)
@@ -169,7 +198,42 @@ class InterviewSteps:
                         platform=stored.platform,
                         channel=stored.channel,
                     )
+                except Exception as exc:
+                    # The answer is stored: calling it failed would have the member send it
+                    # twice. The reply comes on a resend (recognised) or a resume.
+                    self.telemetry.error("reply")
+                    log.warning(
+                        "interview %s: the reply failed after the answer was stored",
+                        interview_id,
+                        exc_info=not isinstance(exc, DatabaseUnavailable),
+                    )
+                    raise ReplyDelayed(REPLY_DELAYED) from exc
             return await self._carry_out(stored, state, actions, new_turns, on_delta)
+
+    def _is_resend(self, stored: StoredInterview, event: CandidateMessage, now: datetime) -> bool:
+        """Whether the message repeats the last, still unanswered, answer within the window."""
+        last = pending_answer(stored)
+        return (
+            last is not None
+            and last.text == event.text
+            and last.author == event.author
+            and (last.at is None or now - last.at <= RESEND_WINDOW)
+        )
+
+    async def reply_pending(
+        self, stored: StoredInterview, on_delta: DeltaSink | None = None
+    ) -> Reply:
+        """The interviewer's reply to a stored answer that has none (a crash, a failure)."""
+        state = stored.state
+        if pending_answer(stored) is None or not state.active:
+            return Reply(
+                stored.id,
+                state.question_id,
+                platform=stored.platform,
+                channel=stored.channel,
+                ended=not state.active,
+            )
+        return await self._carry_out(stored, state, [AskFollowUp(state.stage)], [], on_delta)
 
     async def _carry_out(
         self,
@@ -184,7 +248,7 @@ class InterviewSteps:
         messages: list[Outbound] = []
         turns = list(stored.turns)
         scorecard: Scorecard | None = None
-        offline = self._over_budget(stored.platform, actions)
+        offline = await self._over_budget(stored.platform, actions)
         for action in actions:
             if isinstance(action, Persist):
                 continue
@@ -219,23 +283,25 @@ class InterviewSteps:
             # stand and ours are dropped, so nothing is said twice.
             usage = self._take_usage(stored.id)
             try:
-                self.repo.save_step(
-                    stored.id, state, new_turns, expected_version=stored.version, usage=usage
+                await self.db.run(
+                    self.repo.save_step,
+                    stored.id,
+                    state,
+                    new_turns,
+                    expected_version=stored.version,
+                    usage=usage,
                 )
             except StaleInterview:
-                self._store_usage(stored.id, usage)  # the tokens were spent all the same
+                # the tokens were spent all the same
+                await self.db.run(self._store_usage, stored.id, usage)
                 raise
             for _ in new_turns:
                 self.telemetry.turn(stored.platform, Role.INTERVIEWER.value)
         if any(isinstance(a, RequestScorecard) for a in actions):
             transcript = Transcript(state.question_id, state.format, (*turns, *new_turns))
-            scorecard = await self._grade(transcript, usage_key(stored.id), offline=offline)
-            if state.group:
-                scorecard.contributors = await self._credit(transcript)
-            self.repo.save_scorecard(stored.id, scorecard)
-            self._scored(stored, scorecard)
+            scorecard = await self._score(stored, transcript, offline=offline)
             messages.append(Outbound(TurnKind.CLOSING, "", state.stage, scorecard=scorecard))
-        self._record_usage(stored.id)
+        await self._record_usage(stored.id)
         return Reply(
             stored.id,
             state.question_id,
@@ -244,6 +310,50 @@ class InterviewSteps:
             platform=stored.platform,
             channel=stored.channel,
         )
+
+    async def _score(
+        self, stored: StoredInterview, transcript: Transcript, *, offline: bool = False
+    ) -> Scorecard:
+        """Grade an ended interview, store its scorecard and tell the hook."""
+        scorecard = await self._grade(transcript, usage_key(stored.id), offline=offline)
+        scorecard.at_level(stored.state.level)
+        if stored.state.group:
+            scorecard.contributors = await self._credit(transcript)
+        await self.db.run(self.repo.save_scorecard, stored.id, scorecard)
+        await self.db.run(self._scored, stored, scorecard)
+        return scorecard
+
+    async def grade_unscored(self, user_id: int | None = None) -> list[Reply]:
+        """Grade interviews that ended without a scorecard (a crash while grading): the sweep
+        at `serve` start and before the terminal's resume and history. Each is a Reply
+        carrying the scorecard, for the member."""
+        replies = []
+        for interview_id in await self.db.run(self.repo.unscored, user_id):
+            stored = await self._reload(interview_id)
+            if stored.scorecard is not None:
+                continue
+            state = stored.state
+            transcript = Transcript(state.question_id, state.format, tuple(stored.turns))
+            log.info("interview %s ended without a scorecard: grading it now", interview_id)
+            try:
+                card = await self._score(stored, transcript)
+            except Exception:
+                self.telemetry.error("grader")
+                log.exception("interview %s could not be graded", interview_id)
+                continue
+            await self._record_usage(stored.id)
+            closing = Outbound(TurnKind.CLOSING, "", state.stage, scorecard=card)
+            replies.append(
+                Reply(
+                    stored.id,
+                    state.question_id,
+                    [closing],
+                    ended=True,
+                    platform=stored.platform,
+                    channel=stored.channel,
+                )
+            )
+        return replies
 
     def _scored(self, stored: StoredInterview, scorecard: Scorecard) -> None:
         """Tell the on_scorecard hook (the leaderboard's points); its failure ends nothing."""
@@ -264,14 +374,15 @@ class InterviewSteps:
             state.total_seconds_left(now) if state.active else None,
         )
 
-    def _over_budget(self, platform: str, actions: Sequence[Action]) -> bool:
+    async def _over_budget(self, platform: str, actions: Sequence[Action]) -> bool:
         """Whether the model's daily token budget is spent, so the offline parts stand in."""
         return (
             self.quotas is not None
+            and self.quotas.policy.workspace_daily_tokens > 0  # no budget: no database read
             and any(not isinstance(a, Persist) for a in actions)
             and self.fallback_brain is not None
             and isinstance(self.brain, MetersUsage)  # only a model spends tokens
-            and self.quotas.budget_spent(platform, self.clock())
+            and await self.db.run(self.quotas.budget_spent, platform, self.clock())
         )
 
     async def _speak(
@@ -291,13 +402,17 @@ class InterviewSteps:
             log.exception(
                 "the %s brain failed; the offline interviewer takes the turn", self.brain.name
             )
-            return await self.fallback_brain.speak(ctx, action)
+            utterance = await self.fallback_brain.speak(ctx, action)
+            if any(MODEL_FALLBACK_NOTICE in t.text for t in ctx.turns):
+                return utterance  # told once per interview
+            return replace(utterance, text=f"{MODEL_FALLBACK_NOTICE}\n\n{utterance.text}")
 
     async def _credit(self, transcript: Transcript) -> list[Contribution]:
         """Each design-along member graded on their own messages (by the offline scorer)."""
         grader = self.fallback_grader or self.grader
         problem = self.bank.problems.get(transcript.question_id)
         authors: dict[str, int] = {}
+        drawn = drawn_by(transcript.turns)
         for turn in transcript.candidate_turns():
             if turn.author:
                 authors[turn.author] = authors.get(turn.author, 0) + 1
@@ -309,12 +424,15 @@ class InterviewSteps:
             card = await grader.grade(replace(transcript, turns=own), problem)
             strengths = [c for c, score in card.criteria.items() if score.score >= 3]
             scores = {c: score.score for c, score in card.criteria.items()}
-            credits.append(Contribution(author, count, card.overall, strengths, scores))
+            drew = drawn.get(author, [])  # the boxes of the final diagram they drew first
+            credits.append(Contribution(author, count, card.overall, strengths, scores, drew))
         return sorted(credits, key=lambda c: (-c.overall, -c.messages, c.author))
 
-    def _record_usage(self, interview_id: int) -> None:
+    async def _record_usage(self, interview_id: int) -> None:
         """Store the model's token use and cost for this interview since the last step."""
-        self._store_usage(interview_id, self._take_usage(interview_id))
+        usage = self._take_usage(interview_id)
+        if usage:  # most steps saved theirs with the step: no trip to the database
+            await self.db.run(self._store_usage, interview_id, usage)
 
     def _take_usage(self, interview_id: int) -> UsageDelta:
         """The brain's and grader's token use for this interview since the last call."""
@@ -343,6 +461,17 @@ class InterviewSteps:
     async def _grade(
         self, transcript: Transcript, key: str | None, *, offline: bool = False
     ) -> Scorecard:
+        """The scorecard from the grader (or the offline scorer), showing the final diagram."""
+        card = await self._grade_by(transcript, key, offline=offline)
+        # Diagrams (interviewer/diagrams): the scorecard shows the design as it ended.
+        design = final_design(transcript.turns, self.concepts)
+        if design is not None:
+            card.diagram = design.text.replace("Your design", "The final design", 1)
+        return card
+
+    async def _grade_by(
+        self, transcript: Transcript, key: str | None, *, offline: bool = False
+    ) -> Scorecard:
         problem = self.bank.problems.get(transcript.question_id)
         if offline and self.fallback_grader is not None:
             card = await self.fallback_grader.grade(transcript, problem)
@@ -350,13 +479,21 @@ class InterviewSteps:
             return card
         try:
             return await self.grader.grade(transcript, problem, usage_key=key)
-        except Exception:
+        except Exception as exc:
             self.telemetry.error("grader")
             if self.fallback_grader is None:
                 raise
             log.exception("the %s grader failed; the offline scorer grades", self.grader.name)
             card = await self.fallback_grader.grade(transcript, problem)
             card.notes.append(
-                f"The {self.grader.name} grader was unavailable; the offline scorer graded."
+                f"The AI grader ({self.grader.name}) gave no usable scorecard ({exc}); "
+                "the offline scorer graded this interview."
             )
             return card
+
+
+def pending_answer(stored: StoredInterview) -> Turn | None:
+    """The last turn when it is the candidate's, still without the interviewer's reply."""
+    if stored.turns and stored.turns[-1].role is Role.CANDIDATE:
+        return stored.turns[-1]
+    return None

@@ -8,6 +8,7 @@ from typing import Any
 
 from interviewer.core.stages import Format, Stage
 from interviewer.core.transcript import Role, Transcript, Turn
+from interviewer.diagrams.extract import extract
 
 MAX_TRANSCRIPT_BYTES = 5 * 1024 * 1024
 
@@ -30,6 +31,10 @@ def read_transcript(path: Path) -> Transcript:
         raw = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise TranscriptError(f"{path}: not UTF-8 text (byte {exc.start})") from None
+    except IsADirectoryError:
+        raise TranscriptError(f"{path}: is a directory; give a transcript JSON file") from None
+    except OSError as exc:  # unreadable: permissions, a vanished file
+        raise TranscriptError(f"{path}: cannot read the file ({exc.strerror})") from None
     return parse_transcript(raw, source=str(path))
 
 
@@ -85,7 +90,26 @@ def _turn(raw: Any, index: int, source: str) -> Turn:
     kind = raw.get("kind", "message")
     curveball_id = raw.get("curveball_id")
     author = raw.get("author")
-    for name, value in (("kind", kind), ("curveball_id", curveball_id), ("author", author)):
+    diagram = raw.get("diagram")
+    fields = (("kind", kind), ("curveball_id", curveball_id), ("author", author))
+    for name, value in (*fields, ("diagram", diagram)):
         if value is not None and not isinstance(value, str):
             raise TranscriptError(f"{where}: '{name}' must be a string")
-    return Turn(role, stage, text, kind=kind, curveball_id=curveball_id, author=author)
+    if role is Role.CANDIDATE:
+        # Diagrams (interviewer/diagrams): read as a live answer is, so the file grades the same.
+        text, diagram = _diagram(text, diagram, where)
+    return Turn(
+        role, stage, text, kind=kind, curveball_id=curveball_id, author=author, diagram=diagram
+    )
+
+
+def _diagram(text: str, diagram: str | None, where: str) -> tuple[str, str | None]:
+    """A candidate turn's prose and diagram: the `diagram` field, or one drawn in the text."""
+    if diagram is not None:
+        found = extract(diagram)
+        if found.problems or found.graph is None:
+            problem = found.problems[0] if found.problems else "it holds no diagram"
+            raise TranscriptError(f"{where}: 'diagram' cannot be read: {problem}")
+        return text, found.source
+    found = extract(text)
+    return (found.prose, found.source) if found.source else (text, None)

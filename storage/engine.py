@@ -9,10 +9,13 @@ from pathlib import Path
 import platformdirs
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
 SQLITE_FILENAME = "mockroom.db"
+DEFAULT_TIMEOUT = 10.0
+"""Seconds a statement may run; connecting and waiting for a pooled connection get half."""
 _EXAMPLES = "sqlite:///path/to/mockroom.db or postgresql://user:password@host:5432/dbname"
 _PASSWORD = re.compile(r":[^:/@]*@")
 
@@ -49,20 +52,56 @@ def parse_database_url(url: str) -> URL:
     )
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for the URL; nothing connects until it is first used."""
+def make_engine(url: str, timeout: float = DEFAULT_TIMEOUT) -> Engine:
+    """An engine for the URL; nothing connects until it is first used.
+
+    Every wait has a limit (`timeout` seconds for a statement or a lock, half for connecting
+    and for a pooled connection), so a hung database fails a call instead of holding it.
+    """
     parsed = parse_database_url(url)
     if parsed.get_backend_name() == "sqlite":
-        return _sqlite_engine(parsed)
-    # A bot runs for days; a connection the server dropped is replaced, not handed out.
-    return create_engine(parsed, pool_pre_ping=True)
+        return _sqlite_engine(parsed, timeout)
+    millis = int(timeout * 1000)
+    # Options the URL gives (a search_path, say) are kept: connect_args would replace them.
+    given = parsed.query.get("options")
+    options = " ".join(
+        [
+            *([given] if isinstance(given, str) else given or ()),
+            f"-c statement_timeout={millis}",
+            f"-c lock_timeout={millis}",
+        ]
+    )
+    parsed = parsed.difference_update_query(["options"])
+    return create_engine(
+        parsed,
+        # A bot runs for days; a connection the server dropped is replaced, not handed out.
+        pool_pre_ping=True,
+        pool_timeout=max(1.0, timeout / 2),
+        connect_args={
+            "connect_timeout": max(1, int(timeout / 2)),
+            "options": options,
+            # a server that vanished without closing the connection is noticed
+            "keepalives": 1,
+            "keepalives_idle": 10,
+            "keepalives_interval": 5,
+            "keepalives_count": 3,
+        },
+    )
 
 
-def _sqlite_engine(url: URL) -> Engine:
+def is_outage(error: BaseException) -> bool:
+    """Whether an error means the database is slow or unreachable (not a bug of ours)."""
+    if isinstance(error, PoolTimeout | OperationalError):
+        return True
+    return isinstance(error, DBAPIError) and error.connection_invalidated
+
+
+def _sqlite_engine(url: URL, timeout: float = DEFAULT_TIMEOUT) -> Engine:
     in_memory = url.database in (None, "", ":memory:")
     engine = create_engine(
         url,
-        connect_args={"check_same_thread": False},
+        # `timeout`: how long a writer waits for another's lock before "database is locked"
+        connect_args={"check_same_thread": False, "timeout": timeout},
         # Each new connection to ":memory:" would be a new, empty database.
         poolclass=StaticPool if in_memory else None,
     )

@@ -133,6 +133,7 @@ class InterviewTurn(SQLModel, table=True):
     curveball_id: str | None = Field(default=None, max_length=255)
     author: str | None = Field(default=None, sa_type=Text)
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    diagram: str | None = Field(default=None, sa_type=Text)  # its diagram's source (issue 15)
 
 
 class ScorecardRow(SQLModel, table=True):

@@ -71,6 +71,15 @@ class InMemoryRepository:
                 due.append((deadline, stored.id))
         return [i for _, i in sorted(due)[:limit]]
 
+    def unscored(self, user_id: int | None = None, limit: int = 50) -> list[int]:
+        return [
+            i
+            for i, s in sorted(self.interviews.items())
+            if not s.state.active
+            and s.scorecard is None
+            and (user_id is None or s.user_id == user_id)
+        ][:limit]
+
     def claim_event(self, platform: str, key: str) -> bool:
         if (platform, key) in self.events:
             return False

@@ -24,6 +24,7 @@ from bot.chat.grammar import (
 )
 from interviewer.bank import Problem, QuestionBank
 from interviewer.commands import Command
+from interviewer.core.rubric import Level
 from interviewer.drills.commands import drill_command, leaderboard_command
 from interviewer.drills.leaderboard import render_standing
 from interviewer.drills.points import DrillError
@@ -157,21 +158,22 @@ class ChatController:
             if isinstance(request, DrillRequest):
                 return await self._drills(who, place, request, workspace, is_admin)
             if isinstance(request, HistoryRequest):
-                return ChatResponse(past=self.history.open(who, request.number))
+                past = await self.service.db.run(self.history.open, who, request.number)
+                return ChatResponse(past=past)
             if isinstance(request, ForgetRequest) or request.name == "export":
-                return self._privacy(who, request)
+                # export and forget-me read and write the database: off the event loop
+                return await self.service.db.run(self._privacy, who, request)
             if request.name == "help":
                 return ChatResponse(private=usage(self.command_name, self.bold))
             if request.name == "history":
-                return ChatResponse(
-                    history=self.history.entries(who), chart=await self._progress(who)
-                )
+                entries = await self.service.db.run(self.history.entries, who)
+                return ChatResponse(history=entries, chart=await self._progress(who))
             if request.name == "questions":
                 return ChatResponse(questions=list(self.bank.problems.values()))
             if place.kind is PlaceKind.CHANNEL:
                 # Slack cannot run a slash command inside a thread: from the channel, the
                 # command goes to the user's running interview, and so does its answer.
-                running = self.service.current(who)
+                running = await self.service.current_async(who)
                 if running is not None and running.channel != place.key:
                     reply = await self.service.command(
                         who, running.channel, Command(request.name), on_delta=on_delta
@@ -203,7 +205,12 @@ class ChatController:
         """A plain message; None when it is not for the interviewer."""
         if place.kind is PlaceKind.CHANNEL:
             return None  # interviews live in DMs and threads; channel chatter is not ours
-        if place.kind is PlaceKind.THREAD and self.drills is not None:
+        if (
+            place.kind is PlaceKind.THREAD
+            and self.drills is not None
+            # every thread message asks; off the event loop, so a slow database stalls no one
+            and await self.service.db.run(self.drills.is_drill_thread, who.platform, place.key)
+        ):
             drilled = await self.drills.answer(who.platform, place.key, who, text, event_key)
             if drilled is not None:  # a drill thread: graded once, the card sent privately
                 if drilled.private is None:
@@ -215,14 +222,19 @@ class ChatController:
             )
         except NoInterview:
             # one note, however often the platform redelivers the message
-            if place.kind is PlaceKind.DM and self.service.first_delivery(who.platform, event_key):
+            if place.kind is PlaceKind.DM and await self.service.first_delivery(
+                who.platform, event_key
+            ):
                 return ChatResponse(
                     private=f"No interview is running. Start one with `{self.command_name} start`."
                 )
             return None  # a thread that is not an interview
         except InterviewError as exc:
             return ChatResponse(private=str(exc))
-        return None if reply is None else ChatResponse(reply=reply)
+        if reply is None:
+            return None
+        # Diagrams (interviewer/diagrams): a diagram not taken is said privately; the answer stands.
+        return ChatResponse(reply=reply, private="\n".join(reply.notices) or None)
 
     async def button(self, who: Who, place: Place, interview_id: int, action: str) -> ChatResponse:
         """A button on an interviewer message: hint, next or end."""
@@ -238,7 +250,7 @@ class ChatController:
 
     async def _progress(self, who: Who) -> bytes | None:
         """The member's progress chart over their last scorecards; None with fewer than two."""
-        cards = self.history.recent_scorecards(who)
+        cards = await self.service.db.run(self.history.recent_scorecards, who)
         if len(cards) < 2:
             return None
         from bot.chat.charts import progress_png  # matplotlib: only when drawn
@@ -273,15 +285,17 @@ class ChatController:
         if request.name == "remind":
             if self.reminders is None:
                 return ChatResponse(private="Streak reminders are not set up on this server.")
-            answer = self.reminders.command(who.platform, workspace, who.user_id, request.args)
+            answer = await self.service.db.run(
+                self.reminders.command, who.platform, workspace, who.user_id, request.args
+            )
             return ChatResponse(private=answer)
         if request.name == "pair":
             if self.peers is None:
                 return ChatResponse(private="Peer mocks are not set up on this server.")
             if place.kind is not PlaceKind.CHANNEL:
                 raise DrillError("Peer mocks belong to a channel: run this in the channel itself.")
-            answer = self.peers.command(
-                who.platform, workspace, place.key, who, is_admin, request.args
+            answer = await self.service.db.run(
+                self.peers.command, who.platform, workspace, place.key, who, is_admin, request.args
             )
             return ChatResponse(private=answer)
         if self.drills is None:
@@ -291,13 +305,15 @@ class ChatController:
             share = head.lower() == "share"
             if share and place.kind is not PlaceKind.CHANNEL:
                 raise DrillError("Boards are shared in a channel: run this in the channel itself.")
-            if share and not self.drills.may_manage(who.platform, who.user_id, is_admin):
+            if share and not await self.service.db.run(
+                self.drills.may_manage, who.platform, who.user_id, is_admin
+            ):
                 return ChatResponse(private=ONLY_MANAGERS_SHARE.format(cmd=self.command_name))
             args = rest if share else request.args
             if share and args.strip().lower() not in ("", "week", "all"):
                 raise DrillError(f"Use `{self.command_name} leaderboard share [week|all]`.")
-            shown = leaderboard_command(
-                self.drills, who.platform, workspace, who, args, shared=share
+            shown = await self.service.db.run(
+                leaderboard_command, self.drills, who.platform, workspace, who, args, shared=share
             )
             if shown.board is None:
                 return ChatResponse(private=shown.text)
@@ -312,8 +328,15 @@ class ChatController:
             return ChatResponse(
                 private="Drills belong to a channel: run this in the channel itself."
             )
-        text = drill_command(
-            self.drills, who.platform, workspace, place.key, who, is_admin, request.args
+        text = await self.service.db.run(
+            drill_command,
+            self.drills,
+            who.platform,
+            workspace,
+            place.key,
+            who,
+            is_admin,
+            request.args,
         )
         return ChatResponse(private=text)
 
@@ -325,7 +348,7 @@ class ChatController:
             return ChatResponse(private=NO_THREADS_HERE.format(cmd=self.command_name))
         problem = self._choose(request.query)
         ended = None
-        running = self.service.current(who)
+        running = await self.service.current_async(who)
         if running is not None:
             if not request.new:
                 title = self.bank.problems.get(running.state.question_id)
@@ -351,7 +374,9 @@ class ChatController:
                     else "Answers go in this thread; anyone can watch."
                 )
             )
-        reply = await self.service.start(who, key, problem.id, request.fmt, group=request.group)
+        reply = await self.service.start(
+            who, key, problem.id, request.fmt, group=request.group, level=request.level
+        )
         conversation = key if key != place.key else None
         return ChatResponse(reply=reply, conversation=conversation, ended=ended)
 
@@ -375,6 +400,8 @@ def _again(request: StartRequest) -> str:
         words.append(request.query if " " not in request.query else f"'{request.query}'")
     if request.fmt.value != "standard":
         words.append(request.fmt.value)
+    if request.level is not Level.SENIOR:
+        words.append(request.level.value)
     if request.group:
         words.append("--group")
     return " ".join(words)

@@ -6,11 +6,12 @@ import shlex
 from dataclasses import dataclass
 
 from interviewer.commands import COMMAND_HELP
+from interviewer.core.rubric import Level
 from interviewer.core.stages import Format
 
 USAGE = """\
-{b}{cmd} start [question-id|topic] [standard|extended|drill|async] [--group] [--new]{b}: start an \
-interview (--new ends the one you have running first)
+{b}{cmd} start [question-id|topic] [standard|extended|drill|async] [mid|senior|staff] [--group] \
+[--new]{b}: start an interview (--new ends the one you have running first)
 {b}{cmd} hint{b}: {hint}
 {b}{cmd} next{b}: {next}
 {b}{cmd} time{b}: {time}
@@ -39,11 +40,12 @@ class UsageError(ValueError):
 
 @dataclass(frozen=True)
 class StartRequest:
-    """`start [question|topic] [format] [--group]`."""
+    """`start [question|topic] [format] [level] [--group] [--new]`."""
 
     query: str | None = None
     fmt: Format = Format.STANDARD
     group: bool = False
+    level: Level = Level.SENIOR
     new: bool = False  # end the member's running interview first
 
 
@@ -114,15 +116,20 @@ def parse_request(text: str, cmd: str = "/mockroom", bold: str = "*") -> ChatReq
         raise UsageError(f"Unknown command `{head}`.\n\n{usage(cmd, bold)}")
     fmt = Format.STANDARD
     group = new = False
+    level = Level.SENIOR
     query: list[str] = []
     for word in rest:
-        lowered = word.lower()
+        lowered = word.lower().removeprefix("--level=")
         if lowered in {f.value for f in Format}:
             fmt = Format(lowered)
+        elif lowered in {lv.value for lv in Level}:
+            level = Level(lowered)
+        elif lowered == "--level":
+            continue  # the level follows as its own word
         elif lowered in {"--group", "group", "-g"}:
             group = True
         elif lowered == "--new":
             new = True
         else:
             query.append(word)
-    return StartRequest(" ".join(query) or None, fmt, group, new)
+    return StartRequest(" ".join(query) or None, fmt, group, level, new)

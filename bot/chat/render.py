@@ -72,8 +72,8 @@ def score_bar(score: int) -> str:
 
 
 def headline(card: Scorecard) -> str:
-    """'Overall 3.1/4 · Hire'."""
-    return f"Overall {card.overall:.1f}/4 · {SIGNAL_LABELS[card.hire_signal]}"
+    """'Overall 3.1/4 · Hire (senior bar)'."""
+    return f"Overall {card.overall:.1f}/4 · {SIGNAL_LABELS[card.hire_signal]} ({card.level} bar)"
 
 
 def mention(user_id: str) -> str:
@@ -87,8 +87,10 @@ def credit_lines(card: Scorecard, show: Callable[[str], str] = mention) -> list[
     for c in card.contributors:
         strengths = ", ".join(s.label.lower() for s in c.strengths[:3]) or "no area at 3/4 yet"
         noun = "message" if c.messages == 1 else "messages"
+        drew = f"; drew {', '.join(c.drew[:6])}" if c.drew else ""  # diagrams (issue 15)
         lines.append(
             f"{show(c.author)}: {c.overall:.1f}/4 on {c.messages} {noun}; strongest: {strengths}"
+            f"{drew}"
         )
     return lines
 

@@ -148,7 +148,9 @@ class MockroomCommands(app_commands.Group):
             return
         if response.board is not None:
             # Private, with the caller's own standing beside the (viewer-less) board.
-            standing = self.controller.standing(who, workspace)
+            standing = await self.controller.service.db.run(
+                self.controller.standing, who, workspace
+            )
             embed, files = board_message(response.board, standing)
             await interaction.edit_original_response(embed=embed, attachments=files)
             return

@@ -22,6 +22,7 @@ from bot.chat.render import (
 from interviewer.bank import Problem
 from interviewer.core.rubric import Criterion, Scorecard
 from interviewer.core.transcript import TurnKind
+from interviewer.diagrams.view import DiagramView
 from interviewer.ports import HistoryEntry
 from interviewer.service import Outbound, Reply
 
@@ -33,6 +34,7 @@ EMBED_TOTAL_LIMIT = 6000
 COLOUR = discord.Colour(0x2B6CB0)
 RADAR_FILE = "radar.png"
 MEMBERS_FILE = "members.png"
+DIAGRAM_FILE = "diagram.png"
 
 _TITLES = {
     TurnKind.OPENING: "Your question",
@@ -53,6 +55,7 @@ class OutMessage:
     radar: bytes | None = None
     buttons: bool = False
     members: bytes | None = None  # a design-along's radar per member, below the scorecard
+    diagram: bytes | None = None  # the candidate's diagram as read (diagrams, issue 15)
 
     def take_files(self) -> list[discord.File]:
         """Fresh file objects for one send (a discord.File is consumed by sending it)."""
@@ -61,6 +64,8 @@ class OutMessage:
             files.append(discord.File(io.BytesIO(self.radar), filename=RADAR_FILE))
         if self.members is not None:
             files.append(discord.File(io.BytesIO(self.members), filename=MEMBERS_FILE))
+        if self.diagram is not None:
+            files.append(discord.File(io.BytesIO(self.diagram), filename=DIAGRAM_FILE))
         return files
 
 
@@ -82,19 +87,38 @@ def outbound_messages(message: Outbound) -> list[OutMessage]:
 def reply_messages(reply: Reply, title: str = "") -> list[OutMessage]:
     """Everything a reply says, in order; the buttons ride on its last interviewer message."""
     out: list[OutMessage] = []
+    if reply.diagram is not None:
+        out.append(diagram_message(reply.diagram))
     for message in reply.messages:
         if message.scorecard is not None:
             embed = scorecard_embed(message.scorecard, title)
             card = message.scorecard
             out.append(OutMessage([embed], radar=radar(card, title), members=_members(card)))
+            if card.diagram:
+                final = f"```\n{clip(card.diagram, DESCRIPTION_LIMIT - 8)}\n```"
+                out.append(OutMessage([discord.Embed(description=final, colour=COLOUR)]))
         elif message.text.strip():
             out.extend(outbound_messages(message))
     if not reply.ended:
         for item in reversed(out):
-            if item.radar is None:
+            if item.radar is None and item.diagram is None:
                 item.buttons = True
                 break
     return out
+
+
+def diagram_message(view: DiagramView) -> OutMessage:
+    """The diagram as the interviewer read it: its text layout, its picture attached."""
+    from bot.chat.diagram import diagram_png
+
+    layout = view.text.split("\n", 1)[1] if "\n" in view.text else view.text
+    embed = discord.Embed(
+        title=clip(view.title, TITLE_LIMIT),
+        description=f"```\n{clip(layout, DESCRIPTION_LIMIT - 8)}\n```",
+        colour=COLOUR,
+    )
+    embed.set_image(url=f"attachment://{DIAGRAM_FILE}")
+    return OutMessage([embed], diagram=diagram_png(view))
 
 
 def radar(card: Scorecard, title: str) -> bytes:

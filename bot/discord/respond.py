@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import io
 import logging
@@ -84,7 +85,8 @@ class ReplyPoster:
         stream: StreamEditor | None = None,
     ) -> list[discord.Message]:
         """Post a reply; a streamed preview becomes the message it previewed."""
-        outs = self.render(reply)
+        # Drawn off the loop: a diagram or the radar chart takes matplotlib most of a second.
+        outs = await asyncio.to_thread(self.render, reply)
         streamed = _streamed_index(outs, stream)
         if streamed < 0 and stream is not None and stream.message is not None:
             # Nothing to turn the preview into: leave the words, drop the cursor.
@@ -138,7 +140,8 @@ async def send_past(
     """A past scorecard (from `history N`) as its embed and chart, only for the member."""
     problem = poster.controller.bank.problems.get(past.entry.question_id)
     title = f"{past.entry.number}. {problem.title if problem else past.entry.question_id}"
-    out = OutMessage([scorecard_embed(past.scorecard, title)], radar=radar(past.scorecard, title))
+    chart = await asyncio.to_thread(radar, past.scorecard, title)  # matplotlib: off the loop
+    out = OutMessage([scorecard_embed(past.scorecard, title)], radar=chart)
     if original_is_private:
         await interaction.edit_original_response(embeds=out.embeds, attachments=out.take_files())
         return
@@ -199,7 +202,7 @@ async def finish_command(
             original_is_private=private,
         )
         return
-    outs = poster.render(reply)
+    outs = await asyncio.to_thread(poster.render, reply)  # charts are drawn off the loop
     if not outs:
         await interaction.edit_original_response(content="Done.")
         return

@@ -92,6 +92,8 @@ class SlackListeners:
             return thread_key(channel, ts)
 
         async def run() -> None:
+            if not await self.first_time(command):
+                return
             here = place
             if is_dm(channel) and channel != await self.own_dm(user):
                 # A DM between people: the app is not in it, so nothing may run there;
@@ -110,6 +112,18 @@ class SlackListeners:
             await self.outbox.respond(response, member, here, response_url=url)
 
         self.work.spawn(run(), "a command", lambda: self.outbox.apologise(user, place.key, url))
+
+    async def first_time(self, payload: Mapping[str, Any]) -> bool:
+        """Whether a command or button press is new: a signed request replayed within
+        Slack's 5 minutes carries the same trigger_id, and acts once. The claim is a row in
+        the database, so every replica sees it."""
+        trigger = payload.get("trigger_id")
+        if not trigger:
+            return True
+        claimed = await self.controller.service.first_delivery("slack", f"trigger:{trigger}")
+        if not claimed:
+            log.warning("Slack: a request was replayed (trigger %s); it acts once", trigger)
+        return claimed
 
     async def member(self, who: Who, text: str) -> tuple[Who, bool]:
         """For drill and leaderboard commands: the member's Slack name and admin rights
@@ -142,9 +156,20 @@ class SlackListeners:
         )
 
         async def run() -> None:
-            response = await self.controller.message(
-                who, place, _text(event.get("text")), event_key=event_key, on_delta=stream.on_delta
-            )
+            try:
+                response = await self.controller.message(
+                    who,
+                    place,
+                    _text(event.get("text")),
+                    event_key=event_key,
+                    on_delta=stream.on_delta,
+                )
+            except Exception:
+                await self.outbox.retract(stream)
+                raise
+            reply = response.reply if response is not None else None
+            if reply is None or not reply.messages:
+                await self.outbox.retract(stream)  # a draft of words that were not stored
             if response is not None:
                 await self.outbox.respond(response, who, place, stream)
 
@@ -163,6 +188,8 @@ class SlackListeners:
         name = _ACTION_NAMES[str(action["action_id"])]
 
         async def run() -> None:
+            if not await self.first_time(body):
+                return
             try:
                 interview_id = int(action.get("value", ""))
             except ValueError:
@@ -181,6 +208,8 @@ class SlackListeners:
         workspace = str(body["user"].get("team_id") or (body.get("team") or {}).get("id") or "")
 
         async def run() -> None:
+            if not await self.first_time(body):
+                return
             opened = await self.outbox.client.conversations_open(users=user)
             place = Place(PlaceKind.DM, str(opened["channel"]["id"]))
             response = await self.controller.command(who, place, "start")
@@ -199,8 +228,8 @@ class SlackListeners:
     async def publish_home(self, user: str, workspace: str) -> None:
         """Render and publish one user's App Home."""
         who = who_of(user)
-        entries = self.controller.history.entries(who, 10)
-        drills = home_board(self.controller, who, workspace)
+        entries = await self.controller.service.db.run(self.controller.history.entries, who, 10)
+        drills = await self.controller.service.db.run(home_board, self.controller, who, workspace)
         view = home_view(entries, self.outbox.titles(), drills.board, drills.standing)
         await self.outbox.client.views_publish(user_id=user, view=view)
 

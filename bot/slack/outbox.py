@@ -16,6 +16,8 @@ from slack_sdk.errors import SlackApiError
 
 from bot.chat.charts import members_png, radar_png
 from bot.chat.controller import ChatController, ChatResponse, Place
+from bot.chat.diagram import diagram_png
+from bot.chat.render import clip
 from bot.slack.places import is_dm, split_key, thread_key
 from bot.slack.render import (
     MAX_BLOCKS,
@@ -27,6 +29,7 @@ from bot.slack.render import (
     history_blocks,
     interviewer_blocks,
     questions_blocks,
+    safe,
     scorecard_blocks,
     scorecard_text,
     sections,
@@ -34,6 +37,7 @@ from bot.slack.render import (
 from bot.slack.stream import StreamingMessage
 from bot.slack.users import UserDirectory
 from interviewer.core.rubric import Scorecard
+from interviewer.diagrams.view import DiagramView
 from interviewer.privacy.service import ExportFile
 from interviewer.service import Reply, Who
 
@@ -146,6 +150,8 @@ class SlackOutbox:
         channel, thread_ts = split_key(key)
         words = [i for i, m in enumerate(reply.messages) if m.scorecard is None]
         streamed = self._streamed_index(reply, words, stream)
+        if reply.diagram is not None:
+            await self.diagram(reply.diagram, channel, thread_ts)
         for i, message in enumerate(reply.messages):
             if message.scorecard is not None:
                 await self.scorecard(message.scorecard, reply, channel, thread_ts)
@@ -160,6 +166,19 @@ class SlackOutbox:
             )
             for blocks in pages[1:] if replaced else pages:
                 await self.post(channel, thread_ts, message.text, blocks)
+
+    async def retract(self, stream: StreamingMessage) -> None:
+        """Delete a streamed draft whose reply was not stored (another replica's words
+        stand, or the reply failed): a member sees only what the interview holds."""
+        if stream.ts is None:
+            return
+        stream.failed = True  # no more updates to a message that is going away
+        try:
+            await self.client.chat_delete(channel=stream.channel, ts=stream.ts)
+        except Exception:  # it cannot be deleted: say plainly that it does not count
+            log.warning("Slack: could not delete a draft reply; rewriting it", exc_info=True)
+            note = "(This draft was replaced by the reply that counts.)"
+            await self._replace(stream.channel, stream.ts, sections(note), note)
 
     async def scorecard(
         self, card: Scorecard, reply: Reply, channel: str, thread_ts: str | None
@@ -186,6 +205,26 @@ class SlackOutbox:
                     await self.upload(channel, thread_ts, members, "members.png", "Each member")
         except Exception:  # the scorecard is posted; a missing chart must not hide it
             log.exception("Slack: could not upload the scorecard chart")
+        if card.diagram:  # the final design, as text (diagrams, issue 15)
+            await self.post(channel, thread_ts, f"```\n{clip(card.diagram, 2900)}\n```")
+
+    async def diagram(self, view: DiagramView, channel: str, thread_ts: str | None) -> None:
+        """The diagram as the interviewer read it, uploaded as an image (files_upload_v2); its
+        text layout when the upload fails, so the candidate always sees what was understood."""
+        try:
+            async with self._chart_lock:
+                png = await asyncio.to_thread(diagram_png, view)
+            await self.client.files_upload_v2(
+                channel=channel,
+                thread_ts=thread_ts,
+                file=png,
+                filename=f"design-v{view.version}.png",
+                title=view.title,
+                alt_txt=clip(view.text, 1000),
+            )
+        except Exception:
+            log.exception("Slack: could not upload the diagram")
+            await self.post(channel, thread_ts, f"```\n{clip(view.text, 2900)}\n```")
 
     async def upload(
         self, channel: str, thread_ts: str | None, png: bytes, filename: str, title: str
@@ -206,7 +245,7 @@ class SlackOutbox:
                 filename=export.filename,
                 content=export.content,
                 title=export.filename,
-                initial_comment=export.summary,
+                initial_comment=safe(export.summary),
             )
         except SlackApiError as exc:
             error = str(exc.response.get("error") or "an error")
@@ -222,7 +261,7 @@ class SlackOutbox:
             channel=channel,
             thread_ts=thread_ts,
             text=fallback(text),
-            blocks=list(blocks) if blocks is not None else sections(text)[:50],
+            blocks=list(blocks) if blocks is not None else sections(safe(text))[:50],
         )
         return str(response["ts"])
 
@@ -237,7 +276,7 @@ class SlackOutbox:
     ) -> None:
         """A note only the user sees: a plain message in a DM, an ephemeral one elsewhere;
         through `response_url` when the bot cannot post in the conversation."""
-        shown = list(blocks) if blocks is not None else sections(text)
+        shown = list(blocks) if blocks is not None else sections(safe(text))
         try:
             await self._private(user_id, key, text, shown)
         except SlackApiError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -35,6 +36,20 @@ _SIGNALS_BY_ID = {signal.value: label for signal, label in SIGNAL_LABELS.items()
 def escape(text: str) -> str:
     """Text shown as written: Slack reads &, < and > as markup unless escaped."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_MENTION = re.compile(r"<[@#][A-Z0-9]+(?:\|[^<>&]*)?>")
+"""A user or channel mention we wrote (`<@U1>`, `<#C1>`): it pings no crowd, so it stays."""
+
+
+def safe(text: str) -> str:
+    """Text for Slack with every &, < and > escaped except user and channel mentions: no
+    `<!channel>`, `<!here>`, `<!everyone>`, link or command reaches Slack as markup."""
+    pieces, last = [], 0
+    for found in _MENTION.finditer(text):
+        pieces += [escape(text[last : found.start()]), found.group(0)]
+        last = found.end()
+    return "".join([*pieces, escape(text[last:])])
 
 
 def section(text: str) -> Block:
@@ -77,8 +92,10 @@ def chunk(blocks: Sequence[Block], limit: int = MAX_BLOCKS) -> list[list[Block]]
 
 
 def fallback(text: str) -> str:
-    """The plain `text` of a message (notifications, screen readers)."""
-    return text if len(text) <= FALLBACK_CHARS else text[: FALLBACK_CHARS - 1] + "…"
+    """The plain `text` of a message (notifications, screen readers), made safe: it is
+    markup to Slack as much as the blocks are."""
+    text = text if len(text) <= FALLBACK_CHARS else text[: FALLBACK_CHARS - 1] + "…"
+    return safe(text)
 
 
 def interviewer_blocks(

@@ -77,8 +77,10 @@ class SlackRunner:
         app_token: str | None,
         port: int,
         host: str,
+        signing_secret: str | None = None,
     ) -> None:
         self.app = app
+        self.signing_secret = signing_secret
         self.outbox = outbox
         self.work = work
         self.app_token = app_token
@@ -128,9 +130,26 @@ class SlackRunner:
     def web_app(self) -> web.Application:
         """The HTTP endpoint; bolt verifies each request's signature (401 when it is wrong)."""
         from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+        from slack_sdk.signature import SignatureVerifier
+
+        verifier = SignatureVerifier(self.signing_secret or "")
 
         async def events(request: web.Request) -> web.Response:
-            response = await self.app.async_dispatch(await to_bolt_request(request))
+            body = await request.text()
+            timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
+            signature = request.headers.get("X-Slack-Signature", "")
+            # Verified here, before bolt: a forged or stale request gets 401 however its
+            # headers are mangled, and its body (perhaps a member's words) is never logged.
+            if not timestamp.isdigit() or not verifier.is_valid(body, timestamp, signature):
+                log.info("Slack: refused a request that failed verification (401)")
+                return web.Response(status=401, text="invalid request")
+            try:
+                response = await self.app.async_dispatch(await to_bolt_request(request))
+            except Exception as exc:  # a signed but malformed body: a 400, never a 500
+                log.warning("Slack: a signed request could not be read (%s)", type(exc).__name__)
+                return web.Response(status=400, text="malformed request")
+            if response.status >= 500:
+                return web.Response(status=400, text="malformed request")
             result: web.Response = await to_aiohttp_response(response)
             return result
 
@@ -251,4 +270,5 @@ def build_slack_runner(
         app_token=app_token,
         port=settings.slack_port if port is None else port,
         host=host,
+        signing_secret=secret.get_secret_value() if secret is not None else None,
     )

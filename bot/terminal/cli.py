@@ -6,7 +6,9 @@ import asyncio
 import getpass
 import json
 import logging
+import os
 import sys
+import threading
 from collections.abc import Callable
 from enum import StrEnum
 from importlib.metadata import version as package_version
@@ -24,16 +26,26 @@ from bot.terminal.privacy import add_privacy_commands
 from bot.terminal.render import history_table, questions_table, scorecard_view
 from bot.terminal.session import (
     PROMPT,
+    STDIN_THREAD,
     LiveTurn,
     PracticeOptions,
     TerminalSession,
+    read_piped_line,
     run_interactive,
-    run_scripted,
+    run_piped,
 )
 from interviewer.bank import BankError, load_bank
+from interviewer.core.rubric import Level
 from interviewer.core.stages import Format
+from interviewer.llm.choice import hide_credentials
 from interviewer.prompt_files import check_prompt_files
-from interviewer.service import AlreadyRunning, InterviewError, NoInterview, Who
+from interviewer.service import (
+    AlreadyRunning,
+    DatabaseUnavailable,
+    InterviewError,
+    NoInterview,
+    Who,
+)
 from interviewer.transcript_file import TranscriptError, read_transcript
 
 # The database (SQLAlchemy, Alembic) and HTTP (aiohttp, Prometheus) stacks are imported
@@ -43,6 +55,10 @@ if TYPE_CHECKING:
     from bot.serve import PlatformRunner
 
 EXIT_USAGE = 2
+DATABASE_DOWN = (
+    "The database cannot be reached: check MOCKROOM_DATABASE_URL and that its server is "
+    "running, then run the command again (your interviews are kept there)."
+)
 
 
 class ServeTarget(StrEnum):
@@ -150,8 +166,19 @@ async def doctor_checks(settings: Settings) -> list[tuple[str, bool, str]]:
     checks.append(("prompt files", not errors, "; ".join(errors) or "all parse"))
     if choice.spec is None:
         return checks
-    if choice.spec.startswith("openai:") and not (settings.openai_api_key or choice.base_url):
-        checks.append(("API key", False, "set OPENAI_API_KEY, or MOCKROOM_LLM_BASE_URL"))
+    from interviewer.llm.providers import KEY_VARIABLES, ProviderError, endpoint
+
+    try:
+        ep = endpoint(choice.spec, choice.base_url)
+    except ProviderError as exc:
+        checks.append(("model", False, str(exc)))
+        return checks
+    # The key variable actually set (several names are read); the first one when none is.
+    usual = "OPENAI_API_KEY" if ep.provider == "openai" else "MOCKROOM_LLM_API_KEY"
+    key_variable = next((v for v in KEY_VARIABLES if os.environ.get(v)), usual)
+    if ep.needs_key and not settings.openai_api_key and not choice.base_url:
+        local = ", or MOCKROOM_LLM_BASE_URL for a local server" if ep.provider == "openai" else ""
+        checks.append(("API key", False, f"{ep.provider} needs a key: set {key_variable}{local}"))
         return checks
     key = settings.openai_api_key.get_secret_value() if settings.openai_api_key else None
     from interviewer.llm.factory import check_reachable, make_chat_model  # slow to import
@@ -168,7 +195,9 @@ async def doctor_checks(settings: Settings) -> list[tuple[str, bool, str]]:
     except Exception as exc:
         checks.append(("model", False, f"cannot build {choice.spec}: {exc}"))
         return checks
-    problem = await check_reachable(model)
+    problem = await check_reachable(
+        model, spec=choice.spec, base_url=choice.base_url, api_key=key, key_variable=key_variable
+    )
     checks.append(("model", problem is None, problem or "answers"))
     return checks
 
@@ -193,7 +222,7 @@ def make_app(
 
     def container() -> Container:
         from bot.bootstrap import SchemaBehind
-        from storage.engine import DatabaseURLError
+        from storage.engine import DatabaseURLError, is_outage
 
         try:
             return factory()
@@ -205,6 +234,11 @@ def make_app(
             raise typer.Exit(1) from None
         except ValidationError as exc:
             err.print(f"[red]The settings are invalid:[/red] {settings_problem(exc)}")
+            raise typer.Exit(1) from None
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            err.print(f"[red]{DATABASE_DOWN}[/red]")
             raise typer.Exit(1) from None
 
     db_app = typer.Typer(help="The database: upgrade its schema, show its revision.")
@@ -275,6 +309,12 @@ def make_app(
         resume: Annotated[
             bool, typer.Option("--resume", help="Carry on with your unfinished interview.")
         ] = False,
+        level: Annotated[
+            Level,
+            typer.Option(
+                "--level", "-l", help="mid, senior or staff: sets the hire bar and expectations."
+            ),
+        ] = Level.SENIOR,
     ) -> None:
         """Run a practice interview in the terminal.
 
@@ -286,13 +326,12 @@ def make_app(
         out.print(Text(f"interviewer: {app_parts.choice.label}", style="dim"))
         live = LiveTurn(out) if app_parts.llm is not None and out.is_terminal else None
         session = TerminalSession(app_parts.service, out, terminal_user(), live)
-        options = PracticeOptions(question, fmt, resume)
+        options = PracticeOptions(question, fmt, resume, level)
         try:
             if stdin_is_tty():
                 asyncio.run(run_interactive(session, options, lambda: out.input(PROMPT)))
-            else:
-                lines = sys.stdin.read().splitlines()
-                asyncio.run(run_scripted(session, options, lines))
+            else:  # piped: each line as it arrives, so a program can converse
+                asyncio.run(run_piped(session, options, read_piped_line))
         except AlreadyRunning as exc:
             err.print(
                 f"[yellow]{exc}[/yellow]\nResume it with [bold]mockroom practice --resume[/bold]."
@@ -300,6 +339,9 @@ def make_app(
             raise typer.Exit(1) from None
         except NoInterview as exc:
             err.print(f"[yellow]{exc}[/yellow] Run [bold]mockroom practice[/bold] to start one.")
+            raise typer.Exit(1) from None
+        except DatabaseUnavailable:
+            err.print(f"[red]{DATABASE_DOWN}[/red]")
             raise typer.Exit(1) from None
         except InterviewError as exc:
             err.print(f"[yellow]{exc}[/yellow]")
@@ -354,16 +396,21 @@ def make_app(
         parts = container()
         try:
             past = History(parts.service, parts.drills.repo if parts.drills else None)
-            if number is not None:
-                try:
+            session = TerminalSession(parts.service, out, terminal_user())
+            try:
+                asyncio.run(session.recover())  # scorecards a crash left ungraded
+                if number is not None:
                     opened = past.open(terminal_user(), number)
-                except InterviewError as exc:
-                    err.print(f"[red]{exc}[/red]")
-                    raise typer.Exit(1) from None
-                problem = parts.bank.problems.get(opened.entry.question_id)
-                out.print(scorecard_view(opened.scorecard, problem))
-                return
-            entries = past.entries(terminal_user(), limit)
+                    problem = parts.bank.problems.get(opened.entry.question_id)
+                    out.print(scorecard_view(opened.scorecard, problem))
+                    return
+                entries = past.entries(terminal_user(), limit)
+            except InterviewError as exc:
+                err.print(f"[red]{exc}[/red]")
+                raise typer.Exit(1) from None
+            except DatabaseUnavailable:
+                err.print(f"[red]{DATABASE_DOWN}[/red]")
+                raise typer.Exit(1) from None
             if not entries:
                 out.print("No interviews yet. Start one with [bold]mockroom practice[/bold].")
             else:
@@ -464,7 +511,32 @@ def make_app(
     return app
 
 
+class OneLineFormatter(logging.Formatter):
+    """Log records as one line, without tracebacks: at the terminal a handled failure (a
+    model grader that failed, the offline scorer standing in) is a note, not a stack dump.
+    `mockroom serve` configures its own logging, with traces, for operators."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        """The record's level, logger and message."""
+        line = f"{record.levelname} {record.name}: {hide_credentials(record.getMessage())}"
+        if record.exc_info and record.exc_info[1] is not None:
+            error = record.exc_info[1]
+            line += f" ({type(error).__name__}: {error})"
+        return line.splitlines()[0] if line else line
+
+
 def main() -> None:
     """The console entry point."""
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    make_app()()
+    handler = logging.StreamHandler()
+    handler.setFormatter(OneLineFormatter())
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
+    try:
+        make_app()()
+    except SystemExit as done:
+        if any(t.name == STDIN_THREAD and t.is_alive() for t in threading.enumerate()):
+            # A thread blocked reading stdin holds its lock, and a normal exit would wait for
+            # it (until Enter) or abort: every turn is already saved, so leave at once.
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(done.code if isinstance(done.code, int) else 1)
+        raise

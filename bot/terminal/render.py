@@ -14,6 +14,7 @@ from bot.chat.render import score_bar, status_line
 from interviewer.bank import Problem
 from interviewer.core.rubric import Criterion, HireSignal, Scorecard
 from interviewer.core.transcript import TurnKind
+from interviewer.diagrams.view import DiagramView
 from interviewer.ports import HistoryEntry
 from interviewer.service import Outbound
 
@@ -60,6 +61,7 @@ def scorecard_view(card: Scorecard, problem: Problem | None = None) -> Renderabl
         (f"{card.overall:.1f}/4", "bold"),
         ("   Signal ", "bold"),
         (signal.value.replace("_", " "), _SIGNAL_STYLE[signal]),
+        (f"   at the {card.level} bar", "dim"),
         (f"   (graded by {card.grader})", "dim"),
     )
     parts: list[RenderableType] = [head]
@@ -76,9 +78,17 @@ def scorecard_view(card: Scorecard, problem: Problem | None = None) -> Renderabl
         for i, item in enumerate(card.improvements, 1):
             imp.append(f"{i}. {item}\n")
         parts.append(imp)
+    if card.diagram:  # the final design (diagrams, issue 15)
+        parts.append(Text(card.diagram))
     for note in card.notes:
         parts.append(Text(note, style="dim"))
     return Panel(Group(*parts), title="Scorecard", border_style="bold")
+
+
+def diagram_panel(view: DiagramView) -> Panel:
+    """The diagram as the interviewer read it: its text layout, boxed."""
+    layout = view.text.split("\n", 1)[1] if "\n" in view.text else view.text
+    return Panel(Text(layout), title=view.title, border_style="cyan")
 
 
 def history_table(entries: Iterable[HistoryEntry]) -> Table:

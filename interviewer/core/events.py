@@ -16,6 +16,7 @@ class CandidateMessage:
 
     text: str
     author: str | None = None
+    diagram: str | None = None  # the diagram drawn with it, as source (interviewer/diagrams)
 
 
 @dataclass(frozen=True)

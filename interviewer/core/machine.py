@@ -30,11 +30,14 @@ from interviewer.core.events import (
     TimeAsked,
     WarnTime,
 )
+from interviewer.core.rubric import Level
 from interviewer.core.stages import Format, Stage, format_spec
 from interviewer.core.state import CurveballPlan, InterviewState, Status
 from interviewer.core.text import asks_questions
 
 Step = tuple[InterviewState, list[Action]]
+# How long an unanswered question holds back a due curveball.
+CURVEBALL_GRACE_SECONDS = 120
 
 
 def start(
@@ -44,6 +47,7 @@ def start(
     now: datetime,
     seed: int = 0,
     group: bool = False,
+    level: Level = Level.SENIOR,
 ) -> Step:
     """A new interview: its state and the actions that open it.
 
@@ -72,7 +76,9 @@ def start(
         last_event_at=now,
         curveballs=plans,
         group=group,
+        level=level,
     )
+    state.awaiting_answer, state.question_at = True, now  # the opening asks the first question
     return state, [Say("opening", {"stage": first.value}), Persist()]
 
 
@@ -116,6 +122,8 @@ def step(state: InterviewState, event: Event, now: datetime) -> Step:
     elif isinstance(event, Tick):
         _apply_clock(new, now, actions)
 
+    if any(isinstance(a, QUESTIONING) for a in actions):
+        new.awaiting_answer, new.question_at = True, now
     if actions or isinstance(event, Resumed):
         new.last_event_at = now
         actions.append(Persist())
@@ -153,9 +161,8 @@ def next_deadline(state: InterviewState) -> datetime | None:
     if state.pending_curveball is None:
         for plan in state.curveballs:
             if plan.stage == state.stage and plan.injected_at is None:
-                candidates.append(
-                    state.stage_started_at + timedelta(seconds=budget * plan.at_fraction)
-                )
+                due = state.stage_started_at + timedelta(seconds=budget * plan.at_fraction)
+                candidates.append(max(due, _curveball_allowed(state)))
     return min(candidates)
 
 
@@ -166,6 +173,7 @@ def _candidate_message(
     state: InterviewState, event: CandidateMessage, now: datetime, actions: list[Action]
 ) -> None:
     state.candidate_turns += 1
+    state.awaiting_answer = False
     answered: str | None = None
     if state.pending_curveball is not None:
         for plan in state.curveballs:
@@ -193,7 +201,8 @@ def _apply_clock(state: InterviewState, now: datetime, actions: list[Action]) ->
     if not state.warned and used >= budget * state.spec.warn_fraction:
         state.warned = True
         actions.append(WarnTime(state.stage, max(0, int(budget - used))))
-    if state.pending_curveball is None:
+    # One open question at a time: a due curveball waits until the last question is answered.
+    if state.pending_curveball is None and now >= _curveball_allowed(state):
         for plan in state.curveballs:
             if (
                 plan.stage == state.stage
@@ -204,6 +213,14 @@ def _apply_clock(state: InterviewState, now: datetime, actions: list[Action]) ->
                 state.pending_curveball = plan.curveball_id
                 actions.append(InjectCurveball(plan.curveball_id, state.stage))
                 break
+
+
+def _curveball_allowed(state: InterviewState) -> datetime:
+    """From when a curveball may fall: once the open question is answered, or, when the
+    candidate stays silent, after a grace period (a silent candidate still meets it)."""
+    if not state.awaiting_answer or state.question_at is None:
+        return state.stage_started_at
+    return state.question_at + timedelta(seconds=CURVEBALL_GRACE_SECONDS)
 
 
 def _advance(state: InterviewState, now: datetime, actions: list[Action], reason: str) -> None:

@@ -62,8 +62,30 @@ def clamp_score(value: float) -> int:
     return max(SCALE_MIN, min(SCALE_MAX, round(value)))
 
 
-def hire_signal_for(overall: float) -> HireSignal:
-    """The hire signal an overall score maps to."""
+class Level(StrEnum):
+    """The seniority an interview is calibrated for: it moves the hire bar."""
+
+    MID = "mid"
+    SENIOR = "senior"
+    STAFF = "staff"
+
+
+# How far each level moves the bar: a mid candidate reaches "hire" a quarter point lower.
+LEVEL_BAR_SHIFT: dict[Level, float] = {Level.MID: -0.25, Level.SENIOR: 0.0, Level.STAFF: 0.25}
+
+
+def parse_level(text: str) -> Level:
+    """A level by name; a clear ValueError naming the choices otherwise."""
+    try:
+        return Level(text.strip().lower())
+    except ValueError:
+        names = ", ".join(level.value for level in Level)
+        raise ValueError(f"unknown level {text!r}: choose one of {names}") from None
+
+
+def hire_signal_for(overall: float, level: Level = Level.SENIOR) -> HireSignal:
+    """The hire signal an overall score maps to, at a level's bar."""
+    overall -= LEVEL_BAR_SHIFT[level]
     if overall >= 3.5:
         return HireSignal.STRONG_HIRE
     if overall >= 3.0:
@@ -82,10 +104,22 @@ class CriterionScore:
     score: int
     evidence: list[str] = field(default_factory=list)
     feedback: str = ""
+    # A model-graded card records both opinions behind the score it shows.
+    model_score: int | None = None
+    offline_score: int | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict."""
-        return {"score": self.score, "evidence": list(self.evidence), "feedback": self.feedback}
+        """A JSON-ready dict (the two opinions only when recorded)."""
+        data: dict[str, Any] = {
+            "score": self.score,
+            "evidence": list(self.evidence),
+            "feedback": self.feedback,
+        }
+        if self.model_score is not None:
+            data["model_score"] = self.model_score
+        if self.offline_score is not None:
+            data["offline_score"] = self.offline_score
+        return data
 
 
 @dataclass
@@ -109,6 +143,7 @@ class Contribution:
     overall: float
     strengths: list[Criterion] = field(default_factory=list)
     scores: dict[Criterion, int] = field(default_factory=dict)  # per criterion, for their radar
+    drew: list[str] = field(default_factory=list)  # boxes of the final diagram they drew first
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict."""
@@ -118,6 +153,7 @@ class Contribution:
             "overall": self.overall,
             "strengths": [c.value for c in self.strengths],
             "scores": {c.value: s for c, s in self.scores.items()},
+            **({"drew": list(self.drew)} if self.drew else {}),
         }
 
 
@@ -133,6 +169,14 @@ class Scorecard:
     grader: str = "offline"
     notes: list[str] = field(default_factory=list)
     contributors: list[Contribution] = field(default_factory=list)
+    diagram: str | None = None  # the final diagram's text layout (interviewer/diagrams)
+    level: Level = Level.SENIOR
+
+    def at_level(self, level: Level) -> Scorecard:
+        """The same card judged at a level's hire bar."""
+        self.level = level
+        self.hire_signal = hire_signal_for(self.overall, level)
+        return self
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict; `criteria` keyed by criterion id in rubric order."""
@@ -145,6 +189,8 @@ class Scorecard:
             "grader": self.grader,
             "notes": list(self.notes),
             "contributors": [c.to_dict() for c in self.contributors],
+            **({"diagram": self.diagram} if self.diagram else {}),
+            "level": self.level.value,
         }
 
     @classmethod
@@ -156,6 +202,8 @@ class Scorecard:
                     score=int(v["score"]),
                     evidence=list(v.get("evidence", [])),
                     feedback=str(v.get("feedback", "")),
+                    model_score=v.get("model_score"),
+                    offline_score=v.get("offline_score"),
                 )
                 for k, v in data["criteria"].items()
             },
@@ -172,7 +220,10 @@ class Scorecard:
                     overall=float(c["overall"]),
                     strengths=[Criterion(x) for x in c.get("strengths", [])],
                     scores={Criterion(k): int(v) for k, v in c.get("scores", {}).items()},
+                    drew=[str(x) for x in c.get("drew", [])],
                 )
                 for c in data.get("contributors", [])
             ],
+            diagram=data.get("diagram"),
+            level=Level(data.get("level", Level.SENIOR.value)),
         )

@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from interviewer.core.rubric import Level
 from interviewer.core.stages import Format, FormatSpec, Stage, format_spec
 
 
@@ -47,6 +48,10 @@ class InterviewState:
     candidate_turns: int = 0
     end_reason: str | None = None
     group: bool = False  # a design-along: everyone in the conversation answers
+    # The interviewer's last question has not been answered yet: a curveball waits for it.
+    awaiting_answer: bool = False
+    question_at: datetime | None = None  # when that question was asked
+    level: Level = Level.SENIOR  # the seniority the interview is calibrated for
 
     @property
     def spec(self) -> FormatSpec:
@@ -122,4 +127,7 @@ class InterviewState:
             candidate_turns=int(data.get("candidate_turns", 0)),
             end_reason=data.get("end_reason"),
             group=bool(data.get("group", False)),
+            awaiting_answer=bool(data.get("awaiting_answer", False)),
+            question_at=dt(data.get("question_at")),
+            level=Level(data.get("level", Level.SENIOR.value)),
         )

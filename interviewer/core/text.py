@@ -14,10 +14,24 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _SPACE = re.compile(r"\s+")
 
 
+_KEPT_FORMAT = frozenset(
+    "\u200c\u200d"  # zero-width non-joiner and joiner: family emoji, Persian and Indic words
+    "\u200e\u200f\u061c"  # left-to-right, right-to-left and Arabic letter marks
+    "\u00ad"  # a soft hyphen
+)
+"""Invisible format characters that carry meaning in ordinary text, so they are kept. The
+other controls go: bidi embeddings, overrides and isolates (they reorder what a reader sees,
+"Trojan Source"), tag characters (invisible text), and C0/C1 controls but newline and tab."""
+
+
 def normalize(text: str) -> str:
-    """NFC-normalised text with control characters removed and runs of spaces kept as typed."""
+    """NFC-normalised text with dangerous controls removed and runs of spaces kept as typed."""
     text = unicodedata.normalize("NFC", text)
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch)[0] != "C").strip()
+    return "".join(
+        ch
+        for ch in text
+        if ch in "\n\t" or ch in _KEPT_FORMAT or unicodedata.category(ch)[0] != "C"
+    ).strip()
 
 
 def sentences(text: str) -> list[str]:
@@ -28,7 +42,10 @@ def sentences(text: str) -> list[str]:
 def is_question(sentence: str) -> bool:
     """Whether a sentence asks something."""
     s = sentence.strip()
-    return s.endswith("?") or bool(_QUESTION_START.match(s))
+    if s.endswith("?"):
+        return True
+    # "When every GPU is busy, requests wait." starts like a question and is a statement.
+    return not s.endswith((".", "!")) and bool(_QUESTION_START.match(s))
 
 
 def asks_questions(text: str) -> bool:

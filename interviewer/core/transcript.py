@@ -28,6 +28,7 @@ class Turn:
     at: datetime | None = None
     curveball_id: str | None = None
     author: str | None = None  # who wrote a candidate turn, in group interviews
+    diagram: str | None = None  # the diagram drawn with it, as source (interviewer/diagrams)
 
     def to_dict(self) -> dict[str, Any]:
         """The transcript-file form of the turn."""
@@ -42,6 +43,8 @@ class Turn:
             data["curveball_id"] = self.curveball_id
         if self.author:
             data["author"] = self.author
+        if self.diagram:
+            data["diagram"] = self.diagram
         return data
 
 

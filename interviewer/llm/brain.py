@@ -16,25 +16,28 @@ from interviewer.core.text import is_question, question_key, sentences
 from interviewer.core.transcript import TurnKind
 from interviewer.llm.breaker import CircuitBreaker
 from interviewer.llm.context import InterviewerPrompts, Message, TurnPlan, interview_key
-from interviewer.llm.guards import MAX_WORDS, reply_problem, sentence_problem
+from interviewer.llm.errors import is_provider_failure
+from interviewer.llm.guards import EMPTY, MAX_WORDS, reply_problem, sentence_problem
 from interviewer.llm.usage import UsageMeter, count_tokens
 from interviewer.offline.brain import OfflineBrain
 from interviewer.ports import DeltaSink, TurnContext, UsageDelta, Utterance
+from interviewer.replies import MODEL_FALLBACK_NOTICE
 
 log = logging.getLogger(__name__)
 
 MODEL_ACTIONS = (AskFollowUp, GiveHint, AdvanceStage)
 """Actions whose words the model writes; the rest are fixed texts the offline brain has."""
 
-NOTICE = (
-    "(A note from mockroom: the AI interviewer is not responding right now, so the built-in "
-    "interviewer is taking over. Your interview carries on and nothing is lost.)"
-)
+NOTICE = MODEL_FALLBACK_NOTICE
 _BOUNDARY = re.compile(r"[.!?](?=\s)|\n")
 
 
 class ModelFailure(Exception):
     """The model gave no usable reply: an error, empty or endless text."""
+
+    def __init__(self, message: str, *, provider_failure: bool = True) -> None:
+        super().__init__(message)
+        self.provider_failure = provider_failure  # read by errors.is_provider_failure
 
 
 def to_langchain(messages: list[Message]) -> list[BaseMessage]:
@@ -183,11 +186,15 @@ class LLMBrain:
             try:
                 await self._generate(plan, gate, feedback, key)
             except Exception as exc:
-                self.breaker.failure()
+                if is_provider_failure(exc):
+                    self.breaker.failure()  # a 4xx or an over-long reply is this request's
                 self.meter.note(key, failure=True)
                 log.warning("the %s model failed: %s: %s", self.name, type(exc).__name__, exc)
                 return await self._fallback(plan, sink, gate.text, outage=True)
-            self.breaker.success()
+            if gate.problem == EMPTY:
+                self.breaker.failure()  # a provider that answers nothing is failing
+            else:
+                self.breaker.success()
             if gate.problem is None:
                 q = gate.question
                 return Utterance(gate.text, _kind(plan.action), question_key(q) if q else None)
@@ -196,13 +203,14 @@ class LLMBrain:
             if gate.released:
                 return await self._fallback(plan, sink, gate.text, outage=False)
             feedback = gate.problem
-        return await self._fallback(plan, sink, "", outage=False)
+        # Two unusable drafts are a model failure too: the candidate is told, like an outage.
+        return await self._fallback(plan, sink, "", outage=True)
 
     async def _generate(self, plan: TurnPlan, gate: _Gate, feedback: str | None, key: str) -> None:
         messages = plan.messages()
         if feedback:
             messages.append(
-                ("user", f"[mockroom] Your draft was rejected: {feedback}. Write the turn again.")
+                ("system", f"[mockroom] Your draft was rejected: {feedback}. Write the turn again.")
             )
         usage: dict[str, Any] | None = None
         finish: str | None = None
@@ -234,7 +242,9 @@ class LLMBrain:
         self._count(key, messages, "".join(out), usage)
         if not gate.stopped:
             if finish == "length":
-                raise ModelFailure("the reply hit the output token cap before it finished")
+                raise ModelFailure(
+                    "the reply hit the output token cap before it finished", provider_failure=False
+                )
             await gate.finish()
 
     def _count(

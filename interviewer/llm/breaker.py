@@ -1,9 +1,14 @@
-"""A circuit breaker: stop calling a dead provider every turn, try again after a pause."""
+"""A circuit breaker: stop calling a dead provider every turn, try again after a pause.
+
+Only provider failures count (5xx, timeouts, connection errors, empty replies); a 4xx is
+about one request, and the callers do not report it.
+"""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Any
 
 
 class CircuitBreaker:
@@ -48,3 +53,15 @@ class CircuitBreaker:
         self.failures += 1
         if self.failures >= self.threshold or self.opened_at is not None:
             self.opened_at = self.clock()
+
+
+class Breakers:
+    """One circuit breaker per provider and model: one model's outage never stops another."""
+
+    def __init__(self, **options: Any) -> None:
+        self.options = options
+        self.by_spec: dict[str, CircuitBreaker] = {}
+
+    def get(self, spec: str) -> CircuitBreaker:
+        """The breaker of `provider:model`, made on first use."""
+        return self.by_spec.setdefault(spec, CircuitBreaker(**self.options))

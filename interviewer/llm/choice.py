@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 DEFAULT_OPENAI_MODEL = "openai:gpt-4o-mini"
 OFFLINE = "offline"
+_CREDENTIALS = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^/\s@]+@")
+
+
+def hide_credentials(text: str) -> str:
+    """Text with the user and password of every URL in it replaced: `https://***@host/`."""
+    return _CREDENTIALS.sub(r"\1***@", text)
 
 
 @dataclass(frozen=True)
@@ -21,7 +28,9 @@ class ModelChoice:
         """What `mockroom --version` prints."""
         if self.spec is None:
             return OFFLINE
-        return f"{self.spec} at {self.base_url}" if self.base_url else self.spec
+        if not self.base_url:
+            return self.spec
+        return f"{self.spec} at {hide_credentials(self.base_url)}"
 
 
 def choose_model(model: str | None, has_api_key: bool, base_url: str | None) -> ModelChoice:

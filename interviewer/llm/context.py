@@ -15,12 +15,17 @@ from interviewer.core.events import Action, AdvanceStage, AskFollowUp, GiveHint
 from interviewer.core.stages import Stage
 from interviewer.core.text import sentences
 from interviewer.core.transcript import Role, Turn
+from interviewer.diagrams.data import DATA_NOTE, as_data, design_data
+from interviewer.llm.card import RUBRIC
 from interviewer.offline.brain import minutes_text
 from interviewer.ports import TurnContext, usage_key
 from interviewer.prompt_files import PromptFile, load_prompt
 
 Message = tuple[str, str]  # (role: system | user | assistant, content)
-WINDOW = 4  # turns carried word for word; older ones are summarised
+# Turns carried word for word: at least KEEP, and the summary of older ones is redone only
+# every BLOCK turns, so between those moves each request extends the one before it and a
+# provider's prompt cache serves all but the newest turns (bench/tokens.py).
+KEEP, BLOCK = 2, 4
 _MAX_EXCERPTS, _MAX_EXCERPT_CHARS, _MAX_ASKED = 2, 120, 6
 _TAG = re.compile(r"</?\s*candidate", re.IGNORECASE)
 
@@ -92,8 +97,18 @@ class TurnPlan:
         """The stable prefix: rules, problem, hidden facts (the stage's points go in the task)."""
         p = self.problem
         facts = "\n".join(f"- {f.answer}" for f in p.hidden_facts)
+        points = "\n".join(
+            f"- {stage.label}: " + " ".join(f"{pt.point} (ask: {pt.question})" for pt in items)
+            for stage, items in p.expected.items()
+            if items
+        )
         return self.prompts.system.render(
-            problem_title=p.title, problem_prompt=p.prompt, hidden_facts=facts
+            problem_title=p.title,
+            problem_prompt=p.prompt,
+            hidden_facts=facts,
+            expected_points=points,
+            rubric="\n".join(f"- {c.label}: {text}" for c, text in RUBRIC.items()),
+            level=self.ctx.state.level.value,
         )
 
     def coverage(self) -> tuple[list[str], list[str]]:
@@ -143,6 +158,11 @@ class TurnPlan:
             "Then ask one question about their last message that probes the weakest or a "
             "missing point for this stage."
         )
+        if any(t.diagram for t in self.ctx.turns[-1:]):
+            parts.append(
+                "They just drew a diagram: ground the question in it (one of its findings: a "
+                "single point of failure, a box they never explained), quoting its path."
+            )
         return " ".join(parts)
 
     def directive(self) -> str:
@@ -150,7 +170,9 @@ class TurnPlan:
         covered, missing = self.coverage()
         pending = self.ctx.state.pending_curveball
         cb = self.bank.curveballs.get(pending) if pending else None
+        asked = self.ctx.state.asked[-_MAX_ASKED:]
         return self.prompts.turn.render(
+            asked="; ".join(asked) or "none",
             stage=self.stage.label,
             time_left=minutes_text(self.ctx.state.stage_seconds_left(self.ctx.now)),
             covered="; ".join(covered) or "nothing yet",
@@ -167,12 +189,11 @@ class TurnPlan:
             if not said:
                 continue
             excerpts = _key_sentences(" ".join(said), self.bank)
-            quoted = " | ".join(_clip(e) for e in excerpts)
+            # Candidate words stay inside the same delimiters as live turns: an injection in an
+            # old answer is replayed as the candidate's data, never as our own text.
+            quoted = " ".join(as_candidate(_clip(e)) for e in excerpts)
             lines.append(f"- {stage.label} ({len(said)} answers): {quoted}")
-        asked = self.ctx.state.asked[-_MAX_ASKED:]
-        return self.prompts.summary.render(
-            stages="\n".join(lines) or "- nothing yet", asked="; ".join(asked) or "none"
-        )
+        return self.prompts.summary.render(stages="\n".join(lines) or "- nothing yet")
 
     def turn_message(self, turn: Turn) -> Message:
         """One turn as a chat message."""
@@ -180,21 +201,31 @@ class TurnPlan:
             return ("user", as_candidate(turn.text))
         return ("assistant", turn.text)
 
-    def messages(self, window: int = WINDOW) -> list[Message]:
-        """The compact request: prefix, summary of older turns, the last few turns, the task."""
+    def messages(self) -> list[Message]:
+        """The compact request: the stable prefix, the summary of turns before the last block
+        boundary, the turns since it word for word, then the moving directive."""
         turns = list(self.ctx.turns)
-        older, recent = turns[:-window] if window else turns, turns[-window:] if window else []
+        cut = max(0, (len(turns) - KEEP) // BLOCK * BLOCK)
         out: list[Message] = [("system", self.system())]
-        if older:
-            out.append(("user", self.summary(older)))
-        out.extend(self.turn_message(t) for t in recent)
-        out.append(("user", self.directive()))
+        if cut:
+            out.append(("user", self.summary(turns[:cut])))  # holds candidate excerpts
+        out.extend(self.turn_message(t) for t in turns[cut:])
+        # Diagrams (interviewer/diagrams): the latest design as JSON data, never instructions.
+        design = design_data(self.ctx.turns, self.concepts, self.ctx.state.asked)
+        if design is not None:
+            out.append(("user", f"{DATA_NOTE}\n<diagram>{as_data(design)}</diagram>"))
+        out.append(("system", self.directive()))
         return out
+
+    @cached_property
+    def concepts(self) -> list[tuple[str, re.Pattern[str]]]:
+        """The concept lexicon as diagrams use it, to type their components."""
+        return [(c.id, pattern) for c, pattern in self.bank.compiled_concepts]
 
     def naive_messages(self) -> list[Message]:
         """The baseline: the whole transcript every turn (for the token benchmark)."""
         turns = [self.turn_message(t) for t in self.ctx.turns]
-        return [("system", self.system()), *turns, ("user", self.directive())]
+        return [("system", self.system()), *turns, ("system", self.directive())]
 
     def number_sources(self) -> list[str]:
         """Texts whose numbers the turn may repeat: facts, problem, candidate words, clocks."""
@@ -206,6 +237,7 @@ class TurnPlan:
             self.problem.prompt,
             *(f.answer for f in self.problem.hidden_facts),
             self.candidate_text,
+            *(t.diagram for t in self.ctx.turns if t.role is Role.CANDIDATE and t.diagram),
             *cbs,
             " ".join(clocks),
             f"{left // 60} {round(left / 60)} {(spec.total_seconds or 0) // 60}",

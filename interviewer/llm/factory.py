@@ -10,12 +10,16 @@ from langchain.chat_models import init_chat_model
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import HumanMessage
 
+from interviewer.bank import QuestionBank
 from interviewer.llm.brain import LLMBrain
-from interviewer.llm.breaker import CircuitBreaker
+from interviewer.llm.breaker import Breakers, CircuitBreaker
 from interviewer.llm.choice import ModelChoice
-from interviewer.llm.grader import LLMGrader
-from interviewer.llm.usage import DEFAULT_PRICES, UsageMeter
+from interviewer.llm.errors import explain_error, status_of
+from interviewer.llm.grader import DEADLINE_SECONDS, LLMGrader
+from interviewer.llm.providers import endpoint
+from interviewer.llm.usage import DEFAULT_PRICES, Prices, UsageMeter
 from interviewer.offline.brain import OfflineBrain
+from interviewer.offline.scorer import OfflineGrader
 
 
 def make_chat_model(
@@ -29,39 +33,41 @@ def make_chat_model(
     temperature: float = 0.2,
     http_async_client: Any = None,
 ) -> BaseChatModel:
-    """A LangChain chat model for `provider:model`; OpenAI-compatible servers via base_url.
+    """A LangChain chat model for `provider:model` (interviewer/llm/providers.py); base_url
+    overrides the provider's endpoint.
 
     `http_async_client` replaces the OpenAI SDK's own HTTP client (the benchmark times
     requests with it).
     """
-    provider = spec.split(":", 1)[0]
+    ep = endpoint(spec, base_url)
     kwargs: dict[str, Any] = {
         "timeout": timeout,
         "max_retries": max_retries,
         "temperature": temperature,
         "max_tokens": max_tokens,
-    }
-    if provider == "openai":
-        kwargs["stream_usage"] = True
+        "stream_usage": True,
         # langchain-openai bounds each streamed chunk with its own asyncio.wait_for, a task
         # per chunk that queues behind everything else on a busy loop (measured: the slowest
         # 1% of turns waited 40-100 ms in those hops). LLMBrain bounds the whole reply with
         # one deadline instead, and the SDK's timeout still bounds every network read.
-        kwargs["stream_chunk_timeout"] = None
-        if http_async_client is not None:
-            kwargs["http_async_client"] = http_async_client
-        if base_url:
-            kwargs["base_url"] = base_url
-            kwargs["api_key"] = api_key or "not-needed"  # local servers take any key
-        elif api_key:
-            kwargs["api_key"] = api_key
-    chat: BaseChatModel = init_chat_model(spec, **kwargs)
+        "stream_chunk_timeout": None,
+    }
+    if http_async_client is not None:
+        kwargs["http_async_client"] = http_async_client
+    if ep.base_url:
+        kwargs["base_url"] = ep.base_url
+    if api_key:
+        kwargs["api_key"] = api_key
+    elif ep.provider != "openai" or ep.base_url:
+        kwargs["api_key"] = "not-needed"  # local servers take any key
+    # Every provider mockroom knows speaks OpenAI's protocol: one client serves them all.
+    chat: BaseChatModel = init_chat_model(ep.model, model_provider="openai", **kwargs)
     return chat
 
 
 @dataclass
 class LLMParts:
-    """The LLM brain and grader, sharing one usage meter and one circuit breaker."""
+    """The LLM brain and grader, sharing one usage meter and the model's circuit breaker."""
 
     choice: ModelChoice
     brain: LLMBrain
@@ -70,19 +76,32 @@ class LLMParts:
     breaker: CircuitBreaker
 
 
+@dataclass(frozen=True)
+class GraderOptions:
+    """The grader's own contract: a cap that fits a full card, its temperature, one deadline."""
+
+    max_tokens: int = 1500
+    temperature: float = 0.0
+    deadline_seconds: float = DEADLINE_SECONDS
+
+
 def build_llm(
     choice: ModelChoice,
     fallback: OfflineBrain,
     *,
+    bank: QuestionBank,
     api_key: str | None = None,
     timeout: float = 30.0,
     max_retries: int = 2,
     max_tokens: int = 400,
-    prices: Mapping[str, tuple[float, float]] = DEFAULT_PRICES,
+    grading: GraderOptions = GraderOptions(),
+    prices: Mapping[str, Prices] = DEFAULT_PRICES,
     model: BaseChatModel | None = None,
+    grader_model: BaseChatModel | None = None,
     http_async_client: Any = None,
+    breakers: Breakers | None = None,
 ) -> LLMParts:
-    """Build the brain and grader for a chosen model (or a given one, in tests);
+    """Build the brain and grader for a chosen model (or given ones, in tests);
     `http_async_client` as in make_chat_model."""
     if choice.spec is None:
         raise ValueError("the offline choice has no model to build")
@@ -95,8 +114,19 @@ def build_llm(
         max_tokens=max_tokens,
         http_async_client=http_async_client,
     )
+    # The grader retries by itself within its deadline, so its client does not retry.
+    grading_chat = grader_model or make_chat_model(
+        choice.spec,
+        base_url=choice.base_url,
+        api_key=api_key,
+        timeout=min(timeout * 2, grading.deadline_seconds),
+        max_retries=0,
+        max_tokens=grading.max_tokens,
+        temperature=grading.temperature,
+        http_async_client=http_async_client,
+    )
     meter = UsageMeter(choice.spec, prices)
-    breaker = CircuitBreaker()
+    breaker = (breakers or Breakers()).get(choice.spec)
     brain = LLMBrain(
         chat,
         fallback,
@@ -105,37 +135,57 @@ def build_llm(
         breaker=breaker,
         reply_timeout=timeout * (max_retries + 1),
     )
-    grader = LLMGrader(chat, model_name=choice.spec, meter=meter, breaker=breaker)
+    grader = LLMGrader(
+        grading_chat,
+        model_name=choice.spec,
+        bank=bank,
+        offline=OfflineGrader(bank),
+        meter=meter,
+        breaker=breaker,
+        deadline_seconds=grading.deadline_seconds,
+        max_retries=max_retries,
+    )
     return LLMParts(choice, brain, grader, meter, breaker)
 
 
-async def check_reachable(model: BaseChatModel) -> str | None:
-    """None when the model answers a one-word prompt; otherwise what went wrong, in words."""
+async def check_reachable(
+    model: BaseChatModel,
+    *,
+    spec: str | None = None,
+    base_url: str | None = None,
+    api_key: str | None = None,
+    key_variable: str = "OPENAI_API_KEY",
+) -> str | None:
+    """None when the model answers a one-word prompt; otherwise what went wrong, naming the
+    variable to fix (a 404 asks the server's model list which of model and URL is wrong)."""
     try:
         reply = await model.ainvoke([HumanMessage(content="Reply with the single word OK.")])
     except Exception as exc:
-        return explain_error(exc)
+        if status_of(exc) == 404 and spec is not None:
+            return await _not_found(spec, base_url, api_key)
+        return explain_error(exc, key_variable)
     if not reply.text.strip():
         return "the model answered with empty text"
     return None
 
 
-def explain_error(exc: BaseException) -> str:
-    """A plain sentence for a provider error, saying what to check."""
-    import openai
+async def _not_found(spec: str, base_url: str | None, api_key: str | None) -> str:
+    """Which setting a 404 is about: a model the server lacks, or a URL that is no API."""
+    import httpx
 
-    if isinstance(exc, openai.AuthenticationError):
-        return "the API key was refused (401): check OPENAI_API_KEY"
-    if isinstance(exc, openai.NotFoundError):
-        return "the model was not found (404): check MOCKROOM_LLM_MODEL and the server's models"
-    if isinstance(exc, openai.RateLimitError):
-        return "rate limited or out of quota (429): check the account's limits and billing"
-    if isinstance(exc, openai.APITimeoutError):
-        return "the request timed out: the server is slow or unreachable"
-    if isinstance(exc, openai.APIConnectionError):
-        return "cannot connect: check MOCKROOM_LLM_BASE_URL and that the server runs"
-    if isinstance(exc, openai.APIStatusError):
-        return f"the server answered {exc.status_code}: {exc.message}"
-    if isinstance(exc, ImportError):
-        return f"the provider's LangChain package is missing: {exc}"
-    return f"{type(exc).__name__}: {exc}"
+    ep = endpoint(spec, base_url)
+    root = (ep.base_url or "https://api.openai.com/v1").rstrip("/")
+    headers = {"Authorization": f"Bearer {api_key}"} if api_key else {}
+    try:
+        async with httpx.AsyncClient(timeout=10) as client:
+            resp = await client.get(f"{root}/models", headers=headers)
+        names = [str(m.get("id")) for m in resp.json().get("data", [])] if resp.is_success else []
+    except (httpx.HTTPError, ValueError, AttributeError):
+        names = []
+    if names:
+        shown = ", ".join(names[:8]) + (" …" if len(names) > 8 else "")
+        return f"MOCKROOM_LLM_MODEL={spec}: the server has no model {ep.model!r} (it has: {shown})"
+    return (
+        f"MOCKROOM_LLM_BASE_URL={root} answers 404 and lists no models: check the URL "
+        "(an OpenAI-compatible API usually ends in /v1)"
+    )

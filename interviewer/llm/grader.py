@@ -1,159 +1,115 @@
-"""The LangChain grader: structured scorecard, verbatim evidence, candidate text only as data."""
+"""The LangChain grader: a complete, checked scorecard within one deadline, or a clear failure.
+
+The contract: its own output cap and temperature (the model it is given); one deadline for the
+whole grading, retries included (a Retry-After that would pass it ends the grading at once);
+a card with all seven criteria, scores 1-4 and a quote for each, else one retry with what was
+wrong, else GraderFailure (the engine then lets the offline scorer grade, and says so); scores
+checked against the offline scorer's (interviewer/llm/card.py). The transcript goes as JSON
+data, our instructions and the reference in the system message.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
-import secrets
-from collections.abc import Callable
-from statistics import mean
 from typing import Any
 
-import openai
 from langchain_core.language_models import BaseChatModel
-from pydantic import BaseModel, Field, ValidationError
 
-from interviewer.bank import Problem
-from interviewer.core.rubric import (
-    CRITERION_TITLES,
-    SCALE_MAX,
-    SCALE_MIN,
-    Criterion,
-    CriterionScore,
-    Pitfall,
-    PitfallSeen,
-    Scorecard,
-    clamp_score,
-    hire_signal_for,
-)
-from interviewer.core.transcript import Role, Transcript
+from interviewer.bank import Problem, QuestionBank
+from interviewer.core.rubric import CRITERION_TITLES, SCALE_MAX, SCALE_MIN, Criterion, Scorecard
+from interviewer.core.transcript import Role, Transcript, TurnKind
+from interviewer.diagrams.data import DATA_NOTE, as_data, design_data
 from interviewer.llm.brain import to_langchain
 from interviewer.llm.breaker import CircuitBreaker
+from interviewer.llm.card import RUBRIC, ScorecardDraft, card_schema, read_card, to_scorecard
 from interviewer.llm.context import Message
+from interviewer.llm.errors import (
+    explain_error,
+    is_bad_request,
+    is_provider_failure,
+    is_retryable,
+    retry_after,
+)
 from interviewer.llm.usage import UsageMeter
-from interviewer.offline.analysis import addresses_grader
-from interviewer.ports import UsageDelta
-from interviewer.privacy.redact import straight, trim_quote
+from interviewer.ports import Grader, UsageDelta
 from interviewer.prompt_files import PromptFile, load_prompt
 
 log = logging.getLogger(__name__)
 
-_RUBRIC = {
-    Criterion.SCALABILITY: "horizontal scaling, load balancing, sharding, caching, autoscaling, with numbers",
-    Criterion.RELIABILITY: "no single point of failure, replication, failover, backups, timeouts, multi-region",
-    Criterion.PERFORMANCE: "latency budget met, caching, batching, efficient stores, streaming",
-    Criterion.AI_INFRASTRUCTURE: "GPU/TPU use, batching, model versioning and rollout, training sync, data processing",
-    Criterion.SECURITY_PRIVACY: "authn/authz, keys, encryption, privacy, rate limiting, abuse filtering, compliance",
-    Criterion.TRADEOFFS: "alternatives named and chosen for a reason",
-    Criterion.CLARITY: "asked before designing, announced a plan, structured, summarised, adapted to hints",
-}
-_MIN_QUOTE = 8
+DEADLINE_SECONDS = 60.0
+_METHODS = ("json_schema", "function_calling", "text")
 
 
 class GraderFailure(Exception):
-    """The model gave no usable scorecard."""
+    """The model gave no usable scorecard; the message says why in plain words."""
 
 
-class CriterionDraft(BaseModel):
-    """One criterion as the model grades it."""
-
-    criterion: Criterion
-    score: int = Field(description=f"{SCALE_MIN} (no signal) to {SCALE_MAX} (exceptional)")
-    evidence: list[str] = Field(description="quotes copied exactly from the candidate's turns")
-    feedback: str
-
-
-class PitfallDraft(BaseModel):
-    """A pitfall the model saw."""
-
-    id: Pitfall
-    detail: str
-
-
-class ScorecardDraft(BaseModel):
-    """The scorecard as the model returns it (mockroom checks and completes it)."""
-
-    criteria: list[CriterionDraft]
-    pitfalls: list[PitfallDraft]
-    improvements: list[str]
+def reference(transcript: Transcript, problem: Problem | None) -> str:
+    """What the grader may compare against: the problem, its facts, its expected points and the
+    curveballs that were actually asked (our text, never the candidate's)."""
+    if problem is None:
+        return f"Problem: {transcript.question_id} (no reference notes)."
+    lines = [f"Problem: {problem.title}. {problem.prompt.strip()}", "Facts the interviewer held:"]
+    lines += [f"- {f.answer}" for f in problem.hidden_facts]
+    lines.append("Points a strong answer covers, by stage:")
+    for stage, points in problem.expected.items():
+        if points:
+            lines.append(f"- {stage.label}: " + "; ".join(p.point for p in points))
+    asked = [
+        t.text
+        for t in transcript.turns
+        if t.role is Role.INTERVIEWER and t.kind == TurnKind.CURVEBALL.value
+    ]
+    lines.append("New constraints the interviewer introduced (curveballs):")
+    lines += [f"- {text}" for text in asked] or ["- none"]
+    return "\n".join(lines)
 
 
-def verified_quote(quote: str, candidate_texts: list[str]) -> str | None:
-    """The quote when it is verbatim from the candidate (spacing and quote marks aside);
-    matched as interviewer.privacy.redact matches quotes, so what is kept can be taken out again."""
-    q = trim_quote(straight(quote))
-    if len(q) < _MIN_QUOTE or addresses_grader(q):
-        return None
-    for text in candidate_texts:
-        if q in straight(text):
-            return q
-    return None
-
-
-def to_scorecard(draft: ScorecardDraft, transcript: Transcript, grader: str) -> Scorecard:
-    """The model's draft checked: verbatim quotes only, scores re-examined and clamped."""
-    said = [t.text for t in transcript.turns if t.role is Role.CANDIDATE]
-    drafts: dict[Criterion, CriterionDraft] = {}
-    for item in draft.criteria:
-        drafts.setdefault(item.criterion, item)
-    criteria: dict[Criterion, CriterionScore] = {}
-    notes: list[str] = []
-    for c in Criterion:
-        d = drafts.get(c)
-        if d is None:
-            criteria[c] = CriterionScore(SCALE_MIN, [], "Not graded by the model.")
-            notes.append(f"The model did not grade {c.label}; it counts as no signal.")
-            continue
-        kept: list[str] = []
-        for q in d.evidence:
-            v = verified_quote(q, said)
-            if v is not None and v not in kept:
-                kept.append(v)
-        dropped = len(d.evidence) - len(kept)
-        score = clamp_score(d.score)
-        if dropped:
-            # A score loses the support of every quote that was not the candidate's own words.
-            score = min(score, SCALE_MIN + len(kept))
-            notes.append(f"{c.label}: {dropped} quote(s) not found verbatim were dropped.")
-        if not kept:
-            score = SCALE_MIN
-        criteria[c] = CriterionScore(score, kept[:3], d.feedback.strip())
-    overall = round(mean(s.score for s in criteria.values()), 2)
-    pitfalls: dict[Pitfall, PitfallSeen] = {}
-    for p in draft.pitfalls:
-        pitfalls.setdefault(p.id, PitfallSeen(p.id, p.detail.strip()))
-    return Scorecard(
-        criteria=criteria,
-        overall=overall,
-        hire_signal=hire_signal_for(overall),
-        pitfalls=list(pitfalls.values()),
-        improvements=[i.strip() for i in draft.improvements if i.strip()][:3],
-        grader=grader,
-        notes=notes,
-    )
+def transcript_json(transcript: Transcript) -> str:
+    """The turns as a JSON list: a speaker is only ever the role field, words only strings."""
+    turns: list[dict[str, str]] = []
+    for t in transcript.turns:
+        turn = {"role": t.role.value, "stage": t.stage.value}
+        if t.role is Role.INTERVIEWER and t.kind != "message":
+            turn["kind"] = t.kind
+        if t.diagram:
+            turn["drew"] = "a diagram"
+        turn["text"] = t.text
+        turns.append(turn)
+    return json.dumps({"turns": turns}, ensure_ascii=False, separators=(",", ":"))
 
 
 def grader_messages(
-    transcript: Transcript,
-    problem: Problem | None,
-    system: PromptFile,
-    user: PromptFile,
-    boundary: str,
+    transcript: Transcript, problem: Problem | None, system: PromptFile, user: PromptFile
 ) -> list[Message]:
-    """System: the rubric and rules only. User: problem and transcript between boundaries."""
-    rubric = "\n".join(f"- {c.value} ({CRITERION_TITLES[c]}): {_RUBRIC[c]}" for c in Criterion)
-    lines = []
-    for t in transcript.turns:
-        kind = f" · {t.kind}" if t.role is Role.INTERVIEWER and t.kind != "message" else ""
-        lines.append(f"[{t.role.value} · {t.stage.value}{kind}] {t.text}")
-    problem_text = f"{problem.title}. {problem.prompt}" if problem else transcript.question_id
-    return [
-        ("system", system.render(rubric=rubric, scale_min=SCALE_MIN, scale_max=SCALE_MAX)),
+    """System: the rules, rubric and reference. User: the transcript as JSON data, nothing else."""
+    rubric = "\n".join(f"- {c.value} ({CRITERION_TITLES[c]}): {RUBRIC[c]}" for c in Criterion)
+    messages: list[Message] = [
         (
-            "user",
-            user.render(problem=problem_text, boundary=boundary, transcript="\n".join(lines)),
+            "system",
+            system.render(
+                rubric=rubric,
+                scale_min=SCALE_MIN,
+                scale_max=SCALE_MAX,
+                reference=reference(transcript, problem),
+            ),
         ),
+        ("user", user.render(transcript=transcript_json(transcript))),
     ]
+    # Diagrams (interviewer/diagrams): the final design as JSON data; its paths
+    # (`A → B → C`) may be quoted as evidence.
+    design = design_data(transcript.turns)
+    if design is not None:
+        messages.append(
+            (
+                "user",
+                f"{DATA_NOTE} Quote its paths as written: client → gateway → router.\n"
+                f"{as_data(design)}",
+            )
+        )
+    return messages
 
 
 class LLMGrader:
@@ -164,78 +120,139 @@ class LLMGrader:
         model: BaseChatModel,
         *,
         model_name: str,
+        bank: QuestionBank,
+        offline: Grader,
         meter: UsageMeter | None = None,
         breaker: CircuitBreaker | None = None,
         method: str = "json_schema",
-        boundary: Callable[[], str] = lambda: secrets.token_hex(8),
+        deadline_seconds: float = DEADLINE_SECONDS,
+        max_retries: int = 2,
     ) -> None:
         self.model = model
         self.name = f"llm:{model_name}"
+        self.bank = bank
+        self.offline = offline
         self.meter = meter or UsageMeter(model_name)
         self.breaker = breaker or CircuitBreaker()
         self.method = method
-        self.boundary = boundary
+        self.deadline_seconds = deadline_seconds
+        self.max_retries = max_retries
         self.system = load_prompt("grader_system")
         self.user = load_prompt("grader_user")
 
     async def grade(
         self, transcript: Transcript, problem: Problem | None, *, usage_key: str | None = None
     ) -> Scorecard:
-        """The scorecard; GraderFailure when the model is down or its answer is unusable."""
-        key = usage_key or "grader"
+        """The checked scorecard; GraderFailure when the model cannot give one in time."""
         if not self.breaker.allow():
             raise GraderFailure("the model provider is down (circuit open)")
-        messages = grader_messages(transcript, problem, self.system, self.user, self.boundary())
+        offline = await self.offline.grade(transcript, problem)
+        messages = grader_messages(transcript, problem, self.system, self.user)
+        end = asyncio.get_running_loop().time() + self.deadline_seconds
         try:
-            draft = await self._draft(messages, key)
-        except Exception as exc:
+            async with asyncio.timeout_at(end):
+                draft = await self._attempts(messages, usage_key or "grader", end)
+        except TimeoutError:
             self.breaker.failure()
-            raise GraderFailure(f"{type(exc).__name__}: {exc}") from exc
-        self.breaker.success()
-        return to_scorecard(draft, transcript, self.name)
+            raise GraderFailure(
+                f"no scorecard within the {self.deadline_seconds:g} s grading deadline"
+            ) from None
+        return to_scorecard(draft, transcript, offline, self.bank, self.name)
 
-    async def _draft(self, messages: list[Message], key: str) -> ScorecardDraft:
+    async def _attempts(self, messages: list[Message], key: str, end: float) -> ScorecardDraft:
+        """Call until a valid card: provider errors retried within the deadline, an invalid
+        card retried once with what was wrong."""
+        loop = asyncio.get_running_loop()
+        sent, errors, corrected, method = list(messages), 0, False, self.method
+        while True:
+            try:
+                data, text, finish = await self._call(sent, key, method)
+            except Exception as exc:
+                if is_provider_failure(exc):
+                    self.breaker.failure()
+                if is_bad_request(exc) and method != _METHODS[-1]:
+                    # Maybe the server lacks this kind of structured output: try the next kind
+                    # for this grading, and keep it only if it works (a 400 may be our request's).
+                    method = _METHODS[_METHODS.index(method) + 1]
+                    continue
+                if not is_retryable(exc) or errors >= self.max_retries:
+                    raise GraderFailure(explain_error(exc)) from exc
+                wait = retry_after(exc)
+                wait = 0.5 * 2**errors if wait is None else wait
+                if loop.time() + wait >= end:
+                    raise GraderFailure(
+                        f"the provider asked to wait {wait:g} s, past the "
+                        f"{self.deadline_seconds:g} s grading deadline"
+                    ) from exc
+                errors += 1
+                await asyncio.sleep(wait)
+                continue
+            if data is None and not text.strip():
+                self.breaker.failure()  # an empty reply is the provider failing, not a card
+                problem = "the reply was empty"
+            else:
+                self.breaker.success()
+                if method != self.method:
+                    log.warning(
+                        "the server refused %s structured output; using %s", self.method, method
+                    )
+                    self.method = method
+                draft, problem = read_card(data if data is not None else text)
+                if draft is not None:
+                    return draft
+                if finish == "length":
+                    problem = "the card was cut off at the output token cap; write shorter feedback"
+            if corrected:
+                raise GraderFailure(f"the model's scorecard was unusable twice ({problem})")
+            corrected = True
+            log.info("the grader's card was rejected, asking once more: %s", problem)
+            sent = [
+                *messages,
+                ("assistant", text[:4000] or "(empty)"),
+                (
+                    "system",
+                    f"[mockroom] That scorecard was rejected: {problem}. Return the complete "
+                    "scorecard again: all seven criteria, scores 1 to 4, at least one verbatim "
+                    "quote each.",
+                ),
+            ]
+
+    async def _call(
+        self, messages: list[Message], key: str, method: str
+    ) -> tuple[Any, str, str | None]:
+        """One request: (parsed JSON or None, the reply's text, its finish reason)."""
         lc = to_langchain(messages)
-        try:
-            runnable = self.model.with_structured_output(
-                ScorecardDraft, method=self.method, include_raw=True
-            )
-        except NotImplementedError:  # a model without tools or JSON schema: parse its text
+        if method == "text":
             reply = await self.model.ainvoke(lc)
             self._count(reply, key)
-            return _parse_json(reply.text)
+            return None, reply.text, reply.response_metadata.get("finish_reason")
+        runnable = self.model.with_structured_output(
+            card_schema(),
+            method=method,
+            include_raw=True,
+        )
         try:
             out: Any = await runnable.ainvoke(lc)
-        except openai.BadRequestError:
-            if self.method == "function_calling":
-                raise
-            # Some OpenAI-compatible servers lack json_schema: use tool calls from now on.
-            log.warning("the server refused %s structured output; using tool calls", self.method)
-            self.method = "function_calling"
-            return await self._draft(messages, key)
-        self._count(out.get("raw"), key)
-        if out.get("parsed") is None:
-            raise GraderFailure(f"unusable scorecard: {out.get('parsing_error')}")
-        parsed = out["parsed"]
-        if not isinstance(parsed, ScorecardDraft):
-            parsed = ScorecardDraft.model_validate(parsed)
-        return parsed
+        except Exception as exc:
+            if type(exc).__name__.endswith("FinishReasonError"):  # the SDK's own length check
+                return None, "(cut off)", "length"
+            raise
+        raw = out.get("raw")
+        self._count(raw, key)
+        text = getattr(raw, "text", "") or ""
+        for call in getattr(raw, "tool_calls", None) or []:
+            text = text or json.dumps(call.get("args", {}))
+        for bad in getattr(raw, "invalid_tool_calls", None) or []:
+            text = text or str(bad.get("args") or "")
+        finish = (getattr(raw, "response_metadata", None) or {}).get("finish_reason")
+        return out.get("parsed"), text, finish
 
     def _count(self, raw: Any, key: str) -> None:
         usage = getattr(raw, "usage_metadata", None)
         if usage:
-            self.meter.add(key, usage.get("input_tokens", 0), usage.get("output_tokens", 0))
+            cached = (usage.get("input_token_details") or {}).get("cache_read") or 0
+            self.meter.add(key, usage.get("input_tokens", 0), usage.get("output_tokens", 0), cached)
 
     def take_usage(self, key: str) -> UsageDelta:
         """Tokens and cost under `key` since the last report."""
         return self.meter.take(key)
-
-
-def _parse_json(text: str) -> ScorecardDraft:
-    start, end = text.find("{"), text.rfind("}")
-    if start < 0 or end < start:
-        raise GraderFailure("the model's answer holds no JSON object")
-    try:
-        return ScorecardDraft.model_validate(json.loads(text[start : end + 1]))
-    except (ValueError, ValidationError) as exc:
-        raise GraderFailure(f"unusable scorecard: {exc}") from None

@@ -26,6 +26,7 @@ _NUMBER = re.compile(
 )
 _SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9}
 _FREE_BELOW = 11  # small counts ("two components", "one question") need no source
+EMPTY = "it is empty"
 
 
 def _value(m: re.Match[str]) -> float | None:
@@ -98,7 +99,7 @@ def sentence_problem(sentence: str, sources: Iterable[str], asked: Iterable[str]
 def reply_problem(text: str, needs_question: bool) -> str | None:
     """Why a whole draft turn is unacceptable (empty, too long, no question), or None."""
     if not text.strip():
-        return "it is empty"
+        return EMPTY
     if len(text.split()) > MAX_WORDS:
         return f"it is longer than {MAX_WORDS} words"
     if needs_question and not any(is_question(s) for s in re.split(r"(?<=[.!?])\s+", text)):

@@ -9,14 +9,28 @@ from typing import Any
 
 from interviewer.ports import UsageDelta
 
-# Price per million tokens (input, output) in US dollars; settings may override.
-DEFAULT_PRICES: dict[str, tuple[float, float]] = {
-    "openai:gpt-4o-mini": (0.15, 0.60),
-    "openai:gpt-4o": (2.50, 10.00),
-    "openai:gpt-4.1-mini": (0.40, 1.60),
-    "openai:gpt-4.1-nano": (0.10, 0.40),
-    "openai:gpt-4.1": (2.00, 8.00),
+# US dollars per million tokens: (input, output[, cached input]); settings may override.
+# Local servers (ollama, vllm, lmstudio) cost nothing here.
+Prices = tuple[float, float] | tuple[float, float, float]
+DEFAULT_PRICES: dict[str, Prices] = {
+    "openai:gpt-4o-mini": (0.15, 0.60, 0.075),
+    "openai:gpt-4o": (2.50, 10.00, 1.25),
+    "openai:gpt-4.1-mini": (0.40, 1.60, 0.10),
+    "openai:gpt-4.1-nano": (0.10, 0.40, 0.025),
+    "openai:gpt-4.1": (2.00, 8.00, 0.50),
+    "anthropic:claude-sonnet-4-5": (3.00, 15.00, 0.30),
+    "anthropic:claude-haiku-4-5": (1.00, 5.00, 0.10),
 }
+
+
+def price_of(prices: Mapping[str, Prices], model: str) -> tuple[float, float, float]:
+    """(input, output, cached input) per million tokens; an Azure deployment is priced as the
+    OpenAI model of the same name, and an unknown model as free."""
+    found = prices.get(model) or prices.get("openai:" + model.partition(":")[2])
+    if not found:
+        return 0.0, 0.0, 0.0
+    price_in, price_out, *rest = found
+    return price_in, price_out, rest[0] if rest else price_in
 
 
 @dataclass
@@ -42,7 +56,7 @@ class UsageMeter:
     """Adds up usage per interview key and prices it from a table."""
 
     model: str
-    prices: Mapping[str, tuple[float, float]] = field(default_factory=lambda: DEFAULT_PRICES)
+    prices: Mapping[str, Prices] = field(default_factory=lambda: DEFAULT_PRICES)
     by_key: dict[str, Usage] = field(default_factory=dict)
     total: Usage = field(default_factory=Usage)
     _taken: dict[str, tuple[int, int, float]] = field(default_factory=dict)
@@ -51,8 +65,9 @@ class UsageMeter:
         self, key: str, prompt: int, completion: int, cached: int = 0, estimated: bool = False
     ) -> None:
         """Record one call's tokens under an interview key."""
-        price_in, price_out = self.prices.get(self.model, (0.0, 0.0))
-        cost = (prompt * price_in + completion * price_out) / 1_000_000
+        price_in, price_out, price_cached = price_of(self.prices, self.model)
+        fresh = prompt - cached
+        cost = (fresh * price_in + cached * price_cached + completion * price_out) / 1_000_000
         for u in (self.by_key.setdefault(key, Usage()), self.total):
             u.calls += 1
             u.prompt_tokens += prompt

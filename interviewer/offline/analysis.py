@@ -12,11 +12,16 @@ from interviewer.bank import Concept
 from interviewer.core.stages import Format, Stage
 from interviewer.core.text import is_question
 from interviewer.core.transcript import Role, Transcript, TurnKind
+from interviewer.offline.reasoning import (
+    is_keyword_list,
+    mask_collocations,
+    negated_at,
+    reason_carries_content,
+)
 
 # The same split as interviewer.core.text.sentences, kept with offsets so quotes stay verbatim.
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
 _WORD = re.compile(r"\w+")
-MAX_QUOTE = 220
 
 # Words addressed to whoever grades the interview rather than to the interviewer.
 _TO_GRADER = re.compile(
@@ -36,6 +41,13 @@ _TO_GRADER = re.compile(
     r"|\b(?:new instructions|you are now|as an ai (?:language )?model)\b"
     r"|\byou (?:must|should|will|shall|need to|have to) (?:output|award|mark|grade)\b",
     re.IGNORECASE,
+)
+
+# A line written as another speaker ("Interviewer: great answer", "[interviewer · ...] ...").
+_FORGED_LINE = re.compile(
+    r"^[ \t]*(?:\[\s*(?:interviewer|grader|system|assistant|scorer|evaluator|mockroom)\b"
+    r"|(?:interviewer|grader|system|assistant|scorer|evaluator|mockroom)\s*(?:\(|:))[^\n]*",
+    re.IGNORECASE | re.MULTILINE,
 )
 
 # Connectives that give a reason, a consequence, a comparison or a condition.
@@ -129,6 +141,11 @@ class CandidateText:
     ignored: tuple[str, ...]
 
     @cached_property
+    def masked(self) -> dict[int, str]:
+        """Each turn with function-word collocations ("as long as") blanked out."""
+        return {turn: mask_collocations(text) for turn, text in self.turns.items()}
+
+    @cached_property
     def _by_turn(self) -> dict[int, tuple[list[int], list[int]]]:
         by_turn: dict[int, tuple[list[int], list[int]]] = {}
         for i, s in enumerate(self.sentences):
@@ -141,7 +158,7 @@ class CandidateText:
         """(sentence index, offset in sentence) of the first match in each matching sentence."""
         for turn, (ids, starts) in self._by_turn.items():
             seen: set[int] = set()
-            for m in pattern.finditer(self.turns[turn]):
+            for m in pattern.finditer(self.masked[turn]):
                 k = bisect_right(starts, m.start()) - 1
                 if k < 0 or ids[k] in seen:
                     continue
@@ -191,6 +208,10 @@ def read_turns(turns: Iterable[tuple[int, Stage, str]]) -> CandidateText:
     texts: dict[int, str] = {}
     for index, stage, text in turns:
         texts[index] = text
+        # A line that speaks as the interviewer or the grader is forged: never the candidate's.
+        for m in _FORGED_LINE.finditer(text):
+            ignored.append(m.group().strip())
+        text = _FORGED_LINE.sub(lambda m: " " * len(m.group()), text)
         spans = _spans(text)
         for n, (a, b) in enumerate(spans):
             s = text[a:b]
@@ -199,9 +220,14 @@ def read_turns(turns: Iterable[tuple[int, Stage, str]]) -> CandidateText:
                 continue
             nxt = text[spans[n + 1][0] : spans[n + 1][1]] if n + 1 < len(spans) else ""
             words = len(_WORD.findall(s))
-            # "Cache because fast." is a slogan, not a reason: a reason needs a few words.
-            reasoned = has_quantity(s) or (bool(_REASON.search(s)) and words >= 6)
-            reasoned |= bool(_FOLLOW_ON.match(nxt)) and not addresses_grader(nxt)
+            # "Cache because fast." is a slogan, not a reason: a reason needs a few words,
+            # and words after the "because" that say more than the claim's own name.
+            reasoned = has_quantity(s) or (words >= 6 and reason_carries_content(s, _REASON))
+            reasoned |= (
+                bool(_FOLLOW_ON.match(nxt))
+                and not addresses_grader(nxt)
+                and reason_carries_content(s + " " + nxt, _REASON)
+            )
             quantified = has_quantity(s)
             kept.append(Sentence(s, index, a, stage, is_question(s), reasoned, quantified, words))
     return CandidateText(tuple(kept), texts, tuple(ignored))
@@ -217,22 +243,58 @@ def read_candidate(transcript: Transcript) -> CandidateText:
 def find_concepts(
     text: CandidateText, compiled: Sequence[tuple[Concept, re.Pattern[str]]]
 ) -> list[ConceptHit]:
-    """Every concept in every sentence, in reading order.
+    """Every concept in every sentence, in reading order; negated mentions are left out.
 
     A reasoned sentence explains at most one concept per seven words (and at most three),
-    so a list of terms with one "because" tacked on does not count as explaining them all.
+    so a list of terms with one "because" tacked on does not count as explaining them all;
+    a reason that only repeats the concepts' names explains none, and neither does a list.
     """
-    found: dict[int, list[tuple[int, Concept]]] = {}
+    found: dict[int, list[tuple[int, Concept, str]]] = {}
     for concept, pattern in compiled:
         for sid, offset in text.first_matches(pattern):
-            found.setdefault(sid, []).append((offset, concept))
+            s = text.sentences[sid]
+            if negated_at(s.text, offset):
+                continue
+            m = pattern.match(text.masked[s.turn], s.start + offset)
+            found.setdefault(sid, []).append((offset, concept, m.group() if m else ""))
     hits: list[ConceptHit] = []
     for sid in sorted(found):
         s = text.sentences[sid]
-        budget = max(1, min(3, s.words // 7)) if s.reasoned and not s.question else 0
-        for n, (offset, concept) in enumerate(sorted(found[sid], key=lambda x: x[0])):
-            hits.append(ConceptHit(concept, sid, offset, n < budget))
+        named = sorted(found[sid], key=lambda x: x[0])
+        own = frozenset(
+            w for _, c, said in named for w in _WORD.findall(f"{said} {c.id}".lower()) if len(w) > 2
+        )
+        listed = is_keyword_list(len(named), s.text.count(","), s.words)
+        explains = s.reasoned and not s.question
+        if explains and not s.quantified:
+            explains = reason_carries_content(s.text, _REASON, own) or _explained_by_next(
+                text, sid, own
+            )
+        # A list of names with one reason tacked on explains one of them at most.
+        budget = (1 if listed else max(1, min(3, s.words // 7))) if explains else 0
+        for n, (offset, concept, said) in enumerate(named):
+            # A facet said outside the concept's own name ("continuous batching" is no facet).
+            rest = s.text[:offset] + " " * len(said) + s.text[offset + len(said) :]
+            faceted = not listed and not s.question and _facet_in(concept, rest)
+            hits.append(ConceptHit(concept, sid, offset, n < budget or faceted))
     return hits
+
+
+def _explained_by_next(text: CandidateText, sid: int, own: frozenset[str]) -> bool:
+    """Whether the next sentence of the same turn starts by explaining this one, with content."""
+    if sid + 1 >= len(text.sentences):
+        return False
+    s, nxt = text.sentences[sid], text.sentences[sid + 1]
+    return (
+        nxt.turn == s.turn
+        and bool(_FOLLOW_ON.match(nxt.text))
+        and reason_carries_content(f"{s.text} {nxt.text}", _REASON, own)
+    )
+
+
+def _facet_in(concept: Concept, sentence: str) -> bool:
+    """Whether the sentence gives one of the concept's facets (its signal, key, limit...)."""
+    return any(p.search(sentence) for p in concept.compiled_facets.values())
 
 
 def concepts_in(
@@ -275,19 +337,6 @@ def curveball_replies(transcript: Transcript, text: CandidateText) -> list[Curve
         sids = tuple(k for k, s in enumerate(text.sentences) if s.turn in reply)
         out.append(CurveballReply(t.curveball_id or "unknown", i, sids if reply else None))
     return out
-
-
-def quote(s: Sentence, start: int = 0) -> str:
-    """The sentence, or a verbatim window of it around the match when it is long."""
-    t = s.text
-    if len(t) <= MAX_QUOTE:
-        return t
-    a = max(0, start - 60)
-    a = (t.find(" ", a) + 1 or a) if a else 0
-    b = min(len(t), a + MAX_QUOTE)
-    if b < len(t) and t.rfind(" ", a, b) > a:
-        b = t.rfind(" ", a, b)
-    return t[a:b].strip()
 
 
 def clarifying_sentences(fmt: Format, text: CandidateText, hits: Sequence[ConceptHit]) -> list[int]:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
-from interviewer.bank import Phrasebook, Problem, QuestionBank, compile_any
+from interviewer.bank import Phrasebook, QuestionBank, compile_any
 from interviewer.core.events import (
     Action,
     AdvanceStage,
@@ -17,8 +16,12 @@ from interviewer.core.events import (
     WarnTime,
 )
 from interviewer.core.stages import Format, Stage
-from interviewer.core.text import question_key, sentences
+from interviewer.core.text import is_question, question_key, sentences
 from interviewer.core.transcript import Role, Turn, TurnKind
+from interviewer.diagrams.probes import follow_up as diagram_follow_up
+from interviewer.diagrams.probes import redrawn_for
+from interviewer.offline.moves import Move, MoveChooser, curveball_gist, read_candidate_turns
+from interviewer.offline.reasoning import mask_collocations
 from interviewer.ports import DeltaSink, TurnContext, Utterance
 
 
@@ -42,6 +45,8 @@ class OfflineBrain:
             raise ValueError("the question bank has no offline phrasebook (prompts/offline.yaml)")
         self.bank = bank
         self.phrases: Phrasebook = bank.phrases
+        self.moves = MoveChooser(bank, bank.phrases.press_vague, bank.phrases.press_curveball)
+        self._concepts = [(c.id, pattern) for c, pattern in bank.compiled_concepts]
 
     async def speak(
         self, ctx: TurnContext, action: Action, on_delta: DeltaSink | None = None
@@ -115,18 +120,31 @@ class OfflineBrain:
 
     def _stage_intro(self, ctx: TurnContext, stage: Stage) -> str:
         budget = ctx.state.spec.budget(stage)
+        if stage is Stage.WRAP_UP and budget is None:  # no clock: never "close to time"
+            return self.phrases.wrap_up_unclocked
         return self.phrases.stage_intros[stage].format(minutes=(budget or 0) // 60)
 
     def _opening_question(self, ctx: TurnContext, stage: Stage) -> str:
         """The question that opens a stage: grounded in the design so far where possible."""
         if stage is Stage.DEEP_DIVE:
-            grounded = self._grounded_probe(ctx, self._candidate_text(ctx.turns))
+            grounded = self.moves.opening_probe(ctx.problem, ctx.turns, ctx.state.asked)
             if grounded:
-                return grounded[1]
+                return grounded
         first = self.phrases.first_questions[stage]
         if question_key(first) not in ctx.state.asked:
             return first
-        return self._next_question(ctx, stage, last="")[1]
+        return self._choose(ctx, stage).question
+
+    def _choose(self, ctx: TurnContext, stage: Stage, ignored_curveball: str = "") -> Move:
+        return self.moves.choose(
+            ctx.problem,
+            ctx.state.format,
+            stage,
+            ctx.turns,
+            ctx.state.asked,
+            ignored_curveball,
+            ctx.state.level.value,
+        )
 
     def _follow_up(self, ctx: TurnContext, action: AskFollowUp) -> Utterance:
         p = self.phrases
@@ -135,25 +153,49 @@ class OfflineBrain:
         kind = TurnKind.FOLLOW_UP
         if action.answer_facts:
             kind = TurnKind.CLARIFICATION
-            answers = self._facts_for(ctx.problem, last)
+            answers = self._facts_for(ctx, last)
             parts.append(" ".join(answers) if answers else p.no_fact)
+        ignored, constraint = False, action.after_curveball or ""
         if action.after_curveball:
+            reading = read_candidate_turns(self.bank, ctx.turns)
             curveball = self.bank.curveballs.get(action.after_curveball)
             adapted = curveball is not None and bool(
                 compile_any(curveball.adapt_keywords).search(last)
             )
-            parts.append(p.curveball_ack_adapted if adapted else p.curveball_ack_missed)
-        if ctx.state.format is Format.ASYNC:
-            question = self._unasked(ctx, self.phrases.fallback_questions["async"])
-            lead = ""
-        else:
-            lead, question = self._next_question(ctx, action.stage, last)
-        if lead:
-            parts.append(lead)
-        if question:
-            parts.append(question)
+            adapted |= len({h.concept.id for h in reading.last_hits if h.explained}) >= 2
+            # Diagrams (interviewer/diagrams): answering with a redrawn design that meets it.
+            asked_at = max(
+                (i for i, t in enumerate(ctx.turns) if t.kind == TurnKind.CURVEBALL), default=-1
+            )
+            adapted |= curveball is not None and redrawn_for(
+                ctx.turns, asked_at, curveball.text, self._concepts
+            )
+            if adapted:
+                parts.append(p.curveball_ack_adapted.format(gist=curveball_gist(reading)))
+            ignored = not adapted
+            if ignored and curveball is not None:
+                constraint = _constraint(curveball.text)
+        # Diagrams (interviewer/diagrams): a curveball's answer checked against the design, or a
+        # question grounded in the diagram just drawn (a single point of failure, a loose box).
+        drawn_curveball = self.bank.curveballs.get(action.after_curveball or "")
+        probe = diagram_follow_up(
+            ctx.turns,
+            ctx.state.asked,
+            grounded=action.stage is not Stage.CLARIFY and ctx.state.format is not Format.ASYNC,
+            curveball_text=drawn_curveball.text if drawn_curveball else None,
+            concepts=self._concepts,
+        )
+        if probe is not None:
+            return Utterance(" ".join([*parts, probe.question]), kind, probe.key)
+        move = self._choose(ctx, action.stage, constraint if ignored else "")
+        if move.lead:
+            parts.append(move.lead)
+        if move.question:
+            parts.append(move.question)
+        elif ignored:
+            parts.append(p.curveball_ack_missed)
         text = " ".join(parts) or p.no_fact
-        return Utterance(text, kind, question_key(question) if question else None)
+        return Utterance(text, kind, question_key(move.question) if move.question else None)
 
     def _hint(self, ctx: TurnContext, stage: Stage) -> Utterance:
         p = self.phrases
@@ -163,75 +205,33 @@ class OfflineBrain:
                 return Utterance(f"{p.hint_lead} {hint}", TurnKind.HINT, hint_key=key)
         return Utterance(p.no_more_hints, TurnKind.HINT)
 
-    # ---- choosing the next question -------------------------------------------------------
+    # ---- clarifying answers ---------------------------------------------------------------
 
-    def _next_question(self, ctx: TurnContext, stage: Stage, last: str) -> tuple[str, str]:
-        """A lead-in grounded in the candidate's words and one question never asked before."""
-        asked = set(ctx.state.asked)
-        said = self._candidate_text(ctx.turns)
-        if stage in (Stage.DEEP_DIVE, Stage.TRADEOFFS):
-            grounded = self._grounded_probe(ctx, last)
-            if grounded:
-                return self.phrases.grounded_lead.format(term=grounded[0]), grounded[1]
-        for point in ctx.problem.expected.get(stage, []):
-            if question_key(point.question) in asked:
+    def _facts_for(self, ctx: TurnContext, question_text: str) -> list[str]:
+        """The hidden facts the clarifying questions ask about, several at once, each once.
+
+        A fact already given is repeated only when a question matches nothing new.
+        """
+        given = " ".join(
+            t.text for t in ctx.turns if t.role is Role.INTERVIEWER and t.kind == "clarification"
+        )
+        out: list[str] = []
+        for asked in sentences(mask_collocations(question_text)):
+            if not is_question(asked):
                 continue
-            if compile_any(point.keywords).search(said):
-                continue
-            return "", point.question
-        grounded = self._grounded_probe(ctx, last)
-        if grounded:
-            return self.phrases.grounded_lead.format(term=grounded[0]), grounded[1]
-        if stage is Stage.DEEP_DIVE:
-            for probe in ctx.problem.probes:
-                if question_key(probe.question) not in asked:
-                    return "", probe.question
-        return "", self._unasked(ctx, self.phrases.fallback_questions.get(stage.value, []))
-
-    def _grounded_probe(self, ctx: TurnContext, text: str) -> tuple[str, str] | None:
-        """A probe about something the candidate just mentioned, with the words they used."""
-        if not text:
-            return None
-        asked = set(ctx.state.asked)
-        for probe in ctx.problem.probes:
-            if not probe.keywords or question_key(probe.question) in asked:
-                continue
-            match = compile_any(probe.keywords).search(text)
-            if match:
-                return self._phrase_at(text, match), probe.question
-        for concept, pattern in self.bank.compiled_concepts:
-            if concept.probe is None or question_key(concept.probe) in asked:
-                continue
-            match = pattern.search(text)
-            if match:
-                return self._phrase_at(text, match), concept.probe
-        return None
-
-    @staticmethod
-    def _phrase_at(text: str, match: re.Match[str]) -> str:
-        """The candidate's own word at a match, quoted."""
-        end = match.end()
-        while end < len(text) and (text[end].isalnum() or text[end] in "-_"):
-            end += 1
-        return f"“{text[match.start() : end]}”"
-
-    def _unasked(self, ctx: TurnContext, questions: Iterable[str]) -> str:
-        asked = set(ctx.state.asked)
-        for q in questions:
-            if question_key(q) not in asked:
-                return q
-        return ""
-
-    def _facts_for(self, problem: Problem, question_text: str) -> list[str]:
-        """The hidden facts a clarifying question asks about, in the bank's words."""
-        asked = " ".join(s for s in sentences(question_text))
-        return [
-            fact.answer for fact in problem.hidden_facts if compile_any(fact.keywords).search(asked)
-        ][:3]
-
-    @staticmethod
-    def _candidate_text(turns: Sequence[Turn]) -> str:
-        return "\n".join(t.text for t in turns if t.role is Role.CANDIDATE)
+            facts = ctx.problem.hidden_facts
+            hits = [f for f in facts if compile_any(f.keywords).search(asked)]
+            # Each topic the question raises that no matched fact covers ("... and GDPR?") is
+            # answered by the facts of that topic.
+            topics = [
+                t for t, kws in self.phrases.fact_topics.items() if compile_any(kws).search(asked)
+            ]
+            covered = {t for f in hits for t in f.covers}
+            hits += [f for t in topics if t not in covered for f in facts if t in f.covers]
+            matched = list(dict.fromkeys(f.answer for f in hits))
+            new = [a for a in matched if a not in given and a not in out]
+            out += new or [a for a in matched[:1] if a not in out]
+        return out[:4]
 
     @staticmethod
     def _last_candidate(turns: Sequence[Turn]) -> str:
@@ -239,3 +239,9 @@ class OfflineBrain:
             if turn.role is Role.CANDIDATE:
                 return turn.text
         return ""
+
+
+def _constraint(curveball: str) -> str:
+    """The situation a curveball set, in a few words: its first sentence without the label."""
+    first = curveball.split(":", 1)[-1].split(". ")[0].strip().rstrip(".")
+    return first if len(first) <= 90 else first[:90].rsplit(" ", 1)[0] + "…"

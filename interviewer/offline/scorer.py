@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from interviewer.bank import Concept, ExpectedPoint, Problem, QuestionBank
+from interviewer.bank import Concept, Problem, QuestionBank
 from interviewer.core.rubric import (
     CRITERION_TITLES,
     Criterion,
@@ -16,9 +16,11 @@ from interviewer.core.rubric import (
     clamp_score,
     hire_signal_for,
 )
-from interviewer.core.stages import Stage
+from interviewer.core.stages import Stage, format_spec
 from interviewer.core.text import question_key
 from interviewer.core.transcript import Transcript
+from interviewer.diagrams.grading import credit as diagram_credit
+from interviewer.diagrams.probes import redrawn_for
 from interviewer.offline.analysis import (
     CandidateText,
     ConceptHit,
@@ -27,32 +29,15 @@ from interviewer.offline.analysis import (
     compile_fast,
     curveball_replies,
     find_concepts,
-    nonfunctional_addressed,
-    quote,
     read_candidate,
 )
+from interviewer.offline.facts import Facts, Point, join_words, label
+from interviewer.offline.feedback import needs
+from interviewer.offline.pitfalls import find_pitfalls, judged_stages
+from interviewer.offline.quotes import quote
 
 _PENALTY_PER_PITFALL, _MAX_PENALTY = 0.2, 0.6
-# Concepts that state a requirement rather than design something.
-_REQUIREMENT_TALK = {"latency-budget", "capacity-estimate", "availability-target", "throughput"}
 _C = Criterion
-# What each criterion needs; feedback says "cover ...", improvements say "practise ...".
-_NEEDS: dict[Criterion, str] = {
-    _C.SCALABILITY: "a back-of-the-envelope estimate (QPS, storage, machines) and how each tier "
-    "scales out (stateless servers, sharding, caching, autoscaling)",
-    _C.RELIABILITY: "what happens when each box dies: replicas, failover, retries with backoff, "
-    "timeouts, a region outage",
-    _C.PERFORMANCE: "a latency budget split across the request path (p99 per hop) and what you "
-    "cache, batch or stream to meet it",
-    _C.AI_INFRASTRUCTURE: "the model lifecycle: GPU sizing and batching, versioned models, canary "
-    "or shadow rollout with rollback, training and data pipelines",
-    _C.SECURITY_PRIVACY: "a security pass: authn, authz, API keys, encryption in transit and at "
-    "rest, rate limits, PII handling, abuse filtering",
-    _C.TRADEOFFS: "each big choice as 'X instead of Y because Z, at the cost of W' (SQL vs "
-    "NoSQL, consistency vs availability, batch vs stream)",
-    _C.CLARITY: "three or four clarifying questions first (users, scale, latency, scope), an "
-    "announced plan and a closing summary",
-}
 _CLARITY_SAID = {
     "requirements": "named the requirements",
     "assumptions": "stated your assumptions",
@@ -60,15 +45,6 @@ _CLARITY_SAID = {
     "summary": "summarised the design",
     "next-steps": "named next steps",
 }
-
-
-@dataclass(frozen=True)
-class _Point:
-    stage: Stage
-    point: ExpectedPoint
-    patterns: tuple[re.Pattern[str], ...]  # its keywords, and the lexicon concept it names
-    criteria: frozenset[Criterion]
-    head: str | None  # that concept's id
 
 
 @dataclass(frozen=True)
@@ -80,41 +56,18 @@ class _Item:
     start: int
 
 
-@dataclass(frozen=True)
-class _Facts:
-    """What the grader read from one transcript."""
-
-    text: CandidateText
-    hits: list[ConceptHit]
-    points: tuple[_Point, ...]
-    covered: dict[str, list[int]]  # expected point id -> sentences that cover it
-    clarifying: list[int]
-    adapted: list[bool]
-
-    def missed(self, c: Criterion) -> list[str]:
-        """The expected points for a criterion that the candidate never reached."""
-        return [
-            p.point.point for p in self.points if c in p.criteria and not self.covered[p.point.id]
-        ]
-
-
-def _label(item_id: str) -> str:
-    return item_id.replace("-", " ")
-
-
-def _join(words: list[str], last: str = "and") -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} {last} {words[-1]}"
-
-
 def _points_text(points: list[str]) -> str:
     return "; ".join(p.rstrip(".") for p in points[:2])
 
 
-def _evidence(text: CandidateText, picks: list[tuple[int, int]]) -> list[str]:
-    """Up to three quotes, one per sentence, in the order given."""
+def _evidence(f: Facts, picks: list[tuple[int, int]]) -> list[str]:
+    """Up to three quotes, one per sentence, preferring sentences no other criterion quoted."""
     firsts = dict(reversed(picks))  # sentence -> its first pick's offset
-    order = list(dict.fromkeys(sid for sid, _ in picks))[:3]
-    return [quote(text.sentences[sid], firsts[sid]) for sid in order]
+    order = list(dict.fromkeys(sid for sid, _ in picks))
+    order = sorted(order, key=lambda sid: f.quoted.get(sid, 0) >= 1)[:3]
+    for sid in order:
+        f.quoted[sid] = f.quoted.get(sid, 0) + 1
+    return [quote(f.text.sentences[sid], firsts[sid]) for sid in order]
 
 
 class OfflineGrader:
@@ -125,9 +78,11 @@ class OfflineGrader:
     def __init__(self, bank: QuestionBank) -> None:
         """Compile every pattern the grader needs once."""
         self._bank = bank
-        self._concepts = tuple((c, compile_fast(c.patterns)) for c in bank.concepts)
+        self._concepts = tuple((c, compile_fast(c.all_patterns)) for c in bank.concepts)
         self._adapt = {cb.id: compile_fast(cb.adapt_keywords) for cb in bank.curveballs.values()}
-        self._points: dict[str, tuple[_Point, ...]] = {}
+        self._points: dict[str, tuple[Point, ...]] = {}
+        self._lexicon = [(c.id, pattern) for c, pattern in bank.compiled_concepts]
+        self._criteria_of = {c.id: tuple(c.criteria) for c in bank.concepts}
 
     async def grade(
         self, transcript: Transcript, problem: Problem | None, *, usage_key: str | None = None
@@ -140,28 +95,37 @@ class OfflineGrader:
         text = read_candidate(transcript)
         found = find_concepts(text, self._concepts)
         hits = [h for h in found if not text.sentences[h.sentence].question]
-        points = self._points_for(problem)
+        stages = judged_stages(transcript.format)
+        points = tuple(p for p in self._points_for(problem) if p.stage in stages)
         covered = {
             p.point.id: sorted({sid for pat in p.patterns for sid, _ in text.first_matches(pat)})
             for p in points
         }
         replies = curveball_replies(transcript, text)
-        adapted = [r.sentences is not None and self._adapted(r, text, hits) for r in replies]
-        f = _Facts(
+        adapted = [
+            r.sentences is not None and self._adapted(r, text, hits, transcript) for r in replies
+        ]
+        f = Facts(
             text,
             hits,
             points,
             covered,
             clarifying_sentences(transcript.format, text, hits),
             adapted,
+            problem is not None and "classic" in problem.topics,
+            Stage.CLARIFY in format_spec(transcript.format).order(),
+            {},
         )
-        pitfalls = _pitfalls(f)
+        pitfalls = find_pitfalls(f)
         pitfalls += [
             self._ignored(r, text) for r, ok in zip(replies, adapted, strict=True) if not ok
         ]
         criteria = {
             c: _criterion(c, f) if c is not _C.CLARITY else _clarity(f, pitfalls) for c in _C
         }
+        # Diagrams (interviewer/diagrams): the final diagram's components and paths as evidence;
+        # clarity credits a diagram that matches the prose.
+        criteria = diagram_credit(criteria, transcript.turns, self._lexicon, self._criteria_of)
         penalty = min(_MAX_PENALTY, _PENALTY_PER_PITFALL * len(pitfalls))
         mean = sum(s.score for s in criteria.values()) / len(criteria)
         overall = round(min(4.0, max(1.0, mean - penalty)), 1)
@@ -173,29 +137,36 @@ class OfflineGrader:
             )
         if problem is None:
             notes.append("No problem given: graded with the concept lexicon only.")
+        if f.thin:
+            notes.append(
+                "Most design sentences name components without a mechanism, number or reason; "
+                "no criterion is graded above partial."
+            )
         improvements = _improvements(criteria, f)
         return Scorecard(
             criteria, overall, hire_signal_for(overall), pitfalls, improvements, self.name, notes
         )
 
-    def _points_for(self, problem: Problem | None) -> tuple[_Point, ...]:
+    def _points_for(self, problem: Problem | None) -> tuple[Point, ...]:
         """The problem's expected points, each with the criterion of the concept it names."""
         if problem is None:
             return ()
         if problem.id not in self._points:
-            points: list[_Point] = []
+            points: list[Point] = []
             for stage, expected in problem.expected.items():
                 for p in expected:
                     texts = [p.point] if stage is Stage.WRAP_UP else [p.point, " ".join(p.keywords)]
                     head = self._head(texts)
                     patterns = (compile_fast(p.keywords), *([head[1]] if head else []))
                     crit = {head[0].criteria[0]} if head else set()
+                    if head and head[0].infrastructure and "classic" in problem.topics:
+                        crit.add(_C.AI_INFRASTRUCTURE)
                     if stage is Stage.CLARIFY or (not crit and stage is Stage.WRAP_UP):
                         crit = {_C.CLARITY}
                     if stage is Stage.TRADEOFFS:
                         crit.add(_C.TRADEOFFS)
                     points.append(
-                        _Point(stage, p, patterns, frozenset(crit), head[0].id if head else None)
+                        Point(stage, p, patterns, frozenset(crit), head[0].id if head else None)
                     )
             self._points[problem.id] = tuple(points)
         return self._points[problem.id]
@@ -212,12 +183,27 @@ class OfflineGrader:
                 return self._concepts[min(found)[1]]
         return None
 
-    def _adapted(self, reply: CurveballReply, text: CandidateText, hits: list[ConceptHit]) -> bool:
+    def _adapted(
+        self,
+        reply: CurveballReply,
+        text: CandidateText,
+        hits: list[ConceptHit],
+        transcript: Transcript,
+    ) -> bool:
         sids = reply.sentences or ()
         pattern = self._adapt.get(reply.curveball_id)
+        curveball = self._bank.curveballs.get(reply.curveball_id)
+        # Diagrams (interviewer/diagrams): a redrawn design that meets the curveball adapts too.
+        text_of = curveball.text if curveball else ""
+        if redrawn_for(transcript.turns, reply.turn, text_of, self._lexicon):
+            return True
         if pattern is None:  # a curveball the bank does not know: any design change counts
             return any(h.sentence in sids and _C.CLARITY not in h.concept.criteria for h in hits)
-        return any(pattern.search(text.sentences[k].text) for k in sids)
+        if any(pattern.search(text.sentences[k].text) for k in sids):
+            return True
+        # Adapting in other words: two design ideas explained in the reply is a changed design.
+        changed = {h.concept.id for h in hits if h.sentence in sids and h.explained}
+        return len(changed - {"requirements", "assumptions", "summary"}) >= 2
 
     def _ignored(self, reply: CurveballReply, text: CandidateText) -> PitfallSeen:
         cb = self._bank.curveballs.get(reply.curveball_id)
@@ -230,7 +216,7 @@ class OfflineGrader:
         return PitfallSeen(Pitfall.IGNORED_CURVEBALL, said)
 
 
-def _criterion(c: Criterion, f: _Facts) -> CriterionScore:
+def _criterion(c: Criterion, f: Facts) -> CriterionScore:
     """Distinct concepts explained with a reason count; bare names only reach 2."""
     items: dict[str, _Item] = {}
 
@@ -239,22 +225,21 @@ def _criterion(c: Criterion, f: _Facts) -> CriterionScore:
             items[key] = item
 
     for h in f.hits:
-        if c in h.concept.criteria:
-            primary = h.concept.criteria[0] is c
-            add(
-                h.concept.id, _Item(_label(h.concept.id), h.explained, primary, h.sentence, h.start)
-            )
-    with_concept = {h.sentence for h in f.hits if c in h.concept.criteria}
+        crit = f.criteria_of(h.concept)
+        if c in crit:
+            primary = crit[0] is c
+            add(h.concept.id, _Item(label(h.concept.id), h.explained, primary, h.sentence, h.start))
+    with_concept = {h.sentence for h in f.hits if c in f.criteria_of(h.concept)}
     mapped = [p for p in f.points if c in p.criteria]
     for p in mapped:  # expected points said in words the lexicon does not know
         for sid in f.covered[p.point.id] if p.head not in items else ():
             s = f.text.sentences[sid]
             if sid not in with_concept and not s.question:
-                add("point:" + p.point.id, _Item(_label(p.point.id), s.reasoned, True, sid, 0))
+                add("point:" + p.point.id, _Item(label(p.point.id), s.reasoned, True, sid, 0))
     explained = [i for i in items.values() if i.explained]
-    if not items:
-        score = 1
-    elif len(explained) < 2:
+    if not items or (c is _C.TRADEOFFS and not explained):
+        score = 1  # a trade-off named with no reason is no trade-off at all
+    elif len(explained) < 2 or f.thin:
         score = 2
     else:
         got = sum(1 for p in mapped if f.covered[p.point.id])
@@ -266,11 +251,11 @@ def _criterion(c: Criterion, f: _Facts) -> CriterionScore:
     parts = []
     if explained:
         parts.append(
-            f"you explained {_join([i.label for i in ranked if i.explained][:3])} with reasons"
+            f"you explained {join_words([i.label for i in ranked if i.explained][:3])} with reasons"
         )
     if len(explained) < len(ranked):
         parts.append(
-            f"you named {_join([i.label for i in ranked if not i.explained][:3])} without saying why"
+            f"you named {join_words([i.label for i in ranked if not i.explained][:3])} without saying why"
         )
     said = (
         "; ".join(parts).capitalize() + "."
@@ -278,72 +263,16 @@ def _criterion(c: Criterion, f: _Facts) -> CriterionScore:
         else f"No signal on {CRITERION_TITLES[c].lower()}."
     )
     missed = f.missed(c)
+    advice = needs(c, f.classic, f.shown()) if score < 4 else None
     if missed:
         said += f" Not covered for this problem: {_points_text(missed)}."
-    elif score < 4:
-        said += f" Cover {_NEEDS[c]}."
-    evidence = _evidence(f.text, [(i.sentence, i.start) for i in ranked])
+    elif advice:
+        said += f" Cover {advice}."
+    evidence = _evidence(f, [(i.sentence, i.start) for i in ranked])
     return CriterionScore(clamp_score(score), evidence, said)
 
 
-def _pitfalls(f: _Facts) -> list[PitfallSeen]:
-    """Designing before clarifying, ignoring non-functional needs, getting lost in details."""
-    sents = f.text.sentences
-    if not sents:
-        return []
-    found: list[PitfallSeen] = []
-    talk = {h.sentence for h in f.hits if _C.CLARITY in h.concept.criteria}
-    design = sorted(
-        h.sentence
-        for h in f.hits
-        if _C.CLARITY not in h.concept.criteria
-        and h.concept.id not in _REQUIREMENT_TALK
-        and h.sentence not in talk
-    )
-    if design and f.clarifying and design[0] < f.clarifying[0]:
-        said = f'Started designing before asking anything: "{quote(sents[design[0]])}"'
-        found.append(PitfallSeen(Pitfall.DESIGNED_BEFORE_CLARIFYING, said))
-    elif not f.clarifying:
-        said = f'Asked no clarifying question; the answer opened with "{quote(sents[0])}"'
-        found.append(PitfallSeen(Pitfall.DESIGNED_BEFORE_CLARIFYING, said))
-    areas = nonfunctional_addressed(f.text)
-    if len(areas) < 2:
-        missing = [a for a in ("scale", "latency", "availability", "security") if a not in areas]
-        only = f" (only {next(iter(areas))} came up)" if areas else ""
-        said = f"Never addressed {_join(missing, 'or')} requirements or numbers{only}."
-        found.append(PitfallSeen(Pitfall.IGNORED_NONFUNCTIONAL, said))
-    lost = _lost_in_details(f)
-    return found + ([PitfallSeen(Pitfall.LOST_IN_DETAILS, lost)] if lost else [])
-
-
-def _lost_in_details(f: _Facts) -> str | None:
-    """Deep details before the high-level design covered its expected components."""
-    early = {
-        i for i, s in enumerate(f.text.sentences) if s.stage in (Stage.CLARIFY, Stage.HIGH_LEVEL)
-    }
-    design = [h for h in f.hits if h.sentence in early and _C.CLARITY not in h.concept.criteria]
-    details = list(
-        dict.fromkeys(_label(h.concept.id) for h in design if h.concept.depth == "detail")
-    )
-    deep = {h.sentence for h in design if h.concept.depth == "detail"}
-    # Boxes named in their own sentences, not as the setting of a detail.
-    components = {h.concept.id for h in design if h.sentence not in deep} - _REQUIREMENT_TALK
-    wanted = [p for p in f.points if p.stage is Stage.HIGH_LEVEL]
-    got = [p for p in wanted if any(sid in early for sid in f.covered[p.point.id])]
-    if len(details) < 2 or (wanted and len(got) * 2 >= len(wanted)):
-        return None
-    if wanted:
-        missing = _join([_label(p.point.id) for p in wanted if p not in got][:4])
-        return (
-            f"The high-level design covered {len(got)} of {len(wanted)} expected components "
-            f"(missing {missing}) while going deep on {_join(details[:3])}."
-        )
-    if len(components) >= min(3, len(details)):
-        return None
-    return f"Went deep on {_join(details[:3])} before a complete high-level design existed."
-
-
-def _clarity(f: _Facts, pitfalls: list[PitfallSeen]) -> CriterionScore:
+def _clarity(f: Facts, pitfalls: list[PitfallSeen]) -> CriterionScore:
     """Asked before designing, asked broadly, planned, summarised, adapted to curveballs."""
     sents = f.text.sentences
     signals: dict[str, int] = {}
@@ -356,26 +285,33 @@ def _clarity(f: _Facts, pitfalls: list[PitfallSeen]) -> CriterionScore:
         signals["asked about several requirements"] = f.clarifying[-1]
     for h in f.hits:
         if _C.CLARITY in h.concept.criteria:
-            signals.setdefault(_CLARITY_SAID.get(h.concept.id, _label(h.concept.id)), h.sentence)
+            signals.setdefault(_CLARITY_SAID.get(h.concept.id, label(h.concept.id)), h.sentence)
     if f.adapted and all(f.adapted):
         signals["adapted to each new constraint"] = -1
     score = (1, 2, 3, 3)[len(signals)] if len(signals) < 4 else 4
     designed_first = any(p.id is Pitfall.DESIGNED_BEFORE_CLARIFYING for p in pitfalls)
-    score = min(score, 2) if not f.clarifying else min(score, 3) if designed_first else score
-    said = f"You {_join(list(signals))}." if signals else "No signal on clarity of thought."
-    if not f.clarifying:
+    if not f.clarifying and f.asks_first:
+        score = min(score, 2)
+    elif designed_first:
+        score = min(score, 3)
+    if f.thin:  # a list of names is not clear thinking, however well it is framed
+        score = 1 if designed_first or (f.asks_first and not f.clarifying) else min(score, 2)
+    said = f"You {join_words(list(signals))}." if signals else "No signal on clarity of thought."
+    if not f.clarifying and f.asks_first:
         said += " You never asked a clarifying question before designing."
     elif designed_first:
         said += " You started designing before asking your questions."
     if missed:
         said += f" Not asked for this problem: {_points_text([p.point.point for p in missed])}."
     elif score < 4:
-        said += f" Show {_NEEDS[_C.CLARITY]}."
+        shown = {h.concept.id for h in f.hits if _C.CLARITY in h.concept.criteria}
+        advice = needs(_C.CLARITY, f.classic, shown | ({"-"} if len(asked) >= 3 else set()))
+        said += f" Show {advice or 'the reasoning behind each step, not only its name'}."
     picks = sorted((sid, 0) for sid in signals.values() if sid >= 0)
-    return CriterionScore(score, _evidence(f.text, picks), said)
+    return CriterionScore(score, _evidence(f, picks), said)
 
 
-def _improvements(criteria: dict[Criterion, CriterionScore], f: _Facts) -> list[str]:
+def _improvements(criteria: dict[Criterion, CriterionScore], f: Facts) -> list[str]:
     """The three weakest criteria (or, when all are 4, what the problem still expected)."""
     order = list(_C)
     out: list[str] = []
@@ -387,6 +323,7 @@ def _improvements(criteria: dict[Criterion, CriterionScore], f: _Facts) -> list[
         if criteria[c].score == 4:
             out.append(line + f"to stay there, also cover: {missed[0].rstrip('.')}.")
             continue
-        line += f"practise {_NEEDS[c]}"
+        shown = f.shown() if c is not _C.CLARITY else set()
+        line += f"practise {needs(c, f.classic, shown) or 'explaining each choice with a reason'}"
         out.append(line + (f"; here that means: {missed[0].rstrip('.')}." if missed else "."))
     return out or ["Practise the same depth on a new problem, keeping to the stage clock."]

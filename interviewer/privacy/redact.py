@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import replace
 
-from interviewer.core.rubric import Contribution, CriterionScore, PitfallSeen, Scorecard
+from interviewer.core.rubric import Contribution, PitfallSeen, Scorecard
 from interviewer.core.state import InterviewState
 
 QUOTES_REMOVED = "Evidence quotes were removed with the transcript."
@@ -50,13 +50,14 @@ def strip_quotes(card: Scorecard) -> Scorecard:
     quoted = any(s.evidence for s in card.criteria.values()) or any(
         _QUOTED.search(p.detail.translate(_QUOTES)) for p in card.pitfalls
     )
-    if not quoted:
+    if not quoted and not card.diagram:
         return card
     return replace(
         card,
         criteria={c: replace(s, evidence=[]) for c, s in card.criteria.items()},
         pitfalls=[_detail(p, DETAIL_REMOVED, None) for p in card.pitfalls],
         notes=[*card.notes, QUOTES_REMOVED],
+        diagram=None,  # the final diagram is the candidate's own drawing
     )
 
 
@@ -72,15 +73,16 @@ def without_words_of(
     if not foreign:
         return replace(card, contributors=contributors)
     criteria = {
-        c: CriterionScore(
-            s.score,
-            [q for q in s.evidence if found_in(q, own) and not found_in(q, foreign)],
-            s.feedback,
+        c: replace(
+            s, evidence=[q for q in s.evidence if found_in(q, own) and not found_in(q, foreign)]
         )
         for c, s in card.criteria.items()
     }
     pitfalls = [_detail(p, DETAIL_WITHHELD, foreign) for p in card.pitfalls]
-    return replace(card, criteria=criteria, pitfalls=pitfalls, contributors=contributors)
+    # The final diagram may hold their boxes; drawn by several hands, it cannot be split.
+    return replace(
+        card, criteria=criteria, pitfalls=pitfalls, contributors=contributors, diagram=None
+    )
 
 
 def only_contribution_of(card: Scorecard, author: str) -> list[Contribution]:

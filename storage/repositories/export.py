@@ -122,7 +122,7 @@ def _export_interview(session: Session, row: Interview, user_id: str) -> dict[st
 def _export_turn(turn: InterviewTurn, user_id: str) -> dict[str, Any]:
     data = _row(turn)
     if turn.role == Role.CANDIDATE.value and turn.author not in (None, user_id):
-        data.update(text=OTHERS_MESSAGE, author=None)
+        data.update(text=OTHERS_MESSAGE, author=None, diagram=None)
     return data
 
 

@@ -119,6 +119,19 @@ class SqlRepository(SqlStore):
         with Session(self._engine) as session:
             return [i for i in session.exec(statement) if i is not None]
 
+    def unscored(self, user_id: int | None = None, limit: int = 50) -> list[int]:
+        """Ended interviews without a scorecard (a crash while grading), oldest first."""
+        statement = (
+            select(Interview.id)
+            .where(Interview.status == Status.ENDED.value, col(Interview.overall).is_(None))
+            .order_by(col(Interview.id))
+            .limit(limit)
+        )
+        if user_id is not None:
+            statement = statement.where(Interview.user_id == user_id)
+        with Session(self._engine) as session:
+            return [i for i in session.exec(statement) if i is not None]
+
     def activity(self, now: datetime) -> tuple[int, int, float]:
         """Running interviews, how many have a deadline due, and the oldest one's lateness (s)."""
         active = Interview.status == Status.ACTIVE.value
@@ -346,6 +359,7 @@ def _turn_rows(
             "text": storable(turn.text),
             "curveball_id": turn.curveball_id,
             "author": None if turn.author is None else storable(turn.author),
+            "diagram": None if turn.diagram is None else storable(turn.diagram),
             "created_at": as_utc(turn.at or state.last_event_at),
         }
         for seq, turn in enumerate(turns, start=first_seq)
@@ -408,6 +422,7 @@ _TURNS = (
         col(InterviewTurn.created_at),
         col(InterviewTurn.curveball_id),
         col(InterviewTurn.author),
+        col(InterviewTurn.diagram),
     )
     .where(col(InterviewTurn.interview_id) == bindparam("interview_id"))
     .order_by(col(InterviewTurn.seq))
@@ -458,8 +473,9 @@ def _stored(connection: Connection, row: Sequence[Any]) -> StoredInterview:
                 at=at,
                 curveball_id=curveball_id,
                 author=author,
+                diagram=diagram,
             )
-            for role, stage, text, kind, at, curveball_id, author in turn_rows
+            for role, stage, text, kind, at, curveball_id, author, diagram in turn_rows
         ],
         scorecard=None if card is None else Scorecard.from_dict(json.loads(card)),
         version=version,

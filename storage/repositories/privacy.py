@@ -194,7 +194,7 @@ def _redact_elsewhere(session: Session, platform: str, user_id: str) -> int:
     for interview_id, theirs in by_interview.items():
         foreign = [t.text for t in theirs]
         for turn in theirs:
-            turn.text, turn.author = REMOVED, None
+            turn.text, turn.author, turn.diagram = REMOVED, None, None
             session.add(turn)
         session.flush()
         own = [t.text for t in turns_of(session, interview_id) if t.role == Role.CANDIDATE.value]

@@ -1,7 +1,8 @@
 """The interviewer quality harness: simulated candidates through full interviews, with checks.
 
-CI runs it with the offline interviewer (tests/bench/test_harness.py); `make eval` runs it with
-the configured model (bench/eval.py) and prints a pass rate per check.
+CI runs it with the offline interviewer (tests/bench/test_harness.py). The model path is measured
+by `make eval` (bench/eval.py): a model judge on simulated-candidate conversations, and grader
+agreement with the labelled set.
 """
 
 from __future__ import annotations

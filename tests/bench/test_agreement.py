@@ -55,3 +55,32 @@ def test_a_report_counts_broken_ceilings_and_the_confusion_matrix() -> None:
     matrix = report.confusion()
     assert matrix[labelled[0].hire_signal][HireSignal.STRONG_HIRE] >= 1
     assert sum(sum(row.values()) for row in matrix.values()) == 2
+
+
+def test_the_offline_scorer_judges_reasoning_not_vocabulary() -> None:
+    """Padding and salad stay below lean hire; plain-English strong answers reach it or better."""
+    from bench.agreement import STRONG_KINDS
+    from interviewer.bank import load_bank
+    from interviewer.offline.scorer import OfflineGrader
+
+    bank = load_bank()
+    grader = OfflineGrader(bank)
+    graded = {
+        lab.name: (lab, grader.score(lab.transcript, bank.problem(lab.transcript.question_id)))
+        for lab in load_set()
+    }
+    gaming = [(n, c.overall) for n, (lab, c) in graded.items() if lab.kind in _GAMING]
+    assert len(gaming) >= 8
+    assert all(overall < 2.5 for _, overall in gaming), gaming
+    plain = [(n, c.overall) for n, (lab, c) in graded.items() if lab.kind == "plain_english_strong"]
+    assert len(plain) >= 5
+    assert all(overall >= 2.5 for _, overall in plain), plain
+    strong = [c.overall for lab, c in graded.values() if lab.kind in STRONG_KINDS]
+    assert sum(strong) / len(strong) >= 3.0
+    broken = [
+        n for n, (lab, c) in graded.items() if lab.ceiling and c.overall > lab.ceiling.overall
+    ]
+    assert len(broken) <= 1, broken  # before the reasoning checks: six
+
+
+_GAMING = ("circular_padding", "keyword_salad")

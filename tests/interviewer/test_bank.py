@@ -16,11 +16,14 @@ SEEDS = ("model-serving", "chatbot-api", "distributed-training", "ml-data-pipeli
 
 def test_the_shipped_bank_is_valid_and_complete() -> None:
     bank = load_bank()
-    assert len(bank.problems) >= 20
+    assert len(bank.problems) >= 40
+    topics = {t for p in bank.problems.values() for t in p.topics}
+    wanted = {"rag", "evaluation", "training", "inference-cost", "agents", "safety", "gpu"}
+    assert wanted | {"search", "classic"} <= topics, wanted - topics
     assert set(SEEDS) <= set(bank.problems)
     assert bank.phrases is not None
     ai_first = [p for p in bank.problems.values() if "classic" not in p.topics]
-    assert len(ai_first) >= 12
+    assert len(ai_first) >= 28
     for problem in bank.problems.values():
         assert all(problem.expected[s] for s in Stage)
         assert len(problem.curveballs) >= 2
@@ -96,3 +99,32 @@ def test_find_matches_ids_topics_and_title_words() -> None:
     assert {p.id for p in bank.find("rag")} >= {"rag-assistant"}
     assert all("storage" not in p.id for p in bank.find("rag"))
     assert bank.find("underwater basket weaving") == []
+
+
+def test_every_problem_has_security_points_and_the_broadened_facts() -> None:
+    from interviewer.bank import FACT_TOPICS
+
+    for problem in load_bank().problems.values():
+        covered = {t for fact in problem.hidden_facts for t in fact.covers}
+        assert covered == set(FACT_TOPICS), problem.id
+        ids = [p.id for points in problem.expected.values() for p in points]
+        assert any(i.startswith("security") for i in ids), problem.id
+
+
+def test_missing_fact_topics_and_security_points_are_reported_per_file(tmp_path: Path) -> None:
+    root = tmp_path / "prompts"
+    shutil.copytree(PROMPTS_DIR, root)
+    questions = root / "questions"
+    text = (questions / "news-feed.yaml").read_text()
+    (questions / "news-feed.yaml").write_text(
+        text.replace("covers: [compliance]", "covers: [data]")
+    )
+    text = (questions / "url-shortener.yaml").read_text()
+    (questions / "url-shortener.yaml").write_text(
+        text.replace("id: security-privacy", "id: abuse-and-privacy")
+    )
+    with pytest.raises(BankError) as info:
+        load_bank(root)
+    message = str(info.value)
+    assert "news-feed.yaml: <root>: Value error, no hidden fact covers: compliance" in message
+    assert "url-shortener.yaml: <root>: Value error, no expected point on security" in message

@@ -9,6 +9,7 @@ import pytest
 from bot.chat.controller import ChatController, Place, PlaceKind
 from bot.chat.grammar import SimpleRequest, StartRequest, UsageError, parse_request
 from interviewer.bank import QuestionBank, load_bank
+from interviewer.core.rubric import Level
 from interviewer.core.stages import Format
 from interviewer.core.transcript import TurnKind
 from interviewer.offline.brain import OfflineBrain
@@ -51,6 +52,11 @@ def controller(bank: QuestionBank) -> ChatController:
         ("start model-serving drill", StartRequest("model-serving", Format.DRILL)),
         ("start rag extended --group", StartRequest("rag", Format.EXTENDED, group=True)),
         ("start 'vector search' async", StartRequest("vector search", Format.ASYNC)),
+        ("start rag staff", StartRequest("rag", level=Level.STAFF)),
+        ("start drill --level=mid", StartRequest(None, Format.DRILL, level=Level.MID)),
+        ("start --level senior", StartRequest()),
+        ("start rag staff --new", StartRequest("rag", level=Level.STAFF, new=True)),
+        ("start --new --level mid", StartRequest(level=Level.MID, new=True)),
     ],
 )
 def test_parse_request(text: str, expected: object) -> None:

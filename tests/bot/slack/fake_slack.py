@@ -337,6 +337,15 @@ class FakeSlack:
         found[0].edits += 1
         return {"ok": True, "channel": found[0].channel, "ts": found[0].ts}
 
+    def _m_chat_delete(self, args: dict[str, Any]) -> dict[str, Any]:
+        found = [
+            m for m in self.messages if m.channel == args.get("channel") and m.ts == args.get("ts")
+        ]
+        if not found:
+            return {"ok": False, "error": "message_not_found"}
+        self.messages.remove(found[0])
+        return {"ok": True, "channel": found[0].channel, "ts": found[0].ts}
+
     def _m_chat_postephemeral(self, args: dict[str, Any]) -> dict[str, Any]:
         blocks, errors = self._blocks(args)
         if errors or not args.get("user"):

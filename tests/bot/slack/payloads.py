@@ -11,6 +11,7 @@ from typing import Any
 from tests.bot.slack.fake_slack import TEAM
 
 _events = itertools.count(1)
+_triggers = itertools.count(1)  # each command and press is a new one, as on Slack
 
 
 def signed(body: str, secret: str, age: float = 0) -> dict[str, str]:
@@ -39,7 +40,7 @@ def slash(
         "text": text,
         "api_app_id": "A1",
         "response_url": response_url,
-        "trigger_id": "1.2.3",
+        "trigger_id": f"{next(_triggers)}.2.3",
     }
 
 
@@ -109,7 +110,7 @@ def button(
         "api_app_id": "A1",
         "token": "legacy",
         "container": container,
-        "trigger_id": "1.2.3",
+        "trigger_id": f"{next(_triggers)}.2.3",
         "channel": {"id": channel, "name": "design"},
         "message": bot_message,
         "response_url": "http://127.0.0.1:9/unused",

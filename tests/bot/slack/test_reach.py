@@ -7,7 +7,7 @@ from sqlalchemy import text
 
 from bot.slack.places import who_of
 from tests.bot.slack.conftest import ADA, BOB, CHANNEL, Harness, dm_of
-from tests.bot.slack.test_drills import ANSWER, drill_with_answers, last_note
+from tests.bot.slack.test_drills import ANSWER, drill_with_answers, last_note, top_level
 
 PRIVATE = "G0SECRET"  # a private channel the app was not invited to
 THEIR_DM = "D0ADABOB"  # a DM between Ada and Bob: the app is not in it
@@ -72,6 +72,8 @@ async def test_a_second_start_asks_first_and_new_ends_the_first(slack: Harness) 
 
 async def test_history_lists_drills_and_opens_any_scorecard_by_number(slack: Harness) -> None:
     await drill_with_answers(slack)
+    [post] = top_level(slack, "Daily design drill")
+    drilled = post.shown.split("Daily design drill: ", 1)[1].split("*", 1)[0]  # its title
     dm = dm_of(ADA)
     await slack.command(ADA, dm, "start url-shortener async")
     await slack.say(ADA, dm, ANSWER)
@@ -79,7 +81,7 @@ async def test_history_lists_drills_and_opens_any_scorecard_by_number(slack: Har
 
     await slack.command(ADA, dm, "history")
     listing = slack.fake.conversation(dm)[-1].shown
-    assert "1. *Design a URL shortener* · drill answer · graded" in listing
+    assert f"1. *{drilled}* · drill answer · graded" in listing
     assert "2. *Design a URL shortener* · async · ended" in listing
     assert "/mockroom history N" in listing
     # two scorecards: the progress chart follows the list in her DM
@@ -90,7 +92,7 @@ async def test_history_lists_drills_and_opens_any_scorecard_by_number(slack: Har
 
     await slack.command(ADA, dm, "history 1")  # the drill's scorecard, no longer lost
     card = slack.fake.conversation(dm)[-1]
-    assert card.blocks[0]["text"]["text"] == "Scorecard: 1. Design a URL shortener"
+    assert card.blocks[0]["text"]["text"] == f"Scorecard: 1. {drilled}"
     assert "Hire signal" in card.shown
     await slack.command(ADA, dm, "history 2")
     assert slack.fake.conversation(dm)[-1].blocks[0]["text"]["text"].startswith("Scorecard: 2.")

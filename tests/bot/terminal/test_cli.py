@@ -9,11 +9,13 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from sqlalchemy import text
 from typer.testing import CliRunner
 
 from bot.bootstrap import Container, build
 from bot.settings import Settings
-from bot.terminal.cli import make_app
+from bot.terminal.cli import make_app, terminal_user
+from bot.terminal.session import TTY_LINE_LIMIT, PracticeOptions, TerminalSession
 from interviewer.core.rubric import Criterion, HireSignal
 from tests.clock import FakeClock
 
@@ -283,3 +285,72 @@ def test_bad_settings_stop_with_one_clear_line(
     assert code == 1
     assert message in out and "Traceback" not in out
     assert "xoxb-your-bot-token" not in out  # the value itself is not echoed
+
+
+def test_score_refuses_a_directory_in_one_line(
+    factory: Callable[[], Container], tmp_path: Path
+) -> None:
+    code, out = run(factory, ["score", str(tmp_path)])
+    assert code == 2 and "is a directory" in out and "Traceback" not in out
+
+
+def test_an_answer_of_several_lines_is_taken_whole(factory: Callable[[], Container]) -> None:
+    answer = ["Clients call a gateway.", "", "A router spreads load over GPU servers."]
+    script = '"""\n' + "\n".join(answer) + '\n"""\n'
+    code, out = run(factory, ["practice", "-q", "model-serving", "-f", "async"], script)
+    assert code == 0, out
+    parts = factory()
+    try:
+        with parts.engine.connect() as connection:
+            texts = connection.execute(
+                text("SELECT text FROM interview_turn WHERE role = 'candidate'")
+            ).scalars()
+            assert list(texts) == ["\n".join(answer)]
+    finally:
+        parts.close()
+
+
+def test_a_piped_answer_longer_than_a_terminal_line_is_kept_whole(
+    factory: Callable[[], Container],
+) -> None:
+    long = "word " * 1500  # 7,500 characters: beyond a terminal's 4,095, within the limit
+    code, out = run(factory, ["practice", "-q", "model-serving", "-f", "async"], long + "\n")
+    assert code == 0, out
+    parts = factory()
+    try:
+        with parts.engine.connect() as connection:
+            [stored] = connection.execute(
+                text("SELECT text FROM interview_turn WHERE role = 'candidate'")
+            ).scalars()
+            assert stored == long.strip()
+    finally:
+        parts.close()
+
+
+def test_practice_at_the_staff_level_shows_the_bar(factory: Callable[[], Container]) -> None:
+    code, out = run(factory, ["practice", "-q", "model-serving", "--level", "staff"], SCRIPT)
+    assert code == 0, out
+    assert "at the staff bar" in out
+    code, out = run(factory, ["practice", "-q", "model-serving", "--level", "junior"], "hi\n")
+    assert code != 0 and "junior" in out
+
+
+async def test_a_typed_line_at_the_terminal_limit_is_refused_not_stored_cut(
+    factory: Callable[[], Container],
+) -> None:
+    parts = factory()
+    console = Console(width=120, force_terminal=False, color_system=None)
+    session = TerminalSession(parts.service, console, terminal_user())
+    session.line_limit = TTY_LINE_LIMIT  # as the interactive prompt sets it
+    try:
+        await session.begin(PracticeOptions("model-serving"))
+        with console.capture() as captured:
+            await session.handle_line("x" * TTY_LINE_LIMIT)  # what a cut paste looks like
+        assert "may have been cut; nothing was recorded" in captured.get()
+        with parts.engine.connect() as connection:
+            count = connection.execute(
+                text("SELECT count(*) FROM interview_turn WHERE role = 'candidate'")
+            ).scalar_one()
+        assert count == 0
+    finally:
+        parts.close()

@@ -193,12 +193,12 @@ async def test_finished_interviews_add_points_on_every_board_the_member_is_on(
         "",
     )
     assert entry.question_id == "url-shortener"
-    assert (entry.overall, entry.points) == (1.3, 10)  # (1.3 - 1) / 3 * 4 * 25
+    assert (entry.overall, entry.points) == (1.4, 13)  # (1.4 - 1) / 3 * 4 * 25, rounded
     # counted on a workspace's board once the member has been seen there
     assert world.drills.leaderboard(SLACK, TEAM, "all").rows == []
     world.drills.me(SLACK, TEAM, ANA)
     [row] = world.drills.leaderboard(SLACK, TEAM, "all").rows
-    assert (row.user_id, row.points) == ("UANA", 10)
+    assert (row.user_id, row.points) == ("UANA", 13)
     assert world.drills.leaderboard("discord", TEAM, "all").rows == []
 
 

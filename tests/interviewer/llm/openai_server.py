@@ -12,6 +12,7 @@ import asyncio
 import json
 import threading
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,6 +77,8 @@ class FakeOpenAIServer:
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
         self.peers: list[object] = []  # each request's client address: one per connection
+        # Requests for which this holds hang (a kill test waits for one to arrive).
+        self.hang_if: Callable[[dict[str, Any]], bool] | None = None
         self.port = 0
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
@@ -130,6 +133,8 @@ class FakeOpenAIServer:
             request.transport.get_extra_info("peername") if request.transport else None
         )
         reply = self.replies.popleft() if self.replies else self.default
+        if self.hang_if is not None and self.hang_if(body):
+            reply = Reply.hang()
         if reply.kind == "status":
             error = {"error": {"message": f"fake {reply.status}", "type": "fake", "code": None}}
             return web.json_response(error, status=reply.status, headers=reply.headers)

@@ -47,3 +47,37 @@ def test_doctor_says_what_is_wrong() -> None:
     assert code == 1 and "API key was refused" in out
     code, out = doctor(Settings(llm_model="openai:gpt-4o-mini", openai_api_key=None))
     assert code == 1 and "set OPENAI_API_KEY" in out
+
+
+def test_doctor_names_the_wrong_model_or_the_wrong_url() -> None:
+    with FakeOpenAIServer() as server:
+        server.queue(Reply.error(404))
+        code, out = doctor(Settings(llm_model="ollama:llama3.9", llm_base_url=server.url))
+        assert code == 1
+        assert "MOCKROOM_LLM_MODEL=ollama:llama3.9: the server has no model 'llama3.9'" in out
+        assert "(it has: fake)" in out
+        wrong = server.url.removesuffix("/v1") + "/api"
+        code, out = doctor(Settings(llm_model="ollama:llama3.1", llm_base_url=wrong))
+    assert code == 1 and "MOCKROOM_LLM_BASE_URL=" in out and "ends in /v1" in out
+
+
+def test_doctor_names_the_missing_variable_per_provider() -> None:
+    code, out = doctor(Settings(llm_model="azure:my-deployment"))
+    assert code == 1 and "needs MOCKROOM_LLM_BASE_URL" in out
+    code, out = doctor(Settings(llm_model="anthropic:claude-sonnet-4-5", openai_api_key=None))
+    assert code == 1 and "anthropic needs a key: set MOCKROOM_LLM_API_KEY" in out
+    code, out = doctor(Settings(llm_model="mystery:model"))
+    assert code == 1 and "set MOCKROOM_LLM_BASE_URL" in out
+
+
+def test_ollama_vllm_and_anthropic_models_reach_an_openai_compatible_server() -> None:
+    for spec, model in (
+        ("ollama:llama3.1", "llama3.1"),
+        ("vllm:Qwen/Qwen2.5-7B-Instruct", "Qwen/Qwen2.5-7B-Instruct"),
+        ("anthropic:claude-x", "claude-x"),
+    ):
+        # A server each: langchain-openai keeps one HTTP client per URL, bound to its loop.
+        with FakeOpenAIServer() as server:
+            code, out = doctor(Settings(llm_model=spec, llm_base_url=server.url))
+            assert code == 0, out
+            assert server.requests[0]["model"] == model

@@ -114,4 +114,8 @@ def test_a_list_with_one_reason_does_not_explain_every_term(bank: QuestionBank) 
 
     hits = find_concepts(text, bank.compiled_concepts)
     assert len(hits) >= 5
+    # "because it scales" restates a quality, and a list of names explains none of them.
+    assert sum(h.explained for h in hits) == 0
+    real = "Load balancer, cache, sharding, Kafka, CDN, autoscaling because traffic triples at 6pm."
+    hits = find_concepts(read_turns([(0, Stage.HIGH_LEVEL, real)]), bank.compiled_concepts)
     assert sum(h.explained for h in hits) == 1

@@ -96,7 +96,7 @@ def test_naming_requirements_before_asking_is_not_designing(
     assert Pitfall.DESIGNED_BEFORE_CLARIFYING not in pitfalls(grader.score(t, serving))
 
 
-def test_an_async_answer_may_clarify_by_stating_assumptions(
+def test_an_async_answer_is_never_flagged_for_designing_before_clarifying(
     grader: OfflineGrader, serving: Problem
 ) -> None:
     answer = (
@@ -109,7 +109,12 @@ def test_an_async_answer_may_clarify_by_stating_assumptions(
     assert Pitfall.DESIGNED_BEFORE_CLARIFYING not in pitfalls(grader.score(stated, serving))
     bare = answer.split(". ", 1)[1]
     unstated = build("model-serving", opening, candidate(Stage.HIGH_LEVEL, bare), fmt=Format.ASYNC)
-    assert Pitfall.DESIGNED_BEFORE_CLARIFYING in pitfalls(grader.score(unstated, serving))
+    # async has no clarify stage: never "designed before clarifying"; stating assumptions
+    # still shows in clarity
+    card = grader.score(unstated, serving)
+    assert Pitfall.DESIGNED_BEFORE_CLARIFYING not in pitfalls(card)
+    clarity = Criterion.CLARITY
+    assert grader.score(stated, serving).criteria[clarity].score > card.criteria[clarity].score
 
 
 @pytest.mark.parametrize("with_problem", [True, False])

@@ -123,6 +123,7 @@ def test_create_and_load_round_trip(repo: SqlRepository) -> None:
         turn("Welcome.", Role.INTERVIEWER, stage=Stage.CLARIFY, kind=TurnKind.OPENING, at=T0),
         turn("How many users?", at=T0 + timedelta(seconds=30), author="ada"),
         turn("GPUs are short.", Role.INTERVIEWER, kind="curveball", curveball_id="gpu-shortage"),
+        turn("", at=T0, diagram="client -> gateway -> gpu pool"),  # a message only a diagram
     ]
     interview_id = repo.create_interview(user, "slack", "C1", state, turns, "langchain")
 
@@ -140,8 +141,8 @@ def test_create_and_load_round_trip(repo: SqlRepository) -> None:
     assert stored.state.started_at.utcoffset() == timedelta(hours=5, minutes=30)
     assert stored.scorecard is None
     # A turn without a time takes the time of the state that brought it.
-    assert stored.turns == [*turns[:2], replace(turns[2], at=state.last_event_at)]
-    assert [t.at.tzinfo for t in stored.turns if t.at] == [UTC, UTC, UTC]
+    assert stored.turns == [*turns[:2], replace(turns[2], at=state.last_event_at), turns[3]]
+    assert [t.at.tzinfo for t in stored.turns if t.at] == [UTC, UTC, UTC, UTC]
     assert stored.turns[0].kind == "opening"
 
 

@@ -1,7 +1,7 @@
 """Streak reminders: each member's choice (on, off, snoozed until).
 
-Revision ID: 0006_reminders
-Revises: 0005_peer_mocks
+Revision ID: 0007_reminders
+Revises: 0006_peer_mocks
 Create Date: 2026-12-01 23:45:00.000000
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0006_reminders"
-down_revision: str | None = "0005_peer_mocks"
+revision: str = "0007_reminders"
+down_revision: str | None = "0006_peer_mocks"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

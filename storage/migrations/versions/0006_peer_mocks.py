@@ -1,7 +1,7 @@
 """Peer mocks: members who opted in, each channel's weekly pairing, and the sessions.
 
-Revision ID: 0005_peer_mocks
-Revises: 0004
+Revision ID: 0006_peer_mocks
+Revises: 0005_diagrams
 Create Date: 2026-12-01 23:30:00.000000
 """
 
@@ -10,8 +10,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005_peer_mocks"
-down_revision: str | None = "0004"
+revision: str = "0006_peer_mocks"
+down_revision: str | None = "0005_diagrams"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,251 @@
+"""The scorecard the grader model must return: its schema, its validation, and the checks that
+turn a valid draft into a verdict (verbatim quotes, evidence that supports the criterion)."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from statistics import mean
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from interviewer.bank import QuestionBank
+from interviewer.core.rubric import (
+    SCALE_MAX,
+    SCALE_MIN,
+    Criterion,
+    CriterionScore,
+    Pitfall,
+    PitfallSeen,
+    Scorecard,
+    hire_signal_for,
+)
+from interviewer.core.transcript import Role, Transcript
+from interviewer.diagrams.data import quotes as diagram_quotes
+from interviewer.offline.analysis import addresses_grader
+from interviewer.privacy.redact import straight, trim_quote
+
+# What each criterion looks for, in the grader's and the interviewer's prompts.
+RUBRIC = {
+    Criterion.SCALABILITY: "horizontal scaling, load balancing, sharding, caching, autoscaling, with numbers",
+    Criterion.RELIABILITY: "no single point of failure, replication, failover, backups, timeouts, multi-region",
+    Criterion.PERFORMANCE: "latency budget met, caching, batching, efficient stores, streaming",
+    Criterion.AI_INFRASTRUCTURE: "GPU/TPU use, batching, model versioning and rollout, training sync, data processing",
+    Criterion.SECURITY_PRIVACY: "authn/authz, keys, encryption, privacy, rate limiting, abuse filtering, compliance",
+    Criterion.TRADEOFFS: "alternatives named and chosen for a reason",
+    Criterion.CLARITY: "asked before designing, announced a plan, structured, summarised, adapted to hints",
+}
+MIN_QUOTE = 8
+MAX_QUOTES = 3
+# One sentence may show two or three criteria (a cache is scalability and performance); a
+# fragment cited for more supports none of them.
+MAX_CRITERIA_PER_QUOTE = 3
+
+
+class _Closed(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CriterionGrade(_Closed):
+    """One criterion as the model grades it."""
+
+    score: int = Field(ge=SCALE_MIN, le=SCALE_MAX)
+    evidence: list[str] = Field(min_length=1, max_length=MAX_QUOTES)
+    feedback: str
+
+
+class CriteriaGrades(_Closed):
+    """The seven criteria: every one required."""
+
+    scalability: CriterionGrade
+    reliability: CriterionGrade
+    performance: CriterionGrade
+    ai_infrastructure: CriterionGrade
+    security_privacy: CriterionGrade
+    tradeoffs: CriterionGrade
+    clarity: CriterionGrade
+
+    def of(self, criterion: Criterion) -> CriterionGrade:
+        """The grade of one criterion."""
+        grade: CriterionGrade = getattr(self, criterion.value)
+        return grade
+
+
+class PitfallDraft(_Closed):
+    """A pitfall the model saw."""
+
+    id: Pitfall
+    detail: str
+
+
+class ScorecardDraft(_Closed):
+    """The scorecard as the model returns it (mockroom checks it before anyone sees it)."""
+
+    criteria: CriteriaGrades
+    pitfalls: list[PitfallDraft]
+    improvements: list[str]
+
+
+def card_schema() -> dict[str, Any]:
+    """The JSON schema sent with the request (written out: no $refs, which some servers lack)."""
+    grade = {
+        "type": "object",
+        "properties": {
+            "score": {"type": "integer", "minimum": SCALE_MIN, "maximum": SCALE_MAX},
+            "evidence": {
+                "type": "array",
+                "items": {"type": "string"},
+                "minItems": 1,
+                "maxItems": MAX_QUOTES,
+            },
+            "feedback": {"type": "string"},
+        },
+        "required": ["score", "evidence", "feedback"],
+        "additionalProperties": False,
+    }
+    names = [c.value for c in Criterion]
+    pitfall = {
+        "type": "object",
+        "properties": {
+            "id": {"type": "string", "enum": [p.value for p in Pitfall]},
+            "detail": {"type": "string"},
+        },
+        "required": ["id", "detail"],
+        "additionalProperties": False,
+    }
+    return {
+        "title": "scorecard",
+        "description": "The scorecard of a system design interview: all seven criteria.",
+        "type": "object",
+        "properties": {
+            "criteria": {
+                "type": "object",
+                "properties": dict.fromkeys(names, grade),
+                "required": names,
+                "additionalProperties": False,
+            },
+            "pitfalls": {"type": "array", "items": pitfall},
+            "improvements": {"type": "array", "items": {"type": "string"}},
+        },
+        "required": ["criteria", "pitfalls", "improvements"],
+        "additionalProperties": False,
+    }
+
+
+def read_card(data: object) -> tuple[ScorecardDraft | None, str]:
+    """The draft, or None and what is wrong with it in one line (sent back to the model)."""
+    if isinstance(data, str):
+        start, end = data.find("{"), data.rfind("}")
+        if start < 0 or end < start:
+            return None, "the answer holds no JSON object"
+        try:
+            data = json.loads(data[start : end + 1])
+        except ValueError as exc:
+            return None, f"the JSON does not parse: {exc}"
+    try:
+        return ScorecardDraft.model_validate(data), ""
+    except ValidationError as exc:
+        problems = [
+            f"{'.'.join(str(p) for p in e['loc']) or 'card'}: {e['msg']}" for e in exc.errors()
+        ]
+        more = f" (and {len(problems) - 6} more)" if len(problems) > 6 else ""
+        return None, "; ".join(problems[:6]) + more
+
+
+def _said(quote: str, candidate_texts: list[str]) -> str | None:
+    """The quote, normalised, when the candidate wrote it (spacing and quote marks aside)."""
+    q = trim_quote(straight(quote))
+    if len(q) < MIN_QUOTE:
+        return None
+    return q if any(q in straight(text) for text in candidate_texts) else None
+
+
+def verified_quote(quote: str, candidate_texts: list[str]) -> str | None:
+    """The quote when it is verbatim from the candidate and not words aimed at the grader;
+    matched as interviewer.privacy.redact matches quotes, so what is kept can be taken out again."""
+    q = _said(quote, candidate_texts)
+    return None if q is None or addresses_grader(q) else q
+
+
+def supports(quotes: list[str], criterion: Criterion, bank: QuestionBank) -> bool:
+    """Whether any quote names one of the criterion's concepts (prompts/concepts.yaml)."""
+    return any(
+        criterion in concept.criteria and pattern.search(q)
+        for concept, pattern in bank.compiled_concepts
+        for q in quotes
+    )
+
+
+def to_scorecard(
+    draft: ScorecardDraft,
+    transcript: Transcript,
+    offline: Scorecard,
+    bank: QuestionBank,
+    grader: str,
+) -> Scorecard:
+    """The model's draft as a verdict: quotes kept only when verbatim, a score well above the
+    offline scorer's kept only when its quotes name the criterion's concepts; both recorded."""
+    said = [t.text for t in transcript.turns if t.role is Role.CANDIDATE]
+    said += diagram_quotes(transcript.turns)  # diagram paths count as evidence (issue 15)
+    verified: dict[Criterion, list[str]] = {}
+    for c in Criterion:
+        verified[c] = []
+        for q in draft.criteria.of(c).evidence:
+            v = verified_quote(q, said)
+            if v is not None and v not in verified[c]:
+                verified[c].append(v)
+    cited = Counter(q for quotes in verified.values() for q in quotes)
+    reused = {q for q, n in cited.items() if n > MAX_CRITERIA_PER_QUOTE}
+    # A model that cites text aimed at the grader as evidence was taken in by it: none of its
+    # scores may then rise above the offline scorer's.
+    taken_in = any(
+        addresses_grader(q) and _said(q, said) is not None
+        for c in Criterion
+        for q in draft.criteria.of(c).evidence
+    )
+    criteria: dict[Criterion, CriterionScore] = {}
+    notes: list[str] = []
+    if taken_in:
+        notes.append(
+            "The model cited the candidate's words to the grader as evidence; no score was "
+            "allowed above the offline scorer's."
+        )
+    if reused:
+        notes.append("A quote cited for most criteria at once was not taken as evidence for any.")
+    for c in Criterion:
+        d, floor = draft.criteria.of(c), offline.criteria[c].score
+        kept = [q for q in verified[c] if q not in reused]
+        score = d.score
+        if not kept:
+            score = min(score, floor)
+            notes.append(
+                f"{c.label}: none of the model's quotes stands as evidence (not the "
+                f"candidate's words, or cited for everything); the offline scorer's {floor} stands."
+            )
+        elif len(kept) < len(d.evidence) and not reused:
+            notes.append(f"{c.label}: quotes not found verbatim were dropped.")
+        if score > floor + 1 and not supports(kept, c, bank):
+            notes.append(
+                f"{c.label}: the model's {score} was capped at {floor + 1}: its quotes name none "
+                f"of the criterion's concepts (the offline scorer gave {floor})."
+            )
+            score = floor + 1
+        if taken_in:
+            score = min(score, floor)
+        criteria[c] = CriterionScore(
+            score, kept, d.feedback.strip(), model_score=d.score, offline_score=floor
+        )
+    overall = round(mean(s.score for s in criteria.values()), 2)
+    pitfalls: dict[Pitfall, PitfallSeen] = {}
+    for p in draft.pitfalls:
+        pitfalls.setdefault(p.id, PitfallSeen(p.id, p.detail.strip()))
+    return Scorecard(
+        criteria=criteria,
+        overall=overall,
+        hire_signal=hire_signal_for(overall),
+        pitfalls=list(pitfalls.values()),
+        improvements=[i.strip() for i in draft.improvements if i.strip()][:3],
+        grader=grader,
+        notes=notes,
+    )

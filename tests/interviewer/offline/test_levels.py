@@ -1,0 +1,60 @@
+"""Level calibration: the hire bar moves with the level, and a staff candidate is pressed on
+regions, cost and organisation."""
+
+from __future__ import annotations
+
+import pytest
+
+from interviewer.bank import QuestionBank
+from interviewer.commands import Command
+from interviewer.core.rubric import HireSignal, Level, Scorecard, hire_signal_for
+from interviewer.core.stages import Format, Stage
+from interviewer.core.text import question_key
+from interviewer.core.transcript import Role, Turn
+from interviewer.offline.brain import OfflineBrain
+from interviewer.service import InterviewError
+from tests.interviewer.offline.test_moves import HERE, ME, Chat
+
+
+def test_the_hire_bar_moves_with_the_level() -> None:
+    assert hire_signal_for(2.9, Level.MID) is HireSignal.HIRE
+    assert hire_signal_for(2.9) is HireSignal.LEAN_HIRE
+    assert hire_signal_for(2.9, Level.STAFF) is HireSignal.LEAN_HIRE
+    assert hire_signal_for(3.1, Level.STAFF) is HireSignal.LEAN_HIRE
+    assert hire_signal_for(3.1, Level.SENIOR) is HireSignal.HIRE
+
+
+def test_a_staff_candidate_is_pressed_on_regions_cost_and_organisation(
+    bank: QuestionBank,
+) -> None:
+    problem = bank.problem("model-serving")
+    asked = [question_key(p.question) for p in problem.expected[Stage.TRADEOFFS]]
+    said = "Bigger batches raise throughput but add latency, so I cap them per tier."
+    turns = [Turn(Role.CANDIDATE, Stage.TRADEOFFS, said)]
+    moves = OfflineBrain(bank).moves
+    staff = moves.choose(problem, Format.STANDARD, Stage.TRADEOFFS, turns, asked, "", "staff")
+    senior = moves.choose(problem, Format.STANDARD, Stage.TRADEOFFS, turns, asked, "", "senior")
+    assert staff.kind == "level" and "region" in staff.question
+    assert senior.kind != "level"
+    # once regions are covered, the next staff topic is cost
+    turns.append(Turn(Role.CANDIDATE, Stage.TRADEOFFS, "We run active-active in three regions."))
+    nxt = moves.choose(problem, Format.STANDARD, Stage.TRADEOFFS, turns, asked, "", "staff")
+    assert nxt.kind == "level" and "cost" in nxt.question
+
+
+async def test_the_level_is_stored_and_shown_on_the_scorecard(bank: QuestionBank) -> None:
+    chat = Chat(bank)
+    reply = await chat.service.start(ME, HERE, "url-shortener", Format.DRILL, level="staff")
+    stored = chat.repo.load(reply.interview_id)
+    assert stored is not None and stored.state.level is Level.STAFF
+    ended = await chat.service.command(ME, HERE, Command.END)
+    card = ended.scorecard
+    assert card is not None and card.level is Level.STAFF
+    assert card.hire_signal is hire_signal_for(card.overall, Level.STAFF)
+    assert Scorecard.from_dict(card.to_dict()).level is Level.STAFF
+
+
+async def test_an_unknown_level_is_refused_with_the_choices(bank: QuestionBank) -> None:
+    chat = Chat(bank)
+    with pytest.raises(InterviewError, match="choose one of mid, senior, staff"):
+        await chat.service.start(ME, HERE, "url-shortener", level="junior")
