@@ -20,6 +20,7 @@ from bot.discord.respond import (
 )
 from bot.discord.subcommands import LEADERBOARD_VIEWS, DrillCommands, zone_choices
 from interviewer.commands import COMMAND_HELP, Command
+from interviewer.core.rubric import Level
 from interviewer.core.stages import Format
 
 AnyInteraction = discord.Interaction[Any]
@@ -43,6 +44,7 @@ FORMAT_CHOICES = [
     app_commands.Choice(name="drill (15 min)", value=Format.DRILL.value),
     app_commands.Choice(name="async (no clock)", value=Format.ASYNC.value),
 ]
+LEVEL_CHOICES = [app_commands.Choice(name=level.value, value=level.value) for level in Level]
 
 DISCORD_HELP = """
 Under each interviewer message: *Hint*, *Next stage* and *End* buttons (only the candidate's \
@@ -82,13 +84,21 @@ def thread_opener(interaction: AnyInteraction) -> OpenThread | None:
     return open_thread
 
 
-def start_text(question: str | None, fmt: str | None, group: bool, new: bool = False) -> str:
+def start_text(
+    question: str | None,
+    fmt: str | None,
+    group: bool,
+    new: bool = False,
+    level: str | None = None,
+) -> str:
     """The bot.chat.controller command text for `/mockroom start` options."""
     words = ["start"]
     if question:
         words.append(shlex.quote(question))
     if fmt:
         words.append(fmt)
+    if level:
+        words.append(f"--level={level}")
     if group:
         words.append("--group")
     if new:
@@ -167,9 +177,10 @@ class MockroomCommands(app_commands.Group):
         fmt="How long the interview runs",
         group="A design-along: everyone in the thread answers",
         new="End the interview you have running first (with its scorecard)",
+        level="The level the hire bar is set for (senior when left out)",
     )
     @app_commands.rename(fmt="format")
-    @app_commands.choices(fmt=FORMAT_CHOICES)
+    @app_commands.choices(fmt=FORMAT_CHOICES, level=LEVEL_CHOICES)
     async def start(
         self,
         interaction: AnyInteraction,
@@ -177,9 +188,12 @@ class MockroomCommands(app_commands.Group):
         fmt: app_commands.Choice[str] | None = None,
         group: bool = False,
         new: bool = False,
+        level: app_commands.Choice[str] | None = None,
     ) -> None:
-        """`/mockroom start [question] [format] [group] [new]`."""
-        text = start_text(question, fmt.value if fmt else None, group, new)
+        """`/mockroom start [question] [format] [group] [new] [level]`."""
+        text = start_text(
+            question, fmt.value if fmt else None, group, new, level.value if level else None
+        )
         await self.run(interaction, text, private=False)
 
     @start.autocomplete("question")

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.bootstrap import Container
+from interviewer.core.rubric import Level
+from interviewer.service import Who
 from tests.bot.discord import payloads
 from tests.bot.discord.conftest import ADA, StartBot
 from tests.bot.discord.fake_discord import FakeDiscord, Interaction
@@ -75,3 +78,15 @@ async def test_a_dm_without_an_interview_says_how_to_start(
     await fake.say(dm, ADA, "hello?")
     reply = await wait_until(lambda: fake.by_bot(dm), "the hint to start")
     assert "/mockroom start" in reply[0]["content"]
+
+
+async def test_start_at_a_level_sets_the_hire_bar(
+    fake: FakeDiscord, start_bot: StartBot, container: Container
+) -> None:
+    await start_bot()
+    dm = fake.dm_channel(ADA)
+    started = await fake.slash(ADA, dm, "start", question="model-serving", level="staff")
+    await wait_until(lambda: done(started), "the opening message")
+    who = Who("discord", ADA["id"], None)
+    stored = await container.service.current_async(who)
+    assert stored is not None and stored.state.level is Level.STAFF
