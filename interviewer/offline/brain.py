@@ -20,7 +20,13 @@ from interviewer.core.text import is_question, question_key, sentences
 from interviewer.core.transcript import Role, Turn, TurnKind
 from interviewer.diagrams.probes import follow_up as diagram_follow_up
 from interviewer.diagrams.probes import redrawn_for
-from interviewer.offline.moves import Move, MoveChooser, curveball_gist, read_candidate_turns
+from interviewer.offline.moves import (
+    Move,
+    MoveChooser,
+    Reading,
+    curveball_gist,
+    read_candidate_turns,
+)
 from interviewer.offline.reasoning import mask_collocations
 from interviewer.ports import DeltaSink, TurnContext, Utterance
 
@@ -135,7 +141,13 @@ class OfflineBrain:
             return first
         return self._choose(ctx, stage).question
 
-    def _choose(self, ctx: TurnContext, stage: Stage, ignored_curveball: str = "") -> Move:
+    def _choose(
+        self,
+        ctx: TurnContext,
+        stage: Stage,
+        ignored_curveball: str = "",
+        reading: Reading | None = None,
+    ) -> Move:
         return self.moves.choose(
             ctx.problem,
             ctx.state.format,
@@ -144,6 +156,7 @@ class OfflineBrain:
             ctx.state.asked,
             ignored_curveball,
             ctx.state.level.value,
+            reading,
         )
 
     def _follow_up(self, ctx: TurnContext, action: AskFollowUp) -> Utterance:
@@ -156,9 +169,10 @@ class OfflineBrain:
             answers = self._facts_for(ctx, last)
             parts.append(" ".join(answers) if answers else p.no_fact)
         ignored, constraint = False, action.after_curveball or ""
+        curveball = self.bank.curveballs.get(action.after_curveball or "")
+        reading: Reading | None = None
         if action.after_curveball:
             reading = read_candidate_turns(self.bank, ctx.turns)
-            curveball = self.bank.curveballs.get(action.after_curveball)
             adapted = curveball is not None and bool(
                 compile_any(curveball.adapt_keywords).search(last)
             )
@@ -177,17 +191,16 @@ class OfflineBrain:
                 constraint = _constraint(curveball.text)
         # Diagrams (interviewer/diagrams): a curveball's answer checked against the design, or a
         # question grounded in the diagram just drawn (a single point of failure, a loose box).
-        drawn_curveball = self.bank.curveballs.get(action.after_curveball or "")
         probe = diagram_follow_up(
             ctx.turns,
             ctx.state.asked,
             grounded=action.stage is not Stage.CLARIFY and ctx.state.format is not Format.ASYNC,
-            curveball_text=drawn_curveball.text if drawn_curveball else None,
+            curveball_text=curveball.text if curveball else None,
             concepts=self._concepts,
         )
         if probe is not None:
             return Utterance(" ".join([*parts, probe.question]), kind, probe.key)
-        move = self._choose(ctx, action.stage, constraint if ignored else "")
+        move = self._choose(ctx, action.stage, constraint if ignored else "", reading)
         if move.lead:
             parts.append(move.lead)
         if move.question:

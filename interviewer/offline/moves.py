@@ -108,10 +108,13 @@ class MoveChooser:
         asked: Sequence[str],
         ignored_curveball: str = "",
         level: str = "senior",
+        reading: Reading | None = None,
     ) -> Move:
-        """The next move after the candidate's last answer (`ignored_curveball`: what it said)."""
+        """The next move after the candidate's last answer (`ignored_curveball`: what it said;
+        `reading`: the turns already read, so a turn is analysed once)."""
         done = set(asked)
-        reading = read_candidate_turns(self.bank, turns)
+        if reading is None:
+            reading = read_candidate_turns(self.bank, turns)
         before = last_interviewer(turns[:-1]) if turns else None
         pressed = before is not None and self._is_press(before.text)
         if ignored_curveball:
