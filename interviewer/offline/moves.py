@@ -19,6 +19,7 @@ from interviewer.core.stages import Format, Stage
 from interviewer.core.text import question_key
 from interviewer.core.transcript import Role, Turn
 from interviewer.offline.analysis import ConceptHit, find_concepts, has_quantity, read_turns
+from interviewer.offline.facts import join_words, label
 from interviewer.offline.reasoning import content_words, mask_collocations
 
 # Hedges that mark an answer as a guess rather than a design.
@@ -172,7 +173,7 @@ class MoveChooser:
             for facet, question in c.facet_probes.items():
                 if facet in given or question_key(question) in done:
                     continue
-                term = self._term(reading.last, c) or c.id.replace("-", " ")
+                term = self._term(reading.last, c) or label(c.id)
                 return Move("facet", self._ack(term, given), question)
         for hit in hits:
             c = hit.concept
@@ -184,7 +185,7 @@ class MoveChooser:
                 or question_key(c.probe) in done
             ):
                 continue
-            term = self._term(reading.last, c) or c.id.replace("-", " ")
+            term = self._term(reading.last, c) or label(c.id)
             return Move("concept", self._ack(term, []), c.probe)
         for probe in problem.probes:
             if not probe.keywords or question_key(probe.question) in done:
@@ -258,7 +259,7 @@ class MoveChooser:
         if phrases is None:
             return ""
         if facets:
-            given = " and ".join(f.replace("-", " ") for f in facets)
+            given = " and ".join(label(f) for f in facets)
             return phrases.facet_lead.format(term=term, facets=given)
         return phrases.grounded_lead.format(term=term)
 
@@ -281,7 +282,5 @@ def curveball_gist(reading: Reading) -> str:
     the interviewer's turns must hold nothing the candidate could ask to forget)."""
     design = [h for h in reading.last_hits if Criterion.CLARITY not in h.concept.criteria]
     ranked = sorted(design, key=lambda h: not h.explained)
-    labels = list(dict.fromkeys(h.concept.id.replace("-", " ") for h in ranked))[:3]
-    if not labels:
-        return "that change"
-    return labels[0] if len(labels) == 1 else f"{', '.join(labels[:-1])} and {labels[-1]}"
+    labels = list(dict.fromkeys(label(h.concept.id) for h in ranked))[:3]
+    return join_words(labels) if labels else "that change"
