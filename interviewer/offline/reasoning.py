@@ -81,10 +81,17 @@ def mask_collocations(text: str) -> str:
     return COLLOCATIONS.sub(lambda m: " " * len(m.group()), text)
 
 
+# Where a clause ends, so a negation in an earlier clause does not reach the concept.
+_CLAUSE_BREAK = re.compile(r"[,;:.!?()]|\b(?:but|and|because|since|so|which|otherwise)\b")
+# Where a reason's own clause ends.
+_REASON_END = re.compile(r"[,:;(]")
+_BECAUSE_OF = re.compile(r"because of\b", re.IGNORECASE)
+
+
 def negated_at(text: str, start: int) -> bool:
     """Whether the words just before `start` negate what follows ("we don't need a cache")."""
     head = text[max(0, start - 40) : start]
-    head = re.split(r"[,;:.!?()]|\b(?:but|and|because|since|so|which|otherwise)\b", head)[-1]
+    head = _CLAUSE_BREAK.split(head)[-1]
     return bool(_NEGATED.search(head))
 
 
@@ -119,8 +126,8 @@ def reason_carries_content(
     """
     for m in reason.finditer(sentence):
         # The reason is the clause after the connective; a list after a colon is not part of it.
-        tail = re.split(r"[,:;(]", sentence[m.end() :], maxsplit=1)[0]
-        if re.match(r"because of\b", m.group(), re.I) and len(_WORD.findall(tail)) <= 3:
+        tail = _REASON_END.split(sentence[m.end() :], maxsplit=1)[0]
+        if _BECAUSE_OF.match(m.group()) and len(_WORD.findall(tail)) <= 3:
             continue  # "because of scalability": a label, not a reason
         claim = frozenset(w for w in _WORD.findall(sentence[: m.start()].lower()) if len(w) >= 4)
         if len(content_words(m.group() + tail, own | claim)) >= 2:
