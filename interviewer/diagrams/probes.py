@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from interviewer.core.transcript import Role, Turn
 from interviewer.diagrams.analysis import Finding, findings, regions, single_points_of_failure
-from interviewer.diagrams.design import Version, latest, prose
+from interviewer.diagrams.design import Version, latest, prose, versions
 from interviewer.diagrams.graph import Graph
 from interviewer.diagrams.kinds import ConceptPatterns
 
@@ -88,8 +88,11 @@ def curveball_check(
     """A curveball's answer checked against the design: a regional curveball with one region
     still drawn, or a load curveball with a single box still on the request path."""
     design = latest(turns, concepts)
-    if design is None:
-        return None
+    return None if design is None else _unmet(design, turns, curveball_text)
+
+
+def _unmet(design: Version, turns: Sequence[Turn], curveball_text: str) -> Probe | None:
+    """The probe for a curveball the design does not meet yet (None when it does)."""
     graph = design.graph
     if _REGIONAL.search(curveball_text) and len(regions(graph)) <= 1:
         finding = Finding("one_region", "")
@@ -142,7 +145,10 @@ def redrawn_for(
         end += 1
     if not any(t.diagram for t in turns[j:end]):
         return False
-    before, after = latest(turns[:curveball_at], concepts), latest(turns[:end], concepts)
+    # Every diagram up to the reply read once: the design before the curveball and after it.
+    drawn = versions(turns[:end], concepts)
+    before = next((v for v in reversed(drawn) if v.turn < curveball_at), None)
+    after = drawn[-1] if drawn else None
     if after is None or (before is not None and before.graph == after.graph):
         return False
-    return curveball_check(turns[:end], curveball_text, concepts) is None
+    return _unmet(after, turns[:end], curveball_text) is None
