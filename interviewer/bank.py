@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Literal
+from typing import Literal, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -41,6 +41,15 @@ def _check_patterns(patterns: list[str]) -> list[str]:
         except re.error as exc:
             raise ValueError(f"bad pattern {p!r}: {exc}") from None
     return patterns
+
+
+_K = TypeVar("_K")
+
+
+def _check_pattern_lists(lists: dict[_K, list[str]]) -> dict[_K, list[str]]:
+    for patterns in lists.values():
+        _check_patterns(patterns)
+    return lists
 
 
 def _single_question(text: str) -> str:
@@ -190,13 +199,7 @@ class Concept(_Strict):
     probe: str | None = Field(default=None, description="a follow-up that drills into it")
 
     _v = field_validator("patterns", "paraphrases")(_check_patterns)
-
-    @field_validator("facets")
-    @classmethod
-    def _facet_patterns(cls, facets: dict[str, list[str]]) -> dict[str, list[str]]:
-        for patterns in facets.values():
-            _check_patterns(patterns)
-        return facets
+    _vf = field_validator("facets")(_check_pattern_lists)
 
     @field_validator("facet_probes")
     @classmethod
@@ -271,12 +274,7 @@ class Phrasebook(_Strict):
     closing_candidate: str
     already_ended: str
 
-    @field_validator("fact_topics")
-    @classmethod
-    def _topic_patterns(cls, topics: dict[FactTopic, list[str]]) -> dict[FactTopic, list[str]]:
-        for patterns in topics.values():
-            _check_patterns(patterns)
-        return topics
+    _vt = field_validator("fact_topics")(_check_pattern_lists)
 
     @model_validator(mode="after")
     def _complete(self) -> Phrasebook:
