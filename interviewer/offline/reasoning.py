@@ -53,8 +53,8 @@ BUZZWORDS = frozenset([
     "ensures", "ensure", "makes", "make", "made", "way", "ways", "use", "used", "uses", "using",
     "obviously", "course", "also", "just", "still", "properly", "correctly", "nicely", "right",
     "big", "bigger", "huge", "massive", "massively", "large", "larger", "many", "lots", "globalisation",
-    "globalization", "global", "reach", "dynamic", "dynamically", "number", "numbers", "resilient",
-    "self", "healing", "healing", "problem", "problems", "issue", "issues", "it's",
+    "globalization", "global", "reach", "dynamic", "dynamically", "number", "numbers",
+    "self", "healing", "problem", "problems", "issue", "issues", "it's",
 ])
 # fmt: on
 
