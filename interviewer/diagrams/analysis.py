@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from interviewer.diagrams.graph import Graph, Node
@@ -210,8 +209,3 @@ def mentions(node: Node, prose: str) -> list[str]:
     key = re.compile(r"\b" + re.escape(max(words, key=len)) + r"\w*", re.IGNORECASE)
     sentences = re.split(r"(?<=[.!?])\s+|\n+", prose)
     return [s for s in sentences if phrase.search(s) or key.search(s)]
-
-
-def labels(graph: Graph, ids: Iterable[str]) -> list[str]:
-    """The labels of some nodes."""
-    return [graph.label(i) for i in ids]
