@@ -9,6 +9,7 @@ import re
 from collections import deque
 from dataclasses import dataclass
 
+from interviewer.core.text import sentences
 from interviewer.diagrams.graph import Graph, Node
 from interviewer.diagrams.kinds import STORES
 
@@ -207,5 +208,4 @@ def mentions(node: Node, prose: str) -> list[str]:
         words = [node.label.lower()]
     phrase = re.compile(r"\b" + r"\s+".join(map(re.escape, words)) + r"\b", re.IGNORECASE)
     key = re.compile(r"\b" + re.escape(max(words, key=len)) + r"\w*", re.IGNORECASE)
-    sentences = re.split(r"(?<=[.!?])\s+|\n+", prose)
-    return [s for s in sentences if phrase.search(s) or key.search(s)]
+    return [s for s in sentences(prose) if phrase.search(s) or key.search(s)]
