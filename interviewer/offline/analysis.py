@@ -83,30 +83,6 @@ _QUANTITY = re.compile(
     re.IGNORECASE,
 )
 
-# The non-functional areas a design should address, for the ignored_nonfunctional pitfall.
-NONFUNCTIONAL: dict[str, re.Pattern[str]] = {
-    "scale": re.compile(
-        r"\b(?:qps|rps|tps|requests? (?:per|a|/)|throughput|dau|mau|concurren|peak|scale"
-        r"|traffic|how many|millions?|billions?|\d+\s*[kmb]\b|capacity|load\b)",
-        re.IGNORECASE,
-    ),
-    "latency": re.compile(
-        r"\b(?:latency|p9\d|p50|\d+\s*ms\b|millisecond|response time|ttft|time to first"
-        r"|fast|slow|real[- ]time|tokens? per second)",
-        re.IGNORECASE,
-    ),
-    "availability": re.compile(
-        r"\b(?:availab|uptime|nines|99\.9|downtime|fail|outage|redundan|replica|sla\b|slo"
-        r"|fault|disaster|durab|backup)",
-        re.IGNORECASE,
-    ),
-    "security": re.compile(
-        r"\b(?:secur|auth|encrypt|tls\b|https|privacy|pii\b|gdpr|rate[- ]?limit|abuse"
-        r"|api[- ]?keys?|permission|access control|compliance|moderat|safety)",
-        re.IGNORECASE,
-    ),
-}
-
 
 @dataclass(frozen=True)
 class Sentence:
@@ -351,12 +327,3 @@ def clarifying_sentences(fmt: Format, text: CandidateText, hits: Sequence[Concep
     if fmt is Format.ASYNC:  # a one-message answer can only state its assumptions
         ids |= {h.sentence for h in hits if h.concept.id in ("assumptions", "requirements")}
     return sorted(ids)
-
-
-def nonfunctional_addressed(text: CandidateText) -> set[str]:
-    """Which non-functional areas (scale, latency, availability, security) the candidate raised."""
-    return {
-        area
-        for area, pattern in NONFUNCTIONAL.items()
-        if any(pattern.search(s.text) for s in text.sentences)
-    }

@@ -3,11 +3,37 @@ requirements, getting lost in details before a high-level design exists."""
 
 from __future__ import annotations
 
+import re
+
 from interviewer.core.rubric import Criterion, Pitfall, PitfallSeen
 from interviewer.core.stages import Format, Stage, format_spec
-from interviewer.offline.analysis import nonfunctional_addressed
+from interviewer.offline.analysis import CandidateText
 from interviewer.offline.facts import REQUIREMENT_TALK, Facts, join_words, label
 from interviewer.offline.quotes import quote
+
+# The non-functional areas a design should address, for the ignored_nonfunctional pitfall.
+NONFUNCTIONAL: dict[str, re.Pattern[str]] = {
+    "scale": re.compile(
+        r"\b(?:qps|rps|tps|requests? (?:per|a|/)|throughput|dau|mau|concurren|peak|scale"
+        r"|traffic|how many|millions?|billions?|\d+\s*[kmb]\b|capacity|load\b)",
+        re.IGNORECASE,
+    ),
+    "latency": re.compile(
+        r"\b(?:latency|p9\d|p50|\d+\s*ms\b|millisecond|response time|ttft|time to first"
+        r"|fast|slow|real[- ]time|tokens? per second)",
+        re.IGNORECASE,
+    ),
+    "availability": re.compile(
+        r"\b(?:availab|uptime|nines|99\.9|downtime|fail|outage|redundan|replica|sla\b|slo"
+        r"|fault|disaster|durab|backup)",
+        re.IGNORECASE,
+    ),
+    "security": re.compile(
+        r"\b(?:secur|auth|encrypt|tls\b|https|privacy|pii\b|gdpr|rate[- ]?limit|abuse"
+        r"|api[- ]?keys?|permission|access control|compliance|moderat|safety)",
+        re.IGNORECASE,
+    ),
+}
 
 
 def judged_stages(fmt: Format) -> frozenset[Stage]:
@@ -78,3 +104,12 @@ def lost_in_details(f: Facts) -> str | None:
     if len(components) >= min(3, len(details)):
         return None
     return f"Went deep on {join_words(details[:3])} before a complete high-level design existed."
+
+
+def nonfunctional_addressed(text: CandidateText) -> set[str]:
+    """Which non-functional areas (scale, latency, availability, security) the candidate raised."""
+    return {
+        area
+        for area, pattern in NONFUNCTIONAL.items()
+        if any(pattern.search(s.text) for s in text.sentences)
+    }
