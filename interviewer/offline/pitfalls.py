@@ -69,7 +69,7 @@ def find_pitfalls(f: Facts) -> list[PitfallSeen]:
         found.append(PitfallSeen(Pitfall.DESIGNED_BEFORE_CLARIFYING, said))
     areas = nonfunctional_addressed(f.text)
     if len(areas) < 2:
-        missing = [a for a in ("scale", "latency", "availability", "security") if a not in areas]
+        missing = [a for a in NONFUNCTIONAL if a not in areas]
         only = f" (only {next(iter(areas))} came up)" if areas else ""
         said = f"Never addressed {join_words(missing, 'or')} requirements or numbers{only}."
         found.append(PitfallSeen(Pitfall.IGNORED_NONFUNCTIONAL, said))
