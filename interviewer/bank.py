@@ -345,6 +345,11 @@ class QuestionBank:
         """Each concept with its patterns compiled into one case-insensitive regex."""
         return tuple((c, compile_any(c.all_patterns)) for c in self.concepts)
 
+    @cached_property
+    def concept_patterns(self) -> tuple[tuple[str, re.Pattern[str]], ...]:
+        """The same as (concept id, pattern) pairs: the lexicon the diagram reader types with."""
+        return tuple((c.id, pattern) for c, pattern in self.compiled_concepts)
+
     def concept_count(self, sentence: str) -> int:
         """How many design concepts a sentence names; remembered, since the LLM brain's
         summary of older turns scores the same sentences on every turn."""

@@ -52,7 +52,7 @@ class OfflineBrain:
         self.bank = bank
         self.phrases: Phrasebook = bank.phrases
         self.moves = MoveChooser(bank, bank.phrases.press_vague, bank.phrases.press_curveball)
-        self._concepts = [(c.id, pattern) for c, pattern in bank.compiled_concepts]
+        self._concepts = bank.concept_patterns
 
     async def speak(
         self, ctx: TurnContext, action: Action, on_delta: DeltaSink | None = None

@@ -81,7 +81,7 @@ class OfflineGrader:
         self._concepts = tuple((c, compile_fast(c.all_patterns)) for c in bank.concepts)
         self._adapt = {cb.id: compile_fast(cb.adapt_keywords) for cb in bank.curveballs.values()}
         self._points: dict[str, tuple[Point, ...]] = {}
-        self._lexicon = [(c.id, pattern) for c, pattern in bank.compiled_concepts]
+        self._lexicon = bank.concept_patterns
         self._criteria_of = {c.id: tuple(c.criteria) for c in bank.concepts}
 
     async def grade(

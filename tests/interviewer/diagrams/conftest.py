@@ -10,4 +10,4 @@ from interviewer.diagrams.kinds import ConceptPatterns
 
 @pytest.fixture(scope="session")
 def concepts() -> ConceptPatterns:
-    return [(c.id, p) for c, p in load_bank().compiled_concepts]
+    return load_bank().concept_patterns
