@@ -24,6 +24,8 @@ from typing import Any
 
 from aiohttp import ClientSession, ClientTimeout, web
 
+from interviewer.llm.choice import hide_credentials
+
 RECORDINGS = Path(__file__).resolve().parent / "recordings"
 
 
@@ -200,6 +202,7 @@ class RecordingProxy(_Loopback):
     def save(self, path: Path, model: str) -> None:
         """Write the recording."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        note = f"recorded from {model} at {self.upstream} by bench.eval --record"
+        # The file is meant to be committed: no user or password of the upstream URL in it.
+        note = f"recorded from {model} at {hide_credentials(self.upstream)} by bench.eval --record"
         data = {"note": note, "model": model, "exchanges": self.exchanges}
         path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
