@@ -24,6 +24,8 @@ from typing import Any
 
 from aiohttp import ClientSession, ClientTimeout, web
 
+from interviewer.llm.choice import hide_credentials
+
 RECORDINGS = Path(__file__).resolve().parent / "recordings"
 
 
@@ -93,8 +95,13 @@ class _Loopback:
         return f"http://127.0.0.1:{self.port}/v1"
 
     def app(self) -> web.Application:
-        """The application (subclasses add the routes)."""
-        raise NotImplementedError
+        """The application: the chat completions route."""
+        application = web.Application()
+        application.router.add_post("/v1/chat/completions", self._chat)
+        return application
+
+    async def _chat(self, request: web.Request) -> web.StreamResponse:
+        raise NotImplementedError  # each server answers in its own way
 
     def __enter__(self) -> _Loopback:
         threading.Thread(target=self._loop.run_forever, daemon=True).start()
@@ -125,12 +132,6 @@ class ReplayServer(_Loopback):
     used: set[int] = field(default_factory=set)
     unmatched: list[str] = field(default_factory=list)
 
-    def app(self) -> web.Application:
-        """The application."""
-        application = web.Application()
-        application.router.add_post("/v1/chat/completions", self._chat)
-        return application
-
     def _pick(self, body: dict[str, Any]) -> dict[str, Any] | None:
         text = _contents(body)
         for i, exchange in enumerate(self.exchanges):
@@ -159,15 +160,8 @@ class RecordingProxy(_Loopback):
     api_key: str = ""
     exchanges: list[dict[str, Any]] = field(default_factory=list)
 
-    def app(self) -> web.Application:
-        """The application."""
-        application = web.Application()
-        application.router.add_post("/v1/chat/completions", self._chat)
-        return application
-
     async def _chat(self, request: web.Request) -> web.StreamResponse:
         body = await request.json()
-        stream = bool(body.get("stream"))
         upstream_body = {**body, "stream": False}
         upstream_body.pop("stream_options", None)
         headers = {"Authorization": f"Bearer {self.api_key}"}
@@ -195,11 +189,12 @@ class RecordingProxy(_Loopback):
             }
         )
         # Answer our client in the shape it asked for, from what was just recorded.
-        return await respond(request, {**body, "stream": stream}, self.exchanges[-1])
+        return await respond(request, body, self.exchanges[-1])
 
     def save(self, path: Path, model: str) -> None:
         """Write the recording."""
         path.parent.mkdir(parents=True, exist_ok=True)
-        note = f"recorded from {model} at {self.upstream} by bench.eval --record"
+        # The file is meant to be committed: no user or password of the upstream URL in it.
+        note = f"recorded from {model} at {hide_credentials(self.upstream)} by bench.eval --record"
         data = {"note": note, "model": model, "exchanges": self.exchanges}
         path.write_text(json.dumps(data, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -31,6 +31,7 @@ from interviewer.core.transcript import Transcript
 from interviewer.llm.brain import MODEL_ACTIONS
 from interviewer.llm.context import InterviewerPrompts, Message, TurnPlan
 from interviewer.llm.grader import grader_messages
+from interviewer.llm.usage import DEFAULT_PRICES, price_of
 from interviewer.offline.brain import OfflineBrain
 from interviewer.offline.scorer import OfflineGrader
 from interviewer.ports import DeltaSink, TurnContext, Utterance
@@ -46,8 +47,8 @@ TOKEN_TARGET, DOLLAR_TARGET = 0.35, 0.60
 REGENERATE_EVERY = 5
 OUTPUT_TOKENS, GRADER_OUTPUT_TOKENS = 60, 800
 CACHE_MIN, CACHE_STEP = 1024, 128
-# USD per million tokens: (input, cached input, output).
-PRICES = {"gpt-4o-mini": (0.15, 0.075, 0.60), "gpt-4.1": (2.00, 0.50, 8.00)}
+# Priced from the usage meter's own table (interviewer/llm/usage.py), cached input included.
+MODELS = ("gpt-4o-mini", "gpt-4.1")
 _VOCAB_URL = "https://openaipublic.blob.core.windows.net/encodings/o200k_base.tiktoken"
 
 
@@ -109,7 +110,7 @@ class Ledger:
     def dollars(self, model: str) -> float:
         """The estimated prompt cost at a model's prices (the answers are the same words in
         both layouts, so their cost is left out of the comparison)."""
-        p_in, p_cached, _ = PRICES[model]
+        p_in, _, p_cached = price_of(DEFAULT_PRICES, f"openai:{model}")
         fresh = self.tokens - self.cached
         return (fresh * p_in + self.cached * p_cached) / 1_000_000
 
@@ -182,7 +183,7 @@ def main() -> None:
         "(interviewer calls + a regeneration every 5th call + the grader's call; caching modelled)"
     )
     header = f"{'fixture':34} {'format':9} {'ans':>3} {'calls':>5} {'tokens':>15} {'tok%':>5}"
-    for model in PRICES:
+    for model in MODELS:
         header += f" {model + ' $ ours/naive':>27} {'$%':>4}"
     print(header)
     missed: list[str] = []
@@ -198,7 +199,7 @@ def main() -> None:
                 )
                 if ratio > TOKEN_TARGET:
                     missed.append(f"{fixture} {fmt.value} {answers}: tokens {ratio:.0%}")
-                for model in PRICES:
+                for model in MODELS:
                     dc, dn = c.dollars(model), n.dollars(model)
                     line += f" {f'{dc:.4f}/{dn:.4f}':>27} {dc / dn:>4.0%}"
                     if dc / dn > DOLLAR_TARGET:

@@ -312,10 +312,6 @@ class InterviewService(InterviewSteps):
         """The user's running interview, if any, read off the event loop."""
         return await self.db.run(self.current, who, channel)
 
-    async def history_async(self, who: Who, limit: int = 20) -> list[HistoryEntry]:
-        """The user's past interviews, newest first, read off the event loop."""
-        return await self.db.run(self.history, who, limit)
-
     def current(self, who: Who, channel: str | None = None) -> StoredInterview | None:
         """The user's running interview, if any."""
         user_id = self.repo.ensure_user(who.platform, who.user_id, who.display_name)

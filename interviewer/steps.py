@@ -319,8 +319,7 @@ class InterviewSteps:
         scorecard.at_level(stored.state.level)
         if stored.state.group:
             scorecard.contributors = await self._credit(transcript)
-        await self.db.run(self.repo.save_scorecard, stored.id, scorecard)
-        await self.db.run(self._scored, stored, scorecard)
+        await self.db.run(self._save_scorecard, stored, scorecard)
         return scorecard
 
     async def grade_unscored(self, user_id: int | None = None) -> list[Reply]:
@@ -355,8 +354,10 @@ class InterviewSteps:
             )
         return replies
 
-    def _scored(self, stored: StoredInterview, scorecard: Scorecard) -> None:
-        """Tell the on_scorecard hook (the leaderboard's points); its failure ends nothing."""
+    def _save_scorecard(self, stored: StoredInterview, scorecard: Scorecard) -> None:
+        """Store the scorecard, then tell the on_scorecard hook (the leaderboard's points), in
+        one trip to a worker thread; the hook's failure ends nothing."""
+        self.repo.save_scorecard(stored.id, scorecard)
         if self.on_scorecard is None:
             return
         try:

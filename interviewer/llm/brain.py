@@ -28,7 +28,6 @@ log = logging.getLogger(__name__)
 MODEL_ACTIONS = (AskFollowUp, GiveHint, AdvanceStage)
 """Actions whose words the model writes; the rest are fixed texts the offline brain has."""
 
-NOTICE = MODEL_FALLBACK_NOTICE
 _BOUNDARY = re.compile(r"[.!?](?=\s)|\n")
 
 
@@ -275,6 +274,6 @@ class LLMBrain:
         text = offline.text
         if outage and key not in self.noticed:
             self.noticed.add(key)
-            text = f"{NOTICE}\n\n{text}"
+            text = f"{MODEL_FALLBACK_NOTICE}\n\n{text}"
         await sink(text)
         return Utterance(text, offline.kind, offline.question_key, offline.hint_key)

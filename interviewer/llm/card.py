@@ -153,19 +153,14 @@ def read_card(data: object) -> tuple[ScorecardDraft | None, str]:
         return None, "; ".join(problems[:6]) + more
 
 
-def _said(quote: str, candidate_texts: list[str]) -> str | None:
-    """The quote, normalised, when the candidate wrote it (spacing and quote marks aside)."""
+def _said(quote: str, said: list[str]) -> str | None:
+    """The quote, normalised, when the candidate wrote it (spacing and quote marks aside);
+    `said` is the candidate's texts already straightened. Matched as interviewer.privacy.redact
+    matches quotes, so what is kept can be taken out again."""
     q = trim_quote(straight(quote))
     if len(q) < MIN_QUOTE:
         return None
-    return q if any(q in straight(text) for text in candidate_texts) else None
-
-
-def verified_quote(quote: str, candidate_texts: list[str]) -> str | None:
-    """The quote when it is verbatim from the candidate and not words aimed at the grader;
-    matched as interviewer.privacy.redact matches quotes, so what is kept can be taken out again."""
-    q = _said(quote, candidate_texts)
-    return None if q is None or addresses_grader(q) else q
+    return q if any(q in text for text in said) else None
 
 
 def supports(quotes: list[str], criterion: Criterion, bank: QuestionBank) -> bool:
@@ -186,24 +181,23 @@ def to_scorecard(
 ) -> Scorecard:
     """The model's draft as a verdict: quotes kept only when verbatim, a score well above the
     offline scorer's kept only when its quotes name the criterion's concepts; both recorded."""
-    said = [t.text for t in transcript.turns if t.role is Role.CANDIDATE]
-    said += diagram_quotes(transcript.turns)  # diagram paths count as evidence (issue 15)
-    verified: dict[Criterion, list[str]] = {}
+    texts = [t.text for t in transcript.turns if t.role is Role.CANDIDATE]
+    texts += diagram_quotes(transcript.turns)  # diagram paths count as evidence (issue 15)
+    said = [straight(text) for text in texts]  # once, not once per quote
+    verified: dict[Criterion, list[str]] = {c: [] for c in Criterion}
+    # A model that cites text aimed at the grader as evidence was taken in by it: none of its
+    # scores may then rise above the offline scorer's. Such text is never evidence itself.
+    taken_in = False
     for c in Criterion:
-        verified[c] = []
         for q in draft.criteria.of(c).evidence:
-            v = verified_quote(q, said)
-            if v is not None and v not in verified[c]:
+            v = _said(q, said)
+            if v is None:
+                continue
+            taken_in = taken_in or addresses_grader(q)
+            if not addresses_grader(v) and v not in verified[c]:
                 verified[c].append(v)
     cited = Counter(q for quotes in verified.values() for q in quotes)
     reused = {q for q, n in cited.items() if n > MAX_CRITERIA_PER_QUOTE}
-    # A model that cites text aimed at the grader as evidence was taken in by it: none of its
-    # scores may then rise above the offline scorer's.
-    taken_in = any(
-        addresses_grader(q) and _said(q, said) is not None
-        for c in Criterion
-        for q in draft.criteria.of(c).evidence
-    )
     criteria: dict[Criterion, CriterionScore] = {}
     notes: list[str] = []
     if taken_in:

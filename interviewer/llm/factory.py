@@ -13,7 +13,7 @@ from langchain_core.messages import HumanMessage
 from interviewer.bank import QuestionBank
 from interviewer.llm.brain import LLMBrain
 from interviewer.llm.breaker import Breakers, CircuitBreaker
-from interviewer.llm.choice import ModelChoice
+from interviewer.llm.choice import ModelChoice, hide_credentials
 from interviewer.llm.errors import explain_error, status_of
 from interviewer.llm.grader import DEADLINE_SECONDS, LLMGrader
 from interviewer.llm.providers import endpoint
@@ -186,6 +186,6 @@ async def _not_found(spec: str, base_url: str | None, api_key: str | None) -> st
         shown = ", ".join(names[:8]) + (" …" if len(names) > 8 else "")
         return f"MOCKROOM_LLM_MODEL={spec}: the server has no model {ep.model!r} (it has: {shown})"
     return (
-        f"MOCKROOM_LLM_BASE_URL={root} answers 404 and lists no models: check the URL "
-        "(an OpenAI-compatible API usually ends in /v1)"
+        f"MOCKROOM_LLM_BASE_URL={hide_credentials(root)} answers 404 and lists no models: "
+        "check the URL (an OpenAI-compatible API usually ends in /v1)"
     )

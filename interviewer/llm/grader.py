@@ -146,7 +146,6 @@ class LLMGrader:
         """The checked scorecard; GraderFailure when the model cannot give one in time."""
         if not self.breaker.allow():
             raise GraderFailure("the model provider is down (circuit open)")
-        offline = await self.offline.grade(transcript, problem)
         messages = grader_messages(transcript, problem, self.system, self.user)
         end = asyncio.get_running_loop().time() + self.deadline_seconds
         try:
@@ -157,6 +156,9 @@ class LLMGrader:
             raise GraderFailure(
                 f"no scorecard within the {self.deadline_seconds:g} s grading deadline"
             ) from None
+        # Only once there is a draft to check: when the model fails, the engine's fallback
+        # runs the offline scorer itself, so scoring first would do that work twice.
+        offline = await self.offline.grade(transcript, problem)
         return to_scorecard(draft, transcript, offline, self.bank, self.name)
 
     async def _attempts(self, messages: list[Message], key: str, end: float) -> ScorecardDraft:

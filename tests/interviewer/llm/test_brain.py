@@ -12,10 +12,11 @@ from interviewer.core.events import AskFollowUp, GiveHint, WarnTime
 from interviewer.core.stages import Stage
 from interviewer.core.text import count_questions, question_key
 from interviewer.core.transcript import TurnKind
-from interviewer.llm.brain import NOTICE, LLMBrain
+from interviewer.llm.brain import LLMBrain
 from interviewer.llm.breaker import CircuitBreaker
 from interviewer.offline.brain import OfflineBrain
 from interviewer.ports import usage_key
+from interviewer.replies import MODEL_FALLBACK_NOTICE as NOTICE
 from tests.interviewer.llm.conftest import context
 
 FOLLOW = AskFollowUp(Stage.HIGH_LEVEL)

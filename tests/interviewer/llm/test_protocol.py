@@ -11,10 +11,11 @@ import pytest
 from interviewer.bank import QuestionBank
 from interviewer.core.events import AskFollowUp
 from interviewer.core.stages import Stage
-from interviewer.llm.brain import NOTICE, LLMBrain
+from interviewer.llm.brain import LLMBrain
 from interviewer.llm.context import interview_key
 from interviewer.llm.factory import check_reachable, make_chat_model
 from interviewer.offline.brain import OfflineBrain
+from interviewer.replies import MODEL_FALLBACK_NOTICE as NOTICE
 from tests.interviewer.llm.conftest import context
 from tests.interviewer.llm.openai_server import FakeOpenAIServer, Reply
 

@@ -12,9 +12,10 @@ from interviewer.bank import QuestionBank
 from interviewer.commands import Command
 from interviewer.core.stages import Format
 from interviewer.core.text import count_questions
-from interviewer.llm.brain import NOTICE, LLMBrain
+from interviewer.llm.brain import LLMBrain
 from interviewer.offline.brain import OfflineBrain
 from interviewer.offline.scorer import OfflineGrader
+from interviewer.replies import MODEL_FALLBACK_NOTICE as NOTICE
 from interviewer.service import InterviewService, Who
 from tests.clock import FakeClock
 from tests.fakes import InMemoryRepository
