@@ -210,8 +210,7 @@ class SlackListeners:
         async def run() -> None:
             if not await self.first_time(body):
                 return
-            opened = await self.outbox.client.conversations_open(users=user)
-            place = Place(PlaceKind.DM, str(opened["channel"]["id"]))
+            place = Place(PlaceKind.DM, await self.own_dm(user))
             response = await self.controller.command(who, place, "start")
             await self.outbox.respond(response, who, place)
             await self.publish_home(user, workspace)
