@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable
 
 from interviewer.core.rubric import HireSignal, Scorecard
+from interviewer.diagrams.view import DiagramView
 from interviewer.service import Outbound
 
 _BREAKS = (re.compile(r"\n\n"), re.compile(r"\n"), re.compile(r"(?<=[.!?])\s"), re.compile(r"\s"))
@@ -74,6 +75,11 @@ def score_bar(score: int) -> str:
 def headline(card: Scorecard) -> str:
     """'Overall 3.1/4 · Hire (senior bar)'."""
     return f"Overall {card.overall:.1f}/4 · {SIGNAL_LABELS[card.hire_signal]} ({card.level} bar)"
+
+
+def diagram_layout(view: DiagramView) -> str:
+    """The diagram's text layout without its title line (the title is shown apart)."""
+    return view.text.split("\n", 1)[1] if "\n" in view.text else view.text
 
 
 def mention(user_id: str) -> str:

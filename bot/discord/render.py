@@ -13,6 +13,7 @@ from bot.chat.render import (
     SIGNAL_LABELS,
     clip,
     credit_lines,
+    diagram_layout,
     headline,
     score_bar,
     split_text,
@@ -111,10 +112,9 @@ def diagram_message(view: DiagramView) -> OutMessage:
     """The diagram as the interviewer read it: its text layout, its picture attached."""
     from bot.chat.diagram import diagram_png
 
-    layout = view.text.split("\n", 1)[1] if "\n" in view.text else view.text
     embed = discord.Embed(
         title=clip(view.title, TITLE_LIMIT),
-        description=f"```\n{clip(layout, DESCRIPTION_LIMIT - 8)}\n```",
+        description=f"```\n{clip(diagram_layout(view), DESCRIPTION_LIMIT - 8)}\n```",
         colour=COLOUR,
     )
     embed.set_image(url=f"attachment://{DIAGRAM_FILE}")

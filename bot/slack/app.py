@@ -26,11 +26,8 @@ COMMAND = "/mockroom"
 BUTTONS = re.compile("^(" + "|".join(ACTION_IDS.values()) + ")$")
 _ACTION_NAMES = {action_id: name for name, action_id in ACTION_IDS.items()}
 _USER_SUBTYPES = {None, "thread_broadcast", "file_share"}  # edits, deletions, bots: not answers
-_MEMBER_COMMANDS = {
-    "drill",
-    "leaderboard",
-    "pair",
-}  # they need the workspace, the name and admin rights
+# They need the workspace, the member's name and admin rights (one users.info each).
+_MEMBER_COMMANDS = {"drill", "leaderboard", "pair"}
 
 Ack = Callable[..., Awaitable[None]]
 
@@ -210,8 +207,7 @@ class SlackListeners:
         async def run() -> None:
             if not await self.first_time(body):
                 return
-            opened = await self.outbox.client.conversations_open(users=user)
-            place = Place(PlaceKind.DM, str(opened["channel"]["id"]))
+            place = Place(PlaceKind.DM, await self.own_dm(user))
             response = await self.controller.command(who, place, "start")
             await self.outbox.respond(response, who, place)
             await self.publish_home(user, workspace)

@@ -185,7 +185,8 @@ class SlackOutbox:
     ) -> None:
         """The scorecard as blocks, then its radar chart as an uploaded image."""
         title = self.titles().get(reply.question_id, reply.question_id)
-        blocks = scorecard_blocks(card, title, await self.names(card))
+        names = await self.names(card)  # for the credits and the members' chart alike
+        blocks = scorecard_blocks(card, title, names)
         await self.post(channel, thread_ts, scorecard_text(card, title), blocks)
         try:
             async with self._chart_lock:
@@ -200,7 +201,7 @@ class SlackOutbox:
             )
             if card.contributors:  # a design-along: each member's own radar
                 async with self._chart_lock:
-                    members = await asyncio.to_thread(members_png, card, await self.names(card))
+                    members = await asyncio.to_thread(members_png, card, names)
                 if members is not None:
                     await self.upload(channel, thread_ts, members, "members.png", "Each member")
         except Exception:  # the scorecard is posted; a missing chart must not hide it

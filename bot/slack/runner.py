@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import re
 from typing import Any
 
 import aiohttp
@@ -15,14 +14,12 @@ from bot.chat.controller import ChatController
 from bot.serve import PlatformConfigError
 from bot.slack.app import SlackListeners, register
 from bot.slack.outbox import SlackOutbox
-from bot.slack.render import escape, sections
 from bot.slack.users import UserDirectory
 from bot.slack.work import BackgroundWork
 from interviewer.service import Reply
 
 log = logging.getLogger(__name__)
 
-_LINK = re.compile(r"&lt;([#@])([A-Z0-9]+)&gt;")
 
 EVENTS_PATH = "/slack/events"
 DEFAULT_API_URL = "https://slack.com/api/"
@@ -212,9 +209,8 @@ class SlackRunner:
     async def send_dm(self, user_id: str, text: str) -> None:
         """A message in the member's DM with the app (a brief, a streak reminder)."""
         opened = await self.outbox.client.conversations_open(users=user_id)
-        # Our words escaped, but our channel and member links kept as links.
-        shown = _LINK.sub(r"<\1\2>", escape(text))
-        await self.outbox.post(str(opened["channel"]["id"]), None, text, sections(shown))
+        # post() makes the text safe: our words escaped, our channel and member links kept.
+        await self.outbox.post(str(opened["channel"]["id"]), None, text)
 
 
 def build_slack_runner(

@@ -10,7 +10,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from bot.chat.render import score_bar, status_line
+from bot.chat.render import diagram_layout, score_bar, status_line
 from interviewer.bank import Problem
 from interviewer.core.rubric import Criterion, HireSignal, Scorecard
 from interviewer.core.transcript import TurnKind
@@ -87,8 +87,7 @@ def scorecard_view(card: Scorecard, problem: Problem | None = None) -> Renderabl
 
 def diagram_panel(view: DiagramView) -> Panel:
     """The diagram as the interviewer read it: its text layout, boxed."""
-    layout = view.text.split("\n", 1)[1] if "\n" in view.text else view.text
-    return Panel(Text(layout), title=view.title, border_style="cyan")
+    return Panel(Text(diagram_layout(view)), title=view.title, border_style="cyan")
 
 
 def history_table(entries: Iterable[HistoryEntry]) -> Table:

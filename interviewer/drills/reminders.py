@@ -114,10 +114,14 @@ class ReminderService:
         """Claim and return the reminders to send now (each member once per drill)."""
         now = self.clock()
         found = []
+        chosen: dict[tuple[str, str], list[ReminderPref]] = {}  # one read per workspace
         for drill in self.repo.closing(now, BEFORE_CLOSE):
             if platforms is not None and drill.platform not in platforms:
                 continue
-            prefs = self.repo.reminders(drill.platform, drill.workspace)
+            place = (drill.platform, drill.workspace)
+            if place not in chosen:
+                chosen[place] = self.repo.reminders(*place)
+            prefs = chosen[place]
             wanted = [
                 p.user_id
                 for p in prefs

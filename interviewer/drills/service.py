@@ -76,6 +76,12 @@ class DrillReply:
     points: int = 0
 
 
+def is_manager(admins: Collection[str], platform: str, user_id: str, is_admin: bool) -> bool:
+    """Whether someone may manage a channel's drills or peer pairing: a platform admin, or a
+    member named (`platform:user_id`) in MOCKROOM_DRILL_ADMINS."""
+    return is_admin or f"{platform}:{user_id}" in admins
+
+
 class DrillService(PointsService):
     """Drill subscriptions, posts, once-only grading, recaps, points and leaderboards."""
 
@@ -106,7 +112,7 @@ class DrillService(PointsService):
 
     def may_manage(self, platform: str, user_id: str, is_admin: bool) -> bool:
         """Whether someone may (un)subscribe a channel: a platform admin or a named admin."""
-        return is_admin or f"{platform}:{user_id}" in self.admins
+        return is_manager(self.admins, platform, user_id, is_admin)
 
     def subscribe(
         self, platform: str, workspace: str, channel: str, who: Who, is_admin: bool, args: str

@@ -16,6 +16,7 @@ from interviewer.drills.schedule import (
     next_occurrence,
     parse_schedule,
 )
+from interviewer.drills.service import is_manager
 from interviewer.drills.text import local
 from interviewer.peers.brief import interviewer_brief
 from interviewer.peers.pairing import CANDIDATE, INTERVIEWER, Pair, pair_round
@@ -94,7 +95,7 @@ class PeerService:
             )
             return "You left this channel's peer mocks; `pair` brings you back."
         if head in ("weekly", "stop"):
-            if not (is_admin or f"{platform}:{who.user_id}" in self.admins):
+            if not is_manager(self.admins, platform, who.user_id, is_admin):
                 raise PeerError(
                     "Only people who may manage this channel can set its weekly pairing."
                 )
