@@ -46,7 +46,7 @@ def timed(what: str, fn: Callable[[], object], runs: int) -> None:
 def main() -> None:
     """Print the figures."""
     bank = load_bank()
-    concepts = [(c.id, p) for c, p in bank.compiled_concepts]
+    concepts = bank.concept_patterns
     text = "Here is my design.\n" + biggest()
     found = extract(text)
     assert found.graph is not None and len(found.graph.nodes) == 40

@@ -111,7 +111,7 @@ class InterviewSteps:
         # Repository and quota calls run here, off the event loop (interviewer/workers.py).
         self.db = db or WorkerPool()
         # The concept lexicon as diagrams use it, to type their components (interviewer/diagrams).
-        self.concepts = [(c.id, pattern) for c, pattern in bank.compiled_concepts]
+        self.concepts = bank.concept_patterns
 
     async def _reload(self, interview_id: int) -> StoredInterview:
         stored = await self.db.run(self.repo.load, interview_id)

@@ -211,16 +211,11 @@ class TurnPlan:
             out.append(("user", self.summary(turns[:cut])))  # holds candidate excerpts
         out.extend(self.turn_message(t) for t in turns[cut:])
         # Diagrams (interviewer/diagrams): the latest design as JSON data, never instructions.
-        design = design_data(self.ctx.turns, self.concepts, self.ctx.state.asked)
+        design = design_data(self.ctx.turns, self.bank.concept_patterns, self.ctx.state.asked)
         if design is not None:
             out.append(("user", f"{DATA_NOTE}\n<diagram>{as_data(design)}</diagram>"))
         out.append(("system", self.directive()))
         return out
-
-    @cached_property
-    def concepts(self) -> list[tuple[str, re.Pattern[str]]]:
-        """The concept lexicon as diagrams use it, to type their components."""
-        return [(c.id, pattern) for c, pattern in self.bank.compiled_concepts]
 
     def naive_messages(self) -> list[Message]:
         """The baseline: the whole transcript every turn (for the token benchmark)."""
