@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import json
-import random
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from rich.console import Console
 from sqlalchemy import text
-from typer.testing import CliRunner
 
 from bot.bootstrap import Container, build
 from bot.settings import Settings
-from bot.terminal.cli import make_app, terminal_user
+from bot.terminal.cli import terminal_user
 from bot.terminal.session import TTY_LINE_LIMIT, PracticeOptions, TerminalSession
 from interviewer.core.rubric import Criterion, HireSignal
-from tests.clock import FakeClock
-
-runner = CliRunner()
+from tests.bot.terminal.invoke import run
 
 SCRIPT = """\
 How many users do we expect and what is the peak QPS?
@@ -35,21 +31,6 @@ We use continuous batching so throughput rises without long waits for short requ
 /next
 Bigger batches cut cost but add latency, so I cap batch size to keep p95 TTFT under 500 ms.
 """
-
-
-@pytest.fixture
-def factory(tmp_path: Path) -> Callable[[], Container]:
-    clock = FakeClock()
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'mockroom.db'}")
-    return lambda: build(settings, clock=clock, rng=random.Random(1))
-
-
-def run(factory: Callable[[], Container], args: list[str], stdin: str = "") -> tuple[int, str]:
-    console = Console(width=120, force_terminal=False, color_system=None)
-    app = make_app(factory, console=console, stdin_is_tty=lambda: False)
-    with console.capture() as captured:
-        result = runner.invoke(app, args, input=stdin)
-    return result.exit_code, captured.get() + result.output
 
 
 def test_scripted_practice_runs_to_a_scorecard(factory: Callable[[], Container]) -> None:

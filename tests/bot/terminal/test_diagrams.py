@@ -4,20 +4,11 @@ block, shown back as a text layout, asked about, graded the same from a transcri
 from __future__ import annotations
 
 import json
-import random
 from collections.abc import Callable
 from pathlib import Path
 
-import pytest
-from rich.console import Console
-from typer.testing import CliRunner
-
-from bot.bootstrap import Container, build
-from bot.settings import Settings
-from bot.terminal.cli import make_app
-from tests.clock import FakeClock
-
-runner = CliRunner()
+from bot.bootstrap import Container
+from tests.bot.terminal.invoke import run as invoke
 
 SCRIPT = """\
 How many users do we expect and what is the peak QPS?
@@ -44,19 +35,8 @@ router pool -> policy checker
 """
 
 
-@pytest.fixture
-def factory(tmp_path: Path) -> Callable[[], Container]:
-    clock = FakeClock()
-    settings = Settings(database_url=f"sqlite:///{tmp_path / 'mockroom.db'}")
-    return lambda: build(settings, clock=clock, rng=random.Random(1))
-
-
 def run(factory: Callable[[], Container], args: list[str], stdin: str = "") -> tuple[int, str]:
-    console = Console(width=140, force_terminal=False, color_system=None)
-    app = make_app(factory, console=console, stdin_is_tty=lambda: False)
-    with console.capture() as captured:
-        result = runner.invoke(app, args, input=stdin)
-    return result.exit_code, captured.get() + result.output
+    return invoke(factory, args, stdin, width=140)
 
 
 def test_diagrams_are_shown_back_asked_about_and_refused_clearly(

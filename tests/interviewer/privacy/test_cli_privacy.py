@@ -9,15 +9,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from rich.console import Console
-from typer.testing import CliRunner
 
 from bot.bootstrap import Container, build
-from bot.terminal.cli import make_app, terminal_user
+from bot.terminal.cli import terminal_user
+from tests.bot.terminal.invoke import run as invoke
 from tests.clock import FakeClock
 from tests.interviewer.privacy.world import BEN, BEN_SAYS, settings, traces
 
-runner = CliRunner()
 MINE = "Terminal-tamarin: a gateway with rate limits, then stateless servers behind a balancer."
 
 
@@ -28,11 +26,7 @@ def factory(database_url: str) -> Callable[[], Container]:
 
 
 def run(factory: Callable[[], Container], args: list[str], stdin: str = "") -> tuple[int, str]:
-    console = Console(width=200, force_terminal=False, color_system=None)
-    app = make_app(factory, console=console, stdin_is_tty=lambda: False)
-    with console.capture() as captured:
-        result = runner.invoke(app, args, input=stdin)
-    return result.exit_code, captured.get() + result.output
+    return invoke(factory, args, stdin, width=200)
 
 
 async def slack_member(parts: Container) -> None:
