@@ -167,6 +167,18 @@ def test_ctrl_c_ends_at_once_and_the_interview_is_kept(tmp_path: Path) -> None:
     assert (("candidate", MARKER)) in turns(db)
 
 
+def _practise_async(db: Path, server: FakeOpenAIServer) -> subprocess.Popen[str]:
+    """`mockroom practice` in the async format on the model server, reading answers from a pipe."""
+    return subprocess.Popen(
+        [str(MOCKROOM), "practice", "-q", "model-serving", "-f", "async"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        env=model_env(db, server),
+    )
+
+
 def _kill_when(proc: subprocess.Popen[str], condition: Callable[[], bool]) -> None:
     try:
         wait_for(condition, 120)
@@ -179,14 +191,7 @@ def test_a_kill_mid_answer_gets_its_reply_on_resume(tmp_path: Path) -> None:
     db = tmp_path / "m.db"
     with FakeOpenAIServer() as server:
         server.hang_if = lambda body: MARKER in json.dumps(body)  # the reply to the answer
-        proc = subprocess.Popen(
-            [str(MOCKROOM), "practice", "-q", "model-serving", "-f", "async"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            env=model_env(db, server),
-        )
+        proc = _practise_async(db, server)
         assert proc.stdin is not None
         proc.stdin.write(MARKER + "\n")
         proc.stdin.flush()
@@ -216,14 +221,7 @@ def test_a_kill_while_grading_is_graded_by_the_next_history(tmp_path: Path) -> N
 
     with FakeOpenAIServer() as server:
         server.hang_if = grading
-        proc = subprocess.Popen(
-            [str(MOCKROOM), "practice", "-q", "model-serving", "-f", "async"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            text=True,
-            env=model_env(db, server),
-        )
+        proc = _practise_async(db, server)
         assert proc.stdin is not None
         proc.stdin.write(f"{MARKER}\n/end\n")
         proc.stdin.flush()
