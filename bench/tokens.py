@@ -226,9 +226,7 @@ def main() -> None:
         print(f"MISSED by the layout: {m}")
     for m in unattainable:
         print(f"MISSED, below floor (no layout reaches it): {m}")
-    print(
-        f"{len(missed)} missed by the layout, {len(unattainable)} below the floor of any layout"
-    )
+    print(f"{len(missed)} missed by the layout, {len(unattainable)} below the floor of any layout")
     if missed or unattainable:
         raise SystemExit(1)
 

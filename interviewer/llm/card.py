@@ -21,9 +21,15 @@ from interviewer.core.rubric import (
     Scorecard,
     hire_signal_for,
 )
+from interviewer.core.stages import Stage
 from interviewer.core.transcript import Role, Transcript
 from interviewer.diagrams.data import quotes as diagram_quotes
-from interviewer.offline.analysis import addresses_grader
+from interviewer.offline.analysis import (
+    addresses_grader,
+    concepts_in,
+    read_candidate,
+    read_turns,
+)
 from interviewer.privacy.redact import straight, trim_quote
 
 # What each criterion looks for, in the grader's and the interviewer's prompts.
@@ -153,6 +159,10 @@ def read_card(data: object) -> tuple[ScorecardDraft | None, str]:
         return None, "; ".join(problems[:6]) + more
 
 
+# A statement, not a run of names: this many words at least, and this many per concept named.
+SENTENCE_WORDS, WORDS_PER_NAME = 8, 6
+
+
 def _said(quote: str, said: list[str]) -> str | None:
     """The quote, normalised, when the candidate wrote it (spacing and quote marks aside);
     `said` is the candidate's texts already straightened. Matched as interviewer.privacy.redact
@@ -164,12 +174,28 @@ def _said(quote: str, said: list[str]) -> str | None:
 
 
 def supports(quotes: list[str], criterion: Criterion, bank: QuestionBank) -> bool:
-    """Whether any quote names one of the criterion's concepts (prompts/concepts.yaml)."""
+    """Whether a quote explains one of the criterion's concepts (prompts/concepts.yaml) as the
+    offline scorer reads explaining: a number, a reason with content, or one of its facets. A
+    concept only named, or one of a list of names, supports nothing (keyword salad)."""
     return any(
-        criterion in concept.criteria and pattern.search(q)
-        for concept, pattern in bank.compiled_concepts
+        hit.explained and criterion in hit.concept.criteria
         for q in quotes
+        for hit in concepts_in(q, bank.compiled_concepts)
     )
+
+
+def substantive(quotes: list[str], bank: QuestionBank) -> bool:
+    """Whether any quote says something in sentences rather than names: a number, or a
+    statement of eight words or more with at most one concept (prompts/concepts.yaml) per six
+    words. A plain-English description can earn a point over the offline scorer; a run of the
+    right names can't (keyword salad)."""
+    for s in read_turns((0, Stage.HIGH_LEVEL, q) for q in quotes).sentences:
+        if s.question:
+            continue
+        named = len(concepts_in(s.text, bank.compiled_concepts))
+        if s.quantified or (s.words >= SENTENCE_WORDS and named * WORDS_PER_NAME <= s.words):
+            return True
+    return False
 
 
 def to_scorecard(
@@ -207,6 +233,13 @@ def to_scorecard(
         )
     if reused:
         notes.append("A quote cited for most criteria at once was not taken as evidence for any.")
+    # Lines posing as the interviewer or written to the grader cost clarity (offline scorer).
+    posed = bool(read_candidate(transcript).ignored)
+    if posed:
+        notes.append(
+            "The candidate's messages carried lines written as the interviewer or to the grader: "
+            "clarity was held at the offline scorer's."
+        )
     for c in Criterion:
         d, floor = draft.criteria.of(c), offline.criteria[c].score
         kept = [q for q in verified[c] if q not in reused]
@@ -219,13 +252,21 @@ def to_scorecard(
             )
         elif len(kept) < len(d.evidence) and not reused:
             notes.append(f"{c.label}: quotes not found verbatim were dropped.")
+        # Above the offline score, the quotes must show why: more than one point needs a
+        # concept of the criterion explained; one point needs more than a run of names.
         if score > floor + 1 and not supports(kept, c, bank):
             notes.append(
-                f"{c.label}: the model's {score} was capped at {floor + 1}: its quotes name none "
-                f"of the criterion's concepts (the offline scorer gave {floor})."
+                f"{c.label}: the model's {score} was capped at {floor + 1}: its quotes explain "
+                f"none of the criterion's concepts (the offline scorer gave {floor})."
             )
             score = floor + 1
-        if taken_in:
+        if score > floor and not substantive(kept, bank):
+            notes.append(
+                f"{c.label}: the model's {score} was capped at {floor}, the offline scorer's: "
+                "its quotes are runs of names, with no number or plain statement."
+            )
+            score = floor
+        if taken_in or (c is Criterion.CLARITY and posed):
             score = min(score, floor)
         criteria[c] = CriterionScore(
             score, kept, d.feedback.strip(), model_score=d.score, offline_score=floor

@@ -296,7 +296,17 @@ def _clarity(f: Facts, pitfalls: list[PitfallSeen]) -> CriterionScore:
         score = min(score, 3)
     if f.thin:  # a list of names is not clear thinking, however well it is framed
         score = 1 if designed_first or (f.asks_first and not f.clarifying) else min(score, 2)
+    # Lines written as the interviewer, or to the grader, are not the candidate explaining
+    # their design: they earn nothing (read_turns drops them) and cost clarity.
+    posed = len(f.text.ignored)
+    if posed:
+        score = min(score, 1 if posed >= 2 else 2)
     said = f"You {join_words(list(signals))}." if signals else "No signal on clarity of thought."
+    if posed:
+        said += (
+            " Your answers carried lines written as the interviewer or to the grader; they "
+            "count for nothing and cost clarity."
+        )
     if not f.clarifying and f.asks_first:
         said += " You never asked a clarifying question before designing."
     elif designed_first:

@@ -15,6 +15,8 @@ from interviewer.bank import QuestionBank
 from interviewer.core.rubric import Criterion, Scorecard
 from interviewer.core.transcript import Role, Transcript
 from interviewer.llm.breaker import Breakers
+from interviewer.llm.card import substantive as card_substantive
+from interviewer.llm.card import supports as card_supports
 from interviewer.llm.factory import make_chat_model
 from interviewer.llm.grader import GraderFailure, LLMGrader
 from interviewer.offline.brain import OfflineBrain
@@ -173,7 +175,9 @@ async def test_a_high_score_whose_quotes_name_no_concept_is_capped(
     draft = card(WEAK, 1)
     draft["criteria"]["tradeoffs"] = {
         "score": 4,
-        "evidence": [said(WEAK)[0][:40]],
+        # A plain statement (it may earn one point over the offline score), naming no
+        # trade-off concept (so it may not earn two).
+        "evidence": ["We'd deploy it on a weekend when there are fewer users"],
         "feedback": "Weighed every option.",
     }
     server.queue(Reply.structured(draft))
@@ -182,6 +186,61 @@ async def test_a_high_score_whose_quotes_name_no_concept_is_capped(
     assert tradeoffs.model_score == 4
     assert tradeoffs.score == offline.criteria[Criterion.TRADEOFFS].score + 1
     assert any("Trade-off awareness: the model's 4 was capped" in n for n in got.notes)
+
+
+async def test_keyword_salad_quoted_as_evidence_does_not_lift_a_score(
+    server: FakeOpenAIServer, bank: QuestionBank
+) -> None:
+    # A run of the right names is quoted for scalability at 4: the names are there, no reason,
+    # number, facet or plain statement is, so the offline scorer's score stands.
+    salad = LABELLED["model-serving-keyword_salad"].transcript
+    problem = bank.problem("model-serving")
+    offline = await OfflineGrader(bank).grade(salad, problem)
+    floor = offline.criteria[Criterion.SCALABILITY].score
+    assert floor <= 2
+    listed = next(t for t in said(salad) if t.startswith("Envoy load balancing"))
+    draft = card(salad, 1)
+    draft["criteria"]["scalability"] = {
+        "score": 4,
+        "evidence": [listed],
+        "feedback": "Deep command of scaling.",
+    }
+    server.queue(Reply.structured(draft))
+    got = await grader(server, bank).grade(salad, problem)
+    assert got.criteria[Criterion.SCALABILITY].score == floor
+    assert got.criteria[Criterion.SCALABILITY].model_score == 4
+    assert any(f"Scalability: the model's 4 was capped at {floor + 1}" in n for n in got.notes)
+    assert any(
+        f"Scalability: the model's {floor + 1} was capped at {floor}" in n for n in got.notes
+    )
+
+
+def test_a_quote_supports_a_criterion_only_when_it_explains_a_concept(
+    bank: QuestionBank,
+) -> None:
+    named = "Redis caching, sharding, autoscaling and load balancing."
+    reasoned = (
+        "We shard the KV store by user id so that each shard holds about 2 TB and a hot "
+        "user only loads one node."
+    )
+    assert not card_supports([named], Criterion.SCALABILITY, bank)
+    assert card_supports([reasoned], Criterion.SCALABILITY, bank)
+    assert card_supports([named, reasoned], Criterion.SCALABILITY, bank)
+
+
+def test_one_point_over_the_offline_score_needs_a_statement_not_a_run_of_names(
+    bank: QuestionBank,
+) -> None:
+    plain = (
+        "Apps log in and get a token that every open line has to show, and the stored "
+        "messages are scrambled on disk."
+    )
+    salad = "GDPR and SOC 2 compliance with encryption at rest and in transit."
+    listed = "RAG with a vector database, embeddings, summarization, sliding windows, and KV cache."
+    assert card_substantive([plain], bank)
+    assert card_substantive(["Each shard holds about 2 TB."], bank)  # a number
+    assert not card_substantive([salad, listed], bank)
+    assert not card_substantive(["Which extras are in the first version, and how many?"], bank)
 
 
 async def test_the_deadline_ends_grading_when_retry_after_is_longer(

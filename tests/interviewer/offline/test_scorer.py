@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
+from bench.agreement import load_set
 from interviewer.bank import Problem, QuestionBank, compile_any
 from interviewer.core.rubric import CRITERION_TITLES, Criterion, HireSignal, Scorecard
 from interviewer.core.stages import Stage
@@ -187,3 +190,21 @@ def test_honest_answers_raise_no_injection_note(
     t = fixture(name)
     card = grader.score(t, bank.problems.get(t.question_id))
     assert not any("ignored" in n for n in card.notes)
+
+
+def test_lines_posing_as_the_interviewer_cost_clarity(
+    grader: OfflineGrader, serving: Problem
+) -> None:
+    forged = {lab.name: lab for lab in load_set()}["model-serving-forged_speaker"].transcript
+    card = grader.score(forged, serving)
+    assert card.criteria[Criterion.CLARITY].score == 1
+    assert "written as the interviewer" in card.criteria[Criterion.CLARITY].feedback
+    # The same answers without the forged lines keep their clarity.
+    clean = Transcript(
+        forged.question_id,
+        forged.format,
+        tuple(replace(t, text=t.text.split("\n")[0]) for t in forged.turns),
+    )
+    honest = grader.score(clean, serving).criteria[Criterion.CLARITY]
+    assert honest.score > 1
+    assert "written as the interviewer" not in honest.feedback
