@@ -159,10 +159,6 @@ def read_card(data: object) -> tuple[ScorecardDraft | None, str]:
         return None, "; ".join(problems[:6]) + more
 
 
-# A statement, not a run of names: this many words at least, and this many per concept named.
-SENTENCE_WORDS, WORDS_PER_NAME = 8, 6
-
-
 def _said(quote: str, said: list[str]) -> str | None:
     """The quote, normalised, when the candidate wrote it (spacing and quote marks aside);
     `said` is the candidate's texts already straightened. Matched as interviewer.privacy.redact
@@ -182,6 +178,10 @@ def supports(quotes: list[str], criterion: Criterion, bank: QuestionBank) -> boo
         for q in quotes
         for hit in concepts_in(q, bank.compiled_concepts)
     )
+
+
+# A statement, not a run of names: this many words at least, and this many per concept named.
+SENTENCE_WORDS, WORDS_PER_NAME = 8, 6
 
 
 def substantive(quotes: list[str], bank: QuestionBank) -> bool:
