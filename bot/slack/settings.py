@@ -9,6 +9,8 @@ import logging
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
+from slack_sdk.errors import SlackApiError
+
 from bot.chat.controller import ChatController, Place, PlaceKind
 from bot.slack.outbox import SlackOutbox
 from bot.slack.places import who_of
@@ -185,7 +187,11 @@ class SettingsModal:
             return False
         stored = await self.controller.service.db.run(service.stored, who.platform, place.key)
         view = settings_view(service, place.key, workspace, stored)
-        await self.outbox.client.views_open(trigger_id=trigger, view=view)
+        try:
+            await self.outbox.client.views_open(trigger_id=trigger, view=view)
+        except SlackApiError:  # an expired trigger (over 3 s): the text answer instead
+            log.warning("Slack: could not open the settings form", exc_info=True)
+            return False
         return True
 
     async def on_submit(self, ack: Ack, body: Mapping[str, Any], view: Mapping[str, Any]) -> None:

@@ -136,3 +136,11 @@ async def test_a_start_uses_the_channel_defaults_and_a_new_process_reads_them(
     running = await second.container.service.current_async(Who("slack", ADA, None))
     assert running is not None and running.state.format is Format.EXTENDED
     assert running.state.level is Level.MID
+
+
+async def test_an_expired_trigger_falls_back_to_the_text(slack: Harness) -> None:
+    make_admin(slack, ADA, "Ada")
+    slack.fake.fail("views.open", "expired_trigger_id")
+    await slack.command(ADA, CHANNEL, "settings")
+    assert slack.fake.modals == []
+    assert "This channel's settings" in last_note(slack, ADA)
