@@ -23,6 +23,8 @@ from interviewer.peers.service import PeerService
 from interviewer.privacy.service import PrivacyService
 from interviewer.quotas import QuotaPolicy, Quotas
 from interviewer.service import InterviewService
+from interviewer.settings.service import SettingsService
+from interviewer.settings.values import Defaults
 from interviewer.workers import WorkerPool
 from storage.engine import default_database_url, is_outage, make_engine
 from storage.migrate import current_revision, head_revision, is_up_to_date, upgrade
@@ -33,6 +35,7 @@ from storage.repositories.peers import SqlPeerRepository
 from storage.repositories.privacy import SqlPrivacyRepository
 from storage.repositories.quotas import SqlQuotaCounts
 from storage.repositories.reminders import SqlReminderRepository
+from storage.repositories.settings import SqlSettingsRepository
 
 if TYPE_CHECKING:
     from interviewer.llm.factory import LLMParts
@@ -57,6 +60,7 @@ class Container:
     privacy: PrivacyService | None = None
     peers: PeerService | None = None
     reminders: ReminderService | None = None
+    channel_settings: SettingsService | None = None
 
     def close(self) -> None:
         """Release the database connections and the worker threads."""
@@ -169,6 +173,15 @@ def build(
         SqlPrivacyRepository(engine), clock, retention_days=settings.retention_days
     )
     parts.reminders = ReminderService(SqlReminderRepository(engine), bank, clock)
+    parts.channel_settings = SettingsService(
+        SqlSettingsRepository(engine),
+        bank,
+        clock,
+        defaults=Defaults(
+            window_hours=settings.drill_window_hours, board_hour=settings.weekly_board_hour
+        ),
+        admins=settings.drill_admins,
+    )
     parts.peers = PeerService(
         SqlPeerRepository(engine),
         bank,
@@ -196,6 +209,7 @@ def build_drills(
         grace=timedelta(minutes=settings.drill_grace_minutes),
         admins=settings.drill_admins,
         board_hour=settings.weekly_board_hour,
+        channels=SqlSettingsRepository(engine),
     )
     service.on_scorecard = drills.record_interview
     return drills

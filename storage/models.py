@@ -347,3 +347,24 @@ class ReminderPref(SQLModel, table=True):
     enabled: bool = Field(default=True)
     snoozed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+
+
+class ChannelSettingRow(SQLModel, table=True):
+    """A channel's settings (interviewer/settings); a NULL column means the server's default."""
+
+    __tablename__ = "channel_setting"
+    __table_args__ = (UniqueConstraint("platform", "channel"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    platform: str = Field(max_length=32)
+    workspace: str = Field(max_length=255)
+    channel: str = Field(max_length=255)
+    window_hours: float | None = Field(default=None)
+    board_day: int | None = Field(default=None)
+    board_hour: int | None = Field(default=None)
+    board: str | None = Field(default=None, max_length=16)
+    fmt: str | None = Field(default=None, max_length=16)
+    level: str | None = Field(default=None, max_length=16)
+    topics: str | None = Field(default=None, sa_type=Text)  # comma-separated; "" is any
+    updated_by: str = Field(max_length=255)
+    updated_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)

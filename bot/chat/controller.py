@@ -25,6 +25,7 @@ from bot.chat.grammar import (
 from interviewer.bank import Problem, QuestionBank
 from interviewer.commands import Command
 from interviewer.core.rubric import Level
+from interviewer.core.stages import Format
 from interviewer.drills.commands import drill_command, leaderboard_command
 from interviewer.drills.leaderboard import render_standing
 from interviewer.drills.points import DrillError
@@ -35,6 +36,7 @@ from interviewer.peers.service import PeerService
 from interviewer.ports import DeltaSink, HistoryEntry
 from interviewer.privacy.service import ExportFile, PrivacyService
 from interviewer.service import InterviewError, InterviewService, NoInterview, Reply, Who
+from interviewer.settings.service import SettingsService
 
 NO_THREADS_HERE = (
     "Interviews run in a direct message or in a thread of a text channel: run `{cmd} start` there."
@@ -124,6 +126,7 @@ class ChatController:
         rng: random.Random | None = None,
         peers: PeerService | None = None,
         reminders: ReminderService | None = None,
+        settings: SettingsService | None = None,
     ) -> None:
         self.service = service
         self.bank = bank
@@ -133,6 +136,7 @@ class ChatController:
         self.privacy = privacy
         self.peers = peers
         self.reminders = reminders
+        self.settings = settings  # per-channel settings (interviewer/settings)
         # How the forget-me warning says to confirm; None: the chat form, `forget-me confirm`.
         self.forget_confirm = forget_confirm
         self._rng = rng or random.Random()
@@ -289,6 +293,21 @@ class ChatController:
                 self.reminders.command, who.platform, workspace, who.user_id, request.args
             )
             return ChatResponse(private=answer)
+        if request.name == "settings":
+            if self.settings is None:
+                return ChatResponse(private="Channel settings are not set up on this server.")
+            if place.kind is not PlaceKind.CHANNEL:
+                raise DrillError("Settings belong to a channel: run this in the channel itself.")
+            answer = await self.service.db.run(
+                self.settings.command,
+                who.platform,
+                workspace,
+                place.key,
+                who,
+                is_admin,
+                request.args,
+            )
+            return ChatResponse(private=answer)
         if request.name == "pair":
             if self.peers is None:
                 return ChatResponse(private="Peer mocks are not set up on this server.")
@@ -347,6 +366,14 @@ class ChatController:
             # Answers are read in DMs and threads only: an interview here would never hear them.
             return ChatResponse(private=NO_THREADS_HERE.format(cmd=self.command_name))
         problem = self._choose(request.query)
+        fmt, level = request.fmt, request.level
+        if (fmt is None or level is None) and place.kind is PlaceKind.CHANNEL and self.settings:
+            # the channel's defaults (interviewer/settings) when the start names none
+            chosen = await self.service.db.run(
+                self.settings.start_defaults, who.platform, place.key
+            )
+            fmt, level = fmt or chosen[0], level or chosen[1]
+        fmt, level = fmt or Format.STANDARD, level or Level.SENIOR
         ended = None
         running = await self.service.current_async(who)
         if running is not None:
@@ -367,7 +394,7 @@ class ChatController:
             name = who.display_name or who.user_id
             b = self.bold
             key = await open_thread(
-                f"{name} started a {request.fmt.value} {kind}: {b}{problem.title}{b}. "
+                f"{name} started a {fmt.value} {kind}: {b}{problem.title}{b}. "
                 + (
                     "Everyone in this thread can answer."
                     if request.group
@@ -375,7 +402,7 @@ class ChatController:
                 )
             )
         reply = await self.service.start(
-            who, key, problem.id, request.fmt, group=request.group, level=request.level
+            who, key, problem.id, fmt, group=request.group, level=level
         )
         conversation = key if key != place.key else None
         return ChatResponse(reply=reply, conversation=conversation, ended=ended)
@@ -398,9 +425,9 @@ def _again(request: StartRequest) -> str:
     words = ["start"]
     if request.query:
         words.append(request.query if " " not in request.query else f"'{request.query}'")
-    if request.fmt.value != "standard":
+    if request.fmt is not None:
         words.append(request.fmt.value)
-    if request.level is not Level.SENIOR:
+    if request.level is not None:
         words.append(request.level.value)
     if request.group:
         words.append("--group")

@@ -26,6 +26,8 @@ in this channel (channel managers); {b}{cmd} drill unsubscribe{b}, {b}{cmd} dril
 channel; {b}{cmd} pair weekly DAY HH:MM TIMEZONE{b}, {b}{cmd} pair stop{b} (channel managers)
 {b}{cmd} remind [on|off|snooze DAYS]{b}: a direct message an hour before a drill closes \
 when you have not answered
+{b}{cmd} settings{b}: this channel's drill window, weekly board, default format and level, \
+drill topics; {b}{cmd} settings set KEY VALUE{b} changes one (channel managers)
 {b}{cmd} export{b}: all your data as a JSON file, sent to you privately
 {b}{cmd} forget-me{b}: delete everything stored about you (asks you to confirm first)
 {b}{cmd} help{b}: this list
@@ -43,9 +45,9 @@ class StartRequest:
     """`start [question|topic] [format] [level] [--group] [--new]`."""
 
     query: str | None = None
-    fmt: Format = Format.STANDARD
+    fmt: Format | None = None  # None: the channel's default (standard unless set)
     group: bool = False
-    level: Level = Level.SENIOR
+    level: Level | None = None  # None: the channel's default (senior unless set)
     new: bool = False  # end the member's running interview first
 
 
@@ -68,7 +70,7 @@ class SimpleRequest:
 class DrillRequest:
     """`drill …` or `leaderboard …`, with the words after it."""
 
-    name: str  # "drill", "leaderboard" or "pair"
+    name: str  # "drill", "leaderboard", "pair", "remind" or "settings"
     args: str = ""
 
 
@@ -97,7 +99,7 @@ def parse_request(text: str, cmd: str = "/mockroom", bold: str = "*") -> ChatReq
     if not words:
         return SimpleRequest("help")
     head, rest = words[0].lower(), words[1:]
-    if head in ("drill", "leaderboard", "pair", "remind"):
+    if head in ("drill", "leaderboard", "pair", "remind", "settings"):
         return DrillRequest(head, " ".join(rest))
     if head == "forget-me":
         if [w.lower() for w in rest] not in ([], ["confirm"]):
@@ -114,9 +116,9 @@ def parse_request(text: str, cmd: str = "/mockroom", bold: str = "*") -> ChatReq
         return SimpleRequest(head)
     if head != "start":
         raise UsageError(f"Unknown command `{head}`.\n\n{usage(cmd, bold)}")
-    fmt = Format.STANDARD
+    fmt: Format | None = None
     group = new = False
-    level = Level.SENIOR
+    level: Level | None = None
     query: list[str] = []
     for word in rest:
         lowered = word.lower().removeprefix("--level=")

@@ -18,6 +18,7 @@ from bot.discord.respond import (
     send_export,
     who_of,
 )
+from bot.discord.settings import SettingsCommands
 from bot.discord.subcommands import LEADERBOARD_VIEWS, DrillCommands, zone_choices
 from interviewer.commands import COMMAND_HELP, Command
 from interviewer.core.rubric import Level
@@ -123,6 +124,7 @@ class MockroomCommands(app_commands.Group):
         self.poster = poster
         self.reads_content = reads_content
         DrillCommands(self.run_private, controller.bank, parent=self)
+        SettingsCommands(self.run_private, controller.bank, parent=self)
 
     async def run_private(self, interaction: AnyInteraction, text: str) -> None:
         """Run a command whose answer only the user sees."""
@@ -133,7 +135,7 @@ class MockroomCommands(app_commands.Group):
         await interaction.response.defer(thinking=True, ephemeral=private)
         place = place_of(interaction.channel)
         open_thread = thread_opener(interaction)
-        drills = text.startswith(("drill", "leaderboard", "pair", "remind"))
+        drills = text.startswith(("drill", "leaderboard", "pair", "remind", "settings"))
         who, workspace = who_of(interaction.user), str(interaction.guild_id or "")
         response = await self.controller.command(
             who,

@@ -234,6 +234,7 @@ def build_discord_runner(
             forget_confirm=FORGET_CONFIRM,
             peers=container.peers,
             reminders=container.reminders,
+            settings=container.channel_settings,
         ),
         settings.discord_token.get_secret_value(),
         api_url=settings.discord_api_url,

@@ -15,6 +15,7 @@ from bot.slack.home import home_board
 from bot.slack.outbox import NOT_THERE, SlackOutbox
 from bot.slack.places import is_dm, message_place, place_of, split_key, thread_key, who_of
 from bot.slack.render import ACTION_IDS, START_ACTION, home_view
+from bot.slack.settings import SETTINGS_VIEW, SettingsModal
 from bot.slack.stream import StreamingMessage
 from bot.slack.users import UserDirectory
 from bot.slack.work import BackgroundWork
@@ -27,7 +28,7 @@ BUTTONS = re.compile("^(" + "|".join(ACTION_IDS.values()) + ")$")
 _ACTION_NAMES = {action_id: name for name, action_id in ACTION_IDS.items()}
 _USER_SUBTYPES = {None, "thread_broadcast", "file_share"}  # edits, deletions, bots: not answers
 # They need the workspace, the member's name and admin rights (one users.info each).
-_MEMBER_COMMANDS = {"drill", "leaderboard", "pair"}
+_MEMBER_COMMANDS = {"drill", "leaderboard", "pair", "settings"}
 
 Ack = Callable[..., Awaitable[None]]
 
@@ -61,6 +62,7 @@ class SlackListeners:
         self.users = users
         self.stream_interval = stream_interval
         self._own_dms: dict[str, str] = {}  # user id: the id of their DM with the app
+        self.settings = SettingsModal(controller, outbox, work, users)
 
     async def own_dm(self, user: str) -> str:
         """The id of the user's DM with the app (conversations.open, cached)."""
@@ -98,6 +100,9 @@ class SlackListeners:
                 here = Place(PlaceKind.CHANNEL, channel)
             text = _text(command.get("text"))
             member, is_admin = await self.member(who, text)
+            trigger = str(command.get("trigger_id") or "")
+            if await self.settings.open(member, here, text, workspace, trigger, is_admin):
+                return  # a channel manager's settings form
             response = await self.controller.command(
                 member,
                 here,
@@ -242,4 +247,5 @@ def register(app: Any, listeners: SlackListeners) -> None:
     app.event("app_home_opened")(listeners.on_home_opened)
     app.action(BUTTONS)(listeners.on_button)
     app.action(START_ACTION)(listeners.on_start_button)
+    app.view(SETTINGS_VIEW)(listeners.settings.on_submit)
     app.error(on_error)

@@ -253,6 +253,7 @@ def build_slack_runner(
         privacy=container.privacy,
         peers=container.peers,
         reminders=container.reminders,
+        settings=container.channel_settings,
     )
     users = UserDirectory(client)
     outbox = SlackOutbox(client, controller, users)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import random
 from collections.abc import Awaitable, Callable, Collection
 from dataclasses import dataclass, replace
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta, tzinfo
 
 from interviewer.bank import Problem, QuestionBank
 from interviewer.core.rubric import Scorecard
@@ -33,6 +33,8 @@ from interviewer.drills.schedule import (
     next_occurrence,
 )
 from interviewer.service import Who
+from interviewer.settings.ports import SettingsRepository
+from interviewer.settings.values import ChannelSettings, Visibility
 
 GradeFn = Callable[[Transcript], Awaitable[Scorecard]]
 NO_REPEAT = timedelta(days=30)
@@ -98,8 +100,10 @@ class DrillService(PointsService):
         board_hour: int = 9,
         seed: int = 0,
         command_name: str = "/mockroom",
+        channels: SettingsRepository | None = None,
     ) -> None:
         super().__init__(repo, clock, command_name)
+        self.channels = channels  # per-channel settings override the window, board and topics
         self.bank = bank
         self.grade = grade
         self.window = window
@@ -130,10 +134,11 @@ class DrillService(PointsService):
         first = drill_text.local(next_occurrence(schedule, now), schedule)
         on = f" on {topic}" if topic else ""
         replaced = f" (replacing {old.schedule.describe()})" if old else ""
+        window = self._window(self._channel(platform, channel))
         return (
             f"Daily drill{on} subscribed: {schedule.describe()}{replaced}. "
             f"The first one comes {first}; answers are open for "
-            f"{self.window.total_seconds() / 3600:g} hours."
+            f"{window.total_seconds() / 3600:g} hours."
         )
 
     def unsubscribe(self, platform: str, channel: str, who: Who, is_admin: bool) -> str:
@@ -158,13 +163,18 @@ class DrillService(PointsService):
             s for s in self.repo.subscriptions() if platforms is None or s.platform in platforms
         ]
         lasts = self.repo.last_occurrences() if subs else {}
+        overrides = self._all_channels() if subs else {}
         for sub in subs:
             last = max(lasts.get(sub.id) or sub.created_at, sub.created_at)
             at = due_occurrence(sub.schedule, now, last, self.grace)
             if at is None:
                 continue
-            problem = self._choose(sub.platform, sub.channel, sub.topic_or_level, at)
-            ends = at + self.window
+            chosen = overrides.get((sub.platform, sub.channel), ChannelSettings())
+            topics = chosen.topics
+            if topics is None:
+                topics = () if sub.topic_or_level is None else (sub.topic_or_level,)
+            problem = self._choose(sub.platform, sub.channel, topics, at)
+            ends = at + self._window(chosen)
             post = self.repo.claim_post(sub, at, problem.id, ends)
             if post is not None:
                 text = drill_text.post_text(problem, ends, sub.schedule, self.cmd)
@@ -211,12 +221,25 @@ class DrillService(PointsService):
             s for s in self.repo.subscriptions() if platforms is None or s.platform in platforms
         ]
         lasts = self.repo.last_jobs([_board_key(s) for s in subs]) if subs else {}
+        overrides = self._all_channels() if subs else {}
         for sub in subs:
-            monday = DrillSchedule(time(self.board_hour), sub.schedule.zone, frozenset({0}))
+            chosen = overrides.get((sub.platform, sub.channel), ChannelSettings())
+            if chosen.board is Visibility.PRIVATE:
+                continue  # members see it with `leaderboard`; nothing is posted
+            hour = self.board_hour if chosen.board_hour is None else chosen.board_hour
+            day = 0 if chosen.board_day is None else chosen.board_day
+            weekly = DrillSchedule(time(hour), sub.schedule.zone, frozenset({day}))
             key = _board_key(sub)
             last = max(lasts.get(key) or sub.created_at, sub.created_at)
-            at = due_occurrence(monday, now, last, self.grace)
-            if at is None or not self.repo.claim_job(key, at):
+            at = due_occurrence(weekly, now, last, self.grace)
+            if at is None:
+                continue
+            # Once a week whatever the day and hour: a board moved later in the week after
+            # this week's was posted waits for next week. The claim is the week's start.
+            week = week_start(at, sub.schedule.tz)
+            if (lasts.get(key) or week - timedelta(days=1)) >= week:
+                continue
+            if not self.repo.claim_job(key, week):
                 continue
             board = self.leaderboard(
                 sub.platform, sub.workspace, Period.WEEK, zone=sub.schedule.zone, weeks_ago=1
@@ -295,9 +318,26 @@ class DrillService(PointsService):
         problem = self.bank.problems.get(question_id)
         return problem.title if problem else question_id
 
-    def _choose(self, platform: str, channel: str, topic: str | None, at: datetime) -> Problem:
+    def _channel(self, platform: str, channel: str) -> ChannelSettings:
+        return (
+            ChannelSettings()
+            if self.channels is None
+            else self.channels.channel_settings(platform, channel)
+        )
+
+    def _all_channels(self) -> dict[tuple[str, str], ChannelSettings]:
+        return {} if self.channels is None else self.channels.all_channel_settings()
+
+    def _window(self, chosen: ChannelSettings) -> timedelta:
+        """The channel's answer window, else the server's."""
+        return self.window if chosen.window_hours is None else timedelta(hours=chosen.window_hours)
+
+    def _choose(
+        self, platform: str, channel: str, topics: tuple[str, ...], at: datetime
+    ) -> Problem:
         """A problem not posted in the channel for 30 days (else the longest unseen), seeded."""
-        chosen = [] if topic is None else self.bank.matching(topic)
+        chosen = [p for t in topics for p in self.bank.matching(t)]
+        chosen = list({p.id: p for p in chosen}.values())
         pool = sorted(chosen or self.bank.problems.values(), key=_id)
         recent = self.repo.recent_questions(platform, channel, at - NO_REPEAT)
         fresh = [p for p in pool if p.id not in recent]
@@ -308,6 +348,13 @@ class DrillService(PointsService):
 
 def _id(p: Problem) -> str:
     return p.id
+
+
+def week_start(at: datetime, tz: tzinfo) -> datetime:
+    """Midnight of the local Monday of `at`'s week, as an instant."""
+    local = at.astimezone(tz)
+    monday = local.date() - timedelta(days=local.weekday())
+    return datetime.combine(monday, time(), tzinfo=tz).astimezone(UTC)
 
 
 def _board_key(sub: Subscription) -> str:

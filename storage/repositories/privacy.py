@@ -17,6 +17,7 @@ from interviewer.core.transcript import Role
 from interviewer.privacy.ports import REMOVED, Purged
 from interviewer.privacy.redact import drop_responses, strip_quotes, without_words_of
 from storage.models import (
+    ChannelSettingRow,
     DrillAnswerRow,
     DrillPostRow,
     DrillSubscription,
@@ -105,6 +106,16 @@ class SqlPrivacyRepository(SqlStore):
                         col(DrillSubscription.created_by) == user_id,
                     )
                     .values(created_by=ANONYMOUS_CREATOR)
+                )
+            )
+            counts["channel_setting_anonymised"] = _count(
+                session.execute(
+                    update(ChannelSettingRow)
+                    .where(
+                        col(ChannelSettingRow.platform) == platform,
+                        col(ChannelSettingRow.updated_by) == user_id,
+                    )
+                    .values(updated_by=ANONYMOUS_CREATOR)
                 )
             )
             counts["peer_member"] = _count(

@@ -38,6 +38,7 @@ TABLES = {
     "peer_schedule",
     "peer_session",
     "reminder_pref",
+    "channel_setting",
 }
 
 
@@ -53,7 +54,7 @@ def table_names(engine: Engine) -> set[str]:
 
 def test_the_code_ships_one_head() -> None:
     heads = ScriptDirectory.from_config(alembic_config()).get_heads()
-    assert heads == [head_revision()] == ["0007_reminders"]
+    assert heads == [head_revision()] == ["0009_channel_settings"]
 
 
 def test_upgrade_takes_an_empty_database_to_head(empty_engine: Engine) -> None:

@@ -54,7 +54,7 @@ def controller(bank: QuestionBank) -> ChatController:
         ("start 'vector search' async", StartRequest("vector search", Format.ASYNC)),
         ("start rag staff", StartRequest("rag", level=Level.STAFF)),
         ("start drill --level=mid", StartRequest(None, Format.DRILL, level=Level.MID)),
-        ("start --level senior", StartRequest()),
+        ("start --level senior", StartRequest(level=Level.SENIOR)),
         ("start rag staff --new", StartRequest("rag", level=Level.STAFF, new=True)),
         ("start --new --level mid", StartRequest(level=Level.MID, new=True)),
     ],

@@ -175,9 +175,16 @@ class FakeDiscord:
         )
 
     async def autocomplete(
-        self, user: dict[str, Any], channel_id: str, sub: str, option: str, typed: str
+        self,
+        user: dict[str, Any],
+        channel_id: str,
+        sub: str,
+        option: str,
+        typed: str,
+        **others: Any,
     ) -> Interaction:
-        data = payloads.command_data(self.commands, sub, {option: typed}, focused=option)
+        """`typed` so far in `option`, with the `others` options already filled in."""
+        data = payloads.command_data(self.commands, sub, {**others, option: typed}, focused=option)
         return await self._interact(user, channel_id, payloads.AUTOCOMPLETE, data)
 
     async def press(self, user: dict[str, Any], message_id: str, custom_id: str) -> Interaction:

@@ -84,6 +84,29 @@ def block_errors(blocks: list[dict[str, Any]]) -> list[str]:
     return errors
 
 
+def modal_errors(view: dict[str, Any]) -> list[str]:
+    """What Slack would refuse in a modal: its published limits for modals and inputs."""
+    errors = []
+    if view.get("type") != "modal" or len(view["title"]["text"]) > 24:
+        errors.append("not a modal, or a title over 24 characters")
+    if len(view.get("private_metadata", "")) > 3000 or len(view["blocks"]) > 100:
+        errors.append("private_metadata over 3,000 characters or over 100 blocks")
+    for block in view["blocks"]:
+        element = block.get("element", {})
+        if block["type"] != "input" or not element.get("action_id") or not block.get("block_id"):
+            errors.append("an input without a block id or an action id")
+        if len(block["label"]["text"]) > 2000:
+            errors.append("a label over 2,000 characters")
+        options = element.get("options", [])
+        if len(options) > 100 or any(len(o["text"]["text"]) > 75 for o in options):
+            errors.append("over 100 options, or an option over 75 characters")
+        chosen = [element["initial_option"]] if "initial_option" in element else []
+        chosen += element.get("initial_options", [])
+        if any(c not in options for c in chosen):
+            errors.append("an initial option that is not one of the options")
+    return errors
+
+
 _IN_CONVERSATION = {
     "chat.postMessage",
     "chat.postEphemeral",
@@ -102,6 +125,7 @@ class FakeSlack:
     ephemeral: list[dict[str, Any]] = field(default_factory=list)
     uploads: dict[str, bytes] = field(default_factory=dict)
     views: list[dict[str, Any]] = field(default_factory=list)
+    modals: list[dict[str, Any]] = field(default_factory=list)  # views.open, with trigger_id
     users: dict[str, dict[str, Any]] = field(default_factory=dict)  # users.info overrides by id
     acks: dict[str, dict[str, Any]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
@@ -386,6 +410,15 @@ class FakeSlack:
             return {"ok": False, "error": "invalid_blocks"}
         self.views.append({"user_id": args["user_id"], "view": view})
         return {"ok": True, "view": {"id": "V1", **view}}
+
+    def _m_views_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        view = args["view"] if isinstance(args["view"], dict) else json.loads(args["view"])
+        if not args.get("trigger_id"):
+            return {"ok": False, "error": "invalid_trigger_id"}
+        if modal_errors(view):
+            return {"ok": False, "error": "invalid_arguments"}
+        self.modals.append({"trigger_id": args["trigger_id"], "view": view})
+        return {"ok": True, "view": {"id": f"V{len(self.modals)}", **view}}
 
     def _m_files_getuploadurlexternal(self, args: dict[str, Any]) -> dict[str, Any]:
         self._files += 1

@@ -130,3 +130,39 @@ def button(
 def home_opened(user: str) -> dict[str, Any]:
     """An app_home_opened event on the Home tab."""
     return {"type": "app_home_opened", "user": user, "channel": "D" + user, "tab": "home"}
+
+
+def view_submission(user: str, view: dict[str, Any], values: dict[str, Any]) -> dict[str, Any]:
+    """A view_submission of a modal the app opened, with each input's state by block id:
+    a string for a text input, a string for a select, a list for a multi-select."""
+    state: dict[str, Any] = {}
+    for block in view["blocks"]:
+        block_id, action = block["block_id"], block["element"]["action_id"]
+        kind = block["element"]["type"]
+        value = values.get(block_id)
+        if kind == "plain_text_input":
+            typed = value if block_id in values else block["element"].get("initial_value")
+            field: dict[str, Any] = {"type": kind, "value": typed}
+        elif kind == "multi_static_select":
+            initial = [o["value"] for o in block["element"].get("initial_options", [])]
+            picked_all = value if block_id in values else initial
+            field = {"type": kind, "selected_options": [{"value": v} for v in picked_all]}
+        else:
+            picked = value if value is not None else block["element"]["initial_option"]["value"]
+            field = {"type": kind, "selected_option": {"value": picked}}
+        state[block_id] = {action: field}
+    return {
+        "type": "view_submission",
+        "team": {"id": TEAM, "domain": "t1"},
+        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM},
+        "api_app_id": "A1",
+        "token": "legacy",
+        "trigger_id": f"{next(_triggers)}.2.3",
+        "view": {
+            **view,
+            "id": "V1",
+            "team_id": TEAM,
+            "state": {"values": state},
+            "hash": "1.abc",
+        },
+    }

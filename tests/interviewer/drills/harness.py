@@ -27,6 +27,7 @@ from interviewer.service import InterviewService, Reply, Who
 from storage.engine import make_engine
 from storage.repositories.drills import SqlDrillRepository
 from storage.repositories.interviews import SqlRepository
+from storage.repositories.settings import SqlSettingsRepository
 from tests.clock import FakeClock
 
 SLACK = "slack"
@@ -128,6 +129,7 @@ def replica(
         grade or service.grade_transcript,
         clock,
         admins=admins,
+        channels=SqlSettingsRepository(engine),
     )
     service.on_scorecard = drills.record_interview
     poster = poster or RecordingPoster()

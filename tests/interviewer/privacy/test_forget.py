@@ -35,11 +35,15 @@ def test_the_world_holds_both_members_everywhere(world: World) -> None:
         "interview_turn",
         "scorecard",
         "drill_subscription",
+        "channel_setting",  # who changed the channel's settings last
         "drill_answer",
         "points_ledger",
         "leaderboard_pref",
     }
-    assert {t for t, _, _ in traces(world.engine, *BEN_TRACES)} == tables - {"drill_subscription"}
+    assert {t for t, _, _ in traces(world.engine, *BEN_TRACES)} == tables - {
+        "drill_subscription",
+        "channel_setting",
+    }
 
 
 def test_forget_leaves_no_trace_of_the_member_in_any_table(world: World) -> None:
@@ -53,6 +57,7 @@ def test_forget_leaves_no_trace_of_the_member_in_any_table(world: World) -> None
     assert counts["leaderboard_pref"] == 1
     assert counts["interview_turn_redacted"] == 2  # her two messages in Ben's design-along
     assert counts["drill_subscription_anonymised"] == 1
+    assert counts["channel_setting_anonymised"] == 1
 
 
 def test_the_other_members_data_is_intact(world: World) -> None:

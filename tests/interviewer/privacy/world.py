@@ -121,6 +121,9 @@ async def drill(world: World) -> None:
     drills = world.parts.drills
     assert drills is not None
     drills.subscribe(SLACK, TEAM, "C1", ANA, True, "09:30 UTC")
+    settings = world.parts.channel_settings
+    assert settings is not None
+    settings.command(SLACK, TEAM, "C1", ANA, True, "set window 36")  # the row names her
     world.clock.now = world.clock.now.replace(hour=9, minute=30, second=0)
     [planned] = drills.due_posts()
     thread = f"C1:{planned.post.id}"

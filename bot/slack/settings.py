@@ -1,0 +1,225 @@
+"""`/mockroom settings` on Slack: a channel manager gets a modal with the channel's settings
+prefilled; its submission is checked (bad fields come back as `response_action: errors`) and
+stored. Everyone else gets the settings as text, through the controller."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+
+from bot.chat.controller import ChatController, Place, PlaceKind
+from bot.slack.outbox import SlackOutbox
+from bot.slack.places import who_of
+from bot.slack.users import UserDirectory
+from bot.slack.work import BackgroundWork
+from interviewer.core.rubric import Level
+from interviewer.core.stages import Format
+from interviewer.drills.schedule import WEEKDAY_NAMES
+from interviewer.service import Who
+from interviewer.settings.service import SettingsService
+from interviewer.settings.values import (
+    RESET,
+    ChannelSettings,
+    Key,
+    SettingError,
+    Visibility,
+    effective,
+    show_value,
+)
+
+log = logging.getLogger(__name__)
+
+SETTINGS_VIEW = "mockroom_settings"
+ACTION = "value"
+Ack = Callable[..., Awaitable[None]]
+Block = dict[str, Any]
+
+
+def _text(text: str) -> dict[str, str]:
+    return {"type": "plain_text", "text": text}
+
+
+def _option(value: str, label: str) -> dict[str, Any]:
+    return {"text": _text(label[:75]), "value": value}
+
+
+def _select(key: Key, label: str, choices: list[str], stored: object, default: object) -> Block:
+    """A static select of `choices` with a first `default` option; the stored one chosen."""
+    options = [_option(RESET, f"Server default ({show_value(key, default)})")]
+    options += [_option(c, c) for c in choices]
+    chosen = (
+        options[0] if stored is None else _option(show_value(key, stored), show_value(key, stored))
+    )
+    return {
+        "type": "input",
+        "block_id": key.value,
+        "label": _text(label),
+        "element": {
+            "type": "static_select",
+            "action_id": ACTION,
+            "options": options,
+            "initial_option": chosen,
+        },
+    }
+
+
+def settings_view(
+    service: SettingsService, channel: str, workspace: str, stored: ChannelSettings
+) -> dict[str, Any]:
+    """The modal, prefilled with what the channel chose (the server default otherwise)."""
+    shown = effective(ChannelSettings(), service.defaults)
+    window: Block = {
+        "type": "input",
+        "block_id": Key.WINDOW.value,
+        "optional": True,
+        "label": _text("Drill answer window (hours)"),
+        "hint": _text(f"1 to 168; empty for the server default ({shown[Key.WINDOW]:g})"),
+        "element": {"type": "plain_text_input", "action_id": ACTION},
+    }
+    if stored.window_hours is not None:
+        window["element"]["initial_value"] = f"{stored.window_hours:g}"
+    topics: Block = {
+        "type": "input",
+        "block_id": Key.TOPICS.value,
+        "optional": True,
+        "label": _text("Drill topics"),
+        "hint": _text("None chosen: the drill's own topic, or any question"),
+        "element": {
+            "type": "multi_static_select",
+            "action_id": ACTION,
+            "options": [_option(t, t) for t in sorted(service.topics)][:100],
+        },
+    }
+    if stored.topics:
+        topics["element"]["initial_options"] = [_option(t, t) for t in stored.topics]
+    blocks = [
+        window,
+        _select(
+            Key.BOARD_DAY,
+            "Weekly board day",
+            list(WEEKDAY_NAMES),
+            stored.board_day,
+            shown[Key.BOARD_DAY],
+        ),
+        _select(
+            Key.BOARD_HOUR,
+            "Weekly board hour (local)",
+            [str(h) for h in range(24)],
+            stored.board_hour,
+            shown[Key.BOARD_HOUR],
+        ),
+        _select(
+            Key.BOARD, "Weekly board", [v.value for v in Visibility], stored.board, shown[Key.BOARD]
+        ),
+        _select(
+            Key.FORMAT,
+            "Default interview format",
+            [f.value for f in Format],
+            stored.fmt,
+            shown[Key.FORMAT],
+        ),
+        _select(
+            Key.LEVEL, "Default level", [lv.value for lv in Level], stored.level, shown[Key.LEVEL]
+        ),
+        topics,
+    ]
+    return {
+        "type": "modal",
+        "callback_id": SETTINGS_VIEW,
+        "title": _text("Channel settings"),
+        "submit": _text("Save"),
+        "close": _text("Cancel"),
+        "private_metadata": json.dumps({"channel": channel, "workspace": workspace}),
+        "blocks": blocks,
+    }
+
+
+def submitted(view: Mapping[str, Any]) -> dict[Key, str]:
+    """The typed or chosen value of each field, as `settings set` would take it."""
+    raw: dict[Key, str] = {}
+    for block_id, actions in (view.get("state") or {}).get("values", {}).items():
+        try:
+            key = Key(block_id)
+        except ValueError:
+            continue
+        field = actions.get(ACTION) or {}
+        if field.get("type") == "multi_static_select":
+            raw[key] = ",".join(o["value"] for o in field.get("selected_options") or [])
+        elif field.get("type") == "static_select":
+            raw[key] = str((field.get("selected_option") or {}).get("value") or RESET)
+        else:
+            raw[key] = str(field.get("value") or "")
+    return raw
+
+
+class SettingsModal:
+    """Opens the modal for managers and stores its submission."""
+
+    def __init__(
+        self,
+        controller: ChatController,
+        outbox: SlackOutbox,
+        work: BackgroundWork,
+        users: UserDirectory,
+    ) -> None:
+        self.controller = controller
+        self.outbox = outbox
+        self.work = work
+        self.users = users
+
+    async def open(
+        self, who: Who, place: Place, text: str, workspace: str, trigger: str, is_admin: bool
+    ) -> bool:
+        """For a manager typing `/mockroom settings` in a channel: open the modal. False when
+        the text answer applies (anyone else, `settings set …`, outside a channel)."""
+        service = self.controller.settings
+        if (
+            service is None
+            or text.split() != ["settings"]
+            or place.kind is not PlaceKind.CHANNEL
+            or not trigger
+            or not service.may_manage(who.platform, who.user_id, is_admin)
+        ):
+            return False
+        stored = await self.controller.service.db.run(service.stored, who.platform, place.key)
+        view = settings_view(service, place.key, workspace, stored)
+        try:
+            await self.outbox.client.views_open(trigger_id=trigger, view=view)
+        except SlackApiError:  # an expired trigger (over 3 s): the text answer instead
+            log.warning("Slack: could not open the settings form", exc_info=True)
+            return False
+        return True
+
+    async def on_submit(self, ack: Ack, body: Mapping[str, Any], view: Mapping[str, Any]) -> None:
+        """Check the fields before acking (errors go back into the modal), then store them."""
+        service = self.controller.settings
+        if service is None:
+            await ack()
+            return
+        values, errors = service.validate(submitted(view))
+        if errors:
+            await ack(response_action="errors", errors={k.value: e for k, e in errors.items()})
+            return
+        await ack()
+        user = str(body["user"]["id"])
+        where = json.loads(str(view.get("private_metadata") or "{}"))
+        channel, workspace = str(where.get("channel", "")), str(where.get("workspace", ""))
+
+        async def store() -> None:
+            found = await self.users.lookup(user)
+            who = who_of(user, found.name if found else None)
+            is_admin = found is not None and found.is_admin
+            db = self.controller.service.db
+            try:  # the manager check again: rights may have changed since the modal opened
+                await db.run(service.save, "slack", workspace, channel, who, is_admin, values)
+            except SettingError as exc:
+                await self.outbox.private(user, channel, str(exc))
+                return
+            shown = await db.run(service.show, "slack", channel)
+            await self.outbox.private(user, channel, "Settings saved.\n" + shown)
+
+        self.work.spawn(store(), "the settings form", lambda: self.outbox.apologise(user, channel))
