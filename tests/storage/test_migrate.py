@@ -53,7 +53,7 @@ def table_names(engine: Engine) -> set[str]:
 
 def test_the_code_ships_one_head() -> None:
     heads = ScriptDirectory.from_config(alembic_config()).get_heads()
-    assert heads == [head_revision()] == ["0007_reminders"]
+    assert heads == [head_revision()] == ["0008_peer_sessions"]
 
 
 def test_upgrade_takes_an_empty_database_to_head(empty_engine: Engine) -> None:
