@@ -20,6 +20,7 @@ from interviewer.llm.choice import ModelChoice
 from interviewer.offline.brain import OfflineBrain
 from interviewer.offline.scorer import OfflineGrader
 from interviewer.peers.service import PeerService
+from interviewer.peers.session import PeerSessions
 from interviewer.privacy.service import PrivacyService
 from interviewer.quotas import QuotaPolicy, Quotas
 from interviewer.service import InterviewService
@@ -189,6 +190,7 @@ def build(
         admins=settings.drill_admins,
         grace=timedelta(minutes=settings.drill_grace_minutes),
     )
+    parts.peers.sessions = PeerSessions(SqlPeerRepository(engine), service, award=drills.award)
     return parts
 
 

@@ -151,11 +151,23 @@ class ClockScheduler:
             if runner is None:
                 continue
             try:
+                if reply.peer:  # a peer mock's clock: plain posts, the form at its end
+                    await self.deliver_peer(reply)
+                    delivered += 1
+                    continue
                 await runner.deliver(reply)
                 delivered += 1
             except Exception:
                 log.exception("could not deliver a clock message to %s", reply.platform)
         return delivered
+
+    async def deliver_peer(self, reply: Reply) -> None:
+        """Post a peer mock's clock moves in the pair's conversation; at the end, the form."""
+        poster = self.pair_posters.get(reply.platform)
+        sessions = self.peers.sessions if self.peers is not None else None
+        if poster is None or sessions is None:
+            return
+        await poster.deliver_peer(await sessions.outcome(reply))
 
     async def sweep_drills(self) -> int:
         """Post the drills that are due and the recaps of drills that closed."""

@@ -81,6 +81,7 @@ class Reply:
     channel: str = ""
     diagram: DiagramView | None = None  # the diagram this answer drew, to show back
     notices: tuple[str, ...] = ()  # what the front end says first (a diagram not taken)
+    peer: bool = False  # a peer mock's: the front ends post it through interviewer/peers
 
     @property
     def scorecard(self) -> Scorecard | None:

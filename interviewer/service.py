@@ -24,7 +24,7 @@ from interviewer.core.events import (
 from interviewer.core.rubric import Level, Scorecard, parse_level
 from interviewer.core.stages import Format
 from interviewer.core.text import normalize
-from interviewer.core.transcript import Role, Transcript, TurnKind
+from interviewer.core.transcript import Role, Transcript, Turn, TurnKind
 from interviewer.diagrams.extract import extract
 from interviewer.diagrams.kinds import type_graph
 from interviewer.diagrams.view import DiagramView, drawn_before
@@ -99,6 +99,7 @@ class InterviewService(InterviewSteps):
         *,
         group: bool = False,
         level: Level | str = Level.SENIOR,
+        peer: bool = False,
     ) -> Reply:
         """Start an interview for `who` in a conversation; refuse while one runs there."""
         fmt = Format(fmt) if isinstance(fmt, Format) else self._parse_format(fmt)
@@ -137,6 +138,7 @@ class InterviewService(InterviewSteps):
             seed=self._rng.randrange(2**31),
             group=group,
             level=level,
+            peer=peer,
         )
         interview_id = await self.db.run(
             self.repo.create_interview, user_id, who.platform, channel, state, [], self.brain.name
@@ -227,6 +229,36 @@ class InterviewService(InterviewSteps):
                 "Start your own with /mockroom start."
             )
         return await self._event(stored.id, event, on_delta, loaded=stored)
+
+    async def end(self, interview_id: int) -> Reply:
+        """End an interview the caller has checked may be ended (a peer mock's pair)."""
+        return await self._event(interview_id, EndAsked())
+
+    async def interviewer_turn(self, interview_id: int, text: str, author: str) -> bool:
+        """Store a peer mock's human interviewer's message as an interviewer turn; False when
+        the interview is over."""
+        text = normalize(text)
+        if not text or len(text) > self.max_message_chars:
+            raise BadMessage(
+                f"Messages here are kept up to {self.max_message_chars:,} characters: split it."
+            )
+        for _ in range(STALE_ATTEMPTS):
+            stored = await self._reload(interview_id)
+            if not stored.state.active:
+                return False
+            now = self.clock()
+            state = machine.note_question(stored.state, now)
+            turn = Turn(
+                Role.INTERVIEWER, state.stage, text, TurnKind.MESSAGE.value, now, None, author
+            )
+            try:
+                await self.db.run(
+                    self.repo.save_step, stored.id, state, [turn], expected_version=stored.version
+                )
+                return True
+            except StaleInterview:
+                continue  # the clock spoke meanwhile: store it on top of that
+        raise Busy("That session is busy right now and nothing was recorded: send it again.")
 
     async def resume(
         self, who: Who, channel: str | None = None, *, pause_clock: bool = True

@@ -30,6 +30,7 @@ from interviewer.core.state import InterviewState
 from interviewer.core.transcript import Role, Transcript, Turn, TurnKind
 from interviewer.diagrams.design import drawn_by
 from interviewer.diagrams.view import final_design
+from interviewer.peers.clock import peer_words
 from interviewer.ports import (
     Brain,
     DeltaSink,
@@ -309,6 +310,7 @@ class InterviewSteps:
             ended=not state.active,
             platform=stored.platform,
             channel=stored.channel,
+            peer=state.peer,
         )
 
     async def _score(
@@ -350,6 +352,7 @@ class InterviewSteps:
                     ended=True,
                     platform=stored.platform,
                     channel=stored.channel,
+                    peer=state.peer,
                 )
             )
         return replies
@@ -389,6 +392,8 @@ class InterviewSteps:
     async def _speak(
         self, ctx: TurnContext, action: Action, on_delta: DeltaSink | None, *, offline: bool = False
     ) -> Utterance:
+        if ctx.state.peer:  # a peer mock: a member asks; the bot keeps the clock (peers/clock.py)
+            return peer_words(self.bank, ctx.state.format, action)
         if offline and self.fallback_brain is not None:
             return await self.fallback_brain.speak(ctx, action, on_delta)
         started = time.perf_counter()

@@ -321,7 +321,11 @@ class PeerSession(SQLModel, table=True):
     """One pair of a weekly round: who interviews whom, on what, and where they talk."""
 
     __tablename__ = "peer_session"
-    __table_args__ = (UniqueConstraint("platform", "channel", "occurrence_at", "interviewer"),)
+    __table_args__ = (
+        UniqueConstraint("platform", "channel", "occurrence_at", "interviewer"),
+        Index("ix_peer_session_platform_thread_key", "platform", "thread_key"),
+        Index("ix_peer_session_interview_id", "interview_id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     platform: str = Field(max_length=32)
@@ -332,6 +336,12 @@ class PeerSession(SQLModel, table=True):
     question_id: str = Field(max_length=255)
     thread_key: str | None = Field(default=None, max_length=255)
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    # The session itself (0008): its interview (the clock, the transcript, the AI's card),
+    # when it was started, the human interviewer's scores (JSON) and when they were submitted.
+    interview_id: int | None = Field(default=None)
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    scores: str | None = Field(default=None, sa_type=Text)
+    scored_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
 class ReminderPref(SQLModel, table=True):

@@ -33,6 +33,7 @@ from interviewer.drills.reminders import ReminderService
 from interviewer.drills.service import DrillService
 from interviewer.history import History, PastScorecard
 from interviewer.peers.service import PeerService
+from interviewer.peers.session import PeerOutcome
 from interviewer.ports import DeltaSink, HistoryEntry
 from interviewer.privacy.service import ExportFile, PrivacyService
 from interviewer.service import InterviewError, InterviewService, NoInterview, Reply, Who
@@ -99,6 +100,7 @@ class ChatResponse:
     past: PastScorecard | None = None  # `history N`: a past scorecard, shown privately
     chart: bytes | None = None  # `history`: the member's progress chart (PNG), privately
     ended: Reply | None = None  # `start --new`: the interview it ended, for its own conversation
+    peer: PeerOutcome | None = None  # a peer session's posts, private notes and scoring form
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,8 @@ class ChatController:
             request = parse_request(text, self.command_name, self.bold)
             if isinstance(request, StartRequest):
                 return await self._start(who, place, request, open_thread)
+            if isinstance(request, DrillRequest) and request.name == "peer":
+                return await self._peer(who, place, request.args)
             if isinstance(request, DrillRequest):
                 return await self._drills(who, place, request, workspace, is_admin)
             if isinstance(request, HistoryRequest):
@@ -209,6 +213,14 @@ class ChatController:
         """A plain message; None when it is not for the interviewer."""
         if place.kind is PlaceKind.CHANNEL:
             return None  # interviews live in DMs and threads; channel chatter is not ours
+        sessions = self.peers.sessions if self.peers is not None else None
+        if sessions is not None:  # a pair's conversation: the session records it, no AI speaks
+            try:
+                peer = await sessions.message(who, place.key, text, event_key)
+            except InterviewError as exc:
+                return ChatResponse(private=str(exc))
+            if peer is not None:
+                return ChatResponse(peer=peer) if peer.posts or peer.notes or peer.form else None
         if (
             place.kind is PlaceKind.THREAD
             and self.drills is not None
@@ -251,6 +263,27 @@ class ChatController:
         except InterviewError as exc:
             return ChatResponse(private=str(exc))
         return ChatResponse(reply=reply)
+
+    async def peer_form(
+        self, who: Who, session_id: int, criterion: str | None, score: int = 0
+    ) -> ChatResponse:
+        """A press on a peer session's scoring form: a score (criterion and 1-4) or Submit."""
+        sessions = self.peers.sessions if self.peers is not None else None
+        if sessions is None:
+            return ChatResponse(private="Peer mocks are not set up on this server.")
+        try:
+            if criterion is None:
+                return ChatResponse(peer=await sessions.submit(who, session_id))
+            return ChatResponse(peer=await sessions.score(who, session_id, criterion, score))
+        except InterviewError as exc:
+            return ChatResponse(private=str(exc))
+
+    async def _peer(self, who: Who, place: Place, args: str) -> ChatResponse:
+        """`peer start|end` in a pair's private conversation."""
+        sessions = self.peers.sessions if self.peers is not None else None
+        if sessions is None:
+            return ChatResponse(private="Peer mocks are not set up on this server.")
+        return ChatResponse(peer=await sessions.command(who, place.key, args))
 
     async def _progress(self, who: Who) -> bytes | None:
         """The member's progress chart over their last scorecards; None with fewer than two."""

@@ -24,6 +24,8 @@ in this channel (channel managers); {b}{cmd} drill unsubscribe{b}, {b}{cmd} dril
 {b}{cmd} leaderboard share [week|all]{b} posts it in the channel (channel managers)
 {b}{cmd} pair [leave]{b}: peer mocks, members interviewing each other: pair me in this \
 channel; {b}{cmd} pair weekly DAY HH:MM TIMEZONE{b}, {b}{cmd} pair stop{b} (channel managers)
+{b}{cmd} peer start|end{b}: in your pair's private conversation, start the peer mock (the bot \
+keeps the clock) or end it (the AI grades, the interviewer scores with buttons)
 {b}{cmd} remind [on|off|snooze DAYS]{b}: a direct message an hour before a drill closes \
 when you have not answered
 {b}{cmd} settings{b}: this channel's drill window, weekly board, default format and level, \
@@ -70,7 +72,7 @@ class SimpleRequest:
 class DrillRequest:
     """`drill …` or `leaderboard …`, with the words after it."""
 
-    name: str  # "drill", "leaderboard", "pair", "remind" or "settings"
+    name: str  # "drill", "leaderboard", "pair", "peer", "remind" or "settings"
     args: str = ""
 
 
@@ -99,7 +101,7 @@ def parse_request(text: str, cmd: str = "/mockroom", bold: str = "*") -> ChatReq
     if not words:
         return SimpleRequest("help")
     head, rest = words[0].lower(), words[1:]
-    if head in ("drill", "leaderboard", "pair", "remind", "settings"):
+    if head in ("drill", "leaderboard", "pair", "peer", "remind", "settings"):
         return DrillRequest(head, " ".join(rest))
     if head == "forget-me":
         if [w.lower() for w in rest] not in ([], ["confirm"]):

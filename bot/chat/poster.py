@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
+from interviewer.peers.session import PeerOutcome
+
 
 @runtime_checkable
 class Poster(Protocol):
@@ -45,4 +47,9 @@ class PairPoster(Protocol):
 
     async def send_dm(self, user_id: str, text: str) -> None:
         """A direct message to one member (the interviewer's brief, a streak reminder)."""
+        ...
+
+    async def deliver_peer(self, outcome: PeerOutcome) -> None:
+        """A peer session's posts in the pair's conversation, its private notes, and the
+        scoring form to the interviewer alone."""
         ...

@@ -13,6 +13,8 @@ from discord import app_commands
 from bot.chat.controller import ChatController, PlaceKind
 from bot.discord.commands import MockroomCommands
 from bot.discord.drills import send_drill_note
+from bot.discord.peers import FORM_ITEMS
+from bot.discord.peers import respond as respond_peer
 from bot.discord.render import pieces
 from bot.discord.respond import (
     APOLOGY,
@@ -75,7 +77,7 @@ class MockroomBot(discord.AutoShardedClient):
         self.tree.add_command(
             MockroomCommands(self.controller, self.poster, reads_content=self.reads_content)
         )
-        self.add_dynamic_items(InterviewButton)
+        self.add_dynamic_items(InterviewButton, *FORM_ITEMS)
         if self.guild_id is not None:
             guild = discord.Object(id=self.guild_id)
             self.tree.copy_global_to(guild=guild)
@@ -99,6 +101,7 @@ class MockroomBot(discord.AutoShardedClient):
         )
         if response is None:
             return
+        await respond_peer(self, response)
         if response.private is not None and response.drill:
             await send_drill_note(self, message, response.private)  # scores stay private
         elif response.private is not None:

@@ -11,6 +11,7 @@ from discord import app_commands
 from bot.chat.controller import CannotPost, ChatController, OpenThread
 from bot.chat.render import clip
 from bot.discord.drills import board_message, markup
+from bot.discord.peers import respond as respond_peer
 from bot.discord.respond import (
     ReplyPoster,
     finish_command,
@@ -37,6 +38,10 @@ PAIR_ACTIONS = [
     app_commands.Choice(name="leave", value="leave"),
     app_commands.Choice(name="weekly: set the channel's pairing", value="weekly"),
     app_commands.Choice(name="stop the channel's pairing", value="stop"),
+]
+PEER_ACTIONS = [
+    app_commands.Choice(name="start: the clock starts in this thread", value="start"),
+    app_commands.Choice(name="end: the AI grades, the interviewer scores", value="end"),
 ]
 
 FORMAT_CHOICES = [
@@ -135,7 +140,7 @@ class MockroomCommands(app_commands.Group):
         await interaction.response.defer(thinking=True, ephemeral=private)
         place = place_of(interaction.channel)
         open_thread = thread_opener(interaction)
-        drills = text.startswith(("drill", "leaderboard", "pair", "remind", "settings"))
+        drills = text.startswith(("drill", "leaderboard", "pair", "peer", "remind", "settings"))
         who, workspace = who_of(interaction.user), str(interaction.guild_id or "")
         response = await self.controller.command(
             who,
@@ -171,6 +176,7 @@ class MockroomCommands(app_commands.Group):
             if not self.reads_content:
                 me = interaction.client.user
                 response.private += NO_CONTENT_HELP.format(name=me.name if me else "mockroom")
+        await respond_peer(interaction.client, response)
         await finish_command(interaction, response, self.poster, private=private)
 
     @app_commands.command(description="Start a mock interview (here in a DM, or in a new thread)")
@@ -291,6 +297,13 @@ class MockroomCommands(app_commands.Group):
     ) -> list[app_commands.Choice[str]]:
         """Common IANA zones first, then any zone holding what was typed."""
         return zone_choices(current)
+
+    @app_commands.command(description="Peer mock: start or end your pair's session (its thread)")
+    @app_commands.describe(action="start the clock, or end the session (the AI grades)")
+    @app_commands.choices(action=PEER_ACTIONS)
+    async def peer(self, interaction: AnyInteraction, action: app_commands.Choice[str]) -> None:
+        """`/mockroom peer start|end`, in the pair's private thread."""
+        await self.run(interaction, f"peer {action.value}", private=True)
 
     @app_commands.command(description="Streak reminders by DM an hour before a drill closes")
     @app_commands.describe(

@@ -15,10 +15,11 @@ from discord.http import Route
 
 from bot.bootstrap import Container
 from bot.chat.controller import ChatController
-from bot.discord import drills
+from bot.discord import drills, peers
 from bot.discord.client import MockroomBot
 from bot.discord.commands import FORGET_CONFIRM
 from bot.serve import PlatformConfigError
+from interviewer.peers.session import PeerOutcome
 from interviewer.service import Reply
 
 log = logging.getLogger(__name__)
@@ -204,6 +205,10 @@ class DiscordRunner:
     async def open_pair(self, channel: str, interviewer: str, candidate: str, text: str) -> str:
         """A private thread in the channel with the two members added; the thread's id."""
         return await drills.open_pair(self._bot(), channel, interviewer, candidate, text)
+
+    async def deliver_peer(self, outcome: PeerOutcome) -> None:
+        """A peer session's clock posts in its private thread; its notes and form by DM."""
+        await peers.deliver(self._bot(), outcome)
 
     async def send_dm(self, user_id: str, text: str) -> None:
         """The brief by direct message."""

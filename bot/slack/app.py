@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 from bot.chat.controller import CannotPost, ChatController, Place, PlaceKind
 from bot.slack.home import home_board
 from bot.slack.outbox import NOT_THERE, SlackOutbox
+from bot.slack.peers import respond as respond_peer
 from bot.slack.places import is_dm, message_place, place_of, split_key, thread_key, who_of
 from bot.slack.render import ACTION_IDS, START_ACTION, home_view
 from bot.slack.settings import SETTINGS_VIEW, SettingsModal
@@ -112,6 +113,7 @@ class SlackListeners:
                 is_admin=is_admin,
             )
             await self.outbox.respond(response, member, here, response_url=url)
+            await respond_peer(self.outbox, response)
 
         self.work.spawn(run(), "a command", lambda: self.outbox.apologise(user, place.key, url))
 
@@ -174,6 +176,7 @@ class SlackListeners:
                 await self.outbox.retract(stream)  # a draft of words that were not stored
             if response is not None:
                 await self.outbox.respond(response, who, place, stream)
+            await respond_peer(self.outbox, response)
 
         self.work.spawn(run(), "an answer", lambda: self.outbox.apologise(user, place.key))
 

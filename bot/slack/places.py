@@ -52,4 +52,6 @@ def message_place(event: Mapping[str, Any]) -> Place:
     channel = str(event.get("channel", ""))
     if event.get("channel_type") == "im":
         return Place(PlaceKind.DM, channel)
+    if event.get("channel_type") == "mpim":  # a peer pair's group DM: several people, like a
+        return Place(PlaceKind.THREAD, channel)  # thread (silent unless a session runs there)
     return place_of(channel, event.get("thread_ts"), event.get("ts"))

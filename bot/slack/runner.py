@@ -14,8 +14,11 @@ from bot.chat.controller import ChatController
 from bot.serve import PlatformConfigError
 from bot.slack.app import SlackListeners, register
 from bot.slack.outbox import SlackOutbox
+from bot.slack.peers import deliver as deliver_peer
+from bot.slack.peers import register as register_peer_form
 from bot.slack.users import UserDirectory
 from bot.slack.work import BackgroundWork
+from interviewer.peers.session import PeerOutcome
 from interviewer.service import Reply
 
 log = logging.getLogger(__name__)
@@ -206,6 +209,10 @@ class SlackRunner:
         await self.outbox.post(key, None, text)
         return key
 
+    async def deliver_peer(self, outcome: PeerOutcome) -> None:
+        """A peer session's clock posts in the group DM; its notes and form ephemeral there."""
+        await deliver_peer(self.outbox, outcome)
+
     async def send_dm(self, user_id: str, text: str) -> None:
         """A message in the member's DM with the app (a brief, a streak reminder)."""
         opened = await self.outbox.client.conversations_open(users=user_id)
@@ -260,6 +267,7 @@ def build_slack_runner(
     work = BackgroundWork()
     listeners = SlackListeners(controller, outbox, work, users, stream_interval=stream_interval)
     register(app, listeners)
+    register_peer_form(app, listeners)
     return SlackRunner(
         app,
         outbox,

@@ -48,6 +48,7 @@ def start(
     seed: int = 0,
     group: bool = False,
     level: Level = Level.SENIOR,
+    peer: bool = False,
 ) -> Step:
     """A new interview: its state and the actions that open it.
 
@@ -77,6 +78,7 @@ def start(
         curveballs=plans,
         group=group,
         level=level,
+        peer=peer,
     )
     state.awaiting_answer, state.question_at = True, now  # the opening asks the first question
     return state, [Say("opening", {"stage": first.value}), Persist()]
@@ -138,6 +140,13 @@ def note_asked(state: InterviewState, key: str) -> InterviewState:
     return new
 
 
+def note_question(state: InterviewState, now: datetime) -> InterviewState:
+    """A peer mock's human interviewer asked something: a curveball waits for the answer."""
+    new = deepcopy(state)
+    new.awaiting_answer, new.question_at, new.last_event_at = True, now, now
+    return new
+
+
 def note_hint(state: InterviewState, key: str) -> InterviewState:
     """Remember that a hint was given so the next one differs."""
     new = deepcopy(state)
@@ -183,8 +192,8 @@ def _candidate_message(
         state.pending_curveball = None
     stage_before = state.stage
     _apply_clock(state, now, actions)
-    if not state.active or any(isinstance(a, QUESTIONING) for a in actions):
-        return
+    if not state.active or any(isinstance(a, QUESTIONING) for a in actions) or state.peer:
+        return  # in a peer mock the human interviewer asks the follow-ups
     answer_facts = stage_before is Stage.CLARIFY and asks_questions(event.text)
     actions.append(AskFollowUp(state.stage, answer_facts=answer_facts, after_curveball=answered))
 

@@ -52,6 +52,7 @@ class InterviewState:
     awaiting_answer: bool = False
     question_at: datetime | None = None  # when that question was asked
     level: Level = Level.SENIOR  # the seniority the interview is calibrated for
+    peer: bool = False  # a peer mock: a member asks, the bot only keeps the clock
 
     @property
     def spec(self) -> FormatSpec:
@@ -130,4 +131,5 @@ class InterviewState:
             awaiting_answer=bool(data.get("awaiting_answer", False)),
             question_at=dt(data.get("question_at")),
             level=Level(data.get("level", Level.SENIOR.value)),
+            peer=bool(data.get("peer", False)),
         )

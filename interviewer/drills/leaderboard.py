@@ -105,14 +105,18 @@ def drill_streak(days: Iterable[date], today: date, weekdays: frozenset[int]) ->
     return count
 
 
+STREAK_KINDS = ("drill", "peer")  # what keeps a streak going: a drill answer or a peer mock
+
+
 def member_streak(entries: Sequence[LedgerEntry], user_id: str, now: datetime) -> int:
-    """A member's drill streak in the zone and weekdays of the last channel they answered in."""
-    drills = [e for e in entries if e.user_id == user_id and e.source_kind == "drill"]
-    if not drills:
+    """A member's streak of drill days (a peer mock that day counts too), in the zone and
+    weekdays of the last channel they answered a drill in."""
+    own = [e for e in entries if e.user_id == user_id and e.source_kind in STREAK_KINDS]
+    if not own:
         return 0
-    last = drills[-1]
+    last = next((e for e in reversed(own) if e.source_kind == "drill"), own[-1])
     today = now.astimezone(ZoneInfo(last.zone)).date()
-    return drill_streak((e.local_day for e in drills), today, last.weekdays)
+    return drill_streak((e.local_day for e in own), today, last.weekdays)
 
 
 def build_board(

@@ -33,7 +33,8 @@ class PointsService:
         user = self.repo.external_user(stored.user_id)
         if user is None:
             return
-        entry = ledger_entry(user[0], "", user[1], "interview", str(stored.id), card, self.clock())
+        kind = "peer" if stored.state.peer else "interview"  # a peer mock's candidate
+        entry = ledger_entry(user[0], "", user[1], kind, str(stored.id), card, self.clock())
         self.award(replace(entry, question_id=stored.state.question_id))
 
     # ---- leaderboards -------------------------------------------------------------------------

@@ -166,7 +166,7 @@ def points(attempts: Sequence[Attempt]) -> list[int]:
     per_day: dict[date, int] = {}
     result = []
     for a in attempts:
-        rate = INTERVIEW_POINTS_PER_SCORE if a.kind == "interview" else DRILL_POINTS_PER_SCORE
+        rate = DRILL_POINTS_PER_SCORE if a.kind == "drill" else INTERVIEW_POINTS_PER_SCORE
         base = max(0.0, a.overall - 1) / 3 * 4 * rate
         repeats = seen.get(a.question_id, 0)
         seen[a.question_id] = repeats + 1

@@ -6,6 +6,7 @@ from __future__ import annotations
 from interviewer.bank import Problem
 from interviewer.core.rubric import Criterion
 from interviewer.core.stages import Format, format_spec
+from interviewer.peers.clock import budget_text
 
 STRONG_ANSWER = {
     Criterion.SCALABILITY: "horizontal scaling, load balancing, sharding, caching, autoscaling, "
@@ -25,12 +26,7 @@ STRONG_ANSWER = {
 
 def stage_plan(fmt: Format) -> list[str]:
     """'Clarify requirements: 5 min' per stage."""
-    spec = format_spec(fmt)
-    lines = []
-    for budget in spec.stages:
-        minutes = "no clock" if budget.seconds is None else f"{budget.seconds // 60} min"
-        lines.append(f"{budget.stage.label}: {minutes}")
-    return lines
+    return [f"{b.stage.label}: {budget_text(fmt, b.stage)}" for b in format_spec(fmt).stages]
 
 
 def interviewer_brief(problem: Problem, fmt: Format, candidate: str) -> str:

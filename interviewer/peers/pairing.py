@@ -43,6 +43,7 @@ def pair_round(
     sat_out: Collection[str] = (),
     *,
     seed: str = "",
+    pair_interviewer: Mapping[frozenset[str], str] | None = None,
 ) -> Round:
     """Pair `members` for one round.
 
@@ -65,7 +66,7 @@ def pair_round(
     fresh = [r for r in _circle(people) if not any(frozenset(p) in seen for p in r[0])]
     if fresh:
         pairs, out = min(fresh, key=lambda r: r[1] in sat_out)
-        return Round([_roles(a, b, last_role) for a, b in pairs], out)
+        return Round([_roles(a, b, last_role, pair_interviewer) for a, b in pairs], out)
     out = None
     if len(people) % 2:
         out = min(people, key=lambda p: p in sat_out)
@@ -73,7 +74,7 @@ def pair_round(
     matching = _matching(people, seen, [SEARCH_STEPS])
     if matching is None:  # no round without a repeat: pair in order, repeats allowed
         matching = list(zip(people[::2], people[1::2], strict=True))
-    return Round([_roles(a, b, last_role) for a, b in matching], out)
+    return Round([_roles(a, b, last_role, pair_interviewer) for a, b in matching], out)
 
 
 def _circle(people: list[str]) -> list[tuple[list[tuple[str, str]], str | None]]:
@@ -116,8 +117,17 @@ def _matching(
     return None
 
 
-def _roles(a: str, b: str, last_role: Mapping[str, str]) -> Pair:
-    """Roles swap: last time's interviewer is the candidate now (and the other way round)."""
+def _roles(
+    a: str,
+    b: str,
+    last_role: Mapping[str, str],
+    pair_interviewer: Mapping[frozenset[str], str] | None = None,
+) -> Pair:
+    """Roles swap: when these two met before, whoever interviewed then is the candidate now;
+    otherwise last week's interviewer is the candidate (and the other way round)."""
+    before = (pair_interviewer or {}).get(frozenset((a, b)))
+    if before in (a, b):
+        return Pair(interviewer=b if before == a else a, candidate=before)
     if last_role.get(a) == INTERVIEWER or last_role.get(b) == CANDIDATE:
         return Pair(interviewer=b, candidate=a)
     if last_role.get(b) == INTERVIEWER or last_role.get(a) == CANDIDATE:

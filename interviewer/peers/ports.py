@@ -30,6 +30,27 @@ class PastSession:
     candidate: str
 
 
+@dataclass(frozen=True)
+class SessionInfo:
+    """One pair's session as it stands: who, where, its interview and the human's scores."""
+
+    id: int
+    platform: str
+    channel: str
+    thread_key: str | None
+    interviewer: str
+    candidate: str
+    question_id: str
+    interview_id: int | None
+    scores: dict[str, int]
+    scored_at: datetime | None
+
+    @property
+    def members(self) -> frozenset[str]:
+        """The two members of the pair."""
+        return frozenset((self.interviewer, self.candidate))
+
+
 class PeerRepository(Protocol):
     """Opt-ins, weekly pairings and sessions; a claim row makes each round happen once."""
 
@@ -96,4 +117,36 @@ class PeerRepository(Protocol):
 
     def set_thread(self, session_id: int, thread_key: str) -> None:
         """Record where a pair talks."""
+        ...
+
+    def in_thread(self, platform: str, thread_key: str) -> SessionInfo | None:
+        """The latest session of the pair that talks in this conversation."""
+        ...
+
+    def by_interview(self, interview_id: int) -> SessionInfo | None:
+        """The session an interview runs."""
+        ...
+
+    def load(self, session_id: int) -> SessionInfo | None:
+        """A session by id."""
+        ...
+
+    def claim_start(self, session_id: int, now: datetime) -> bool:
+        """Mark a session started; False when it was started before (by either member)."""
+        ...
+
+    def reset_start(self, session_id: int) -> None:
+        """Undo a start that failed, so either member may start again."""
+        ...
+
+    def set_interview(self, session_id: int, interview_id: int) -> None:
+        """Record the interview a started session runs as."""
+        ...
+
+    def set_score(self, session_id: int, criterion: str, score: int) -> None:
+        """Record one of the human interviewer's scores (until they submit)."""
+        ...
+
+    def claim_scored(self, session_id: int, now: datetime) -> bool:
+        """Mark the human's scores submitted; False when they were submitted before."""
         ...

@@ -7,6 +7,7 @@ import random
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from interviewer.bank import Problem, QuestionBank
 from interviewer.core.stages import Format
@@ -22,6 +23,9 @@ from interviewer.peers.brief import interviewer_brief
 from interviewer.peers.pairing import CANDIDATE, INTERVIEWER, Pair, pair_round
 from interviewer.peers.ports import PairingPlan, PeerRepository
 from interviewer.replies import InterviewError, Who
+
+if TYPE_CHECKING:
+    from interviewer.peers.session import PeerSessions
 
 USAGE = (
     "`{cmd} pair` (pair me in this channel's peer mocks), `{cmd} pair leave`, "
@@ -67,6 +71,7 @@ class PeerService:
         self.admins = frozenset(admins)
         self.grace = grace
         self.cmd = command_name
+        self.sessions: PeerSessions | None = None  # the sessions themselves (bootstrap sets it)
 
     def command(
         self, platform: str, workspace: str, channel: str, who: Who, is_admin: bool, args: str
@@ -144,7 +149,10 @@ class PeerService:
             m for s in past if s.occurrence_at == latest for m in (s.interviewer, s.candidate)
         }
         sat_out = [m for m in members if latest is not None and m not in last_round]
-        found = pair_round(list(members), met, roles, sat_out, seed=plan.channel)
+        pair_interviewer = {frozenset((s.interviewer, s.candidate)): s.interviewer for s in past}
+        found = pair_round(
+            list(members), met, roles, sat_out, seed=plan.channel, pair_interviewer=pair_interviewer
+        )
         proposed = local(at + PROPOSE_AFTER, plan.schedule)
         rng = random.Random(f"{plan.platform}:{plan.channel}:{at.isoformat()}")
         out = []

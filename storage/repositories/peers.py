@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 from datetime import datetime, time
 
@@ -9,7 +10,7 @@ from sqlalchemy import update
 from sqlmodel import Session, col, select
 
 from interviewer.drills.schedule import DrillSchedule
-from interviewer.peers.ports import PairingPlan, PastSession
+from interviewer.peers.ports import PairingPlan, PastSession, SessionInfo
 from storage.models import PeerMember, PeerSchedule, PeerSession, as_utc, aware
 from storage.repositories.base import SqlStore
 from storage.repositories.mapping import days_text
@@ -154,6 +155,95 @@ class SqlPeerRepository(SqlStore):
                 .where(col(PeerSession.id) == session_id)
                 .values(thread_key=thread_key)
             )
+
+    # ---- the sessions themselves ---------------------------------------------------------------
+
+    def in_thread(self, platform: str, thread_key: str) -> SessionInfo | None:
+        """The latest session of the pair that talks in this conversation."""
+        statement = (
+            select(PeerSession)
+            .where(PeerSession.platform == platform, PeerSession.thread_key == thread_key)
+            .order_by(col(PeerSession.occurrence_at).desc(), col(PeerSession.id).desc())
+        )
+        return self._one(statement)
+
+    def by_interview(self, interview_id: int) -> SessionInfo | None:
+        """The session an interview runs."""
+        return self._one(select(PeerSession).where(PeerSession.interview_id == interview_id))
+
+    def load(self, session_id: int) -> SessionInfo | None:
+        """A session by id."""
+        return self._one(select(PeerSession).where(PeerSession.id == session_id))
+
+    def claim_start(self, session_id: int, now: datetime) -> bool:
+        """Mark a session started; False when it was started before (by either member)."""
+        return self._claim(session_id, PeerSession.started_at, {"started_at": as_utc(now)})
+
+    def reset_start(self, session_id: int) -> None:
+        """Undo a start that failed, so either member may start again."""
+        with self._transaction() as session:
+            session.execute(
+                update(PeerSession)
+                .where(col(PeerSession.id) == session_id, col(PeerSession.interview_id).is_(None))
+                .values(started_at=None)
+            )
+
+    def set_interview(self, session_id: int, interview_id: int) -> None:
+        """Record the interview a started session runs as."""
+        with self._transaction() as session:
+            session.execute(
+                update(PeerSession)
+                .where(col(PeerSession.id) == session_id)
+                .values(interview_id=interview_id)
+            )
+
+    def set_score(self, session_id: int, criterion: str, score: int) -> None:
+        """Record one of the human interviewer's scores (until they submit)."""
+        with self._transaction() as session:
+            row = session.exec(
+                select(PeerSession).where(PeerSession.id == session_id).with_for_update()
+            ).first()
+            if row is None or row.scored_at is not None:
+                return
+            scores = json.loads(row.scores or "{}")
+            scores[criterion] = score
+            row.scores = json.dumps(scores, sort_keys=True)
+            session.add(row)
+
+    def claim_scored(self, session_id: int, now: datetime) -> bool:
+        """Mark the human's scores submitted; False when they were submitted before."""
+        return self._claim(session_id, PeerSession.scored_at, {"scored_at": as_utc(now)})
+
+    def _claim(self, session_id: int, column: object, values: dict[str, datetime]) -> bool:
+        """A compare-and-set from NULL: one caller wins, on any replica."""
+        with self._transaction() as session:
+            result = session.execute(
+                update(PeerSession)
+                .where(col(PeerSession.id) == session_id, col(column).is_(None))
+                .values(**values)
+            )
+            return bool(getattr(result, "rowcount", 0))
+
+    def _one(self, statement: object) -> SessionInfo | None:
+        with Session(self._engine) as session:
+            row = session.exec(statement).first()  # type: ignore[call-overload]
+            return None if row is None else _session(row)
+
+
+def _session(row: PeerSession) -> SessionInfo:
+    assert row.id is not None
+    return SessionInfo(
+        id=row.id,
+        platform=row.platform,
+        channel=row.channel,
+        thread_key=row.thread_key,
+        interviewer=row.interviewer,
+        candidate=row.candidate,
+        question_id=row.question_id,
+        interview_id=row.interview_id,
+        scores={k: int(v) for k, v in json.loads(row.scores or "{}").items()},
+        scored_at=None if row.scored_at is None else aware(row.scored_at),
+    )
 
 
 def _plan(row: PeerSchedule) -> PairingPlan:

@@ -2,7 +2,7 @@
 and level, drill topics.
 
 Revision ID: 0009_channel_settings
-Revises: 0007_reminders
+Revises: 0008_peer_sessions
 Create Date: 2026-12-02 01:00:00.000000
 """
 
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0009_channel_settings"
-down_revision: str | None = "0007_reminders"
+down_revision: str | None = "0008_peer_sessions"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -195,6 +195,16 @@ class FakeDiscord:
             user, message["channel_id"], payloads.COMPONENT, data, message=message
         )
 
+    async def choose(
+        self, user: dict[str, Any], message_id: str, custom_id: str, value: str
+    ) -> Interaction:
+        """A user picks an option of a select menu on a message (component type 3)."""
+        message = self.messages[message_id]
+        data = {"custom_id": custom_id, "component_type": 3, "values": [value]}
+        return await self._interact(
+            user, message["channel_id"], payloads.COMPONENT, data, message=message
+        )
+
     async def _interact(
         self,
         user: dict[str, Any],

@@ -166,3 +166,24 @@ def view_submission(user: str, view: dict[str, Any], values: dict[str, Any]) -> 
             "hash": "1.abc",
         },
     }
+
+
+def form_press(user: str, channel: str, action: dict[str, Any]) -> dict[str, Any]:
+    """A block_actions payload for a select or button on an ephemeral message (a form)."""
+    return {
+        "type": "block_actions",
+        "team": {"id": TEAM, "domain": "t1"},
+        "user": {"id": user, "username": user.lower(), "name": user.lower(), "team_id": TEAM},
+        "api_app_id": "A1",
+        "token": "legacy",
+        "container": {
+            "type": "message",
+            "message_ts": "1700000000.5",
+            "channel_id": channel,
+            "is_ephemeral": True,
+        },
+        "trigger_id": f"{next(_triggers)}.2.3",
+        "channel": {"id": channel, "name": "mpdm"},
+        "response_url": "http://127.0.0.1:9/unused",
+        "actions": [{**action, "block_id": "b1", "action_ts": "1700000000.6"}],
+    }

@@ -1,0 +1,169 @@
+"""Peer sessions on Discord: the clock's posts in the pair's private thread, private notes by
+DM (or to the presser's interaction), and the interviewer's rubric form by DM: a select menu per
+criterion (four in the first message, three and Submit in the second: five rows a message).
+
+The form's items are DynamicItems whose custom ids name the session, registered in setup_hook,
+so a form keeps working after a restart.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Protocol, cast
+
+import discord
+
+from bot.chat.controller import ChatController, ChatResponse
+from bot.discord.drills import markup, send_dm
+from bot.discord.render import pieces
+from bot.discord.respond import apologize, who_of
+from interviewer.core.rubric import Criterion
+from interviewer.peers.session import PeerForm, PeerOutcome
+
+SCORE_TEMPLATE = r"mockroom:peer:(?P<session>[0-9]+):(?P<criterion>[a-z_]+)"
+SUBMIT_TEMPLATE = r"mockroom:peersubmit:(?P<session>[0-9]+)"
+SCALE = {1: "1 no signal", 2: "2 partial", 3: "3 solid", 4: "4 exceptional"}
+ROWS = 5  # Discord's action rows per message
+
+
+class HasController(Protocol):
+    """The client the form's presses reach (MockroomBot)."""
+
+    controller: ChatController
+
+
+class ScoreSelect(
+    discord.ui.DynamicItem[discord.ui.Select[discord.ui.View]], template=SCORE_TEMPLATE
+):
+    """One criterion's score, 1 to 4."""
+
+    def __init__(self, session_id: int, criterion: Criterion) -> None:
+        options = [discord.SelectOption(label=label, value=str(n)) for n, label in SCALE.items()]
+        super().__init__(
+            discord.ui.Select(
+                custom_id=f"mockroom:peer:{session_id}:{criterion.value}",
+                placeholder=f"{criterion.label}: 1-4",
+                options=options,
+            )
+        )
+        self.session_id = session_id
+        self.criterion = criterion
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> ScoreSelect:
+        """Rebuild the select from its custom_id."""
+        try:
+            criterion = Criterion(match["criterion"])
+        except ValueError:
+            criterion = Criterion.CLARITY  # refused below as out of date
+        return cls(int(match["session"]), criterion)
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Record the score (only the session's interviewer may)."""
+        score = int(self.item.values[0]) if self.item.values else 0
+        await press(interaction, self.session_id, self.criterion.value, score)
+
+
+class SubmitButton(
+    discord.ui.DynamicItem[discord.ui.Button[discord.ui.View]], template=SUBMIT_TEMPLATE
+):
+    """The form's Submit."""
+
+    def __init__(self, session_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Submit scores",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"mockroom:peersubmit:{session_id}",
+            )
+        )
+        self.session_id = session_id
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> SubmitButton:
+        """Rebuild the button from its custom_id."""
+        return cls(int(match["session"]))
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Submit the scores: both scorecards compared, once."""
+        await press(interaction, self.session_id, None)
+
+
+FORM_ITEMS = (ScoreSelect, SubmitButton)
+
+
+def form_views(form: PeerForm) -> list[discord.ui.View]:
+    """The form as views of at most five rows each; Submit in the last."""
+    views: list[discord.ui.View] = []
+    items: list[discord.ui.Item[Any]] = [ScoreSelect(form.session_id, c) for c in form.criteria]
+    items.append(SubmitButton(form.session_id))
+    for start in range(0, len(items), ROWS - 1):
+        view = discord.ui.View(timeout=None)
+        for item in items[start : start + ROWS - 1]:
+            view.add_item(item)
+        views.append(view)
+    return views
+
+
+async def press(
+    interaction: discord.Interaction[Any], session_id: int, criterion: str | None, score: int = 0
+) -> None:
+    """A press on the form: acknowledge, hand it to the controller, answer privately."""
+    try:
+        await interaction.response.defer(ephemeral=True, thinking=False)
+        controller = cast(HasController, interaction.client).controller
+        response = await controller.peer_form(
+            who_of(interaction.user), session_id, criterion, score
+        )
+        if response.private is not None:
+            for part in pieces(markup(response.private)):
+                await interaction.followup.send(part, ephemeral=True)
+        if response.peer is not None:
+            await deliver(interaction.client, response.peer, interaction)
+    except Exception as exc:
+        await apologize(interaction, exc)
+
+
+async def respond(client: discord.Client, response: ChatResponse | None) -> None:
+    """The peer-session part of a response, when it has one."""
+    if response is not None and response.peer is not None:
+        await deliver(client, response.peer)
+
+
+async def deliver(
+    client: discord.Client,
+    outcome: PeerOutcome,
+    interaction: discord.Interaction[Any] | None = None,
+) -> None:
+    """Posts in the pair's thread; notes privately (the presser's as an ephemeral follow-up,
+    others' by DM); the form by DM to the interviewer."""
+    if outcome.posts:
+        thread = client.get_partial_messageable(int(outcome.conversation))
+        for text in outcome.posts:
+            for part in pieces(markup(text)):
+                await thread.send(part)
+    for user, text in outcome.notes:
+        if interaction is not None and str(interaction.user.id) == user:
+            for part in pieces(markup(text)):
+                await interaction.followup.send(part, ephemeral=True)
+        else:
+            await send_dm(client, user, text)
+    if outcome.form is not None:
+        form = outcome.form
+        dm = await client.create_dm(discord.Object(int(form.interviewer)))
+        views = form_views(form)
+        intro = f"**Score the candidate on {form.title}**: one score per criterion, then Submit."
+        for number, view in enumerate(views):
+            await dm.send(intro if number == 0 else "…and the rest:", view=view)

@@ -1,0 +1,237 @@
+"""A peer session in the pair's private conversation: started by either member, clocked and
+graded by the interview engine (the candidate's interview, marked `peer`), scored by the human
+interviewer with a form, then both scorecards compared.
+
+Only the two members of the pair drive it; the human's form is the interviewer's alone; each
+start, end and submit acts once (claimed in the database), however often it is pressed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC
+
+from interviewer.core.rubric import Criterion, Scorecard
+from interviewer.core.stages import Format
+from interviewer.drills.ports import LedgerEntry
+from interviewer.peers.compare import candidate_view, interviewer_view, sides
+from interviewer.peers.ports import PeerRepository, SessionInfo
+from interviewer.peers.service import PeerError
+from interviewer.replies import NoInterview, Reply, Who
+from interviewer.service import InterviewService
+
+PEER_USAGE = "`{cmd} peer start` and `{cmd} peer end`, in your pair's private conversation"
+NOT_HERE = (
+    "No peer mock is paired in this conversation: a session runs in the private conversation "
+    "the weekly pairing opened for its pair (`{cmd} pair` to take part)."
+)
+ONLY_PAIR = "Only the two members paired here can start or end this peer mock."
+ONLY_INTERVIEWER = "Only this session's interviewer scores it."
+SCORES = range(1, 5)
+
+
+@dataclass(frozen=True)
+class PeerForm:
+    """The rubric form the human interviewer fills in privately after the session."""
+
+    session_id: int
+    interviewer: str
+    conversation: str
+    title: str
+    criteria: tuple[Criterion, ...] = tuple(Criterion)
+
+
+@dataclass
+class PeerOutcome:
+    """What a peer-session event makes the bot say: posts in the pair's conversation, private
+    notes (user, text), and the interviewer's form."""
+
+    platform: str
+    conversation: str
+    posts: list[str] = field(default_factory=list)
+    notes: list[tuple[str, str]] = field(default_factory=list)
+    form: PeerForm | None = None
+
+
+Award = Callable[[LedgerEntry], object]
+
+
+class PeerSessions:
+    """Start, record, end, score and compare peer sessions."""
+
+    def __init__(
+        self,
+        repo: PeerRepository,
+        service: InterviewService,
+        *,
+        award: Award | None = None,
+        command_name: str = "/mockroom",
+        fmt: Format = Format.STANDARD,
+    ) -> None:
+        self.repo = repo
+        self.service = service
+        self.award = award
+        self.cmd = command_name
+        self.fmt = fmt
+
+    # ---- commands in the pair's conversation ---------------------------------------------------
+
+    async def command(self, who: Who, conversation: str, args: str) -> PeerOutcome:
+        """`peer start` or `peer end`, typed by either member in their conversation."""
+        head = args.strip().lower()
+        if head not in ("start", "end"):
+            raise PeerError(f"Use {PEER_USAGE.format(cmd=self.cmd)}.")
+        found = await self.service.db.run(self.repo.in_thread, who.platform, conversation)
+        if found is None:
+            raise PeerError(NOT_HERE.format(cmd=self.cmd))
+        if who.user_id not in found.members:
+            raise PeerError(ONLY_PAIR)
+        if head == "start":
+            return await self._start(found, conversation)
+        if found.interview_id is None:
+            raise PeerError(f"This peer mock has not started: `{self.cmd} peer start` starts it.")
+        try:
+            reply = await self.service.end(found.interview_id)
+        except NoInterview:
+            raise PeerError("This peer mock is over already.") from None
+        return await self.outcome(reply, found)
+
+    async def _start(self, found: SessionInfo, conversation: str) -> PeerOutcome:
+        now = self.service.clock()
+        if not await self.service.db.run(self.repo.claim_start, found.id, now):
+            raise PeerError("This peer mock has started already: the clock is running here.")
+        candidate = Who(found.platform, found.candidate)
+        try:
+            reply = await self.service.start(
+                candidate, conversation, found.question_id, self.fmt, peer=True
+            )
+        except Exception:
+            await self.service.db.run(self.repo.reset_start, found.id)  # a start may come again
+            raise
+        await self.service.db.run(self.repo.set_interview, found.id, reply.interview_id)
+        return await self.outcome(reply, found)
+
+    # ---- messages in the pair's conversation ---------------------------------------------------
+
+    async def message(
+        self, who: Who, conversation: str, text: str, event_key: str | None
+    ) -> PeerOutcome | None:
+        """A message in a running session: the candidate's is an answer, the interviewer's an
+        interviewer turn. None when the conversation runs no peer session."""
+        found = await self.service.db.run(self.repo.in_thread, who.platform, conversation)
+        if found is None or found.interview_id is None:
+            return None
+        done = PeerOutcome(found.platform, conversation)
+        if who.user_id == found.candidate:
+            try:
+                reply = await self.service.answer(who, conversation, text, event_key=event_key)
+            except NoInterview:
+                return done  # the session is over: talk freely
+            return done if reply is None else await self.outcome(reply, found)
+        if who.user_id == found.interviewer and await self.service.first_delivery(
+            who.platform, event_key
+        ):
+            await self.service.interviewer_turn(found.interview_id, text, who.user_id)
+        return done  # a peer session's conversation: nothing for the AI interviewer
+
+    # ---- the clock, the end and the AI's card --------------------------------------------------
+
+    async def outcome(self, reply: Reply, found: SessionInfo | None = None) -> PeerOutcome:
+        """A peer interview's reply as posts in the pair's conversation; at its end, the
+        interviewer's form instead of the AI's card (the candidate sees it beside theirs)."""
+        if found is None:
+            found = await self.service.db.run(self.repo.by_interview, reply.interview_id)
+        out = PeerOutcome(reply.platform, reply.channel)
+        out.posts = [m.text for m in reply.messages if m.scorecard is None and m.text]
+        if reply.scorecard is None or found is None:
+            return out
+        out.posts.append(
+            f"The AI has graded <@{found.candidate}>. <@{found.interviewer}>, your scoring form "
+            "came privately: score the seven criteria, then Submit. Both scorecards come when "
+            "it is in. Roles swap next time you meet."
+        )
+        problem = self.service.bank.problems.get(found.question_id)
+        title = problem.title if problem is not None else found.question_id
+        out.form = PeerForm(found.id, found.interviewer, reply.channel, title)
+        return out
+
+    # ---- the human interviewer's form ------------------------------------------------------------
+
+    async def score(self, who: Who, session_id: int, criterion: str, score: int) -> PeerOutcome:
+        """One criterion scored on the form (the same choice again changes nothing)."""
+        found, _ = await self._form(who, session_id)
+        try:
+            chosen = Criterion(criterion)
+        except ValueError:
+            raise PeerError("That form is out of date.") from None
+        if score not in SCORES:
+            raise PeerError("Scores run from 1 to 4.")
+        out = PeerOutcome(found.platform, found.thread_key or "")
+        if found.scored_at is not None:
+            out.notes.append((who.user_id, "Your scores are in already."))
+            return out
+        await self.service.db.run(self.repo.set_score, found.id, chosen.value, score)
+        out.notes.append((who.user_id, f"{chosen.label}: {score}/4 noted."))
+        return out
+
+    async def submit(self, who: Who, session_id: int) -> PeerOutcome:
+        """The form's Submit: both scorecards side by side for the candidate, the agreement for
+        the interviewer, points for both. A replayed press acts once."""
+        found, card = await self._form(who, session_id)
+        out = PeerOutcome(found.platform, found.thread_key or "")
+        missing = [c.label for c in Criterion if c.value not in found.scores]
+        if found.scored_at is None and missing:
+            raise PeerError(f"Score every criterion first; still open: {', '.join(missing)}.")
+        now = self.service.clock()
+        if not await self.service.db.run(self.repo.claim_scored, found.id, now):
+            return out  # submitted before: said once
+        human = {Criterion(k): v for k, v in found.scores.items()}
+        out.notes.append(
+            (
+                found.candidate,
+                candidate_view(card, human, "your interviewer")
+                + f"\nThe AI's full card, with quotes: `{self.cmd} history`.",
+            )
+        )
+        out.notes.append((found.interviewer, interviewer_view(card, human)))
+        if self.award is not None:
+            await self.service.db.run(self.award, self._entry(found, card, human))
+        return out
+
+    async def _form(self, who: Who, session_id: int) -> tuple[SessionInfo, Scorecard]:
+        """The session and its AI card, for its interviewer only, once graded."""
+        found = await self.service.db.run(self.repo.load, session_id)
+        if found is None or found.platform != who.platform:
+            raise PeerError("That form is out of date.")
+        if who.user_id != found.interviewer:
+            raise PeerError(ONLY_INTERVIEWER)
+        stored = None
+        if found.interview_id is not None:
+            stored = await self.service.db.run(self.service.repo.load, found.interview_id)
+        if stored is None or stored.scorecard is None:
+            raise PeerError("The AI has not graded this session yet: score it once it ends.")
+        return found, stored.scorecard
+
+    def _entry(
+        self, found: SessionInfo, card: Scorecard, human: dict[Criterion, int]
+    ) -> LedgerEntry:
+        """The interviewer's points: for running the session, as well as their scoring agrees
+        with the AI's (1 + 3 x the share of criteria scored the same)."""
+        both = sides(card, human)
+        calibrated = 1 + 3 * sum(s.agreed for s in both) / len(both)
+        now = self.service.clock()
+        return LedgerEntry(
+            platform=found.platform,
+            workspace="",
+            user_id=found.interviewer,
+            source_kind="peer",
+            source_id=f"peer:{found.id}:interviewer",
+            question_id=found.question_id,
+            overall=calibrated,
+            points=0,
+            local_day=now.astimezone(UTC).date(),
+            zone="UTC",
+            criteria={},
+            created_at=now,
+        )

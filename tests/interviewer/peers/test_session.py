@@ -1,0 +1,271 @@
+"""A peer session: either member starts it, the interview clock posts stage moves and a
+curveball in the pair's conversation (once, across restarts and replicas), messages become the
+transcript, the AI grades the candidate, the interviewer scores with the form, both see the
+comparison, and both earn points."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+
+from interviewer.bank import QuestionBank, load_bank
+from interviewer.core.rubric import Criterion
+from interviewer.core.stages import Stage
+from interviewer.core.transcript import Role
+from interviewer.drills.leaderboard import member_streak
+from interviewer.peers.service import PeerError, PeerService
+from interviewer.peers.session import PeerOutcome, PeerSessions
+from interviewer.service import Who
+from storage.repositories.peers import SqlPeerRepository
+from tests.clock import FakeClock
+from tests.interviewer.drills.harness import RecordingPoster, Replica, replica
+from tests.interviewer.drills.test_replicas import race
+
+SLACK = "slack"
+ASKER, DESIGNER, OTHER = Who(SLACK, "U1", "Ada"), Who(SLACK, "U2", "Bob"), Who(SLACK, "U3", "Cyd")
+THREAD = "G12"
+ANSWER = (
+    "Clients call an API gateway that rate limits; stateless app servers behind a load "
+    "balancer autoscale on CPU; writes go to a sharded key-value store with three replicas, "
+    "because reads dominate at 100:1 a Redis cache in front keeps p99 under 50 ms."
+)
+
+
+class PeerPoster(RecordingPoster):
+    """A platform that records the peer sessions' outcomes the clock delivers."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.outcomes: list[PeerOutcome] = []
+
+    async def open_pair(self, channel: str, interviewer: str, candidate: str, text: str) -> str:
+        return THREAD
+
+    async def send_dm(self, user_id: str, text: str) -> None:
+        self.private.append((user_id, "dm", text))
+
+    async def deliver_peer(self, outcome: PeerOutcome) -> None:
+        self.outcomes.append(outcome)
+
+    def posts(self) -> list[str]:
+        return [text for o in self.outcomes for text in o.posts]
+
+
+@dataclass
+class World:
+    """One process: the drills harness's services plus peer mocks, and its poster."""
+
+    replica: Replica
+    poster: PeerPoster
+    sessions: PeerSessions
+    repo: SqlPeerRepository
+
+    async def tick(self) -> int:
+        return await self.replica.scheduler.tick_interviews()
+
+
+def world(url: str, bank: QuestionBank, clock: FakeClock) -> World:
+    poster = PeerPoster()
+    r = replica(url, bank, clock, poster=poster)
+    repo = SqlPeerRepository(r.engine)
+    peers = PeerService(repo, bank, clock)
+    sessions = PeerSessions(repo, r.service, award=r.drills.award)
+    peers.sessions = sessions
+    r.scheduler.peers = peers
+    r.scheduler.pair_posters = {SLACK: poster}
+    return World(r, poster, sessions, repo)
+
+
+@pytest.fixture(scope="module")
+def bank() -> QuestionBank:
+    return load_bank()
+
+
+@pytest.fixture
+def clock() -> FakeClock:
+    return FakeClock()
+
+
+@pytest.fixture
+def one(sqlite_migrated_url: str, bank: QuestionBank, clock: FakeClock) -> Iterator[World]:
+    w = world(sqlite_migrated_url, bank, clock)
+    yield w
+    w.replica.close()
+
+
+def pair_up(w: World, clock: FakeClock) -> int:
+    session_id = w.repo.add_session(
+        SLACK, "C1", clock.now, ASKER.user_id, DESIGNER.user_id, "url-shortener"
+    )
+    w.repo.set_thread(session_id, THREAD)
+    return session_id
+
+
+async def run_to_the_end(w: World, clock: FakeClock) -> int:
+    """Pair, start, talk, end: the session's id."""
+    session_id = pair_up(w, clock)
+    await w.sessions.command(DESIGNER, THREAD, "start")
+    await w.sessions.message(ASKER, THREAD, "How would you shorten and store URLs?", "e1")
+    await w.sessions.message(DESIGNER, THREAD, ANSWER, "e2")
+    await w.sessions.command(ASKER, THREAD, "end")
+    return session_id
+
+
+async def test_the_pair_starts_it_and_the_clock_moves_stages_and_throws_a_curveball(
+    one: World, clock: FakeClock
+) -> None:
+    pair_up(one, clock)
+    with pytest.raises(PeerError, match="Only the two members"):
+        await one.sessions.command(OTHER, THREAD, "start")
+    with pytest.raises(PeerError, match="No peer mock is paired"):
+        await one.sessions.command(ASKER, "G99", "start")
+    with pytest.raises(PeerError, match="has not started"):
+        await one.sessions.command(ASKER, THREAD, "end")
+    started = await one.sessions.command(ASKER, THREAD, "start")  # the interviewer starts it
+    assert started.conversation == THREAD
+    [opening] = started.posts
+    assert "Clarify requirements (5 min) → High-level design (12 min)" in opening
+    with pytest.raises(PeerError, match="started already"):
+        await one.sessions.command(DESIGNER, THREAD, "start")
+
+    asked = await one.sessions.message(ASKER, THREAD, "What would you ask first?", "m1")
+    answered = await one.sessions.message(DESIGNER, THREAD, "Who uses it, and how many?", "m2")
+    again = await one.sessions.message(DESIGNER, THREAD, "Who uses it, and how many?", "m2")
+    ignored = await one.sessions.message(OTHER, THREAD, "Hello?", "m3")
+    assert asked is not None and answered is not None and again is not None
+    assert ignored is not None and not ignored.posts  # not the pair's: not in the transcript
+    assert answered.posts == []  # no AI follow-up: the human interviewer asks
+    found = one.repo.in_thread(SLACK, THREAD)
+    assert found is not None and found.interview_id is not None
+    stored = one.replica.service.repo.load(found.interview_id)
+    assert stored is not None and stored.state.peer and stored.state.question_id == "url-shortener"
+    turns = [(t.role, t.author, t.text) for t in stored.turns if t.kind != "opening"]
+    assert turns == [
+        (Role.INTERVIEWER, ASKER.user_id, "What would you ask first?"),
+        (Role.CANDIDATE, DESIGNER.user_id, "Who uses it, and how many?"),  # stored once
+    ]
+
+    clock.advance(minutes=5)
+    assert await one.tick() == 1
+    assert one.poster.posts()[-1] == (
+        "⏱ Time for *Clarify requirements* is up. Now *High-level design* (12 min)."
+    )
+    assert await one.tick() == 0  # nothing more is due
+    clock.advance(minutes=12)
+    await one.tick()
+    assert "Now *Deep dive* (17 min)" in one.poster.posts()[-1]
+    clock.advance(minutes=10)  # past half the deep dive, and the grace for an open question
+    await one.tick()
+    curveballs = [p for p in one.poster.posts() if p.startswith("🎯 Curveball: ")]
+    assert len(curveballs) == 1
+    problem = one.replica.service.bank.problems["url-shortener"]
+    texts = {one.replica.service.bank.curveballs[c].text for c in problem.curveballs}
+    assert curveballs[0].removeprefix("🎯 Curveball: ") in texts
+    assert one.poster.delivered == []  # no AI interviewer's reply, no buttons
+
+
+async def test_the_end_grades_the_candidate_and_the_form_is_the_interviewers(
+    one: World, clock: FakeClock
+) -> None:
+    session_id = pair_up(one, clock)
+    await one.sessions.command(DESIGNER, THREAD, "start")
+    with pytest.raises(PeerError, match="has not graded"):
+        await one.sessions.score(ASKER, session_id, "clarity", 3)
+    await one.sessions.message(DESIGNER, THREAD, ANSWER, "a1")
+    with pytest.raises(PeerError, match="Only the two members"):
+        await one.sessions.command(OTHER, THREAD, "end")
+    ended = await one.sessions.command(ASKER, THREAD, "end")
+    assert ended.form is not None and ended.form.interviewer == ASKER.user_id
+    assert ended.form.session_id == session_id and ended.form.title == "Design a URL shortener"
+    assert "The AI has graded <@U2>" in ended.posts[-1]
+    assert not any("Scalability" in p for p in ended.posts)  # the AI's card is not shown yet
+    with pytest.raises(PeerError, match="over already"):
+        await one.sessions.command(DESIGNER, THREAD, "end")
+
+    for outsider in (DESIGNER, OTHER):  # the candidate and a third member cannot score
+        with pytest.raises(PeerError, match="Only this session's interviewer"):
+            await one.sessions.score(outsider, session_id, "clarity", 1)
+        with pytest.raises(PeerError, match="Only this session's interviewer"):
+            await one.sessions.submit(outsider, session_id)
+    with pytest.raises(PeerError, match="1 to 4"):
+        await one.sessions.score(ASKER, session_id, "clarity", 5)
+    with pytest.raises(PeerError, match="out of date"):
+        await one.sessions.score(ASKER, session_id, "charisma", 3)
+    noted = await one.sessions.score(ASKER, session_id, "scalability", 4)
+    assert noted.notes == [(ASKER.user_id, "Scalability: 4/4 noted.")]
+    with pytest.raises(PeerError, match="still open: Reliability"):
+        await one.sessions.submit(ASKER, session_id)
+    for criterion in Criterion:
+        if criterion is not Criterion.SCALABILITY:
+            await one.sessions.score(ASKER, session_id, criterion.value, 2)
+
+    submitted = await one.sessions.submit(ASKER, session_id)
+    notes = dict(submitted.notes)
+    assert set(notes) == {ASKER.user_id, DESIGNER.user_id}
+    found = one.repo.load(session_id)
+    assert found is not None and found.interview_id is not None
+    card = one.replica.service.repo.load(found.interview_id).scorecard  # type: ignore[union-attr]
+    assert card is not None
+    ai = card.criteria[Criterion.SCALABILITY].score
+    assert f"• Scalability: AI {ai}/4 · your interviewer 4/4" in notes[DESIGNER.user_id]
+    agreed = sum(
+        1 for c in Criterion if card.criteria[c].score == (4 if c is Criterion.SCALABILITY else 2)
+    )
+    assert f"you agreed with the AI on {agreed} of 7 criteria" in notes[ASKER.user_id]
+    replay = await one.sessions.submit(ASKER, session_id)
+    assert replay.notes == []  # acts once
+
+    ledger = one.replica.drills.repo.ledger(SLACK)
+    kinds = sorted((e.user_id, e.source_kind) for e in ledger)
+    assert kinds == [(ASKER.user_id, "peer"), (DESIGNER.user_id, "peer")]
+    assert all(e.points > 0 for e in ledger)
+    for who in (ASKER, DESIGNER):
+        assert member_streak(ledger, who.user_id, clock.now) == 1  # a peer mock keeps a streak
+
+
+async def test_the_next_round_swaps_the_pairs_roles(one: World, clock: FakeClock) -> None:
+    await run_to_the_end(one, clock)
+    past = one.repo.sessions(SLACK, "C1")
+    interviewer = {frozenset((s.interviewer, s.candidate)): s.interviewer for s in past}
+    from interviewer.peers.pairing import pair_round
+
+    # Another pair in between gave Ada a candidate's role: with Bob she still swaps.
+    found = pair_round(
+        ["U1", "U2"],
+        [],
+        {"U1": "candidate", "U2": "interviewer"},
+        pair_interviewer=interviewer,
+    )
+    assert [(p.interviewer, p.candidate) for p in found.pairs] == [("U2", "U1")]
+
+
+@pytest.fixture
+def two(migrated_url: str, bank: QuestionBank, clock: FakeClock) -> Iterator[list[World]]:
+    worlds = [world(migrated_url, bank, clock) for _ in range(2)]
+    yield worlds
+    for w in worlds:
+        w.replica.close()
+
+
+def test_after_a_restart_two_replicas_move_the_clock_once(
+    migrated_url: str, two: list[World], bank: QuestionBank, clock: FakeClock
+) -> None:
+    import asyncio
+
+    first = world(migrated_url, bank, clock)
+    pair_up(first, clock)
+    asyncio.run(first.sessions.command(DESIGNER, THREAD, "start"))
+    first.replica.close()  # the process stops; two others come up over the same database
+    clock.advance(minutes=30)  # clarify and high level are long over
+    a, b = two
+    race(a.tick, b.tick)
+    race(a.tick, b.tick)
+    moves = [p for p in a.poster.posts() + b.poster.posts() if p.startswith("⏱ Time for")]
+    assert moves == ["⏱ Time for *Clarify requirements* is up. Now *High-level design* (12 min)."]
+    found = a.repo.in_thread(SLACK, THREAD)
+    assert found is not None and found.interview_id is not None
+    stored = a.replica.service.repo.load(found.interview_id)
+    assert stored is not None and stored.state.stage is Stage.HIGH_LEVEL
