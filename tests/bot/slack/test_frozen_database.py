@@ -192,3 +192,35 @@ async def test_healthz_is_503_when_the_database_hangs_without_answering() -> Non
             writer.close()
         server.close()
         engine.dispose()
+
+
+async def test_metrics_answer_while_the_database_is_locked(
+    app: tuple[App, FakeSlack], postgres_migrated_url: str
+) -> None:
+    """/metrics gives up its database read after a deadline and serves the rest."""
+    slack, fake = app
+    assert await slack.command(ADA, "start model-serving") == 200
+    await _until(lambda: len(_texts(fake, dm_of(ADA))) >= 1)
+    url = f"http://127.0.0.1:{slack.health.port}/metrics"
+
+    async def scrape() -> str:
+        async with (
+            aiohttp.ClientSession() as http,
+            await asyncio.wait_for(http.get(url), SLACK_WINDOW) as response,
+        ):
+            assert response.status == 200
+            return await response.text()
+
+    locker = await psycopg.AsyncConnection.connect(_sync_url(postgres_migrated_url))
+    try:
+        await locker.execute("BEGIN")
+        await locker.execute("LOCK TABLE interview IN ACCESS EXCLUSIVE MODE")
+        frozen = await scrape()
+    finally:
+        await locker.execute("ROLLBACK")
+        await locker.close()
+    assert "mockroom_database_up 0.0" in frozen
+    assert "mockroom_active_interviews" not in frozen
+    assert 'mockroom_turns_total{platform="slack",role="interviewer"}' in frozen
+    back = await scrape()
+    assert "mockroom_database_up 1.0" in back and "mockroom_active_interviews 1.0" in back
