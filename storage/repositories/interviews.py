@@ -132,6 +132,32 @@ class SqlRepository(SqlStore):
         with Session(self._engine) as session:
             return [i for i in session.exec(statement) if i is not None]
 
+    def unanswered(self, before: datetime, platforms: Sequence[str], limit: int = 50) -> list[int]:
+        """Running interviews on `platforms` whose last turn is a candidate's stored before
+        `before`: answers whose reply never came (a crash, a failure), oldest first."""
+        if not platforms:
+            return []
+        last_seq = (
+            sa_select(func.max(InterviewTurn.seq))
+            .where(col(InterviewTurn.interview_id) == col(Interview.id))
+            .scalar_subquery()
+        )
+        statement = (
+            sa_select(col(Interview.id))
+            .join(InterviewTurn, col(InterviewTurn.interview_id) == col(Interview.id))
+            .where(
+                col(Interview.status) == Status.ACTIVE.value,
+                col(Interview.platform).in_(platforms),
+                col(InterviewTurn.seq) == last_seq,
+                col(InterviewTurn.role) == Role.CANDIDATE.value,
+                col(InterviewTurn.created_at) <= as_utc(before),
+            )
+            .order_by(col(Interview.id))
+            .limit(limit)
+        )
+        with self._engine.connect() as connection:
+            return [i for i in connection.execute(statement).scalars() if i is not None]
+
     def activity(self, now: datetime) -> tuple[int, int, float]:
         """Running interviews, how many have a deadline due, and the oldest one's lateness (s)."""
         active = Interview.status == Status.ACTIVE.value
