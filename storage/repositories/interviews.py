@@ -11,6 +11,7 @@ from typing import Any, TypeAlias
 from sqlalchemy import ColumnElement, Connection, Select, bindparam, insert, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.dml import ReturningUpdate
 from sqlmodel import Session, col, func, select
 
@@ -137,9 +138,11 @@ class SqlRepository(SqlStore):
         `before`: answers whose reply never came (a crash, a failure), oldest first."""
         if not platforms:
             return []
+        newer = aliased(InterviewTurn)
         last_seq = (
-            sa_select(func.max(InterviewTurn.seq))
-            .where(col(InterviewTurn.interview_id) == col(Interview.id))
+            sa_select(func.max(newer.seq))
+            .where(newer.interview_id == col(Interview.id))
+            .correlate(Interview)
             .scalar_subquery()
         )
         statement = (

@@ -7,7 +7,9 @@ from collections.abc import Sequence
 from datetime import timedelta
 
 import pytest
+from rich.console import Console
 
+from bot.terminal.session import PracticeOptions, TerminalSession
 from interviewer.bank import QuestionBank, load_bank
 from interviewer.commands import Command
 from interviewer.core.rubric import Scorecard
@@ -129,6 +131,28 @@ async def test_a_reply_failing_again_backs_off_and_a_resend_meanwhile_settles_it
     stored = repo.load(started.interview_id)
     assert stored is not None
     assert [t.role for t in stored.turns].count(Role.INTERVIEWER) == 2  # opening, one reply
+
+
+async def test_the_terminal_shows_a_retried_reply_at_its_next_tick(bank: QuestionBank) -> None:
+    clock = FakeClock()
+    repo = Flaky()
+    service, _ = make_service(bank, clock, repo)
+    console = Console(width=120, force_terminal=False, color_system=None)
+    session = TerminalSession(service, console, Who("terminal", "alice"))
+    await session.begin(PracticeOptions("model-serving"))
+    repo.fail_step_with_turns = 1
+    with console.capture() as captured:
+        await session.handle_line(ANSWER)
+    assert "Your answer is saved" in captured.get()
+    assert not await session.tick()  # its backoff has not passed
+    clock.advance(2)
+    with console.capture() as captured:
+        assert await session.tick()
+    assert session.interview_id is not None
+    stored = repo.load(session.interview_id)
+    assert stored is not None and stored.turns[-1].role is Role.INTERVIEWER
+    assert stored.turns[-1].text[:40] in " ".join(captured.get().split())
+    assert candidate_texts(repo, session.interview_id) == [ANSWER]
 
 
 async def test_two_replicas_reply_to_an_unanswered_answer_once(bank: QuestionBank) -> None:
