@@ -141,7 +141,7 @@ class SqlRepository(SqlStore):
         newer = aliased(InterviewTurn)
         last_seq = (
             sa_select(func.max(newer.seq))
-            .where(newer.interview_id == col(Interview.id))
+            .where(col(newer.interview_id) == col(Interview.id))
             .correlate(Interview)
             .scalar_subquery()
         )
