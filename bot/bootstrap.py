@@ -43,6 +43,9 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+GRADING_WORKERS = 2
+"""Threads the offline scorer grades on (interviews and drill answers): one per core here."""
+
 
 @dataclass
 class Container:
@@ -62,15 +65,21 @@ class Container:
     peers: PeerService | None = None
     reminders: ReminderService | None = None
     channel_settings: SettingsService | None = None
+    grading: WorkerPool | None = None  # the offline scorer's threads
 
     def close(self) -> None:
         """Release the database connections and the worker threads."""
         self.service.db.close()
+        if self.grading is not None:
+            self.grading.close()
         self.engine.dispose()
 
 
 def build_llm_parts(
-    settings: Settings, bank: QuestionBank, fallback: OfflineBrain
+    settings: Settings,
+    bank: QuestionBank,
+    fallback: OfflineBrain,
+    offline_grader: OfflineGrader | None = None,
 ) -> tuple[ModelChoice, LLMParts | None]:
     """The LLM brain and grader the settings ask for; offline (with the reason) if they fail."""
     choice = settings.model_choice()
@@ -95,6 +104,7 @@ def build_llm_parts(
                 settings.llm_grader_deadline_seconds,
             ),
             prices=settings.llm_prices,
+            offline_grader=offline_grader,  # the model's card is checked against it
         )
     except Exception as exc:  # an unknown provider or a missing provider package
         log.warning(
@@ -149,8 +159,10 @@ def build(
         raise
     repo = SqlRepository(engine)
     brain = OfflineBrain(bank)
-    grader = OfflineGrader(bank)
-    choice, llm = build_llm_parts(settings, bank, brain)
+    # Scoring a long transcript takes seconds of CPU: on its own bounded threads, off the loop.
+    grading = WorkerPool(GRADING_WORKERS, deadline=None, name="mockroom-grade")
+    grader = OfflineGrader(bank, run=grading.run)
+    choice, llm = build_llm_parts(settings, bank, brain, grader)
     telemetry = PrometheusTelemetry()
     telemetry.watch(repo.activity, clock)
     service = InterviewService(
@@ -170,6 +182,7 @@ def build(
     )
     drills = build_drills(settings, bank, engine, service, clock)
     parts = Container(settings, bank, engine, repo, service, grader, choice, llm, drills, telemetry)
+    parts.grading = grading
     parts.privacy = PrivacyService(
         SqlPrivacyRepository(engine), clock, retention_days=settings.retention_days
     )
@@ -212,6 +225,7 @@ def build_drills(
         admins=settings.drill_admins,
         board_hour=settings.weekly_board_hour,
         channels=SqlSettingsRepository(engine),
+        run=service.db.run,
     )
     service.on_scorecard = drills.record_interview
     return drills

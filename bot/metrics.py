@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
+
+log = logging.getLogger(__name__)
+
+READ_TIMEOUT = 2.0
+"""Seconds the scrape's database read may take: a hung database never hangs /metrics."""
 
 Activity = Callable[[datetime], tuple[int, int, float]]
 """(running interviews, deadlines due, seconds the oldest due deadline is late)."""
@@ -61,18 +68,34 @@ class PrometheusTelemetry:
         """Something failed and was handled."""
         self.errors.labels(kind).inc()
 
-    def watch(self, activity: Activity, clock: Callable[[], datetime]) -> None:
+    def watch(
+        self, activity: Activity, clock: Callable[[], datetime], timeout: float = READ_TIMEOUT
+    ) -> None:
         """Report the database's view (running interviews, scheduler lag) at every scrape."""
-        self.registry.register(_ActivityCollector(activity, clock))
+        self.registry.register(_ActivityCollector(activity, clock, timeout))
+
+
+_UP = "mockroom_database_up"
+_UP_HELP = "1 when the scrape's database read answered in time, else 0"
 
 
 class _ActivityCollector(Collector):
-    def __init__(self, activity: Activity, clock: Callable[[], datetime]) -> None:
+    def __init__(self, activity: Activity, clock: Callable[[], datetime], timeout: float) -> None:
         self.activity = activity
         self.clock = clock
+        self.timeout = timeout
+        # Reads of a hung database wait on their own threads until its timeouts free them.
+        self._reads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="mockroom-metrics")
 
     def collect(self) -> Iterator[Metric]:
-        running, due, lag = self.activity(self.clock())
+        try:
+            read = self._reads.submit(self.activity, self.clock())
+            running, due, lag = read.result(timeout=self.timeout)
+        except Exception:  # a timeout or an outage: the other metrics are still served
+            log.warning("metrics: the database did not answer in %.1f s", self.timeout)
+            yield GaugeMetricFamily(_UP, _UP_HELP, value=0)
+            return
+        yield GaugeMetricFamily(_UP, _UP_HELP, value=1)
         yield GaugeMetricFamily("mockroom_active_interviews", "Interviews running", value=running)
         yield GaugeMetricFamily(
             "mockroom_deadlines_due",

@@ -17,7 +17,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from bot.chat.poster import PairPoster, Poster
@@ -34,6 +34,10 @@ INTERVIEW_JOB = "interview-deadlines"
 DRILL_JOB = "drill-sweep"
 BOARD_JOB = "weekly-boards"
 PAIR_JOB = "peer-pairs"
+UNANSWERED_JOB = "unanswered-answers"
+UNANSWERED_AFTER = timedelta(minutes=2)
+"""An answer without a reply for this long is replied to by the sweep (a crash, a reply
+whose retries ran out); younger ones may still be on their way."""
 RETENTION_INTERVAL = 600.0  # seconds; the run itself is claimed once per UTC day
 Chart = Callable[[Board], bytes | None]
 
@@ -104,7 +108,8 @@ class ClockScheduler:
             job_defaults={"coalesce": True, "misfire_grace_time": None, "max_instances": 2},
         )
         jobs: list[tuple[str, Callable[[], Awaitable[int]], float]] = [
-            (INTERVIEW_JOB, self.tick_interviews, self.interval)
+            (INTERVIEW_JOB, self.tick_interviews, self.interval),
+            (UNANSWERED_JOB, self.sweep_unanswered, self.drill_interval),
         ]
         if self.drills is not None:
             jobs += [
@@ -137,6 +142,7 @@ class ClockScheduler:
     async def run_once(self) -> None:
         """Run every sweep once, in order (what tests drive, with a controllable clock)."""
         await self.tick_interviews()
+        await self.sweep_unanswered()
         if self.drills is not None:
             await self.sweep_drills()
             await self.post_boards()
@@ -144,9 +150,20 @@ class ClockScheduler:
         await self.purge_transcripts()
 
     async def tick_interviews(self) -> int:
-        """Tick interviews whose deadline has come and deliver what they say."""
+        """Tick interviews whose deadline has come, retry replies that failed after their
+        answer was stored, and deliver what they say."""
+        replies = await self.service.tick_due()
+        return await self._deliver(replies + await self.service.owed_replies())
+
+    async def sweep_unanswered(self) -> int:
+        """Reply to answers left without a reply (a crash, a reply whose retries ran out)."""
+        await self.service.find_unanswered(list(self.runners), UNANSWERED_AFTER)
+        return await self._deliver(await self.service.owed_replies())
+
+    async def _deliver(self, replies: Sequence[Reply]) -> int:
+        """Post each reply in its conversation; how many were posted."""
         delivered = 0
-        for reply in await self.service.tick_due():
+        for reply in replies:
             runner = self.runners.get(reply.platform)
             if runner is None:
                 continue

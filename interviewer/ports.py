@@ -167,6 +167,10 @@ class Repository(Protocol):
         """Ended interviews without a scorecard (a crash while grading), oldest first."""
         ...
 
+    def unanswered(self, before: datetime, platforms: Sequence[str], limit: int = 50) -> list[int]:
+        """Running interviews whose last turn is a candidate's from before `before`."""
+        ...
+
     def claim_event(self, platform: str, key: str) -> bool:
         """Record that an event was handled; False when it already was (a retry, a replay)."""
         ...

@@ -7,7 +7,9 @@ It finds the conversation's interview and checks who may act; the engine under i
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import replace
+from datetime import timedelta
 
 from interviewer.commands import Command
 from interviewer.core import machine
@@ -312,6 +314,50 @@ class InterviewService(InterviewSteps):
             if reply.messages:
                 replies.append(reply)
         return replies
+
+    async def owed_replies(self, interview_id: int | None = None) -> list[Reply]:
+        """Retry the replies that failed after their answer was stored, those whose backoff is
+        up (only `interview_id`'s, when given); the replies to deliver, each for its own
+        conversation. A reply given meanwhile (a resend, a resume, another replica) is not
+        given again."""
+        replies = []
+        for owed_id in self.owed.due(self.clock(), interview_id):
+            try:
+                reply = await self._retry_reply(owed_id)
+            except Exception as exc:
+                again = self.owed.failed(owed_id, self.clock())
+                log.warning(
+                    "interview %s: retrying the reply failed (%s)",
+                    owed_id,
+                    "tried again later" if again else "given up",
+                    exc_info=not isinstance(exc, DatabaseUnavailable),
+                )
+                continue
+            self.owed.settle(owed_id)
+            if reply is not None and reply.messages:
+                replies.append(reply)
+        return replies
+
+    async def find_unanswered(self, platforms: Sequence[str], older_than: timedelta) -> int:
+        """Note answers left without a reply for longer than `older_than` (a crash, a reply
+        whose tries ran out) so that owed_replies retries them at once; how many."""
+        before = self.clock() - older_than
+        found = await self.db.run(self.repo.unanswered, before, platforms)
+        for interview_id in found:
+            self.owed.owe(interview_id, self.clock(), at_once=True)
+        return len(found)
+
+    async def _retry_reply(self, interview_id: int) -> Reply | None:
+        """The reply to an interview's unanswered answer; None when none is owed any more."""
+        async with self._lock(interview_id):
+            stored = await self.db.run(self.repo.load, interview_id)
+            if stored is None or pending_answer(stored) is None or not stored.state.active:
+                return None  # answered meanwhile, ended, or forgotten
+            try:
+                return await self.reply_pending(stored)
+            except StaleInterview:
+                log.info("interview %s was answered by another process", interview_id)
+                return None
 
     def _read_and_claim(
         self, who: Who, channel: str, event_key: str | None

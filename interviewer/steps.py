@@ -31,6 +31,7 @@ from interviewer.core.transcript import Role, Transcript, Turn, TurnKind
 from interviewer.diagrams.design import drawn_by
 from interviewer.diagrams.view import final_design
 from interviewer.peers.clock import peer_words
+from interviewer.owed import OwedReplies
 from interviewer.ports import (
     Brain,
     DeltaSink,
@@ -68,8 +69,8 @@ RESEND_WINDOW = timedelta(minutes=10)
 """How long an identical answer sent again counts as a resend of the unanswered one."""
 
 REPLY_DELAYED = (
-    "Your answer is saved, but the interviewer's reply did not come through. Send the same "
-    "answer again (it is not stored twice) or resume the interview to get the reply."
+    "Your answer is saved; the interviewer's reply did not come through yet and is being "
+    "retried, so it will follow here. No need to send it again (a resend is not stored twice)."
 )
 
 ScorecardHook = Callable[[StoredInterview, Scorecard], object]
@@ -111,6 +112,8 @@ class InterviewSteps:
         self.quotas = quotas  # None: no limits
         # Repository and quota calls run here, off the event loop (interviewer/workers.py).
         self.db = db or WorkerPool()
+        # Replies that failed after their answer was stored, retried with backoff (owed.py).
+        self.owed = OwedReplies()
         # The concept lexicon as diagrams use it, to type their components (interviewer/diagrams).
         self.concepts = bank.concept_patterns
 
@@ -201,8 +204,9 @@ class InterviewSteps:
                     )
                 except Exception as exc:
                     # The answer is stored: calling it failed would have the member send it
-                    # twice. The reply comes on a resend (recognised) or a resume.
+                    # twice. The reply is retried (owed_replies), or comes on a resend or resume.
                     self.telemetry.error("reply")
+                    self.owed.owe(interview_id, self.clock())
                     log.warning(
                         "interview %s: the reply failed after the answer was stored",
                         interview_id,

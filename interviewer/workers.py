@@ -11,7 +11,7 @@ import asyncio
 import functools
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
-from typing import ParamSpec, TypeVar
+from typing import ParamSpec, Protocol, TypeVar
 
 from interviewer.replies import DatabaseUnavailable
 
@@ -34,6 +34,19 @@ GONE = (
 OutageTest = Callable[[BaseException], bool]
 
 
+class Offload(Protocol):
+    """Runs a blocking call somewhere that is not the event loop (`WorkerPool.run`)."""
+
+    async def __call__(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """`fn(*args, **kwargs)`, awaited without blocking the loop."""
+        ...
+
+
+async def inline(fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+    """An Offload that calls `fn` right here (tests and scripts with nothing to keep free)."""
+    return fn(*args, **kwargs)
+
+
 def _never(_error: BaseException) -> bool:
     return False
 
@@ -44,15 +57,17 @@ class WorkerPool:
     def __init__(
         self,
         workers: int = DEFAULT_WORKERS,
-        deadline: float = DEFAULT_DEADLINE,
+        deadline: float | None = DEFAULT_DEADLINE,
         is_outage: OutageTest = _never,
+        name: str = "mockroom-db",
     ) -> None:
         self.deadline = deadline
         self.is_outage = is_outage
-        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="mockroom-db")
+        self._executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix=name)
 
-    async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
-        """`fn(*args, **kwargs)` on a worker thread; DatabaseUnavailable past the deadline."""
+    async def run(self, fn: Callable[P, T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """`fn(*args, **kwargs)` on a worker thread; DatabaseUnavailable past the deadline
+        (None: no deadline, for CPU work such as grading)."""
         loop = asyncio.get_running_loop()
         future = loop.run_in_executor(self._executor, functools.partial(fn, *args, **kwargs))
         try:

@@ -71,6 +71,17 @@ class InMemoryRepository:
                 due.append((deadline, stored.id))
         return [i for _, i in sorted(due)[:limit]]
 
+    def unanswered(self, before: datetime, platforms: Sequence[str], limit: int = 50) -> list[int]:
+        return [
+            i
+            for i, s in sorted(self.interviews.items())
+            if s.state.active
+            and s.platform in platforms
+            and s.turns
+            and s.turns[-1].role is Role.CANDIDATE
+            and (s.turns[-1].at is None or s.turns[-1].at <= before)
+        ][:limit]
+
     def unscored(self, user_id: int | None = None, limit: int = 50) -> list[int]:
         return [
             i

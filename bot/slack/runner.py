@@ -44,12 +44,15 @@ class SlackConfigError(PlatformConfigError):
 
 
 def make_client(token: str, api_url: str | None = None) -> Any:
-    """The Web API client: our base URL, retries on 429s and on connection errors."""
+    """The Web API client: our base URL, retries on 429s, connection errors and Slack's own
+    passing failures (a reply whose post failed is posted on a later try, with backoff)."""
     from slack_sdk.http_retry.builtin_async_handlers import (
         AsyncConnectionErrorRetryHandler,
         AsyncRateLimitErrorRetryHandler,
     )
     from slack_sdk.web.async_client import AsyncWebClient
+
+    from bot.slack.retry import SlackErrorRetryHandler
 
     base_url = api_url or DEFAULT_API_URL
     return AsyncWebClient(
@@ -58,6 +61,7 @@ def make_client(token: str, api_url: str | None = None) -> Any:
         retry_handlers=[
             AsyncConnectionErrorRetryHandler(max_retry_count=2),
             AsyncRateLimitErrorRetryHandler(max_retry_count=3),
+            SlackErrorRetryHandler(max_retry_count=3),
         ],
     )
 

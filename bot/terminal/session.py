@@ -230,12 +230,16 @@ class TerminalSession:
         return None if self.live is None else self.live.delta
 
     async def tick(self) -> bool:
-        """Let the clock act (warnings, curveballs, stage moves); whether it said anything."""
+        """Let the clock act (warnings, curveballs, stage moves) and retry a reply that failed
+        after the answer was stored; whether anything was said."""
         if self.interview_id is None or self.ended:
             return False
         reply = await self.service.tick(self.interview_id)
         self.show(reply)
-        return bool(reply.messages)
+        owed = await self.service.owed_replies(self.interview_id)
+        for late in owed:
+            self.show(late)
+        return bool(reply.messages or owed)
 
     async def finish(self) -> None:
         """End the interview at end of input and show the scorecard."""

@@ -35,6 +35,7 @@ from interviewer.drills.schedule import (
 from interviewer.service import Who
 from interviewer.settings.ports import SettingsRepository
 from interviewer.settings.values import ChannelSettings, Visibility
+from interviewer.workers import Offload, inline
 
 GradeFn = Callable[[Transcript], Awaitable[Scorecard]]
 NO_REPEAT = timedelta(days=30)
@@ -70,6 +71,17 @@ class BoardPost:
 
 
 @dataclass(frozen=True)
+class _TakenAnswer:
+    """An answer claimed for grading: its drill, claim, problem, normalised text and time."""
+
+    post: DrillPost
+    claim_id: int
+    problem: Problem
+    text: str
+    now: datetime
+
+
+@dataclass(frozen=True)
 class DrillReply:
     """What a drill answer gets: a private note (None for a repeated delivery) and the card."""
 
@@ -101,9 +113,11 @@ class DrillService(PointsService):
         seed: int = 0,
         command_name: str = "/mockroom",
         channels: SettingsRepository | None = None,
+        run: Offload = inline,
     ) -> None:
         super().__init__(repo, clock, command_name)
         self.channels = channels  # per-channel settings override the window, board and topics
+        self.run = run  # where the database work of an answer runs (off the loop in `serve`)
         self.bank = bank
         self.grade = grade
         self.window = window
@@ -258,7 +272,24 @@ class DrillService(PointsService):
     async def answer(
         self, platform: str, thread_key: str, who: Who, text: str, event_key: str | None = None
     ) -> DrillReply | None:
-        """Grade a member's answer once and count its points; None when not a drill thread."""
+        """Grade a member's answer once and count its points; None when not a drill thread.
+
+        The database work runs through `self.run` and the grading is awaited, so neither
+        holds up the event loop (the offline scorer grades on its own threads)."""
+        taken = await self.run(self._take_answer, platform, thread_key, who, text, event_key)
+        if not isinstance(taken, _TakenAnswer):
+            return taken
+        try:
+            card = await self.grade(_one_answer(taken.problem, taken.text, who, taken.now))
+        except Exception:
+            await self.run(self.repo.release_answer, taken.claim_id)
+            raise
+        return await self.run(self._record_grade, taken, who, card)
+
+    def _take_answer(
+        self, platform: str, thread_key: str, who: Who, text: str, event_key: str | None
+    ) -> _TakenAnswer | DrillReply | None:
+        """Claim a member's first answer to grade, or what to tell them instead."""
         post = self.repo.post_by_thread(platform, thread_key)
         if post is None:
             return None
@@ -281,15 +312,14 @@ class DrillService(PointsService):
             return DrillReply(
                 f"You already answered this drill{score}; only your first answer counts."
             )
-        problem = self.bank.problem(post.question_id)
-        try:
-            card = await self.grade(_one_answer(problem, text, who, now))
-        except Exception:
-            self.repo.release_answer(claim.id)
-            raise
-        self.repo.save_grade(claim.id, card, now)
+        return _TakenAnswer(post, claim.id, self.bank.problem(post.question_id), text, now)
+
+    def _record_grade(self, taken: _TakenAnswer, who: Who, card: Scorecard) -> DrillReply:
+        """Store a graded answer and its points; the member's short card."""
+        sub, problem, now = taken.post.subscription, taken.problem, taken.now
+        self.repo.save_grade(taken.claim_id, card, now)
         entry = ledger_entry(
-            platform, sub.workspace, who.user_id, "drill", str(claim.id), card, now
+            sub.platform, sub.workspace, who.user_id, "drill", str(taken.claim_id), card, now
         )
         earned, ledger = self.award_with_ledger(
             replace(

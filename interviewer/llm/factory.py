@@ -100,6 +100,7 @@ def build_llm(
     grader_model: BaseChatModel | None = None,
     http_async_client: Any = None,
     breakers: Breakers | None = None,
+    offline_grader: OfflineGrader | None = None,
 ) -> LLMParts:
     """Build the brain and grader for a chosen model (or given ones, in tests);
     `http_async_client` as in make_chat_model."""
@@ -139,7 +140,7 @@ def build_llm(
         grading_chat,
         model_name=choice.spec,
         bank=bank,
-        offline=OfflineGrader(bank),
+        offline=offline_grader or OfflineGrader(bank),
         meter=meter,
         breaker=breaker,
         deadline_seconds=grading.deadline_seconds,

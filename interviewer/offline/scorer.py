@@ -35,6 +35,7 @@ from interviewer.offline.facts import Facts, Point, join_words, label
 from interviewer.offline.feedback import needs
 from interviewer.offline.pitfalls import find_pitfalls, judged_stages
 from interviewer.offline.quotes import quote
+from interviewer.workers import Offload, inline
 
 _PENALTY_PER_PITFALL, _MAX_PENALTY = 0.2, 0.6
 _C = Criterion
@@ -75,9 +76,12 @@ class OfflineGrader:
 
     name = "offline"
 
-    def __init__(self, bank: QuestionBank) -> None:
-        """Compile every pattern the grader needs once."""
+    def __init__(self, bank: QuestionBank, run: Offload = inline) -> None:
+        """Compile every pattern the grader needs once; `run` is where scoring runs (a bounded
+        pool of threads in `serve`: a long transcript takes seconds, other members wait for
+        none of it)."""
         self._bank = bank
+        self._run = run
         self._concepts = tuple((c, compile_fast(c.all_patterns)) for c in bank.concepts)
         self._adapt = {cb.id: compile_fast(cb.adapt_keywords) for cb in bank.curveballs.values()}
         self._points: dict[str, tuple[Point, ...]] = {}
@@ -88,7 +92,7 @@ class OfflineGrader:
         self, transcript: Transcript, problem: Problem | None, *, usage_key: str | None = None
     ) -> Scorecard:
         """The scorecard for a transcript (the Grader port)."""
-        return self.score(transcript, problem)
+        return await self._run(self.score, transcript, problem)
 
     def score(self, transcript: Transcript, problem: Problem | None) -> Scorecard:
         """Grade the seven criteria, name the pitfalls and say what to practise next."""

@@ -11,6 +11,7 @@ from typing import Any, TypeAlias
 from sqlalchemy import ColumnElement, Connection, Select, bindparam, insert, update
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.dml import ReturningUpdate
 from sqlmodel import Session, col, func, select
 
@@ -131,6 +132,34 @@ class SqlRepository(SqlStore):
             statement = statement.where(Interview.user_id == user_id)
         with Session(self._engine) as session:
             return [i for i in session.exec(statement) if i is not None]
+
+    def unanswered(self, before: datetime, platforms: Sequence[str], limit: int = 50) -> list[int]:
+        """Running interviews on `platforms` whose last turn is a candidate's stored before
+        `before`: answers whose reply never came (a crash, a failure), oldest first."""
+        if not platforms:
+            return []
+        newer = aliased(InterviewTurn)
+        last_seq = (
+            sa_select(func.max(newer.seq))
+            .where(col(newer.interview_id) == col(Interview.id))
+            .correlate(Interview)
+            .scalar_subquery()
+        )
+        statement = (
+            sa_select(col(Interview.id))
+            .join(InterviewTurn, col(InterviewTurn.interview_id) == col(Interview.id))
+            .where(
+                col(Interview.status) == Status.ACTIVE.value,
+                col(Interview.platform).in_(platforms),
+                col(InterviewTurn.seq) == last_seq,
+                col(InterviewTurn.role) == Role.CANDIDATE.value,
+                col(InterviewTurn.created_at) <= as_utc(before),
+            )
+            .order_by(col(Interview.id))
+            .limit(limit)
+        )
+        with self._engine.connect() as connection:
+            return [i for i in connection.execute(statement).scalars() if i is not None]
 
     def activity(self, now: datetime) -> tuple[int, int, float]:
         """Running interviews, how many have a deadline due, and the oldest one's lateness (s)."""

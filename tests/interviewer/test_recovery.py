@@ -4,9 +4,12 @@ and a crash while grading are all recovered; the local terminal is not rate-limi
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 import pytest
+from rich.console import Console
 
+from bot.terminal.session import PracticeOptions, TerminalSession
 from interviewer.bank import QuestionBank, load_bank
 from interviewer.commands import Command
 from interviewer.core.rubric import Scorecard
@@ -81,6 +84,97 @@ async def test_a_reply_failing_after_the_answer_is_stored_says_so_and_a_resend_i
     # Once answered, the same words again are a new answer (the member meant to repeat).
     await service.answer(ALICE, HERE, ANSWER)
     assert candidate_texts(repo, started.interview_id) == [ANSWER, ANSWER]
+
+
+async def test_a_failed_reply_is_retried_with_backoff_and_given_once(bank: QuestionBank) -> None:
+    clock = FakeClock()
+    repo = Flaky()
+    service, _ = make_service(bank, clock, repo)
+    started = await service.start(ALICE, HERE, "model-serving")
+    repo.fail_step_with_turns = 1
+    with pytest.raises(ReplyDelayed, match="being retried"):
+        await service.answer(ALICE, HERE, ANSWER)
+    assert await service.owed_replies() == []  # not before its backoff
+    clock.advance(2)
+    [late] = await service.owed_replies()
+    assert late.interview_id == started.interview_id and late.messages[0].text
+    assert await service.owed_replies() == []  # given once
+    clock.advance(600)
+    assert await service.owed_replies() == []
+    stored = repo.load(started.interview_id)
+    assert stored is not None and stored.turns[-1].role is Role.INTERVIEWER
+    assert stored.turns[-1].text == late.messages[0].text
+    assert candidate_texts(repo, started.interview_id) == [ANSWER]
+
+
+async def test_a_reply_failing_again_backs_off_and_a_resend_meanwhile_settles_it(
+    bank: QuestionBank,
+) -> None:
+    clock = FakeClock()
+    repo = Flaky()
+    service, _ = make_service(bank, clock, repo)
+    started = await service.start(ALICE, HERE, "model-serving")
+    repo.fail_step_with_turns = 1
+    with pytest.raises(ReplyDelayed):
+        await service.answer(ALICE, HERE, ANSWER)
+    clock.advance(2)
+    repo.fail_step_with_turns = 1  # the first retry fails too
+    assert await service.owed_replies() == []
+    clock.advance(2)
+    assert await service.owed_replies() == []  # the next try waits 4 s, not 2
+    assert started.interview_id in service.owed
+    reply = await service.answer(ALICE, HERE, ANSWER)  # the member resent it meanwhile
+    assert reply is not None and reply.messages
+    clock.advance(2)
+    assert await service.owed_replies() == []  # nothing owed any more: no second reply
+    assert started.interview_id not in service.owed
+    stored = repo.load(started.interview_id)
+    assert stored is not None
+    assert [t.role for t in stored.turns].count(Role.INTERVIEWER) == 2  # opening, one reply
+
+
+async def test_the_terminal_shows_a_retried_reply_at_its_next_tick(bank: QuestionBank) -> None:
+    clock = FakeClock()
+    repo = Flaky()
+    service, _ = make_service(bank, clock, repo)
+    console = Console(width=120, force_terminal=False, color_system=None)
+    session = TerminalSession(service, console, Who("terminal", "alice"))
+    await session.begin(PracticeOptions("model-serving"))
+    repo.fail_step_with_turns = 1
+    with console.capture() as captured:
+        await session.handle_line(ANSWER)
+    assert "Your answer is saved" in captured.get()
+    assert not await session.tick()  # its backoff has not passed
+    clock.advance(2)
+    with console.capture() as captured:
+        assert await session.tick()
+    assert session.interview_id is not None
+    stored = repo.load(session.interview_id)
+    assert stored is not None and stored.turns[-1].role is Role.INTERVIEWER
+    assert stored.turns[-1].text[:40] in " ".join(captured.get().split())
+    assert candidate_texts(repo, session.interview_id) == [ANSWER]
+
+
+async def test_two_replicas_reply_to_an_unanswered_answer_once(bank: QuestionBank) -> None:
+    clock = FakeClock()
+    repo = InMemoryRepository()
+    one, _ = make_service(bank, clock, repo)
+    two, _ = make_service(bank, clock, repo)
+    started = await one.start(Who("slack", "U1"), "D1", "model-serving")
+    stored = repo.load(started.interview_id)
+    assert stored is not None  # a crash mid-answer: stored, never replied to
+    turn = Turn(Role.CANDIDATE, stored.state.stage, ANSWER, at=clock(), author="U1")
+    repo.save_step(stored.id, stored.state, [turn], expected_version=stored.version)
+    assert await one.find_unanswered(["slack"], timedelta(minutes=2)) == 0  # too fresh
+    assert await one.find_unanswered(["discord"], timedelta(0)) == 0
+    clock.advance(minutes=3)
+    for replica in (one, two):
+        assert await replica.find_unanswered(["slack"], timedelta(minutes=2)) == 1
+    replies = [*await one.owed_replies(), *await two.owed_replies()]
+    assert len(replies) == 1
+    after = repo.load(started.interview_id)
+    assert after is not None
+    assert [t.role for t in after.turns].count(Role.INTERVIEWER) == 2
 
 
 async def test_resume_replies_to_an_answer_left_without_its_reply(bank: QuestionBank) -> None:

@@ -22,6 +22,7 @@ import pytest
 from bot.bootstrap import Container, build
 from bot.health import HealthServer
 from bot.metrics import PrometheusTelemetry
+from bot.scheduler import ClockScheduler
 from bot.settings import Settings
 from bot.slack.places import who_of
 from bot.slack.runner import EVENTS_PATH, SlackRunner, build_slack_runner
@@ -29,6 +30,7 @@ from storage.engine import make_engine
 from tests.bot.slack import payloads
 from tests.bot.slack.conftest import ADA, BOB, dm_of
 from tests.bot.slack.fake_slack import FakeSlack
+from tests.bot.slack.test_robustness import GatedBrain
 from tests.clock import FakeClock
 from tests.support import free_port
 
@@ -192,3 +194,85 @@ async def test_healthz_is_503_when_the_database_hangs_without_answering() -> Non
             writer.close()
         server.close()
         engine.dispose()
+
+
+async def test_metrics_answer_while_the_database_is_locked(
+    app: tuple[App, FakeSlack], postgres_migrated_url: str
+) -> None:
+    """/metrics gives up its database read after a deadline and serves the rest."""
+    slack, fake = app
+    assert await slack.command(ADA, "start model-serving") == 200
+    await _until(lambda: len(_texts(fake, dm_of(ADA))) >= 1)
+    url = f"http://127.0.0.1:{slack.health.port}/metrics"
+
+    async def scrape() -> str:
+        async with (
+            aiohttp.ClientSession() as http,
+            await asyncio.wait_for(http.get(url), SLACK_WINDOW) as response,
+        ):
+            assert response.status == 200
+            return await response.text()
+
+    locker = await psycopg.AsyncConnection.connect(_sync_url(postgres_migrated_url))
+    try:
+        await locker.execute("BEGIN")
+        await locker.execute("LOCK TABLE interview IN ACCESS EXCLUSIVE MODE")
+        frozen = await scrape()
+    finally:
+        await locker.execute("ROLLBACK")
+        await locker.close()
+    assert "mockroom_database_up 0.0" in frozen
+    assert "mockroom_active_interviews" not in frozen
+    assert 'mockroom_turns_total{platform="slack",role="interviewer"}' in frozen
+    back = await scrape()
+    assert "mockroom_database_up 1.0" in back and "mockroom_active_interviews 1.0" in back
+
+
+async def test_a_reply_stopped_by_a_lock_after_the_answer_is_stored_comes_later_once(
+    app: tuple[App, FakeSlack], postgres_migrated_url: str
+) -> None:
+    """The answer is saved, then the table is locked before the reply's save: the member is
+    told the reply is coming, and the clock's sweep posts it once the lock is gone."""
+    slack, fake = app
+    dm, service = dm_of(ADA), slack.container.service
+    assert await slack.command(ADA, "start model-serving") == 200
+    await _until(lambda: len(_texts(fake, dm)) >= 1)
+    [entry] = service.history(who_of(ADA))
+    gate = asyncio.Event()
+    service.brain = GatedBrain(service.brain, gate)  # a model still thinking
+    answer = "Who calls the model, and how many requests?"
+    assert await slack.say(ADA, answer, "2.1") == 200
+
+    def answer_stored() -> bool:
+        stored = slack.container.repo.load(entry.interview_id)
+        return stored is not None and stored.turns[-1].text == answer
+
+    await _until(answer_stored)
+    locker = await psycopg.AsyncConnection.connect(_sync_url(postgres_migrated_url))
+    try:
+        await locker.execute("BEGIN")
+        await locker.execute("LOCK TABLE interview IN ACCESS EXCLUSIVE MODE")
+        gate.set()  # the model answers; its words cannot be saved
+        await _until(lambda: any("Your answer is saved" in t for t in _texts(fake, dm)))
+    finally:
+        await locker.execute("ROLLBACK")
+        await locker.close()
+    await slack.runner.drain()
+    [notice] = [t for t in _texts(fake, dm) if "Your answer is saved" in t]
+    assert "No need to send it again" in notice
+    shown = len(_texts(fake, dm))
+
+    clock = service.clock
+    assert isinstance(clock, FakeClock)
+    sweeps = ClockScheduler(service, [slack.runner])
+    assert await sweeps.tick_interviews() == 0  # not before its backoff
+    clock.advance(2)
+    assert await sweeps.tick_interviews() == 1  # the reply, without a resend
+    clock.advance(150)  # past every backoff and the sweep's 2 minutes; before the clock warns
+    assert await sweeps.tick_interviews() == 0
+    assert await sweeps.sweep_unanswered() == 0  # and nothing is left unanswered
+    stored = slack.container.repo.load(entry.interview_id)
+    assert stored is not None and stored.turns[-1].role.value == "interviewer"
+    assert [t.text for t in stored.turns if t.role.value == "candidate"] == [answer]
+    texts = _texts(fake, dm)
+    assert len(texts) == shown + 1 and stored.turns[-1].text[:60] in texts[-1]

@@ -73,7 +73,8 @@ async def test_the_error_boundary_apologises_logs_and_the_interview_survives(
     slack: Harness, caplog: pytest.LogCaptureFixture
 ) -> None:
     await slack.command(ADA, DM, "start model-serving")
-    slack.fake.fail("chat.postMessage", times=2)  # the streamed post and the whole post
+    # the streamed post and the whole post, refused for good (not a passing failure)
+    slack.fake.fail("chat.postMessage", "invalid_arguments", times=2)
     with caplog.at_level(logging.ERROR):
         await slack.say(ADA, DM, "How many users at peak?")
     assert "Slack: an answer failed" in caplog.text and "Traceback" in caplog.text
@@ -83,6 +84,19 @@ async def test_the_error_boundary_apologises_logs_and_the_interview_survives(
     await slack.say(ADA, DM, "What latency target for the first token?")
     assert slack.fake.conversation(DM)[-1].action_ids()  # and the interview carries on
     assert len(candidate_turns(slack)) == 2
+
+
+async def test_a_reply_whose_post_slack_fails_is_posted_on_a_later_try(slack: Harness) -> None:
+    await slack.command(ADA, DM, "start model-serving")
+    slack.fake.fail("chat.postMessage", times=2)  # Slack's internal_error, twice
+    await slack.say(ADA, DM, "How many users at peak?")
+    assert len(slack.fake.calls_to("chat.postMessage")) == 4  # the opening, 2 failures, the post
+    _opening, reply = slack.fake.conversation(DM)  # the reply once, no apology, nothing resent
+    assert reply.action_ids() and "Sorry" not in reply.shown
+    [entry] = slack.container.service.history(who_of(ADA))
+    stored = slack.container.repo.load(entry.interview_id)
+    assert stored is not None and stored.turns[-1].text[:60] in reply.shown
+    assert candidate_turns(slack) == ["How many users at peak?"]
 
 
 async def test_a_retried_message_without_an_interview_gets_one_note(slack: Harness) -> None:

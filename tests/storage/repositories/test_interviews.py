@@ -432,3 +432,19 @@ def test_characters_no_column_can_hold_become_replacement_chars(repo: SqlReposit
     assert stored is not None
     assert [(t.text, t.author) for t in stored.turns] == [("a\ufffdb\ufffdc", "x\ufffdy")]
     assert stored.state == state
+
+
+def test_unanswered_finds_running_interviews_whose_last_turn_is_an_answer(
+    repo: SqlRepository,
+) -> None:
+    user = repo.ensure_user("slack", "U1")
+    asked = turn("Design it.", Role.INTERVIEWER, at=T0)
+    waiting = new_interview(repo, user, "C1", turns=[asked, turn("An answer", at=T0)])
+    replied = new_interview(repo, user, "C2", turns=[turn("An answer", at=T0), asked])
+    fresh = new_interview(repo, user, "C3", turns=[turn("Just now", at=T0 + timedelta(hours=1))])
+    ended = new_interview(repo, user, "C4", turns=[turn("An answer", at=T0)], status=Status.ENDED)
+    before = T0 + timedelta(minutes=5)
+    assert repo.unanswered(before, ["slack"]) == [waiting]
+    assert repo.unanswered(before + timedelta(hours=1), ["slack"]) == [waiting, fresh]
+    assert repo.unanswered(before, ["discord"]) == [] and repo.unanswered(before, []) == []
+    assert {replied, ended}.isdisjoint(repo.unanswered(T0 + timedelta(days=1), ["slack"]))
