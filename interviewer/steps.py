@@ -30,8 +30,8 @@ from interviewer.core.state import InterviewState
 from interviewer.core.transcript import Role, Transcript, Turn, TurnKind
 from interviewer.diagrams.design import drawn_by
 from interviewer.diagrams.view import final_design
-from interviewer.peers.clock import peer_words
 from interviewer.owed import OwedReplies
+from interviewer.peers.clock import peer_words
 from interviewer.ports import (
     Brain,
     DeltaSink,
