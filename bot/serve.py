@@ -10,6 +10,7 @@ import signal
 from collections.abc import Sequence
 from typing import Protocol
 
+from bot.chat.poster import PairPoster
 from bot.scheduler import ClockScheduler
 from interviewer.drills.reminders import ReminderService
 from interviewer.drills.service import DrillService
@@ -72,8 +73,13 @@ async def run_clock(
         scheduler.shutdown()
 
 
-async def recover(service: InterviewService, runners: Sequence[PlatformRunner]) -> None:
-    """Grade interviews a crash left without a scorecard and post each to its conversation."""
+async def recover(
+    service: InterviewService,
+    runners: Sequence[PlatformRunner],
+    peers: PeerService | None = None,
+) -> None:
+    """Grade interviews a crash left without a scorecard and post each to its conversation
+    (a peer session's goes as its end: the interviewer's form, the card kept for the pair)."""
     try:
         replies = await service.recover()
     except Exception:
@@ -84,8 +90,12 @@ async def recover(service: InterviewService, runners: Sequence[PlatformRunner]) 
         runner = by_platform.get(reply.platform)
         if runner is None:
             continue  # a terminal interview: its scorecard shows at `history` or `--resume`
+        sessions = peers.sessions if peers is not None else None
         try:
-            await runner.deliver(reply)
+            if reply.peer and sessions is not None and isinstance(runner, PairPoster):
+                await runner.deliver_peer(await sessions.outcome(reply))
+            else:
+                await runner.deliver(reply)
         except Exception:
             log.exception("could not post the recovered scorecard of %s", reply.interview_id)
 
@@ -122,7 +132,7 @@ async def serve(
             await runner.start()
             started.append(runner)
             log.warning("%s is connected", runner.platform)
-        await recover(service, started)
+        await recover(service, started, peers)
         freeze_startup_heap()
         await run_clock(
             service,

@@ -14,7 +14,7 @@ from typing import Any, Protocol, cast
 import discord
 
 from bot.chat.controller import ChatController, ChatResponse
-from bot.discord.drills import markup, send_dm
+from bot.discord.drills import CANNOT_DM, markup, send_dm
 from bot.discord.render import pieces
 from bot.discord.respond import apologize, who_of
 from interviewer.core.rubric import Criterion
@@ -24,6 +24,10 @@ SCORE_TEMPLATE = r"mockroom:peer:(?P<session>[0-9]+):(?P<criterion>[a-z_]+)"
 SUBMIT_TEMPLATE = r"mockroom:peersubmit:(?P<session>[0-9]+)"
 SCALE = {1: "1 no signal", 2: "2 partial", 3: "3 solid", 4: "4 exceptional"}
 ROWS = 5  # Discord's action rows per message
+NO_FORM = (
+    "<@{user}> I could not send you the scoring form: allow direct messages from members of "
+    "this server (Privacy Settings), then run `/mockroom peer end` here to get it again."
+)
 
 
 class HasController(Protocol):
@@ -161,9 +165,18 @@ async def deliver(
         else:
             await send_dm(client, user, text)
     if outcome.form is not None:
-        form = outcome.form
+        await send_form(client, outcome.form)
+
+
+async def send_form(client: discord.Client, form: PeerForm) -> None:
+    """The form by DM; a pointer in the pair's thread when the interviewer takes no DMs."""
+    intro = f"**Score the candidate on {form.title}**: one score per criterion, then Submit."
+    try:
         dm = await client.create_dm(discord.Object(int(form.interviewer)))
-        views = form_views(form)
-        intro = f"**Score the candidate on {form.title}**: one score per criterion, then Submit."
-        for number, view in enumerate(views):
+        for number, view in enumerate(form_views(form)):
             await dm.send(intro if number == 0 else "…and the rest:", view=view)
+    except discord.Forbidden as exc:
+        if exc.code != CANNOT_DM:
+            raise
+        thread = client.get_partial_messageable(int(form.conversation))
+        await thread.send(NO_FORM.format(user=form.interviewer))

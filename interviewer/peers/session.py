@@ -94,7 +94,12 @@ class PeerSessions:
         try:
             reply = await self.service.end(found.interview_id)
         except NoInterview:
-            raise PeerError("This peer mock is over already.") from None
+            if found.scored_at is not None or who.user_id != found.interviewer:
+                raise PeerError("This peer mock is over already.") from None
+            await self._form(who, found.id)  # graded: the form again, had it not arrived
+            out = PeerOutcome(found.platform, conversation)
+            out.form = self._blank_form(found, conversation)
+            return out
         return await self.outcome(reply, found)
 
     async def _start(self, found: SessionInfo, conversation: str) -> PeerOutcome:
@@ -148,13 +153,16 @@ class PeerSessions:
             return out
         out.posts.append(
             f"The AI has graded <@{found.candidate}>. <@{found.interviewer}>, your scoring form "
-            "came privately: score the seven criteria, then Submit. Both scorecards come when "
-            "it is in. Roles swap next time you meet."
+            f"came privately: score the seven criteria, then Submit (`{self.cmd} peer end` sends it "
+            "again). Both scorecards come when it is in. Roles swap next time you meet."
         )
+        out.form = self._blank_form(found, reply.channel)
+        return out
+
+    def _blank_form(self, found: SessionInfo, conversation: str) -> PeerForm:
         problem = self.service.bank.problems.get(found.question_id)
         title = problem.title if problem is not None else found.question_id
-        out.form = PeerForm(found.id, found.interviewer, reply.channel, title)
-        return out
+        return PeerForm(found.id, found.interviewer, conversation, title)
 
     # ---- the human interviewer's form ------------------------------------------------------------
 

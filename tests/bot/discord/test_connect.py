@@ -36,7 +36,7 @@ async def test_the_bot_logs_in_identifies_and_syncs_its_commands(
     subcommands = {o["name"] for o in group["options"]}
     assert subcommands == {
         *("start", "hint", "next", "time", "end", "history", "questions", "help"),
-        *("drill", "leaderboard", "export", "forget-me", "pair", "remind"),
+        *("drill", "leaderboard", "export", "forget-me", "pair", "remind", "peer"),
     }
     forget = next(o for o in group["options"] if o["name"] == "forget-me")
     [confirm] = forget["options"]

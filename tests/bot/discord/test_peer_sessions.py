@@ -5,6 +5,7 @@ both comparisons; and the refusals of a third member."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from bot.bootstrap import Container
@@ -43,9 +44,20 @@ def turns(container: Container, thread: str) -> list[tuple[Role, str | None]]:
     return [(t.role, t.author) for t in stored.turns if t.kind == "message"]
 
 
-async def test_a_peer_session_runs_end_to_end_on_discord(
+@dataclass
+class Paired:
+    """A weekly round's pair in its private thread, with the clock's scheduler."""
+
+    scheduler: ClockScheduler
+    key: str
+    interviewer: dict[str, Any]
+    candidate: dict[str, Any]
+
+
+async def paired(
     fake: FakeDiscord, start_bot: StartBot, container: Container, clock: FakeClock
-) -> None:
+) -> Paired:
+    """Ada and Bob opted in, the weekly round paired them; the brief came by DM."""
     runner = await start_bot()
     weekly = await fake.slash(
         ADA, CHANNEL, "pair", action="weekly", day="wed", time="18:00", timezone="Europe/Berlin"
@@ -62,6 +74,15 @@ async def test_a_peer_session_runs_end_to_end_on_discord(
     interviewer = ADA if f"<@{ADA['id']}> interviews" in intro["content"] else BOB
     candidate = BOB if interviewer is ADA else ADA
     assert "**Stage plan**" in "\n".join(m["content"] for m in fake.dms_to(interviewer))
+    return Paired(scheduler, key, interviewer, candidate)
+
+
+async def test_a_peer_session_runs_end_to_end_on_discord(
+    fake: FakeDiscord, start_bot: StartBot, container: Container, clock: FakeClock
+) -> None:
+    pair = await paired(fake, start_bot, container, clock)
+    scheduler, key = pair.scheduler, pair.key
+    interviewer, candidate = pair.interviewer, pair.candidate
 
     refused = await fake.slash(CYD, key, "peer", action="start")
     assert "Only the two members paired here" in await private_note(refused)
@@ -127,3 +148,19 @@ async def test_a_peer_session_runs_end_to_end_on_discord(
     assert "• Scalability: AI " in card["content"] and "your interviewer 3/4" in card["content"]
     assert len(Criterion) == sum(1 for line in card["content"].splitlines() if " · " in line) - 1
     assert len([m for m in fake.dms_to(candidate) if "Your peer mock" in m["content"]]) == 1
+
+
+async def test_an_interviewer_who_takes_no_dms_gets_the_form_again(
+    fake: FakeDiscord, start_bot: StartBot, container: Container, clock: FakeClock
+) -> None:
+    pair = await paired(fake, start_bot, container, clock)
+    await private_note(await fake.slash(pair.candidate, pair.key, "peer", action="start"))
+    fake.dms_closed.add(pair.interviewer["id"])
+    await private_note(await fake.slash(pair.interviewer, pair.key, "peer", action="end"))
+    assert "I could not send you the scoring form" in fake.by_bot(pair.key)[-1]["content"]
+    again = await fake.slash(pair.candidate, pair.key, "peer", action="end")
+    assert "over already" in await private_note(again)  # only the interviewer gets the form
+    fake.dms_closed.discard(pair.interviewer["id"])
+    await private_note(await fake.slash(pair.interviewer, pair.key, "peer", action="end"))
+    forms = [m for m in fake.dms_to(pair.interviewer) if m.get("components")]
+    assert len(forms) == 2 and custom_ids(forms[-1])[-1].startswith("mockroom:peersubmit:")

@@ -5,16 +5,20 @@ comparison, and both earn points."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 
+from bot.serve import recover
 from interviewer.bank import QuestionBank, load_bank
 from interviewer.core.rubric import Criterion
 from interviewer.core.stages import Stage
+from interviewer.core.state import Status
 from interviewer.core.transcript import Role
 from interviewer.drills.leaderboard import member_streak
+from interviewer.peers.pairing import pair_round
 from interviewer.peers.service import PeerError, PeerService
 from interviewer.peers.session import PeerOutcome, PeerSessions
 from interviewer.service import Who
@@ -103,13 +107,11 @@ def pair_up(w: World, clock: FakeClock) -> int:
     return session_id
 
 
-async def run_to_the_end(w: World, clock: FakeClock) -> int:
-    """Pair, start, talk, end: the session's id."""
+async def answered(w: World, clock: FakeClock) -> int:
+    """Pair, start, one answer: the session's id."""
     session_id = pair_up(w, clock)
-    await w.sessions.command(DESIGNER, THREAD, "start")
-    await w.sessions.message(ASKER, THREAD, "How would you shorten and store URLs?", "e1")
-    await w.sessions.message(DESIGNER, THREAD, ANSWER, "e2")
-    await w.sessions.command(ASKER, THREAD, "end")
+    await w.sessions.command(ASKER, THREAD, "start")
+    await w.sessions.message(DESIGNER, THREAD, ANSWER, "a1")
     return session_id
 
 
@@ -226,11 +228,10 @@ async def test_the_end_grades_the_candidate_and_the_form_is_the_interviewers(
 
 
 async def test_the_next_round_swaps_the_pairs_roles(one: World, clock: FakeClock) -> None:
-    await run_to_the_end(one, clock)
+    await answered(one, clock)
+    await one.sessions.command(ASKER, THREAD, "end")
     past = one.repo.sessions(SLACK, "C1")
     interviewer = {frozenset((s.interviewer, s.candidate)): s.interviewer for s in past}
-    from interviewer.peers.pairing import pair_round
-
     # Another pair in between gave Ada a candidate's role: with Bob she still swaps.
     found = pair_round(
         ["U1", "U2"],
@@ -252,8 +253,6 @@ def two(migrated_url: str, bank: QuestionBank, clock: FakeClock) -> Iterator[lis
 def test_after_a_restart_two_replicas_move_the_clock_once(
     migrated_url: str, two: list[World], bank: QuestionBank, clock: FakeClock
 ) -> None:
-    import asyncio
-
     first = world(migrated_url, bank, clock)
     pair_up(first, clock)
     asyncio.run(first.sessions.command(DESIGNER, THREAD, "start"))
@@ -268,3 +267,36 @@ def test_after_a_restart_two_replicas_move_the_clock_once(
     assert found is not None and found.interview_id is not None
     stored = a.replica.service.repo.load(found.interview_id)
     assert stored is not None and stored.state.stage is Stage.HIGH_LEVEL
+
+
+async def test_the_last_stages_clock_ends_it_and_sends_the_form(
+    one: World, clock: FakeClock
+) -> None:
+    session_id = await answered(one, clock)
+    for _ in range(8):  # each sweep moves one stage on; the wrap-up's end ends the session
+        clock.advance(minutes=20)
+        await one.tick()
+    forms = [o.form for o in one.poster.outcomes if o.form is not None]
+    assert [(f.session_id, f.interviewer) for f in forms] == [(session_id, ASKER.user_id)]
+    assert "The AI has graded <@U2>" in one.poster.posts()[-1]
+    noted = await one.sessions.score(ASKER, session_id, "clarity", 3)
+    assert noted.notes == [(ASKER.user_id, "Clarity of thought: 3/4 noted.")]
+
+
+async def test_a_session_left_ungraded_by_a_crash_sends_the_form_at_start(
+    one: World, clock: FakeClock
+) -> None:
+    session_id = await answered(one, clock)
+    found = one.repo.load(session_id)
+    assert found is not None and found.interview_id is not None
+    repo = one.replica.service.repo
+    stored = repo.load(found.interview_id)
+    assert stored is not None
+    ended = replace(stored.state, status=Status.ENDED, end_reason="candidate")
+    repo.save_step(stored.id, ended, [], expected_version=stored.version)  # then the crash
+
+    peers = one.replica.scheduler.peers
+    await recover(one.replica.service, [one.poster], peers)  # type: ignore[list-item]
+    [outcome] = one.poster.outcomes
+    assert outcome.form is not None and outcome.form.interviewer == ASKER.user_id
+    assert one.poster.delivered == []  # the AI's card was not posted in the pair's conversation
