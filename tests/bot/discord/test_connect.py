@@ -36,8 +36,11 @@ async def test_the_bot_logs_in_identifies_and_syncs_its_commands(
     subcommands = {o["name"] for o in group["options"]}
     assert subcommands == {
         *("start", "hint", "next", "time", "end", "history", "questions", "help"),
-        *("drill", "leaderboard", "export", "forget-me", "pair", "remind", "peer"),
+        *("drill", "leaderboard", "export", "forget-me", "pair", "remind", "peer", "settings"),
     }
+    settings = next(o for o in group["options"] if o["name"] == "settings")
+    assert settings["type"] == payloads.SUB_COMMAND_GROUP
+    assert {o["name"] for o in settings["options"]} == {"show", "set"}
     forget = next(o for o in group["options"] if o["name"] == "forget-me")
     [confirm] = forget["options"]
     assert (confirm["name"], confirm["type"], confirm.get("required", False)) == (
