@@ -34,6 +34,7 @@ INTERVIEW_JOB = "interview-deadlines"
 DRILL_JOB = "drill-sweep"
 BOARD_JOB = "weekly-boards"
 PAIR_JOB = "peer-pairs"
+OWED_JOB = "owed-replies"
 UNANSWERED_JOB = "unanswered-answers"
 UNANSWERED_AFTER = timedelta(minutes=2)
 """An answer without a reply for this long is replied to by the sweep (a crash, a reply
@@ -109,6 +110,8 @@ class ClockScheduler:
         )
         jobs: list[tuple[str, Callable[[], Awaitable[int]], float]] = [
             (INTERVIEW_JOB, self.tick_interviews, self.interval),
+            # their own jobs: a retry waiting on a slow database never holds up the deadlines
+            (OWED_JOB, self.retry_replies, self.interval),
             (UNANSWERED_JOB, self.sweep_unanswered, self.drill_interval),
         ]
         if self.drills is not None:
@@ -142,6 +145,7 @@ class ClockScheduler:
     async def run_once(self) -> None:
         """Run every sweep once, in order (what tests drive, with a controllable clock)."""
         await self.tick_interviews()
+        await self.retry_replies()
         await self.sweep_unanswered()
         if self.drills is not None:
             await self.sweep_drills()
@@ -150,10 +154,13 @@ class ClockScheduler:
         await self.purge_transcripts()
 
     async def tick_interviews(self) -> int:
-        """Tick interviews whose deadline has come, retry replies that failed after their
-        answer was stored, and deliver what they say."""
-        replies = await self.service.tick_due()
-        return await self._deliver(replies + await self.service.owed_replies())
+        """Tick interviews whose deadline has come and deliver what they say."""
+        return await self._deliver(await self.service.tick_due())
+
+    async def retry_replies(self) -> int:
+        """Retry the replies that failed after their answer was stored (past their backoff)
+        and deliver them."""
+        return await self._deliver(await self.service.owed_replies())
 
     async def sweep_unanswered(self) -> int:
         """Reply to answers left without a reply (a crash, a reply whose retries ran out)."""

@@ -96,9 +96,15 @@ class MockroomBot(discord.AutoShardedClient):
         if not text:
             return  # no content intent and no mention: not readable, so not an answer
         stream = StreamEditor(message.channel, interval=self.edit_interval)
-        response = await self.controller.message(
-            who_of(message.author), place, text, event_key=str(message.id), on_delta=stream.push
-        )
+        try:
+            response = await self.controller.message(
+                who_of(message.author), place, text, event_key=str(message.id), on_delta=stream.push
+            )
+        except Exception:
+            await stream.retract()
+            raise
+        if response is None or response.reply is None or not response.reply.messages:
+            await stream.retract()  # a draft of words that were not stored
         if response is None:
             return
         await respond_peer(self, response)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 
@@ -9,7 +10,10 @@ import discord
 
 from bot.discord.render import CONTENT_LIMIT
 
+log = logging.getLogger(__name__)
+
 CURSOR = " ▌"
+DRAFT_REPLACED = "(This draft was replaced by the reply that counts.)"
 
 
 def preview(text: str) -> str:
@@ -52,3 +56,15 @@ class StreamEditor:
         elif now - self._last >= self.interval:
             self.message = await self.message.edit(content=preview(self.text))
             self._last = now
+
+    async def retract(self) -> None:
+        """Delete a preview whose reply was not stored (the reply failed and comes later, or
+        another replica's words stand): a member sees only what the interview holds."""
+        if self.message is None:
+            return
+        message, self.message = self.message, None
+        try:
+            await message.delete()
+        except discord.HTTPException:  # it cannot be deleted: say plainly that it does not count
+            log.warning("Discord: could not delete a draft reply; rewriting it", exc_info=True)
+            await message.edit(content=DRAFT_REPLACED)

@@ -106,7 +106,7 @@ async def test_named_admins_subscribe_and_a_failed_lookup_is_not_an_admin(
 ) -> None:
     slack = await harness_factory(drill_admins=[f"slack:{CAROL}"])
     make_admin(slack, ADA, "Ada")
-    slack.fake.fail("users.info")  # Slack does not answer: not an admin, and not remembered
+    slack.fake.fail("users.info", "account_inactive")  # refused: not an admin, not remembered
     await slack.command(ADA, CHANNEL, SUBSCRIBE)
     assert "Only people who may manage this channel" in last_note(slack, ADA)
     await slack.command(ADA, CHANNEL, SUBSCRIBE)

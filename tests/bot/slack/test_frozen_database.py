@@ -265,11 +265,11 @@ async def test_a_reply_stopped_by_a_lock_after_the_answer_is_stored_comes_later_
     clock = service.clock
     assert isinstance(clock, FakeClock)
     sweeps = ClockScheduler(service, [slack.runner])
-    assert await sweeps.tick_interviews() == 0  # not before its backoff
+    assert await sweeps.retry_replies() == 0  # not before its backoff
     clock.advance(2)
-    assert await sweeps.tick_interviews() == 1  # the reply, without a resend
+    assert await sweeps.retry_replies() == 1  # the reply, without a resend
     clock.advance(150)  # past every backoff and the sweep's 2 minutes; before the clock warns
-    assert await sweeps.tick_interviews() == 0
+    assert await sweeps.retry_replies() == 0
     assert await sweeps.sweep_unanswered() == 0  # and nothing is left unanswered
     stored = slack.container.repo.load(entry.interview_id)
     assert stored is not None and stored.turns[-1].role.value == "interviewer"

@@ -50,7 +50,13 @@ async def test_apscheduler_runs_the_sweeps_with_fixed_job_ids(
     world.scheduler.start()
     try:
         jobs = {job.id for job in world.scheduler._scheduler.get_jobs()}
-        assert jobs == {"interview-deadlines", "drill-sweep", "weekly-boards"}
+        assert jobs == {
+            "interview-deadlines",
+            "owed-replies",
+            "unanswered-answers",
+            "drill-sweep",
+            "weekly-boards",
+        }
         for _ in range(200):  # the first sweep runs at once; wait for it, not for a time
             if world.poster.drills:
                 break
