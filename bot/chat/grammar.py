@@ -11,31 +11,28 @@ from interviewer.core.stages import Format
 
 USAGE = """\
 {b}{cmd} start [question-id|topic] [standard|extended|drill|async] [mid|senior|staff] [--group] \
-[--new]{b}: start an interview (--new ends the one you have running first)
+[--new]{b}: start an interview (--new ends your running one first)
 {b}{cmd} hint{b}: {hint}
 {b}{cmd} next{b}: {next}
 {b}{cmd} time{b}: {time}
 {b}{cmd} end{b}: {end}
-{b}{cmd} history [N]{b}: your past interviews and drills with their scores; N opens scorecard N
+{b}{cmd} history [N]{b}: your past interviews and drills; N opens scorecard N
 {b}{cmd} questions{b}: the question bank
 {b}{cmd} drill subscribe HH:MM TIMEZONE [weekdays] [topic|level]{b}: a daily design drill \
 in this channel (channel managers); {b}{cmd} drill unsubscribe{b}, {b}{cmd} drill list{b}
-{b}{cmd} leaderboard [week|all|me|show-me|hide-me]{b}: the study group's board, shown to you; \
+{b}{cmd} leaderboard [week|all|me|show-me|hide-me]{b}: the study group's board; \
 {b}{cmd} leaderboard share [week|all]{b} posts it in the channel (channel managers)
-{b}{cmd} pair [leave]{b}: peer mocks, members interviewing each other: pair me in this \
-channel; {b}{cmd} pair weekly DAY HH:MM TIMEZONE{b}, {b}{cmd} pair stop{b} (channel managers)
-{b}{cmd} peer start|end{b}: in your pair's private conversation, start the peer mock (the bot \
-keeps the clock) or end it (the AI grades, the interviewer scores with buttons)
-{b}{cmd} remind [on|off|snooze DAYS]{b}: a direct message an hour before a drill closes \
-when you have not answered
-{b}{cmd} settings{b}: this channel's drill window, weekly board, default format and level, \
-drill topics; {b}{cmd} settings set KEY VALUE{b} changes one (channel managers)
-{b}{cmd} export{b}: all your data as a JSON file, sent to you privately
-{b}{cmd} forget-me{b}: delete everything stored about you (asks you to confirm first)
+{b}{cmd} pair [leave]{b}: peer mocks with members of this channel; \
+{b}{cmd} pair weekly DAY HH:MM TIMEZONE{b}, {b}{cmd} pair stop{b} (channel managers)
+{b}{cmd} peer start|end{b}: run your pair's peer mock, in its private conversation
+{b}{cmd} remind [on|off|snooze DAYS]{b}: a DM an hour before a drill closes if unanswered
+{b}{cmd} settings [set KEY VALUE]{b}: this channel's drill, board and interview defaults \
+(set: channel managers)
+{b}{cmd} export{b}: all your data as a JSON file, sent privately
+{b}{cmd} forget-me{b}: delete everything stored about you (asks first)
 {b}{cmd} help{b}: this list
-In a direct message the interview runs there; in a channel it runs in a new thread, where \
-the candidate's replies are the answers and others can watch. --group makes it a \
-design-along in which everyone in the thread answers."""
+In a direct message the interview runs there; in a channel, in a new thread where the \
+candidate's replies are the answers and others watch (--group: everyone in it answers)."""
 
 
 class UsageError(ValueError):

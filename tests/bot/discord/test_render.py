@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.chat.grammar import usage
+from bot.discord.commands import DISCORD_HELP, NO_CONTENT_HELP
 from bot.discord.render import (
     CONTENT_LIMIT,
     DESCRIPTION_LIMIT,
@@ -121,3 +123,10 @@ async def test_streaming_edits_at_most_once_per_interval() -> None:
 def test_a_long_preview_keeps_its_tail_within_a_message() -> None:
     shown = preview("x" * 5000 + "the end")
     assert len(shown) <= CONTENT_LIMIT and shown.endswith("the end ▌")
+
+
+def test_the_whole_help_fits_one_discord_message() -> None:
+    # The longest help a member can get: the shared list, the buttons note and, without the
+    # Message Content intent, the mention note with a 32-character bot name.
+    longest = usage("/mockroom", "**") + DISCORD_HELP + NO_CONTENT_HELP.format(name="n" * 32)
+    assert len(longest) <= CONTENT_LIMIT
