@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from interviewer.admission import Admission
 from interviewer.bank import QuestionBank
 from interviewer.core import machine
 from interviewer.core.events import (
@@ -94,6 +95,7 @@ class InterviewSteps:
         telemetry: Telemetry | None = None,
         quotas: Quotas | None = None,
         db: WorkerPool | None = None,
+        admission: Admission | None = None,
     ) -> None:
         self.repo = repo
         self.bank = bank
@@ -110,6 +112,8 @@ class InterviewSteps:
         self.quotas = quotas  # None: no limits
         # Repository and quota calls run here, off the event loop (interviewer/workers.py).
         self.db = db or WorkerPool()
+        # The bounded queue in front of answers (interviewer/admission.py).
+        self.admission = admission or Admission()
         # The concept lexicon as diagrams use it, to type their components (interviewer/diagrams).
         self.concepts = bank.concept_patterns
 

@@ -71,3 +71,17 @@ class WorkerPool:
     def close(self) -> None:
         """Stop taking work; calls still running finish on their own."""
         self._executor.shutdown(wait=False, cancel_futures=True)
+
+
+GRADERS = 2
+"""Threads that grade (the offline scorer's CPU work); more gradings wait their turn."""
+
+_grading = ThreadPoolExecutor(max_workers=GRADERS, thread_name_prefix="mockroom-grade")
+
+
+async def off_loop(fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+    """`fn(*args, **kwargs)` on the bounded grading threads: a grade of the longest transcript
+    takes seconds of CPU, which on the loop would stall every other member meanwhile (the
+    loop still gets the interpreter back every switch interval, 5 ms)."""
+    loop = asyncio.get_running_loop()
+    return await loop.run_in_executor(_grading, functools.partial(fn, *args, **kwargs))

@@ -35,6 +35,7 @@ from interviewer.offline.facts import Facts, Point, join_words, label
 from interviewer.offline.feedback import needs
 from interviewer.offline.pitfalls import find_pitfalls, judged_stages
 from interviewer.offline.quotes import quote
+from interviewer.workers import off_loop
 
 _PENALTY_PER_PITFALL, _MAX_PENALTY = 0.2, 0.6
 _C = Criterion
@@ -87,8 +88,8 @@ class OfflineGrader:
     async def grade(
         self, transcript: Transcript, problem: Problem | None, *, usage_key: str | None = None
     ) -> Scorecard:
-        """The scorecard for a transcript (the Grader port)."""
-        return self.score(transcript, problem)
+        """The scorecard for a transcript (the Grader port), scored off the event loop."""
+        return await off_loop(self.score, transcript, problem)
 
     def score(self, transcript: Transcript, problem: Problem | None) -> Scorecard:
         """Grade the seven criteria, name the pitfalls and say what to practise next."""
