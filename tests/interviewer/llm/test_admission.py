@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 
 import pytest
 
@@ -20,15 +19,9 @@ from interviewer.service import InterviewService, Who
 from tests.clock import FakeClock
 from tests.fakes import InMemoryRepository
 from tests.interviewer.llm.openai_server import FakeOpenAIServer
+from tests.support import wait_until
 
 MEMBERS = [Who("slack", f"U{n}", f"member {n}") for n in range(4)]
-
-
-async def until(condition: Callable[[], bool]) -> None:
-    """Wait (at most 20 s, a deadlock guard, not a timing check) for the condition."""
-    async with asyncio.timeout(20):
-        while not condition():
-            await asyncio.sleep(0.01)
 
 
 def candidate_texts(repo: InMemoryRepository, service: InterviewService, who: Who) -> list[str]:
@@ -55,7 +48,7 @@ async def test_past_the_queue_a_member_is_told_to_resend_and_nothing_is_lost(
         asyncio.create_task(service.answer(who, f"dm-{who.user_id}", f"answer of {who.user_id}"))
         for who in MEMBERS[:3]
     ]
-    await until(lambda: server.held == 2 and admission.waiting == 1)
+    await wait_until(lambda: server.held == 2 and admission.waiting == 1, "the bound full")
 
     late = MEMBERS[3]
     with pytest.raises(Overloaded) as refused:
