@@ -60,7 +60,7 @@ async def measure(
     for _ in range(3):
         gate = asyncio.Semaphore(concurrency)
 
-        async def one() -> None:
+        async def one(gate: asyncio.Semaphore = gate) -> None:
             async with gate:
                 assert await read(model, messages)
 
