@@ -237,7 +237,7 @@ class Share:
 def run_seconds(args: argparse.Namespace) -> float:
     """How long members may take: the latest start, the interview on the fast clock, grace."""
     total = format_spec(FORMAT).total_seconds or 2700
-    return args.seconds or args.think + total / args.speed + 60
+    return args.seconds or args.think + total / args.speed + 30
 
 
 async def run(

@@ -101,7 +101,9 @@ def summary(f: Figures) -> dict[str, Any]:
         "grade_p99": percentile(f.grade_ms, 99) if f.grade_ms else None,
         "failures": failures,
         "failure_pct": 100 * failures / asked if asked else 0.0,
-        "missed_discord": sum("3 s" in e or "no callback" in e for e in f.discord.failures),
+        "missed_discord": sum(
+            "3 s" in e or "no callback" in e or "callback answered" in e for e in f.discord.failures
+        ),
         "answers_per_s": f.answers() / f.seconds if f.seconds else 0.0,
         "cpu_ms_per_answer": 1000 * f.cpu_seconds / f.answers() if f.answers() else None,
         "scorecards": sum(getattr(f, g).scorecards for g in GROUPS),
