@@ -26,7 +26,7 @@ from typing import Any
 from aiohttp import web
 
 from bench.engine import ANSWERS, pause
-from bench.load_members import TROUBLE, Inbox, Seen, Tally
+from bench.load_members import OVER, TROUBLE, Inbox, Seen, Tally
 from bot.discord.stream import CURSOR
 from bot.discord.views import TEMPLATE
 from tests.bot.discord import payloads
@@ -146,6 +146,8 @@ class BenchDiscord(FakeDiscord):
 def seen(body: dict[str, Any], at: float) -> Seen:
     """What a message the bot posted or edited was, for its member."""
     content = str(body.get("content") or "")
+    if content.startswith(OVER):
+        return Seen(at, over=True)
     if content.startswith(TROUBLE):
         return Seen(at, notice=f"Discord: told {content[:60]!r}")
     embeds = body.get("embeds") or []
@@ -182,7 +184,7 @@ async def member(fake: BenchDiscord, k: int, think: float, until: float, tally: 
                 interaction = await fake.slash(user, dm, "time")
             await fake.timed(interaction, tally)
         i += 1
-    if dm in fake.inbox.ended:
+    if await fake.inbox.wait_ended(dm, until):
         tally.scorecards += 1
 
 

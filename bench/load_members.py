@@ -12,6 +12,7 @@ again"), or no finished reply within `REPLY_WAIT`, is a failure. Times are
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
@@ -21,6 +22,9 @@ import aiohttp
 
 TROUBLE = ("Sorry", "mockroom is very busy")
 """How an apology and admission control's "send it again" begin (Slack's and Discord's)."""
+
+OVER = ("No interview is running", "That interview has already ended")
+"""What an answer that crossed the interview's end is told: the scorecard is on its way."""
 
 REPLY_WAIT = 30.0
 """Seconds a member waits for a finished reply before calling it a failure."""
@@ -34,6 +38,7 @@ class Seen:
     final: bool = False  # the finished interviewer message (its buttons are on)
     ended: bool = False  # the scorecard
     notice: str | None = None  # an apology or "busy": the member is told to try again
+    over: bool = False  # the answer came after the interview's end
 
 
 @dataclass
@@ -90,6 +95,10 @@ class Inbox:
                     tally.failures.append(item.notice)
                     self._forget(channel, item.at)
                     return True
+                if item.over:
+                    tally.replies -= 1  # crossed the end: not a reply, and not a failure
+                    self._forget(channel, item.at)
+                    return False
                 if item.final or item.ended:
                     tally.first_ms.append((items[0].at - since) * 1000)
                     tally.last_ms.append((item.at - since) * 1000)
@@ -102,6 +111,15 @@ class Inbox:
             except TimeoutError:
                 tally.failures.append(f"no finished reply within {REPLY_WAIT:g} s")
                 return False
+
+    async def wait_ended(self, channel: str, until: float) -> bool:
+        """Wait until the conversation's scorecard arrives or `until` (time.monotonic())."""
+        while channel not in self.ended and time.monotonic() < until:
+            news = self._news.setdefault(channel, asyncio.Event())
+            news.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(news.wait(), max(0.0, until - time.monotonic()))
+        return channel in self.ended
 
     def _forget(self, channel: str, upto: float) -> None:
         self.seen[channel] = [s for s in self.seen[channel] if s.at > upto]

@@ -25,7 +25,7 @@ import aiohttp
 from aiohttp import web
 
 from bench.engine import ANSWERS, pause
-from bench.load_members import TROUBLE, Inbox, Seen, Tally
+from bench.load_members import OVER, TROUBLE, Inbox, Seen, Tally
 from bench.load_parts import SIGNING_SECRET
 from tests.bot.slack import payloads
 from tests.bot.slack.fake_slack import ACK_SECONDS, FakeSlack
@@ -39,6 +39,8 @@ def seen(method: str, args: dict[str, Any], at: float) -> Seen:
     if isinstance(blocks, str):
         blocks = json.loads(blocks)
     text = str(args.get("text", ""))
+    if text.startswith(OVER):
+        return Seen(at, over=True)
     if method == "chat.postEphemeral" or text.startswith(TROUBLE):
         return Seen(at, notice=f"Slack: told {text[:60]!r}")
     return Seen(
@@ -129,7 +131,7 @@ async def member(
         sent = await post(json.dumps(payloads.event_callback(event)), "application/json")
         going = await fake.inbox.reply(channel, sent, tally)
         i += 1
-    if channel in fake.inbox.ended:
+    if await fake.inbox.wait_ended(channel, until):
         tally.scorecards += 1
 
 
