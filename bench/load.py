@@ -26,6 +26,10 @@ Discord window) are counted beside the percentiles, never dropped. Also printed:
 second, the whole process's CPU per reply, the event loop's lateness, full GC pauses, the
 Python heap per interview (tracemalloc, 50 interviews), admission control's refusals and the
 machine's load average (other work on the machine shows there).
+With `--replicas`, every replica's clock ticks whatever is due in the shared database, and only
+the first replica runs the Discord client: a scorecard made by another replica than its member's
+(direct) or than the Discord client's is not seen, so the scorecard counts are low there (the
+timings are not affected).
 Targets (issue 16): 2,000 whole interviews, added p99 < 100 ms, ack p99 < 100 ms, no missed
 Discord window.
 """
