@@ -35,6 +35,7 @@ bench: setup  ## benchmarks that print their figures
 	-$(UV) run --frozen python -m bench.tokens  # exits 1 while its targets are missed (docs/performance.md)
 	$(UV) run --frozen python -m bench.load
 	$(UV) run --frozen python -m bench.load --backend postgres --replicas 2
+	$(UV) run --frozen python -m bench.stream_cpu
 
 eval: setup  ## model-judged interviewer turns and grader agreement (offline vs model); replays bench/recordings/ when no model is set
 	$(UV) run --frozen python -m bench.eval $(ARGS)

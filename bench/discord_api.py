@@ -3,14 +3,15 @@
 Run: `python -m bench.discord_api`; it prints `PORT <n>` once it listens on 127.0.0.1. It is
 tests/bot/discord's fake (REST under /api/v10 and the gateway websocket) plus one route of its
 own: `POST /bench/members` with `{"count", "think", "seconds"}` runs that many members and
-answers `{"acks_ms": [...], "errors": [...]}` once they are done.
+answers their Tally (bench/load_members.py) once they are done.
 
 Each member runs `/mockroom start` in a DM (INTERACTION_CREATE on the gateway), then every
-`think` seconds (±50%) acts: an interaction on odd turns (the Hint button under the latest
-interviewer message, or `/mockroom time`, taking turns; `time` too when no message has the
-button yet), an answer by DM message (MESSAGE_CREATE) on even ones. An acknowledgement is timed here,
-from just before the gateway encodes and sends the INTERACTION_CREATE to the arrival of the
-interaction's callback request (POST /interactions/{id}/{token}/callback), both on this
+`think` seconds (±50%) acts until its scorecard arrives: an interaction on odd turns (the Hint
+button under the latest interviewer message, or `/mockroom time`, taking turns), an answer by
+DM message (MESSAGE_CREATE) on even ones. An interaction is timed from just before the
+gateway sends it to the arrival of its callback (past Discord's 3 s window, or none within
+10 s, is a failure); an answer from just before the gateway sends it to the reply's first
+and last message (POST or PATCH under /channels/{id}/messages) arriving here. All on this
 process's clock: the member's think time and the fake's own work stay off mockroom's loop.
 """
 
@@ -25,7 +26,8 @@ from typing import Any
 from aiohttp import web
 
 from bench.engine import ANSWERS, pause
-from bot.discord.respond import APOLOGY
+from bench.load_members import OVER, TROUBLE, Inbox, Seen, Tally
+from bot.discord.stream import CURSOR
 from bot.discord.views import TEMPLATE
 from tests.bot.discord import payloads
 from tests.bot.discord.fake_discord import TOKEN, FakeDiscord, Interaction
@@ -33,6 +35,7 @@ from tests.bot.discord.fake_gateway import FakeGateway
 from tests.bot.discord.rest import INTERACTION_WINDOW
 
 CALLBACK = re.compile(r"/api/v10/interactions/(?P<id>\d+)/[^/]+/callback")
+CHANNEL_MESSAGE = re.compile(r"/api/v10/channels/(?P<channel>\d+)/messages(/\d+)?")
 ACK_WAIT = 10.0  # seconds to wait for a callback before calling it missing
 
 
@@ -57,6 +60,7 @@ class BenchDiscord(FakeDiscord):
         self.gateway = TimedGateway(TOKEN, self._ready, self._guild_create)
         self.timed_gateway = self.gateway
         self.acked: dict[str, asyncio.Future[float]] = {}  # interaction id -> callback time
+        self.inbox = Inbox()
 
     def routes(self, app: web.Application) -> None:
         """FakeDiscord's routes, and /bench/members."""
@@ -70,31 +74,36 @@ class BenchDiscord(FakeDiscord):
         return future
 
     async def _rest(self, request: web.Request) -> web.StreamResponse:
-        """Note when an interaction's callback arrives (its headers read), then serve it."""
+        """Note when an interaction's callback or a channel message arrives, then serve it."""
+        at = time.perf_counter()
         match = CALLBACK.fullmatch(request.path)
         if match and request.method == "POST":
             future = self._ack_future(match["id"])
             if not future.done():
-                future.set_result(time.perf_counter())
-        return await super()._rest(request)
+                future.set_result(at)
+        response = await super()._rest(request)
+        posted = CHANNEL_MESSAGE.fullmatch(request.path)
+        if posted and request.method in {"POST", "PATCH"} and self.calls:
+            body = self.calls[-1].body
+            self.inbox.note(posted["channel"], seen(body if isinstance(body, dict) else {}, at))
+        return response
 
-    async def timed(
-        self, interaction: Interaction, acks_ms: list[float], errors: list[str]
-    ) -> None:
+    async def timed(self, interaction: Interaction, tally: Tally) -> None:
         """Wait for an interaction's callback; note the time from its dispatch."""
         sent = self.timed_gateway.sent.pop(interaction.id)
         future = self._ack_future(interaction.id)
+        tally.acked += 1
         try:
             acked = await asyncio.wait_for(future, ACK_WAIT)
         except TimeoutError:
-            errors.append(f"Discord: an interaction got no callback within {ACK_WAIT:g} s")
+            tally.failures.append(f"Discord: an interaction got no callback within {ACK_WAIT:g} s")
             return
         finally:
             self.acked.pop(interaction.id, None)
         ms = (acked - sent) * 1000
-        acks_ms.append(ms)
+        tally.acks_ms.append(ms)
         if ms > INTERACTION_WINDOW * 1000:
-            errors.append(
+            tally.failures.append(
                 f"Discord: an interaction was acknowledged after {INTERACTION_WINDOW:g} s"
             )
 
@@ -109,58 +118,74 @@ class BenchDiscord(FakeDiscord):
         return None
 
     def rest_errors(self) -> list[str]:
-        """REST calls answered with an error, and apologies the bot posted; then forget calls."""
+        """REST calls answered with an error (apologies are the inbox's); then forget calls."""
         errors = []
         for call in self.calls:
             path = re.sub(r"\d{6,}", "{id}", call.path)
             path = re.sub(r"/tok-\{id\}", "/{token}", path)
             if call.status >= 400:
                 errors.append(f"Discord REST {call.method} {path} answered {call.status}")
-            body = call.body if isinstance(call.body, dict) else {}
-            content = str(body.get("content") or (body.get("data") or {}).get("content") or "")
-            if content.startswith(APOLOGY):
-                errors.append(f"Discord: the bot apologised ({call.method} {path})")
         self.calls.clear()
         return errors
 
     async def _members(self, request: web.Request) -> web.Response:
-        """Run the members the body asks for until its deadline; their figures as JSON."""
+        """Run the members the body asks for until its deadline; their Tally as JSON."""
         spec = await request.json()
         until = time.monotonic() + float(spec["seconds"])
-        acks_ms: list[float] = []
-        errors: list[str] = []
+        tally = Tally()
         await asyncio.gather(
             *(
-                member(self, k, float(spec["think"]), until, acks_ms, errors)
+                member(self, k, float(spec["think"]), until, tally)
                 for k in range(int(spec["count"]))
             )
         )
-        errors.extend(self.rest_errors())
-        return web.json_response({"acks_ms": acks_ms, "errors": errors})
+        tally.failures.extend(self.rest_errors())
+        return web.json_response(tally.__dict__)
 
 
-async def member(
-    fake: BenchDiscord, k: int, think: float, until: float, acks_ms: list[float], errors: list[str]
-) -> None:
-    """A Discord member: `/mockroom start` in a DM, then answers; every interaction timed."""
+def seen(body: dict[str, Any], at: float) -> Seen:
+    """What a message the bot posted or edited was, for its member."""
+    content = str(body.get("content") or "")
+    if content.startswith(OVER):
+        return Seen(at, over=True)
+    if content.startswith(TROUBLE):
+        return Seen(at, notice=f"Discord: told {content[:60]!r}")
+    embeds = body.get("embeds") or []
+    return Seen(
+        at,
+        final=bool(body.get("components")) and not content.endswith(CURSOR),
+        ended=any(str(e.get("title", "")).startswith("Scorecard") for e in embeds),
+    )
+
+
+async def member(fake: BenchDiscord, k: int, think: float, until: float, tally: Tally) -> None:
+    """A Discord member: `/mockroom start` in a DM, then acts until its scorecard."""
     rng = random.Random(20_000 + k)
     user = payloads.user(str(1_200_000_000_000_000_000 + k), f"member{k}")
     dm = fake.dm_channel(user)
     await asyncio.sleep(rng.uniform(0, think))
-    start = await fake.slash(user, dm, "start", question="model-serving", format="extended")
-    await fake.timed(start, acks_ms, errors)
+    tally.started += 1
+    start = await fake.slash(user, dm, "start", question="model-serving", format="standard")
+    await fake.timed(start, tally)
     i = 1
-    while await pause(think * rng.uniform(0.5, 1.5), until):
+    going = True
+    while going and dm not in fake.inbox.ended:
+        if not await pause(think * rng.uniform(0.5, 1.5), until) or dm in fake.inbox.ended:
+            break
         if i % 2 == 0:
+            sent = time.perf_counter()
             await fake.say(dm, user, ANSWERS[i % len(ANSWERS)])
+            going = await fake.inbox.reply(dm, sent, tally)
         else:
             buttons = fake.latest_buttons(dm) if i % 4 == 1 else None
             if buttons is not None:
                 interaction = await fake.press(user, *buttons)
             else:
                 interaction = await fake.slash(user, dm, "time")
-            await fake.timed(interaction, acks_ms, errors)
+            await fake.timed(interaction, tally)
         i += 1
+    if await fake.inbox.wait_ended(dm, until):
+        tally.scorecards += 1
 
 
 async def serve() -> None:

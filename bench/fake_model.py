@@ -17,6 +17,9 @@ from typing import Any
 
 from aiohttp import web
 
+from bench.engine import ANSWERS
+from interviewer.core.rubric import Criterion
+
 OPENERS = ("Noted.", "Fair enough.", "Right.", "Understood.", "Thanks.")
 TEMPLATES = (
     "How would {c} cope with {e}?",
@@ -51,6 +54,20 @@ EVENTS = (
 )
 
 
+def scorecard() -> str:
+    """A valid scorecard for the grader (its structured-output request): every criterion a 3,
+    quoting words the benchmark's candidates say (bench/engine.py)."""
+    quote = ANSWERS[2][:60]
+    grade = {"score": 3, "evidence": [quote], "feedback": "Sound, say more about failure."}
+    return json.dumps(
+        {
+            "criteria": {c.value: grade for c in Criterion},
+            "pitfalls": [],
+            "improvements": ["Put numbers on the capacity plan."],
+        }
+    )
+
+
 def question(rng: random.Random) -> str:
     """One interviewer turn: an opener and a question."""
     template = rng.choice(TEMPLATES)
@@ -78,7 +95,9 @@ class FakeModel:
         body = await request.json()
         await asyncio.sleep(self.delay)
         self.served += 1
-        text = question(self.rng)
+        # The grader asks for structured output (a JSON schema, or a tool to call).
+        structured = bool(body.get("response_format") or body.get("tools"))
+        text = scorecard() if structured else question(self.rng)
         prompt = sum(len(str(m.get("content", ""))) for m in body["messages"]) // 4
         usage = {
             "prompt_tokens": prompt,
@@ -87,7 +106,12 @@ class FakeModel:
         }
         base = {"id": "chatcmpl-bench", "created": int(time.time()), "model": body["model"]}
         if not body.get("stream"):
-            choice = {"index": 0, "message": {"role": "assistant", "content": text}}
+            message: dict[str, Any] = {"role": "assistant", "content": text}
+            if body.get("tools"):
+                function = {"name": body["tools"][0]["function"]["name"], "arguments": text}
+                call = {"id": "call_1", "type": "function", "function": function}
+                message = {"role": "assistant", "content": None, "tool_calls": [call]}
+            choice = {"index": 0, "message": message, "finish_reason": "stop"}
             return web.json_response(
                 {**base, "object": "chat.completion", "choices": [choice], "usage": usage}
             )

@@ -1,147 +1,227 @@
-"""Load: hundreds of concurrent interviews with the LLM brain on a fake model; prints figures.
+"""Load: hundreds to thousands of whole interviews at once, timed as their members see them.
 
-Run: make bench   (or: uv run python -m bench.load --interviews 500 --backend both)
+Run: make bench   (or: uv run python -m bench.load --interviews 500 --backend postgres)
 
-Each simulated candidate has an interview running and answers every `--think` seconds
-(give or take half); the fake OpenAI-compatible model (bench/fake_model.py, its own
-process, real HTTP on loopback) answers each request after a fixed `--delay`. Meanwhile
-`--slack` more members run interviews through the real Slack app in HTTP mode (signed
-requests to its aiohttp endpoint; the tests' fake Slack Web API in its own process), and
-the interview clock ticks every second, as in `mockroom serve`. And `--discord` members
-run interviews through the real Discord client on the tests' fake Discord (its own process,
-bench/discord_api.py; see bench/load_discord.py).
+Every member walks a whole interview (standard format: all stages, curveballs, the scorecard
+at the end) on an interview clock running `--speed` times faster than the wall clock, so a
+45-minute interview takes about 45/speed minutes; members start at random within the first
+`--think` seconds and answer every `--think` seconds (give or take half). The fake
+OpenAI-compatible model (bench/fake_model.py, its own process, real HTTP on loopback) answers
+every request after a fixed `--delay` (a valid scorecard when the grader asks).
 
-Figures: per answered turn, the wall time of InterviewService.answer minus the model's time
-(each model request from sending it to its answer's headers) = the time mockroom adds;
-answers per second; memory per active interview (Python heap traced by tracemalloc, and
-RSS growth); and the time from a Slack request reaching the app to its acknowledgement,
-and from a Discord INTERACTION_CREATE leaving the gateway to its interaction callback.
-Targets (issue 7): added p99 < 50 ms on SQLite, < 30 ms on PostgreSQL; < 200 KB per active
-interview; Slack and Discord ack p99 < 100 ms.
+- `--interviews` members call InterviewService directly: each reply is timed from the call to
+  its first streamed words and to its return; *added* = that wall time minus the fake's fixed
+  delay times the model calls it made (what mockroom adds, its own queueing and loop delays
+  included). Their clock messages and scorecards come from the benchmark's clock, which ticks
+  due interviews every second as `mockroom serve` does and times each ending tick (grading).
+- `--slack` members run in the fake Slack's process (bench/slack_api.py) against the real
+  Slack app in HTTP mode: each signed request is timed to its ack and to the reply's first
+  and last post arriving at the fake Slack.
+- `--discord` members run in the fake Discord's process (bench/discord_api.py) against the
+  real Discord client: each interaction to its callback, each answer from the gateway to the
+  reply's first and last message at the fake REST.
+
+Failures (an error said to the member, no reply within 30 s, an ack past 3 s, a missed
+Discord window) are counted beside the percentiles, never dropped. Also printed: replies per
+second, the whole process's CPU per reply, the event loop's lateness, full GC pauses, the
+Python heap per interview (tracemalloc, 50 interviews), admission control's refusals and the
+machine's load average (other work on the machine shows there).
+With `--replicas`, every replica's clock ticks whatever is due in the shared database, and only
+the first replica runs the Discord client: a scorecard made by another replica than its member's
+(direct) or than the Discord client's is not seen, so the scorecard counts are low there (the
+timings are not affected).
+Targets (issue 16): 2,000 whole interviews, added p99 < 100 ms, ack p99 < 100 ms, no missed
+Discord window.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import gc
 import json
 import random
-import statistics
+import resource
 import subprocess
 import sys
 import tempfile
 import time
 import tracemalloc
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlencode
+from typing import Any
 
-import aiohttp
-
-from bench.engine import ANSWERS, pause, percentile
+from bench.engine import ANSWERS, pause
 from bench.load_discord import DiscordMembers
-from bench.load_parts import database, helper, model_calls, rss_kb, slack_signature, wire
+from bench.load_members import REPLY_WAIT, Tally, run_members
+from bench.load_parts import Accelerated, database, helper, model_calls, wire
+from bench.load_report import Figures, as_json, merge, show
+from bot.bootstrap import Container
 from bot.serve import freeze_startup_heap
 from bot.slack.runner import EVENTS_PATH, build_slack_runner
-from interviewer.core.stages import Format
-from interviewer.service import InterviewError, InterviewService, Who
+from interviewer.core.stages import Format, format_spec
+from interviewer.service import InterviewError, InterviewService, NoInterview, Reply, Who
 from storage import migrate as storage_migrate
-from tests.bot.slack import payloads
 
 TRACED_SAMPLE = 50  # interviews started under tracemalloc (it slows everything down)
 BATCH = 50  # interviews started at once before the timed load
+FORMAT = Format.STANDARD
+TICK_LIMIT = 100  # due interviews per sweep, as `mockroom serve`
 
 
-@dataclass
-class Figures:
-    """What one backend's run measured."""
-
-    added_ms: list[float] = field(default_factory=list)
-    model_ms: list[float] = field(default_factory=list)
-    acks_ms: list[float] = field(default_factory=list)
-    discord_acks_ms: list[float] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-    seconds: float = 0.0
-    traced_kb: float = 0.0
-    rss_kb: float = 0.0
-    fallbacks: int = 0
-
-
-async def turn(service: InterviewService, who: Who, channel: str, text: str, out: Figures) -> None:
-    """One answer, timed; the model's share is taken out."""
-    token = model_calls.set([])
-    started = time.perf_counter()
+def loadavg() -> str:
+    """The machine's 1-, 5- and 15-minute load averages."""
     try:
-        await service.answer(who, channel, text)
-    except InterviewError as exc:
-        out.errors.append(str(exc))
-        return
-    finally:
-        wall = time.perf_counter() - started
-        calls = model_calls.get() or []
-        model_calls.reset(token)
-    out.model_ms.append(sum(calls) * 1000)
-    out.added_ms.append((wall - sum(calls)) * 1000)
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
+
+
+class Run:
+    """One process's load: its service, its members' figures, the ended conversations."""
+
+    def __init__(self, container: Container, args: argparse.Namespace) -> None:
+        self.container = container
+        self.service: InterviewService = container.service
+        self.delay = args.delay
+        self.out = Figures(delay_ms=args.delay * 1000)
+        self.ended: set[str] = set()
+        self.news = asyncio.Event()  # set whenever an interview ends
+
+    async def timed(
+        self, call: Callable[[Callable[[str], Awaitable[None]]], Awaitable[Reply | None]]
+    ) -> bool:
+        """One reply to a direct member, timed; False when the member should stop."""
+        t = self.out.direct
+        token = model_calls.set([])
+        t.replies += 1
+        started = time.perf_counter()
+        first: list[float] = []
+
+        async def words(_piece: str) -> None:
+            if not first:
+                first.append(time.perf_counter())
+
+        try:
+            reply = await asyncio.wait_for(call(words), REPLY_WAIT)
+        except NoInterview:
+            t.replies -= 1  # ended under the member's feet: their scorecard is on its way
+            return False
+        except InterviewError as exc:
+            t.failures.append(f"service: {str(exc)[:60]}")
+            return True
+        except TimeoutError:
+            t.failures.append(f"no reply within {REPLY_WAIT:g} s")
+            return False
+        finally:
+            wall = time.perf_counter() - started
+            calls = model_calls.get() or []
+            model_calls.reset(token)
+        t.last_ms.append(wall * 1000)
+        t.first_ms.append(((first[0] if first else started + wall) - started) * 1000)
+        self.out.added_ms.append((wall - len(calls) * self.delay) * 1000)
+        self.out.span_added_ms.append((wall - sum(calls)) * 1000)
+        if reply is not None and reply.ended:
+            self.end(reply.channel)
+        return True
+
+    def end(self, channel: str | None) -> None:
+        """A direct member's interview ended (its scorecard came)."""
+        self.ended.add(channel or "")
+        self.news.set()
+
+    async def candidate(self, n: int, think: float, until: float) -> None:
+        """A direct member: start, then answer every `think` seconds (±50%) until the end."""
+        rng = random.Random(n)
+        who, channel = Who("bench", f"member-{n}"), f"dm-{n}"
+        await asyncio.sleep(rng.uniform(0, think))
+        self.out.direct.started += 1
+        going = await self.timed(lambda _words: self.service.start(who, channel, None, FORMAT))
+        i = 1
+        while going and channel not in self.ended:
+            if not await pause(think * rng.uniform(0.5, 1.5), until) or channel in self.ended:
+                break
+            text = ANSWERS[i % len(ANSWERS)]
+            going = await self.timed(
+                lambda words, text=text: self.service.answer(who, channel, text, on_delta=words)
+            )
+            i += 1
+        if await self.wait_ended(channel, until):
+            self.out.direct.scorecards += 1
+
+    async def wait_ended(self, channel: str, until: float) -> bool:
+        """Wait (to the end of the run) for the interview's scorecard."""
+        while channel not in self.ended and time.monotonic() < until:
+            self.news.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.news.wait(), max(0.0, until - time.monotonic()))
+        return channel in self.ended
+
+    async def clock(self, runners: dict[str, Any]) -> None:
+        """Tick due interviews every second, together, as `mockroom serve` does; time each
+        ending tick (its closing words and the grade) and deliver what the ticks say."""
+        while True:
+            began = time.monotonic()
+            due = await self.service.db.run(
+                self.service.repo.due_interviews, self.service.clock(), TICK_LIMIT
+            )
+            await asyncio.gather(*(self.tick(i, runners) for i in due))
+            await asyncio.sleep(max(0.0, 1.0 - (time.monotonic() - began)))
+
+    async def tick(self, interview_id: int, runners: dict[str, Any]) -> None:
+        token = model_calls.set([])
+        started = time.perf_counter()
+        try:
+            reply = await self.service.tick(interview_id)
+            wall = time.perf_counter() - started
+            calls = model_calls.get() or []
+            if any(m.scorecard is not None for m in reply.messages):
+                self.out.grade_ms.append(wall * 1000)
+                self.out.grade_added_ms.append((wall - len(calls) * self.delay) * 1000)
+            if reply.ended and reply.platform == "bench":
+                self.end(reply.channel)
+            runner = runners.get(reply.platform or "")
+            if reply.messages and runner is not None:
+                await runner.deliver(reply)
+        except Exception as exc:
+            self.out.clock_failures.append(f"clock: {type(exc).__name__}: {str(exc)[:60]}")
+        finally:
+            model_calls.reset(token)
 
 
 async def start_many(service: InterviewService, first: int, count: int) -> None:
-    """Start `count` interviews and answer each once, `BATCH` at a time."""
+    """Start `count` interviews (not timed: warm-up and memory), `BATCH` at a time."""
 
     async def one(n: int) -> None:
-        who, channel = Who("bench", f"member-{n}"), f"dm-{n}"
-        await service.start(who, channel, "model-serving", Format.EXTENDED)
-        await turn(service, who, channel, ANSWERS[0], Figures())
+        await service.start(Who("bench", f"idle-{n}"), f"idle-{n}", None, FORMAT)
 
     for batch in range(first, first + count, BATCH):
         await asyncio.gather(*(one(n) for n in range(batch, min(batch + BATCH, first + count))))
 
 
-async def candidate(
-    service: InterviewService, n: int, think: float, until: float, out: Figures
-) -> None:
-    """Answer every `think` seconds (±50%) until the end of the run."""
-    rng = random.Random(n)
-    who, channel = Who("bench", f"member-{n}"), f"dm-{n}"
-    i = 1
-    while await pause(rng.uniform(0, think) if i == 1 else think * rng.uniform(0.5, 1.5), until):
-        await turn(service, who, channel, ANSWERS[i % len(ANSWERS)], out)
-        i += 1
+async def lag(out: Figures) -> None:
+    """Sample the event loop's lateness: how much later than asked a 100 ms sleep wakes."""
+    while True:
+        asked = time.perf_counter()
+        await asyncio.sleep(0.1)
+        out.lag_ms.append((time.perf_counter() - asked - 0.1) * 1000)
 
 
-async def slack_member(
-    session: aiohttp.ClientSession, url: str, k: int, think: float, until: float, out: Figures
-) -> None:
-    """A Slack member: `/mockroom start` in a DM, then answers; every ack timed."""
-    rng = random.Random(10_000 + k)
-    user = f"U0BENCH{k:05d}"
-    channel = "D" + user.removeprefix("U")
+def watch_gc(out: Figures) -> Callable[[str, dict[str, int]], None]:
+    """A gc callback noting each full collection's pause."""
+    began: list[float] = []
 
-    async def post(body: str, content_type: str) -> None:
-        headers = {"Content-Type": content_type, **slack_signature(body)}
-        started = time.perf_counter()
-        async with session.post(url, data=body, headers=headers) as response:
-            await response.read()
-            out.acks_ms.append((time.perf_counter() - started) * 1000)
-            if response.status != 200:
-                out.errors.append(f"Slack answered {response.status}")
+    def note(phase: str, info: dict[str, int]) -> None:
+        if info.get("generation") != 2:
+            return
+        if phase == "start":
+            began[:] = [time.perf_counter()]
+        elif began:
+            out.gc_ms.append((time.perf_counter() - began[0]) * 1000)
 
-    await asyncio.sleep(rng.uniform(0, think))
-    slash = urlencode(payloads.slash(user, channel, "start model-serving extended"))
-    await post(slash, "application/x-www-form-urlencoded")
-    i = 1
-    while await pause(think * rng.uniform(0.5, 1.5), until):
-        event = payloads.message(user, channel, ANSWERS[i % len(ANSWERS)], f"{time.time():.6f}")
-        await post(json.dumps(payloads.event_callback(event)), "application/json")
-        i += 1
-
-
-async def clock(service: InterviewService, until: float) -> None:
-    """The interview clock, as `mockroom serve` runs it: every second."""
-    while time.monotonic() < until:
-        await service.tick_due()
-        await asyncio.sleep(1.0)
+    return note
 
 
 @dataclass(frozen=True)
@@ -158,6 +238,12 @@ class Share:
         return range(first, first + per)
 
 
+def run_seconds(args: argparse.Namespace) -> float:
+    """How long members may take: the latest start, the interview on the fast clock, grace."""
+    total = format_spec(FORMAT).total_seconds or 2700
+    return args.seconds or args.think + total / args.speed + 30
+
+
 async def run(
     url: str,
     args: argparse.Namespace,
@@ -168,66 +254,64 @@ async def run(
 ) -> Figures:
     """One backend (or one replica's share of it): warm up, measure memory, then the timed
     load; `ready` is awaited between the two, so that replicas start their loads together."""
-    out = Figures()
-    container = wire(url, model_port, slack_port)
-    service = container.service
+    container = wire(url, model_port, slack_port, Accelerated(args.speed))
+    load = Run(container, args)
+    out = load.out
     runner = build_slack_runner(container, 0, host="127.0.0.1")
     await runner.start()
     discord = DiscordMembers(container) if share.index == 0 else None
+    note_gc = watch_gc(out)
     try:
         if discord is not None:
             await discord.start()
-        mine = share.part(args.interviews)
-        first, n = mine.start, len(mine)
-        # warm-up (SQL compiled, connections open) on members past everyone's share
-        await start_many(service, args.interviews + 5 * share.index, 5)
-        sample = min(TRACED_SAMPLE, n)
+        await start_many(load.service, args.interviews + 5 * share.index, 5)  # warm-up
         gc.collect()
         tracemalloc.start()
         base = tracemalloc.get_traced_memory()[0]
-        await start_many(service, first, sample)
+        await start_many(load.service, 10_000_000 + 100 * share.index, TRACED_SAMPLE)
         gc.collect()
-        out.traced_kb = (tracemalloc.get_traced_memory()[0] - base) / 1024 / sample
+        out.traced_kb = (tracemalloc.get_traced_memory()[0] - base) / 1024 / TRACED_SAMPLE
         tracemalloc.stop()
-        if n > sample:
-            gc.collect()
-            before = rss_kb()
-            await start_many(service, first + sample, n - sample)
-            gc.collect()
-            out.rss_kb = (rss_kb() - before) / (n - sample)
         freeze_startup_heap()  # as `mockroom serve` does once its platforms are connected
         if ready is not None:
             await ready()
-        began = time.monotonic()
-        until = began + args.seconds
+        out.load.append(loadavg())
+        gc.callbacks.append(note_gc)
+        began, cpu = time.monotonic(), time.process_time()
+        until = began + run_seconds(args)
+        runners: dict[str, Any] = {"slack": runner}
+        if discord is not None and discord.runner is not None:
+            runners["discord"] = discord.runner
+        ticking = asyncio.create_task(load.clock(runners))
+        sampling = asyncio.create_task(lag(out))
         slack_url = f"http://127.0.0.1:{runner.port}{EVENTS_PATH}"
-        async with aiohttp.ClientSession() as session:
-            await asyncio.gather(
-                clock(service, until),
-                *(candidate(service, i, args.think, until, out) for i in mine),
-                *(
-                    slack_member(session, slack_url, k, args.think, until, out)
-                    for k in share.part(args.slack)
-                ),
-                # Discord's gateway sends an interaction to one process (its shard's): all
-                # Discord members are the first replica's.
-                *(
-                    [
-                        discord.members(
-                            args.discord, args.think, until, out.discord_acks_ms, out.errors
-                        )
-                    ]
-                    if discord is not None
-                    else []
-                ),
-            )
+        slack = share.part(args.slack)
+        spec = {"first": slack.start, "count": len(slack), "think": args.think, "url": slack_url}
+        groups = await asyncio.gather(
+            *(load.candidate(i, args.think, until) for i in share.part(args.interviews)),
+            run_members(slack_port, spec, until) if slack else asyncio.sleep(0, Tally()),
+            # Discord's gateway sends an interaction to one process (its shard's): all
+            # Discord members are the first replica's.
+            discord.members(args.discord, args.think, until)
+            if discord is not None
+            else asyncio.sleep(0, Tally()),
+        )
+        out.slack, out.discord = groups[-2], groups[-1]
         out.seconds = time.monotonic() - began
+        out.cpu_seconds = time.process_time() - cpu
+        out.load.append(loadavg())
+        ticking.cancel()
+        sampling.cancel()
         await runner.drain()
         if discord is not None:
             await discord.drain()
         assert container.llm is not None
         out.fallbacks = container.llm.meter.total.fallbacks
+        out.refused = load.service.admission.refused
+        out.max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     finally:
+        if note_gc in gc.callbacks:
+            gc.callbacks.remove(note_gc)
         gc.unfreeze()
         if discord is not None:
             await discord.stop()
@@ -236,64 +320,14 @@ async def run(
     return out
 
 
-def show(backend: str, args: argparse.Namespace, f: Figures, processes: int = 1) -> None:
-    """Print one backend's figures."""
-    target = 50 if backend == "sqlite" else 30
-    turns = len(f.added_ms)
-    print(
-        f"\n{backend}: {args.interviews} interviews through the service + {args.slack} through "
-        f"Slack HTTP + {args.discord} through Discord, answers every {args.think:g} s (±50%), "
-        f"model delay {args.delay * 1000:.0f} ms, {f.seconds:.0f} s"
+def title(backend: str, args: argparse.Namespace, processes: int = 1) -> str:
+    """What a run was."""
+    return (
+        f"{backend}: {args.interviews} direct + {args.slack} Slack + {args.discord} Discord whole "
+        f"{FORMAT.value} interviews on a clock x{args.speed:g}, answers every {args.think:g} s "
+        f"(±50%), model delay {args.delay * 1000:.0f} ms"
         + (f", {processes} processes" if processes > 1 else "")
     )
-    if not turns:
-        print("  no turns measured")
-        return
-    added = f.added_ms
-    print(
-        f"  added per turn: p50 {statistics.median(added):.1f} ms   p99 {percentile(added, 99):.1f} ms"
-        f"   max {max(added):.1f} ms   (target: p99 < {target} ms)"
-    )
-    print(
-        f"  model per turn: p50 {statistics.median(f.model_ms):.0f} ms   "
-        f"p99 {percentile(f.model_ms, 99):.0f} ms"
-    )
-    print(f"  turns: {turns} answered through the service, {turns / f.seconds:.1f} per second")
-    print(
-        f"  memory per active interview: {f.traced_kb:.1f} KB Python heap (tracemalloc), "
-        f"{f.rss_kb:.1f} KB RSS growth   (target: < 200 KB)"
-    )
-    if f.acks_ms:
-        print(
-            f"  Slack ack (signed HTTP request to 200): p50 {statistics.median(f.acks_ms):.1f} ms"
-            f"   p99 {percentile(f.acks_ms, 99):.1f} ms   ({len(f.acks_ms)} requests; "
-            "target: p99 < 100 ms)"
-        )
-    if acks := f.discord_acks_ms:
-        print(
-            f"  Discord ack (interaction to its callback): p50 {statistics.median(acks):.1f} ms"
-            f"   p99 {percentile(acks, 99):.1f} ms   ({len(acks)} interactions; "
-            "target: p99 < 100 ms)"
-        )
-    print(f"  model fallbacks: {f.fallbacks}   errors: {len(f.errors)}")
-    for error in sorted(set(f.errors))[:3]:
-        print(f"    {error}")
-
-
-def merge(parts: list[Figures]) -> Figures:
-    """The replicas' figures as one run's."""
-    out = Figures()
-    for part in parts:
-        out.added_ms += part.added_ms
-        out.model_ms += part.model_ms
-        out.acks_ms += part.acks_ms
-        out.discord_acks_ms += part.discord_acks_ms
-        out.errors += part.errors
-        out.fallbacks += part.fallbacks
-    out.seconds = max(part.seconds for part in parts)
-    out.traced_kb = statistics.mean(part.traced_kb for part in parts)
-    out.rss_kb = statistics.mean(part.rss_kb for part in parts)
-    return out
 
 
 def replicas(url: str, args: argparse.Namespace, model_port: int, slack_port: int) -> Figures:
@@ -327,7 +361,7 @@ def replicas(url: str, args: argparse.Namespace, model_port: int, slack_port: in
             assert proc.stdin is not None
             proc.stdin.write("GO\n")
             proc.stdin.flush()
-        parts = [Figures(**json.loads(line_starting(proc, "FIGURES "))) for proc in procs]
+        parts = [Figures.of(json.loads(line_starting(proc, "FIGURES "))) for proc in procs]
     finally:
         for proc in procs:
             if proc.poll() is None:
@@ -345,7 +379,7 @@ def worker(args: argparse.Namespace) -> None:
 
     share = Share(args.worker, args.replicas)
     out = asyncio.run(run(args.url, args, args.model_port, args.slack_port, share, go))
-    print("FIGURES " + json.dumps(asdict(out)), flush=True)
+    print("FIGURES " + as_json(out), flush=True)
 
 
 def main() -> None:
@@ -353,7 +387,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="mockroom under load")
     parser.add_argument("--interviews", type=int, default=500)
     parser.add_argument("--backend", choices=["sqlite", "postgres", "both"], default="both")
-    parser.add_argument("--seconds", type=float, default=60.0, help="length of the timed load")
+    parser.add_argument(
+        "--seconds", type=float, default=0.0, help="cap on the load (default: whole interviews)"
+    )
+    parser.add_argument(
+        "--speed", type=float, default=20.0, help="the interview clock's speed-up (x wall time)"
+    )
     parser.add_argument("--think", type=float, default=30.0, help="mean seconds between answers")
     parser.add_argument("--slack", type=int, default=50, help="members through Slack HTTP")
     parser.add_argument("--discord", type=int, default=50, help="members through Discord")
@@ -384,7 +423,7 @@ def main() -> None:
                     figures = replicas(url, args, model_port, slack_port)
                 else:
                     figures = asyncio.run(run(url, args, model_port, slack_port))
-                show(backend, args, figures, 1 if backend == "sqlite" else args.replicas)
+                show(title(backend, args, 1 if backend == "sqlite" else args.replicas), figures)
 
 
 if __name__ == "__main__":

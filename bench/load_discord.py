@@ -5,8 +5,7 @@ mockroom's Discord client is built from the benchmark's container by
 Discord token and API URL added to a copy of its settings. It connects to tests/bot/discord's
 fake Discord (REST and gateway), which runs in its own process (bench/discord_api.py), so
 that the fake's work and the members' think time do not share mockroom's event loop. The
-fake drives the members and times every acknowledgement on its side: from just before it
-sends an INTERACTION_CREATE on the gateway to the arrival of the interaction's callback.
+fake drives the members and times what they see on its side (bench/discord_api.py).
 
 discord.py's REST base (`Route.BASE`) is process-wide: the runner points it at the fake
 while it runs and puts it back when it stops.
@@ -17,11 +16,10 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import time
 
-import aiohttp
 from pydantic import SecretStr
 
+from bench.load_members import Tally, run_members
 from bench.load_parts import helper
 from bot.bootstrap import Container
 from bot.discord.runner import DiscordRunner, build_discord_runner
@@ -54,25 +52,11 @@ class DiscordMembers:
         await runner.start()
         self.runner = runner
 
-    async def members(
-        self, count: int, think: float, until: float, acks_ms: list[float], errors: list[str]
-    ) -> None:
-        """Run `count` members until `until` (time.monotonic()); add their acks and errors."""
+    async def members(self, count: int, think: float, until: float) -> Tally:
+        """Run `count` members until `until` (time.monotonic()); what they measured."""
         if count <= 0:
-            return
-        seconds = max(0.0, until - time.monotonic())
-        body = {"count": count, "think": think, "seconds": seconds}
-        url = f"http://127.0.0.1:{self.port}/bench/members"
-        # The members' last interactions may start just before the deadline and after `think`.
-        timeout = aiohttp.ClientTimeout(total=seconds + think * 2 + 60)
-        async with (
-            aiohttp.ClientSession(timeout=timeout) as session,
-            session.post(url, json=body) as response,
-        ):
-            response.raise_for_status()
-            result = await response.json()
-        acks_ms.extend(float(ms) for ms in result["acks_ms"])
-        errors.extend(str(error) for error in result["errors"])
+            return Tally()
+        return await run_members(self.port, {"count": count, "think": think}, until)
 
     async def drain(self) -> None:
         """Wait for the client's handlers still at work (answers after acknowledgements)."""

@@ -7,9 +7,10 @@ import subprocess
 import sys
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx2
@@ -107,7 +108,24 @@ def timed_http_client() -> httpx2.AsyncClient:
     )
 
 
-def wire(database_url: str, model_port: int, slack_port: int | None) -> Container:
+class Accelerated:
+    """The interview clock, `speed` times faster than the wall clock (from now)."""
+
+    def __init__(self, speed: float) -> None:
+        self.speed = speed
+        self.base = datetime.now(UTC)
+        self.began = time.monotonic()
+
+    def __call__(self) -> datetime:
+        return self.base + timedelta(seconds=(time.monotonic() - self.began) * self.speed)
+
+
+def wire(
+    database_url: str,
+    model_port: int,
+    slack_port: int | None,
+    clock: Callable[[], datetime] | None = None,
+) -> Container:
     """The application as `mockroom serve` builds it, with the LLM brain on the fake model.
 
     Limits are set so high that they never refuse, but every check still runs.
@@ -124,7 +142,7 @@ def wire(database_url: str, model_port: int, slack_port: int | None) -> Containe
         slack_signing_secret=SIGNING_SECRET,
         slack_api_url=None if slack_port is None else f"http://127.0.0.1:{slack_port}/api/",
     )
-    container = build(settings)
+    container = build(settings, clock=clock or Accelerated(1.0))
     base_url = f"http://127.0.0.1:{model_port}/v1"
     offline = container.service.fallback_brain
     assert isinstance(offline, OfflineBrain)

@@ -36,6 +36,10 @@ class Busy(InterviewError):
     """Other replicas kept changing the interview; nothing was recorded, try again."""
 
 
+class Overloaded(InterviewError):
+    """Too many answers are waiting; nothing was recorded, and the message says when to resend."""
+
+
 class DatabaseUnavailable(InterviewError):
     """The database is slow or gone; the message says what was kept and what to resend."""
 

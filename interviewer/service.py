@@ -6,6 +6,7 @@ It finds the conversation's interview and checks who may act; the engine under i
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
@@ -47,6 +48,7 @@ from interviewer.replies import (
     NoInterview,
     NotYourInterview,
     Outbound,
+    Overloaded,
     Reply,
     ReplyDelayed,
     Who,
@@ -71,6 +73,7 @@ __all__ = [
     "NoInterview",
     "NotYourInterview",
     "Outbound",
+    "Overloaded",
     "Reply",
     "ReplyDelayed",
     "ScorecardHook",
@@ -163,8 +166,20 @@ class InterviewService(InterviewSteps):
 
         None when the message is not for the interviewer: an observer talking in the
         thread of someone else's interview, or a repeated delivery of one already handled
-        (`event_key` identifies it on the platform).
+        (`event_key` identifies it on the platform). Overloaded, with nothing read or
+        stored, when too many answers are waiting already (interviewer/admission.py).
         """
+        async with self.admission.slot():
+            return await self._answer(who, channel, text, event_key, on_delta)
+
+    async def _answer(
+        self,
+        who: Who,
+        channel: str,
+        text: str,
+        event_key: str | None,
+        on_delta: DeltaSink | None,
+    ) -> Reply | None:
         # One trip to a worker thread: the conversation, and the event's claim when it is ours.
         user_id, stored, first = await self.db.run(self._read_and_claim, who, channel, event_key)
         if stored is None:
@@ -303,17 +318,19 @@ class InterviewService(InterviewSteps):
 
     async def tick_due(self, limit: int = 100) -> list[Reply]:
         """Tick every interview whose deadline has come; the replies that say something."""
-        replies = []
-        for interview_id in await self.db.run(self.repo.due_interviews, self.clock(), limit):
-            try:
-                reply = await self.tick(interview_id)
-            except Exception:
-                self.telemetry.error("clock")
-                log.exception("the clock could not tick interview %s", interview_id)
-                continue
-            if reply.messages:
-                replies.append(reply)
-        return replies
+        # Together (at most `limit`): interviews started together fall due together, and each
+        # tick may wait for the model or grade, so one after another would fall behind.
+        due = await self.db.run(self.repo.due_interviews, self.clock(), limit)
+        ticked = await asyncio.gather(*(self._tick_logged(i) for i in due))
+        return [reply for reply in ticked if reply is not None and reply.messages]
+
+    async def _tick_logged(self, interview_id: int) -> Reply | None:
+        try:
+            return await self.tick(interview_id)
+        except Exception:
+            self.telemetry.error("clock")
+            log.exception("the clock could not tick interview %s", interview_id)
+            return None
 
     async def owed_replies(self, interview_id: int | None = None) -> list[Reply]:
         """Retry the replies that failed after their answer was stored, those whose backoff is

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from interviewer.admission import Admission
 from interviewer.bank import QuestionBank
 from interviewer.core import machine
 from interviewer.core.events import (
@@ -96,6 +97,7 @@ class InterviewSteps:
         telemetry: Telemetry | None = None,
         quotas: Quotas | None = None,
         db: WorkerPool | None = None,
+        admission: Admission | None = None,
     ) -> None:
         self.repo = repo
         self.bank = bank
@@ -114,6 +116,8 @@ class InterviewSteps:
         self.db = db or WorkerPool()
         # Replies that failed after their answer was stored, retried with backoff (owed.py).
         self.owed = OwedReplies()
+        # The bounded queue in front of answers (interviewer/admission.py).
+        self.admission = admission or Admission()
         # The concept lexicon as diagrams use it, to type their components (interviewer/diagrams).
         self.concepts = bank.concept_patterns
 

@@ -18,6 +18,7 @@ from interviewer.llm.breaker import CircuitBreaker
 from interviewer.llm.context import InterviewerPrompts, Message, TurnPlan, interview_key
 from interviewer.llm.errors import is_provider_failure
 from interviewer.llm.guards import EMPTY, MAX_WORDS, reply_problem, sentence_problem
+from interviewer.llm.stream import pieces
 from interviewer.llm.usage import UsageMeter, count_tokens
 from interviewer.offline.brain import OfflineBrain
 from interviewer.ports import DeltaSink, TurnContext, UsageDelta, Utterance
@@ -214,19 +215,20 @@ class LLMBrain:
         usage: dict[str, Any] | None = None
         finish: str | None = None
         out = []
-        stream = self.model.astream(to_langchain(messages))
+        # interviewer/llm/stream.py: the SDK's raw stream for an OpenAI-protocol model.
+        stream = pieces(self.model, to_langchain(messages))
         try:
             async with (
                 asyncio.timeout(self.reply_timeout) as deadline,
-                contextlib.aclosing(stream) as chunks,  # type: ignore[type-var]
+                contextlib.aclosing(stream) as chunks,
             ):
                 async for chunk in chunks:
-                    if chunk.usage_metadata:
-                        usage = dict(chunk.usage_metadata)
+                    if chunk.usage:
+                        usage = chunk.usage
                     if gate.stopped:
                         continue  # the turn is settled: the rest is read, not used
-                    finish = chunk.response_metadata.get("finish_reason") or finish
-                    text = chunk.text if isinstance(chunk.text, str) else str(chunk.content)
+                    finish = chunk.finish or finish
+                    text = chunk.text
                     out.append(text)
                     await gate.feed(text)
                     if gate.problem is not None:

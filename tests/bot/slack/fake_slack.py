@@ -147,19 +147,21 @@ class FakeSlack:
     async def start(self) -> None:
         """Listen on 127.0.0.1, on a port the OS picks."""
         app = web.Application()
-        app.add_routes(
-            [
-                web.post("/api/{method}", self._api),
-                web.get("/api/{method}", self._api),  # slack_sdk GETs a few (users.info)
-                web.post("/upload/{file_id}", self._upload),
-                web.get("/link", self._link),
-                web.post("/response/{token}", self._response),
-            ]
-        )
+        app.add_routes(self.routes())
         self._runner = web.AppRunner(app)
         await self._runner.setup()
         await web.TCPSite(self._runner, "127.0.0.1", 0).start()
         self.port = int(self._runner.addresses[0][1])
+
+    def routes(self) -> list[web.RouteDef]:
+        """The fake's routes (a subclass may add its own)."""
+        return [
+            web.post("/api/{method}", self._api),
+            web.get("/api/{method}", self._api),  # slack_sdk GETs a few (users.info)
+            web.post("/upload/{file_id}", self._upload),
+            web.get("/link", self._link),
+            web.post("/response/{token}", self._response),
+        ]
 
     async def stop(self) -> None:
         """Close the websocket and the server."""

@@ -83,6 +83,9 @@ class FakeOpenAIServer:
         self._loop = asyncio.new_event_loop()
         self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
         self._release = asyncio.Event()
+        self._gate = asyncio.Event()  # held requests wait for it (see hold and open_gate)
+        self._gate.set()
+        self.held = 0  # requests waiting at the gate now
         self._runner: web.AppRunner | None = None
 
     @property
@@ -93,6 +96,14 @@ class FakeOpenAIServer:
     def queue(self, *replies: Reply) -> None:
         """Replies for the next requests, in order; the default answers after them."""
         self.replies.extend(replies)
+
+    def hold(self) -> None:
+        """Hold the next requests (as a slow model) until open_gate; then they answer as usual."""
+        self._loop.call_soon_threadsafe(self._gate.clear)
+
+    def open_gate(self) -> None:
+        """Let the held requests (and those after) answer."""
+        self._loop.call_soon_threadsafe(self._gate.set)
 
     def __enter__(self) -> FakeOpenAIServer:
         self._thread.start()
@@ -132,6 +143,10 @@ class FakeOpenAIServer:
         self.peers.append(
             request.transport.get_extra_info("peername") if request.transport else None
         )
+        if not self._gate.is_set():
+            self.held += 1
+            await self._gate.wait()
+            self.held -= 1
         reply = self.replies.popleft() if self.replies else self.default
         if self.hang_if is not None and self.hang_if(body):
             reply = Reply.hang()
