@@ -507,7 +507,10 @@ class InterviewSteps:
 
 
 def pending_answer(stored: StoredInterview) -> Turn | None:
-    """The last turn when it is the candidate's, still without the interviewer's reply."""
+    """The last turn when it is the candidate's, still without the interviewer's reply. A peer
+    mock owes none: its human interviewer answers, the bot only keeps the clock."""
+    if stored.state.peer:
+        return None
     if stored.turns and stored.turns[-1].role is Role.CANDIDATE:
         return stored.turns[-1]
     return None

@@ -76,6 +76,7 @@ class InMemoryRepository:
             i
             for i, s in sorted(self.interviews.items())
             if s.state.active
+            and not s.state.peer  # a peer mock's answers wait for its human interviewer
             and s.platform in platforms
             and s.turns
             and s.turns[-1].role is Role.CANDIDATE

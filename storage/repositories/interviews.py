@@ -24,6 +24,7 @@ from interviewer.ports import HistoryEntry, StaleInterview, StoredInterview, Usa
 from storage.models import (
     Interview,
     InterviewTurn,
+    PeerSession,
     ProcessedEvent,
     ScorecardRow,
     User,
@@ -154,6 +155,12 @@ class SqlRepository(SqlStore):
                 col(InterviewTurn.seq) == last_seq,
                 col(InterviewTurn.role) == Role.CANDIDATE.value,
                 col(InterviewTurn.created_at) <= as_utc(before),
+                # a peer mock's answers wait for the human interviewer, not for us
+                ~col(Interview.id).in_(
+                    sa_select(col(PeerSession.interview_id)).where(
+                        col(PeerSession.interview_id).is_not(None)
+                    )
+                ),
             )
             .order_by(col(Interview.id))
             .limit(limit)

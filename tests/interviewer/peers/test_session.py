@@ -300,3 +300,20 @@ async def test_a_session_left_ungraded_by_a_crash_sends_the_form_at_start(
     [outcome] = one.poster.outcomes
     assert outcome.form is not None and outcome.form.interviewer == ASKER.user_id
     assert one.poster.delivered == []  # the AI's card was not posted in the pair's conversation
+
+
+async def test_a_candidates_message_waiting_for_the_human_gets_no_ai_reply(
+    one: World, clock: FakeClock
+) -> None:
+    # The sweep for answers left unanswered (a crash) must not make the AI speak in a peer mock:
+    # there, the candidate's last message waits for the human interviewer.
+    session_id = await answered(one, clock)
+    clock.advance(minutes=3)
+    found = one.repo.load(session_id)
+    assert found is not None and found.interview_id is not None
+    service = one.replica.service
+    assert service.repo.unanswered(clock.now, [SLACK]) == []
+    assert await one.replica.scheduler.sweep_unanswered() == 0
+    stored = service.repo.load(found.interview_id)
+    assert stored is not None and stored.turns[-1].role is Role.CANDIDATE
+    assert (await service.reply_pending(stored)).messages == []
