@@ -51,7 +51,7 @@ class ScoreSelect(
             )
         )
         self.session_id = session_id
-        self.criterion = criterion
+        self.criterion = criterion.value  # the id pressed: the session refuses an unknown one
 
     @classmethod
     async def from_custom_id(
@@ -63,15 +63,16 @@ class ScoreSelect(
     ) -> ScoreSelect:
         """Rebuild the select from its custom_id."""
         try:
-            criterion = Criterion(match["criterion"])
-        except ValueError:
-            criterion = Criterion.CLARITY  # refused below as out of date
-        return cls(int(match["session"]), criterion)
+            return cls(int(match["session"]), Criterion(match["criterion"]))
+        except ValueError:  # a criterion no longer on the rubric: out of date, scores nothing
+            stale = cls(int(match["session"]), Criterion.CLARITY)
+            stale.criterion = match["criterion"]
+            return stale
 
     async def callback(self, interaction: discord.Interaction[Any]) -> None:
         """Record the score (only the session's interviewer may)."""
         score = int(self.item.values[0]) if self.item.values else 0
-        await press(interaction, self.session_id, self.criterion.value, score)
+        await press(interaction, self.session_id, self.criterion, score)
 
 
 class SubmitButton(

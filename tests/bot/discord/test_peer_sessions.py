@@ -164,3 +164,20 @@ async def test_an_interviewer_who_takes_no_dms_gets_the_form_again(
     await private_note(await fake.slash(pair.interviewer, pair.key, "peer", action="end"))
     forms = [m for m in fake.dms_to(pair.interviewer) if m.get("components")]
     assert len(forms) == 2 and custom_ids(forms[-1])[-1].startswith("mockroom:peersubmit:")
+
+
+async def test_a_stale_forms_unknown_criterion_scores_nothing(
+    fake: FakeDiscord, start_bot: StartBot, container: Container, clock: FakeClock
+) -> None:
+    pair = await paired(fake, start_bot, container, clock)
+    await private_note(await fake.slash(pair.candidate, pair.key, "peer", action="start"))
+    await private_note(await fake.slash(pair.interviewer, pair.key, "peer", action="end"))
+    forms = [m for m in fake.dms_to(pair.interviewer) if m.get("components")]
+    select = fake.messages[forms[0]["id"]]["components"][0]["components"][0]
+    stale = select["custom_id"].rsplit(":", 1)[0] + ":charisma"  # a criterion since dropped
+    select["custom_id"] = stale  # the form as an older release sent it
+    chose = await fake.choose(pair.interviewer, forms[0]["id"], stale, "4")
+    assert await ephemeral(chose) == "That form is out of date."
+    assert container.peers is not None and container.peers.sessions is not None
+    found = container.peers.sessions.repo.in_thread("discord", pair.key)
+    assert found is not None and found.scores == {}
