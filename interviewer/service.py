@@ -253,16 +253,18 @@ class InterviewService(InterviewSteps):
 
     async def interviewer_turn(self, interview_id: int, text: str, author: str) -> bool:
         """Store a peer mock's human interviewer's message as an interviewer turn; False when
-        the interview is over."""
+        the interview is over or the message has no text (a file alone) to keep."""
         text = normalize(text)
-        if not text or len(text) > self.max_message_chars:
-            raise BadMessage(
-                f"Messages here are kept up to {self.max_message_chars:,} characters: split it."
-            )
+        if not text:
+            return False
         for _ in range(STALE_ATTEMPTS):
             stored = await self._reload(interview_id)
             if not stored.state.active:
-                return False
+                return False  # over: the pair talks freely, whatever the length
+            if len(text) > self.max_message_chars:
+                raise BadMessage(
+                    f"Messages here are kept up to {self.max_message_chars:,} characters: split it."
+                )
             now = self.clock()
             state = machine.note_question(stored.state, now)
             turn = Turn(

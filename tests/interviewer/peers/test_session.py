@@ -317,3 +317,18 @@ async def test_a_candidates_message_waiting_for_the_human_gets_no_ai_reply(
     stored = service.repo.load(found.interview_id)
     assert stored is not None and stored.turns[-1].role is Role.CANDIDATE
     assert (await service.reply_pending(stored)).messages == []
+
+
+async def test_the_interviewers_file_alone_or_long_talk_after_the_end_is_no_error(
+    one: World, clock: FakeClock
+) -> None:
+    session_id = await answered(one, clock)
+    found = one.repo.load(session_id)
+    assert found is not None and found.interview_id is not None
+    service = one.replica.service
+    before = len(service.repo.load(found.interview_id).turns)  # type: ignore[union-attr]
+    assert await service.interviewer_turn(found.interview_id, "  ", ASKER.user_id) is False
+    assert len(service.repo.load(found.interview_id).turns) == before  # type: ignore[union-attr]
+    await one.sessions.command(ASKER, THREAD, "end")
+    long = "x" * (service.max_message_chars + 1)
+    assert await service.interviewer_turn(found.interview_id, long, ASKER.user_id) is False
