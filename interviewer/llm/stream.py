@@ -76,9 +76,10 @@ async def _raw(model: BaseChatOpenAI, messages: list[BaseMessage]) -> AsyncItera
             if data == "[DONE]":
                 continue  # read to the end, so the connection goes back to the pool
             event = json.loads(data)
-            if event.get("error"):
-                message = str(event["error"].get("message") or event["error"])
-                raise openai.APIError(message, response.request, body=event["error"])
+            if error := event.get("error"):
+                # an object with a message, or (some providers) the message itself
+                message = error.get("message") if isinstance(error, dict) else None
+                raise openai.APIError(str(message or error), response.request, body=error)
             for choice in event.get("choices") or ():
                 if choice.get("index", 0) == 0:
                     delta = choice.get("delta") or {}
