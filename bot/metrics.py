@@ -91,8 +91,11 @@ class _ActivityCollector(Collector):
         try:
             read = self._reads.submit(self.activity, self.clock())
             running, due, lag = read.result(timeout=self.timeout)
-        except Exception:  # a timeout or an outage: the other metrics are still served
-            log.warning("metrics: the database did not answer in %.1f s", self.timeout)
+        except Exception as exc:  # a timeout or an outage: the other metrics are still served
+            if isinstance(exc, TimeoutError):
+                log.warning("metrics: the database did not answer in %.1f s", self.timeout)
+            else:
+                log.warning("metrics: the database read failed: %s: %s", type(exc).__name__, exc)
             yield GaugeMetricFamily(_UP, _UP_HELP, value=0)
             return
         yield GaugeMetricFamily(_UP, _UP_HELP, value=1)

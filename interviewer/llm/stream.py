@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Any
 
@@ -42,8 +42,11 @@ class Piece:
 async def pieces(model: BaseChatModel, messages: list[BaseMessage]) -> AsyncGenerator[Piece]:
     """The model's streamed reply to `messages`, piece by piece."""
     if isinstance(model, BaseChatOpenAI) and not model._use_responses_api({}):
-        async for piece in _raw(model, messages):
-            yield piece
+        # closed with this generator, so an early close ends the response at once (not when
+        # the inner generator is collected)
+        async with contextlib.aclosing(_raw(model, messages)) as raw:
+            async for piece in raw:
+                yield piece
         return
     async with contextlib.aclosing(model.astream(messages)) as chunks:  # type: ignore[type-var]
         async for chunk in chunks:
@@ -52,7 +55,7 @@ async def pieces(model: BaseChatModel, messages: list[BaseMessage]) -> AsyncGene
             yield Piece(text, chunk.response_metadata.get("finish_reason"), usage)
 
 
-async def _raw(model: BaseChatOpenAI, messages: list[BaseMessage]) -> AsyncIterator[Piece]:
+async def _raw(model: BaseChatOpenAI, messages: list[BaseMessage]) -> AsyncGenerator[Piece]:
     payload = model._get_request_payload(
         messages, stream=True, stream_options={"include_usage": True}
     )
@@ -76,9 +79,10 @@ async def _raw(model: BaseChatOpenAI, messages: list[BaseMessage]) -> AsyncItera
             if data == "[DONE]":
                 continue  # read to the end, so the connection goes back to the pool
             event = json.loads(data)
-            if event.get("error"):
-                message = str(event["error"].get("message") or event["error"])
-                raise openai.APIError(message, response.request, body=event["error"])
+            if error := event.get("error"):
+                # an object with a message, or (some providers) the message itself
+                message = error.get("message") if isinstance(error, dict) else None
+                raise openai.APIError(str(message or error), response.request, body=error)
             for choice in event.get("choices") or ():
                 if choice.get("index", 0) == 0:
                     delta = choice.get("delta") or {}

@@ -24,6 +24,7 @@ class Reply:
     """What the server does with one request."""
 
     kind: str = "text"  # text | structured | status | hang | malformed | endless | silent
+    # | stream_error
     text: str = ""
     data: dict[str, Any] | None = None
     status: int = 200
@@ -66,6 +67,11 @@ class Reply:
         """A stream that starts, then sends only SSE keep-alive comments, never a word: every
         network read gets bytes, so only a deadline on the whole reply ends it."""
         return cls("silent")
+
+    @classmethod
+    def stream_error(cls, error: object) -> Reply:
+        """A stream that starts, then sends an error event (`{"error": error}`) mid-reply."""
+        return cls("stream_error", text="The gateway", data={"error": error})
 
 
 class FakeOpenAIServer:
@@ -225,6 +231,10 @@ class FakeOpenAIServer:
                 while not self._release.is_set():
                     await resp.write(b": keep-alive\n\n")
                     await asyncio.sleep(0.05)
+                return resp
+            if reply.kind == "stream_error":
+                await resp.write(chunk({"content": reply.text}))
+                await resp.write(f"data: {json.dumps(reply.data)}\n\n".encode())
                 return resp
             if reply.kind == "endless":
                 if lead := (reply.data or {}).get("lead"):

@@ -81,3 +81,29 @@ async def test_a_refused_answer_does_not_take_a_slot() -> None:
         assert admission.working == 1 and admission.waiting == 0
     async with admission.slot():  # free again once the first is done
         assert admission.working == 1
+
+
+async def test_cancelled_answers_give_back_their_slot_and_their_place_in_the_queue() -> None:
+    admission = Admission(capacity=1, queue=1)
+    held = asyncio.Event()
+
+    async def take() -> None:
+        async with admission.slot():
+            held.set()
+            await asyncio.Event().wait()
+
+    working = asyncio.create_task(take())
+    await held.wait()
+    waiting = asyncio.create_task(take())
+    await wait_until(lambda: admission.waiting == 1)
+    waiting.cancel()  # a member's answer cancelled while in the queue
+    working.cancel()  # and one cancelled at work
+    await asyncio.gather(working, waiting, return_exceptions=True)
+    assert admission.working == 0 and admission.waiting == 0
+    held.clear()
+    again = asyncio.create_task(take())
+    await held.wait()  # the slot is free again
+    assert admission.working == 1
+    again.cancel()
+    await asyncio.gather(again, return_exceptions=True)
+    assert admission.working == 0
