@@ -1,9 +1,10 @@
 """Slack's passing failures retried by the Web API client, with backoff, a bounded few times.
 
-Slack answers `internal_error`, `fatal_error`, `service_unavailable` or `request_timeout`
-(or a 5xx) when a call failed on its side and may succeed when made again; slack_sdk retries
-only 429s and connection errors by itself. A post that fails this way (an interviewer's
-reply already stored) is made again, so the member gets the reply without resending.
+Slack answers `internal_error`, `service_unavailable` or `request_timeout` (or a 5xx) when a
+call failed on its side and may succeed when made again; slack_sdk retries only 429s and
+connection errors by itself. A post that fails this way (an interviewer's reply already stored)
+is made again, so the member gets the reply without resending. `fatal_error` is not retried:
+Slack says part of the operation may have succeeded, and a second post would show twice.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
-TRANSIENT = frozenset({"internal_error", "fatal_error", "service_unavailable", "request_timeout"})
+TRANSIENT = frozenset({"internal_error", "service_unavailable", "request_timeout"})
 
 
 class SlackErrorRetryHandler(AsyncRetryHandler):

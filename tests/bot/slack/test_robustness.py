@@ -6,8 +6,12 @@ import asyncio
 import logging
 
 import pytest
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 
 from bot.slack.places import who_of
+from bot.slack.retry import SlackErrorRetryHandler
 from interviewer.core.events import Action
 from interviewer.ports import Brain, DeltaSink, TurnContext, Utterance
 from tests.bot.slack import payloads
@@ -97,6 +101,24 @@ async def test_a_reply_whose_post_slack_fails_is_posted_on_a_later_try(slack: Ha
     stored = slack.container.repo.load(entry.interview_id)
     assert stored is not None and stored.turns[-1].text[:60] in reply.shown
     assert candidate_turns(slack) == ["How many users at peak?"]
+
+
+async def test_only_failures_that_made_nothing_are_retried() -> None:
+    # fatal_error: Slack says part of the call may have succeeded, so a retry could post twice.
+    handler = SlackErrorRetryHandler()
+    request = HttpRequest(method="POST", url="https://slack.test/api/chat.postMessage", headers={})
+
+    async def retried(status: int, error: str) -> bool:
+        body = {"ok": False, "error": error}
+        response = HttpResponse(status_code=status, headers={}, body=body, data=b"")
+        return await handler._can_retry_async(
+            state=RetryState(), request=request, response=response
+        )
+
+    assert await retried(200, "internal_error")
+    assert await retried(503, "service_unavailable")
+    assert not await retried(200, "fatal_error")
+    assert not await retried(200, "invalid_arguments")
 
 
 async def test_a_retried_message_without_an_interview_gets_one_note(slack: Harness) -> None:
