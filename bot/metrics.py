@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import datetime
 
 from prometheus_client import CollectorRegistry, Counter, Histogram
@@ -84,13 +84,16 @@ class _ActivityCollector(Collector):
         self.activity = activity
         self.clock = clock
         self.timeout = timeout
-        # Reads of a hung database wait on their own threads until its timeouts free them.
-        self._reads = ThreadPoolExecutor(max_workers=2, thread_name_prefix="mockroom-metrics")
+        # A read of a hung database waits on its own thread until its timeouts free it; one
+        # read at a time, so scrapes meanwhile wait on that one instead of queueing more.
+        self._reads = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mockroom-metrics")
+        self._read: Future[tuple[int, int, float]] | None = None
 
     def collect(self) -> Iterator[Metric]:
         try:
-            read = self._reads.submit(self.activity, self.clock())
-            running, due, lag = read.result(timeout=self.timeout)
+            if self._read is None or self._read.done():
+                self._read = self._reads.submit(self.activity, self.clock())
+            running, due, lag = self._read.result(timeout=self.timeout)
         except Exception as exc:  # a timeout or an outage: the other metrics are still served
             if isinstance(exc, TimeoutError):
                 log.warning("metrics: the database did not answer in %.1f s", self.timeout)

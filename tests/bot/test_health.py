@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import random
+import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
 import pytest
+from prometheus_client import generate_latest
 
 from bot.bootstrap import Container, build
 from bot.health import HealthServer
+from bot.metrics import PrometheusTelemetry
 from bot.settings import Settings
 from interviewer.commands import Command
 from interviewer.core.stages import Format
@@ -85,3 +89,26 @@ async def test_healthz_says_ok_and_fails_without_a_database(parts: Container) ->
     )
     status, body = await scrape(failing, "/healthz")
     assert status == 503 and '"slack": false' in body and '"database": true' in body
+
+
+def test_scrapes_of_a_hung_database_share_one_read() -> None:
+    # Each scrape used to queue one more read behind the hung ones; now they wait on the one.
+    release, calls = threading.Event(), []
+
+    def activity(now: datetime) -> tuple[int, int, float]:
+        calls.append(now)
+        release.wait(10)
+        return 3, 0, 0.0
+
+    telemetry = PrometheusTelemetry()
+    telemetry.watch(activity, lambda: datetime(2026, 12, 2, tzinfo=UTC), timeout=0.05)
+    for _ in range(3):
+        assert value(generate_latest(telemetry.registry).decode(), "mockroom_database_up") == 0
+    assert len(calls) == 1
+    release.set()
+    for _ in range(100):  # the one read answers now (each scrape waits 0.05 s for it)
+        scraped = generate_latest(telemetry.registry).decode()
+        if value(scraped, "mockroom_database_up") == 1:
+            break
+    assert value(scraped, "mockroom_active_interviews") == 3
+    assert len(calls) == 1
