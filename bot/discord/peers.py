@@ -18,11 +18,10 @@ from bot.discord.drills import CANNOT_DM, markup, send_dm
 from bot.discord.render import pieces
 from bot.discord.respond import apologize, who_of
 from interviewer.core.rubric import Criterion
-from interviewer.peers.session import PeerForm, PeerOutcome
+from interviewer.peers.session import SCALE, PeerForm, PeerOutcome
 
 SCORE_TEMPLATE = r"mockroom:peer:(?P<session>[0-9]+):(?P<criterion>[a-z_]+)"
 SUBMIT_TEMPLATE = r"mockroom:peersubmit:(?P<session>[0-9]+)"
-SCALE = {1: "1 no signal", 2: "2 partial", 3: "3 solid", 4: "4 exceptional"}
 ROWS = 5  # Discord's action rows per message
 NO_FORM = (
     "<@{user}> I could not send you the scoring form: allow direct messages from members of "

@@ -13,7 +13,7 @@ from bot.slack.outbox import SlackOutbox
 from bot.slack.places import split_key, who_of
 from bot.slack.render import Block, safe, section
 from interviewer.peers.brief import STRONG_ANSWER
-from interviewer.peers.session import PeerForm, PeerOutcome
+from interviewer.peers.session import SCALE, PeerForm, PeerOutcome
 
 if TYPE_CHECKING:
     from bot.slack.app import SlackListeners
@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 SCORE_ACTION = "mockroom_peer_score"
 SUBMIT_ACTION = "mockroom_peer_submit"
 ACTIONS = re.compile(rf"^({SCORE_ACTION}:[a-z_]+|{SUBMIT_ACTION})$")
-SCALE = {1: "1 no signal", 2: "2 partial", 3: "3 solid", 4: "4 exceptional"}
 
 
 def form_blocks(form: PeerForm) -> list[Block]:

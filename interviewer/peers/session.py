@@ -29,6 +29,8 @@ NOT_HERE = (
 ONLY_PAIR = "Only the two members paired here can start or end this peer mock."
 ONLY_INTERVIEWER = "Only this session's interviewer scores it."
 SCORES = range(1, 5)
+SCALE = {1: "1 no signal", 2: "2 partial", 3: "3 solid", 4: "4 exceptional"}
+"""The form's choices, as both platforms label them."""
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,7 @@ class SettingsService:
     ) -> str:
         """`settings` (anyone) or `settings set KEY VALUE` (managers); the text to show."""
         words = args.split()
-        if not words or words == ["show"]:
+        if not words or [w.lower() for w in words] == ["show"]:
             return self.show(platform, channel)
         if words[0].lower() != "set" or len(words) < 3:
             raise SettingError(

@@ -63,6 +63,7 @@ def test_anyone_sees_the_settings_with_the_defaults_marked(service: SettingsServ
     assert "• window: 24h (default)" in shown
     assert "• format: standard (default)" in shown
     assert service.command("slack", "T1", "C1", BOB, False, "show") == shown
+    assert service.command("slack", "T1", "C1", BOB, False, "SHOW") == shown  # any case
 
 
 def test_a_manager_sets_a_value_in_one_write(
