@@ -193,10 +193,14 @@ class PeerSessions:
         missing = [c.label for c in Criterion if c.value not in found.scores]
         if found.scored_at is None and missing:
             raise PeerError(f"Score every criterion first; still open: {', '.join(missing)}.")
+        human = {Criterion(k): v for k, v in found.scores.items()}
+        if self.award is not None and found.scored_at is None:
+            # Before the claim: an award that fails is made by the next press (stored once,
+            # keyed by the session), instead of being lost behind a claimed Submit.
+            await self.service.db.run(self.award, self._entry(found, card, human))
         now = self.service.clock()
         if not await self.service.db.run(self.repo.claim_scored, found.id, now):
             return out  # submitted before: said once
-        human = {Criterion(k): v for k, v in found.scores.items()}
         out.notes.append(
             (
                 found.candidate,
@@ -205,8 +209,6 @@ class PeerSessions:
             )
         )
         out.notes.append((found.interviewer, interviewer_view(card, human)))
-        if self.award is not None:
-            await self.service.db.run(self.award, self._entry(found, card, human))
         return out
 
     async def _form(self, who: Who, session_id: int) -> tuple[SessionInfo, Scorecard]:

@@ -332,3 +332,26 @@ async def test_the_interviewers_file_alone_or_long_talk_after_the_end_is_no_erro
     await one.sessions.command(ASKER, THREAD, "end")
     long = "x" * (service.max_message_chars + 1)
     assert await service.interviewer_turn(found.interview_id, long, ASKER.user_id) is False
+
+
+async def test_an_award_that_fails_is_made_by_the_next_submit(one: World, clock: FakeClock) -> None:
+    session_id = await answered(one, clock)
+    await one.sessions.command(ASKER, THREAD, "end")
+    for criterion in Criterion:
+        await one.sessions.score(ASKER, session_id, criterion.value, 3)
+    award, failed = one.sessions.award, []
+
+    def flaky(entry: object) -> object:  # the database drops once, mid-award
+        if not failed:
+            failed.append(entry)
+            raise ConnectionError("the database went away")
+        assert award is not None
+        return award(entry)  # type: ignore[arg-type]
+
+    one.sessions.award = flaky
+    with pytest.raises(ConnectionError):
+        await one.sessions.submit(ASKER, session_id)
+    submitted = await one.sessions.submit(ASKER, session_id)  # pressed again
+    assert {user for user, _ in submitted.notes} == {ASKER.user_id, DESIGNER.user_id}
+    ledger = one.replica.drills.repo.ledger(SLACK)
+    assert (ASKER.user_id, "peer") in {(e.user_id, e.source_kind) for e in ledger}
