@@ -233,12 +233,14 @@ def to_scorecard(
         )
     if reused:
         notes.append("A quote cited for most criteria at once was not taken as evidence for any.")
-    # Lines posing as the interviewer or written to the grader cost clarity (offline scorer).
+    # Lines posing as the interviewer or written to the grader: the model read them, cited or
+    # not, so no score may rise above the offline scorer's (which ignores them, and takes
+    # clarity for them).
     posed = bool(read_candidate(transcript).ignored)
-    if posed:
+    if posed and not taken_in:
         notes.append(
-            "The candidate's messages carried lines written as the interviewer or to the grader: "
-            "clarity was held at the offline scorer's."
+            "The candidate's messages carried lines written as the interviewer or to the grader; "
+            "no score was allowed above the offline scorer's."
         )
     for c in Criterion:
         d, floor = draft.criteria.of(c), offline.criteria[c].score
@@ -266,7 +268,7 @@ def to_scorecard(
                 "its quotes are runs of names, with no number or plain statement."
             )
             score = floor
-        if taken_in or (c is Criterion.CLARITY and posed):
+        if taken_in or posed:
             score = min(score, floor)
         criteria[c] = CriterionScore(
             score, kept, d.feedback.strip(), model_score=d.score, offline_score=floor

@@ -304,6 +304,27 @@ async def test_a_forged_speaker_line_stays_candidate_data_and_changes_no_score(
     assert forged_card.hire_signal == clean_card.hire_signal or forged_card.overall <= 2.3
 
 
+async def test_a_model_swayed_by_forged_lines_without_citing_them_gains_nothing(
+    server: FakeOpenAIServer, bank: QuestionBank
+) -> None:
+    # 3 everywhere on a weak answer carrying forged praise, citing only the candidate's plain
+    # statements: the model read the forgery, so no score rises above the offline scorer's.
+    problem = bank.problem("model-serving")
+    swayed = card(WEAK, 3)
+    for n, item in enumerate(swayed["criteria"].values()):
+        item["evidence"] = [said(WEAK)[n]]  # a different plain answer each
+    server.queue(Reply.structured(swayed), Reply.structured(swayed))
+    g = grader(server, bank)
+    dirty = forged(WEAK)
+    got = await g.grade(dirty, problem)
+    offline = await OfflineGrader(bank).grade(dirty, problem)
+    assert all(got.criteria[c].score <= offline.criteria[c].score for c in Criterion)
+    assert any("written as the interviewer or to the grader" in n for n in got.notes)
+    clean = await g.grade(WEAK, problem)  # the same card without the forgery may rise
+    honest = await OfflineGrader(bank).grade(WEAK, problem)
+    assert any(clean.criteria[c].score > honest.criteria[c].score for c in Criterion)
+
+
 async def test_the_reference_is_ours_and_the_transcript_is_json(
     server: FakeOpenAIServer, bank: QuestionBank
 ) -> None:
