@@ -89,11 +89,26 @@ class _ActivityCollector(Collector):
         self._reads = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mockroom-metrics")
         self._read: Future[tuple[int, int, float]] | None = None
 
+    def _answer(self) -> tuple[int, int, float]:
+        """The read's answer: this scrape's own, or the one still running from an earlier
+        scrape (made again when that one fails as the database comes back)."""
+        read = self._read
+        fresh = read is None or read.done()
+        if read is None or fresh:
+            read = self._read = self._reads.submit(self.activity, self.clock())
+        try:
+            return read.result(timeout=self.timeout)
+        except TimeoutError:
+            raise
+        except Exception:
+            if fresh:
+                raise
+            read = self._read = self._reads.submit(self.activity, self.clock())
+            return read.result(timeout=self.timeout)
+
     def collect(self) -> Iterator[Metric]:
         try:
-            if self._read is None or self._read.done():
-                self._read = self._reads.submit(self.activity, self.clock())
-            running, due, lag = self._read.result(timeout=self.timeout)
+            running, due, lag = self._answer()
         except Exception as exc:  # a timeout or an outage: the other metrics are still served
             if isinstance(exc, TimeoutError):
                 log.warning("metrics: the database did not answer in %.1f s", self.timeout)
