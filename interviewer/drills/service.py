@@ -33,6 +33,7 @@ from interviewer.drills.schedule import (
     next_occurrence,
 )
 from interviewer.service import Who
+from interviewer.settings.managers import WHO_MANAGES, is_manager
 from interviewer.settings.ports import SettingsRepository
 from interviewer.settings.values import ChannelSettings, Visibility
 from interviewer.workers import Offload, inline
@@ -88,12 +89,6 @@ class DrillReply:
     private: str | None
     scorecard: Scorecard | None = None
     points: int = 0
-
-
-def is_manager(admins: Collection[str], platform: str, user_id: str, is_admin: bool) -> bool:
-    """Whether someone may manage a channel's drills or peer pairing: a platform admin, or a
-    member named (`platform:user_id`) in MOCKROOM_DRILL_ADMINS."""
-    return is_admin or f"{platform}:{user_id}" in admins
 
 
 class DrillService(PointsService):
@@ -339,9 +334,7 @@ class DrillService(PointsService):
     def _require_admin(self, platform: str, who: Who, is_admin: bool) -> None:
         if not self.may_manage(platform, who.user_id, is_admin):
             raise DrillError(
-                "Only people who may manage this channel can change its daily drill "
-                "(Slack: workspace admins or members named in MOCKROOM_DRILL_ADMINS; "
-                "Discord: Manage Channels)."
+                f"Only people who may manage this channel can change its daily drill {WHO_MANAGES}."
             )
 
     def _title(self, question_id: str) -> str:

@@ -17,12 +17,12 @@ from interviewer.drills.schedule import (
     next_occurrence,
     parse_schedule,
 )
-from interviewer.drills.service import is_manager
 from interviewer.drills.text import local
 from interviewer.peers.brief import interviewer_brief
 from interviewer.peers.pairing import CANDIDATE, INTERVIEWER, Pair, pair_round
 from interviewer.peers.ports import PairingPlan, PeerRepository
 from interviewer.replies import InterviewError, Who
+from interviewer.settings.managers import is_manager
 
 if TYPE_CHECKING:
     from interviewer.peers.session import PeerSessions

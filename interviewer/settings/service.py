@@ -9,8 +9,8 @@ from datetime import datetime
 from interviewer.bank import QuestionBank
 from interviewer.core.rubric import Level
 from interviewer.core.stages import Format
-from interviewer.drills.service import is_manager
 from interviewer.service import Who
+from interviewer.settings.managers import WHO_MANAGES, is_manager
 from interviewer.settings.ports import SettingsRepository
 from interviewer.settings.values import (
     ALLOWED,
@@ -26,8 +26,7 @@ from interviewer.settings.values import (
 )
 
 ONLY_MANAGERS = (
-    "Only people who may manage this channel can change its settings (Slack: workspace admins "
-    "or members named in MOCKROOM_DRILL_ADMINS; Discord: Manage Channels). "
+    f"Only people who may manage this channel can change its settings {WHO_MANAGES}. "
     "`{cmd} settings` shows them."
 )
 
