@@ -38,7 +38,7 @@ from interviewer.ports import (
     StoredInterview,
     Utterance,
 )
-from interviewer.quotas import UNLIMITED_PLATFORMS
+from interviewer.quotas import UNLIMITED_PLATFORMS, Quotas
 from interviewer.replies import (
     AlreadyRunning,
     BadMessage,
@@ -126,8 +126,9 @@ class InterviewService(InterviewSteps):
                 "Someone else's interview is running in this conversation. "
                 "Start yours in a new thread or a direct message."
             )
-        if self.quotas is not None and who.platform not in UNLIMITED_PLATFORMS:
-            await self.db.run(self.quotas.check_start, user_id, self.clock())
+        quotas = self._limits(who.platform)
+        if quotas is not None:
+            await self.db.run(quotas.check_start, user_id, self.clock())
         problem_id = question_id or self._rng.choice(sorted(self.bank.problems))
         try:
             problem = self.bank.problem(problem_id)
@@ -180,25 +181,21 @@ class InterviewService(InterviewSteps):
         event_key: str | None,
         on_delta: DeltaSink | None,
     ) -> Reply | None:
-        # One trip to a worker thread: the conversation, and the event's claim when it is ours.
-        user_id, stored, first = await self.db.run(self._read_and_claim, who, channel, event_key)
+        text = normalize(text)
+        fits = bool(text) and len(text) <= self.max_message_chars
+        # One trip to a worker thread: the conversation, the event's claim when it is ours,
+        # and the rate limit when the message is one to record.
+        stored, first = await self.db.run(self._read_and_claim, who, channel, event_key, fits)
         if stored is None:
             raise NoInterview("No interview is running here. Start one first.")
         if not first:
             return None  # an observer's message, or a repeated delivery
-        text = normalize(text)
         if not text:
             raise BadMessage("That message was empty. Write your answer, or /help for commands.")
         if len(text) > self.max_message_chars:
             raise BadMessage(
                 f"That message is {len(text):,} characters; the limit is "
                 f"{self.max_message_chars:,}. Nothing was recorded: split it into parts."
-            )
-        # Before anything is stored, so nothing is half-recorded. The local terminal user is
-        # not rate-limited: the limits protect a shared chat bot, not one's own machine.
-        if self.quotas is not None and who.platform not in UNLIMITED_PLATFORMS:
-            await self.db.run(
-                self.quotas.check_message, user_id, who.user_id, stored.id, self.clock()
             )
         # Diagrams (interviewer/diagrams): a diagram that reads well leaves the prose and is kept
         # with the turn; one that does not stays in the prose, and the reply says why.
@@ -379,17 +376,27 @@ class InterviewService(InterviewSteps):
                 return None
 
     def _read_and_claim(
-        self, who: Who, channel: str, event_key: str | None
-    ) -> tuple[int, StoredInterview | None, bool]:
-        """The asking user, the conversation's interview, and whether the event is a first
-        delivery of a message for it (runs on a worker thread)."""
+        self, who: Who, channel: str, event_key: str | None, fits: bool
+    ) -> tuple[StoredInterview | None, bool]:
+        """The conversation's interview, and whether the event is a first
+        delivery of a message for it (runs on a worker thread). A first delivery that `fits`
+        (one to record) is held to the message rate limit here, before anything is stored, so
+        nothing is half-recorded; QuotaExceeded when it is over."""
         user_id, stored = self.repo.conversation(
             who.platform, who.user_id, who.display_name, channel
         )
         if stored is None or (not stored.state.group and stored.user_id != user_id):
-            return user_id, stored, False
+            return stored, False
         first = event_key is None or self.repo.claim_event(who.platform, event_key)
-        return user_id, stored, first
+        quotas = self._limits(who.platform)
+        if first and fits and quotas is not None:
+            quotas.check_message(user_id, who.user_id, stored.id, self.clock())
+        return stored, first
+
+    def _limits(self, platform: str) -> Quotas | None:
+        """The quotas a platform's members are held to; None for the local terminal user (the
+        limits protect a shared chat bot, not one's own machine) or when there are none."""
+        return None if platform in UNLIMITED_PLATFORMS else self.quotas
 
     async def first_delivery(self, platform: str, event_key: str | None) -> bool:
         """Whether a platform event is seen for the first time (retries and replays are not)."""
