@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache, cached_property
 from pathlib import Path
-from typing import Literal, TypeVar
+from typing import Literal, TypeVar, get_args
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -61,15 +61,7 @@ def _single_question(text: str) -> str:
 FactTopic = Literal["scale", "latency", "data", "compliance", "scope", "tenancy", "model"]
 # What every problem's hidden facts must answer: scale, latency, data and retention,
 # compliance and regions, modalities and scope, tenancy and billing, and the model.
-FACT_TOPICS: tuple[FactTopic, ...] = (
-    "scale",
-    "latency",
-    "data",
-    "compliance",
-    "scope",
-    "tenancy",
-    "model",
-)
+FACT_TOPICS: tuple[FactTopic, ...] = get_args(FactTopic)
 
 
 class HiddenFact(_Strict):
