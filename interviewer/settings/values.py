@@ -133,13 +133,18 @@ def _parse(key: Key, text: str, topics: Collection[str]) -> object:
         return WEEKDAY_NAMES.index(day) if len(text) >= 3 and day in WEEKDAY_NAMES else None
     if key is Key.BOARD_HOUR:
         return int(text) if text.isdigit() and int(text) <= 23 else None
-    if key is Key.BOARD:
-        return Visibility(text) if text in {v.value for v in Visibility} else None
-    if key is Key.FORMAT:
-        return Format(text) if text in {f.value for f in Format} else None
-    if key is Key.LEVEL:
-        return Level(text) if text in {lv.value for lv in Level} else None
+    kind = _CHOICES.get(key)
+    if kind is not None:
+        return kind(text) if text in {m.value for m in kind} else None
     return _parse_topics(text, topics)
+
+
+_CHOICES: Mapping[Key, type[StrEnum]] = {
+    Key.BOARD: Visibility,
+    Key.FORMAT: Format,
+    Key.LEVEL: Level,
+}
+"""The keys whose value is one of an enumeration's, as typed."""
 
 
 def _parse_topics(text: str, topics: Collection[str]) -> tuple[str, ...] | None:
