@@ -364,12 +364,14 @@ class InterviewService(InterviewSteps):
         return len(found)
 
     async def _retry_reply(self, interview_id: int) -> Reply | None:
-        """The reply to an interview's unanswered answer; None when none is owed any more."""
+        """The reply to an interview's unanswered answer (saying nothing when none is owed any
+        more); None when the interview is gone."""
         async with self._lock(interview_id):
             stored = await self.db.run(self.repo.load, interview_id)
-            if stored is None or pending_answer(stored) is None or not stored.state.active:
-                return None  # answered meanwhile, ended, or forgotten
+            if stored is None:
+                return None  # forgotten
             try:
+                # A Reply with nothing to say when it was answered meanwhile or has ended.
                 return await self.reply_pending(stored)
             except StaleInterview:
                 log.info("interview %s was answered by another process", interview_id)
