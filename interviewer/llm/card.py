@@ -27,8 +27,8 @@ from interviewer.diagrams.data import quotes as diagram_quotes
 from interviewer.offline.analysis import (
     addresses_grader,
     concepts_in,
-    read_candidate,
     read_turns,
+    sets_aside,
 )
 from interviewer.privacy.redact import straight, trim_quote
 
@@ -267,7 +267,7 @@ def to_scorecard(
     # Lines posing as the interviewer or written to the grader: the model read them, cited or
     # not, so no score may rise above the offline scorer's (which ignores them, and takes
     # clarity for them).
-    posed = bool(read_candidate(transcript).ignored)
+    posed = any(sets_aside(t.text) for t in transcript.turns if t.role is Role.CANDIDATE)
     if posed and not taken_in:
         notes.append(
             "The candidate's messages carried lines written as the interviewer or to the grader; "

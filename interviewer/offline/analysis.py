@@ -177,6 +177,14 @@ def _spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def sets_aside(text: str) -> bool:
+    """Whether read_turns would ignore part of a message (a line written as another speaker,
+    a sentence to the grader), found without reading the rest of it."""
+    if _FORGED_LINE.search(text):
+        return True
+    return any(addresses_grader(text[a:b]) for a, b in _spans(text))
+
+
 def read_turns(turns: Iterable[tuple[int, Stage, str]]) -> CandidateText:
     """Split (turn index, stage, text) triples into sentences, dropping grader instructions."""
     kept: list[Sentence] = []
