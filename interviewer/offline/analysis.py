@@ -206,13 +206,13 @@ def read_turns(turns: Iterable[tuple[int, Stage, str]]) -> CandidateText:
             words = len(_WORD.findall(s))
             # "Cache because fast." is a slogan, not a reason: a reason needs a few words,
             # and words after the "because" that say more than the claim's own name.
-            reasoned = has_quantity(s) or (words >= 6 and reason_carries_content(s, _REASON))
+            quantified = has_quantity(s)
+            reasoned = quantified or (words >= 6 and reason_carries_content(s, _REASON))
             reasoned |= (
                 bool(_FOLLOW_ON.match(nxt))
                 and not addresses_grader(nxt)
                 and reason_carries_content(s + " " + nxt, _REASON)
             )
-            quantified = has_quantity(s)
             kept.append(Sentence(s, index, a, stage, is_question(s), reasoned, quantified, words))
     return CandidateText(tuple(kept), texts, tuple(ignored))
 
