@@ -4,8 +4,10 @@ the latest one is "the design", and in a design-along each box is credited to wh
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from interviewer.core.transcript import Role, Turn
 from interviewer.diagrams.extract import read_source
@@ -29,10 +31,18 @@ def versions(turns: Sequence[Turn], concepts: ConceptPatterns = ()) -> list[Vers
     for index, turn in enumerate(turns):
         if turn.role is not Role.CANDIDATE or not turn.diagram:
             continue
-        graph = read_source(turn.diagram)
+        graph = _typed(turn.diagram, tuple(concepts))
         if graph is not None:
-            out.append(Version(len(out) + 1, index, turn.author, type_graph(graph, concepts)))
+            out.append(Version(len(out) + 1, index, turn.author, graph))
     return out
+
+
+@lru_cache(maxsize=256)
+def _typed(source: str, concepts: tuple[tuple[str, re.Pattern[str]], ...]) -> Graph | None:
+    """A stored diagram read and typed, once: every turn looks at the transcript's diagrams
+    again (the design, its findings, a redrawn answer, the model's context)."""
+    graph = read_source(source)
+    return None if graph is None else type_graph(graph, concepts)
 
 
 def latest(turns: Sequence[Turn], concepts: ConceptPatterns = ()) -> Version | None:

@@ -27,8 +27,8 @@ from interviewer.diagrams.data import quotes as diagram_quotes
 from interviewer.offline.analysis import (
     addresses_grader,
     concepts_in,
-    read_candidate,
     read_turns,
+    sets_aside,
 )
 from interviewer.privacy.redact import straight, trim_quote
 
@@ -173,11 +173,7 @@ def supports(quotes: list[str], criterion: Criterion, bank: QuestionBank) -> boo
     """Whether a quote explains one of the criterion's concepts (prompts/concepts.yaml) as the
     offline scorer reads explaining: a number, a reason with content, or one of its facets. A
     concept only named, or one of a list of names, supports nothing (keyword salad)."""
-    return any(
-        hit.explained and criterion in hit.concept.criteria
-        for q in quotes
-        for hit in concepts_in(q, bank.compiled_concepts)
-    )
+    return _Quotes(bank).supports(quotes, criterion)
 
 
 # A statement, not a run of names: this many words at least, and this many per concept named.
@@ -189,13 +185,47 @@ def substantive(quotes: list[str], bank: QuestionBank) -> bool:
     statement of eight words or more with at most one concept (prompts/concepts.yaml) per six
     words. A plain-English description can earn a point over the offline scorer; a run of the
     right names can't (keyword salad)."""
-    for s in read_turns((0, Stage.HIGH_LEVEL, q) for q in quotes).sentences:
-        if s.question:
-            continue
-        named = len(concepts_in(s.text, bank.compiled_concepts))
-        if s.quantified or (s.words >= SENTENCE_WORDS and named * WORDS_PER_NAME <= s.words):
-            return True
-    return False
+    return _Quotes(bank).substantive(quotes)
+
+
+class _Quotes:
+    """Each quote read once, however many criteria cite it (a quote may stand for three)."""
+
+    def __init__(self, bank: QuestionBank) -> None:
+        self._concepts = bank.compiled_concepts
+        self._explains: dict[str, frozenset[Criterion]] = {}
+        self._states: dict[str, bool] = {}
+
+    def supports(self, quotes: list[str], criterion: Criterion) -> bool:
+        """Whether a quote explains one of the criterion's concepts (see `supports`)."""
+        return any(criterion in self._explained(q) for q in quotes)
+
+    def substantive(self, quotes: list[str]) -> bool:
+        """Whether a quote is a statement or a number, not a run of names (see `substantive`)."""
+        return any(self._statement(q) for q in quotes)
+
+    def _explained(self, quote: str) -> frozenset[Criterion]:
+        if quote not in self._explains:
+            self._explains[quote] = frozenset(
+                c
+                for hit in concepts_in(quote, self._concepts)
+                if hit.explained
+                for c in hit.concept.criteria
+            )
+        return self._explains[quote]
+
+    def _statement(self, quote: str) -> bool:
+        if quote not in self._states:
+            self._states[quote] = any(
+                s.quantified
+                or (
+                    s.words >= SENTENCE_WORDS
+                    and len(concepts_in(s.text, self._concepts)) * WORDS_PER_NAME <= s.words
+                )
+                for s in read_turns([(0, Stage.HIGH_LEVEL, quote)]).sentences
+                if not s.question
+            )
+        return self._states[quote]
 
 
 def to_scorecard(
@@ -211,6 +241,7 @@ def to_scorecard(
     texts += diagram_quotes(transcript.turns)  # diagram paths count as evidence (issue 15)
     said = [straight(text) for text in texts]  # once, not once per quote
     verified: dict[Criterion, list[str]] = {c: [] for c in Criterion}
+    read = _Quotes(bank)
     # A model that cites text aimed at the grader as evidence was taken in by it: none of its
     # scores may then rise above the offline scorer's. Such text is never evidence itself.
     taken_in = False
@@ -236,7 +267,7 @@ def to_scorecard(
     # Lines posing as the interviewer or written to the grader: the model read them, cited or
     # not, so no score may rise above the offline scorer's (which ignores them, and takes
     # clarity for them).
-    posed = bool(read_candidate(transcript).ignored)
+    posed = any(sets_aside(t.text) for t in transcript.turns if t.role is Role.CANDIDATE)
     if posed and not taken_in:
         notes.append(
             "The candidate's messages carried lines written as the interviewer or to the grader; "
@@ -256,13 +287,13 @@ def to_scorecard(
             notes.append(f"{c.label}: quotes not found verbatim were dropped.")
         # Above the offline score, the quotes must show why: more than one point needs a
         # concept of the criterion explained; one point needs more than a run of names.
-        if score > floor + 1 and not supports(kept, c, bank):
+        if score > floor + 1 and not read.supports(kept, c):
             notes.append(
                 f"{c.label}: the model's {score} was capped at {floor + 1}: its quotes explain "
                 f"none of the criterion's concepts (the offline scorer gave {floor})."
             )
             score = floor + 1
-        if score > floor and not substantive(kept, bank):
+        if score > floor and not read.substantive(kept):
             notes.append(
                 f"{c.label}: the model's {score} was capped at {floor}, the offline scorer's: "
                 "its quotes are runs of names, with no number or plain statement."

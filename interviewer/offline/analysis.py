@@ -177,6 +177,14 @@ def _spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def sets_aside(text: str) -> bool:
+    """Whether read_turns would ignore part of a message (a line written as another speaker,
+    a sentence to the grader), found without reading the rest of it."""
+    if _FORGED_LINE.search(text):
+        return True
+    return any(addresses_grader(text[a:b]) for a, b in _spans(text))
+
+
 def read_turns(turns: Iterable[tuple[int, Stage, str]]) -> CandidateText:
     """Split (turn index, stage, text) triples into sentences, dropping grader instructions."""
     kept: list[Sentence] = []
@@ -198,13 +206,13 @@ def read_turns(turns: Iterable[tuple[int, Stage, str]]) -> CandidateText:
             words = len(_WORD.findall(s))
             # "Cache because fast." is a slogan, not a reason: a reason needs a few words,
             # and words after the "because" that say more than the claim's own name.
-            reasoned = has_quantity(s) or (words >= 6 and reason_carries_content(s, _REASON))
+            quantified = has_quantity(s)
+            reasoned = quantified or (words >= 6 and reason_carries_content(s, _REASON))
             reasoned |= (
                 bool(_FOLLOW_ON.match(nxt))
                 and not addresses_grader(nxt)
                 and reason_carries_content(s + " " + nxt, _REASON)
             )
-            quantified = has_quantity(s)
             kept.append(Sentence(s, index, a, stage, is_question(s), reasoned, quantified, words))
     return CandidateText(tuple(kept), texts, tuple(ignored))
 

@@ -187,10 +187,11 @@ class MoveChooser:
                 continue
             term = self._term(reading.last, c) or label(c.id)
             return Move("concept", self._ack(term, []), c.probe)
+        last = mask_collocations(reading.last)  # once, not once per probe
         for probe in problem.probes:
             if not probe.keywords or question_key(probe.question) in done:
                 continue
-            m = compile_any(probe.keywords).search(mask_collocations(reading.last))
+            m = compile_any(probe.keywords).search(last)
             if m and not self._answered(probe.question, reading):
                 return Move("probe", self._ack(_word_at(reading.last, m), []), probe.question)
         return None
