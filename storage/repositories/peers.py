@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection
-from datetime import datetime, time
+from datetime import datetime
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -13,7 +13,7 @@ from interviewer.drills.schedule import DrillSchedule
 from interviewer.peers.ports import PairingPlan, PastSession, SessionInfo
 from storage.models import PeerMember, PeerSchedule, PeerSession, as_utc, aware
 from storage.repositories.base import SqlStore
-from storage.repositories.mapping import days_text
+from storage.repositories.mapping import days_text, schedule_from
 
 
 class SqlPeerRepository(SqlStore):
@@ -247,12 +247,10 @@ def _session(row: PeerSession) -> SessionInfo:
 
 
 def _plan(row: PeerSchedule) -> PairingPlan:
-    hour, minute = (int(p) for p in row.at.split(":"))
-    days = frozenset(int(d) for d in row.weekdays.split(",") if d)
     return PairingPlan(
         row.platform,
         row.workspace,
         row.channel,
-        DrillSchedule(time(hour, minute), row.zone, days),
+        schedule_from(row.at, row.zone, row.weekdays),
         aware(row.created_at),
     )
