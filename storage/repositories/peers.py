@@ -177,7 +177,7 @@ class SqlPeerRepository(SqlStore):
 
     def claim_start(self, session_id: int, now: datetime) -> bool:
         """Mark a session started; False when it was started before (by either member)."""
-        return self._claim(session_id, PeerSession.started_at, {"started_at": as_utc(now)})
+        return self._set_if_null(PeerSession, session_id, started_at=as_utc(now))
 
     def reset_start(self, session_id: int) -> None:
         """Undo a start that failed, so either member may start again."""
@@ -212,17 +212,7 @@ class SqlPeerRepository(SqlStore):
 
     def claim_scored(self, session_id: int, now: datetime) -> bool:
         """Mark the human's scores submitted; False when they were submitted before."""
-        return self._claim(session_id, PeerSession.scored_at, {"scored_at": as_utc(now)})
-
-    def _claim(self, session_id: int, column: object, values: dict[str, datetime]) -> bool:
-        """A compare-and-set from NULL: one caller wins, on any replica."""
-        with self._transaction() as session:
-            result = session.execute(
-                update(PeerSession)
-                .where(col(PeerSession.id) == session_id, col(column).is_(None))
-                .values(**values)
-            )
-            return bool(getattr(result, "rowcount", 0))
+        return self._set_if_null(PeerSession, session_id, scored_at=as_utc(now))
 
     def _one(self, statement: object) -> SessionInfo | None:
         with Session(self._engine) as session:
