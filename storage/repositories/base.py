@@ -5,12 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import TypeVar
 
 from sqlalchemy import Engine, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, func, select
 
 from storage.models import SchedulerClaim, aware
+
+Row = TypeVar("Row", bound=SQLModel)
+
+
+def row_by(session: Session, model: type[Row], **key: object) -> Row | None:
+    """The row of `model` whose columns hold these values (a unique key), if there is one."""
+    return session.exec(select(model).filter_by(**key)).first()
 
 
 class SqlStore:

@@ -12,7 +12,7 @@ from sqlmodel import Session, col, select
 from interviewer.drills.schedule import DrillSchedule
 from interviewer.peers.ports import PairingPlan, PastSession, SessionInfo
 from storage.models import PeerMember, PeerSchedule, PeerSession, as_utc, aware
-from storage.repositories.base import SqlStore
+from storage.repositories.base import SqlStore, row_by
 from storage.repositories.mapping import days_text, schedule_from
 
 
@@ -31,14 +31,8 @@ class SqlPeerRepository(SqlStore):
     ) -> None:
         """Record a member's choice to be paired in a channel."""
         with self._transaction() as session:
-            row = session.exec(
-                select(PeerMember).where(
-                    PeerMember.platform == platform,
-                    PeerMember.channel == channel,
-                    PeerMember.user_id == user_id,
-                )
-            ).first()
-            row = row or PeerMember(
+            key = {"platform": platform, "channel": channel, "user_id": user_id}
+            row = row_by(session, PeerMember, **key) or PeerMember(
                 platform=platform, workspace=workspace, channel=channel, user_id=user_id
             )
             row.display_name = name or row.display_name
@@ -67,11 +61,7 @@ class SqlPeerRepository(SqlStore):
     ) -> None:
         """Make this the channel's weekly pairing."""
         with self._transaction() as session:
-            row = session.exec(
-                select(PeerSchedule).where(
-                    PeerSchedule.platform == platform, PeerSchedule.channel == channel
-                )
-            ).first()
+            row = row_by(session, PeerSchedule, platform=platform, channel=channel)
             at, days = f"{schedule.at:%H:%M}", days_text(schedule.weekdays)
             if row is None:
                 row = PeerSchedule(
