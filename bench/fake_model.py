@@ -18,6 +18,7 @@ from typing import Any
 from aiohttp import web
 
 from bench.engine import ANSWERS
+from bench.replay import stream_events
 from interviewer.core.rubric import Criterion
 
 OPENERS = ("Noted.", "Fair enough.", "Right.", "Understood.", "Thanks.")
@@ -117,20 +118,8 @@ class FakeModel:
             )
         # The whole answer is ready after the delay and leaves in one write, so the time
         # from its headers to its last event is mockroom's reading, not the model's pace.
-        events: list[bytes] = []
-
-        def send(choices: list[dict[str, Any]], **extra: Any) -> None:
-            data = {**base, "object": "chat.completion.chunk", "choices": choices, **extra}
-            events.append(f"data: {json.dumps(data)}\n\n".encode())
-
-        send([{"index": 0, "delta": {"role": "assistant", "content": ""}}])
-        for i, word in enumerate(text.split(" ")):
-            piece = word if i == 0 else " " + word
-            send([{"index": 0, "delta": {"content": piece}, "finish_reason": None}])
-        send([{"index": 0, "delta": {}, "finish_reason": "stop"}])
-        if (body.get("stream_options") or {}).get("include_usage"):
-            send([], usage=usage)
-        events.append(b"data: [DONE]\n\n")
+        include_usage = (body.get("stream_options") or {}).get("include_usage")
+        events = stream_events(base, text, "stop", usage if include_usage else None)
         # A plain response with its length: headers, events and end in one write (a streamed
         # response would send its chunked end marker in a write of its own).
         return web.Response(body=b"".join(events), content_type="text/event-stream")

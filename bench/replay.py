@@ -64,21 +64,39 @@ async def respond(
         )
     resp = web.StreamResponse(headers={"Content-Type": "text/event-stream"})
     await resp.prepare(request)
-
-    async def send(choices: list[dict[str, Any]], **extra: Any) -> None:
-        data = {**base, "object": "chat.completion.chunk", "choices": choices, **extra}
-        await resp.write(f"data: {json.dumps(data)}\n\n".encode())
-
-    await send([{"index": 0, "delta": {"role": "assistant", "content": ""}}])
-    for i, word in enumerate(content.split(" ")):
-        await send([{"index": 0, "delta": {"content": word if i == 0 else " " + word}}])
-    if exchange.get("cut"):
-        return resp  # the stream stops mid-sentence: no finish reason, no [DONE]
-    await send([{"index": 0, "delta": {}, "finish_reason": finish}])
-    if (body.get("stream_options") or {}).get("include_usage"):
-        await send([], usage=usage)
-    await resp.write(b"data: [DONE]\n\n")
+    # a cut stream stops mid-sentence: no finish reason, no [DONE]
+    events = stream_events(
+        base,
+        content,
+        None if exchange.get("cut") else finish,
+        usage if (body.get("stream_options") or {}).get("include_usage") else None,
+    )
+    for event in events:
+        await resp.write(event)
     return resp
+
+
+def stream_events(
+    base: dict[str, Any], text: str, finish: str | None, usage: dict[str, Any] | None
+) -> list[bytes]:
+    """An answer as OpenAI SSE events, a word a chunk: the role, the words, then (unless
+    `finish` is None, a dropped stream) the finish, the usage when given, and [DONE]."""
+
+    def event(choices: list[dict[str, Any]], **extra: Any) -> bytes:
+        data = {**base, "object": "chat.completion.chunk", "choices": choices, **extra}
+        return f"data: {json.dumps(data)}\n\n".encode()
+
+    events = [event([{"index": 0, "delta": {"role": "assistant", "content": ""}}])]
+    for i, word in enumerate(text.split(" ")):
+        piece = word if i == 0 else " " + word
+        events.append(event([{"index": 0, "delta": {"content": piece}, "finish_reason": None}]))
+    if finish is None:
+        return events
+    events.append(event([{"index": 0, "delta": {}, "finish_reason": finish}]))
+    if usage is not None:
+        events.append(event([], usage=usage))
+    events.append(b"data: [DONE]\n\n")
+    return events
 
 
 @dataclass

@@ -26,7 +26,7 @@ from aiohttp import web
 
 from bench.engine import ANSWERS, pause
 from bench.load_members import OVER, TROUBLE, Inbox, Seen, Tally
-from bench.load_parts import SIGNING_SECRET
+from bench.load_parts import slack_signature
 from tests.bot.slack import payloads
 from tests.bot.slack.fake_slack import ACK_SECONDS, FakeSlack
 
@@ -99,7 +99,7 @@ async def member(
     channel = "D" + user.removeprefix("U")
 
     async def post(body: str, content_type: str) -> float:
-        headers = {"Content-Type": content_type, **payloads.signed(body, SIGNING_SECRET)}
+        headers = {"Content-Type": content_type, **slack_signature(body)}
         sent = time.perf_counter()
         tally.acked += 1
         try:

@@ -196,14 +196,15 @@ def build(
         ),
         admins=settings.drill_admins,
     )
+    peer_repo = SqlPeerRepository(engine)
     parts.peers = PeerService(
-        SqlPeerRepository(engine),
+        peer_repo,
         bank,
         clock,
         admins=settings.drill_admins,
         grace=timedelta(minutes=settings.drill_grace_minutes),
     )
-    parts.peers.sessions = PeerSessions(SqlPeerRepository(engine), service, award=drills.award)
+    parts.peers.sessions = PeerSessions(peer_repo, service, award=drills.award)
     return parts
 
 

@@ -165,7 +165,7 @@ class ClockScheduler:
     async def sweep_unanswered(self) -> int:
         """Reply to answers left without a reply (a crash, a reply whose retries ran out)."""
         await self.service.find_unanswered(list(self.runners), UNANSWERED_AFTER)
-        return await self._deliver(await self.service.owed_replies())
+        return await self.retry_replies()  # what it found is owed now
 
     async def _deliver(self, replies: Sequence[Reply]) -> int:
         """Post each reply in its conversation; how many were posted."""
@@ -177,9 +177,8 @@ class ClockScheduler:
             try:
                 if reply.peer:  # a peer mock's clock: plain posts, the form at its end
                     await self.deliver_peer(reply)
-                    delivered += 1
-                    continue
-                await runner.deliver(reply)
+                else:
+                    await runner.deliver(reply)
                 delivered += 1
             except Exception:
                 log.exception("could not deliver a clock message to %s", reply.platform)

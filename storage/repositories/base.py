@@ -5,12 +5,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from typing import TypeVar
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, func, select
 
 from storage.models import SchedulerClaim, aware
+
+Row = TypeVar("Row", bound=SQLModel)
+
+
+def row_by(session: Session, model: type[Row], **key: object) -> Row | None:
+    """The row of `model` whose columns hold these values (a unique key), if there is one."""
+    return session.exec(select(model).filter_by(**key)).first()
 
 
 class SqlStore:
@@ -34,6 +42,18 @@ class SqlStore:
         except IntegrityError:
             return False
         return True
+
+    def _set_if_null(self, model: type[SQLModel], row_id: int, **values: object) -> bool:
+        """Compare-and-set from NULL on one row by id: of two callers (on any replica) only one
+        sees its update change the row; False for the other."""
+        table = model.__table__  # type: ignore[attr-defined]
+        statement = (
+            update(table)
+            .where(table.c.id == row_id, *(table.c[name].is_(None) for name in values))
+            .values(**values)
+        )
+        with self._transaction() as session:
+            return bool(getattr(session.execute(statement), "rowcount", 0))
 
     # ---- once-only jobs -----------------------------------------------------------------------
 

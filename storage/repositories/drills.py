@@ -20,6 +20,7 @@ from storage.models import (
     SchedulerClaim,
     as_utc,
     aware,
+    pk,
     storable,
 )
 from storage.repositories.mapping import (
@@ -198,17 +199,7 @@ class SqlDrillRepository(SqlPointsRepository):
         with Session(self._engine) as session:
             candidates = session.exec(statement.order_by(col(DrillPostRow.id))).all()
         for row, sub in candidates:
-            # Compare-and-set: of two processes, only one sees its update change a row.
-            with self._transaction() as session:
-                result = session.execute(
-                    update(DrillPostRow)
-                    .where(
-                        col(DrillPostRow.id) == row.id,
-                        col(DrillPostRow.recap_posted_at).is_(None),
-                    )
-                    .values(recap_posted_at=as_utc(now))
-                )
-            if result.rowcount == 1:  # type: ignore[attr-defined]
+            if self._set_if_null(DrillPostRow, pk(row.id), recap_posted_at=as_utc(now)):
                 claimed.append(post_from(row, subscription_from(sub)))
         return claimed
 

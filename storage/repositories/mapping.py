@@ -20,15 +20,20 @@ def _days(text: str) -> frozenset[int]:
     return frozenset(int(d) for d in text.split(",") if d)
 
 
+def schedule_from(at: str, zone: str, weekdays: str) -> DrillSchedule:
+    """A schedule as its columns hold it ("09:30", zone, "0,1,2,3,4")."""
+    hour, minute = (int(p) for p in at.split(":"))
+    return DrillSchedule(time(hour, minute), zone, _days(weekdays))
+
+
 def subscription_from(row: DrillSubscription) -> Subscription:
     """The domain view of a subscription row."""
-    hour, minute = (int(p) for p in row.at.split(":"))
     return Subscription(
         id=pk(row.id),
         platform=row.platform,
         workspace=row.workspace,
         channel=row.channel,
-        schedule=DrillSchedule(time(hour, minute), row.zone, _days(row.weekdays)),
+        schedule=schedule_from(row.at, row.zone, row.weekdays),
         topic_or_level=row.topic_or_level,
         created_by=row.created_by,
         created_at=row.created_at,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection
-from datetime import datetime, time
+from datetime import datetime
 
 from sqlalchemy import update
 from sqlmodel import Session, col, select
@@ -12,8 +12,8 @@ from sqlmodel import Session, col, select
 from interviewer.drills.schedule import DrillSchedule
 from interviewer.peers.ports import PairingPlan, PastSession, SessionInfo
 from storage.models import PeerMember, PeerSchedule, PeerSession, as_utc, aware
-from storage.repositories.base import SqlStore
-from storage.repositories.mapping import days_text
+from storage.repositories.base import SqlStore, row_by
+from storage.repositories.mapping import days_text, schedule_from
 
 
 class SqlPeerRepository(SqlStore):
@@ -31,14 +31,8 @@ class SqlPeerRepository(SqlStore):
     ) -> None:
         """Record a member's choice to be paired in a channel."""
         with self._transaction() as session:
-            row = session.exec(
-                select(PeerMember).where(
-                    PeerMember.platform == platform,
-                    PeerMember.channel == channel,
-                    PeerMember.user_id == user_id,
-                )
-            ).first()
-            row = row or PeerMember(
+            key = {"platform": platform, "channel": channel, "user_id": user_id}
+            row = row_by(session, PeerMember, **key) or PeerMember(
                 platform=platform, workspace=workspace, channel=channel, user_id=user_id
             )
             row.display_name = name or row.display_name
@@ -67,11 +61,7 @@ class SqlPeerRepository(SqlStore):
     ) -> None:
         """Make this the channel's weekly pairing."""
         with self._transaction() as session:
-            row = session.exec(
-                select(PeerSchedule).where(
-                    PeerSchedule.platform == platform, PeerSchedule.channel == channel
-                )
-            ).first()
+            row = row_by(session, PeerSchedule, platform=platform, channel=channel)
             at, days = f"{schedule.at:%H:%M}", days_text(schedule.weekdays)
             if row is None:
                 row = PeerSchedule(
@@ -177,7 +167,7 @@ class SqlPeerRepository(SqlStore):
 
     def claim_start(self, session_id: int, now: datetime) -> bool:
         """Mark a session started; False when it was started before (by either member)."""
-        return self._claim(session_id, PeerSession.started_at, {"started_at": as_utc(now)})
+        return self._set_if_null(PeerSession, session_id, started_at=as_utc(now))
 
     def reset_start(self, session_id: int) -> None:
         """Undo a start that failed, so either member may start again."""
@@ -212,17 +202,7 @@ class SqlPeerRepository(SqlStore):
 
     def claim_scored(self, session_id: int, now: datetime) -> bool:
         """Mark the human's scores submitted; False when they were submitted before."""
-        return self._claim(session_id, PeerSession.scored_at, {"scored_at": as_utc(now)})
-
-    def _claim(self, session_id: int, column: object, values: dict[str, datetime]) -> bool:
-        """A compare-and-set from NULL: one caller wins, on any replica."""
-        with self._transaction() as session:
-            result = session.execute(
-                update(PeerSession)
-                .where(col(PeerSession.id) == session_id, col(column).is_(None))
-                .values(**values)
-            )
-            return bool(getattr(result, "rowcount", 0))
+        return self._set_if_null(PeerSession, session_id, scored_at=as_utc(now))
 
     def _one(self, statement: object) -> SessionInfo | None:
         with Session(self._engine) as session:
@@ -247,12 +227,10 @@ def _session(row: PeerSession) -> SessionInfo:
 
 
 def _plan(row: PeerSchedule) -> PairingPlan:
-    hour, minute = (int(p) for p in row.at.split(":"))
-    days = frozenset(int(d) for d in row.weekdays.split(",") if d)
     return PairingPlan(
         row.platform,
         row.workspace,
         row.channel,
-        DrillSchedule(time(hour, minute), row.zone, days),
+        schedule_from(row.at, row.zone, row.weekdays),
         aware(row.created_at),
     )

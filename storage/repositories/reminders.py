@@ -17,7 +17,7 @@ from storage.models import (
     utc_now,
 )
 from storage.models import ReminderPref as ReminderRow
-from storage.repositories.base import SqlStore
+from storage.repositories.base import SqlStore, row_by
 
 
 class SqlReminderRepository(SqlStore):
@@ -28,14 +28,10 @@ class SqlReminderRepository(SqlStore):
     ) -> None:
         """Store a member's choice."""
         with self._transaction() as session:
-            row = session.exec(
-                select(ReminderRow).where(
-                    ReminderRow.platform == platform,
-                    ReminderRow.workspace == workspace,
-                    ReminderRow.user_id == user_id,
-                )
-            ).first()
-            row = row or ReminderRow(platform=platform, workspace=workspace, user_id=user_id)
+            key = {"platform": platform, "workspace": workspace, "user_id": user_id}
+            row = row_by(session, ReminderRow, **key) or ReminderRow(
+                platform=platform, workspace=workspace, user_id=user_id
+            )
             row.enabled = enabled
             row.snoozed_until = None if until is None else as_utc(until)
             row.updated_at = utc_now()

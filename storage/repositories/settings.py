@@ -12,7 +12,7 @@ from interviewer.core.rubric import Level
 from interviewer.core.stages import Format
 from interviewer.settings.values import FIELD_OF, ChannelSettings, Key, Visibility
 from storage.models import ChannelSettingRow
-from storage.repositories.base import SqlStore
+from storage.repositories.base import SqlStore, row_by
 
 
 class SqlSettingsRepository(SqlStore):
@@ -20,11 +20,8 @@ class SqlSettingsRepository(SqlStore):
 
     def channel_settings(self, platform: str, channel: str) -> ChannelSettings:
         """A channel's settings (all None when it chose nothing)."""
-        statement = select(ChannelSettingRow).where(
-            ChannelSettingRow.platform == platform, ChannelSettingRow.channel == channel
-        )
         with Session(self._engine) as session:
-            row = session.exec(statement).first()
+            row = row_by(session, ChannelSettingRow, platform=platform, channel=channel)
             return ChannelSettings() if row is None else _settings(row)
 
     def all_channel_settings(self) -> dict[tuple[str, str], ChannelSettings]:
@@ -59,12 +56,9 @@ class SqlSettingsRepository(SqlStore):
         now: datetime,
     ) -> ChannelSettings:
         with self._transaction() as session:
-            row = session.exec(
-                select(ChannelSettingRow).where(
-                    ChannelSettingRow.platform == platform, ChannelSettingRow.channel == channel
-                )
-            ).first()
-            row = row or ChannelSettingRow(
+            row = row_by(
+                session, ChannelSettingRow, platform=platform, channel=channel
+            ) or ChannelSettingRow(
                 platform=platform, workspace=workspace, channel=channel, updated_by=by
             )
             for key, value in values.items():
