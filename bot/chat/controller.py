@@ -103,6 +103,13 @@ class ChatResponse:
     peer: PeerOutcome | None = None  # a peer session's posts, private notes and scoring form
 
 
+def keeps_draft(response: ChatResponse | None) -> bool:
+    """Whether a draft streamed while answering stands: only when the response carries
+    interviewer words the interview stored (otherwise the adapter retracts the draft, so a
+    member sees only what the interview holds)."""
+    return response is not None and response.reply is not None and bool(response.reply.messages)
+
+
 @dataclass(frozen=True)
 class BoardView:
     """A leaderboard as text and, when there is data, a chart image."""
