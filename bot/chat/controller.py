@@ -33,7 +33,7 @@ from interviewer.drills.reminders import ReminderService
 from interviewer.drills.service import DrillService
 from interviewer.history import History, PastScorecard
 from interviewer.peers.service import PeerService
-from interviewer.peers.session import PeerOutcome
+from interviewer.peers.session import PeerOutcome, PeerSessions
 from interviewer.ports import DeltaSink, HistoryEntry
 from interviewer.privacy.service import ExportFile, PrivacyService
 from interviewer.service import InterviewError, InterviewService, NoInterview, Reply, Who
@@ -54,6 +54,7 @@ ASK_FIRST = (
 )
 """A start while the member's interview runs: asks first instead of starting a second."""
 
+NO_PEERS = "Peer mocks are not set up on this server."
 ONLY_MANAGERS_SHARE = (
     "Only people who may manage this channel can post the board in it. `{cmd} leaderboard` "
     "shows it to you."
@@ -151,6 +152,11 @@ class ChatController:
         self._rng = rng or random.Random()
         self.history = History(service, drills.repo if drills is not None else None)
 
+    @property
+    def _sessions(self) -> PeerSessions | None:
+        """The peer sessions, when peer mocks are set up."""
+        return self.peers.sessions if self.peers is not None else None
+
     async def command(
         self,
         who: Who,
@@ -220,7 +226,7 @@ class ChatController:
         """A plain message; None when it is not for the interviewer."""
         if place.kind is PlaceKind.CHANNEL:
             return None  # interviews live in DMs and threads; channel chatter is not ours
-        sessions = self.peers.sessions if self.peers is not None else None
+        sessions = self._sessions
         if sessions is not None:  # a pair's conversation: the session records it, no AI speaks
             try:
                 peer = await sessions.message(who, place.key, text, event_key)
@@ -275,9 +281,9 @@ class ChatController:
         self, who: Who, session_id: int, criterion: str | None, score: int = 0
     ) -> ChatResponse:
         """A press on a peer session's scoring form: a score (criterion and 1-4) or Submit."""
-        sessions = self.peers.sessions if self.peers is not None else None
+        sessions = self._sessions
         if sessions is None:
-            return ChatResponse(private="Peer mocks are not set up on this server.")
+            return ChatResponse(private=NO_PEERS)
         try:
             if criterion is None:
                 return ChatResponse(peer=await sessions.submit(who, session_id))
@@ -287,9 +293,9 @@ class ChatController:
 
     async def _peer(self, who: Who, place: Place, args: str) -> ChatResponse:
         """`peer start|end` in a pair's private conversation."""
-        sessions = self.peers.sessions if self.peers is not None else None
+        sessions = self._sessions
         if sessions is None:
-            return ChatResponse(private="Peer mocks are not set up on this server.")
+            return ChatResponse(private=NO_PEERS)
         return ChatResponse(peer=await sessions.command(who, place.key, args))
 
     async def _progress(self, who: Who) -> bytes | None:
@@ -350,7 +356,7 @@ class ChatController:
             return ChatResponse(private=answer)
         if request.name == "pair":
             if self.peers is None:
-                return ChatResponse(private="Peer mocks are not set up on this server.")
+                return ChatResponse(private=NO_PEERS)
             if place.kind is not PlaceKind.CHANNEL:
                 raise DrillError("Peer mocks belong to a channel: run this in the channel itself.")
             answer = await self.service.db.run(
