@@ -11,6 +11,7 @@ import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from bot.chat.grammar import (
     DrillRequest,
@@ -38,6 +39,9 @@ from interviewer.ports import DeltaSink, HistoryEntry
 from interviewer.privacy.service import ExportFile, PrivacyService
 from interviewer.service import InterviewError, InterviewService, NoInterview, Reply, Who
 from interviewer.settings.service import SettingsService
+
+if TYPE_CHECKING:
+    from bot.bootstrap import Container
 
 NO_THREADS_HERE = (
     "Interviews run in a direct message or in a thread of a text channel: run `{cmd} start` there."
@@ -151,6 +155,24 @@ class ChatController:
         self.forget_confirm = forget_confirm
         self._rng = rng or random.Random()
         self.history = History(service, drills.repo if drills is not None else None)
+
+    @classmethod
+    def wired(
+        cls, parts: Container, *, bold: str = "*", forget_confirm: str | None = None
+    ) -> ChatController:
+        """A platform's controller over every service the container wired: a feature added
+        to the container reaches Slack and Discord alike."""
+        return cls(
+            parts.service,
+            parts.bank,
+            bold=bold,
+            drills=parts.drills,
+            privacy=parts.privacy,
+            forget_confirm=forget_confirm,
+            peers=parts.peers,
+            reminders=parts.reminders,
+            settings=parts.channel_settings,
+        )
 
     @property
     def _sessions(self) -> PeerSessions | None:
