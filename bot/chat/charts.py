@@ -14,6 +14,7 @@ import textwrap
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+from bot.chat.render import SIGNAL_LABELS
 from interviewer.core.rubric import SCALE_MAX, Criterion, Scorecard
 from interviewer.drills.leaderboard import HIDDEN_NAME, Board
 
@@ -28,22 +29,16 @@ BLUE = "#2b6cb0"
 ORANGE = "#dd6b20"
 GREY = "#a0aec0"
 PALETTE = ("#2b6cb0", "#dd6b20", "#38a169", "#805ad5", "#d53f8c", "#319795", "#b7791f", "#4a5568")
-SIGNALS = {
-    "strong_hire": "Strong hire",
-    "hire": "Hire",
-    "lean_hire": "Lean hire",
-    "lean_no_hire": "Lean no hire",
-    "no_hire": "No hire",
-}
 LABEL_RADIUS = 1.16  # criterion labels sit outside the outer ring, as a share of its radius
 MAX_MEMBER_PANELS = 6
 
 
-def png(fig: Figure) -> bytes:
-    """The figure as PNG bytes, cropped to what was drawn; the figure is cleared after."""
+def png(fig: Figure, pad: float = 0.15) -> bytes:
+    """The figure as PNG bytes, cropped to what was drawn (`pad` inches around it); the
+    figure is cleared after."""
     try:
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", bbox_inches="tight", pad_inches=0.15)
+        fig.savefig(buffer, format="png", bbox_inches="tight", pad_inches=pad)
         return buffer.getvalue()
     finally:
         fig.clear()
@@ -101,7 +96,7 @@ def radar_figure(card: Scorecard, title: str = "") -> Figure:
     fig = Figure(figsize=(5.2, 5.2), dpi=DPI)
     ax = fig.add_subplot()
     _radar_axes(ax, {c: card.criteria[c].score for c in Criterion}, LABEL_PT, labels=True)
-    headline = f"Overall {card.overall:.1f}/4 · {SIGNALS[card.hire_signal.value]}"
+    headline = f"Overall {card.overall:.1f}/4 · {SIGNAL_LABELS[card.hire_signal]}"
     wrapped = "\n".join(textwrap.wrap(title, 48)[:2])
     ax.set_title(f"{headline}\n{wrapped}" if title else headline, fontsize=TITLE_PT)
     return fig

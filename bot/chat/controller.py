@@ -11,6 +11,7 @@ import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from bot.chat.grammar import (
     DrillRequest,
@@ -33,11 +34,14 @@ from interviewer.drills.reminders import ReminderService
 from interviewer.drills.service import DrillService
 from interviewer.history import History, PastScorecard
 from interviewer.peers.service import PeerService
-from interviewer.peers.session import PeerOutcome
+from interviewer.peers.session import PeerOutcome, PeerSessions
 from interviewer.ports import DeltaSink, HistoryEntry
 from interviewer.privacy.service import ExportFile, PrivacyService
 from interviewer.service import InterviewError, InterviewService, NoInterview, Reply, Who
 from interviewer.settings.service import SettingsService
+
+if TYPE_CHECKING:
+    from bot.bootstrap import Container
 
 NO_THREADS_HERE = (
     "Interviews run in a direct message or in a thread of a text channel: run `{cmd} start` there."
@@ -54,6 +58,7 @@ ASK_FIRST = (
 )
 """A start while the member's interview runs: asks first instead of starting a second."""
 
+NO_PEERS = "Peer mocks are not set up on this server."
 ONLY_MANAGERS_SHARE = (
     "Only people who may manage this channel can post the board in it. `{cmd} leaderboard` "
     "shows it to you."
@@ -103,6 +108,13 @@ class ChatResponse:
     peer: PeerOutcome | None = None  # a peer session's posts, private notes and scoring form
 
 
+def keeps_draft(response: ChatResponse | None) -> bool:
+    """Whether a draft streamed while answering stands: only when the response carries
+    interviewer words the interview stored (otherwise the adapter retracts the draft, so a
+    member sees only what the interview holds)."""
+    return response is not None and response.reply is not None and bool(response.reply.messages)
+
+
 @dataclass(frozen=True)
 class BoardView:
     """A leaderboard as text and, when there is data, a chart image."""
@@ -143,6 +155,29 @@ class ChatController:
         self.forget_confirm = forget_confirm
         self._rng = rng or random.Random()
         self.history = History(service, drills.repo if drills is not None else None)
+
+    @classmethod
+    def wired(
+        cls, parts: Container, *, bold: str = "*", forget_confirm: str | None = None
+    ) -> ChatController:
+        """A platform's controller over every service the container wired: a feature added
+        to the container reaches Slack and Discord alike."""
+        return cls(
+            parts.service,
+            parts.bank,
+            bold=bold,
+            drills=parts.drills,
+            privacy=parts.privacy,
+            forget_confirm=forget_confirm,
+            peers=parts.peers,
+            reminders=parts.reminders,
+            settings=parts.channel_settings,
+        )
+
+    @property
+    def _sessions(self) -> PeerSessions | None:
+        """The peer sessions, when peer mocks are set up."""
+        return self.peers.sessions if self.peers is not None else None
 
     async def command(
         self,
@@ -213,7 +248,7 @@ class ChatController:
         """A plain message; None when it is not for the interviewer."""
         if place.kind is PlaceKind.CHANNEL:
             return None  # interviews live in DMs and threads; channel chatter is not ours
-        sessions = self.peers.sessions if self.peers is not None else None
+        sessions = self._sessions
         if sessions is not None:  # a pair's conversation: the session records it, no AI speaks
             try:
                 peer = await sessions.message(who, place.key, text, event_key)
@@ -268,9 +303,9 @@ class ChatController:
         self, who: Who, session_id: int, criterion: str | None, score: int = 0
     ) -> ChatResponse:
         """A press on a peer session's scoring form: a score (criterion and 1-4) or Submit."""
-        sessions = self.peers.sessions if self.peers is not None else None
+        sessions = self._sessions
         if sessions is None:
-            return ChatResponse(private="Peer mocks are not set up on this server.")
+            return ChatResponse(private=NO_PEERS)
         try:
             if criterion is None:
                 return ChatResponse(peer=await sessions.submit(who, session_id))
@@ -280,9 +315,9 @@ class ChatController:
 
     async def _peer(self, who: Who, place: Place, args: str) -> ChatResponse:
         """`peer start|end` in a pair's private conversation."""
-        sessions = self.peers.sessions if self.peers is not None else None
+        sessions = self._sessions
         if sessions is None:
-            return ChatResponse(private="Peer mocks are not set up on this server.")
+            return ChatResponse(private=NO_PEERS)
         return ChatResponse(peer=await sessions.command(who, place.key, args))
 
     async def _progress(self, who: Who) -> bytes | None:
@@ -343,7 +378,7 @@ class ChatController:
             return ChatResponse(private=answer)
         if request.name == "pair":
             if self.peers is None:
-                return ChatResponse(private="Peer mocks are not set up on this server.")
+                return ChatResponse(private=NO_PEERS)
             if place.kind is not PlaceKind.CHANNEL:
                 raise DrillError("Peer mocks belong to a channel: run this in the channel itself.")
             answer = await self.service.db.run(

@@ -4,9 +4,9 @@ as shaded frames, each box coloured by the kind the concept lexicon gave it."""
 
 from __future__ import annotations
 
-import io
 import textwrap
 
+from bot.chat.charts import png
 from interviewer.diagrams.kinds import STORES
 from interviewer.diagrams.layout import layers
 from interviewer.diagrams.view import DiagramView
@@ -66,101 +66,96 @@ def diagram_png(view: DiagramView) -> bytes:
     ys = [y for _, y in where.values()] or [0.0]
     width, height = max(xs) - min(xs) + _COL, max(ys) - min(ys) + _ROW * 1.6
     fig = Figure(figsize=(min(16, 1.2 + width * 1.1), min(12, 1.0 + height * 1.1)), dpi=100)
-    try:
-        ax = fig.add_subplot()
-        ax.set_xlim(min(xs) - _COL / 2, max(xs) + _COL / 2)
-        ax.set_ylim(min(ys) - _ROW, max(ys) + _ROW * 0.8)
-        ax.set_axis_off()
-        ax.set_title(view.title, fontsize=11)
-        for group in g.groups:
-            inside = [where[n.id] for n in g.nodes if n.group == group]
-            if not inside:
-                continue
-            gx = [x for x, _ in inside]
-            gy = [y for _, y in inside]
-            frame = FancyBboxPatch(
-                (min(gx) - _BOX_W * 0.65, min(gy) - _BOX_H * 0.9),
-                max(gx) - min(gx) + _BOX_W * 1.3,
-                max(gy) - min(gy) + _BOX_H * 2.0,
-                boxstyle="round,pad=0.02",
-                facecolor="#f7fafc",
-                edgecolor="#a0aec0",
-                linestyle="--",
-                zorder=0,
-            )
-            ax.add_patch(frame)
+    ax = fig.add_subplot()
+    ax.set_xlim(min(xs) - _COL / 2, max(xs) + _COL / 2)
+    ax.set_ylim(min(ys) - _ROW, max(ys) + _ROW * 0.8)
+    ax.set_axis_off()
+    ax.set_title(view.title, fontsize=11)
+    for group in g.groups:
+        inside = [where[n.id] for n in g.nodes if n.group == group]
+        if not inside:
+            continue
+        gx = [x for x, _ in inside]
+        gy = [y for _, y in inside]
+        frame = FancyBboxPatch(
+            (min(gx) - _BOX_W * 0.65, min(gy) - _BOX_H * 0.9),
+            max(gx) - min(gx) + _BOX_W * 1.3,
+            max(gy) - min(gy) + _BOX_H * 2.0,
+            boxstyle="round,pad=0.02",
+            facecolor="#f7fafc",
+            edgecolor="#a0aec0",
+            linestyle="--",
+            zorder=0,
+        )
+        ax.add_patch(frame)
+        ax.text(
+            min(gx) - _BOX_W * 0.6,
+            max(gy) + _BOX_H * 0.8,
+            group,
+            fontsize=8,
+            color="#4a5568",
+            va="top",
+        )
+    for e in g.edges:
+        (x1, y1), (x2, y2) = where[e.source], where[e.target]
+        ax.annotate(
+            "",
+            xy=_edge_of((x2, y2), (x1, y1)),
+            xytext=_edge_of((x1, y1), (x2, y2)),
+            arrowprops={
+                "arrowstyle": "<|-|>" if e.both else "-|>",
+                "color": "#4a5568",
+                "shrinkA": 0,
+                "shrinkB": 0,
+                "connectionstyle": "arc3,rad=0.15" if x1 >= x2 else "arc3,rad=0",
+            },
+            zorder=1,
+        )
+        if e.label:
             ax.text(
-                min(gx) - _BOX_W * 0.6,
-                max(gy) + _BOX_H * 0.8,
-                group,
-                fontsize=8,
-                color="#4a5568",
-                va="top",
+                (x1 + x2) / 2,
+                (y1 + y2) / 2 + 0.12,
+                e.label,
+                fontsize=7,
+                ha="center",
+                color="#2d3748",
+                zorder=3,
+                bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5},
             )
-        for e in g.edges:
-            (x1, y1), (x2, y2) = where[e.source], where[e.target]
-            ax.annotate(
-                "",
-                xy=_edge_of((x2, y2), (x1, y1)),
-                xytext=_edge_of((x1, y1), (x2, y2)),
-                arrowprops={
-                    "arrowstyle": "<|-|>" if e.both else "-|>",
-                    "color": "#4a5568",
-                    "shrinkA": 0,
-                    "shrinkB": 0,
-                    "connectionstyle": "arc3,rad=0.15" if x1 >= x2 else "arc3,rad=0",
-                },
-                zorder=1,
-            )
-            if e.label:
-                ax.text(
-                    (x1 + x2) / 2,
-                    (y1 + y2) / 2 + 0.12,
-                    e.label,
-                    fontsize=7,
-                    ha="center",
-                    color="#2d3748",
-                    zorder=3,
-                    bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.5},
-                )
-        for n in g.nodes:
-            x, y = where[n.id]
-            colour = _COLOURS.get(n.kind, _STORE_COLOUR if n.kind in STORES else _OTHER_COLOUR)
-            box = FancyBboxPatch(
-                (x - _BOX_W / 2, y - _BOX_H / 2),
-                _BOX_W,
-                _BOX_H,
-                boxstyle="round,pad=0.04",
-                facecolor=colour,
-                edgecolor="#2d3748" if n.kind != "component" else "#718096",
-                linestyle="-" if n.kind != "component" else ":",
-                zorder=2,
-            )
-            ax.add_patch(box)
-            label = "\n".join(textwrap.wrap(n.label, 18)[:2])
+    for n in g.nodes:
+        x, y = where[n.id]
+        colour = _COLOURS.get(n.kind, _STORE_COLOUR if n.kind in STORES else _OTHER_COLOUR)
+        box = FancyBboxPatch(
+            (x - _BOX_W / 2, y - _BOX_H / 2),
+            _BOX_W,
+            _BOX_H,
+            boxstyle="round,pad=0.04",
+            facecolor=colour,
+            edgecolor="#2d3748" if n.kind != "component" else "#718096",
+            linestyle="-" if n.kind != "component" else ":",
+            zorder=2,
+        )
+        ax.add_patch(box)
+        label = "\n".join(textwrap.wrap(n.label, 18)[:2])
+        ax.text(
+            x,
+            y + (0.07 if n.kind != "component" else 0),
+            label,
+            fontsize=8,
+            ha="center",
+            va="center",
+            zorder=3,
+        )
+        if n.kind not in ("component", n.label):
             ax.text(
                 x,
-                y + (0.07 if n.kind != "component" else 0),
-                label,
-                fontsize=8,
+                y - _BOX_H * 0.33,
+                n.kind,
+                fontsize=6,
                 ha="center",
                 va="center",
+                color="#4a5568",
+                style="italic",
                 zorder=3,
             )
-            if n.kind not in ("component", n.label):
-                ax.text(
-                    x,
-                    y - _BOX_H * 0.33,
-                    n.kind,
-                    fontsize=6,
-                    ha="center",
-                    va="center",
-                    color="#4a5568",
-                    style="italic",
-                    zorder=3,
-                )
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", bbox_inches="tight")
-        return buffer.getvalue()
-    finally:
-        fig.clear()
+    return png(fig, pad=0.1)  # matplotlib's default margin

@@ -12,6 +12,7 @@ from interviewer.service import Outbound
 _BREAKS = (re.compile(r"\n\n"), re.compile(r"\n"), re.compile(r"(?<=[.!?])\s"), re.compile(r"\s"))
 
 NO_INTERVIEWS = "No interviews yet. Start one with `/mockroom start`."
+DRAFT_REPLACED = "(This draft was replaced by the reply that counts.)"  # a draft not deleted
 
 SIGNAL_LABELS = {
     HireSignal.STRONG_HIRE: "Strong hire",

@@ -10,7 +10,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from bot.chat.controller import ChatController, PlaceKind
+from bot.chat.controller import ChatController, PlaceKind, keeps_draft
 from bot.discord.commands import MockroomCommands
 from bot.discord.drills import send_drill_note
 from bot.discord.peers import FORM_ITEMS
@@ -103,7 +103,7 @@ class MockroomBot(discord.AutoShardedClient):
         except Exception:
             await stream.retract()
             raise
-        if response is None or response.reply is None or not response.reply.messages:
+        if not keeps_draft(response):
             await stream.retract()  # a draft of words that were not stored
         if response is None:
             return

@@ -230,17 +230,7 @@ def build_discord_runner(
     if message_content is None:
         message_content = settings.discord_message_content
     return DiscordRunner(
-        ChatController(
-            container.service,
-            container.bank,
-            bold="**",
-            drills=container.drills,
-            privacy=container.privacy,
-            forget_confirm=FORGET_CONFIRM,
-            peers=container.peers,
-            reminders=container.reminders,
-            settings=container.channel_settings,
-        ),
+        ChatController.wired(container, bold="**", forget_confirm=FORGET_CONFIRM),
         settings.discord_token.get_secret_value(),
         api_url=settings.discord_api_url,
         guild_id=settings.discord_guild_id,

@@ -8,24 +8,15 @@ from __future__ import annotations
 
 from discord import app_commands
 
+from bot.chat.settings import CHOICES
 from bot.discord.subcommands import MAX_CHOICES, AnyInteraction, Run
 from interviewer.bank import QuestionBank
-from interviewer.core.rubric import Level
-from interviewer.core.stages import Format
-from interviewer.drills.schedule import WEEKDAY_NAMES
-from interviewer.settings.values import ALLOWED, RESET, Key, Visibility
+from interviewer.settings.values import ALLOWED, RESET, Key
 
 KEY_CHOICES = [
     app_commands.Choice(name=f"{k.value}: {ALLOWED[k]}"[:100], value=k.value) for k in Key
 ]
-SUGGESTED: dict[str, tuple[str, ...]] = {
-    Key.WINDOW: ("12", "24", "36", "48", "72"),
-    Key.BOARD_DAY: WEEKDAY_NAMES,
-    Key.BOARD_HOUR: tuple(str(h) for h in range(24)),
-    Key.BOARD: tuple(v.value for v in Visibility),
-    Key.FORMAT: tuple(f.value for f in Format),
-    Key.LEVEL: tuple(lv.value for lv in Level),
-}
+SUGGESTED: dict[str, tuple[str, ...]] = {Key.WINDOW: ("12", "24", "36", "48", "72"), **CHOICES}
 
 
 def value_choices(

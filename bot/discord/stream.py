@@ -8,12 +8,12 @@ from collections.abc import Callable
 
 import discord
 
+from bot.chat.render import DRAFT_REPLACED
 from bot.discord.render import CONTENT_LIMIT
 
 log = logging.getLogger(__name__)
 
 CURSOR = " ▌"
-DRAFT_REPLACED = "(This draft was replaced by the reply that counts.)"
 
 
 def preview(text: str) -> str:

@@ -10,7 +10,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
-from bot.chat.controller import CannotPost, ChatController, Place, PlaceKind
+from bot.chat.controller import CannotPost, ChatController, Place, PlaceKind, keeps_draft
 from bot.slack.home import home_board
 from bot.slack.outbox import NOT_THERE, SlackOutbox
 from bot.slack.peers import respond as respond_peer
@@ -171,8 +171,7 @@ class SlackListeners:
             except Exception:
                 await self.outbox.retract(stream)
                 raise
-            reply = response.reply if response is not None else None
-            if reply is None or not reply.messages:
+            if not keeps_draft(response):
                 await self.outbox.retract(stream)  # a draft of words that were not stored
             if response is not None:
                 await self.outbox.respond(response, who, place, stream)

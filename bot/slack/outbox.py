@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 from bot.chat.charts import members_png, radar_png
 from bot.chat.controller import ChatController, ChatResponse, Place
 from bot.chat.diagram import diagram_png
-from bot.chat.render import clip
+from bot.chat.render import DRAFT_REPLACED, clip
 from bot.slack.places import is_dm, split_key, thread_key
 from bot.slack.render import (
     MAX_BLOCKS,
@@ -177,8 +177,7 @@ class SlackOutbox:
             await self.client.chat_delete(channel=stream.channel, ts=stream.ts)
         except Exception:  # it cannot be deleted: say plainly that it does not count
             log.warning("Slack: could not delete a draft reply; rewriting it", exc_info=True)
-            note = "(This draft was replaced by the reply that counts.)"
-            await self._replace(stream.channel, stream.ts, sections(note), note)
+            await self._replace(stream.channel, stream.ts, sections(DRAFT_REPLACED), DRAFT_REPLACED)
 
     async def scorecard(
         self, card: Scorecard, reply: Reply, channel: str, thread_ts: str | None

@@ -257,15 +257,7 @@ def build_slack_runner(
         process_before_response=True,
         logger=bolt_log,
     )
-    controller = ChatController(
-        container.service,
-        container.bank,
-        drills=container.drills,
-        privacy=container.privacy,
-        peers=container.peers,
-        reminders=container.reminders,
-        settings=container.channel_settings,
-    )
+    controller = ChatController.wired(container)
     users = UserDirectory(client)
     outbox = SlackOutbox(client, controller, users)
     work = BackgroundWork()

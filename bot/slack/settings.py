@@ -12,21 +12,19 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from bot.chat.controller import ChatController, Place, PlaceKind
+from bot.chat.settings import CHOICES
 from bot.slack.outbox import SlackOutbox
 from bot.slack.places import who_of
 from bot.slack.users import UserDirectory
 from bot.slack.work import BackgroundWork
-from interviewer.core.rubric import Level
-from interviewer.core.stages import Format
-from interviewer.drills.schedule import WEEKDAY_NAMES
 from interviewer.service import Who
 from interviewer.settings.service import SettingsService
 from interviewer.settings.values import (
+    FIELD_OF,
     RESET,
     ChannelSettings,
     Key,
     SettingError,
-    Visibility,
     effective,
     show_value,
 )
@@ -47,10 +45,20 @@ def _option(value: str, label: str) -> dict[str, Any]:
     return {"text": _text(label[:75]), "value": value}
 
 
-def _select(key: Key, label: str, choices: list[str], stored: object, default: object) -> Block:
-    """A static select of `choices` with a first `default` option; the stored one chosen."""
+_SELECTS = (
+    (Key.BOARD_DAY, "Weekly board day"),
+    (Key.BOARD_HOUR, "Weekly board hour (local)"),
+    (Key.BOARD, "Weekly board"),
+    (Key.FORMAT, "Default interview format"),
+    (Key.LEVEL, "Default level"),
+)
+
+
+def _select(key: Key, label: str, stored: object, default: object) -> Block:
+    """A static select of the key's choices with a first `default` option; the stored one
+    chosen."""
     options = [_option(RESET, f"Server default ({show_value(key, default)})")]
-    options += [_option(c, c) for c in choices]
+    options += [_option(c, c) for c in CHOICES[key]]
     chosen = (
         options[0] if stored is None else _option(show_value(key, stored), show_value(key, stored))
     )
@@ -96,37 +104,10 @@ def settings_view(
     }
     if stored.topics:
         topics["element"]["initial_options"] = [_option(t, t) for t in stored.topics]
-    blocks = [
-        window,
-        _select(
-            Key.BOARD_DAY,
-            "Weekly board day",
-            list(WEEKDAY_NAMES),
-            stored.board_day,
-            shown[Key.BOARD_DAY],
-        ),
-        _select(
-            Key.BOARD_HOUR,
-            "Weekly board hour (local)",
-            [str(h) for h in range(24)],
-            stored.board_hour,
-            shown[Key.BOARD_HOUR],
-        ),
-        _select(
-            Key.BOARD, "Weekly board", [v.value for v in Visibility], stored.board, shown[Key.BOARD]
-        ),
-        _select(
-            Key.FORMAT,
-            "Default interview format",
-            [f.value for f in Format],
-            stored.fmt,
-            shown[Key.FORMAT],
-        ),
-        _select(
-            Key.LEVEL, "Default level", [lv.value for lv in Level], stored.level, shown[Key.LEVEL]
-        ),
-        topics,
+    selects = [
+        _select(key, label, getattr(stored, FIELD_OF[key]), shown[key]) for key, label in _SELECTS
     ]
+    blocks = [window, *selects, topics]
     return {
         "type": "modal",
         "callback_id": SETTINGS_VIEW,
