@@ -333,6 +333,16 @@ class QuestionBank:
         return [p for p in self.problems.values() if key in (p.id, p.level) or key in p.topics]
 
     @cached_property
+    def topics(self) -> tuple[str, ...]:
+        """Every topic the problems carry, sorted (drills, channel settings, autocomplete)."""
+        return tuple(sorted({t for p in self.problems.values() for t in p.topics}))
+
+    @cached_property
+    def levels(self) -> tuple[str, ...]:
+        """Every level the problems are written for, sorted."""
+        return tuple(sorted({p.level for p in self.problems.values()}))
+
+    @cached_property
     def compiled_concepts(self) -> tuple[tuple[Concept, re.Pattern[str]], ...]:
         """Each concept with its patterns compiled into one case-insensitive regex."""
         return tuple((c, compile_any(c.all_patterns)) for c in self.concepts)

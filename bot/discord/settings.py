@@ -6,6 +6,8 @@ named in MOCKROOM_DRILL_ADMINS, as for drills) and words the errors.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from discord import app_commands
 
 from bot.chat.settings import CHOICES
@@ -20,7 +22,7 @@ SUGGESTED: dict[str, tuple[str, ...]] = {Key.WINDOW: ("12", "24", "36", "48", "7
 
 
 def value_choices(
-    bank_topics: list[str], key: str | None, typed: str
+    bank_topics: Sequence[str], key: str | None, typed: str
 ) -> list[app_commands.Choice[str]]:
     """Values for the chosen key holding what was typed; for topics, the last word of a list
     is completed after the ones already typed. `default` resets any key."""
@@ -45,7 +47,7 @@ class SettingsCommands(app_commands.Group):
             parent=parent,
         )
         self.run = run
-        self.topics = sorted({t for p in bank.problems.values() for t in p.topics})
+        self.topics = bank.topics
 
     @app_commands.command(description="This channel's settings")
     async def show(self, interaction: AnyInteraction) -> None:

@@ -79,8 +79,8 @@ def zone_choices(typed: str) -> list[app_commands.Choice[str]]:
 
 def topic_choices(bank: QuestionBank, typed: str) -> list[app_commands.Choice[str]]:
     """The bank's levels and topics holding what was typed, at most 25."""
-    levels = sorted({p.level for p in bank.problems.values()})
-    topics = sorted({t for p in bank.problems.values() for t in p.topics} - set(levels))
+    levels = bank.levels
+    topics = [t for t in bank.topics if t not in levels]
     needle = typed.strip().lower()
     found = [w for w in (*levels, *topics) if needle in w.lower()]
     return [app_commands.Choice(name=w, value=w) for w in found[:MAX_CHOICES]]

@@ -50,6 +50,4 @@ def _known(bank: QuestionBank, word: str) -> bool:
 
 
 def _choices(bank: QuestionBank) -> str:
-    levels = sorted({p.level for p in bank.problems.values()})
-    topics = sorted({t for p in bank.problems.values() for t in p.topics})
-    return f"levels {', '.join(levels)}; topics {', '.join(topics[:12])}…"
+    return f"levels {', '.join(bank.levels)}; topics {', '.join(bank.topics[:12])}…"

@@ -49,7 +49,7 @@ class SettingsService:
         self.defaults = defaults or Defaults()
         self.admins = frozenset(admins)
         self.cmd = command_name
-        self.topics = frozenset(t for p in bank.problems.values() for t in p.topics)
+        self.topics = frozenset(bank.topics)
 
     def may_manage(self, platform: str, user_id: str, is_admin: bool) -> bool:
         """The same check as drills and peer pairing: a platform admin or a named admin."""
