@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, cached_property
 from pathlib import Path
 from typing import Literal, TypeVar, get_args
@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from interviewer.core.rubric import Criterion
 from interviewer.core.stages import Stage
+from interviewer.misconceptions import Catalogue, Misconception, MisconceptionFile
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 
@@ -111,6 +112,40 @@ class Probe(_Strict):
         return _single_question(q)
 
 
+ClarifyTopic = Literal[
+    "scope",
+    "users",
+    "scale",
+    "latency",
+    "data",
+    "policy",
+    "regions",
+    "retention",
+    "organisation",
+    "security",
+    "cost",
+    "model",
+    "integration",
+    "operations",
+]
+
+
+class Clarification(_Strict):
+    """An authored answer to a kind of clarifying question, beyond the problem's numbers.
+
+    `your_call` marks a question the problem's facts do not settle: the answer then says it is
+    the candidate's call and gives a sensible default ("Your call; a fair default is ...").
+    """
+
+    id: str = Field(pattern=_ID)
+    topic: ClarifyTopic
+    asks: list[str] = Field(min_length=1, description="regexes matched in one question")
+    answer: str = Field(min_length=5)
+    your_call: bool = False
+
+    _v = field_validator("asks")(_check_patterns)
+
+
 class Problem(_Strict):
     """One design problem of the bank."""
 
@@ -124,6 +159,9 @@ class Problem(_Strict):
     probes: list[Probe] = Field(min_length=2)
     curveballs: list[str] = Field(min_length=2, description="ids from curveballs.yaml")
     hints: dict[Stage, list[str]]
+    clarifications: list[Clarification] = Field(
+        default_factory=list, description="authored answers to clarifying questions by intent"
+    )
 
     @model_validator(mode="after")
     def _complete(self) -> Problem:
@@ -305,6 +343,7 @@ class QuestionBank:
     curveballs: dict[str, Curveball]
     concepts: tuple[Concept, ...]
     phrases: Phrasebook | None = None
+    misconceptions: Catalogue = field(default_factory=Catalogue)
 
     def problem(self, problem_id: str) -> Problem:
         """A problem by id; a KeyError naming the known ids otherwise."""
@@ -448,6 +487,8 @@ def load_bank(root: Path = PROMPTS_DIR) -> QuestionBank:
         except ValidationError as exc:
             errors.extend(_fmt(path, exc))
 
+    misconceptions = _load_misconceptions(root / "misconceptions", problems, errors)
+
     if curveballs:
         for problem in problems.values():
             unknown = [c for c in problem.curveballs if c not in curveballs]
@@ -458,5 +499,38 @@ def load_bank(root: Path = PROMPTS_DIR) -> QuestionBank:
     if errors:
         raise BankError("invalid prompt files:\n  " + "\n  ".join(errors))
     return QuestionBank(
-        problems=problems, curveballs=curveballs, concepts=concepts, phrases=phrases
+        problems=problems,
+        curveballs=curveballs,
+        concepts=concepts,
+        phrases=phrases,
+        misconceptions=misconceptions,
     )
+
+
+def _load_misconceptions(
+    folder: Path, problems: dict[str, Problem], errors: list[str]
+) -> Catalogue:
+    """prompts/misconceptions/: shared.yaml for every problem, <problem id>.yaml for one."""
+    shared: tuple[Misconception, ...] = ()
+    by_problem: list[tuple[str, tuple[Misconception, ...]]] = []
+    seen: set[str] = set()
+    for path in sorted(folder.glob("*.yaml")):
+        data = _read_yaml(path, errors)
+        if data is None:
+            continue
+        try:
+            entries = tuple(MisconceptionFile.model_validate(data).misconceptions)
+        except ValidationError as exc:
+            errors.extend(_fmt(path, exc))
+            continue
+        for entry in entries:
+            if entry.id in seen:
+                errors.append(f"misconceptions/{path.name}: duplicate id {entry.id!r}")
+            seen.add(entry.id)
+        if path.stem == "shared":
+            shared = entries
+        elif path.stem in problems:
+            by_problem.append((path.stem, entries))
+        else:
+            errors.append(f"misconceptions/{path.name}: no problem {path.stem!r} in questions/")
+    return Catalogue(shared=shared, by_problem=tuple(by_problem))

@@ -1,0 +1,148 @@
+"""Misconceptions: technically wrong claims an interviewer stops on, and how to recognise them.
+
+The catalogue is data (prompts/misconceptions/*.yaml: `shared.yaml` for every problem, and one
+file per problem id for its own). A claim is recognised within one sentence: one of its
+patterns matches, none of its `unless` patterns does (the candidate qualified it, e.g.
+"exactly-once ... with idempotent writes"), and no negation stands just before the match
+("we would not scale writes with read replicas").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from interviewer.core.rubric import Criterion
+from interviewer.core.text import sentences
+
+_ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
+# A negation within the few words before a match turns the claim around.
+_NEGATION = re.compile(
+    r"\b(?:not|never|no|don'?t|doesn'?t|won'?t|wouldn'?t|isn'?t|aren'?t|can'?t|cannot|"
+    r"shouldn'?t|avoid|instead of|rather than|without relying on|myth|wrong|mistake)\b"
+    r"(?:\W+\w+){0,4}\W*$",
+    re.IGNORECASE,
+)
+_LOOKBEHIND_CHARS = 60  # how far before a match a negation is looked for
+
+
+class Misconception(BaseModel):
+    """One wrong claim: how it reads, why it is wrong, how to push back, what it costs."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    id: str = Field(pattern=_ID)
+    claim: str = Field(min_length=5, description="the wrong claim in a few words")
+    patterns: list[str] = Field(min_length=1, description="regexes, each within one sentence")
+    unless: list[str] = Field(
+        default_factory=list, description="regexes that, in the same sentence, qualify it"
+    )
+    why: str = Field(min_length=10, description="one line on why it is wrong")
+    pushback: str = Field(
+        min_length=10, description="a question that questions the claim without the answer"
+    )
+    criterion: Criterion = Field(description="the criterion the claim caps")
+    cap: int = Field(default=2, ge=1, le=3, description="the highest score while uncorrected")
+    pitfall: str = Field(min_length=5, description="the pitfall's name on the scorecard")
+    corrected: list[str] = Field(
+        default_factory=list,
+        description="regexes: a later sentence matching one of these corrects the claim",
+    )
+
+    @field_validator("patterns", "unless", "corrected")
+    @classmethod
+    def _compiles(cls, patterns: list[str]) -> list[str]:
+        for p in patterns:
+            try:
+                re.compile(p)
+            except re.error as exc:
+                raise ValueError(f"bad pattern {p!r}: {exc}") from None
+        return patterns
+
+    @field_validator("pushback")
+    @classmethod
+    def _one_question(cls, q: str) -> str:
+        if q.count("?") != 1 or not q.rstrip().endswith("?"):
+            raise ValueError("must hold exactly one '?', at its end")
+        return q
+
+    @cached_property
+    def _pattern(self) -> re.Pattern[str]:
+        return re.compile("|".join(f"(?:{p})" for p in self.patterns), re.IGNORECASE)
+
+    @cached_property
+    def _unless(self) -> re.Pattern[str] | None:
+        if not self.unless:
+            return None
+        return re.compile("|".join(f"(?:{p})" for p in self.unless), re.IGNORECASE)
+
+    @cached_property
+    def _corrected(self) -> re.Pattern[str] | None:
+        if not self.corrected:
+            return None
+        return re.compile("|".join(f"(?:{p})" for p in self.corrected), re.IGNORECASE)
+
+    def claimed_in(self, sentence: str) -> bool:
+        """Whether this one sentence makes the claim (qualified or negated ones do not)."""
+        for match in self._pattern.finditer(sentence):
+            before = sentence[max(0, match.start() - _LOOKBEHIND_CHARS) : match.start()]
+            if _NEGATION.search(before):
+                continue
+            return self._unless is None or not self._unless.search(sentence)
+        return False
+
+    def corrected_in(self, sentence: str) -> bool:
+        """Whether a later sentence takes the claim back or fixes it."""
+        return self._corrected is not None and bool(self._corrected.search(sentence))
+
+
+class MisconceptionFile(BaseModel):
+    """One file of the catalogue."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    misconceptions: list[Misconception] = Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class ClaimHit:
+    """A wrong claim found in a candidate's sentence."""
+
+    misconception: Misconception
+    sentence: str
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    """The shared misconceptions and each problem's own."""
+
+    shared: tuple[Misconception, ...] = ()
+    by_problem: tuple[tuple[str, tuple[Misconception, ...]], ...] = ()
+
+    def for_problem(self, problem_id: str) -> tuple[Misconception, ...]:
+        """The problem's own entries first, then the shared ones."""
+        own = dict(self.by_problem).get(problem_id, ())
+        return own + self.shared
+
+    def find(self, problem_id: str, text: str) -> list[ClaimHit]:
+        """Every wrong claim in a text, one hit per misconception, in the order they appear."""
+        found: dict[str, ClaimHit] = {}
+        entries = self.for_problem(problem_id)
+        for sentence in sentences(text):
+            for entry in entries:
+                if entry.id not in found and entry.claimed_in(sentence):
+                    found[entry.id] = ClaimHit(entry, sentence)
+        return list(found.values())
+
+    def __len__(self) -> int:
+        return len(self.shared) + sum(len(entries) for _, entries in self.by_problem)
+
+    def ids(self) -> Iterable[str]:
+        """Every entry's id (shared and per problem)."""
+        yield from (m.id for m in self.shared)
+        for _, entries in self.by_problem:
+            yield from (m.id for m in entries)
