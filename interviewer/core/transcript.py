@@ -78,6 +78,7 @@ class TurnKind(StrEnum):
     FOLLOW_UP = "follow_up"
     HINT = "hint"
     CURVEBALL = "curveball"
+    PUSHBACK = "pushback"  # questions a technically wrong claim, without giving the answer
     TIME_WARNING = "time_warning"
     STAGE_INTRO = "stage_intro"
     TIME_LEFT = "time_left"
