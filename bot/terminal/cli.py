@@ -23,7 +23,12 @@ from rich.text import Text
 from bot.logs import configure_logging
 from bot.settings import Settings
 from bot.terminal.privacy import add_privacy_commands
-from bot.terminal.render import history_table, questions_table, scorecard_view
+from bot.terminal.render import (
+    history_table,
+    questions_table,
+    reference_markdown,
+    scorecard_view,
+)
 from bot.terminal.session import (
     PROMPT,
     STDIN_THREAD,
@@ -39,6 +44,7 @@ from interviewer.core.rubric import Level
 from interviewer.core.stages import Format
 from interviewer.llm.choice import hide_credentials
 from interviewer.prompt_files import check_prompt_files
+from interviewer.references import load_reference
 from interviewer.service import (
     AlreadyRunning,
     DatabaseUnavailable,
@@ -498,14 +504,39 @@ def make_app(
             raise typer.Exit(1)
 
     @app.command()
-    def questions() -> None:
-        """List the question bank."""
+    def questions(
+        question_id: Annotated[
+            str | None, typer.Argument(help="a question id: show that question only")
+        ] = None,
+        reference: Annotated[
+            bool, typer.Option("--reference", help="print the question's reference design")
+        ] = False,
+    ) -> None:
+        """List the question bank, or show one question's reference design."""
         try:
             bank = load_bank()
         except BankError as exc:
             err.print(f"[red]The question bank is invalid:[/red] {exc}")
             raise typer.Exit(1) from None
-        out.print(questions_table(bank.problems.values()))
+        if question_id is None:
+            if reference:
+                err.print("Name the question: `mockroom questions ID --reference`.")
+                raise typer.Exit(2)
+            out.print(questions_table(bank.problems.values()))
+            return
+        try:
+            problem = bank.problem(question_id.strip().lower())
+        except KeyError as exc:
+            err.print(exc.args[0], markup=False, highlight=False)
+            raise typer.Exit(2) from None
+        if not reference:
+            out.print(questions_table([problem]))
+            return
+        design = load_reference(problem.id)
+        if design is None:
+            err.print(f"No reference design is written for {problem.id} yet.")
+            raise typer.Exit(1)
+        out.print(reference_markdown(design))
 
     add_privacy_commands(app, container, terminal_user, out, err)
     return app

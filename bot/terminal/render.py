@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from rich.console import Group, RenderableType
+from rich.markdown import Markdown
 from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
@@ -16,6 +17,7 @@ from interviewer.core.rubric import Criterion, HireSignal, Scorecard
 from interviewer.core.transcript import TurnKind
 from interviewer.diagrams.view import DiagramView
 from interviewer.ports import HistoryEntry
+from interviewer.references import Reference
 from interviewer.service import Outbound
 
 _KIND_STYLE = {
@@ -114,6 +116,12 @@ def history_table(entries: Iterable[HistoryEntry]) -> Table:
             cells += [f"{e.prompt_tokens:,}/{e.completion_tokens:,}", f"${e.cost_usd:.4f}"]
         table.add_row(*cells)
     return table
+
+
+def reference_markdown(reference: Reference) -> Markdown:
+    """A problem's reference design, as the terminal shows it."""
+    body = "\n\n".join(f"## {s.title}\n\n{s.body}" for s in reference.sections)
+    return Markdown(f"# {reference.title}\n\n{body}")
 
 
 def questions_table(problems: Iterable[Problem]) -> Table:

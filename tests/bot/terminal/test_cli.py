@@ -80,6 +80,24 @@ def test_questions_lists_the_bank(factory: Callable[[], Container]) -> None:
         assert qid in out
 
 
+def test_questions_reference_prints_the_reference_design(factory: Callable[[], Container]) -> None:
+    code, out = run(factory, ["questions", "gpu-scheduler", "--reference"])
+    assert code == 0, out
+    for section in ("Requirements", "High-level design", "Deep dive", "Trade-offs", "Common"):
+        assert section in out
+    assert "flowchart LR" in out
+    assert "gang" in out.lower()
+
+
+def test_questions_reference_needs_a_known_id(factory: Callable[[], Container]) -> None:
+    code, out = run(factory, ["questions", "no-such-problem", "--reference"])
+    assert code == 2
+    assert "no question 'no-such-problem'" in out
+    code, out = run(factory, ["questions", "--reference"])
+    assert code == 2
+    assert "Name the question" in out
+
+
 def test_unknown_question_is_a_clear_error(factory: Callable[[], Container]) -> None:
     code, out = run(factory, ["practice", "-q", "nope"], "hi\n")
     assert code == 1 and "no question 'nope'" in out
