@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from interviewer.bank import compile_any, load_bank
+from interviewer.diagrams.graph import DiagramError
 from interviewer.diagrams.parse import parse_mermaid
 from interviewer.references import (
     REFERENCES_DIR,
@@ -40,7 +41,11 @@ def test_every_problem_has_a_reference_that_reads_and_names_its_expected_points(
         if reference is None:
             problems.append(f"{problem_id}: no prompts/references/{problem_id}.md")
             continue
-        graph = parse_mermaid(reference.diagram)
+        try:
+            graph = parse_mermaid(reference.diagram)
+        except DiagramError as exc:
+            problems.append(f"{problem_id}: the diagram does not read: {exc}")
+            continue
         if len(graph.nodes) < 5:
             problems.append(f"{problem_id}: the diagram has {len(graph.nodes)} boxes (< 5)")
         text = "\n".join(s.body for s in reference.sections)
