@@ -24,6 +24,8 @@ from interviewer.ports import Grader
 from interviewer.transcript_file import transcript_from_dict
 
 CALIBRATION = Path(__file__).resolve().parent / "calibration"
+# Which problems may be tuned on and which are held out; not a transcript.
+SPLIT = CALIBRATION / "split.json"
 SIGNALS = list(HireSignal)  # strongest first
 # The offline scorer's expected floor: strong answers (plain English or not) at lean hire or better.
 STRONG_KINDS = ("strong", "plain_english_strong", "paraphrase")
@@ -54,6 +56,8 @@ def load_set(folder: Path = CALIBRATION) -> list[Labelled]:
     """Every labelled transcript in the folder, by name."""
     labelled = []
     for path in sorted(folder.glob("*.json")):
+        if path.name == SPLIT.name:
+            continue
         data = json.loads(path.read_text(encoding="utf-8"))
         expected = data["expected"]
         ceiling = expected.get("ceiling")
