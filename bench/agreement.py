@@ -10,6 +10,7 @@ graded above its ceiling. Exit status 1 when a ceiling is broken.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 from collections import defaultdict
@@ -18,7 +19,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from interviewer.bank import QuestionBank, load_bank
-from interviewer.core.rubric import SCALE_MAX, SCALE_MIN, Criterion, HireSignal, Scorecard
+from interviewer.core.rubric import (
+    SCALE_MAX,
+    SCALE_MIN,
+    Criterion,
+    HireSignal,
+    Level,
+    Scorecard,
+)
 from interviewer.core.transcript import Transcript
 from interviewer.ports import Grader
 from interviewer.transcript_file import transcript_from_dict
@@ -50,15 +58,34 @@ class Labelled:
     hire_signal: HireSignal
     reason: str
     ceiling: Ceiling | None
+    half: str = "tune"  # "tune" or "held_out" (bench/calibration/split.json)
+    level: Level = Level.SENIOR
 
 
-def load_set(folder: Path = CALIBRATION) -> list[Labelled]:
-    """Every labelled transcript in the folder, by name."""
+HALVES = ("tune", "held_out")
+
+
+def held_out_problems(folder: Path = CALIBRATION) -> frozenset[str]:
+    """The problems whose transcripts are never tuned on (split.json's `held_out`)."""
+    path = folder / SPLIT.name
+    if not path.is_file():
+        return frozenset()
+    return frozenset(json.loads(path.read_text(encoding="utf-8"))["held_out"])
+
+
+def load_set(folder: Path = CALIBRATION, half: str | None = None) -> list[Labelled]:
+    """Every labelled transcript in the folder, by name; `half` keeps "tune" or "held_out"."""
+    if half not in (None, *HALVES):
+        raise ValueError(f"half must be one of {HALVES}, not {half!r}")
+    held_out = held_out_problems(folder)
     labelled = []
     for path in sorted(folder.glob("*.json")):
         if path.name == SPLIT.name:
             continue
         data = json.loads(path.read_text(encoding="utf-8"))
+        which = "held_out" if data["question_id"] in held_out else "tune"
+        if half is not None and which != half:
+            continue
         expected = data["expected"]
         ceiling = expected.get("ceiling")
         labelled.append(
@@ -72,6 +99,8 @@ def load_set(folder: Path = CALIBRATION) -> list[Labelled]:
                 ceiling=Ceiling(float(ceiling["overall"]), HireSignal(ceiling["hire_signal"]))
                 if ceiling
                 else None,
+                half=which,
+                level=Level(data.get("level", Level.SENIOR.value)),
             )
         )
     return labelled
@@ -173,7 +202,8 @@ async def grade_set(grader: Grader, bank: QuestionBank, labelled: Iterable[Label
     report = Report(grader.name)
     for lab in labelled:
         problem = bank.problems.get(lab.transcript.question_id)
-        report.graded.append((lab, await grader.grade(lab.transcript, problem)))
+        card = await grader.grade(lab.transcript, problem)
+        report.graded.append((lab, card.at_level(lab.level)))
     return report
 
 
@@ -222,19 +252,23 @@ def render(reports: Sequence[Report]) -> str:
     return "\n".join(lines)
 
 
-async def main_async() -> int:
-    """Grade the set with the offline scorer and print the report."""
+async def main_async(half: str | None = None) -> int:
+    """Grade the set (or one half of it) with the offline scorer and print the report."""
     from interviewer.offline.scorer import OfflineGrader
 
     bank = load_bank()
-    report = await grade_set(OfflineGrader(bank), bank, load_set())
+    report = await grade_set(OfflineGrader(bank), bank, load_set(half=half))
+    print(f"half: {half or 'all'}")
     print(render([report]))
     return 1 if report.broken_ceilings() else 0
 
 
 def main() -> None:
-    """Entry point."""
-    raise SystemExit(asyncio.run(main_async()))
+    """Entry point: `--split tune|held_out|all` (default all)."""
+    parser = argparse.ArgumentParser(prog="python -m bench.agreement", description=__doc__)
+    parser.add_argument("--split", choices=[*HALVES, "all"], default="all")
+    args = parser.parse_args()
+    raise SystemExit(asyncio.run(main_async(None if args.split == "all" else args.split)))
 
 
 if __name__ == "__main__":
