@@ -213,9 +213,9 @@ class TurnJudge:
         wanted = content_stems(last.text) | stems_of(last.topic) if last else set()
         for fact in self.problem.hidden_facts:
             said = plain(fact.answer)
-            if said in plain(text) and any(said in before for before in self.told):
-                if not content_stems(fact.answer) & wanted:
-                    return ["fact_repeated"]
+            again = said in plain(text) and any(said in before for before in self.told)
+            if again and not content_stems(fact.answer) & wanted:
+                return ["fact_repeated"]
         return []
 
     def _topic(self, asked: set[str], last: Said | None) -> list[str]:

@@ -15,8 +15,7 @@ _SUFFIX = re.compile(r"(?:'s|ings|ing|ed|es|s|e)$")
 STEM_LENGTH = 5
 
 # English function words and the words any interview question uses whatever its topic.
-_STOP = frozenset(
-    """a about above after again against all also am an and any anything are around as at be
+_STOP_WORDS = """a about above after again against all also am an and any anything are around as at be
     because been before being below between both but by can could did do does doing done down
     during each either else even ever every few for from further get gets getting give go goes
     going got had has have having he her here hers him his how however i if in into is it its
@@ -39,12 +38,10 @@ _STOP = frozenset(
     trade-offs alternative alternatives consider considered reject rejected improve improved
     improvement summarise summarize summary assumption assumptions assume constraint constraints
     remove change changes concretely stage problem know start designing risky riskiest
-    """.split()
-)
+    """
+_STOP = frozenset(_STOP_WORDS.split())
 
-_QUOTE = re.compile(
-    r"(?:^|(?<=[\s(:—–-]))['‘\"“]([^'\"‘’“”\n]{2,200}?)['’\"”](?=[\s.,;:!?)—–-]|$)"
-)
+_QUOTE = re.compile(r"(?:^|(?<=[\s(:—–-]))['‘\"“]([^'\"‘’“”\n]{2,200}?)['’\"”](?=[\s.,;:!?)—–-]|$)")
 _ATTRIBUTED = re.compile(
     r"\byou(?:'ve| have)?\s+(?:mentioned|said|wrote|called|described|put|noted|proposed|"
     r"suggested|brought up|used|chose|named)\b[^'\"‘“?.]{0,40}$",
@@ -75,6 +72,8 @@ def content_stems(text: str) -> set[str]:
     """The stems of a text's content words: no function words, no interview boilerplate."""
     out: set[str] = set()
     for w in words(text):
+        if w in _STOP:
+            continue
         for part in w.split("-"):
             if part and part not in _STOP and len(part) > 1 and not part[0].isdigit():
                 out.add(stem(part))

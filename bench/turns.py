@@ -30,6 +30,7 @@ from bot.bootstrap import build
 from bot.settings import Settings
 from interviewer.bank import QuestionBank, load_bank
 from interviewer.core.stages import Format, Stage, format_spec
+from interviewer.core.transcript import Role
 from interviewer.replies import Reply, Who
 from tests.clock import FakeClock
 
@@ -48,6 +49,7 @@ class Played:
     half: str
     verdicts: list[Verdict] = field(default_factory=list)
     sent: int = 0
+    stored: list[str] = field(default_factory=list)  # the stored interviewer turns judged
 
     @property
     def on_target(self) -> int:
@@ -60,7 +62,7 @@ class _Interview:
 
     def __init__(self, problem: str, persona: Persona, bank: QuestionBank, db: Path) -> None:
         self.clock = FakeClock()
-        settings = Settings(database_url=f"sqlite:///{db}", llm_model="offline")  # type: ignore[call-arg]
+        settings = Settings(database_url=f"sqlite:///{db}", llm_model="offline")
         self.parts = build(settings, clock=self.clock, rng=random.Random(persona.seed))
         self.problem, self.persona = problem, persona
         self.judge = TurnJudge(bank.problem(problem), bank.curveballs)
@@ -81,7 +83,9 @@ class _Interview:
             self.stage = out.stage
             if out.scorecard is not None or out.kind.value not in JUDGED_KINDS:
                 continue
-            verdict = self.judge.judge(out.text, out.kind.value, out.stage.value, said if first else None)
+            verdict = self.judge.judge(
+                out.text, out.kind.value, out.stage.value, said if first else None
+            )
             self.played.verdicts.append(verdict)
             first = False
             if out.kind.value == "curveball":
@@ -99,7 +103,9 @@ class _Interview:
         """The whole interview, stage by stage."""
         service = self.parts.service
         level = self.persona.level
-        reply = await service.start(self.who, self.channel, self.problem, Format.STANDARD, level=level)
+        reply = await service.start(
+            self.who, self.channel, self.problem, Format.STANDARD, level=level
+        )
         self.interview_id = reply.interview_id
         self._take(reply, None)
         spec = format_spec(Format.STANDARD)
@@ -121,6 +127,11 @@ class _Interview:
             if not self.ended and self.stage == stage:
                 self.clock.now = began + timedelta(seconds=budget + 1)
                 self._take(await service.tick(self.interview_id), None)
+        stored = self.parts.repo.load(self.interview_id)
+        turns = stored.turns if stored is not None else []
+        self.played.stored = [
+            t.text for t in turns if t.role is Role.INTERVIEWER and t.kind in JUDGED_KINDS
+        ]
         return self.played
 
     def close(self) -> None:
@@ -142,9 +153,7 @@ async def play(problem: str, persona: Persona, bank: QuestionBank, half: str = "
 
 async def run_all(files: Sequence[PersonaFile], bank: QuestionBank) -> list[Played]:
     """Every persona of every file, one after another."""
-    return [
-        await play(f.problem, persona, bank, f.half) for f in files for persona in f.personas
-    ]
+    return [await play(f.problem, persona, bank, f.half) for f in files for persona in f.personas]
 
 
 def _share(done: Sequence[Played]) -> tuple[int, int]:
@@ -226,6 +235,12 @@ def passed(played: Sequence[Played]) -> bool:
     return True
 
 
+async def report() -> str:
+    """The whole report on every persona file (what `make eval` prints first)."""
+    bank = load_bank()
+    return render(await run_all(load_personas(bank), bank))
+
+
 async def main_async(argv: Sequence[str] | None = None) -> int:
     """Play, judge and print; 0 when both halves reach the target."""
     parser = argparse.ArgumentParser(prog="python -m bench.turns", description=__doc__)
@@ -233,7 +248,9 @@ async def main_async(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--tune-only", action="store_true", help=f"skip {', '.join(HELD_OUT)}")
     parser.add_argument("--show", action="store_true", help="print every tune-half turn judged")
     parser.add_argument(
-        "--show-held-out", action="store_true", help="with --show: held-out turns too (not for tuning)"
+        "--show-held-out",
+        action="store_true",
+        help="with --show: held-out turns too (not for tuning)",
     )
     args = parser.parse_args(argv)
     bank = load_bank()
