@@ -9,6 +9,7 @@ gets a verdict: on target, or the reasons it is not (REASONS).
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -91,6 +92,7 @@ _AGREE = re.compile(
     re.IGNORECASE,
 )
 _NUMBER = re.compile(r"\d[\d,.]*")
+COMMON_SHARE = 0.1  # a stem in a tenth of the problem's authored texts tells no topic apart
 OFF_PLAN_SHARE = 0.5  # at least half the question's content words must be in plan or answer
 REPEAT_SIMILARITY = 0.6  # Jaccard of content stems at which two questions are the same
 ANSWERED_SHARE = 0.75  # a question whose words the last answer holds this much is answered
@@ -138,6 +140,7 @@ class TurnJudge:
     handled: set[str] = field(default_factory=set)
     thrown: set[str] = field(default_factory=set)
     plan: set[str] = field(init=False)
+    spread: Counter[str] = field(init=False)  # in how many authored texts each stem occurs
     authored: list[str] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -149,7 +152,8 @@ class TurnJudge:
         texts += [h for hs in p.hints.values() for h in hs]
         texts += [self.curveballs[c].text for c in p.curveballs if c in self.curveballs]
         self.authored = texts
-        self.plan = set().union(*(content_stems(t) for t in texts))
+        self.spread = Counter(stem for t in texts for stem in content_stems(t))
+        self.plan = set(self.spread)
 
     def hear(self, said: Said) -> None:
         """A candidate message, in order."""
@@ -237,8 +241,9 @@ class TurnJudge:
         if said.act == "question_to_interviewer":
             defers = bool(_DEFER.search(text)) and bool(_DEFAULT.search(text))
             return [] if whole & topic or defers else ["question_not_answered"]
+        focus = content_stems(without_quotes(question_part(text)))  # quoting X is not asking it
         if said.act == "deep_dive_request":
-            return [] if whole & topic else ["deep_dive_ignored"]
+            return [] if focus & self.telling(topic) else ["deep_dive_ignored"]
         if said.act == "dont_know":
             if _PRESS.search(text):
                 return ["dont_know_pressed"]
@@ -249,7 +254,24 @@ class TurnJudge:
             probes = [s for s in sentences(text) if "?" in s and not _CLOSING_QUESTION.search(s)]
             return ["probe_after_summary"] if probes else []
         if said.act == "wrong_claim":
-            return _pushback(text, asked, said)
+            return self._pushback(text, focus, said)
+        return []
+
+    def telling(self, stems: set[str]) -> set[str]:
+        """The stems that tell a topic apart in this problem: those its plan uses rarely (a
+        GPU scheduler's "gpu" is everywhere), or all of them when none is rare."""
+        common = max(4.0, COMMON_SHARE * len(self.authored))
+        rare = {s for s in stems if self.spread[s] < common}
+        return rare or stems
+
+    def _pushback(self, text: str, focus: set[str], said: Said) -> list[str]:
+        claim = stems_of(said.claim) if said.claim else content_stems(said.text)
+        if _AGREE.search(text):
+            return ["claim_agreed"]
+        if "?" not in text or not focus & self.telling(claim):
+            return ["claim_unchallenged"]
+        if said.correction and content_stems(text) & stems_of(said.correction):
+            return ["claim_answer_given"]
         return []
 
     def _off_topic(self, text: str, asked: set[str], topic: set[str]) -> list[str]:
@@ -262,14 +284,3 @@ class TurnJudge:
         if any(n in facts and n not in earlier for n in _NUMBER.findall(text)):
             out.append("off_topic_new_facts")
         return out
-
-
-def _pushback(text: str, asked: set[str], said: Said) -> list[str]:
-    claim = stems_of(said.claim) if said.claim else content_stems(said.text)
-    if _AGREE.search(text):
-        return ["claim_agreed"]
-    if not asked or not (content_stems(text) & claim):
-        return ["claim_unchallenged"]
-    if said.correction and content_stems(text) & stems_of(said.correction):
-        return ["claim_answer_given"]
-    return []

@@ -121,8 +121,24 @@ def test_a_deep_dive_request_is_followed(bank: QuestionBank) -> None:
     )
     elsewhere = "What do you do when a team's quota is idle tonight?"
     there = "Good: where is the permission check made when a job reads another team's data?"
+    quoted = "You mentioned 'permission'. What do you do when a team's quota is idle tonight?"
     assert "deep_dive_ignored" in _reasons(bank, elsewhere, asked)
+    assert "deep_dive_ignored" in _reasons(bank, quoted, asked)  # quoting it is not going there
     assert "deep_dive_ignored" not in _reasons(bank, there, asked)
+
+
+def test_a_word_the_whole_problem_uses_does_not_make_a_turn_about_the_topic(
+    bank: QuestionBank,
+) -> None:
+    asked = Said(
+        "Let me go deep on how GPUs are shared by the health data team.",
+        "deep_dive_request",
+        topic=("gpus", "health data"),
+    )
+    gpus_only = "How many GPUs does the biggest training job use?"  # "GPU" is all over the plan
+    health = "Which nodes may the health data team's jobs run on, and who else may use them?"
+    assert "deep_dive_ignored" in _reasons(bank, gpus_only, asked)
+    assert "deep_dive_ignored" not in _reasons(bank, health, asked)
 
 
 def test_dont_know_is_acknowledged_never_pressed(bank: QuestionBank) -> None:
@@ -166,6 +182,8 @@ def test_a_wrong_claim_is_pushed_back_without_agreeing_or_giving_the_answer(
     agreed = "Great, FIFO keeps it simple. What about fairness between teams then?"
     gave_away = "Is FIFO fair when one team floods it? Wouldn't a fair share per quota fix that?"
     pushed = "Is FIFO still fair when one team submits a thousand jobs in a minute?"
+    quoted = "You mentioned 'FIFO'. How does the scheduler learn which nodes are free?"
+    assert "claim_unchallenged" in _reasons(bank, quoted, claim)
     assert "claim_unchallenged" in _reasons(bank, moved_on, claim)
     assert "claim_agreed" in _reasons(bank, agreed, claim)
     assert "claim_answer_given" in _reasons(bank, gave_away, claim)
