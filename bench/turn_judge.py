@@ -17,6 +17,7 @@ from bench.turn_words import (
     content_stems,
     jaccard,
     mentioned_unquoted,
+    paraphrased,
     plain,
     question_part,
     quoted_spans,
@@ -29,7 +30,8 @@ from interviewer.bank import Curveball, Problem
 
 REASONS = {
     "quote_not_verbatim": "quotes words the candidate never wrote",
-    "mention_not_said": "says 'you mentioned X' for an X the candidate never said",
+    "mention_not_said": "says 'you mentioned X' (or 'you'd rely on X') for an X the candidate "
+    "never said",
     "off_plan": "asks about a topic neither in the problem's plan nor in the last answer",
     "already_answered": "asks what the last answer already explained",
     "repeated": "asks again what an earlier turn asked",
@@ -95,6 +97,7 @@ _NUMBER = re.compile(r"\d[\d,.]*")
 COMMON_SHARE = 0.1  # a stem in a tenth of the problem's authored texts tells no topic apart
 OFF_PLAN_SHARE = 0.5  # at least half the question's content words must be in plan or answer
 REPEAT_SIMILARITY = 0.6  # Jaccard of content stems at which two questions are the same
+PARAPHRASE_SHARE = 0.5  # "you'd rely on X": at least half of X's words are the candidate's
 ANSWERED_SHARE = 0.75  # a question whose words the last answer holds this much is answered
 _REASONED = re.compile(r"\b(?:because|since|so that|so we|which means|otherwise|that way)\b")
 
@@ -210,6 +213,10 @@ class TurnJudge:
         said = set().union(*(content_stems(t) for t in wrote)) if wrote else set()
         for named in mentioned_unquoted(text):
             if not content_stems(named) <= said:
+                out.append("mention_not_said")
+        for named in paraphrased(text):
+            stems = content_stems(named)
+            if len(stems & said) < PARAPHRASE_SHARE * len(stems):
                 out.append("mention_not_said")
         return out
 

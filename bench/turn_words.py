@@ -38,16 +38,24 @@ _STOP_WORDS = """a about above after again against all also am an and any anythi
     trade-offs alternative alternatives consider considered reject rejected improve improved
     improvement summarise summarize summary assumption assumptions assume constraint constraints
     remove change changes concretely stage problem know start designing risky riskiest
+    number numbers choice choices choose chose reverse work works pick best step steps
+    explicitly scope
     """
 _STOP = frozenset(_STOP_WORDS.split())
 
 _QUOTE = re.compile(r"(?:^|(?<=[\s(:—–-]))['‘\"“]([^'\"‘’“”\n]{2,200}?)['’\"”](?=[\s.,;:!?)—–-]|$)")
 _ATTRIBUTED = re.compile(
     r"\byou(?:'ve| have)?\s+(?:mentioned|said|wrote|called|described|put|noted|proposed|"
-    r"suggested|brought up|used|chose|named)\b[^'\"‘“?.]{0,40}$",
+    r"suggested|brought up|used|chose|named|gave|rely on|relied on)\b[^'\"‘“?.]{0,40}$",
     re.IGNORECASE,
 )
 _MENTIONED = re.compile(r"\byou mentioned\s+([a-z][a-z0-9 /-]{2,60}?)\s*[.,:;?!]", re.IGNORECASE)
+# Looser attributions, where a paraphrase is fair: "you'd rely on X", "you gave the Y for X".
+_PARAPHRASED = re.compile(
+    r"\byou(?:'d| would)? rely on\s+([a-z][a-z0-9 ,/-]{2,80}?)\s*[.:;?!]|"
+    r"\byou gave the [a-z ,]{1,40}? for\s+([a-z][a-z0-9 /-]{2,60}?)\s*[.,:;?!]",
+    re.IGNORECASE,
+)
 
 
 def stem(word: str) -> str:
@@ -123,6 +131,11 @@ def without_quotes(text: str) -> str:
 def mentioned_unquoted(text: str) -> list[str]:
     """What an unquoted "You mentioned X." names (X up to the first punctuation)."""
     return [m.group(1) for m in _MENTIONED.finditer(without_quotes(text))]
+
+
+def paraphrased(text: str) -> list[str]:
+    """What "you'd rely on X" or "you gave the detail for X" (unquoted) says the candidate said."""
+    return [m.group(1) or m.group(2) for m in _PARAPHRASED.finditer(without_quotes(text))]
 
 
 def verbatim_in(span: str, texts: Iterable[str]) -> bool:

@@ -203,3 +203,16 @@ def test_a_curveball_already_handled_is_not_thrown_again(bank: QuestionBank) -> 
     thrown = judge.judge(ball, "curveball", "deep_dive", None)
     assert thrown.reasons == ("curveball_already_handled",)
     assert judge.judge(other, "curveball", "deep_dive", None).on_target
+
+
+def test_a_paraphrase_of_what_the_candidate_relies_on_must_be_near_their_words(
+    bank: QuestionBank,
+) -> None:
+    handled = Said(
+        "I'd protect inference capacity first and pause borrowing of idle quota.",
+        "handles_curveball",
+    )
+    wrong = "Noted: for the new constraint you'd rely on rate limiting and monitoring. Why?"
+    near = "Noted: you'd rely on protecting inference capacity and idle quota. What else?"
+    assert "mention_not_said" in _reasons(bank, wrong, handled)
+    assert "mention_not_said" not in _reasons(bank, near, handled)
