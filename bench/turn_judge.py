@@ -36,6 +36,7 @@ REASONS = {
     "already_answered": "asks what the last answer already explained",
     "repeated": "asks again what an earlier turn asked",
     "fact_repeated": "repeats a fact already given, unasked",
+    "line_repeated": "says a line again, word for word, that an earlier turn said",
     "question_not_answered": "the candidate asked a question; the turn neither answers it nor "
     "says it is their call with a default",
     "deep_dive_ignored": "the candidate asked to go deep on a topic; the turn goes elsewhere",
@@ -97,6 +98,7 @@ _NUMBER = re.compile(r"\d[\d,.]*")
 COMMON_SHARE = 0.1  # a stem in a tenth of the problem's authored texts tells no topic apart
 OFF_PLAN_SHARE = 0.5  # at least half the question's content words must be in plan or answer
 REPEAT_SIMILARITY = 0.6  # Jaccard of content stems at which two questions are the same
+LINE_WORDS = 4  # a sentence this long said twice is a repeated line, not a turn of phrase
 PARAPHRASE_SHARE = 0.5  # "you'd rely on X": at least half of X's words are the candidate's
 ANSWERED_SHARE = 0.75  # a question whose words the last answer holds this much is answered
 _REASONED = re.compile(r"\b(?:because|since|so that|so we|which means|otherwise|that way)\b")
@@ -195,6 +197,8 @@ class TurnJudge:
         elif ball is not None and reply_to is not None and reply_to.act == "summary":
             reasons.append("probe_after_summary")
         reasons += self._facts_again(text, last)
+        if last is None or all(s.text != last.text for s in self.said[:-1]):
+            reasons += self._lines_again(text)  # a message said twice may get its reply twice
         if asked:
             self.asked.append(asked)
         self.told.append(plain(text))
@@ -219,6 +223,20 @@ class TurnJudge:
             if len(stems & said) < PARAPHRASE_SHARE * len(stems):
                 out.append("mention_not_said")
         return out
+
+    def _lines_again(self, text: str) -> list[str]:
+        facts = [plain(f.answer) for f in self.problem.hidden_facts]
+        for line in sentences(text):
+            said = plain(line)
+            if (
+                line.endswith("?")
+                or len(said.split()) < LINE_WORDS
+                or any(said in f for f in facts)
+            ):
+                continue  # questions are the repeat rule's; facts are the fact rule's
+            if any(said in before for before in self.told):
+                return ["line_repeated"]
+        return []
 
     def _facts_again(self, text: str, last: Said | None) -> list[str]:
         wanted = content_stems(last.text) | stems_of(last.topic) if last else set()

@@ -216,3 +216,16 @@ def test_a_paraphrase_of_what_the_candidate_relies_on_must_be_near_their_words(
     near = "Noted: you'd rely on protecting inference capacity and idle quota. What else?"
     assert "mention_not_said" in _reasons(bank, wrong, handled)
     assert "mention_not_said" not in _reasons(bank, near, handled)
+
+
+def test_the_same_line_is_not_said_again_word_for_word(bank: QuestionBank) -> None:
+    first = Said("Should I use Kubernetes?", "question_to_interviewer", topic=("kubernetes",))
+    second = Said("Should the API be REST?", "question_to_interviewer", topic=("rest",))
+    judge = _judge(bank, first)
+    line = "That's your call: state your assumption and carry on."
+    judge.judge(f"{line} Who owns what share of the cluster?", "clarification", "clarify", first)
+    judge.hear(second)
+    again = judge.judge(f"{line} How does a team ask for GPUs?", "clarification", "clarify", second)
+    other = judge.judge("Your call; REST is a fine default.", "clarification", "clarify", second)
+    assert "line_repeated" in again.reasons
+    assert "line_repeated" not in other.reasons
