@@ -8,12 +8,20 @@ gets a verdict: on target, or the reasons it is not (REASONS).
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from bench.turn_words import (
+    ACK,
+    AGREE,
+    CLOSING_QUESTION,
+    DEFAULT,
+    DEFER,
+    NUMBER,
+    PRESS,
+    REASONED,
+    REDIRECT,
     content_stems,
     jaccard,
     mentioned_unquoted,
@@ -58,50 +66,12 @@ JUDGED_KINDS = frozenset(
 )  # fmt: skip
 """Turn kinds the judge reads; time warnings, time left and notices are the clock's."""
 
-_DEFER = re.compile(
-    r"your call|up to you|you decide|your choice|your decision|you choose|assume|assumption|"
-    r"either is fine|both are fine|pick (?:one|whichever)",
-    re.IGNORECASE,
-)
-_DEFAULT = re.compile(
-    r"default|assume\s+\w+|let's say|go with|e\.g\.|for example|such as|\d|sensible|typical",
-    re.IGNORECASE,
-)
-_PRESS = re.compile(
-    r"make (?:that|it|this) concrete|with what numbers|be more specific|which component does it|"
-    r"be precise|give me (?:the )?numbers",
-    re.IGNORECASE,
-)
-_ACK = re.compile(
-    r"no problem|that's (?:ok|okay|fine|fair|alright)|fair enough|that is fine|not knowing|"
-    r"not sure is fine|honest|let's (?:start|try|take|move|come back|look|step)|smaller|simpler|"
-    r"start (?:with|from)|for example|think about|consider|hint|move on|skip|come back|"
-    r"park|a simpler|one piece|first step",
-    re.IGNORECASE,
-)
-_REDIRECT = re.compile(
-    r"back to|let's (?:stay|keep|get back|return|focus|come back)|stay (?:with|on)|focus|"
-    r"outside (?:the|this|of)|not part of|out of scope|for this interview|in this interview|"
-    r"today's problem|this problem|the problem at hand|stick (?:with|to)",
-    re.IGNORECASE,
-)
-_CLOSING_QUESTION = re.compile(
-    r"questions? for me|anything (?:else|to add|you'd add)|any last|anything you want to ask",
-    re.IGNORECASE,
-)
-_AGREE = re.compile(
-    r"^\W*(?:good|great|nice|exactly|right|correct|agreed|makes sense|that works|sounds good|"
-    r"perfect|yes|indeed|that's right|true)\b",
-    re.IGNORECASE,
-)
-_NUMBER = re.compile(r"\d[\d,.]*")
 COMMON_SHARE = 0.1  # a stem in a tenth of the problem's authored texts tells no topic apart
 OFF_PLAN_SHARE = 0.5  # at least half the question's content words must be in plan or answer
 REPEAT_SIMILARITY = 0.6  # Jaccard of content stems at which two questions are the same
 LINE_WORDS = 4  # a sentence this long said twice is a repeated line, not a turn of phrase
 PARAPHRASE_SHARE = 0.5  # "you'd rely on X": at least half of X's words are the candidate's
 ANSWERED_SHARE = 0.75  # a question whose words the last answer holds this much is answered
-_REASONED = re.compile(r"\b(?:because|since|so that|so we|which means|otherwise|that way)\b")
 
 
 @dataclass(frozen=True)
@@ -255,7 +225,7 @@ class TurnJudge:
         if last is None or last.act not in ("answer", "handles_curveball") or len(asked) < 2:
             return []
         explained = stems_of(last.explains)
-        reasoned = bool(explained & asked) or bool(_REASONED.search(last.text.lower()))
+        reasoned = bool(explained & asked) or bool(REASONED.search(last.text.lower()))
         if reasoned and len(asked & answer) >= ANSWERED_SHARE * len(asked):
             return ["already_answered"]
         return []
@@ -264,19 +234,19 @@ class TurnJudge:
         whole = content_stems(text)
         topic = stems_of(said.topic) if said.topic else content_stems(said.text)
         if said.act == "question_to_interviewer":
-            defers = bool(_DEFER.search(text)) and bool(_DEFAULT.search(text))
+            defers = bool(DEFER.search(text)) and bool(DEFAULT.search(text))
             return [] if whole & topic or defers else ["question_not_answered"]
         focus = content_stems(without_quotes(question_part(text)))  # quoting X is not asking it
         if said.act == "deep_dive_request":
             return [] if focus & self.telling(topic) else ["deep_dive_ignored"]
         if said.act == "dont_know":
-            if _PRESS.search(text):
+            if PRESS.search(text):
                 return ["dont_know_pressed"]
-            return [] if _ACK.search(text) else ["dont_know_not_acknowledged"]
+            return [] if ACK.search(text) else ["dont_know_not_acknowledged"]
         if said.act == "off_topic":
             return self._off_topic(text, asked, topic)
         if said.act == "summary":
-            probes = [s for s in sentences(text) if "?" in s and not _CLOSING_QUESTION.search(s)]
+            probes = [s for s in sentences(text) if "?" in s and not CLOSING_QUESTION.search(s)]
             return ["probe_after_summary"] if probes else []
         if said.act == "wrong_claim":
             return self._pushback(text, focus, said)
@@ -291,7 +261,7 @@ class TurnJudge:
 
     def _pushback(self, text: str, focus: set[str], said: Said) -> list[str]:
         claim = stems_of(said.claim) if said.claim else content_stems(said.text)
-        if _AGREE.search(text):
+        if AGREE.search(text):
             return ["claim_agreed"]
         if "?" not in text or not focus & self.telling(claim):
             return ["claim_unchallenged"]
@@ -301,11 +271,11 @@ class TurnJudge:
 
     def _off_topic(self, text: str, asked: set[str], topic: set[str]) -> list[str]:
         out: list[str] = []
-        redirects = bool(_REDIRECT.search(text))
+        redirects = bool(REDIRECT.search(text))
         if not redirects or asked & topic:
             out.append("off_topic_followed")
         earlier = " ".join(s.text for s in self.said)
-        facts = {n for f in self.problem.hidden_facts for n in _NUMBER.findall(f.answer)}
-        if any(n in facts and n not in earlier for n in _NUMBER.findall(text)):
+        facts = {n for f in self.problem.hidden_facts for n in NUMBER.findall(f.answer)}
+        if any(n in facts and n not in earlier for n in NUMBER.findall(text)):
             out.append("off_topic_new_facts")
         return out

@@ -148,3 +148,44 @@ def verbatim_in(span: str, texts: Iterable[str]) -> bool:
 def jaccard(a: set[str], b: set[str]) -> float:
     """Overlap of two stem sets, 0..1."""
     return len(a & b) / len(a | b) if a and b else 0.0
+
+
+# What a turn says when it acts in kind (bench/turn_judge.py reads them).
+DEFER = re.compile(
+    r"your call|up to you|you decide|your choice|your decision|you choose|assume|assumption|"
+    r"either is fine|both are fine|pick (?:one|whichever)",
+    re.IGNORECASE,
+)
+DEFAULT = re.compile(
+    r"default|assume\s+\w+|let's say|go with|e\.g\.|for example|such as|\d|sensible|typical",
+    re.IGNORECASE,
+)
+PRESS = re.compile(
+    r"make (?:that|it|this) concrete|with what numbers|be more specific|which component does it|"
+    r"be precise|give me (?:the )?numbers",
+    re.IGNORECASE,
+)
+ACK = re.compile(
+    r"no problem|that's (?:ok|okay|fine|fair|alright)|fair enough|that is fine|not knowing|"
+    r"not sure is fine|honest|let's (?:start|try|take|move|come back|look|step)|smaller|simpler|"
+    r"start (?:with|from)|for example|think about|consider|hint|move on|skip|come back|"
+    r"park|a simpler|one piece|first step",
+    re.IGNORECASE,
+)
+REDIRECT = re.compile(
+    r"back to|let's (?:stay|keep|get back|return|focus|come back)|stay (?:with|on)|focus|"
+    r"outside (?:the|this|of)|not part of|out of scope|for this interview|in this interview|"
+    r"today's problem|this problem|the problem at hand|stick (?:with|to)",
+    re.IGNORECASE,
+)
+CLOSING_QUESTION = re.compile(
+    r"questions? for me|anything (?:else|to add|you'd add)|any last|anything you want to ask",
+    re.IGNORECASE,
+)
+AGREE = re.compile(
+    r"^\W*(?:good|great|nice|exactly|right|correct|agreed|makes sense|that works|sounds good|"
+    r"perfect|yes|indeed|that's right|true)\b",
+    re.IGNORECASE,
+)
+REASONED = re.compile(r"\b(?:because|since|so that|so we|which means|otherwise|that way)\b")
+NUMBER = re.compile(r"\d[\d,.]*")
