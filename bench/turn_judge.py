@@ -60,11 +60,9 @@ REASONS = {
     "curveball_already_handled": "throws a curveball the candidate already handled",
 }
 
-JUDGED_KINDS = frozenset(
-    {"opening", "clarification", "follow_up", "hint", "curveball", "stage_intro", "closing",
-     "message"}
-)  # fmt: skip
-"""Turn kinds the judge reads; time warnings, time left and notices are the clock's."""
+CLOCK_KINDS = frozenset({"time_warning", "time_left", "notice"})
+"""Turn kinds the judge leaves alone (the clock's and the system's); every other kind, new
+ones included, is an interviewer turn to judge."""
 
 COMMON_SHARE = 0.1  # a stem in a tenth of the problem's authored texts tells no topic apart
 OFF_PLAN_SHARE = 0.5  # at least half the question's content words must be in plan or answer

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
-from bench.turn_judge import JUDGED_KINDS, REASONS, Said, TurnJudge, Verdict
+from bench.turn_judge import CLOCK_KINDS, REASONS, Said, TurnJudge, Verdict
 from bench.turn_scripts import HELD_OUT, Persona, PersonaFile, load_personas
 from bot.bootstrap import build
 from bot.settings import Settings
@@ -50,6 +50,7 @@ class Played:
     verdicts: list[Verdict] = field(default_factory=list)
     sent: int = 0
     stored: list[str] = field(default_factory=list)  # the stored interviewer turns judged
+    error: str = ""  # why the interview could not be played to its end
 
     @property
     def on_target(self) -> int:
@@ -81,7 +82,7 @@ class _Interview:
         first = True
         for out in reply.messages:
             self.stage = out.stage
-            if out.scorecard is not None or out.kind.value not in JUDGED_KINDS:
+            if out.scorecard is not None or out.kind.value in CLOCK_KINDS:
                 continue
             verdict = self.judge.judge(
                 out.text, out.kind.value, out.stage.value, said if first else None
@@ -130,7 +131,7 @@ class _Interview:
         stored = self.parts.repo.load(self.interview_id)
         turns = stored.turns if stored is not None else []
         self.played.stored = [
-            t.text for t in turns if t.role is Role.INTERVIEWER and t.kind in JUDGED_KINDS
+            t.text for t in turns if t.role is Role.INTERVIEWER and t.kind not in CLOCK_KINDS
         ]
         return self.played
 
@@ -152,8 +153,16 @@ async def play(problem: str, persona: Persona, bank: QuestionBank, half: str = "
 
 
 async def run_all(files: Sequence[PersonaFile], bank: QuestionBank) -> list[Played]:
-    """Every persona of every file, one after another."""
-    return [await play(f.problem, persona, bank, f.half) for f in files for persona in f.personas]
+    """Every persona of every file, one after another; one that breaks is reported, not fatal."""
+    out: list[Played] = []
+    for f in files:
+        for persona in f.personas:
+            try:
+                out.append(await play(f.problem, persona, bank, f.half))
+            except Exception as exc:  # the report names the persona that broke, and how
+                why = f"{type(exc).__name__}: {exc}"
+                out.append(Played(f.problem, persona.name, f.half, error=why))
+    return out
 
 
 def _share(done: Sequence[Played]) -> tuple[int, int]:
@@ -184,6 +193,9 @@ def render(played: Sequence[Played]) -> str:
         if any(c[reason] for c in counts.values()):
             tune, held = counts["tune"][reason], counts["held out"][reason]
             lines.append(f"  {reason:28} {tune:>4} / {held:<4} {REASONS[reason]}")
+    for p in played:
+        if p.error:
+            lines.append(f"ERROR: {p.problem}/{p.persona} ({p.half}) did not finish: {p.error}")
     lines.append("examples off target (tune half only; held out stays unread):")
     lines += _examples(played)
     for half in halves:
@@ -227,7 +239,9 @@ def transcript(played: Sequence[Played]) -> str:
 
 
 def passed(played: Sequence[Played]) -> bool:
-    """Whether both halves reach the target."""
+    """Whether both halves reach the target, with every persona played to its end."""
+    if any(p.error for p in played):
+        return False
     for half in ("tune", "held out"):
         on, total = _share([p for p in played if p.half == half])
         if not total or on < TARGET * total:

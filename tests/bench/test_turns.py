@@ -8,10 +8,11 @@ from pathlib import Path
 import pytest
 
 from bench.turn_judge import Said, Verdict
-from bench.turn_scripts import HELD_OUT, TUNE, load_personas
-from bench.turns import Played, play, render
+from bench.turn_scripts import HELD_OUT, TUNE, PersonaFile, load_personas
+from bench.turns import Played, passed, play, render, run_all
 from interviewer.bank import QuestionBank, load_bank
 from interviewer.core.stages import Stage
+from interviewer.service import DEFAULT_MAX_MESSAGE_CHARS
 
 
 @pytest.fixture(scope="module")
@@ -86,3 +87,17 @@ def test_the_report_splits_the_halves_and_shows_no_held_out_turn() -> None:
     assert "on target, held out: 0% (MISSED)" in out
     assert "off_plan" in out and "repeated" in out  # reasons are counted in both halves
     assert "TUNE-TURN?" in out and "HELD-TURN?" not in out
+
+
+async def test_a_persona_that_breaks_is_reported_and_fails_the_run(bank: QuestionBank) -> None:
+    too_long = "x " * (DEFAULT_MAX_MESSAGE_CHARS // 2 + 1)
+    broken = PersonaFile.model_validate(
+        {
+            "problem": "typeahead",
+            "personas": [{"name": "long", "script": {"clarify": [{"text": too_long}]}}],
+        }
+    )
+    played = await run_all([broken], bank)
+    assert len(played) == 1 and "BadMessage" in played[0].error
+    assert "ERROR: typeahead/long (tune) did not finish: BadMessage" in render(played)
+    assert not passed(played)
