@@ -153,6 +153,8 @@ class TurnJudge:
         if ball is not None:
             if ball in self.handled:
                 reasons.append("curveball_already_handled")
+            elif ball in self.thrown and kind == "curveball":
+                reasons.append("repeated")  # the same curveball a second time
             self.thrown.add(ball)
         asked = content_stems(without_quotes(question_part(text))) if "?" in text else set()
         last = self.said[-1] if self.said else None

@@ -203,6 +203,7 @@ def test_a_curveball_already_handled_is_not_thrown_again(bank: QuestionBank) -> 
     thrown = judge.judge(ball, "curveball", "deep_dive", None)
     assert thrown.reasons == ("curveball_already_handled",)
     assert judge.judge(other, "curveball", "deep_dive", None).on_target
+    assert "repeated" in judge.judge(other, "curveball", "tradeoffs", None).reasons
 
 
 def test_a_paraphrase_of_what_the_candidate_relies_on_must_be_near_their_words(
