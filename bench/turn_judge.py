@@ -238,7 +238,7 @@ class TurnJudge:
             return [] if whole & topic or defers else ["question_not_answered"]
         focus = content_stems(without_quotes(question_part(text)))  # quoting X is not asking it
         if said.act == "deep_dive_request":
-            return [] if focus & self.telling(topic) else ["deep_dive_ignored"]
+            return [] if self.about(focus, topic) else ["deep_dive_ignored"]
         if said.act == "dont_know":
             if PRESS.search(text):
                 return ["dont_know_pressed"]
@@ -252,20 +252,23 @@ class TurnJudge:
             return self._pushback(text, focus, said)
         return []
 
-    def telling(self, stems: set[str]) -> set[str]:
-        """The stems that tell a topic apart in this problem: those its plan uses rarely (a
-        GPU scheduler's "gpu" is everywhere), or all of them when none is rare."""
+    def about(self, asked: set[str], topic: set[str]) -> bool:
+        """Whether a question is about a topic: it shares a word that tells the topic apart in
+        this problem (one its plan uses rarely; a GPU scheduler's "gpu" is everywhere), or two
+        of the topic's words; any one word when all of the topic's are common."""
         common = max(4.0, COMMON_SHARE * len(self.authored))
-        rare = {s for s in stems if self.spread[s] < common}
-        return rare or stems
+        rare = {s for s in topic if self.spread[s] < common}
+        shared = asked & topic
+        return bool(shared & rare) or len(shared) >= 2 or (not rare and bool(shared))
 
     def _pushback(self, text: str, focus: set[str], said: Said) -> list[str]:
         claim = stems_of(said.claim) if said.claim else content_stems(said.text)
         if AGREE.search(text):
             return ["claim_agreed"]
-        if "?" not in text or not focus & self.telling(claim):
+        if "?" not in text or not self.about(focus, claim):
             return ["claim_unchallenged"]
-        if said.correction and content_stems(text) & stems_of(said.correction):
+        # The claim's own words may come back; the correction's other words give it away.
+        if content_stems(text) & (stems_of(said.correction) - claim):
             return ["claim_answer_given"]
         return []
 

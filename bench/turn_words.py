@@ -25,7 +25,7 @@ _STOP_WORDS = """a about above after again against all also am an and any anythi
     this those through to too under until up upon us use used using very via was way we well
     were what whatever when where whether which while who whom whose why will with within
     without would yes yet you your yours yourself
-    ok okay sure right great good nice thanks thank fine fair let's that's it's what's i'd
+    ok okay sure right great good nice thanks thank let's that's it's what's i'd
     i'm i'll we'd we'll you'd you've you're don't doesn't isn't aren't can't won't
     design system build approach idea part parts kind kinds sort able want need needs
     tell walk explain describe think thought talk talked mention mentioned said say saying

@@ -230,3 +230,14 @@ def test_the_same_line_is_not_said_again_word_for_word(bank: QuestionBank) -> No
     other = judge.judge("Your call; REST is a fine default.", "clarification", "clarify", second)
     assert "line_repeated" in again.reasons
     assert "line_repeated" not in other.reasons
+
+
+def test_a_question_is_about_a_topic_by_a_telling_word_or_two_common_ones(
+    bank: QuestionBank,
+) -> None:
+    judge = _judge(bank)
+    topic = {"gpu", "job", "fifo"}  # "gpu" and "job" are all over the GPU scheduler's plan
+    assert judge.about({"fifo", "team"}, topic)
+    assert judge.about({"gpu", "job"}, topic)
+    assert not judge.about({"gpu", "team"}, topic)
+    assert judge.about({"gpu"}, {"gpu", "job"})  # when every word is common, one will do
