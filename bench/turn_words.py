@@ -166,7 +166,8 @@ PRESS = re.compile(
     re.IGNORECASE,
 )
 ACK = re.compile(
-    r"no problem|that's (?:ok|okay|fine|fair|alright)|fair enough|that is fine|not knowing|"
+    r"no problem|no worries|don't worry|(?:that's|it's|that is|it is) (?:ok|okay|fine|fair|alright)|"
+    r"fair enough|not knowing|happens to everyone|"
     r"not sure is fine|honest|let's (?:start|try|take|move|come back|look|step)|smaller|simpler|"
     r"start (?:with|from)|for example|think about|consider|hint|move on|skip|come back|"
     r"park|a simpler|one piece|first step",
