@@ -186,6 +186,11 @@ def render(played: Sequence[Played]) -> str:
             lines.append(f"  {half:9} {problem:24} {len(one):>8} {total:>6} {_pct(on, total):>10}")
         on, total = _share(mine)
         lines.append(f"  {half:9} {'ALL':24} {len(mine):>8} {total:>6} {_pct(on, total):>10}")
+    for half in halves:
+        mine = [p for p in played if p.half == half]
+        kinds = [f"{k} {_pct(*_share([p for p in mine if p.persona == k]))}"
+                 for k in dict.fromkeys(p.persona for p in mine)]  # fmt: skip
+        lines.append(f"  {half:9} by persona: {', '.join(kinds)}")
     lines.append("failure reasons (turns; tune / held out):")
     counts = {h: Counter(r for p in played if p.half == h for v in p.verdicts for r in v.reasons)
               for h in halves}  # fmt: skip
