@@ -222,10 +222,12 @@ class TurnJudge:
         known = self.plan | answer
         if len(asked & known) < OFF_PLAN_SHARE * len(asked):
             return ["off_plan"]
-        if last is None or last.act not in ("answer", "handles_curveball") or len(asked) < 2:
+        if last is None or last.act not in ("answer", "handles_curveball"):
             return []
-        explained = stems_of(last.explains)
-        reasoned = bool(explained & asked) or bool(REASONED.search(last.text.lower()))
+        # Asked again: the question's words are the answer's, and the answer gave a reason (or
+        # the script says it explained that); a one-word question only on the script's word.
+        explained = bool(stems_of(last.explains) & asked)
+        reasoned = explained or (len(asked) > 1 and bool(REASONED.search(last.text.lower())))
         if reasoned and len(asked & answer) >= ANSWERED_SHARE * len(asked):
             return ["already_answered"]
         return []

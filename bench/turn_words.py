@@ -39,7 +39,7 @@ _STOP_WORDS = """a about above after again against all also am an and any anythi
     improvement summarise summarize summary assumption assumptions assume constraint constraints
     remove change changes concretely stage problem know start designing risky riskiest
     number numbers choice choices choose chose reverse work works pick best step steps
-    explicitly scope
+    explicitly scope handle handles handled handling deal deals
     """
 _STOP = frozenset(_STOP_WORDS.split())
 

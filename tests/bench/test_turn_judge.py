@@ -71,6 +71,7 @@ def test_it_does_not_ask_what_the_last_answer_explained(bank: QuestionBank) -> N
     again = "Which jobs does preemption hit, and do they get a grace period to checkpoint?"
     deeper = "How long should that grace period be for a 2,048-GPU job, and who pays for it?"
     assert "already_answered" in _reasons(bank, again, explained)
+    assert "already_answered" in _reasons(bank, "How do you handle preemption?", explained)
     assert "already_answered" not in _reasons(bank, deeper, explained)
 
 
