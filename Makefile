@@ -37,7 +37,7 @@ bench: setup  ## benchmarks that print their figures
 	$(UV) run --frozen python -m bench.load --backend postgres --replicas 2
 	$(UV) run --frozen python -m bench.stream_cpu
 
-eval: setup  ## model-judged interviewer turns and grader agreement (offline vs model); replays bench/recordings/ when no model is set
+eval: setup  ## rule-judged offline turns over scripted personas (bench/turns.py), then model-judged turns and grader agreement; replays bench/recordings/ when no model is set
 	$(UV) run --frozen python -m bench.eval $(ARGS)
 
 doctor: setup  ## check the configuration and that the model answers

@@ -7,6 +7,9 @@ Run: uv run python -m bench.eval [--replay FILE ...] [--record FILE] [--limit N]
 - With no model configured (CI), or with `--replay`, it replays the committed recordings in
   bench/recordings/ through the real client stack on a loopback server.
 
+It first prints (0) the offline interviewer judged turn by turn by a rule-based judge over
+scripted personas on 12 problems, split tune / held out (bench/turns.py: no model needed; a
+figure under issue 21's 90% target is printed as MISSED, not counted as a failure here).
 It reports (1) the interviewer judged turn by turn by a model judge, on conversations with
 simulated candidates (bench/judge.py), and (2) agreement with the labelled calibration set for
 the offline scorer and the model grader side by side (bench/agreement.py). It fails, and says
@@ -23,6 +26,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from bench import turns
 from bench.agreement import Report, grade_set, load_set, render
 from bench.judge import PERSONAS, RUBRIC, Judged, converse, judge
 from bench.replay import RECORDINGS, RecordingProxy, ReplayServer, load_recordings
@@ -40,12 +44,17 @@ def _args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--record", type=Path, help="write the model traffic to this file")
     parser.add_argument("--limit", type=int, default=0, help="grade only the first N transcripts")
     parser.add_argument("--personas", nargs="*", default=sorted(PERSONAS))
+    parser.add_argument("--no-turns", action="store_true", help="skip the rule-judged turns (0)")
     return parser.parse_args(argv)
 
 
 async def main_async(argv: Sequence[str] | None = None, settings: Settings | None = None) -> int:
     """Run the harness; 0 when every check held, 1 (with the reasons printed) otherwise."""
     args = _args(argv)
+    if not args.no_turns:
+        print("0. the offline interviewer, turn by turn, by the rule-based judge (bench/turns.py)")
+        print(await turns.report())
+        print()
     with tempfile.TemporaryDirectory() as tmp:
         db = {"database_url": f"sqlite:///{Path(tmp) / 'eval.db'}"}
         base = settings.model_copy(update=db) if settings else Settings(**db)  # type: ignore[arg-type]

@@ -28,6 +28,9 @@ async def test_the_committed_recordings_replay_with_no_harness_fault(
 ) -> None:
     await main_async([])
     out = capsys.readouterr().out
+    # The rule-judged turns come first, both halves of the split, with no model needed.
+    assert out.index("by the rule-based judge") < out.index("replaying")
+    assert "on target, tune:" in out and "on target, held out:" in out
     assert "replaying" in out and "offline" in out and "llm:openai:gpt-4o-mini" in out
     assert "hire-signal confusion, llm:openai:gpt-4o-mini" in out
     assert "one_question   100% of 8 turns" in out
@@ -39,7 +42,8 @@ async def test_a_stream_that_stops_mid_sentence_fails_the_run(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     files = [RECORDINGS / "faults" / "stream-cut.json", *sorted(RECORDINGS.glob("*.json"))]
-    code = await main_async(["--replay", *map(str, files), "--personas", "strong", "--limit", "1"])
+    args = ["--replay", *map(str, files), "--personas", "strong", "--limit", "1", "--no-turns"]
+    code = await main_async(args)
     out = capsys.readouterr().out
     assert code == 1
     assert "FAIL: the offline interviewer took 1 turns" in out
@@ -53,7 +57,7 @@ async def test_eval_fails_and_says_why_when_the_model_answers_500(
             llm_model="openai:fake", llm_base_url=server.url, openai_api_key="key",
             llm_max_retries=0, llm_timeout_seconds=2, llm_grader_deadline_seconds=5,
         )  # fmt: skip
-        code = await main_async(["--personas", "strong", "--limit", "4"], settings)
+        code = await main_async(["--personas", "strong", "--limit", "4", "--no-turns"], settings)
     out = capsys.readouterr().out
     assert code == 1
     # The simulated candidate runs on the same model, so the conversation itself fails.
