@@ -140,10 +140,26 @@ class Clarification(_Strict):
     id: str = Field(pattern=_ID)
     topic: ClarifyTopic
     asks: list[str] = Field(min_length=1, description="regexes matched in one question")
+    examples: list[str] = Field(
+        min_length=2, description="questions a candidate would type that must match this entry"
+    )
     answer: str = Field(min_length=5)
     your_call: bool = False
 
     _v = field_validator("asks")(_check_patterns)
+
+    @model_validator(mode="after")
+    def _examples_match(self) -> Clarification:
+        missed = [e for e in self.examples if self.strength(e) == 0]
+        if missed:
+            raise ValueError(f"examples its asks do not match: {missed}")
+        if self.your_call and not self.answer.lower().startswith("your call"):
+            raise ValueError("a your_call answer starts with 'Your call'")
+        return self
+
+    def strength(self, question: str) -> int:
+        """How much of the question its asks match: matched characters, 0 for no match."""
+        return sum(len(m.group(0)) for m in compile_any(self.asks).finditer(question))
 
 
 class Problem(_Strict):
@@ -185,7 +201,16 @@ class Problem(_Strict):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"expected point ids repeat: {', '.join(dupes)}")
+        ids = [c.id for c in self.clarifications]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"clarification ids repeat: {', '.join(dupes)}")
         return self
+
+    def clarification_for(self, question: str) -> Clarification | None:
+        """The authored clarification that matches most of one question, if any matches."""
+        best = max(self.clarifications, key=lambda c: c.strength(question), default=None)
+        return best if best is not None and best.strength(question) > 0 else None
 
 
 class Curveball(_Strict):
