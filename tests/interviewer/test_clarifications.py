@@ -16,10 +16,6 @@ from interviewer.bank import PROMPTS_DIR, BankError, Problem, compile_any, load_
 # Problems whose clarifications are still to be written; every other one must have them.
 PENDING: frozenset[str] = frozenset(
     {
-        "embedding-search",
-        "evaluation-platform",
-        "experimentation-platform",
-        "feature-store",
         "feedback-data-platform",
         "file-sync",
         "gpu-capacity-planner",
