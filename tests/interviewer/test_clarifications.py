@@ -16,10 +16,6 @@ from interviewer.bank import PROMPTS_DIR, BankError, Problem, compile_any, load_
 # Problems whose clarifications are still to be written; every other one must have them.
 PENDING: frozenset[str] = frozenset(
     {
-        "model-deployment-pipeline",
-        "model-rate-limiter",
-        "model-serving",
-        "moderation-pipeline",
         "news-feed",
         "notification-system",
         "rag-assistant",
