@@ -16,10 +16,6 @@ from interviewer.bank import PROMPTS_DIR, BankError, Problem, compile_any, load_
 # Problems whose clarifications are still to be written; every other one must have them.
 PENDING: frozenset[str] = frozenset(
     {
-        "news-feed",
-        "notification-system",
-        "rag-assistant",
-        "realtime-fraud-detection",
         "recommendation-system",
         "training-data-processing",
         "url-shortener",
