@@ -142,3 +142,67 @@ def test_a_your_call_answer_must_say_so(tmp_path: Path) -> None:
     path.write_text(text.replace('answer: "Your call.', 'answer: "Sure.', 1))
     with pytest.raises(BankError, match="your_call answer starts with 'Your call'"):
         load_bank(root)
+
+
+def test_questions_about_the_interview_itself_match_no_clarification(
+    problems: list[Problem],
+) -> None:
+    """Meta and off-topic questions are item 2's business, never a clarification's."""
+    asked = [
+        "Can we talk about Twitter instead?",
+        "What's the weather like?",
+        "Can you give me a hint?",
+        "How much time do we have left?",
+        "What do you think of my design so far?",
+        "Should I use Postgres or Cassandra?",
+        "Can I ask a question?",
+        "Is this a good answer?",
+        "What would you do?",
+    ]
+    caught = [
+        f"{problem.id}:{found.id} <- {question!r}"
+        for problem in problems
+        for question in asked
+        if (found := problem.clarification_for(question)) is not None
+    ]
+    assert caught == [], "\n".join(caught)
+
+
+# Clarifying questions candidates asked in the labelled transcripts (bench/calibration), written
+# before these clarifications existed, with the entry each one means.
+ASKED_IN_TRANSCRIPTS = [
+    ("agent-platform", "What can agents actually do, and who provides the tools?", "which-tools"),
+    ("batch-inference", "Is the 24 hours strict?", "deadline-strict"),
+    ("gpu-scheduler", "And who is promised what?", "promises"),
+    (
+        "guardrails-service",
+        "Do products get to be stricter or looser than each other?",
+        "product-strictness",
+    ),
+    ("key-value-store", "What must a reader see after a write?", "read-after-write"),
+    (
+        "llm-gateway",
+        "Is there anything that must not be sent to the outside providers?",
+        "external-restrictions",
+    ),
+    ("model-rate-limiter", "Per key, per org, per model?", "per-key-or-org"),
+    ("semantic-cache", "Are there answers we shouldn't cache?", "uncacheable"),
+    ("typeahead", "Are there things we must never suggest?", "never-suggest"),
+    ("web-crawler", "What rules do we have to follow toward the sites?", "site-rules"),
+    ("web-crawler", "Are some pages more time-sensitive than others?", "time-sensitive"),
+    (
+        "chatbot-api",
+        "Before the architecture: who are the callers and how do they authenticate today?",
+        "api-keys",
+    ),
+]
+
+
+def test_questions_candidates_asked_find_the_entry_they_mean(problems: list[Problem]) -> None:
+    by_id = {p.id: p for p in problems}
+    wrong = []
+    for problem_id, question, wanted in ASKED_IN_TRANSCRIPTS:
+        found = by_id[problem_id].clarification_for(question)
+        if found is None or found.id != wanted:
+            wrong.append(f"{problem_id}: {question!r} -> {found and found.id}, not {wanted}")
+    assert wrong == [], "\n".join(wrong)
