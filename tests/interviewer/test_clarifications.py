@@ -57,39 +57,27 @@ def test_a_problem_with_too_few_clarifications_is_reported(tmp_path: Path) -> No
     assert "typeahead.yaml: clarifications" in message
 
 
-def test_every_example_picks_its_own_entry_and_no_other(problems: list[Problem]) -> None:
-    """The entry an example was written for matches it strictly better than any other."""
-    bad = []
-    for problem in problems:
-        for entry in problem.clarifications:
-            for example in entry.examples:
-                own = entry.strength(example)
-                rivals = [
-                    f"{other.id} ({other.strength(example)})"
-                    for other in problem.clarifications
-                    if other is not entry and other.strength(example) >= own
-                ]
-                if own == 0 or rivals:
-                    bad.append(f"{problem.id}:{entry.id} ({own}) {example!r} <- {rivals}")
-    assert bad == [], "\n".join(bad)
-
-
-def test_every_example_is_matched_more_by_its_entry_than_by_any_hidden_fact(
+def test_every_example_picks_its_own_entry_over_every_other_entry_and_fact(
     problems: list[Problem],
 ) -> None:
-    """A policy question sharing a word with a fact ('jobs', 'users') is not read as that fact."""
+    """Strictly better than any other entry, and than any hidden fact sharing a word with it.
+
+    A policy question such as "Is preemption allowed?" is not read as the fact about jobs.
+    """
     bad = []
     for problem in problems:
+        rivals = [(c.id, c.asks) for c in problem.clarifications]
+        rivals += [(f"fact {f.id}", f.keywords) for f in problem.hidden_facts]
         for entry in problem.clarifications:
             for example in entry.examples:
                 own = entry.strength(example)
-                facts = [
-                    f"{fact.id} ({strength})"
-                    for fact in problem.hidden_facts
-                    if (strength := coverage(fact.keywords, example)) >= own
+                beaten = [
+                    f"{name} ({strength})"
+                    for name, patterns in rivals
+                    if name != entry.id and (strength := coverage(patterns, example)) >= own
                 ]
-                if facts:
-                    bad.append(f"{problem.id}:{entry.id} ({own}) {example!r} <- {facts}")
+                if own == 0 or beaten:
+                    bad.append(f"{problem.id}:{entry.id} ({own}) {example!r} <- {beaten}")
     assert bad == [], "\n".join(bad)
 
 
@@ -108,40 +96,27 @@ def test_settled_answers_repeat_no_number_the_facts_do_not_give(problems: list[P
     assert bad == [], "\n".join(bad)
 
 
-def test_clarification_for_answers_by_intent_on_the_gpu_scheduler(problems: list[Problem]) -> None:
-    problem = next(p for p in problems if p.id == "gpu-scheduler")
-    asked = {
-        "Do jobs need gang scheduling, all 512 GPUs at once or nothing?": "gang-scheduling",
-        "Is preemption allowed?": "preemption",
-    }
-    for question, entry_id in asked.items():
-        found = problem.clarification_for(question)
-        assert found is not None and found.id == entry_id, (question, found)
-    assert problem.clarification_for("What's the weather like today?") is None
+def _bank_with_scheduler_edit(tmp_path: Path, old: str, new: str) -> str:
+    """Load a copy of the prompts with one edit to gpu-scheduler.yaml; the error it raises."""
+    root = tmp_path / "prompts"
+    shutil.copytree(PROMPTS_DIR, root)
+    path = root / "questions" / "gpu-scheduler.yaml"
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+    with pytest.raises(BankError) as info:
+        load_bank(root)
+    return str(info.value)
 
 
 def test_an_example_its_entry_does_not_match_is_reported(tmp_path: Path) -> None:
-    root = tmp_path / "prompts"
-    shutil.copytree(PROMPTS_DIR, root)
-    path = root / "questions" / "gpu-scheduler.yaml"
-    text = path.read_text()
-    assert "Is preemption allowed?" in text
-    path.write_text(text.replace("Is preemption allowed?", "Is lunch provided?", 1))
-    with pytest.raises(BankError) as info:
-        load_bank(root)
-    assert "gpu-scheduler.yaml" in str(info.value)
-    assert "Is lunch provided?" in str(info.value)
+    message = _bank_with_scheduler_edit(tmp_path, "Is preemption allowed?", "Is lunch provided?")
+    assert "gpu-scheduler.yaml" in message and "Is lunch provided?" in message
 
 
 def test_a_your_call_answer_must_say_so(tmp_path: Path) -> None:
-    root = tmp_path / "prompts"
-    shutil.copytree(PROMPTS_DIR, root)
-    path = root / "questions" / "gpu-scheduler.yaml"
-    text = path.read_text()
-    assert 'answer: "Your call.' in text
-    path.write_text(text.replace('answer: "Your call.', 'answer: "Sure.', 1))
-    with pytest.raises(BankError, match="your_call answer starts with 'Your call'"):
-        load_bank(root)
+    message = _bank_with_scheduler_edit(tmp_path, 'answer: "Your call.', 'answer: "Sure.')
+    assert "your_call answer starts with 'Your call'" in message
 
 
 def test_questions_about_the_interview_itself_match_no_clarification(
@@ -168,9 +143,15 @@ def test_questions_about_the_interview_itself_match_no_clarification(
     assert caught == [], "\n".join(caught)
 
 
-# Clarifying questions candidates asked in the labelled transcripts (bench/calibration), written
-# before these clarifications existed, with the entry each one means.
-ASKED_IN_TRANSCRIPTS = [
+# Clarifying questions quoted in issue 21 or asked by candidates in the labelled transcripts
+# (bench/calibration), all written before these clarifications, with the entry each one means.
+ASKED = [
+    (
+        "gpu-scheduler",
+        "Do jobs need gang scheduling, all 512 GPUs at once or nothing?",
+        "gang-scheduling",
+    ),
+    ("gpu-scheduler", "Is preemption allowed?", "preemption"),
     ("agent-platform", "What can agents actually do, and who provides the tools?", "which-tools"),
     ("batch-inference", "Is the 24 hours strict?", "deadline-strict"),
     ("gpu-scheduler", "And who is promised what?", "promises"),
@@ -201,8 +182,22 @@ ASKED_IN_TRANSCRIPTS = [
 def test_questions_candidates_asked_find_the_entry_they_mean(problems: list[Problem]) -> None:
     by_id = {p.id: p for p in problems}
     wrong = []
-    for problem_id, question, wanted in ASKED_IN_TRANSCRIPTS:
+    for problem_id, question, wanted in ASKED:
         found = by_id[problem_id].clarification_for(question)
         if found is None or found.id != wanted:
             wrong.append(f"{problem_id}: {question!r} -> {found and found.id}, not {wanted}")
     assert wrong == [], "\n".join(wrong)
+
+
+def test_answers_are_short_and_in_the_interviewers_voice(problems: list[Problem]) -> None:
+    """One to three sentences; a 'your call' answer is the only kind that says so."""
+    sentence_end = re.compile(r"[.!?](?:\s|$)")
+    bad = []
+    for problem in problems:
+        for entry in problem.clarifications:
+            sentences = len(sentence_end.findall(entry.answer))
+            if not 1 <= sentences <= 3:
+                bad.append(f"{problem.id}:{entry.id}: {sentences} sentences")
+            if not entry.your_call and entry.answer.lower().startswith("your call"):
+                bad.append(f"{problem.id}:{entry.id}: says 'your call' but is not marked so")
+    assert bad == [], "\n".join(bad)
