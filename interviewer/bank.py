@@ -130,6 +130,11 @@ ClarifyTopic = Literal[
 ]
 
 
+# Every problem answers at least this many kinds of clarifying question, on this many topics.
+MIN_CLARIFICATIONS = 12
+MIN_CLARIFY_TOPICS = 6
+
+
 class Clarification(_Strict):
     """An authored answer to a kind of clarifying question, beyond the problem's numbers.
 
@@ -140,10 +145,26 @@ class Clarification(_Strict):
     id: str = Field(pattern=_ID)
     topic: ClarifyTopic
     asks: list[str] = Field(min_length=1, description="regexes matched in one question")
+    examples: list[str] = Field(
+        min_length=2, description="questions a candidate would type that must match this entry"
+    )
     answer: str = Field(min_length=5)
     your_call: bool = False
 
     _v = field_validator("asks")(_check_patterns)
+
+    @model_validator(mode="after")
+    def _examples_match(self) -> Clarification:
+        missed = [e for e in self.examples if self.strength(e) == 0]
+        if missed:
+            raise ValueError(f"examples its asks do not match: {missed}")
+        if self.your_call and not self.answer.lower().startswith("your call"):
+            raise ValueError("a your_call answer starts with 'Your call'")
+        return self
+
+    def strength(self, question: str) -> int:
+        """How much of the question its asks match: covered characters, 0 for no match."""
+        return coverage(self.asks, question)
 
 
 class Problem(_Strict):
@@ -160,7 +181,7 @@ class Problem(_Strict):
     curveballs: list[str] = Field(min_length=2, description="ids from curveballs.yaml")
     hints: dict[Stage, list[str]]
     clarifications: list[Clarification] = Field(
-        default_factory=list, description="authored answers to clarifying questions by intent"
+        description="authored answers to clarifying questions by intent"
     )
 
     @model_validator(mode="after")
@@ -185,7 +206,22 @@ class Problem(_Strict):
         dupes = sorted({i for i in ids if ids.count(i) > 1})
         if dupes:
             raise ValueError(f"expected point ids repeat: {', '.join(dupes)}")
+        ids = [c.id for c in self.clarifications]
+        dupes = sorted({i for i in ids if ids.count(i) > 1})
+        if dupes:
+            raise ValueError(f"clarification ids repeat: {', '.join(dupes)}")
+        topics = {c.topic for c in self.clarifications}
+        if len(ids) < MIN_CLARIFICATIONS or len(topics) < MIN_CLARIFY_TOPICS:
+            raise ValueError(
+                f"clarifications: {len(ids)} on {len(topics)} topics; at least "
+                f"{MIN_CLARIFICATIONS} on {MIN_CLARIFY_TOPICS} topics are needed"
+            )
         return self
+
+    def clarification_for(self, question: str) -> Clarification | None:
+        """The authored clarification that matches most of one question, if any matches."""
+        best = max(self.clarifications, key=lambda c: c.strength(question), default=None)
+        return best if best is not None and best.strength(question) > 0 else None
 
 
 class Curveball(_Strict):
@@ -415,6 +451,18 @@ def compile_any(patterns: Iterable[str]) -> re.Pattern[str]:
     path need no cache of their own.
     """
     return _compile_any(tuple(patterns))
+
+
+def coverage(patterns: Iterable[str], text: str) -> int:
+    """How many characters of the text any of the patterns match, each pattern on its own.
+
+    Unlike one alternation, the longest phrasing counts whatever the order of the patterns.
+    """
+    covered: set[int] = set()
+    for pattern in patterns:
+        for m in _compile_any((pattern,)).finditer(text):
+            covered.update(range(m.start(), m.end()))
+    return len(covered)
 
 
 @cache
