@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy.engine import Engine
 
 from bot.metrics import PrometheusTelemetry
+from bot.review.pages import ReviewPages, build_pages
 from bot.settings import Settings
 from interviewer.bank import QuestionBank, load_bank
 from interviewer.drills.reminders import ReminderService
@@ -66,6 +67,7 @@ class Container:
     reminders: ReminderService | None = None
     channel_settings: SettingsService | None = None
     grading: WorkerPool | None = None  # the offline scorer's threads
+    review: ReviewPages | None = None  # review pages and their signed links (bot/review)
 
     def close(self) -> None:
         """Release the database connections and the worker threads."""
@@ -205,6 +207,7 @@ def build(
         grace=timedelta(minutes=settings.drill_grace_minutes),
     )
     parts.peers.sessions = PeerSessions(peer_repo, service, award=drills.award)
+    parts.review = build_pages(settings, bank, engine, repo, clock)
     return parts
 
 

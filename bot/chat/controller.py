@@ -17,6 +17,7 @@ from bot.chat.grammar import (
     DrillRequest,
     ForgetRequest,
     HistoryRequest,
+    ReviewRequest,
     SimpleRequest,
     StartRequest,
     UsageError,
@@ -42,6 +43,8 @@ from interviewer.settings.service import SettingsService
 
 if TYPE_CHECKING:
     from bot.bootstrap import Container
+    from bot.review.card import CardReview
+    from bot.review.pages import ReviewPages
 
 NO_THREADS_HERE = (
     "Interviews run in a direct message or in a thread of a text channel: run `{cmd} start` there."
@@ -141,6 +144,7 @@ class ChatController:
         peers: PeerService | None = None,
         reminders: ReminderService | None = None,
         settings: SettingsService | None = None,
+        review: ReviewPages | None = None,
     ) -> None:
         self.service = service
         self.bank = bank
@@ -151,6 +155,7 @@ class ChatController:
         self.peers = peers
         self.reminders = reminders
         self.settings = settings  # per-channel settings (interviewer/settings)
+        self.review = review  # review pages (bot/review)
         # How the forget-me warning says to confirm; None: the chat form, `forget-me confirm`.
         self.forget_confirm = forget_confirm
         self._rng = rng or random.Random()
@@ -172,6 +177,7 @@ class ChatController:
             peers=parts.peers,
             reminders=parts.reminders,
             settings=parts.channel_settings,
+            review=parts.review,
         )
 
     @property
@@ -203,6 +209,8 @@ class ChatController:
             if isinstance(request, HistoryRequest):
                 past = await self.service.db.run(self.history.open, who, request.number)
                 return ChatResponse(past=past)
+            if isinstance(request, ReviewRequest):
+                return await self.service.db.run(self._review, who, request.number)
             if isinstance(request, ForgetRequest) or request.name == "export":
                 # export and forget-me read and write the database: off the event loop
                 return await self.service.db.run(self._privacy, who, request)
@@ -334,6 +342,23 @@ class ChatController:
         if self.drills is None:
             return None
         return render_standing(self.drills.me(who.platform, workspace, who))
+
+    def _review(self, who: Who, number: int | None) -> ChatResponse:
+        """`review [N]`: the page's link, or the page as a file, to the member alone."""
+        from bot.review.card import review_command
+
+        if self.review is None:
+            return ChatResponse(private="Review pages are not set up on this server.")
+        answer = review_command(self.review, self.history, who, number)
+        return ChatResponse(private=answer.text, export=answer.file)
+
+    async def card_review(self, interview_id: int, private: bool) -> CardReview | None:
+        """A scorecard's Review link or line (`private`: the card goes to the candidate alone)."""
+        from bot.review.card import card_review
+
+        return await self.service.db.run(
+            card_review, self.review, interview_id, private, self.command_name
+        )
 
     def _privacy(self, who: Who, request: SimpleRequest | ForgetRequest) -> ChatResponse:
         """`export`, `forget-me` and `forget-me confirm`: always about the member asking."""

@@ -18,6 +18,7 @@ USAGE = """\
 {b}{cmd} end{b}: {end}
 {b}{cmd} history [N]{b}: your past interviews and drills; N opens scorecard N
 {b}{cmd} questions{b}: the question bank
+{b}{cmd} review [N]{b}: your interview N (default: the latest) as an annotated page, privately
 {b}{cmd} drill subscribe HH:MM TIMEZONE [weekdays] [topic|level]{b}: a daily design drill \
 in this channel (channel managers); {b}{cmd} drill unsubscribe{b}, {b}{cmd} drill list{b}
 {b}{cmd} leaderboard [week|all|me|show-me|hide-me]{b}: the study group's board; \
@@ -59,6 +60,14 @@ class HistoryRequest:
 
 
 @dataclass(frozen=True)
+class ReviewRequest:
+    """`review [N]`: the review page of scorecard N (None: the latest)."""
+
+    number: int | None = None
+    name: str = "review"
+
+
+@dataclass(frozen=True)
 class SimpleRequest:
     """A subcommand without arguments."""
 
@@ -80,7 +89,9 @@ class ForgetRequest:
     confirm: bool = False
 
 
-ChatRequest = StartRequest | SimpleRequest | DrillRequest | ForgetRequest | HistoryRequest
+ChatRequest = (
+    StartRequest | SimpleRequest | DrillRequest | ForgetRequest | HistoryRequest | ReviewRequest
+)
 SIMPLE = ("hint", "next", "time", "end", "history", "questions", "help", "export")
 
 
@@ -109,6 +120,11 @@ def parse_request(text: str, cmd: str = "/mockroom", bold: str = "*") -> ChatReq
         if not number.isdigit() or int(number) < 1:
             raise UsageError(f"Use `{cmd} history` for the list, `{cmd} history 3` to open one.")
         return HistoryRequest(int(number))
+    if head == "review":
+        number = rest[0].removeprefix("#") if len(rest) == 1 else ""
+        if len(rest) > 1 or (rest and (not number.isdigit() or int(number) < 1)):
+            raise UsageError(f"Use `{cmd} review` for your latest, `{cmd} review 3` for number 3.")
+        return ReviewRequest(int(number) if number else None)
     if head in SIMPLE:
         if rest:
             raise UsageError(f"`{cmd} {head}` takes no arguments.\n\n{usage(cmd, bold)}")

@@ -247,6 +247,16 @@ class MockroomCommands(app_commands.Group):
             interaction, "history" if number is None else f"history {number}", private=True
         )
 
+    @app_commands.command(description="Your interview as an annotated page, sent privately")
+    @app_commands.describe(number="Scorecard N of your history (the latest when left out)")
+    async def review(
+        self, interaction: AnyInteraction, number: app_commands.Range[int, 1] | None = None
+    ) -> None:
+        """`/mockroom review [number]`."""
+        await self.run(
+            interaction, "review" if number is None else f"review {number}", private=True
+        )
+
     @app_commands.command(description="The question bank")
     async def questions(self, interaction: AnyInteraction) -> None:
         """`/mockroom questions`."""

@@ -23,6 +23,7 @@ from bot.discord.render import (
 )
 from bot.discord.stream import StreamEditor
 from bot.discord.views import interview_view
+from bot.review.card import REVIEW_LABEL, CardReview
 from interviewer.history import PastScorecard
 from interviewer.privacy.service import ExportFile
 from interviewer.service import Reply, Who
@@ -63,6 +64,10 @@ def place_of(channel: object) -> Place:
 
 
 def _view(out: OutMessage, interview_id: int) -> discord.ui.View:
+    if out.link is not None:  # the scorecard's Review page: a link button
+        view = discord.ui.View(timeout=None)
+        view.add_item(discord.ui.Button(label=REVIEW_LABEL, url=out.link))
+        return view
     return interview_view(interview_id) if out.buttons else discord.utils.MISSING
 
 
@@ -72,11 +77,11 @@ class ReplyPoster:
     def __init__(self, controller: ChatController) -> None:
         self.controller = controller
 
-    def render(self, reply: Reply) -> list[OutMessage]:
+    def render(self, reply: Reply, review: CardReview | None = None) -> list[OutMessage]:
         """The messages a reply becomes."""
         problem = self.controller.bank.problems.get(reply.question_id)
         title = problem.title if problem else reply.question_id
-        return reply_messages(reply, title)
+        return reply_messages(reply, title, review)
 
     async def post(
         self,
@@ -86,7 +91,11 @@ class ReplyPoster:
     ) -> list[discord.Message]:
         """Post a reply; a streamed preview becomes the message it previewed."""
         # Drawn off the loop: a diagram or the radar chart takes matplotlib most of a second.
-        outs = await asyncio.to_thread(self.render, reply)
+        review = None
+        if reply.scorecard is not None:  # a DM's card carries the link; a thread's says how
+            private = place_of(channel).kind is PlaceKind.DM
+            review = await self.controller.card_review(reply.interview_id, private)
+        outs = await asyncio.to_thread(self.render, reply, review)
         streamed = _streamed_index(outs, stream)
         if streamed < 0 and stream is not None and stream.message is not None:
             # Nothing to turn the preview into: leave the words, drop the cursor.

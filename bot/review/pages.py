@@ -3,11 +3,16 @@ owner and start against it, gather the earlier cards and a peer's human scores, 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
+
+from sqlalchemy.engine import Engine
 
 from bot.review.links import PageRef, ReviewLinks, stamp_of
 from bot.review.page import Source, build_page
 from bot.review.render import render_page
+from bot.settings import Settings
 from interviewer.bank import QuestionBank
 from interviewer.core.rubric import Criterion
 from interviewer.core.stages import Format, format_spec
@@ -71,7 +76,7 @@ class ReviewPages:
             state.started_at,
             list(stored.turns),
             card,
-            human={Criterion(k): v for k, v in human.items() if k in Criterion} if human else None,
+            human={c: human[c.value] for c in Criterion if c.value in human} if human else None,
             earlier=[(at.strftime("%d %b"), c) for at, c in earlier],
         )
 
@@ -102,3 +107,22 @@ class ReviewPages:
         if source is None:
             return None
         return self.html(source)
+
+
+def build_pages(
+    settings: Settings,
+    bank: QuestionBank,
+    engine: Engine,
+    repo: Repository,
+    clock: Callable[[], datetime],
+) -> ReviewPages:
+    """Review pages over the database; signed links when the settings give a secret."""
+    links = None
+    if settings.review_secret is not None:
+        links = ReviewLinks(
+            settings.review_secret.get_secret_value(),
+            settings.public_url,
+            clock,
+            settings.review_link_days,
+        )
+    return ReviewPages(repo, SqlReviewReads(engine), bank, links)

@@ -185,7 +185,8 @@ class SlackOutbox:
         """The scorecard as blocks, then its radar chart as an uploaded image."""
         title = self.titles().get(reply.question_id, reply.question_id)
         names = await self.names(card)  # for the credits and the members' chart alike
-        blocks = scorecard_blocks(card, title, names)
+        review = await self.controller.card_review(reply.interview_id, is_dm(channel))
+        blocks = scorecard_blocks(card, title, names, review)
         await self.post(channel, thread_ts, scorecard_text(card, title), blocks)
         try:
             async with self._chart_lock:

@@ -428,6 +428,41 @@ def make_app(
         finally:
             parts.close()
 
+    @app.command()
+    def review(
+        number: Annotated[
+            int | None, typer.Argument(help="Scorecard NUMBER of `mockroom history`.", min=1)
+        ] = None,
+        output: Annotated[
+            Path | None, typer.Option("--output", "-o", help="Write the page to this file.")
+        ] = None,
+        no_open: Annotated[
+            bool, typer.Option("--no-open", help="Write the file without opening a browser.")
+        ] = False,
+    ) -> None:
+        """Your interview as an annotated page (the latest when no number is given)."""
+        from bot.review.terminal import open_in_browser, write_review
+        from interviewer.history import History
+
+        parts = container()
+        try:
+            if parts.review is None:
+                raise InterviewError("Review pages are not set up.")
+            path = write_review(
+                parts.review, History(parts.service), terminal_user(), number, output
+            )
+        except InterviewError as exc:
+            err.print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from None
+        except DatabaseUnavailable:
+            err.print(f"[red]{DATABASE_DOWN}[/red]")
+            raise typer.Exit(1) from None
+        finally:
+            parts.close()
+        out.print(f"Your review page is in {path}.")
+        if not no_open and not open_in_browser(path):
+            out.print("No browser could be opened: open the file yourself.")
+
     @app.command("serve")
     def serve_command(
         target: Annotated[
