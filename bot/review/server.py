@@ -11,11 +11,15 @@ import asyncio
 from collections import deque
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
 from bot.review.pages import ReviewPages
 from bot.review.render import policy
+
+if TYPE_CHECKING:
+    from bot.bootstrap import Container
 
 NOT_FOUND = "No such review page: the link may have expired. Ask mockroom for a new one."
 TOO_MANY = "Too many requests: wait a minute."
@@ -109,3 +113,14 @@ class ReviewServer:
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
+
+
+async def start_review_server(parts: Container) -> ReviewServer | None:
+    """`serve`'s review server, listening, when a public URL and a secret are set."""
+    settings = parts.settings
+    if parts.review is None or parts.review.links is None or not settings.public_url:
+        return None
+    limit = RateLimit(settings.review_requests_per_minute, parts.review.links.clock)
+    server = ReviewServer(parts.review, limit, settings.review_port, settings.review_host)
+    await server.start()
+    return server

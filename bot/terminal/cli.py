@@ -99,6 +99,7 @@ def brain_label() -> str:
 async def serve_with_health(parts: Container, runners: list[PlatformRunner]) -> None:
     """`mockroom serve`: the platforms, the clock and (unless its port is 0) /healthz."""
     from bot.health import HealthServer
+    from bot.review.server import start_review_server
     from bot.serve import serve
 
     settings = parts.settings
@@ -108,6 +109,7 @@ async def serve_with_health(parts: Container, runners: list[PlatformRunner]) -> 
             parts.engine, parts.telemetry, settings.health_port, settings.health_host
         )
         await health.start()
+    pages = await start_review_server(parts)
     try:
         await serve(
             parts.service,
@@ -120,6 +122,8 @@ async def serve_with_health(parts: Container, runners: list[PlatformRunner]) -> 
             reminders=parts.reminders,
         )
     finally:
+        if pages is not None:
+            await pages.stop()
         if health is not None:
             await health.stop()
 
@@ -504,6 +508,11 @@ def make_app(
                 elif target is ServeTarget.DISCORD:
                     err.print("[red]Discord is not configured:[/red] set DISCORD_TOKEN.")
                     raise typer.Exit(EXIT_USAGE)
+            if settings.public_url and settings.review_secret is None:
+                raise PlatformConfigError(
+                    "MOCKROOM_PUBLIC_URL is set but MOCKROOM_REVIEW_SECRET is not: set it to 16+ "
+                    "random characters (it signs the review links), or unset the URL"
+                )
             if not runners:
                 err.print(
                     "[red]No chat platform is configured.[/red] Set SLACK_BOT_TOKEN and/or "
