@@ -20,7 +20,7 @@ from bot.chat.render import (
     status_line,
     summarise,
 )
-from bot.review.card import REVIEW_LABEL, CardReview
+from bot.review.card import CardReview
 from interviewer.bank import Problem
 from interviewer.core.rubric import Criterion, Scorecard
 from interviewer.core.transcript import TurnKind
@@ -99,7 +99,8 @@ def reply_messages(
             embed = scorecard_embed(message.scorecard, title)
             card = message.scorecard
             if review is not None and review.url is None:  # how to get the page
-                embed.add_field(name=REVIEW_LABEL, value=review.text, inline=False)
+                room = DESCRIPTION_LIMIT - len(review.text) - 2
+                embed.description = f"{clip(embed.description or '', room)}\n\n{review.text}"
             link = review.url if review is not None else None
             out.append(
                 OutMessage([fit(embed)], radar(card, title), members=_members(card), link=link)

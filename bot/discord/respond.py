@@ -83,6 +83,15 @@ class ReplyPoster:
         title = problem.title if problem else reply.question_id
         return reply_messages(reply, title, review)
 
+    async def drawn(self, reply: Reply, channel: object) -> list[OutMessage]:
+        """The messages, drawn off the loop (a diagram or the radar takes matplotlib most of a
+        second); a scorecard in a DM carries its Review link, a thread's says how to get it."""
+        review = None
+        if reply.scorecard is not None:
+            private = place_of(channel).kind is PlaceKind.DM
+            review = await self.controller.card_review(reply.interview_id, private)
+        return await asyncio.to_thread(self.render, reply, review)
+
     async def post(
         self,
         channel: discord.abc.Messageable,
@@ -90,12 +99,7 @@ class ReplyPoster:
         stream: StreamEditor | None = None,
     ) -> list[discord.Message]:
         """Post a reply; a streamed preview becomes the message it previewed."""
-        # Drawn off the loop: a diagram or the radar chart takes matplotlib most of a second.
-        review = None
-        if reply.scorecard is not None:  # a DM's card carries the link; a thread's says how
-            private = place_of(channel).kind is PlaceKind.DM
-            review = await self.controller.card_review(reply.interview_id, private)
-        outs = await asyncio.to_thread(self.render, reply, review)
+        outs = await self.drawn(reply, channel)
         streamed = _streamed_index(outs, stream)
         if streamed < 0 and stream is not None and stream.message is not None:
             # Nothing to turn the preview into: leave the words, drop the cursor.
@@ -211,7 +215,7 @@ async def finish_command(
             original_is_private=private,
         )
         return
-    outs = await asyncio.to_thread(poster.render, reply)  # charts are drawn off the loop
+    outs = await poster.drawn(reply, interaction.channel)
     if not outs:
         await interaction.edit_original_response(content="Done.")
         return

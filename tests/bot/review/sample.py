@@ -52,17 +52,63 @@ def turns() -> list[Turn]:
     t = START
     return [
         Turn(Role.INTERVIEWER, Stage.CLARIFY, f"Design a URL shortener. {SCRIPT}", "opening", t),
-        Turn(Role.CANDIDATE, Stage.CLARIFY, f"How many writes per second? {SLACK}", at=t + timedelta(minutes=1)),
-        Turn(Role.INTERVIEWER, Stage.CLARIFY, "About 1,000 writes per second.", "clarification", t + timedelta(minutes=2)),
+        Turn(
+            Role.CANDIDATE,
+            Stage.CLARIFY,
+            f"How many writes per second? {SLACK}",
+            at=t + timedelta(minutes=1),
+        ),
+        Turn(
+            Role.INTERVIEWER,
+            Stage.CLARIFY,
+            "About 1,000 writes per second.",
+            "clarification",
+            t + timedelta(minutes=2),
+        ),
         # the candidate moved on at 3 minutes, long before the clarify budget ran out: /next
-        Turn(Role.INTERVIEWER, Stage.HIGH_LEVEL, "Moving on. Sketch the design.", TurnKind.STAGE_INTRO.value, t + timedelta(minutes=3)),
+        Turn(
+            Role.INTERVIEWER,
+            Stage.HIGH_LEVEL,
+            "Moving on. Sketch the design.",
+            TurnKind.STAGE_INTRO.value,
+            t + timedelta(minutes=3),
+        ),
         _drawn(FIRST, t + timedelta(minutes=6)),
-        Turn(Role.INTERVIEWER, Stage.HIGH_LEVEL, f"A hint: think about reads. {DISCORD}", TurnKind.HINT.value, t + timedelta(minutes=8)),
+        Turn(
+            Role.INTERVIEWER,
+            Stage.HIGH_LEVEL,
+            f"A hint: think about reads. {DISCORD}",
+            TurnKind.HINT.value,
+            t + timedelta(minutes=8),
+        ),
         _drawn(SECOND, t + timedelta(minutes=12)),
-        Turn(Role.CANDIDATE, Stage.HIGH_LEVEL, f"{QUOTE}. Reads go through the cache, the load balancer spreads the API pool.", at=t + timedelta(minutes=14)),
-        Turn(Role.INTERVIEWER, Stage.DEEP_DIVE, "Traffic grows tenfold overnight. What changes?", TurnKind.CURVEBALL.value, t + timedelta(minutes=20), curveball_id="traffic-spike"),
-        Turn(Role.CANDIDATE, Stage.DEEP_DIVE, "Consistent hashing is never needed because the cache is always strongly consistent.", at=t + timedelta(minutes=22)),
-        Turn(Role.INTERVIEWER, Stage.DEEP_DIVE, "Is a cache ever strongly consistent with the database?", TurnKind.PUSHBACK.value, t + timedelta(minutes=23)),
+        Turn(
+            Role.CANDIDATE,
+            Stage.HIGH_LEVEL,
+            f"{QUOTE}. Reads go through the cache, the load balancer spreads the API pool.",
+            at=t + timedelta(minutes=14),
+        ),
+        Turn(
+            Role.INTERVIEWER,
+            Stage.DEEP_DIVE,
+            "Traffic grows tenfold overnight. What changes?",
+            TurnKind.CURVEBALL.value,
+            t + timedelta(minutes=20),
+            curveball_id="traffic-spike",
+        ),
+        Turn(
+            Role.CANDIDATE,
+            Stage.DEEP_DIVE,
+            "Consistent hashing is never needed because the cache is always strongly consistent.",
+            at=t + timedelta(minutes=22),
+        ),
+        Turn(
+            Role.INTERVIEWER,
+            Stage.DEEP_DIVE,
+            "Is a cache ever strongly consistent with the database?",
+            TurnKind.PUSHBACK.value,
+            t + timedelta(minutes=23),
+        ),
     ]
 
 
