@@ -130,7 +130,7 @@ def diagram_svg(view: DiagramView, marked: frozenset[str] = frozenset()) -> Mark
             f'<rect class="{cls}" x="{x - _BOX_W / 2:.0f}" y="{y - _BOX_H / 2:.0f}" '
             f'width="{_BOX_W:.0f}" height="{_BOX_H:.0f}" rx="5"/>'
         )
-        label = textwrap.wrap(("⚠ " if flagged else "") + n.label, 18)[:2]
+        label = textwrap.wrap(("⚠ " if flagged else "") + n.label, 15)[:2]
         for i, line in enumerate(label):
             dy = (i - (len(label) - 1) / 2) * 12 - (
                 5 if n.kind not in ("component", n.label) else 0
