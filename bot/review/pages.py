@@ -67,7 +67,7 @@ class ReviewPages:
         card = stored.scorecard
         assert card is not None  # the callers check
         human = self.reads.human_scores(stored.id) if state.peer else None
-        earlier = self.reads.earlier_cards(stored.user_id, state.started_at)
+        earlier = self.reads.earlier_cards(stored.user_id, stored.id, state.started_at)
         return Source(
             "peer mock" if state.peer else "interview",
             state.question_id,

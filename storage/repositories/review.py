@@ -7,10 +7,19 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import and_, or_
 from sqlmodel import Session, col, select
 
 from interviewer.core.rubric import Scorecard
-from storage.models import DrillAnswerRow, DrillPostRow, Interview, PeerSession, ScorecardRow, aware
+from storage.models import (
+    DrillAnswerRow,
+    DrillPostRow,
+    Interview,
+    PeerSession,
+    ScorecardRow,
+    as_utc,
+    aware,
+)
 from storage.repositories.base import SqlStore
 from storage.repositories.mapping import answer_from
 
@@ -32,13 +41,21 @@ class SqlReviewReads(SqlStore):
     """The review page's reads."""
 
     def earlier_cards(
-        self, user_id: int, before: datetime, limit: int = 6
+        self, user_id: int, interview_id: int, started: datetime, limit: int = 6
     ) -> list[tuple[datetime, Scorecard]]:
-        """The member's scorecards of interviews started before `before`, oldest first."""
+        """The member's scorecards of interviews started before this one (at `started`; a
+        tie goes by id), oldest first."""
+        at = as_utc(started)
         statement = (
             select(Interview.created_at, ScorecardRow.card_json)
             .join(ScorecardRow, col(ScorecardRow.interview_id) == col(Interview.id))
-            .where(Interview.user_id == user_id, col(Interview.created_at) < before)
+            .where(
+                Interview.user_id == user_id,
+                or_(
+                    col(Interview.created_at) < at,
+                    and_(col(Interview.created_at) == at, col(Interview.id) < interview_id),
+                ),
+            )
             .order_by(col(Interview.created_at).desc(), col(Interview.id).desc())
             .limit(limit)
         )
