@@ -109,6 +109,7 @@ class ChatResponse:
     chart: bytes | None = None  # `history`: the member's progress chart (PNG), privately
     ended: Reply | None = None  # `start --new`: the interview it ended, for its own conversation
     peer: PeerOutcome | None = None  # a peer session's posts, private notes and scoring form
+    shared: str | None = None  # `review N share`: posted for everyone where it was typed
 
 
 def keeps_draft(response: ChatResponse | None) -> bool:
@@ -210,7 +211,7 @@ class ChatController:
                 past = await self.service.db.run(self.history.open, who, request.number)
                 return ChatResponse(past=past)
             if isinstance(request, ReviewRequest):
-                return await self.service.db.run(self._review, who, request.number)
+                return await self.service.db.run(self._review, who, request)
             if isinstance(request, ForgetRequest) or request.name == "export":
                 # export and forget-me read and write the database: off the event loop
                 return await self.service.db.run(self._privacy, who, request)
@@ -343,14 +344,15 @@ class ChatController:
             return None
         return render_standing(self.drills.me(who.platform, workspace, who))
 
-    def _review(self, who: Who, number: int | None) -> ChatResponse:
-        """`review [N]`: the page's link, or the page as a file, to the member alone."""
+    def _review(self, who: Who, request: ReviewRequest) -> ChatResponse:
+        """`review [N] [share]`: the page's link, or the page as a file, to the member alone;
+        `share` also posts the link where the command was typed."""
         from bot.review.card import review_command
 
         if self.review is None:
             return ChatResponse(private="Review pages are not set up on this server.")
-        answer = review_command(self.review, self.history, who, number)
-        return ChatResponse(private=answer.text, export=answer.file)
+        answer = review_command(self.review, self.history, who, request.number, share=request.share)
+        return ChatResponse(private=answer.text, export=answer.file, shared=answer.shared)
 
     async def card_review(self, interview_id: int, private: bool) -> CardReview | None:
         """A scorecard's Review link or line (`private`: the card goes to the candidate alone)."""

@@ -18,7 +18,8 @@ USAGE = """\
 {b}{cmd} end{b}: {end}
 {b}{cmd} history [N]{b}: your past interviews and drills; N opens scorecard N
 {b}{cmd} questions{b}: the question bank
-{b}{cmd} review [N]{b}: your interview N (default: the latest) as an annotated page, privately
+{b}{cmd} review [N] [share]{b}: your interview N (default: the latest) as an annotated page, \
+privately; share posts its link where you type it
 {b}{cmd} drill subscribe HH:MM TIMEZONE [weekdays] [topic|level]{b}: a daily design drill \
 in this channel (channel managers); {b}{cmd} drill unsubscribe{b}, {b}{cmd} drill list{b}
 {b}{cmd} leaderboard [week|all|me|show-me|hide-me]{b}: the study group's board; \
@@ -64,6 +65,7 @@ class ReviewRequest:
     """`review [N]`: the review page of scorecard N (None: the latest)."""
 
     number: int | None = None
+    share: bool = False  # post the link where the command was typed, for everyone there
     name: str = "review"
 
 
@@ -121,10 +123,14 @@ def parse_request(text: str, cmd: str = "/mockroom", bold: str = "*") -> ChatReq
             raise UsageError(f"Use `{cmd} history` for the list, `{cmd} history 3` to open one.")
         return HistoryRequest(int(number))
     if head == "review":
-        number = rest[0].removeprefix("#") if len(rest) == 1 else ""
-        if len(rest) > 1 or (rest and (not number.isdigit() or int(number) < 1)):
-            raise UsageError(f"Use `{cmd} review` for your latest, `{cmd} review 3` for number 3.")
-        return ReviewRequest(int(number) if number else None)
+        share = bool(rest) and rest[-1].lower() == "share"
+        words = [w.removeprefix("#") for w in (rest[:-1] if share else rest)]
+        if len(words) > 1 or (words and (not words[0].isdigit() or int(words[0]) < 1)):
+            raise UsageError(
+                f"Use `{cmd} review` for your latest, `{cmd} review 3` for number 3, "
+                f"`{cmd} review 3 share` to post its link here."
+            )
+        return ReviewRequest(int(words[0]) if words else None, share)
     if head in SIMPLE:
         if rest:
             raise UsageError(f"`{cmd} {head}` takes no arguments.\n\n{usage(cmd, bold)}")

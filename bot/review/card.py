@@ -53,12 +53,14 @@ class ReviewAnswer:
 
     text: str
     file: ExportFile | None = None
+    shared: str | None = None  # posted for everyone where the command was typed (`share`)
 
 
 def review_command(
-    pages: ReviewPages, history: History, who: Who, number: int | None
+    pages: ReviewPages, history: History, who: Who, number: int | None, *, share: bool = False
 ) -> ReviewAnswer:
-    """`review [N]`: the member's review page N (default: their latest scored one)."""
+    """`review [N] [share]`: the member's review page N (default: their latest scored one),
+    privately; `share` also gives the link to post where the command was typed."""
     if number is None:
         scored = [e for e in history.entries(who, limit=10_000) if e.overall is not None]
         if not scored:
@@ -77,8 +79,21 @@ def review_command(
     if ref is None or source is None:
         raise InterviewError(f"Number {number} has no review page.")
     links = pages.links
+    if share and (links is None or links.public_url is None):
+        raise InterviewError(
+            "Sharing needs the review server, which is not set up here: `review` sends you the "
+            "page as a file, which you can pass on."
+        )
     if links is not None and links.public_url is not None:
         until = links.expires().strftime("%Y-%m-%d")
+        if share:
+            name = who.display_name or "A member"
+            return ReviewAnswer(
+                f"The link to your review page for number {number} is posted here; anyone "
+                f"holding it can read the page until {until}.",
+                shared=f"{name} shares the review of their {entry.question_id} interview: "
+                f"{links.url(ref)}",
+            )
         return ReviewAnswer(
             f"Your review page for number {number} ({entry.question_id}): {links.url(ref)}\n"
             f"Anyone holding this link can read the page until {until}: share it only if you "

@@ -96,6 +96,10 @@ class SlackOutbox:
             await self.reply(response.ended, response.ended.channel)
         if response.reply is not None:
             await self.reply(response.reply, response.conversation or key, stream)
+        if response.shared is not None:  # `review N share`: the link, for the conversation
+            if not is_dm(split_key(key)[0]):
+                await self.join(split_key(key)[0])
+            await self.in_thread(key, response.shared)
         if response.export is not None:  # its summary goes with the file: one note, not two
             await self.export(user, key, response.export)
         elif response.private is not None:

@@ -77,3 +77,22 @@ async def test_a_thread_card_keeps_the_link_private(harness_factory: Factory) ->
     link = next(s for s in said if f"{PUBLIC}/review/" in s)
     url = link[link.index(PUBLIC) :].split()[0].rstrip(">").split("|")[0]
     assert (await open_page(slack, url))[0] == 200
+
+
+async def test_share_posts_the_link_where_it_was_typed(harness_factory: Factory) -> None:
+    slack = await harness_factory(**REVIEW)
+    await interview(slack, dm_of(ADA))
+    assert slack.fake.conversation(CHANNEL) == []
+    await slack.command(ADA, CHANNEL, "review 1 share")
+    [posted] = slack.fake.conversation(CHANNEL)
+    assert f"{PUBLIC}/review/" in posted.shown and "url-shortener" in posted.shown
+    url = posted.shown[posted.shown.index(PUBLIC) :].split()[0]
+    assert (await open_page(slack, url))[0] == 200
+
+
+async def test_share_without_a_review_server_says_so(slack: Harness) -> None:
+    await interview(slack, dm_of(ADA))
+    await slack.command(ADA, CHANNEL, "review share")
+    said = [e["text"] for e in slack.fake.ephemeral] + slack.fake.responded()
+    assert any("Sharing needs the review server" in s for s in said)
+    assert slack.fake.conversation(CHANNEL) == []
