@@ -16,10 +16,8 @@ USAGE = """\
 {b}{cmd} next{b}: {next}
 {b}{cmd} time{b}: {time}
 {b}{cmd} end{b}: {end}
-{b}{cmd} history [N]{b}: your past interviews and drills; N opens scorecard N
+{b}{cmd} history [N]{b}: your past scorecards, N opens one; {b}review [N]{b} annotates it
 {b}{cmd} questions{b}: the question bank
-{b}{cmd} review [N] [share]{b}: your interview N (default: the latest) as an annotated page, \
-privately; share posts its link where you type it
 {b}{cmd} drill subscribe HH:MM TIMEZONE [weekdays] [topic|level]{b}: a daily design drill \
 in this channel (channel managers); {b}{cmd} drill unsubscribe{b}, {b}{cmd} drill list{b}
 {b}{cmd} leaderboard [week|all|me|show-me|hide-me]{b}: the study group's board; \
