@@ -141,3 +141,16 @@ async def test_requests_are_limited_per_address(served: Served) -> None:
     assert codes == [404] * 5 + [429]
     served.clock.advance(61)
     assert (await served.client.get("/elsewhere")).status == 404
+
+
+@pytest.mark.parametrize("secret", ["change-me-to-32-random-characters", "your-review-secret-here"])
+def test_a_placeholder_secret_is_refused(secret: str) -> None:
+    with pytest.raises(ValueError, match="MOCKROOM_REVIEW_SECRET is still a placeholder"):
+        Settings(_env_file=None, review_secret=secret)
+
+
+def test_a_short_secret_is_refused_and_a_real_one_is_kept_out_of_logs() -> None:
+    with pytest.raises(ValueError, match="at least 16 characters"):
+        Settings(_env_file=None, review_secret="short")
+    settings = Settings(_env_file=None, review_secret=SECRET)
+    assert SECRET in settings.secret_values() and SECRET not in repr(settings)
