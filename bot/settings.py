@@ -103,7 +103,6 @@ class Settings(BaseSettings):
     )
     review_secret: SecretStr | None = Field(
         default=None,
-        min_length=16,
         description="signs review links (16+ random characters); changing it voids every link",
     )
     review_link_days: float = Field(default=7.0, gt=0, le=90, description="how long a link works")
@@ -208,6 +207,16 @@ class Settings(BaseSettings):
                 "process (or unset MOCKROOM_DISCORD_SHARD_IDS to run every shard here)"
             )
         return parse_shard_ids(value, count)
+
+    @field_validator("review_secret")
+    @classmethod
+    def _long_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        """A review secret short enough to guess is refused."""
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError(
+                "MOCKROOM_REVIEW_SECRET is too short: use 16 or more random characters"
+            )
+        return value
 
     @model_validator(mode="after")
     def _no_placeholders(self) -> Settings:
