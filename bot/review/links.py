@@ -66,12 +66,19 @@ class ReviewLinks:
 
     def read(self, token: str) -> PageRef | None:
         """The page a token names; None when it is forged, altered, malformed or expired."""
+        found = self.read_with_expiry(token)
+        return None if found is None else found[0]
+
+    def read_with_expiry(self, token: str) -> tuple[PageRef, datetime] | None:
+        """The page a token names and when the token stops working (None as `read`)."""
         try:
-            data = self._serializer.loads(token, max_age=int(self.max_age.total_seconds()))
+            data, signed = self._serializer.loads(
+                token, max_age=int(self.max_age.total_seconds()), return_timestamp=True
+            )
             kind, page_id, owner, stamp = data
             if kind not in ("i", "d"):
                 return None
-            return PageRef(str(kind), int(page_id), str(owner), int(stamp))
+            return PageRef(str(kind), int(page_id), str(owner), int(stamp)), signed + self.max_age
         except (BadData, ValueError, TypeError):
             return None
 

@@ -102,11 +102,11 @@ class ReviewPages:
         """The page a link's token opens; None for a forged, expired or stale one."""
         if self.links is None:
             return None
-        ref = self.links.read(token)
-        source = None if ref is None else self.source(ref)
-        if source is None:
+        found = self.links.read_with_expiry(token)
+        source = None if found is None else self.source(found[0])
+        if found is None or source is None:
             return None
-        return self.html(source)
+        return self.html(source, found[1].strftime("%Y-%m-%d %H:%M UTC"))
 
 
 def build_pages(

@@ -83,6 +83,7 @@ async def test_a_token_opens_its_page_with_a_strict_policy(served: Served) -> No
     assert response.headers["Referrer-Policy"] == "no-referrer"
     html = await response.text()
     assert "&lt;script&gt;" in html and "<script" not in html
+    assert "can read it until 2026-12-02 09:00 UTC" in html  # signed now, plus 7 days
 
 
 async def test_forged_altered_and_malformed_tokens_are_404(served: Served) -> None:
