@@ -143,7 +143,7 @@ def source(human: bool = False, earlier: bool = True) -> Source:
         turns(),
         scorecard(),
         human={c: (4 if c is Criterion.SCALABILITY else 2) for c in Criterion} if human else None,
-        earlier=[("1", old)] if earlier else [],
+        earlier=[("24 Nov", old)] if earlier else [],
     )
 
 
