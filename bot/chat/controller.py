@@ -7,6 +7,7 @@ decision about interviews is made here or in the service, never in an adapter.
 from __future__ import annotations
 
 import asyncio
+import functools
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -354,12 +355,19 @@ class ChatController:
         answer = review_command(self.review, self.history, who, request.number, share=request.share)
         return ChatResponse(private=answer.text, export=answer.file, shared=answer.shared)
 
-    async def card_review(self, interview_id: int, private: bool) -> CardReview | None:
-        """A scorecard's Review link or line (`private`: the card goes to the candidate alone)."""
+    async def card_review(
+        self, page_id: int, private: bool, *, drill: bool = False
+    ) -> CardReview | None:
+        """A scorecard's Review link or line (`private`: the card goes to the candidate alone;
+        `drill`: the id is a drill answer's)."""
         from bot.review.card import card_review
 
         return await self.service.db.run(
-            card_review, self.review, interview_id, private, self.command_name
+            functools.partial(card_review, drill=drill),
+            self.review,
+            page_id,
+            private,
+            self.command_name,
         )
 
     def _privacy(self, who: Who, request: SimpleRequest | ForgetRequest) -> ChatResponse:

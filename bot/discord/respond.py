@@ -154,13 +154,21 @@ async def send_past(
     problem = poster.controller.bank.problems.get(past.entry.question_id)
     title = f"{past.entry.number}. {problem.title if problem else past.entry.question_id}"
     chart = await asyncio.to_thread(radar, past.scorecard, title)  # matplotlib: off the loop
-    out = OutMessage([scorecard_embed(past.scorecard, title)], radar=chart)
+    drill = past.entry.kind == "drill"  # shown privately: its Review link may go on it
+    review = await poster.controller.card_review(past.entry.interview_id, True, drill=drill)
+    link = review.url if review is not None else None
+    out = OutMessage([scorecard_embed(past.scorecard, title)], radar=chart, link=link)
+    view = _view(out, past.entry.interview_id)
     if original_is_private:
-        await interaction.edit_original_response(embeds=out.embeds, attachments=out.take_files())
+        await interaction.edit_original_response(
+            embeds=out.embeds, attachments=out.take_files(), view=view
+        )
         return
     with contextlib.suppress(discord.NotFound):
         await interaction.delete_original_response()
-    await interaction.followup.send(embeds=out.embeds, files=out.take_files(), ephemeral=True)
+    await interaction.followup.send(
+        embeds=out.embeds, files=out.take_files(), ephemeral=True, view=view
+    )
 
 
 async def send_export(interaction: AnyInteraction, export: ExportFile) -> None:

@@ -23,7 +23,12 @@ class CardReview:
 
 
 def card_review(
-    pages: ReviewPages | None, interview_id: int, private: bool, cmd: str = "/mockroom"
+    pages: ReviewPages | None,
+    page_id: int,
+    private: bool,
+    cmd: str = "/mockroom",
+    *,
+    drill: bool = False,
 ) -> CardReview | None:
     """The scorecard's review link: on a private card when links are served; otherwise how to
     get the page (a thread's card is public, so its link is sent to the candidate alone)."""
@@ -37,14 +42,23 @@ def card_review(
                 f"The annotated review page is private to the candidate: `{cmd} review` sends "
                 "them its link.",
             )
-        stored = pages.repo.load(interview_id)
-        if stored is not None:
-            url = links.url(interview_ref(stored))
+        ref = _ref(pages, page_id, drill)
+        if ref is not None:
             days = links.max_age.days
-            return CardReview(url, f"Review this interview, annotated (the link works {days} days)")
+            text = f"Review this interview, annotated (the link works {days} days)"
+            return CardReview(links.url(ref), text)
     return CardReview(
         None, f"`{cmd} review` sends you this interview as an annotated page (an HTML file)."
     )
+
+
+def _ref(pages: ReviewPages, page_id: int, drill: bool) -> PageRef | None:
+    """The reference of an interview's or a drill answer's page (None: there is none)."""
+    if drill:
+        found = pages.reads.drill_page(page_id)
+        return drill_ref(found) if found is not None else None
+    stored = pages.repo.load(page_id)
+    return interview_ref(stored) if stored is not None else None
 
 
 @dataclass(frozen=True)
@@ -68,13 +82,7 @@ def review_command(
         number = scored[0].number
     past = history.open(who, number)  # the member's own numbering: never another's page
     entry = past.entry
-    ref: PageRef | None = None
-    if entry.kind == "drill":
-        drill = pages.reads.drill_page(entry.interview_id)
-        ref = drill_ref(drill) if drill is not None else None
-    else:
-        stored = pages.repo.load(entry.interview_id)
-        ref = interview_ref(stored) if stored is not None else None
+    ref = _ref(pages, entry.interview_id, entry.kind == "drill")
     source = pages.source(ref) if ref is not None else None
     if ref is None or source is None:
         raise InterviewError(f"Number {number} has no review page.")

@@ -112,7 +112,9 @@ class SlackOutbox:
         if response.past is not None:
             entry, card = response.past.entry, response.past.scorecard
             title = f"{entry.number}. " + self.titles().get(entry.question_id, entry.question_id)
-            blocks = scorecard_blocks(card, title, await self.names(card))
+            drill = entry.kind == "drill"  # shown privately: its Review link may go on it
+            review = await self.controller.card_review(entry.interview_id, True, drill=drill)
+            blocks = scorecard_blocks(card, title, await self.names(card), review)
             await self.private(user, key, scorecard_text(card, title), blocks, response_url=url)
         if response.questions is not None:
             blocks = questions_blocks(response.questions)

@@ -62,3 +62,8 @@ async def test_a_dm_scorecard_carries_a_review_link_button(
         assert response.status == 200
         html = await response.text()
     assert "@everyone **now** &lt;script&gt;x&lt;/script&gt;" in html
+
+    past = await fake.slash(ADA, dm, "history", number=1)  # the same card, privately
+    shown = await wait_until(lambda: done(past), "the past scorecard")
+    [[again]] = [row["components"] for row in shown["components"]]
+    assert again["style"] == 5 and again["url"].startswith(f"{PUBLIC}/review/")

@@ -96,3 +96,22 @@ async def test_share_without_a_review_server_says_so(slack: Harness) -> None:
     said = [e["text"] for e in slack.fake.ephemeral] + slack.fake.responded()
     assert any("Sharing needs the review server" in s for s in said)
     assert slack.fake.conversation(CHANNEL) == []
+
+
+async def test_a_past_scorecard_shown_privately_carries_the_button(
+    harness_factory: Factory,
+) -> None:
+    slack = await harness_factory(**REVIEW)
+    await interview(slack, dm_of(ADA))
+    await slack.command(ADA, CHANNEL, "history 1")
+    shown = [*slack.fake.ephemeral, *slack.fake.responses]
+    buttons = [
+        e
+        for message in shown
+        for b in message.get("blocks") or []
+        if b["type"] == "actions"
+        for e in b["elements"]
+    ]
+    [button] = buttons
+    assert button["text"]["text"] == "Review" and button["url"].startswith(f"{PUBLIC}/review/")
+    assert (await open_page(slack, button["url"]))[0] == 200
