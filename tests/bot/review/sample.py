@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import random
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.bootstrap import Container, build
 from bot.review.page import Source
+from bot.settings import Settings
 from interviewer.core.rubric import (
     Criterion,
     CriterionScore,
@@ -145,6 +149,22 @@ def source(human: bool = False, earlier: bool = True) -> Source:
         human={c: (4 if c is Criterion.SCALABILITY else 2) for c in Criterion} if human else None,
         earlier=[("24 Nov", old)] if earlier else [],
     )
+
+
+SECRET = "a-review-secret-of-some-length"
+PUBLIC = "https://review.example.org"
+
+
+def container(db: Path, clock: Callable[[], datetime], seed: int = 1) -> Container:
+    """The app on a SQLite file, offline, with review links signed and served at PUBLIC."""
+    settings = Settings(
+        _env_file=None,
+        database_url=f"sqlite:///{db}",
+        llm_model="offline",
+        review_secret=SECRET,
+        public_url=PUBLIC,
+    )
+    return build(settings, clock=clock, rng=random.Random(seed))
 
 
 REFERENCE = f"""# URL shortener: a reference design

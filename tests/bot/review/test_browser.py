@@ -5,19 +5,16 @@ but the page itself. The screenshots are kept as test artefacts."""
 from __future__ import annotations
 
 import os
-import random
 from pathlib import Path
 
 import pytest
 
-from bot.bootstrap import build
 from bot.review.pages import interview_ref
 from bot.review.server import RateLimit, ReviewServer
-from bot.settings import Settings
 from interviewer.commands import Command
 from interviewer.replies import Who
 from tests.bot.review.cdp import browser, chromium
-from tests.bot.review.sample import DISCORD, FIRST, SCRIPT, SECOND, SLACK
+from tests.bot.review.sample import DISCORD, FIRST, SCRIPT, SECOND, SLACK, container
 from tests.clock import FakeClock
 from tests.support import free_port
 
@@ -58,14 +55,7 @@ async def test_a_served_page_in_chromium_at_phone_and_desktop_widths(
     binary: str, artefacts: Path, tmp_path: Path
 ) -> None:
     clock = FakeClock()
-    settings = Settings(
-        _env_file=None,
-        database_url=f"sqlite:///{tmp_path / 'db.sqlite'}",
-        llm_model="offline",
-        review_secret="a-review-secret-of-some-length",
-        public_url="http://127.0.0.1",
-    )
-    parts = build(settings, clock=clock, rng=random.Random(5))
+    parts = container(tmp_path / "db.sqlite", clock, seed=5)
     who = Who("slack", "U0ADA", "Ada")
     try:
         started = await parts.service.start(who, "DADA", "url-shortener")

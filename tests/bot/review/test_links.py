@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import random
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -10,17 +9,16 @@ from pathlib import Path
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
 
-from bot.bootstrap import Container, build
+from bot.bootstrap import Container
 from bot.review.links import ReviewLinks
 from bot.review.pages import interview_ref
 from bot.review.server import RateLimit, ReviewServer
 from bot.settings import Settings
 from interviewer.commands import Command
 from interviewer.replies import Who
-from tests.bot.review.sample import SCRIPT, SLACK
+from tests.bot.review.sample import SCRIPT, SECRET, SLACK, container
 from tests.clock import FakeClock
 
-SECRET = "a-review-secret-of-some-length"
 ADA, BOB = Who("slack", "U0ADA", "Ada"), Who("slack", "U0BOB", "Bob")
 
 
@@ -44,14 +42,7 @@ async def interview(parts: Container, who: Who, text: str) -> int:
 @pytest.fixture
 async def served(tmp_path: Path) -> AsyncIterator[Served]:
     clock = FakeClock()
-    settings = Settings(
-        _env_file=None,
-        database_url=f"sqlite:///{tmp_path / 'db.sqlite'}",
-        llm_model="offline",
-        review_secret=SECRET,
-        public_url="https://review.example.org/",
-    )
-    parts = build(settings, clock=clock, rng=random.Random(3))
+    parts = container(tmp_path / "db.sqlite", clock, seed=3)
     assert parts.review is not None
     limit = RateLimit(5, clock)
     client = TestClient(TestServer(ReviewServer(parts.review, limit, 0).app()))

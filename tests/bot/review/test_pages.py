@@ -3,7 +3,6 @@ and `review N` opens the member's own N only."""
 
 from __future__ import annotations
 
-import random
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -11,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.bootstrap import Container, build
+from bot.bootstrap import Container
 from bot.review.card import review_command
 from bot.review.pages import drill_ref, interview_ref
-from bot.settings import Settings
 from interviewer.core.rubric import Criterion, CriterionScore, HireSignal, Scorecard
 from interviewer.core.stages import Format, Stage
 from interviewer.core.state import InterviewState, Status
@@ -24,6 +22,7 @@ from interviewer.history import History
 from interviewer.replies import InterviewError, Who
 from storage.repositories.drills import SqlDrillRepository
 from storage.repositories.peers import SqlPeerRepository
+from tests.bot.review.sample import container
 from tests.clock import FakeClock
 
 T0 = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
@@ -32,16 +31,9 @@ ADA, BOB = Who("slack", "U0ADA", "Ada"), Who("slack", "U0BOB", "Bob")
 
 @pytest.fixture
 def parts(tmp_path: Path) -> Iterator[Container]:
-    settings = Settings(
-        _env_file=None,
-        database_url=f"sqlite:///{tmp_path / 'db.sqlite'}",
-        llm_model="offline",
-        review_secret="a-review-secret-of-some-length",
-        public_url="https://review.example.org",
-    )
-    container = build(settings, clock=FakeClock(T0), rng=random.Random(1))
-    yield container
-    container.close()
+    app = container(tmp_path / "db.sqlite", FakeClock(T0))
+    yield app
+    app.close()
 
 
 def card(score: int) -> Scorecard:
