@@ -204,6 +204,7 @@ def build_page(source: Source, bank: QuestionBank, reference: Reference | None) 
     stages: dict[Stage, StageView] = {}
     stage_start: datetime | None = source.started_at
     prev: Stage | None = None
+    members: dict[str, int] = {}
     for index, turn in enumerate(turns):
         view = stages.setdefault(turn.stage, StageView(turn.stage))
         if prev is not None and turn.stage != prev:
@@ -216,7 +217,8 @@ def build_page(source: Source, bank: QuestionBank, reference: Reference | None) 
         mine = [q for q in quotes if q.turn == index]
         speaker = "Candidate" if turn.role is Role.CANDIDATE else "Interviewer"
         if turn.author and turn.role is Role.CANDIDATE and card.contributors:
-            speaker = "A member"  # a design-along: names stay out of a page that can be shared
+            # a design-along: numbered members, no names on a page that can be shared
+            speaker = f"Member {members.setdefault(turn.author, len(members) + 1)}"
         view.turns.append(
             TurnView(
                 f"t-{index}",
@@ -278,4 +280,5 @@ def _reference_svg(reference: Reference | None, concepts: ConceptPatterns) -> Ma
     graph = read_source(f"```mermaid\n{reference.diagram}\n```")
     if graph is None:
         return None
-    return diagram_svg(DiagramView(1, type_graph(graph, concepts)))
+    view = DiagramView(1, type_graph(graph, concepts))
+    return diagram_svg(view, title=f"The reference design: {len(view.graph.nodes)} components")

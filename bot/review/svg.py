@@ -78,9 +78,12 @@ def _kind_class(kind: str) -> str:
     return {"client": "client", "component": "unknown"}.get(kind, "typed")
 
 
-def diagram_svg(view: DiagramView, marked: frozenset[str] = frozenset()) -> Markup:
+def diagram_svg(
+    view: DiagramView, marked: frozenset[str] = frozenset(), title: str | None = None
+) -> Markup:
     """One diagram version: boxes at the chat image's positions, arrows, groups; boxes a
-    finding names are drawn with a thick dashed border and a ⚠ in their label."""
+    finding names are drawn with a thick dashed border and a ⚠ in their label. `title` names
+    it for screen readers (default: the version's own title)."""
     where = {n: (x * _SCALE, -y * _SCALE) for n, (x, y) in positions(view).items()}
     xs = [x for x, _ in where.values()] or [0.0]
     ys = [y for _, y in where.values()] or [0.0]
@@ -91,7 +94,7 @@ def diagram_svg(view: DiagramView, marked: frozenset[str] = frozenset()) -> Mark
     out = [
         f'<svg class="diagram" viewBox="{left:.0f} {top:.0f} {width:.0f} {height:.0f}" '
         f'width="{width:.0f}" role="img" xmlns="http://www.w3.org/2000/svg">',
-        f"<title>{escape(view.title)}</title>",
+        f"<title>{escape(title or view.title)}</title>",
         '<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
         'markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" class="head"/>'
         "</marker></defs>",

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from bot.review.page import NEXT_MARK, build_page
 from bot.review.render import markdown_blocks, policy, render_page
 from interviewer.bank import load_bank
-from interviewer.core.rubric import Criterion
+from interviewer.core.rubric import Contribution, Criterion
+from interviewer.core.transcript import Role
 from interviewer.references import load_reference
 from tests.bot.review.sample import DISCORD, PROBLEM, SCRIPT, SLACK, source, write_reference
 
@@ -90,6 +92,7 @@ def test_header_reference_and_progress(tmp_path: Path) -> None:
     assert "1,000 writes per second &lt;script&gt;" in html
     assert "▲ up 2" in html  # scalability went from 1 to 3
     assert 'id="reference"' not in page_html(tmp_path, reference=False)
+    assert "<title>The reference design: 3 components</title>" in html
 
 
 def test_landmarks_dark_mode_print_and_policy(tmp_path: Path) -> None:
@@ -107,3 +110,17 @@ def test_reference_markdown_is_read_as_text() -> None:
     assert [b.kind for b in blocks] == ["text", "list", "diagram"]
     assert blocks[1].items == ["one", f"two {DISCORD}"]
     assert SCRIPT not in blocks[0].text
+
+
+def test_a_design_alongs_members_are_numbered_never_named(tmp_path: Path) -> None:
+    base = source()
+    card = base.scorecard
+    card.contributors = [Contribution("U0SECRETID", 1, 2.0), Contribution("U0OTHERID", 1, 2.0)]
+    said = [
+        replace(t, author="U0SECRETID" if i % 2 else "U0OTHERID") if t.role is Role.CANDIDATE else t
+        for i, t in enumerate(base.turns)
+    ]
+    html = render_page(build_page(replace(base, turns=said), load_bank(), None))
+    assert "Member 1" in html and "Member 2" in html
+    assert "U0SECRETID" not in html and "U0OTHERID" not in html
+    assert "The reference design" not in html
