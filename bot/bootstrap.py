@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from sqlalchemy.engine import Engine
 
 from bot.metrics import PrometheusTelemetry
-from bot.review.pages import ReviewPages, build_pages
 from bot.settings import Settings
 from interviewer.bank import QuestionBank, load_bank
 from interviewer.drills.reminders import ReminderService
@@ -40,6 +39,7 @@ from storage.repositories.reminders import SqlReminderRepository
 from storage.repositories.settings import SqlSettingsRepository
 
 if TYPE_CHECKING:
+    from bot.review.pages import ReviewPages
     from interviewer.llm.factory import LLMParts
 
 log = logging.getLogger(__name__)
@@ -207,6 +207,8 @@ def build(
         grace=timedelta(minutes=settings.drill_grace_minutes),
     )
     parts.peers.sessions = PeerSessions(peer_repo, service, award=drills.award)
+    from bot.review.pages import build_pages  # the page's modules load with the container only
+
     parts.review = build_pages(settings, bank, engine, repo, clock)
     return parts
 

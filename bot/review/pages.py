@@ -11,7 +11,6 @@ from sqlalchemy.engine import Engine
 
 from bot.review.links import PageRef, ReviewLinks, stamp_of
 from bot.review.page import Source, build_page
-from bot.review.render import render_page
 from bot.settings import Settings
 from interviewer.bank import QuestionBank
 from interviewer.core.rubric import Criterion
@@ -95,6 +94,8 @@ class ReviewPages:
 
     def html(self, source: Source, expires: str | None = None) -> str:
         """The rendered page (the reference design shown when one is written)."""
+        from bot.review.render import render_page  # Jinja2: loaded when a page is first drawn
+
         reference = load_reference(source.question_id, self.references)
         return render_page(build_page(source, self.bank, reference), expires)
 
