@@ -22,7 +22,7 @@ ENV PATH="/app/.venv/bin:$PATH" \
     MPLCONFIGDIR=/tmp/matplotlib \
     MOCKROOM_HEALTH_PORT=9100
 USER mockroom
-EXPOSE 3000 9100
+EXPOSE 3000 8080 9100
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('MOCKROOM_HEALTH_PORT', '9100'), timeout=4)"]
 CMD ["mockroom", "serve", "all"]

@@ -39,6 +39,7 @@ from storage.repositories.reminders import SqlReminderRepository
 from storage.repositories.settings import SqlSettingsRepository
 
 if TYPE_CHECKING:
+    from bot.review.pages import ReviewPages
     from interviewer.llm.factory import LLMParts
 
 log = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ class Container:
     reminders: ReminderService | None = None
     channel_settings: SettingsService | None = None
     grading: WorkerPool | None = None  # the offline scorer's threads
+    review: ReviewPages | None = None  # review pages and their signed links (bot/review)
 
     def close(self) -> None:
         """Release the database connections and the worker threads."""
@@ -205,6 +207,9 @@ def build(
         grace=timedelta(minutes=settings.drill_grace_minutes),
     )
     parts.peers.sessions = PeerSessions(peer_repo, service, award=drills.award)
+    from bot.review.pages import build_pages  # the page's modules load with the container only
+
+    parts.review = build_pages(settings, bank, engine, repo, clock)
     return parts
 
 

@@ -95,6 +95,23 @@ class Settings(BaseSettings):
         "end, keeping scores; 0: keep forever",
     )
 
+    # Review pages (bot/review): signed links to `serve`'s page server.
+    public_url: str | None = Field(
+        default=None,
+        description="where members reach the review server (https://mockroom.example.org); "
+        "unset: scorecards say how to get the page as a file",
+    )
+    review_secret: SecretStr | None = Field(
+        default=None,
+        description="signs review links (16+ random characters); changing it voids every link",
+    )
+    review_link_days: float = Field(default=7.0, gt=0, le=90, description="how long a link works")
+    review_port: int = Field(default=8080, ge=1, le=65535, description="the review server's port")
+    review_host: str = Field(default="0.0.0.0", description="where the review server listens")
+    review_requests_per_minute: int = Field(
+        default=30, ge=1, description="page requests one client address may make per minute"
+    )
+
     # Slack: bot token always; Socket Mode with an app token, else HTTP with the signing secret.
     slack_bot_token: SecretStr | None = Field(
         default=None, validation_alias=AliasChoices("SLACK_BOT_TOKEN", "MOCKROOM_SLACK_BOT_TOKEN")
@@ -191,6 +208,16 @@ class Settings(BaseSettings):
             )
         return parse_shard_ids(value, count)
 
+    @field_validator("review_secret")
+    @classmethod
+    def _long_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        """A review secret short enough to guess is refused."""
+        if value is not None and len(value.get_secret_value()) < 16:
+            raise ValueError(
+                "MOCKROOM_REVIEW_SECRET is too short: use 16 or more random characters"
+            )
+        return value
+
     @model_validator(mode="after")
     def _no_placeholders(self) -> Settings:
         """Refuse a secret left as the example's placeholder, naming the variable to set."""
@@ -212,6 +239,7 @@ class Settings(BaseSettings):
             self.slack_signing_secret,
             self.discord_token,
             self.openai_api_key,
+            self.review_secret,
         )
         return [s.get_secret_value() for s in secrets if s is not None]
 
@@ -249,6 +277,7 @@ _SECRET_ENV = {
     "slack_signing_secret": "SLACK_SIGNING_SECRET",
     "discord_token": "DISCORD_TOKEN",
     "openai_api_key": "OPENAI_API_KEY",
+    "review_secret": "MOCKROOM_REVIEW_SECRET",
 }
 _PLACEHOLDER = re.compile(
     r"changeme|change-me|replace[-_ ]?me|your[-_ ]|placeholder|dummy|example|<[^>]*>|x{6,}|^\.\.\.$",

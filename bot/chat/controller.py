@@ -7,6 +7,7 @@ decision about interviews is made here or in the service, never in an adapter.
 from __future__ import annotations
 
 import asyncio
+import functools
 import random
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from bot.chat.grammar import (
     DrillRequest,
     ForgetRequest,
     HistoryRequest,
+    ReviewRequest,
     SimpleRequest,
     StartRequest,
     UsageError,
@@ -42,6 +44,8 @@ from interviewer.settings.service import SettingsService
 
 if TYPE_CHECKING:
     from bot.bootstrap import Container
+    from bot.review.card import CardReview
+    from bot.review.pages import ReviewPages
 
 NO_THREADS_HERE = (
     "Interviews run in a direct message or in a thread of a text channel: run `{cmd} start` there."
@@ -106,6 +110,7 @@ class ChatResponse:
     chart: bytes | None = None  # `history`: the member's progress chart (PNG), privately
     ended: Reply | None = None  # `start --new`: the interview it ended, for its own conversation
     peer: PeerOutcome | None = None  # a peer session's posts, private notes and scoring form
+    shared: str | None = None  # `review N share`: posted for everyone where it was typed
 
 
 def keeps_draft(response: ChatResponse | None) -> bool:
@@ -141,6 +146,7 @@ class ChatController:
         peers: PeerService | None = None,
         reminders: ReminderService | None = None,
         settings: SettingsService | None = None,
+        review: ReviewPages | None = None,
     ) -> None:
         self.service = service
         self.bank = bank
@@ -151,6 +157,7 @@ class ChatController:
         self.peers = peers
         self.reminders = reminders
         self.settings = settings  # per-channel settings (interviewer/settings)
+        self.review = review  # review pages (bot/review)
         # How the forget-me warning says to confirm; None: the chat form, `forget-me confirm`.
         self.forget_confirm = forget_confirm
         self._rng = rng or random.Random()
@@ -172,6 +179,7 @@ class ChatController:
             peers=parts.peers,
             reminders=parts.reminders,
             settings=parts.channel_settings,
+            review=parts.review,
         )
 
     @property
@@ -203,6 +211,8 @@ class ChatController:
             if isinstance(request, HistoryRequest):
                 past = await self.service.db.run(self.history.open, who, request.number)
                 return ChatResponse(past=past)
+            if isinstance(request, ReviewRequest):
+                return await self.service.db.run(self._review, who, request)
             if isinstance(request, ForgetRequest) or request.name == "export":
                 # export and forget-me read and write the database: off the event loop
                 return await self.service.db.run(self._privacy, who, request)
@@ -334,6 +344,31 @@ class ChatController:
         if self.drills is None:
             return None
         return render_standing(self.drills.me(who.platform, workspace, who))
+
+    def _review(self, who: Who, request: ReviewRequest) -> ChatResponse:
+        """`review [N] [share]`: the page's link, or the page as a file, to the member alone;
+        `share` also posts the link where the command was typed."""
+        from bot.review.card import review_command
+
+        if self.review is None:
+            return ChatResponse(private="Review pages are not set up on this server.")
+        answer = review_command(self.review, self.history, who, request.number, share=request.share)
+        return ChatResponse(private=answer.text, export=answer.file, shared=answer.shared)
+
+    async def card_review(
+        self, page_id: int, private: bool, *, drill: bool = False
+    ) -> CardReview | None:
+        """A scorecard's Review link or line (`private`: the card goes to the candidate alone;
+        `drill`: the id is a drill answer's)."""
+        from bot.review.card import card_review
+
+        return await self.service.db.run(
+            functools.partial(card_review, drill=drill),
+            self.review,
+            page_id,
+            private,
+            self.command_name,
+        )
 
     def _privacy(self, who: Who, request: SimpleRequest | ForgetRequest) -> ChatResponse:
         """`export`, `forget-me` and `forget-me confirm`: always about the member asking."""

@@ -16,7 +16,7 @@ USAGE = """\
 {b}{cmd} next{b}: {next}
 {b}{cmd} time{b}: {time}
 {b}{cmd} end{b}: {end}
-{b}{cmd} history [N]{b}: your past interviews and drills; N opens scorecard N
+{b}{cmd} history [N]{b}: your past scorecards, N opens one; {b}review [N]{b} annotates it
 {b}{cmd} questions{b}: the question bank
 {b}{cmd} drill subscribe HH:MM TIMEZONE [weekdays] [topic|level]{b}: a daily design drill \
 in this channel (channel managers); {b}{cmd} drill unsubscribe{b}, {b}{cmd} drill list{b}
@@ -59,6 +59,15 @@ class HistoryRequest:
 
 
 @dataclass(frozen=True)
+class ReviewRequest:
+    """`review [N]`: the review page of scorecard N (None: the latest)."""
+
+    number: int | None = None
+    share: bool = False  # post the link where the command was typed, for everyone there
+    name: str = "review"
+
+
+@dataclass(frozen=True)
 class SimpleRequest:
     """A subcommand without arguments."""
 
@@ -80,7 +89,9 @@ class ForgetRequest:
     confirm: bool = False
 
 
-ChatRequest = StartRequest | SimpleRequest | DrillRequest | ForgetRequest | HistoryRequest
+ChatRequest = (
+    StartRequest | SimpleRequest | DrillRequest | ForgetRequest | HistoryRequest | ReviewRequest
+)
 SIMPLE = ("hint", "next", "time", "end", "history", "questions", "help", "export")
 
 
@@ -109,6 +120,15 @@ def parse_request(text: str, cmd: str = "/mockroom", bold: str = "*") -> ChatReq
         if not number.isdigit() or int(number) < 1:
             raise UsageError(f"Use `{cmd} history` for the list, `{cmd} history 3` to open one.")
         return HistoryRequest(int(number))
+    if head == "review":
+        share = bool(rest) and rest[-1].lower() == "share"
+        words = [w.removeprefix("#") for w in (rest[:-1] if share else rest)]
+        if len(words) > 1 or (words and (not words[0].isdigit() or int(words[0]) < 1)):
+            raise UsageError(
+                f"Use `{cmd} review` for your latest, `{cmd} review 3` for number 3, "
+                f"`{cmd} review 3 share` to post its link here."
+            )
+        return ReviewRequest(int(words[0]) if words else None, share)
     if head in SIMPLE:
         if rest:
             raise UsageError(f"`{cmd} {head}` takes no arguments.\n\n{usage(cmd, bold)}")

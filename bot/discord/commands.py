@@ -152,6 +152,11 @@ class MockroomCommands(app_commands.Group):
         )
         if drills and response.private is not None:
             response.private = markup(response.private)  # the drill texts use Slack's *bold*
+        if response.shared is not None:  # `review N share`: the link, for the channel
+            channel = interaction.channel
+            if not isinstance(channel, discord.abc.Messageable):
+                raise TypeError("a shared link needs a channel that takes messages")
+            await channel.send(response.shared, allowed_mentions=discord.AllowedMentions.none())
         if response.export is not None:  # the file by DM; its summary is the private answer
             await send_export(interaction, response.export)
             return
@@ -246,6 +251,21 @@ class MockroomCommands(app_commands.Group):
         await self.run(
             interaction, "history" if number is None else f"history {number}", private=True
         )
+
+    @app_commands.command(description="Your interview as an annotated page, sent privately")
+    @app_commands.describe(
+        number="Scorecard N of your history (the latest when left out)",
+        share="Post the link in this channel, for everyone here",
+    )
+    async def review(
+        self,
+        interaction: AnyInteraction,
+        number: app_commands.Range[int, 1] | None = None,
+        share: bool = False,
+    ) -> None:
+        """`/mockroom review [number] [share]`."""
+        words = ["review", *([str(number)] if number is not None else []), *(["share"] * share)]
+        await self.run(interaction, " ".join(words), private=True)
 
     @app_commands.command(description="The question bank")
     async def questions(self, interaction: AnyInteraction) -> None:

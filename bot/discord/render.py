@@ -20,6 +20,7 @@ from bot.chat.render import (
     status_line,
     summarise,
 )
+from bot.review.card import CardReview
 from interviewer.bank import Problem
 from interviewer.core.rubric import Criterion, Scorecard
 from interviewer.core.transcript import TurnKind
@@ -57,6 +58,7 @@ class OutMessage:
     buttons: bool = False
     members: bytes | None = None  # a design-along's radar per member, below the scorecard
     diagram: bytes | None = None  # the candidate's diagram as read (diagrams, issue 15)
+    link: str | None = None  # the scorecard's Review page (bot/review), as a link button
 
     def take_files(self) -> list[discord.File]:
         """Fresh file objects for one send (a discord.File is consumed by sending it)."""
@@ -85,7 +87,9 @@ def outbound_messages(message: Outbound) -> list[OutMessage]:
     return out
 
 
-def reply_messages(reply: Reply, title: str = "") -> list[OutMessage]:
+def reply_messages(
+    reply: Reply, title: str = "", review: CardReview | None = None
+) -> list[OutMessage]:
     """Everything a reply says, in order; the buttons ride on its last interviewer message."""
     out: list[OutMessage] = []
     if reply.diagram is not None:
@@ -94,7 +98,13 @@ def reply_messages(reply: Reply, title: str = "") -> list[OutMessage]:
         if message.scorecard is not None:
             embed = scorecard_embed(message.scorecard, title)
             card = message.scorecard
-            out.append(OutMessage([embed], radar=radar(card, title), members=_members(card)))
+            if review is not None and review.url is None:  # how to get the page
+                room = DESCRIPTION_LIMIT - len(review.text) - 2
+                embed.description = f"{clip(embed.description or '', room)}\n\n{review.text}"
+            link = review.url if review is not None else None
+            out.append(
+                OutMessage([fit(embed)], radar(card, title), members=_members(card), link=link)
+            )
             if card.diagram:
                 final = f"```\n{clip(card.diagram, DESCRIPTION_LIMIT - 8)}\n```"
                 out.append(OutMessage([discord.Embed(description=final, colour=COLOUR)]))

@@ -23,6 +23,7 @@ from bot.discord.render import (
 )
 from bot.discord.stream import StreamEditor
 from bot.discord.views import interview_view
+from bot.review.card import REVIEW_LABEL, CardReview
 from interviewer.history import PastScorecard
 from interviewer.privacy.service import ExportFile
 from interviewer.service import Reply, Who
@@ -63,6 +64,10 @@ def place_of(channel: object) -> Place:
 
 
 def _view(out: OutMessage, interview_id: int) -> discord.ui.View:
+    if out.link is not None:  # the scorecard's Review page: a link button
+        view = discord.ui.View(timeout=None)
+        view.add_item(discord.ui.Button(label=REVIEW_LABEL, url=out.link))
+        return view
     return interview_view(interview_id) if out.buttons else discord.utils.MISSING
 
 
@@ -72,11 +77,20 @@ class ReplyPoster:
     def __init__(self, controller: ChatController) -> None:
         self.controller = controller
 
-    def render(self, reply: Reply) -> list[OutMessage]:
+    def render(self, reply: Reply, review: CardReview | None = None) -> list[OutMessage]:
         """The messages a reply becomes."""
         problem = self.controller.bank.problems.get(reply.question_id)
         title = problem.title if problem else reply.question_id
-        return reply_messages(reply, title)
+        return reply_messages(reply, title, review)
+
+    async def drawn(self, reply: Reply, channel: object) -> list[OutMessage]:
+        """The messages, drawn off the loop (a diagram or the radar takes matplotlib most of a
+        second); a scorecard in a DM carries its Review link, a thread's says how to get it."""
+        review = None
+        if reply.scorecard is not None:
+            private = place_of(channel).kind is PlaceKind.DM
+            review = await self.controller.card_review(reply.interview_id, private)
+        return await asyncio.to_thread(self.render, reply, review)
 
     async def post(
         self,
@@ -85,8 +99,7 @@ class ReplyPoster:
         stream: StreamEditor | None = None,
     ) -> list[discord.Message]:
         """Post a reply; a streamed preview becomes the message it previewed."""
-        # Drawn off the loop: a diagram or the radar chart takes matplotlib most of a second.
-        outs = await asyncio.to_thread(self.render, reply)
+        outs = await self.drawn(reply, channel)
         streamed = _streamed_index(outs, stream)
         if streamed < 0 and stream is not None and stream.message is not None:
             # Nothing to turn the preview into: leave the words, drop the cursor.
@@ -141,13 +154,21 @@ async def send_past(
     problem = poster.controller.bank.problems.get(past.entry.question_id)
     title = f"{past.entry.number}. {problem.title if problem else past.entry.question_id}"
     chart = await asyncio.to_thread(radar, past.scorecard, title)  # matplotlib: off the loop
-    out = OutMessage([scorecard_embed(past.scorecard, title)], radar=chart)
+    drill = past.entry.kind == "drill"  # shown privately: its Review link may go on it
+    review = await poster.controller.card_review(past.entry.interview_id, True, drill=drill)
+    link = review.url if review is not None else None
+    out = OutMessage([scorecard_embed(past.scorecard, title)], radar=chart, link=link)
+    view = _view(out, past.entry.interview_id)
     if original_is_private:
-        await interaction.edit_original_response(embeds=out.embeds, attachments=out.take_files())
+        await interaction.edit_original_response(
+            embeds=out.embeds, attachments=out.take_files(), view=view
+        )
         return
     with contextlib.suppress(discord.NotFound):
         await interaction.delete_original_response()
-    await interaction.followup.send(embeds=out.embeds, files=out.take_files(), ephemeral=True)
+    await interaction.followup.send(
+        embeds=out.embeds, files=out.take_files(), ephemeral=True, view=view
+    )
 
 
 async def send_export(interaction: AnyInteraction, export: ExportFile) -> None:
@@ -202,7 +223,7 @@ async def finish_command(
             original_is_private=private,
         )
         return
-    outs = await asyncio.to_thread(poster.render, reply)  # charts are drawn off the loop
+    outs = await poster.drawn(reply, interaction.channel)
     if not outs:
         await interaction.edit_original_response(content="Done.")
         return

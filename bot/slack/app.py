@@ -242,6 +242,11 @@ async def on_error(error: Exception, body: Mapping[str, Any]) -> None:
     log.error("Slack: a listener failed (%s)", body.get("type"), exc_info=error)
 
 
+async def _opened_review(ack: Ack) -> None:
+    """The Review button opens its link in the browser; Slack still reports the press."""
+    await ack()
+
+
 def register(app: Any, listeners: SlackListeners) -> None:
     """Attach the listeners to a bolt AsyncApp."""
     app.command(COMMAND)(listeners.on_command)
@@ -249,5 +254,6 @@ def register(app: Any, listeners: SlackListeners) -> None:
     app.event("app_home_opened")(listeners.on_home_opened)
     app.action(BUTTONS)(listeners.on_button)
     app.action(START_ACTION)(listeners.on_start_button)
+    app.action("mockroom_review")(_opened_review)  # a link button: the browser opens it
     app.view(SETTINGS_VIEW)(listeners.settings.on_submit)
     app.error(on_error)

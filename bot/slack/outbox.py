@@ -96,6 +96,10 @@ class SlackOutbox:
             await self.reply(response.ended, response.ended.channel)
         if response.reply is not None:
             await self.reply(response.reply, response.conversation or key, stream)
+        if response.shared is not None:  # `review N share`: the link, for the conversation
+            if not is_dm(split_key(key)[0]):
+                await self.join(split_key(key)[0])
+            await self.in_thread(key, response.shared)
         if response.export is not None:  # its summary goes with the file: one note, not two
             await self.export(user, key, response.export)
         elif response.private is not None:
@@ -108,7 +112,9 @@ class SlackOutbox:
         if response.past is not None:
             entry, card = response.past.entry, response.past.scorecard
             title = f"{entry.number}. " + self.titles().get(entry.question_id, entry.question_id)
-            blocks = scorecard_blocks(card, title, await self.names(card))
+            drill = entry.kind == "drill"  # shown privately: its Review link may go on it
+            review = await self.controller.card_review(entry.interview_id, True, drill=drill)
+            blocks = scorecard_blocks(card, title, await self.names(card), review)
             await self.private(user, key, scorecard_text(card, title), blocks, response_url=url)
         if response.questions is not None:
             blocks = questions_blocks(response.questions)
@@ -185,7 +191,8 @@ class SlackOutbox:
         """The scorecard as blocks, then its radar chart as an uploaded image."""
         title = self.titles().get(reply.question_id, reply.question_id)
         names = await self.names(card)  # for the credits and the members' chart alike
-        blocks = scorecard_blocks(card, title, names)
+        review = await self.controller.card_review(reply.interview_id, is_dm(channel))
+        blocks = scorecard_blocks(card, title, names, review)
         await self.post(channel, thread_ts, scorecard_text(card, title), blocks)
         try:
             async with self._chart_lock:

@@ -17,6 +17,7 @@ from bot.chat.render import (
     status_line,
     summarise,
 )
+from bot.review.card import REVIEW_LABEL, CardReview
 from interviewer.bank import Problem
 from interviewer.core.rubric import Criterion, Scorecard
 from interviewer.ports import HistoryEntry
@@ -124,7 +125,10 @@ def _bullets(title: str, items: Iterable[str]) -> list[Block]:
 
 
 def scorecard_blocks(
-    card: Scorecard, title: str, names: Mapping[str, str] | None = None
+    card: Scorecard,
+    title: str,
+    names: Mapping[str, str] | None = None,
+    review: CardReview | None = None,
 ) -> list[Block]:
     """The scorecard: headline, each criterion with evidence, pitfalls, what to practise.
 
@@ -148,7 +152,19 @@ def scorecard_blocks(
     blocks.extend(_bullets("What to practise", card.improvements))
     notes = [*card.notes, f"Graded by the {card.grader} grader."]
     blocks.append(context(" ".join(notes)))
-    return blocks[:MAX_BLOCKS]
+    blocks = blocks[: MAX_BLOCKS - 1]
+    if review is not None:  # the review page (bot/review): a link button, or how to get it
+        blocks.append(review_block(review))
+    return blocks
+
+
+def review_block(review: CardReview) -> Block:
+    """The scorecard's Review button (a link), or the line saying how to get the page."""
+    if review.url is None:
+        return context(review.text)
+    button = {"type": "button", "text": {"type": "plain_text", "text": REVIEW_LABEL}}
+    button |= {"url": review.url, "action_id": "mockroom_review"}
+    return {"type": "actions", "elements": [button]}
 
 
 def scorecard_text(card: Scorecard, title: str) -> str:

@@ -105,6 +105,7 @@ def brain_label() -> str:
 async def serve_with_health(parts: Container, runners: list[PlatformRunner]) -> None:
     """`mockroom serve`: the platforms, the clock and (unless its port is 0) /healthz."""
     from bot.health import HealthServer
+    from bot.review.server import start_review_server
     from bot.serve import serve
 
     settings = parts.settings
@@ -114,6 +115,7 @@ async def serve_with_health(parts: Container, runners: list[PlatformRunner]) -> 
             parts.engine, parts.telemetry, settings.health_port, settings.health_host
         )
         await health.start()
+    pages = await start_review_server(parts)
     try:
         await serve(
             parts.service,
@@ -126,6 +128,8 @@ async def serve_with_health(parts: Container, runners: list[PlatformRunner]) -> 
             reminders=parts.reminders,
         )
     finally:
+        if pages is not None:
+            await pages.stop()
         if health is not None:
             await health.stop()
 
@@ -434,6 +438,41 @@ def make_app(
         finally:
             parts.close()
 
+    @app.command()
+    def review(
+        number: Annotated[
+            int | None, typer.Argument(help="Scorecard NUMBER of `mockroom history`.", min=1)
+        ] = None,
+        output: Annotated[
+            Path | None, typer.Option("--output", "-o", help="Write the page to this file.")
+        ] = None,
+        no_open: Annotated[
+            bool, typer.Option("--no-open", help="Write the file without opening a browser.")
+        ] = False,
+    ) -> None:
+        """Your interview as an annotated page (the latest when no number is given)."""
+        from bot.review.terminal import open_in_browser, write_review
+        from interviewer.history import History
+
+        parts = container()
+        try:
+            if parts.review is None:
+                raise InterviewError("Review pages are not set up.")
+            path = write_review(
+                parts.review, History(parts.service), terminal_user(), number, output
+            )
+        except InterviewError as exc:
+            err.print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from None
+        except DatabaseUnavailable:
+            err.print(f"[red]{DATABASE_DOWN}[/red]")
+            raise typer.Exit(1) from None
+        finally:
+            parts.close()
+        out.print(f"Your review page is in {path}.")
+        if not no_open and not open_in_browser(path):
+            out.print("No browser could be opened: open the file yourself.")
+
     @app.command("serve")
     def serve_command(
         target: Annotated[
@@ -475,6 +514,11 @@ def make_app(
                 elif target is ServeTarget.DISCORD:
                     err.print("[red]Discord is not configured:[/red] set DISCORD_TOKEN.")
                     raise typer.Exit(EXIT_USAGE)
+            if settings.public_url and settings.review_secret is None:
+                raise PlatformConfigError(
+                    "MOCKROOM_PUBLIC_URL is set but MOCKROOM_REVIEW_SECRET is not: set it to 16+ "
+                    "random characters (it signs the review links), or unset the URL"
+                )
             if not runners:
                 err.print(
                     "[red]No chat platform is configured.[/red] Set SLACK_BOT_TOKEN and/or "

@@ -28,6 +28,8 @@ _KIND_STYLE = {
     TurnKind.NOTICE: ("Note", "dim"),
 }
 
+REVIEW_LINE = "See it annotated, with a reference design: mockroom review"
+
 _SIGNAL_STYLE = {
     HireSignal.STRONG_HIRE: "bold green",
     HireSignal.HIRE: "green",
@@ -84,6 +86,7 @@ def scorecard_view(card: Scorecard, problem: Problem | None = None) -> Renderabl
         parts.append(Text(card.diagram))
     for note in card.notes:
         parts.append(Text(note, style="dim"))
+    parts.append(Text(REVIEW_LINE, style="bold"))  # the review page (bot/review)
     return Panel(Group(*parts), title="Scorecard", border_style="bold")
 
 

@@ -35,7 +35,7 @@ async def test_the_bot_logs_in_identifies_and_syncs_its_commands(
     (group,) = sync.body
     subcommands = {o["name"] for o in group["options"]}
     assert subcommands == {
-        *("start", "hint", "next", "time", "end", "history", "questions", "help"),
+        *("start", "hint", "next", "time", "end", "history", "questions", "help", "review"),
         *("drill", "leaderboard", "export", "forget-me", "pair", "remind", "peer", "settings"),
     }
     settings = next(o for o in group["options"] if o["name"] == "settings")
