@@ -17,18 +17,18 @@ from interviewer.bank import Concept, Problem, QuestionBank, compile_any
 from interviewer.core.rubric import Criterion
 from interviewer.core.stages import Format, Stage
 from interviewer.core.text import question_key
-from interviewer.core.transcript import Role, Turn
-from interviewer.offline.analysis import ConceptHit, find_concepts, has_quantity, read_turns
-from interviewer.offline.facts import join_words, label
-from interviewer.offline.reasoning import content_words, mask_collocations
-
-# Hedges that mark an answer as a guess rather than a design.
-_HEDGE = re.compile(
-    r"\b(?:basically|i think it (?:would|will|should) (?:work|be fine)|should be fine"
-    r"|it (?:would|will|should) (?:just )?work|something like|kind of like|like chatgpt"
-    r"|not sure|no idea|i guess|whatever works|the usual|standard stuff|etc)\b",
-    re.IGNORECASE,
+from interviewer.core.transcript import Turn
+from interviewer.offline.analysis import ConceptHit
+from interviewer.offline.facts import label
+from interviewer.offline.reading import (
+    Reading,
+    follow_ups_in_stage,
+    is_vague,
+    last_interviewer,
+    read_candidate_turns,
 )
+from interviewer.offline.reasoning import mask_collocations
+
 _MOVE_PROBES = (Stage.DEEP_DIVE, Stage.TRADEOFFS)
 
 
@@ -41,57 +41,6 @@ class Move:
     question: str
 
 
-@dataclass(frozen=True)
-class Reading:
-    """What the candidate has said so far, as the interviewer understands it."""
-
-    last: str
-    last_hits: tuple[ConceptHit, ...]
-    said: str  # every candidate turn, collocations blanked
-    explained: frozenset[str]  # concept ids explained anywhere
-    named: frozenset[str]  # concept ids named anywhere
-
-    def facets_given(self, concept: Concept) -> list[str]:
-        """The facets of a concept the candidate has given anywhere."""
-        return [n for n, p in concept.compiled_facets.items() if p.search(self.said)]
-
-
-def read_candidate_turns(bank: QuestionBank, turns: Sequence[Turn]) -> Reading:
-    """The candidate's words, with what each answer named and explained."""
-    mine = [(i, t.stage, t.text) for i, t in enumerate(turns) if t.role is Role.CANDIDATE]
-    text = read_turns(mine)
-    found = find_concepts(text, bank.compiled_concepts)
-    hits = [h for h in found if not text.sentences[h.sentence].question]
-    last_turn = mine[-1][0] if mine else -1
-    last_hits = tuple(h for h in hits if text.sentences[h.sentence].turn == last_turn)
-    return Reading(
-        last=mine[-1][2] if mine else "",
-        last_hits=last_hits,
-        said=mask_collocations("\n".join(t for _, _, t in mine)),
-        explained=frozenset(h.concept.id for h in hits if h.explained),
-        named=frozenset(h.concept.id for h in hits),
-    )
-
-
-def is_vague(reading: Reading) -> bool:
-    """An answer with no design in it: no concept explained, no number, or only a hedge."""
-    last = reading.last
-    if not last.strip() or has_quantity(last):
-        return False
-    if any(h.explained for h in reading.last_hits):
-        return False
-    design = [h for h in reading.last_hits if Criterion.CLARITY not in h.concept.criteria]
-    return bool(_HEDGE.search(last)) or (not design and len(content_words(last)) < 6)
-
-
-def last_interviewer(turns: Sequence[Turn]) -> Turn | None:
-    """The interviewer's most recent turn."""
-    for t in reversed(turns):
-        if t.role is Role.INTERVIEWER:
-            return t
-    return None
-
-
 class MoveChooser:
     """Chooses the next question from the problem, the lexicon and what was said."""
 
@@ -99,6 +48,7 @@ class MoveChooser:
         self.bank = bank
         self.presses = tuple(presses)
         self.curveball_press = curveball_press
+        self._relevant: dict[str, frozenset[str]] = {}
 
     def choose(
         self,
@@ -128,27 +78,44 @@ class MoveChooser:
                 return Move("press-vague", "", question)
         if stage is Stage.CLARIFY:
             return self._point(problem, stage, reading, done) or self._fallback(stage, done)
+        # A level's own question comes second in every stage (the stage's opener was first).
+        due = fmt is not Format.ASYNC and follow_ups_in_stage(turns, stage) == 1
+        level_move = self._for_level(level, stage, reading, done) if due else None
         if fmt is Format.ASYNC or stage not in _MOVE_PROBES:
-            move = self._point(problem, stage, reading, done)
+            move = level_move or self._point(problem, stage, reading, done)
+            move = move or self._said_probe(problem, reading, done)
             move = move or self._for_level(level, stage, reading, done)
             if fmt is Format.ASYNC and move is None:
                 move = self._async_walk(problem, stage, reading, done)
-            return move or self._grounded(problem, reading, done) or self._fallback(stage, done)
-        if stage is Stage.TRADEOFFS:  # where a level's expectations are pressed first
-            move = self._for_level(level, stage, reading, done)
-            if move:
-                return move
+            move = move or self._grounded(problem, reading, done)
+            return move or self._fallback(stage, done)
         return (
-            self._grounded(problem, reading, done)
+            level_move
+            or self._said_probe(problem, reading, done)
             or self._point(problem, stage, reading, done)
+            or self._grounded(problem, reading, done)
             or self._for_level(level, stage, reading, done)
             or self._probe(problem, done)
             or self._fallback(stage, done)
         )
 
+    def level_opener(
+        self, level: str, stage: Stage, turns: Sequence[Turn], asked: Sequence[str]
+    ) -> str:
+        """The question a stage opens with for a level, or '' (then the stage's usual one)."""
+        reading = read_candidate_turns(self.bank, turns)
+        move = self._for_level(level, stage, reading, set(asked))
+        return move.question if move else ""
+
     def opening_probe(self, problem: Problem, turns: Sequence[Turn], asked: Sequence[str]) -> str:
-        """A deep-dive opener grounded in the design so far, or ''."""
-        move = self._grounded(problem, read_candidate_turns(self.bank, turns), set(asked), True)
+        """A deep-dive opener grounded in the design so far, or '': the problem's own probe on
+        what the candidate said, else a relevant concept they explained, a facet left out."""
+        reading = read_candidate_turns(self.bank, turns)
+        done = set(asked)
+        whole = Reading(reading.said, (), reading.said, reading.explained, reading.named)
+        move = self._said_probe(problem, whole, done) or self._grounded(
+            problem, reading, done, True
+        )
         return move.question if move else ""
 
     # ---- the kinds of move ----------------------------------------------------------------
@@ -160,41 +127,61 @@ class MoveChooser:
     def _grounded(
         self, problem: Problem, reading: Reading, done: set[str], anywhere: bool = False
     ) -> Move | None:
-        """A facet named but not explained, or a concept only named, in the candidate's words."""
+        """A generic concept probe: only for a concept the problem makes relevant, and only
+        when the candidate said something substantive about it (explained it, or gave one of
+        its facets); a noun alone, or a connective, is not enough."""
+        relevant = self.relevant(problem)
         hits = reading.last_hits
         if anywhere or not hits:
-            pool = [c for c in self.bank.concepts if c.id in reading.named]
-            hits = tuple(ConceptHit(c, 0, 0, c.id in reading.explained) for c in pool)
+            pool = [c for c in self.bank.concepts if c.id in reading.explained]
+            hits = tuple(ConceptHit(c, 0, 0, True) for c in pool)
+        hits = tuple(
+            h
+            for h in hits
+            if h.concept.id in relevant
+            and Criterion.CLARITY not in h.concept.criteria
+            and (h.explained or reading.facets_given(h.concept))
+        )
         for hit in hits:
             c = hit.concept
-            if Criterion.CLARITY in c.criteria:
-                continue
             given = reading.facets_given(c)
             for facet, question in c.facet_probes.items():
                 if facet in given or question_key(question) in done:
                     continue
-                term = self._term(reading.last, c) or label(c.id)
-                return Move("facet", self._ack(term, given), question)
-        for hit in hits:
-            c = hit.concept
-            if (
-                Criterion.CLARITY in c.criteria
-                or c.facets  # explained through its facets, asked above
-                or c.id in reading.explained
-                or c.probe is None
-                or question_key(c.probe) in done
-            ):
-                continue
-            term = self._term(reading.last, c) or label(c.id)
-            return Move("concept", self._ack(term, []), c.probe)
+                term = self._term(reading.last, c)
+                return Move("facet", self._ack(term, given) if term else "", question)
+        return None
+
+    def _said_probe(self, problem: Problem, reading: Reading, done: set[str]) -> Move | None:
+        """The problem's own probe on what the last answer talked about, not yet answered."""
         last = mask_collocations(reading.last)  # once, not once per probe
         for probe in problem.probes:
             if not probe.keywords or question_key(probe.question) in done:
                 continue
             m = compile_any(probe.keywords).search(last)
             if m and not self._answered(probe.question, reading):
-                return Move("probe", self._ack(_word_at(reading.last, m), []), probe.question)
+                term = _word_at(reading.last, m)
+                return Move("probe", self._ack(term, []) if term else "", probe.question)
         return None
+
+    def relevant(self, problem: Problem) -> frozenset[str]:
+        """The concepts a problem declares relevant: the one each expected point and each probe
+        names first (its head noun, usually)."""
+        found = self._relevant.get(problem.id)
+        if found is None:
+            texts = [p.point for pts in problem.expected.values() for p in pts]
+            texts += [p.question for p in problem.probes]
+            heads: set[str] = set()
+            for text in texts:
+                named = [
+                    (m.start(), c.id)
+                    for c, pat in self.bank.compiled_concepts
+                    if Criterion.CLARITY not in c.criteria and (m := pat.search(text))
+                ]
+                if named:
+                    heads.add(min(named)[1])
+            found = self._relevant[problem.id] = frozenset(heads)
+        return found
 
     def _answered(self, question: str, reading: Reading) -> bool:
         """Whether the concept a question is about was already explained with all its facets."""
@@ -271,17 +258,10 @@ class MoveChooser:
 
 
 def _word_at(text: str, match: re.Match[str]) -> str:
-    """The candidate's own words at a match, whole words, quoted."""
+    """The candidate's own words at a match, whole words, quoted ('' for a short lone word
+    such as "long", which names no component)."""
     end = match.end()
     while end < len(text) and (text[end].isalnum() or text[end] in "-_"):
         end += 1
-    return f"“{text[match.start() : end]}”"
-
-
-def curveball_gist(reading: Reading) -> str:
-    """How the candidate adapted, named by the concepts of their answer (never copied verbatim:
-    the interviewer's turns must hold nothing the candidate could ask to forget)."""
-    design = [h for h in reading.last_hits if Criterion.CLARITY not in h.concept.criteria]
-    ranked = sorted(design, key=lambda h: not h.explained)
-    labels = list(dict.fromkeys(label(h.concept.id) for h in ranked))[:3]
-    return join_words(labels) if labels else "that change"
+    said = text[match.start() : end]
+    return f"“{said}”" if len(said) >= 5 or " " in said.strip() else ""

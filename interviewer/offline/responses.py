@@ -1,0 +1,130 @@
+"""The offline interviewer's answers in kind: to questions, deep-dive wishes and curveballs.
+
+Kept beside the brain so that it stays a dispatcher: the brain hears the act (acts.py) and
+asks this module for the words that answer it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+
+from interviewer.bank import Curveball, Problem, QuestionBank, compile_any
+from interviewer.core.stages import FormatSpec, Stage
+from interviewer.core.text import is_question, question_key, sentences
+from interviewer.core.transcript import Role, Turn, TurnKind
+from interviewer.offline.clarify import Clarifier, earlier_answers, your_call_streak
+from interviewer.offline.lines import ActLines
+from interviewer.offline.reasoning import content_words
+
+_MOVE_ON_AFTER = 3  # "your call" answers in a row before the interviewer offers to move on
+
+
+class Responder:
+    """Words that answer what the candidate did, from the problem's own plan and data."""
+
+    def __init__(self, bank: QuestionBank, lines: ActLines) -> None:
+        if bank.phrases is None:
+            raise ValueError("the question bank has no offline phrasebook")
+        self.bank = bank
+        self.lines = lines
+        self.clarifier = Clarifier(bank.phrases, lines)
+
+    def answers(
+        self,
+        problem: Problem,
+        turns: Sequence[Turn],
+        text: str,
+        stage: Stage,
+        spec: FormatSpec,
+    ) -> list[str]:
+        """One answer per question asked, and an offer to move on after three 'your call's."""
+        earlier = earlier_answers(self.clarifier, problem, turns[:-1])
+        given = " ".join(a.text for turn in earlier for a in turn)
+        answers = self.clarifier.answer(problem, text, given)
+        parts = [a.text for a in answers]
+        before, streak = your_call_streak(earlier), your_call_streak([*earlier, answers])
+        nxt = spec.next_stage(stage)
+        if nxt is not None and before // _MOVE_ON_AFTER < streak // _MOVE_ON_AFTER:
+            parts.append(self.lines.move_on_offer.format(stage=nxt.label.lower()))
+        return parts
+
+    def deep_dive(self, problem: Problem, subject: str, asked: Collection[str]) -> tuple[str, str]:
+        """The problem's own question about what the candidate wants to go deep on, with its
+        key; a question about that subject in their words when the plan has none."""
+        wanted = set(content_words(subject))
+        best: tuple[int, str] = (0, "")
+        plan = [
+            (p.point + " " + p.question, p.keywords, p.question)
+            for stage in (Stage.DEEP_DIVE, Stage.HIGH_LEVEL, Stage.TRADEOFFS)
+            for p in problem.expected.get(stage, [])
+        ]
+        plan += [(p.question, p.keywords, p.question) for p in problem.probes]
+        for words, keywords, question in plan:
+            if question_key(question) in asked:
+                continue
+            score = 2 * _overlap(wanted, content_words(words))
+            score += 3 if keywords and compile_any(keywords).search(subject) else 0
+            if score > best[0]:
+                best = (score, question)
+        lead = self.lines.deep_dive.format(subject=subject)
+        if best[1]:
+            return f"{lead} {best[1]}", question_key(best[1])
+        question = self.lines.deep_dive_open.format(subject=subject)
+        return question, question_key(question)
+
+    def covered(self, curveball: Curveball, turns: Sequence[Turn]) -> str | None:
+        """The candidate's sentence that already handled a curveball's situation, or None."""
+        situation = self.lines.compiled_situations.get(curveball.id)
+        if situation is None:
+            return None
+        adapt = compile_any(curveball.adapt_keywords)
+        for t in turns:
+            if t.role is not Role.CANDIDATE:
+                continue
+            for s in sentences(t.text):
+                if not is_question(s) and situation.search(s) and adapt.search(s):
+                    return s
+        return None
+
+    def adapted(self, curveball: Curveball, last: str, explained: int) -> str | None:
+        """The sentence of the candidate's answer that adapts to the curveball, or None
+        (`explained`: how many design concepts the answer explained: two or more adapt too)."""
+        adapt = compile_any(curveball.adapt_keywords)
+        stated = [s for s in sentences(last) if not is_question(s) and len(s.split()) >= 5]
+        for s in stated:
+            if adapt.search(s):
+                return s
+        return stated[0] if stated and explained >= 2 else None
+
+
+def _overlap(wanted: set[str], words: list[str]) -> int:
+    """How many wanted words the text holds, a shared stem of five letters counting."""
+    stems = {w[:5] for w in words}
+    return sum(1 for w in wanted if w[:5] in stems)
+
+
+def situation_of(curveball: Curveball) -> str:
+    """The situation a curveball sets, in a few words: its first sentence without the label."""
+    first = curveball.text.split(":", 1)[-1].split(". ")[0].strip().rstrip(".")
+    return first if len(first) <= 90 else first[:90].rsplit(" ", 1)[0] + "…"
+
+
+def thrown(turns: Sequence[Turn], curveball_id: str | None) -> bool:
+    """Whether a curveball was put to the candidate (not skipped as already handled)."""
+    if not curveball_id:
+        return False
+    return any(
+        t.role is Role.INTERVIEWER
+        and t.curveball_id == curveball_id
+        and t.kind == TurnKind.CURVEBALL
+        for t in turns
+    )
+
+
+def short_title(title: str) -> str:
+    """'Design a GPU cluster scheduler shared by many teams' -> 'the GPU cluster scheduler ...'."""
+    rest = title.split(" ", 1)[1] if title.lower().startswith("design ") else title
+    words = rest.split(" ", 1)
+    if words[0].lower() in ("a", "an", "the"):
+        rest = words[1] if len(words) > 1 else rest
+    return f"the {rest[0].lower() + rest[1:]}" if rest else title
