@@ -156,6 +156,7 @@ class OfflineBrain:
         stage: Stage,
         ignored_curveball: str = "",
         reading: Reading | None = None,
+        press: bool = True,
     ) -> Move:
         return self.moves.choose(
             ctx.problem,
@@ -166,6 +167,7 @@ class OfflineBrain:
             ignored_curveball,
             ctx.state.level.value,
             reading,
+            press,
         )
 
     def _follow_up(self, ctx: TurnContext, action: AskFollowUp) -> Utterance:
@@ -209,7 +211,7 @@ class OfflineBrain:
         if heard.act is Act.DONT_KNOW:
             before = last_interviewer(ctx.turns[:-1])
             if before is not None and lines.dont_know_step in before.text:
-                return self._with_move(ctx, stage, [lines.dont_know_again])
+                return self._with_move(ctx, stage, [lines.dont_know_again], press=False)
             step = lines.dont_know_step
             return Utterance(f"{lines.dont_know} {step}", TurnKind.FOLLOW_UP, question_key(step))
         if heard.act is Act.REFUSAL:
@@ -265,9 +267,11 @@ class OfflineBrain:
         key = question_key(move.question) if move.question else None
         return Utterance(" ".join(parts) or self.phrases.no_fact, TurnKind.FOLLOW_UP, key)
 
-    def _with_move(self, ctx: TurnContext, stage: Stage, parts: list[str]) -> Utterance:
+    def _with_move(
+        self, ctx: TurnContext, stage: Stage, parts: list[str], press: bool = True
+    ) -> Utterance:
         """The lead-in parts and the next move's question."""
-        move = self._choose(ctx, stage)
+        move = self._choose(ctx, stage, press=press)
         if move.lead:
             parts.append(move.lead)
         if move.question:

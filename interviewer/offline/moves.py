@@ -60,9 +60,11 @@ class MoveChooser:
         ignored_curveball: str = "",
         level: str = "senior",
         reading: Reading | None = None,
+        press: bool = True,
     ) -> Move:
         """The next move after the candidate's last answer (`ignored_curveball`: what it said;
-        `reading`: the turns already read, so a turn is analysed once)."""
+        `reading`: the turns already read, so a turn is analysed once; `press`: whether a vague
+        answer may be pressed, never after "I don't know")."""
         done = set(asked)
         if reading is None:
             reading = read_candidate_turns(self.bank, turns)
@@ -72,7 +74,7 @@ class MoveChooser:
             return Move(
                 "press-curveball", "", self.curveball_press.format(constraint=ignored_curveball)
             )
-        if stage is not Stage.CLARIFY and not pressed and is_vague(reading):
+        if press and stage is not Stage.CLARIFY and not pressed and is_vague(reading):
             question = next((q for q in self.presses if question_key(q) not in done), "")
             if question:
                 return Move("press-vague", "", question)

@@ -127,4 +127,6 @@ def short_title(title: str) -> str:
     words = rest.split(" ", 1)
     if words[0].lower() in ("a", "an", "the"):
         rest = words[1] if len(words) > 1 else rest
-    return f"the {rest[0].lower() + rest[1:]}" if rest else title
+    if len(rest) > 1 and rest[1].islower():  # "Model serving" -> "model serving"; "GPU" stays
+        rest = rest[0].lower() + rest[1:]
+    return f"the {rest}" if rest else title
