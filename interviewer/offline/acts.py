@@ -49,7 +49,7 @@ _DEEP_DIVE = re.compile(
 )
 _SUBJECT_TAIL = re.compile(
     r"\s+(?:first|next|now|then|a bit|for a (?:bit|minute|moment)|please|if that'?s ok(?:ay)?|"
-    r"if you don'?t mind|instead|here)\s*$",
+    r"if you don'?t mind|instead|here|honestly|really|to be honest|tbh|yet)\s*$",
     re.IGNORECASE,
 )
 _DONT_KNOW = re.compile(
@@ -57,7 +57,7 @@ _DONT_KNOW = re.compile(
     r"|i'?m (?:really |honestly )?(?:not sure|unsure|not familiar|stuck|lost)|no idea"
     r"|i have no (?:idea|clue)|not sure how|haven'?t (?:worked|dealt) with|beyond me"
     r"|i can'?t (?:think|say)|no clue)\b"
-    r"(?:\s+(?P<x>(?:how|what|which|where|when|whether|why)\b[^.?!,;]{3,80}))?",
+    r"(?:\s+(?P<x>(?:how|what|which|where|when|whether|why|about)\b[^.?!,;]{3,80}))?",
     re.IGNORECASE,
 )
 _OFF_TOPIC = re.compile(
@@ -68,7 +68,11 @@ _OFF_TOPIC = re.compile(
     r"|\b(?:the )?weather\b|\btell me a joke\b|\bwrite (?:me )?a (?:poem|song|story|essay)\b"
     r"|\brecipe\b|\b(?:football|soccer|basketball) (?:game|match|score)\b|\bstock (?:price|tip)s?\b"
     r"|\b(?:your|the) (?:system )?prompt\b|\byour instructions\b|\bwhat model are you\b"
-    r"|\bwho (?:made|built|created) you\b|\bare you (?:an? )?(?:ai|bot|human|chatgpt)\b",
+    r"|\bwho (?:made|built|created) you\b|\bare you (?:an? )?(?:ai|bot|human|chatgpt)\b"
+    # the candidate's own life and career, the interviewer's: not this interview
+    r"|\b(?:weekend|vacation|holiday|certifications?|salary|my resume|my cv|my career)\b"
+    r"|\bmy (?:next |other |real |upcoming )?interviews\b|\bhow are you\b"
+    r"|\bdo you (?:have any plans|like|enjoy|prefer working)\b",
     re.IGNORECASE,
 )
 _REFUSAL = re.compile(
@@ -83,8 +87,8 @@ _REFUSAL = re.compile(
     re.IGNORECASE,
 )
 _SUMMARY = re.compile(
-    r"^\s*(?:so,? )?(?:to (?:summari[sz]e|sum up|recap|wrap up)|in summary|in short|overall|"
-    r"summary|recap|so the design|so in the end|all in all)\b",
+    r"\b(?:to (?:summari[sz]e|sum up|recap|wrap up)|in summary|in short|overall|summary|"
+    r"recap|so the design|in the end|all in all|summing up)\b",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\w+")
@@ -143,10 +147,12 @@ def _dont_know(text: str) -> Heard | None:
             continue
         rest = len(_WORD.findall(text)) - len(_WORD.findall(s))
         if rest <= 15 and not re.search(r"\bbut\b[^.?!]{12,}", s[m.end() :]):
-            return Heard(Act.DONT_KNOW, (m.group("x") or "").strip())
+            subject = (m.group("x") or "").strip()
+            return Heard(Act.DONT_KNOW, _subject(re.sub(r"^about\s+", "", subject)))
     return None
 
 
 def _is_summary(text: str) -> bool:
     """A wrap-up message that sums the design up (not a short answer to one question)."""
-    return bool(_SUMMARY.search(text)) or len(_WORD.findall(text)) >= 25
+    first = sentences(text)[0] if text.strip() else ""
+    return bool(_SUMMARY.search(first)) or len(_WORD.findall(text)) >= 25

@@ -54,9 +54,11 @@ class OfflineBrain:
             raise ValueError("the question bank has no offline phrasebook (prompts/offline.yaml)")
         self.bank = bank
         self.phrases: Phrasebook = bank.phrases
-        self.moves = MoveChooser(bank, bank.phrases.press_vague, bank.phrases.press_curveball)
-        self._concepts = bank.concept_patterns
         self.lines = load_lines()
+        self.moves = MoveChooser(
+            bank, bank.phrases.press_vague, bank.phrases.press_curveball, self.lines.focus
+        )
+        self._concepts = bank.concept_patterns
         self.responder = Responder(bank, self.lines)
 
     async def speak(
@@ -136,15 +138,15 @@ class OfflineBrain:
 
     def _opening_question(self, ctx: TurnContext, stage: Stage) -> str:
         """The question that opens a stage: grounded in the design so far where possible."""
+        if stage in (Stage.DEEP_DIVE, Stage.TRADEOFFS):  # a level presses on a design
+            level = ctx.state.level.value
+            own = self.moves.level_opener(ctx.problem, level, stage, ctx.turns, ctx.state.asked)
+            if own:
+                return own
         if stage is Stage.DEEP_DIVE:
             grounded = self.moves.opening_probe(ctx.problem, ctx.turns, ctx.state.asked)
             if grounded:
                 return grounded
-        if stage is not Stage.HIGH_LEVEL:  # a level's question needs a design to press on
-            level = ctx.state.level.value
-            own = self.moves.level_opener(level, stage, ctx.turns, ctx.state.asked)
-            if own:
-                return own
         first = self.phrases.first_questions[stage]
         if question_key(first) not in ctx.state.asked:
             return first
@@ -210,13 +212,15 @@ class OfflineBrain:
             return Utterance(text, TurnKind.FOLLOW_UP, key)
         if heard.act is Act.DONT_KNOW:
             before = last_interviewer(ctx.turns[:-1])
-            if before is not None and lines.dont_know_step in before.text:
+            offered = lines.dont_know_step.split("{", 1)[0]
+            if before is not None and before.text.startswith(offered):
                 return self._with_move(ctx, stage, [lines.dont_know_again], press=False)
-            step = lines.dont_know_step
-            return Utterance(f"{lines.dont_know} {step}", TurnKind.FOLLOW_UP, question_key(step))
+            subject = heard.subject or f"the {stage.label.lower()}"
+            step = lines.dont_know_step.format(subject=subject)
+            return Utterance(step, TurnKind.FOLLOW_UP, question_key(step))
         if heard.act is Act.REFUSAL:
-            text = lines.refusal.format(quote=heard.subject)
-            return Utterance(text, TurnKind.FOLLOW_UP, question_key(text))
+            text = self.responder.refusal(ctx.problem, heard.subject, last, ctx.state.asked)
+            return Utterance(text, TurnKind.FOLLOW_UP, question_key(text.rsplit("”", 1)[-1]))
         if heard.act is Act.SUMMARY:
             return Utterance(lines.summary_close, TurnKind.FOLLOW_UP)
         # Diagrams (interviewer/diagrams): a question grounded in the diagram just drawn (a

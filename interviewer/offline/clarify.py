@@ -20,12 +20,17 @@ from interviewer.offline.lines import ActLines
 from interviewer.offline.reasoning import mask_collocations
 
 # A new question inside one sentence: "How big is the cluster, and is preemption allowed?"
+# A part that leans on the one before ("..., and what do they add up to?") is not split off.
+_LEANS = r"(?!\w+ (?:\w+ )?(?:they|it|that|those|these|them|this)\b)"
 _SPLIT = re.compile(
-    r"(?:,|;|\s-)\s*(?:and |or |also |plus )?(?=(?:what|how|who|where|when|which|why|is|are|do|"
-    r"does|did|can|could|should|would|will|may|must|has|have)\b)"
-    r"|\s+(?:and|also) (?=(?:what|how|who|where|when|which|is|are|do|does|can|should|will)\b)",
+    r"(?:,|;|\s-)\s*(?:and |or |also |plus )?" + _LEANS + r"(?=(?:what|how|who|where|when|which|"
+    r"why|is|are|do|does|did|can|could|should|would|will|may|must|has|have)\b)"
+    r"|\s+(?:and|also) " + _LEANS + r"(?=(?:what|how|who|where|when|which|is|are|do|does|can|"
+    r"should|will)\b)",
     re.IGNORECASE,
 )
+_QUOTE_CHARS = 90
+_DESIGN_TALK = (TurnKind.FOLLOW_UP, TurnKind.PUSHBACK, TurnKind.STAGE_INTRO)
 _YES_NO = re.compile(
     r"^\s*(?:so,? |and |also,? |ok,? )?(?:is|are|do|does|did|can|could|should|would|will|may|"
     r"must|has|have|shall)\b",
@@ -95,10 +100,12 @@ class Clarifier:
         new = [a for a in matched if a not in given]
         if new:
             return Answer(" ".join(new[:2]), False)
-        if matched and not is_yes_no(question):
-            return Answer(self.lines.already_given, False)
+        own = [f.answer for f in facts if compile_any(f.keywords).search(masked)]
+        if own and not is_yes_no(question):  # asked again, by the fact's own words
+            return Answer(self.lines.already_given.format(fact=own[0]), False)
         default = self.lines.default_for(topics[0] if topics else None)
-        return Answer(self.lines.your_call.format(default=default), True)
+        said = _clip(question.rstrip("?").strip())
+        return Answer(self.lines.your_call.format(question=said, default=default), True)
 
 
 def _best_clarification(
@@ -113,6 +120,13 @@ def _best_clarification(
         if found and score > best:
             best, chosen = score, c
     return chosen
+
+
+def _clip(text: str) -> str:
+    """A question quoted verbatim, cut at a word when long."""
+    if len(text) <= _QUOTE_CHARS:
+        return text
+    return text[:_QUOTE_CHARS].rsplit(" ", 1)[0]
 
 
 def your_call_streak(answers_by_turn: Sequence[Sequence[Answer]]) -> int:
@@ -139,4 +153,6 @@ def earlier_answers(
         elif t.kind == TurnKind.CLARIFICATION:
             out.append(clarifier.answer(problem, last_candidate, " ".join(given)))
             given.append(t.text)
+        elif t.kind in _DESIGN_TALK:  # design talk between answers: no longer "in a row"
+            out.append([Answer("", False)])
     return out

@@ -15,11 +15,8 @@ ACTS_FILE = PROMPTS_DIR / "offline_acts.yaml"
 _QUESTIONS = ("dont_know_step", "deep_dive_open", "move_on_offer")
 _STATEMENTS = (
     "off_topic",
-    "dont_know",
     "dont_know_again",
-    "deep_dive",
     "summary_close",
-    "already_given",
     "your_call",
     "curveball_adapted",
 )
@@ -32,15 +29,17 @@ class ActLines(BaseModel):
 
     pushback: str = Field(description="'{quote}' the wrong claim, '{question}' the pushback")
     off_topic: str = Field(description="one line back to the problem: '{title}'")
-    dont_know: str
-    dont_know_step: str
+    dont_know_step: str = Field(description="'{subject}': what they do not know, or the stage")
     dont_know_again: str
-    deep_dive: str = Field(description="'{subject}': what the candidate asked to go deep on")
+    deep_dive: str = Field(
+        description="'{subject}' the candidate asked to go deep on, '{question}'"
+    )
     deep_dive_open: str
     refusal: str = Field(description="'{quote}': the concern waved away; ends with a question")
+    refusal_plan: str = Field(description="'{quote}', and '{question}' of the plan on its risk")
     summary_close: str
-    already_given: str
-    your_call: str = Field(description="'{default}': a sensible default")
+    already_given: str = Field(description="'{fact}' given before, asked for again")
+    your_call: str = Field(description="'{question}' asked, '{default}': a sensible default")
     move_on_offer: str = Field(description="'{stage}': the next stage")
     curveball_covered: str = Field(description="'{situation}', '{quote}'")
     curveball_adapted: str = Field(description="'{quote}': how the candidate adapted")
@@ -48,8 +47,11 @@ class ActLines(BaseModel):
     situations: dict[str, list[str]] = Field(
         description="curveball id -> regexes: the candidate already raised that situation"
     )
+    level_focus: dict[str, list[str]] = Field(
+        description="level -> regexes: the plan questions a candidate of that level is pressed on"
+    )
 
-    @field_validator("situations")
+    @field_validator("situations", "level_focus")
     @classmethod
     def _compiles(cls, table: dict[str, list[str]]) -> dict[str, list[str]]:
         for patterns in table.values():
@@ -77,6 +79,14 @@ class ActLines(BaseModel):
         return {
             cid: re.compile("|".join(f"(?:{p})" for p in ps), re.IGNORECASE)
             for cid, ps in self.situations.items()
+        }
+
+    @cached_property
+    def focus(self) -> dict[str, re.Pattern[str]]:
+        """Each level's focus as one pattern."""
+        return {
+            level: re.compile("|".join(f"(?:{p})" for p in ps), re.IGNORECASE)
+            for level, ps in self.level_focus.items()
         }
 
     def default_for(self, topic: str | None) -> str:

@@ -44,8 +44,15 @@ class Move:
 class MoveChooser:
     """Chooses the next question from the problem, the lexicon and what was said."""
 
-    def __init__(self, bank: QuestionBank, presses: Sequence[str], curveball_press: str) -> None:
+    def __init__(
+        self,
+        bank: QuestionBank,
+        presses: Sequence[str],
+        curveball_press: str,
+        level_focus: dict[str, re.Pattern[str]] | None = None,
+    ) -> None:
         self.bank = bank
+        self.level_focus = level_focus or {}
         self.presses = tuple(presses)
         self.curveball_press = curveball_press
         self._relevant: dict[str, frozenset[str]] = {}
@@ -82,31 +89,40 @@ class MoveChooser:
             return self._point(problem, stage, reading, done) or self._fallback(stage, done)
         # A level's own question comes second in every stage (the stage's opener was first).
         due = fmt is not Format.ASYNC and follow_ups_in_stage(turns, stage) == 1
-        level_move = self._for_level(level, stage, reading, done) if due else None
+        level_move = self._for_level(problem, level, stage, reading, done) if due else None
         if fmt is Format.ASYNC or stage not in _MOVE_PROBES:
             move = level_move or self._point(problem, stage, reading, done)
             move = move or self._said_probe(problem, reading, done)
-            move = move or self._for_level(level, stage, reading, done)
+            move = move or self._for_level(problem, level, stage, reading, done)
             if fmt is Format.ASYNC and move is None:
                 move = self._async_walk(problem, stage, reading, done)
             move = move or self._grounded(problem, reading, done)
+            if stage is not Stage.WRAP_UP:
+                move = move or self._later_point(problem, stage, reading, done)
+                move = move or self._probe(problem, done)
             return move or self._fallback(stage, done)
         return (
             level_move
             or self._said_probe(problem, reading, done)
             or self._point(problem, stage, reading, done)
             or self._grounded(problem, reading, done)
-            or self._for_level(level, stage, reading, done)
+            or self._for_level(problem, level, stage, reading, done)
             or self._probe(problem, done)
+            or self._later_point(problem, stage, reading, done)
             or self._fallback(stage, done)
         )
 
     def level_opener(
-        self, level: str, stage: Stage, turns: Sequence[Turn], asked: Sequence[str]
+        self,
+        problem: Problem,
+        level: str,
+        stage: Stage,
+        turns: Sequence[Turn],
+        asked: Sequence[str],
     ) -> str:
-        """The question a stage opens with for a level, or '' (then the stage's usual one)."""
+        """The plan's question a stage opens with for a level, or '' (the stage's usual one)."""
         reading = read_candidate_turns(self.bank, turns)
-        move = self._for_level(level, stage, reading, set(asked))
+        move = self._for_level(problem, level, stage, reading, set(asked), plan_only=True)
         return move.question if move else ""
 
     def opening_probe(self, problem: Problem, turns: Sequence[Turn], asked: Sequence[str]) -> str:
@@ -206,6 +222,17 @@ class MoveChooser:
             return Move("point", "", point.question)
         return None
 
+    def _later_point(
+        self, problem: Problem, stage: Stage, reading: Reading, done: set[str]
+    ) -> Move | None:
+        """An expected point of a later design stage, before any generic question."""
+        order = [Stage.HIGH_LEVEL, Stage.DEEP_DIVE, Stage.TRADEOFFS]
+        for later in order[order.index(stage) + 1 :] if stage in order else []:
+            move = self._point(problem, later, reading, done)
+            if move:
+                return move
+        return None
+
     def _async_walk(
         self, problem: Problem, stage: Stage, reading: Reading, done: set[str]
     ) -> Move | None:
@@ -218,16 +245,43 @@ class MoveChooser:
                 return move
         return self._probe(problem, done)
 
-    def _for_level(self, level: str, stage: Stage, reading: Reading, done: set[str]) -> Move | None:
-        """What a candidate of this level is expected to cover and has not (staff: regions,
-        cost, organisation)."""
-        phrases = self.bank.phrases
+    def _for_level(
+        self,
+        problem: Problem,
+        level: str,
+        stage: Stage,
+        reading: Reading,
+        done: set[str],
+        plan_only: bool = False,
+    ) -> Move | None:
+        """What a candidate of this level is pressed on: first the problem's own plan item that
+        fits the level's focus (mid: the request path and one component; senior: failure and
+        load; staff: regions, cost, teams, migration), then the level's own question."""
+        focus = self.level_focus.get(level)
+        if focus is not None:
+            for question, keywords in self._plan_items(problem, stage):
+                if question_key(question) in done or not focus.search(question):
+                    continue
+                if keywords and compile_any(keywords).search(reading.said):
+                    continue
+                if not self._answered(question, reading):
+                    return Move("level", "", question)
+        phrases = None if plan_only else self.bank.phrases
         for q in phrases.level_questions if phrases else []:
             if q.level != level or stage not in q.stages or question_key(q.question) in done:
                 continue
             if not compile_any(q.keywords).search(reading.said):
                 return Move("level", "", q.question)
         return None
+
+    @staticmethod
+    def _plan_items(problem: Problem, stage: Stage) -> list[tuple[str, list[str]]]:
+        """The plan's questions from this stage on: its expected points (with the point's own
+        words, which carry the topic), then the problem's probes."""
+        order = [Stage.HIGH_LEVEL, Stage.DEEP_DIVE, Stage.TRADEOFFS]
+        later = order[order.index(stage) :] if stage in order else [stage]
+        items = [(p.question, p.keywords) for s in later for p in problem.expected.get(s, [])]
+        return items + [(p.question, []) for p in problem.probes]
 
     @staticmethod
     def _probe(problem: Problem, done: set[str]) -> Move | None:

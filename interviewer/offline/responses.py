@@ -51,26 +51,43 @@ class Responder:
     def deep_dive(self, problem: Problem, subject: str, asked: Collection[str]) -> tuple[str, str]:
         """The problem's own question about what the candidate wants to go deep on, with its
         key; a question about that subject in their words when the plan has none."""
-        wanted = set(content_words(subject))
+        question = self.plan_question(problem, subject, asked, keyed=True)
+        if question:
+            text = self.lines.deep_dive.format(subject=subject, question=_lower_first(question))
+            return text, question_key(question)
+        question = self.lines.deep_dive_open.format(subject=subject)
+        return question, question_key(question)
+
+    def refusal(self, problem: Problem, quote: str, text: str, asked: Collection[str]) -> str:
+        """A pointed question on the risk of a concern waved away: the plan's question on what
+        the message is about (its security point first), or the risk in general."""
+        question = self.plan_question(problem, text, asked, keyed=False)
+        if question and len(_stems(text) & _stems(question)) >= 2:
+            return self.lines.refusal_plan.format(quote=quote, question=question)
+        return self.lines.refusal.format(quote=quote)
+
+    @staticmethod
+    def plan_question(problem: Problem, about: str, asked: Collection[str], keyed: bool) -> str:
+        """The plan's question (expected points of the design stages, then probes) sharing the
+        most words with `about`, not asked yet; '' when none shares any."""
+        wanted = _stems(about)
         best: tuple[int, str] = (0, "")
         plan = [
-            (p.point + " " + p.question, p.keywords, p.question)
+            (p.point + " " + p.question, p.keywords, p.question, p.id.startswith("security"))
             for stage in (Stage.DEEP_DIVE, Stage.HIGH_LEVEL, Stage.TRADEOFFS)
             for p in problem.expected.get(stage, [])
         ]
-        plan += [(p.question, p.keywords, p.question) for p in problem.probes]
-        for words, keywords, question in plan:
+        plan += [(p.question, p.keywords, p.question, False) for p in problem.probes]
+        for words, keywords, question, security in plan:
             if question_key(question) in asked:
                 continue
-            score = 2 * _overlap(wanted, content_words(words))
-            score += 3 if keywords and compile_any(keywords).search(subject) else 0
+            score = 2 * len(wanted & _stems(words))
+            if keyed and keywords and compile_any(keywords).search(about):
+                score += 3
+            score += 1 if security and not keyed and score else 0
             if score > best[0]:
                 best = (score, question)
-        lead = self.lines.deep_dive.format(subject=subject)
-        if best[1]:
-            return f"{lead} {best[1]}", question_key(best[1])
-        question = self.lines.deep_dive_open.format(subject=subject)
-        return question, question_key(question)
+        return best[1]
 
     def covered(self, curveball: Curveball, turns: Sequence[Turn]) -> str | None:
         """The candidate's sentence that already handled a curveball's situation, or None."""
@@ -97,10 +114,17 @@ class Responder:
         return stated[0] if stated and explained >= 2 else None
 
 
-def _overlap(wanted: set[str], words: list[str]) -> int:
-    """How many wanted words the text holds, a shared stem of five letters counting."""
-    stems = {w[:5] for w in words}
-    return sum(1 for w in wanted if w[:5] in stems)
+def _stems(text: str) -> set[str]:
+    """A text's content words by their first five letters ("team's" is "team")."""
+    return {w.split("'")[0][:5] for w in content_words(text)}
+
+
+def _lower_first(question: str) -> str:
+    """'How does...' -> 'how does...'; 'A 1,024-GPU job' and 'GPU ...' keep their case."""
+    first = question.split(" ", 1)[0]
+    if first in ("A", "An", "The") or (first[:1].isupper() and first[1:].islower()):
+        return question[0].lower() + question[1:]
+    return question
 
 
 def situation_of(curveball: Curveball) -> str:

@@ -226,11 +226,11 @@ async def test_a_question_in_the_middle_of_the_design_is_answered_not_probed(gpu
 async def test_a_deep_dive_wish_is_followed(gpu: Chat, own_bank: QuestionBank) -> None:
     await gpu.start("gpu-scheduler", moves=2)  # deep dive
     reply = await gpu.say("I'd like to deep dive on fairness and borrowing idle quota.")
-    assert reply.startswith("Sure, let's go into fairness and borrowing idle quota.")
+    assert reply.startswith("Sure, let's go into fairness and borrowing idle quota, then:")
     fairness = next(
         p for p in own_bank.problem("gpu-scheduler").expected[Stage.DEEP_DIVE] if p.id == "fairness"
     )
-    assert fairness.question in reply
+    assert fairness.question[1:] in reply  # the problem's own question on it
     assert "cache" not in reply.lower()
 
 
@@ -240,7 +240,7 @@ async def test_i_dont_know_gets_a_smaller_step_then_moves_on(
     await gpu.start("gpu-scheduler", moves=2)
     presses = own_bank.phrases.press_vague if own_bank.phrases else []
     reply = await gpu.say("I don't know how to handle stragglers honestly.")
-    assert reply.startswith("That's fine") and LINES.dont_know_step in reply
+    assert reply == LINES.dont_know_step.format(subject="how to handle stragglers")
     assert not any(p in reply for p in presses)
     reply = await gpu.say("Still no idea, sorry.")
     assert reply.startswith(LINES.dont_know_again)
@@ -273,6 +273,15 @@ async def test_a_waved_away_concern_gets_a_pointed_question_on_its_risk(
     assert reply.startswith("You said: “We don't check.”")
     assert "worst thing that decision allows" in reply
     assert "make that concrete" not in reply
+    # with more to go on, the pointed question is the problem's own on that risk
+    gpu = Chat(own_bank)
+    await gpu.start("gpu-scheduler", moves=2)
+    reply = await gpu.say(
+        "We don't check which team runs where. Users are adults, so the health data team can "
+        "share nodes with everyone."
+    )
+    assert reply.startswith("You said: “We don't check which team runs where.”")
+    assert "another team's data" in reply
 
 
 async def test_a_wrap_up_summary_is_closed_without_new_probes(gpu: Chat) -> None:

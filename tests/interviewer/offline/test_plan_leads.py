@@ -112,7 +112,5 @@ async def test_the_levels_press_different_things_across_the_interview(bank: Ques
     for a, b in ((mid, senior), (senior, staff), (mid, staff)):
         differing = sum(1 for x, y in zip(a, b, strict=False) if x != y)
         assert differing >= 4, (a, b)
-    joined = " ".join(staff)
-    assert "region" in joined and "migrate" in joined
-    assert "Pick the one component you know best" in " ".join(mid)
-    assert "region" not in " ".join(mid)
+    assert "cost to run per month" in " ".join(staff)  # staff: cost, regions, teams
+    assert "cost to run per month" not in " ".join(mid + senior)
