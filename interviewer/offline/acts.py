@@ -72,14 +72,16 @@ _OFF_TOPIC = re.compile(
     # the candidate's own life and career, the interviewer's: not this interview
     r"|\b(?:weekend|vacation|holiday|certifications?|salary|my resume|my cv|my career)\b"
     r"|\bmy (?:next |other |real |upcoming )?interviews\b|\bhow are you\b"
-    r"|\bdo you (?:have any plans|like|enjoy|prefer working)\b",
+    r"|\bdo you (?:have any plans|like|enjoy|prefer working)\b|\bleetcode\b|\bunrelated\b"
+    r"|\b(?:is|are) (?:your|the) (?:company|team) hiring\b|\brecommend for (?:preparing|prep)\b"
+    r"|\bhow (?:should|do) i prepare\b|\boff[- ]topic\b",
     re.IGNORECASE,
 )
 _REFUSAL = re.compile(
     r"\b(?:we|i) (?:don'?t|do not|won'?t|will not|wouldn'?t|aren'?t going to|are not going to)"
     r" (?:really )?(?:check|bother|care|worry|validate|verify|filter|moderate|encrypt|"
     r"authenticate|audit|need (?:to (?:check|worry|validate|verify|filter|moderate))|"
-    r"need (?:auth\w*|security|encryption|filtering|moderation|checks))\b"
+    r"need (?:any )?(?:auth\w*|security|encryption|filtering|moderation|checks))\b"
     r"|\busers are (?:adults|trusted|grown[- ]ups)\b"
     r"|\bnot (?:our|my) (?:problem|concern|job|responsibility)\b"
     r"|\b(?:security|privacy|compliance|abuse|safety|auth\w*) (?:is not|isn'?t) "

@@ -212,12 +212,11 @@ class OfflineBrain:
             return Utterance(text, TurnKind.FOLLOW_UP, key)
         if heard.act is Act.DONT_KNOW:
             before = last_interviewer(ctx.turns[:-1])
-            offered = lines.dont_know_step.split("{", 1)[0]
+            offered = (lines.dont_know_step.split("{", 1)[0], lines.dont_know_plan.split("{", 1)[0])
             if before is not None and before.text.startswith(offered):
                 return self._with_move(ctx, stage, [lines.dont_know_again], press=False)
-            subject = heard.subject or f"the {stage.label.lower()}"
-            step = lines.dont_know_step.format(subject=subject)
-            return Utterance(step, TurnKind.FOLLOW_UP, question_key(step))
+            step = self.responder.smaller_step(ctx.problem, heard.subject, stage, ctx.state.asked)
+            return Utterance(step, TurnKind.FOLLOW_UP, question_key(step.rsplit(": ", 1)[-1]))
         if heard.act is Act.REFUSAL:
             text = self.responder.refusal(ctx.problem, heard.subject, last, ctx.state.asked)
             return Utterance(text, TurnKind.FOLLOW_UP, question_key(text.rsplit("”", 1)[-1]))

@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from interviewer.bank import Clarification, Phrasebook, Problem, compile_any
+from interviewer.bank import Clarification, HiddenFact, Phrasebook, Problem, compile_any
 from interviewer.core.text import is_question, sentences
 from interviewer.core.transcript import Role, Turn, TurnKind
 from interviewer.offline.lines import ActLines
@@ -23,7 +23,9 @@ from interviewer.offline.reasoning import mask_collocations
 # A part that leans on the one before ("..., and what do they add up to?") is not split off.
 _LEANS = r"(?!\w+ (?:\w+ )?(?:they|it|that|those|these|them|this)\b)"
 _SPLIT = re.compile(
-    r"(?:,|;|\s-)\s*(?:and |or |also |plus )?" + _LEANS + r"(?=(?:what|how|who|where|when|which|"
+    r"(?:,|;|\s-)\s*(?:and |or |also |plus )?(?:(?:on|in|for|with|at|from|to|about) )?"
+    + _LEANS
+    + r"(?=(?:what|how|who|where|when|which|"
     r"why|is|are|do|does|did|can|could|should|would|will|may|must|has|have)\b)"
     r"|\s+(?:and|also) " + _LEANS + r"(?=(?:what|how|who|where|when|which|is|are|do|does|can|"
     r"should|will)\b)",
@@ -59,6 +61,8 @@ def questions_in(text: str) -> list[str]:
         if not is_question(s) or _TAG.match(s):
             continue
         parts = [p.strip(" ,;") for p in _SPLIT.split(s) if p and p.strip(" ,;?")]
+        while len(parts) > 1 and len(parts[0].split()) < 3:  # "Actually, what ...?"
+            parts[:2] = [f"{parts[0]}, {parts[1]}"]
         out += [p if p.endswith("?") else p + "?" for p in parts] if len(parts) > 1 else [s]
     return out
 
@@ -80,32 +84,60 @@ class Clarifier:
         """One answer per question in `text` (`given`: what earlier answers said)."""
         out: list[Answer] = []
         for question in questions_in(text):
-            said = given + " " + " ".join(a.text for a in out)
-            answer = self._one(problem, question, said)
-            if answer.text not in (a.text for a in out):
+            answer = self._one(problem, question, given, " ".join(a.text for a in out))
+            if answer is not None and answer.text not in (a.text for a in out):
                 out.append(answer)
         return out
 
-    def _one(self, problem: Problem, question: str, given: str) -> Answer:
+    def _one(self, problem: Problem, question: str, given: str, here: str) -> Answer | None:
+        """The answer to one question (`here`: what this message's answers said already; None
+        when one of them answered it too)."""
         masked = mask_collocations(question)
         clar = _best_clarification(problem.clarifications, masked)
         if clar is not None:
-            return Answer(clar.answer, clar.your_call)
-        facts = problem.hidden_facts
-        hits = [f for f in facts if compile_any(f.keywords).search(masked)]
+            return None if clar.answer in here else Answer(clar.answer, clar.your_call)
+        ranked = _ranked_facts(problem.hidden_facts, masked)
         topics = [t for t, p in self._topics.items() if p.search(masked)]
-        covered = {t for f in hits for t in f.covers}
-        hits += [f for t in topics if t not in covered for f in facts if t in f.covers]
-        matched = list(dict.fromkeys(f.answer for f in hits))
-        new = [a for a in matched if a not in given]
-        if new:
-            return Answer(" ".join(new[:2]), False)
-        own = [f.answer for f in facts if compile_any(f.keywords).search(masked)]
-        if own and not is_yes_no(question):  # asked again, by the fact's own words
-            return Answer(self.lines.already_given.format(fact=own[0]), False)
+        if ranked:
+            best = ranked[0]
+            if best.answer in here:
+                return None
+            if best.answer not in given:
+                tied = [f.answer for f in ranked[1:2] if _ties(f, best, masked)]
+                tied = [a for a in tied if a not in given + here]
+                return Answer(" ".join([best.answer, *tied]), False)
+            if not is_yes_no(question):  # asked again, by the fact's own words
+                return Answer(self.lines.already_given.format(fact=best.answer), False)
+        else:  # a topic no fact names ("... and GDPR?"): the facts of that topic answer it
+            found = [
+                f.answer
+                for f in problem.hidden_facts
+                if any(t in f.covers for t in topics) and f.answer not in given + here
+            ]
+            if found:
+                return Answer(" ".join(found[:2]), False)
         default = self.lines.default_for(topics[0] if topics else None)
         said = _clip(question.rstrip("?").strip())
         return Answer(self.lines.your_call.format(question=said, default=default), True)
+
+
+def _ties(a: HiddenFact, b: HiddenFact, question: str) -> bool:
+    """Whether two facts match a question with as many of their own keywords."""
+    return _matches(a, question) == _matches(b, question)
+
+
+def _matches(fact: HiddenFact, question: str) -> int:
+    return sum(1 for k in fact.keywords if re.search(rf"\b(?:{k})", question, re.I))
+
+
+def _ranked_facts(facts: Sequence[HiddenFact], question: str) -> list[HiddenFact]:
+    """The facts whose own keywords match the question, the most and longest matches first."""
+    scored = []
+    for n, fact in enumerate(facts):
+        found = [m for k in fact.keywords if (m := re.search(rf"\b(?:{k})", question, re.I))]
+        if found:
+            scored.append((-len(found), -sum(m.end() - m.start() for m in found), n, fact))
+    return [f for *_, f in sorted(scored, key=lambda x: x[:3])]
 
 
 def _best_clarification(

@@ -30,6 +30,7 @@ class ActLines(BaseModel):
     pushback: str = Field(description="'{quote}' the wrong claim, '{question}' the pushback")
     off_topic: str = Field(description="one line back to the problem: '{title}'")
     dont_know_step: str = Field(description="'{subject}': what they do not know, or the stage")
+    dont_know_plan: str = Field(description="'{subject}', and '{question}' of the plan on it")
     dont_know_again: str
     deep_dive: str = Field(
         description="'{subject}' the candidate asked to go deep on, '{question}'"

@@ -58,6 +58,18 @@ class Responder:
         question = self.lines.deep_dive_open.format(subject=subject)
         return question, question_key(question)
 
+    def smaller_step(
+        self, problem: Problem, subject: str, stage: Stage, asked: Collection[str]
+    ) -> str:
+        """After "I don't know": the plan's question on what they don't know, as a smaller
+        step, with the way out offered; a generic first step when the plan has none."""
+        question = self.plan_question(problem, subject, asked, keyed=True) if subject else ""
+        if question:
+            return self.lines.dont_know_plan.format(
+                subject=subject, question=_lower_first(question)
+            )
+        return self.lines.dont_know_step.format(subject=subject or f"the {stage.label.lower()}")
+
     def refusal(self, problem: Problem, quote: str, text: str, asked: Collection[str]) -> str:
         """A pointed question on the risk of a concern waved away: the plan's question on what
         the message is about (its security point first), or the risk in general."""

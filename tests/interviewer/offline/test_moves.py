@@ -184,7 +184,9 @@ async def test_several_facts_at_once_and_none_repeated(chat: Chat, bank: Questio
     reply = await chat.say("How many users do we have, and what latency target?")
     assert facts["users"] in reply and facts["latency"] in reply
     reply = await chat.say("How many users at peak, and which regions are they in?")
-    assert facts["regions"] in reply and facts["users"] not in reply
+    # the users figure was given: asked again, it is given again as such, never as news
+    assert facts["regions"] in reply and reply.count(facts["users"]) <= 1
+    assert facts["users"] not in reply or f"As I said: {facts['users']}" in reply
 
 
 async def test_the_async_format_asks_through_its_plan_without_repeating(chat: Chat) -> None:
