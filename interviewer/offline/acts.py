@@ -54,7 +54,8 @@ _SUBJECT_TAIL = re.compile(
 )
 _DONT_KNOW = re.compile(
     r"\b(?:i (?:really |honestly |genuinely |just |simply )?(?:don'?t|do not) know"
-    r"|i'?m (?:really |honestly )?(?:not sure|unsure|not familiar|stuck|lost)|no idea"
+    r"|i'?m (?:really |honestly )?(?:not (?:really |quite |entirely |too )?sure|unsure|"
+    r"not familiar|stuck|lost)|no idea"
     r"|i have no (?:idea|clue)|not sure how|haven'?t (?:worked|dealt) with|beyond me"
     r"|i can'?t (?:think|say)|no clue)\b"
     r"(?:\s+(?P<x>(?:how|what|which|where|when|whether|why|about)\b[^.?!,;]{3,80}))?",

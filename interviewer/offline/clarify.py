@@ -32,6 +32,13 @@ _SPLIT = re.compile(
     re.IGNORECASE,
 )
 _QUOTE_CHARS = 90
+_INTERROGATIVE = re.compile(r"^\(?(?:how|what|which|when|where|who)\b")
+# Asking the interviewer's preference on what to discuss: always the candidate's call.
+_PREFERENCE = re.compile(
+    r"\b(?:do|would) you (?:want|like|prefer) me to\b|\bshould i (?:talk|start|go|focus|cover|"
+    r"discuss) (?:about |with |on )?\w+ or\b|\bwhich (?:one |part )?should i (?:start|cover|do|go)",
+    re.IGNORECASE,
+)
 _DESIGN_TALK = (TurnKind.FOLLOW_UP, TurnKind.PUSHBACK, TurnKind.STAGE_INTRO)
 _YES_NO = re.compile(
     r"^\s*(?:so,? |and |also,? |ok,? )?(?:is|are|do|does|did|can|could|should|would|will|may|"
@@ -93,6 +100,10 @@ class Clarifier:
         """The answer to one question (`here`: what this message's answers said already; None
         when one of them answered it too)."""
         masked = mask_collocations(question)
+        if _PREFERENCE.search(masked):
+            default = self.lines.default_for("preference")
+            said = _clip(question.rstrip("?").strip())
+            return Answer(self.lines.your_call.format(question=said, default=default), True)
         clar = _best_clarification(problem.clarifications, masked)
         if clar is not None:
             return None if clar.answer in here else Answer(clar.answer, clar.your_call)
@@ -127,7 +138,13 @@ def _ties(a: HiddenFact, b: HiddenFact, question: str) -> bool:
 
 
 def _matches(fact: HiddenFact, question: str) -> int:
-    return sum(1 for k in fact.keywords if re.search(rf"\b(?:{k})", question, re.I))
+    """How strongly a fact's own keywords match: a subject word counts twice, an
+    interrogative phrase ("how many", "how long") once."""
+    return sum(
+        1 if _INTERROGATIVE.match(k) else 2
+        for k in fact.keywords
+        if re.search(rf"\b(?:{k})", question, re.I)
+    )
 
 
 def _ranked_facts(facts: Sequence[HiddenFact], question: str) -> list[HiddenFact]:
@@ -136,7 +153,8 @@ def _ranked_facts(facts: Sequence[HiddenFact], question: str) -> list[HiddenFact
     for n, fact in enumerate(facts):
         found = [m for k in fact.keywords if (m := re.search(rf"\b(?:{k})", question, re.I))]
         if found:
-            scored.append((-len(found), -sum(m.end() - m.start() for m in found), n, fact))
+            length = sum(m.end() - m.start() for m in found)
+            scored.append((-_matches(fact, question), -length, n, fact))
     return [f for *_, f in sorted(scored, key=lambda x: x[:3])]
 
 

@@ -27,7 +27,7 @@ from interviewer.offline.reading import (
     last_interviewer,
     read_candidate_turns,
 )
-from interviewer.offline.reasoning import mask_collocations
+from interviewer.offline.reasoning import content_words, mask_collocations
 
 _MOVE_PROBES = (Stage.DEEP_DIVE, Stage.TRADEOFFS)
 
@@ -56,6 +56,7 @@ class MoveChooser:
         self.presses = tuple(presses)
         self.curveball_press = curveball_press
         self._relevant: dict[str, frozenset[str]] = {}
+        self._vocabulary: dict[str, set[str]] = {}
 
     def choose(
         self,
@@ -160,15 +161,32 @@ class MoveChooser:
             and Criterion.CLARITY not in h.concept.criteria
             and (h.explained or reading.facets_given(h.concept))
         )
+        said = _stems(reading.last)
         for hit in hits:
             c = hit.concept
             given = reading.facets_given(c)
             for facet, question in c.facet_probes.items():
                 if facet in given or question_key(question) in done:
                     continue
+                if not self._in_vocabulary(problem, question, said):
+                    continue  # a generic question in words the problem never uses
                 term = self._term(reading.last, c)
                 return Move("facet", self._ack(term, given) if term else "", question)
         return None
+
+    def _in_vocabulary(self, problem: Problem, question: str, said: set[str]) -> bool:
+        """Whether most of a generic question's words are the problem's or the candidate's."""
+        vocabulary = self._vocabulary.get(problem.id)
+        if vocabulary is None:
+            texts = [problem.title, problem.prompt, *(f.answer for f in problem.hidden_facts)]
+            texts += [
+                t for pts in problem.expected.values() for p in pts for t in (p.point, p.question)
+            ]
+            texts += [p.question for p in problem.probes]
+            texts += [h for hs in problem.hints.values() for h in hs]
+            vocabulary = self._vocabulary[problem.id] = _stems(" ".join(texts))
+        asked = _stems(question)
+        return bool(asked) and 2 * len(asked & (vocabulary | said)) >= len(asked)
 
     def _said_probe(self, problem: Problem, reading: Reading, done: set[str]) -> Move | None:
         """The problem's own probe on what the last answer talked about, not yet answered."""
@@ -311,6 +329,11 @@ class MoveChooser:
     def _term(text: str, concept: Concept) -> str:
         m = compile_any(concept.all_patterns).search(mask_collocations(text))
         return _word_at(text, m) if m else ""
+
+
+def _stems(text: str) -> set[str]:
+    """A text's content words by their first five letters ("team's" is "team")."""
+    return {w.split("'")[0][:5] for w in content_words(text)}
 
 
 def _word_at(text: str, match: re.Match[str]) -> str:

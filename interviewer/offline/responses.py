@@ -62,13 +62,21 @@ class Responder:
         self, problem: Problem, subject: str, stage: Stage, asked: Collection[str]
     ) -> str:
         """After "I don't know": the plan's question on what they don't know, as a smaller
-        step, with the way out offered; a generic first step when the plan has none."""
-        question = self.plan_question(problem, subject, asked, keyed=True) if subject else ""
+        step, with the way out offered (nothing named: the stage's next point); a first step
+        in their own words when the plan has nothing on it."""
+        if subject:
+            question = self.plan_question(problem, subject, asked, keyed=True)
+        else:  # nothing named: the stage's next point, as a step back
+            subject = f"the {stage.label.lower()}"
+            points = problem.expected.get(stage, [])
+            question = next(
+                (p.question for p in points if question_key(p.question) not in asked), ""
+            )
         if question:
             return self.lines.dont_know_plan.format(
                 subject=subject, question=_lower_first(question)
             )
-        return self.lines.dont_know_step.format(subject=subject or f"the {stage.label.lower()}")
+        return self.lines.dont_know_step.format(subject=subject)
 
     def refusal(self, problem: Problem, quote: str, text: str, asked: Collection[str]) -> str:
         """A pointed question on the risk of a concern waved away: the plan's question on what
