@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from interviewer.bank import PROMPTS_DIR, QuestionBank, load_bank
+from interviewer.bank import PROMPTS_DIR, BankError, QuestionBank, load_bank
 from interviewer.core.events import InjectCurveball
 from interviewer.core.stages import Stage
 from interviewer.core.transcript import Role, TurnKind
@@ -338,3 +338,29 @@ async def test_an_adapted_curveball_is_acknowledged_with_what_the_candidate_said
     said = quotes(reply)
     assert said and all(q in answer for q in said), reply
     assert "you'd rely on" not in reply
+
+
+async def test_a_choice_of_what_to_discuss_is_the_candidates_call(gpu: Chat) -> None:
+    await gpu.start("gpu-scheduler", moves=2)
+    reply = await gpu.say("Do you want me to talk about preemption or about fairness next?")
+    assert reply.startswith(
+        "“Do you want me to talk about preemption or about fairness next”: that's your call"
+    )
+    assert "inference services cannot be preempted" not in reply  # not the preemption policy
+
+
+async def test_a_number_asked_for_again_is_given_again_as_such(
+    gpu: Chat, own_bank: QuestionBank
+) -> None:
+    facts = {f.id: f.answer for f in own_bank.problem("gpu-scheduler").hidden_facts}
+    await gpu.start("gpu-scheduler")
+    await gpu.say("How many GPUs are there?")
+    reply = await gpu.say("Sorry, how many GPUs was it again?")
+    assert reply == f"As I said: {facts['cluster']}"
+
+
+def test_a_bad_act_lines_file_is_reported_by_name(tmp_path: Path) -> None:
+    bad = tmp_path / "offline_acts.yaml"
+    bad.write_text("pushback: 'no placeholders'\n", encoding="utf-8")
+    with pytest.raises(BankError, match=r"offline_acts\.yaml"):
+        load_lines.__wrapped__(bad)
