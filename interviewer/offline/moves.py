@@ -20,14 +20,16 @@ from interviewer.core.text import question_key
 from interviewer.core.transcript import Turn
 from interviewer.offline.analysis import ConceptHit
 from interviewer.offline.facts import label
+from interviewer.offline.plan import ProblemPlans, plan_items
 from interviewer.offline.reading import (
     Reading,
     follow_ups_in_stage,
     is_vague,
     last_interviewer,
     read_candidate_turns,
+    stems,
 )
-from interviewer.offline.reasoning import content_words, mask_collocations
+from interviewer.offline.reasoning import mask_collocations
 
 _MOVE_PROBES = (Stage.DEEP_DIVE, Stage.TRADEOFFS)
 
@@ -55,8 +57,7 @@ class MoveChooser:
         self.level_focus = level_focus or {}
         self.presses = tuple(presses)
         self.curveball_press = curveball_press
-        self._relevant: dict[str, frozenset[str]] = {}
-        self._vocabulary: dict[str, set[str]] = {}
+        self.plan = ProblemPlans(bank)
 
     def choose(
         self,
@@ -149,7 +150,7 @@ class MoveChooser:
         """A generic concept probe: only for a concept the problem makes relevant, and only
         when the candidate said something substantive about it (explained it, or gave one of
         its facets); a noun alone, or a connective, is not enough."""
-        relevant = self.relevant(problem)
+        relevant = self.plan.relevant(problem)
         hits = reading.last_hits
         if anywhere or not hits:
             pool = [c for c in self.bank.concepts if c.id in reading.explained]
@@ -161,32 +162,18 @@ class MoveChooser:
             and Criterion.CLARITY not in h.concept.criteria
             and (h.explained or reading.facets_given(h.concept))
         )
-        said = _stems(reading.last)
+        said = stems(reading.last)
         for hit in hits:
             c = hit.concept
             given = reading.facets_given(c)
             for facet, question in c.facet_probes.items():
                 if facet in given or question_key(question) in done:
                     continue
-                if not self._in_vocabulary(problem, question, said):
+                if not self.plan.in_vocabulary(problem, question, said):
                     continue  # a generic question in words the problem never uses
                 term = self._term(reading.last, c)
                 return Move("facet", self._ack(term, given) if term else "", question)
         return None
-
-    def _in_vocabulary(self, problem: Problem, question: str, said: set[str]) -> bool:
-        """Whether most of a generic question's words are the problem's or the candidate's."""
-        vocabulary = self._vocabulary.get(problem.id)
-        if vocabulary is None:
-            texts = [problem.title, problem.prompt, *(f.answer for f in problem.hidden_facts)]
-            texts += [
-                t for pts in problem.expected.values() for p in pts for t in (p.point, p.question)
-            ]
-            texts += [p.question for p in problem.probes]
-            texts += [h for hs in problem.hints.values() for h in hs]
-            vocabulary = self._vocabulary[problem.id] = _stems(" ".join(texts))
-        asked = _stems(question)
-        return bool(asked) and 2 * len(asked & (vocabulary | said)) >= len(asked)
 
     def _said_probe(self, problem: Problem, reading: Reading, done: set[str]) -> Move | None:
         """The problem's own probe on what the last answer talked about, not yet answered."""
@@ -199,25 +186,6 @@ class MoveChooser:
                 term = _word_at(reading.last, m)
                 return Move("probe", self._ack(term, []) if term else "", probe.question)
         return None
-
-    def relevant(self, problem: Problem) -> frozenset[str]:
-        """The concepts a problem declares relevant: the one each expected point and each probe
-        names first (its head noun, usually)."""
-        found = self._relevant.get(problem.id)
-        if found is None:
-            texts = [p.point for pts in problem.expected.values() for p in pts]
-            texts += [p.question for p in problem.probes]
-            heads: set[str] = set()
-            for text in texts:
-                named = [
-                    (m.start(), c.id)
-                    for c, pat in self.bank.compiled_concepts
-                    if Criterion.CLARITY not in c.criteria and (m := pat.search(text))
-                ]
-                if named:
-                    heads.add(min(named)[1])
-            found = self._relevant[problem.id] = frozenset(heads)
-        return found
 
     def _answered(self, question: str, reading: Reading) -> bool:
         """Whether the concept a question is about was already explained with all its facets."""
@@ -277,7 +245,7 @@ class MoveChooser:
         load; staff: regions, cost, teams, migration), then the level's own question."""
         focus = self.level_focus.get(level)
         if focus is not None:
-            for question, keywords in self._plan_items(problem, stage):
+            for question, keywords in plan_items(problem, stage):
                 if question_key(question) in done or not focus.search(question):
                     continue
                 if keywords and compile_any(keywords).search(reading.said):
@@ -291,15 +259,6 @@ class MoveChooser:
             if not compile_any(q.keywords).search(reading.said):
                 return Move("level", "", q.question)
         return None
-
-    @staticmethod
-    def _plan_items(problem: Problem, stage: Stage) -> list[tuple[str, list[str]]]:
-        """The plan's questions from this stage on: its expected points (with the point's own
-        words, which carry the topic), then the problem's probes."""
-        order = [Stage.HIGH_LEVEL, Stage.DEEP_DIVE, Stage.TRADEOFFS]
-        later = order[order.index(stage) :] if stage in order else [stage]
-        items = [(p.question, p.keywords) for s in later for p in problem.expected.get(s, [])]
-        return items + [(p.question, []) for p in problem.probes]
 
     @staticmethod
     def _probe(problem: Problem, done: set[str]) -> Move | None:
@@ -329,11 +288,6 @@ class MoveChooser:
     def _term(text: str, concept: Concept) -> str:
         m = compile_any(concept.all_patterns).search(mask_collocations(text))
         return _word_at(text, m) if m else ""
-
-
-def _stems(text: str) -> set[str]:
-    """A text's content words by their first five letters ("team's" is "team")."""
-    return {w.split("'")[0][:5] for w in content_words(text)}
 
 
 def _word_at(text: str, match: re.Match[str]) -> str:

@@ -91,3 +91,8 @@ def curveball_gist(reading: Reading) -> str:
     ranked = sorted(design, key=lambda h: not h.explained)
     labels = list(dict.fromkeys(label(h.concept.id) for h in ranked))[:3]
     return join_words(labels) if labels else "that change"
+
+
+def stems(text: str) -> set[str]:
+    """A text's content words by their first five letters ("team's" is "team")."""
+    return {w.split("'")[0][:5] for w in content_words(text)}

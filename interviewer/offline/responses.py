@@ -14,7 +14,7 @@ from interviewer.core.text import is_question, question_key, sentences
 from interviewer.core.transcript import Role, Turn, TurnKind
 from interviewer.offline.clarify import Clarifier, earlier_answers, your_call_streak
 from interviewer.offline.lines import ActLines
-from interviewer.offline.reasoning import content_words
+from interviewer.offline.reading import stems
 
 _MOVE_ON_AFTER = 3  # "your call" answers in a row before the interviewer offers to move on
 
@@ -82,7 +82,7 @@ class Responder:
         """A pointed question on the risk of a concern waved away: the plan's question on what
         the message is about (its security point first), or the risk in general."""
         question = self.plan_question(problem, text, asked, keyed=False)
-        if question and len(_stems(text) & _stems(question)) >= 2:
+        if question and len(stems(text) & stems(question)) >= 2:
             return self.lines.refusal_plan.format(quote=quote, question=question)
         return self.lines.refusal.format(quote=quote)
 
@@ -90,7 +90,7 @@ class Responder:
     def plan_question(problem: Problem, about: str, asked: Collection[str], keyed: bool) -> str:
         """The plan's question (expected points of the design stages, then probes) sharing the
         most words with `about`, not asked yet; '' when none shares any."""
-        wanted = _stems(about)
+        wanted = stems(about)
         best: tuple[int, str] = (0, "")
         plan = [
             (p.point + " " + p.question, p.keywords, p.question, p.id.startswith("security"))
@@ -101,7 +101,7 @@ class Responder:
         for words, keywords, question, security in plan:
             if question_key(question) in asked:
                 continue
-            score = 2 * len(wanted & _stems(words))
+            score = 2 * len(wanted & stems(words))
             if keyed and keywords and compile_any(keywords).search(about):
                 score += 3
             score += 1 if security and not keyed and score else 0
@@ -132,11 +132,6 @@ class Responder:
             if adapt.search(s):
                 return s
         return stated[0] if stated and explained >= 2 else None
-
-
-def _stems(text: str) -> set[str]:
-    """A text's content words by their first five letters ("team's" is "team")."""
-    return {w.split("'")[0][:5] for w in content_words(text)}
 
 
 def _lower_first(question: str) -> str:
