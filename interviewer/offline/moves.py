@@ -1,10 +1,13 @@
 """The offline interviewer's next move, chosen as an interviewer would: the one place that
 decides what to ask after a candidate's answer.
 
-In order: press an ignored curveball once; press a vague answer once; in the design stages,
-probe the most important facet the candidate named but did not explain (or a concept only
-named); otherwise the most important expected point not yet touched; then the problem's
-probes and the stage's fallback questions. During clarify, nothing about the design is probed.
+The problem leads. In order: press an ignored curveball once; press a vague answer once; a
+level's own part of the plan as each stage's second follow-up; the problem's probe on what the
+last answer talked about; the stage's expected points not yet touched; a generic concept
+question only for a concept the plan names that the candidate explained, in words the problem
+or the candidate uses; then the problem's remaining probes and points, and the stage's fallback
+questions. During clarify, nothing about the design is probed. What the candidate did (a
+question, "I don't know", a deep-dive wish...) is heard before this, in brain.py and acts.py.
 """
 
 from __future__ import annotations
