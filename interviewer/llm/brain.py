@@ -50,6 +50,14 @@ def to_langchain(messages: list[Message]) -> list[BaseMessage]:
     return [kinds[role](content=content) for role, content in messages]
 
 
+def _turn(plan: TurnPlan, text: str, question: str | None) -> Utterance:
+    """The model's turn: a pushback is marked as one, under its misconception's key, so the same
+    wrong claim is not pushed back on twice whatever words the model chose."""
+    if plan.pushback is not None:
+        return Utterance(text, TurnKind.PUSHBACK, plan.pushback.key)
+    return Utterance(text, _kind(plan.action), question_key(question) if question else None)
+
+
 def _kind(action: Action) -> TurnKind:
     """What kind of interviewer turn an action makes."""
     if isinstance(action, GiveHint):
@@ -196,8 +204,7 @@ class LLMBrain:
             else:
                 self.breaker.success()
             if gate.problem is None:
-                q = gate.question
-                return Utterance(gate.text, _kind(plan.action), question_key(q) if q else None)
+                return _turn(plan, gate.text, gate.question)
             self.rejections.append(gate.problem)
             log.info("rejected a draft turn: %s", gate.problem)
             if gate.released:
@@ -272,7 +279,7 @@ class LLMBrain:
             if question:
                 await sink(" " + question)
             text = f"{released} {question}".strip()
-            return Utterance(text, _kind(plan.action), question_key(question) if question else None)
+            return _turn(plan, text, question)
         text = offline.text
         if outage and key not in self.noticed:
             self.noticed.add(key)

@@ -18,6 +18,7 @@ from interviewer.core.transcript import Role, Turn
 from interviewer.diagrams.data import DATA_NOTE, as_data, design_data
 from interviewer.llm.card import RUBRIC
 from interviewer.offline.brain import minutes_text
+from interviewer.offline.pushback import Pushback, pushback_for
 from interviewer.ports import TurnContext, usage_key
 from interviewer.prompt_files import PromptFile, load_prompt
 
@@ -88,6 +89,16 @@ class TurnPlan:
             return self.action.to_stage
         return self.ctx.state.stage
 
+    @cached_property
+    def pushback(self) -> Pushback | None:
+        """A wrong claim in the candidate's last message not yet pushed back on (catalogue)."""
+        if not isinstance(self.action, AskFollowUp):
+            return None
+        last = next((t.text for t in reversed(self.ctx.turns) if t.role is Role.CANDIDATE), "")
+        return pushback_for(
+            self.bank.misconceptions, self.problem.id, last, self.ctx.turns, self.ctx.state.asked
+        )
+
     @property
     def needs_question(self) -> bool:
         """Whether the turn must end with one question."""
@@ -102,10 +113,20 @@ class TurnPlan:
             for stage, items in p.expected.items()
             if items
         )
+        clarifications = "\n".join(
+            f"- {c.topic} ({c.id}{', their call' if c.your_call else ''}): {c.answer}"
+            for c in p.clarifications
+        )
+        wrong = "\n".join(
+            f"- {m.claim}: {m.why} Push back like: {m.pushback}"
+            for m in self.bank.misconceptions.for_problem(p.id)
+        )
         return self.prompts.system.render(
             problem_title=p.title,
             problem_prompt=p.prompt,
             hidden_facts=facts,
+            clarifications=clarifications or "- none beyond the facts",
+            misconceptions=wrong or "- none listed",
             expected_points=points,
             rubric="\n".join(f"- {c.label}: {text}" for c, text in RUBRIC.items()),
             level=self.ctx.state.level.value,
@@ -142,10 +163,20 @@ class TurnPlan:
             )
         assert isinstance(a, AskFollowUp)
         parts = []
+        push = self.pushback
+        if push is not None:
+            return (
+                f"Their last message claims something the reference lists as wrong "
+                f"({push.misconception.claim}). Push back on it now, before anything else: "
+                "quote their words from that message and ask one question like "
+                f'"{push.misconception.pushback}" Never give the correction.'
+            )
         if a.answer_facts:
             parts.append(
-                "They asked clarifying questions: answer each with the matching hidden fact, word "
-                "for word; for anything not in the facts, ask them to state an assumption."
+                "They asked clarifying questions: answer each one by what it asks, with the "
+                "matching hidden fact or clarification word for word, yes or no first for a "
+                "yes/no question; for anything neither settles, say it is their call and give "
+                "a sensible default."
             )
         if a.after_curveball:
             cb = self.bank.curveballs.get(a.after_curveball)

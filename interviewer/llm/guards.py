@@ -20,6 +20,7 @@ _SOLUTION = re.compile(
     r"|(?:consider|try) (?:using|adding|introducing)|just use|the trick is)\b",
     re.IGNORECASE,
 )
+_QUOTED = re.compile(r"“([^”]+)”|\"([^\"]+)\"")
 _LIST_ITEM = re.compile(r"(?m)^\s*(?:[-*•]|\d+[.)])\s+")
 _NUMBER = re.compile(
     r"(?<![\w.])(\d+(?:[.,]\d+)*)\s*(k|m|b|million|billion|thousand|%)?(?![\w])", re.IGNORECASE
@@ -61,9 +62,20 @@ def invented_numbers(text: str, sources: Iterable[str]) -> list[float]:
     return out
 
 
-def leaks_solution(sentence: str) -> bool:
-    """Whether a sentence hands out a design rather than asking for one."""
+def leaks_solution(sentence: str, said: Iterable[str] = ()) -> bool:
+    """Whether a sentence hands out a design rather than asking for one. A quote of `said`
+    (the candidate's words, the problem's text) is theirs, not ours: a pushback that quotes
+    "I would use Redis" hands nothing out."""
+    texts = [t for t in said if t]
+    if texts:
+        sentence = _QUOTED.sub(lambda m: " " if _quotes_one(m, texts) else m.group(), sentence)
     return bool(_SOLUTION.search(sentence))
+
+
+def _quotes_one(match: re.Match[str], texts: list[str]) -> bool:
+    """Whether a quoted span is verbatim in one of the texts."""
+    quoted = match.group(1) or match.group(2) or ""
+    return bool(quoted.strip()) and any(quoted in t for t in texts)
 
 
 def is_repeat(question: str, asked: Iterable[str]) -> bool:
@@ -83,7 +95,8 @@ def is_repeat(question: str, asked: Iterable[str]) -> bool:
 
 def sentence_problem(sentence: str, sources: Iterable[str], asked: Iterable[str]) -> str | None:
     """Why one sentence of a draft turn is unacceptable, or None when it is fine."""
-    if leaks_solution(sentence):
+    sources = list(sources)
+    if leaks_solution(sentence, sources):
         return "it hands the candidate a solution; ask, do not design"
     if _LIST_ITEM.search(sentence):
         return "it is a list; write two or three plain sentences"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from interviewer.bank import Phrasebook, QuestionBank, compile_any
+from interviewer.bank import Curveball, Phrasebook, QuestionBank
 from interviewer.core.events import (
     Action,
     AdvanceStage,
@@ -16,18 +16,21 @@ from interviewer.core.events import (
     WarnTime,
 )
 from interviewer.core.stages import Format, Stage
-from interviewer.core.text import is_question, question_key, sentences
+from interviewer.core.text import question_key
 from interviewer.core.transcript import Role, Turn, TurnKind
 from interviewer.diagrams.probes import follow_up as diagram_follow_up
 from interviewer.diagrams.probes import redrawn_for
-from interviewer.offline.moves import (
-    Move,
-    MoveChooser,
+from interviewer.offline.acts import Act, Heard, hear
+from interviewer.offline.lines import load_lines
+from interviewer.offline.moves import Move, MoveChooser
+from interviewer.offline.pushback import pushback_for
+from interviewer.offline.reading import (
     Reading,
     curveball_gist,
+    last_interviewer,
     read_candidate_turns,
 )
-from interviewer.offline.reasoning import mask_collocations
+from interviewer.offline.responses import Responder, short_title, situation_of, thrown
 from interviewer.ports import DeltaSink, TurnContext, Utterance
 
 
@@ -51,8 +54,12 @@ class OfflineBrain:
             raise ValueError("the question bank has no offline phrasebook (prompts/offline.yaml)")
         self.bank = bank
         self.phrases: Phrasebook = bank.phrases
-        self.moves = MoveChooser(bank, bank.phrases.press_vague, bank.phrases.press_curveball)
+        self.lines = load_lines()
+        self.moves = MoveChooser(
+            bank, bank.phrases.press_vague, bank.phrases.press_curveball, self.lines.focus
+        )
         self._concepts = bank.concept_patterns
+        self.responder = Responder(bank, self.lines)
 
     async def speak(
         self, ctx: TurnContext, action: Action, on_delta: DeltaSink | None = None
@@ -73,8 +80,7 @@ class OfflineBrain:
         if isinstance(action, GiveHint):
             return self._hint(ctx, action.stage)
         if isinstance(action, InjectCurveball):
-            text = self.bank.curveballs[action.curveball_id].text
-            return Utterance(text, TurnKind.CURVEBALL, question_key(text))
+            return self._curveball(ctx, action)
         if isinstance(action, WarnTime):
             text = p.warn_time.format(
                 minutes=minutes_text(action.seconds_left), stage=action.stage.label.lower()
@@ -132,6 +138,11 @@ class OfflineBrain:
 
     def _opening_question(self, ctx: TurnContext, stage: Stage) -> str:
         """The question that opens a stage: grounded in the design so far where possible."""
+        if stage in (Stage.DEEP_DIVE, Stage.TRADEOFFS):  # a level presses on a design
+            level = ctx.state.level.value
+            own = self.moves.level_opener(ctx.problem, level, stage, ctx.turns, ctx.state.asked)
+            if own:
+                return own
         if stage is Stage.DEEP_DIVE:
             grounded = self.moves.opening_probe(ctx.problem, ctx.turns, ctx.state.asked)
             if grounded:
@@ -147,6 +158,7 @@ class OfflineBrain:
         stage: Stage,
         ignored_curveball: str = "",
         reading: Reading | None = None,
+        press: bool = True,
     ) -> Move:
         return self.moves.choose(
             ctx.problem,
@@ -157,58 +169,130 @@ class OfflineBrain:
             ignored_curveball,
             ctx.state.level.value,
             reading,
+            press,
         )
 
     def _follow_up(self, ctx: TurnContext, action: AskFollowUp) -> Utterance:
-        p = self.phrases
+        """Hear what the candidate did first; then answer in kind, push back, or probe."""
+        lines, stage = self.lines, action.stage
         last = self._last_candidate(ctx.turns)
+        heard = hear(last, stage)
+        if heard.act is Act.OFF_TOPIC:  # one line back to the problem, no facts
+            text = lines.off_topic.format(title=short_title(ctx.problem.title))
+            if stage is Stage.CLARIFY:
+                return Utterance(text, TurnKind.FOLLOW_UP)
+            return self._with_move(ctx, stage, [text])
         parts: list[str] = []
         kind = TurnKind.FOLLOW_UP
-        if action.answer_facts:
+        if action.answer_facts or heard.act is Act.ASKED:
             kind = TurnKind.CLARIFICATION
-            answers = self._facts_for(ctx, last)
-            parts.append(" ".join(answers) if answers else p.no_fact)
-        ignored, constraint = False, action.after_curveball or ""
-        curveball = self.bank.curveballs.get(action.after_curveball or "")
-        reading: Reading | None = None
-        if action.after_curveball:
-            reading = read_candidate_turns(self.bank, ctx.turns)
-            adapted = curveball is not None and bool(
-                compile_any(curveball.adapt_keywords).search(last)
-            )
-            adapted |= len({h.concept.id for h in reading.last_hits if h.explained}) >= 2
-            # Diagrams (interviewer/diagrams): answering with a redrawn design that meets it.
-            asked_at = max(
-                (i for i, t in enumerate(ctx.turns) if t.kind == TurnKind.CURVEBALL), default=-1
-            )
-            adapted |= curveball is not None and redrawn_for(
-                ctx.turns, asked_at, curveball.text, self._concepts
-            )
-            if adapted:
-                parts.append(p.curveball_ack_adapted.format(gist=curveball_gist(reading)))
-            ignored = not adapted
-            if ignored and curveball is not None:
-                constraint = _constraint(curveball.text)
-        # Diagrams (interviewer/diagrams): a curveball's answer checked against the design, or a
-        # question grounded in the diagram just drawn (a single point of failure, a loose box).
+            parts = self.responder.answers(ctx.problem, ctx.turns, last, stage, ctx.state.spec) or [
+                self.phrases.no_fact
+            ]
+        push = pushback_for(
+            self.bank.misconceptions, ctx.problem.id, last, ctx.turns, ctx.state.asked
+        )
+        if push is not None:
+            entry = push.misconception
+            parts.append(lines.pushback.format(quote=push.quote, question=entry.pushback))
+            return Utterance(" ".join(parts), TurnKind.PUSHBACK, push.key)
+        if kind is TurnKind.CLARIFICATION:  # answered: the candidate drives on
+            return Utterance(" ".join(parts), kind)
+        put = thrown(ctx.turns, action.after_curveball)
+        curveball = self.bank.curveballs.get(action.after_curveball or "") if put else None
+        if curveball is not None:
+            return self._after_curveball(ctx, stage, curveball, last)
+        return self._heard(ctx, stage, heard, last)
+
+    def _heard(self, ctx: TurnContext, stage: Stage, heard: Heard, last: str) -> Utterance:
+        """Design talk and the acts that are not questions: deep dive, don't know, refusal..."""
+        lines = self.lines
+        if heard.act is Act.DEEP_DIVE:
+            text, key = self.responder.deep_dive(ctx.problem, heard.subject, ctx.state.asked)
+            return Utterance(text, TurnKind.FOLLOW_UP, key)
+        if heard.act is Act.DONT_KNOW:
+            before = last_interviewer(ctx.turns[:-1])
+            offered = (lines.dont_know_step.split("{", 1)[0], lines.dont_know_plan.split("{", 1)[0])
+            if before is not None and before.text.startswith(offered):
+                return self._with_move(ctx, stage, [lines.dont_know_again], press=False)
+            step = self.responder.smaller_step(ctx.problem, heard.subject, stage, ctx.state.asked)
+            return Utterance(step, TurnKind.FOLLOW_UP, question_key(step.rsplit(": ", 1)[-1]))
+        if heard.act is Act.REFUSAL:
+            text = self.responder.refusal(ctx.problem, heard.subject, last, ctx.state.asked)
+            return Utterance(text, TurnKind.FOLLOW_UP, question_key(text.rsplit("”", 1)[-1]))
+        if heard.act is Act.SUMMARY:
+            return Utterance(lines.summary_close, TurnKind.FOLLOW_UP)
+        # Diagrams (interviewer/diagrams): a question grounded in the diagram just drawn (a
+        # single point of failure, a loose box).
         probe = diagram_follow_up(
             ctx.turns,
             ctx.state.asked,
-            grounded=action.stage is not Stage.CLARIFY and ctx.state.format is not Format.ASYNC,
-            curveball_text=curveball.text if curveball else None,
+            grounded=stage is not Stage.CLARIFY and ctx.state.format is not Format.ASYNC,
+            curveball_text=None,
             concepts=self._concepts,
         )
         if probe is not None:
-            return Utterance(" ".join([*parts, probe.question]), kind, probe.key)
-        move = self._choose(ctx, action.stage, constraint if ignored else "", reading)
+            return Utterance(probe.question, TurnKind.FOLLOW_UP, probe.key)
+        return self._with_move(ctx, stage, [])
+
+    def _after_curveball(
+        self, ctx: TurnContext, stage: Stage, curveball: Curveball, last: str
+    ) -> Utterance:
+        """The candidate's answer to a curveball: acknowledged in their words, or pressed."""
+        reading = read_candidate_turns(self.bank, ctx.turns)
+        explained = len({h.concept.id for h in reading.last_hits if h.explained})
+        adapted = self.responder.adapted(curveball, last, explained)
+        asked_at = max(
+            (i for i, t in enumerate(ctx.turns) if t.kind == TurnKind.CURVEBALL), default=-1
+        )
+        # Diagrams (interviewer/diagrams): answering with a redrawn design that meets it.
+        redrawn = redrawn_for(ctx.turns, asked_at, curveball.text, self._concepts)
+        parts: list[str] = []
+        if adapted is not None:
+            parts.append(self.lines.curveball_adapted.format(quote=adapted))
+        elif redrawn:
+            parts.append(self.phrases.curveball_ack_adapted.format(gist=curveball_gist(reading)))
+        probe = diagram_follow_up(
+            ctx.turns,
+            ctx.state.asked,
+            grounded=stage is not Stage.CLARIFY and ctx.state.format is not Format.ASYNC,
+            curveball_text=curveball.text,
+            concepts=self._concepts,
+        )
+        if probe is not None:
+            return Utterance(" ".join([*parts, probe.question]), TurnKind.FOLLOW_UP, probe.key)
+        ignored = "" if parts else situation_of(curveball)
+        move = self._choose(ctx, stage, ignored, reading)
+        if move.question:
+            parts.append(move.question)
+        elif ignored:
+            parts.append(self.phrases.curveball_ack_missed)
+        key = question_key(move.question) if move.question else None
+        return Utterance(" ".join(parts) or self.phrases.no_fact, TurnKind.FOLLOW_UP, key)
+
+    def _with_move(
+        self, ctx: TurnContext, stage: Stage, parts: list[str], press: bool = True
+    ) -> Utterance:
+        """The lead-in parts and the next move's question."""
+        move = self._choose(ctx, stage, press=press)
         if move.lead:
             parts.append(move.lead)
         if move.question:
             parts.append(move.question)
-        elif ignored:
-            parts.append(p.curveball_ack_missed)
-        text = " ".join(parts) or p.no_fact
-        return Utterance(text, kind, question_key(move.question) if move.question else None)
+        text = " ".join(parts) or self.phrases.no_fact
+        return Utterance(text, TurnKind.FOLLOW_UP, question_key(move.question) or None)
+
+    def _curveball(self, ctx: TurnContext, action: InjectCurveball) -> Utterance:
+        """A curveball, unless the candidate already handled its situation: then that answer
+        is acknowledged in their words and the interview goes on."""
+        curveball = self.bank.curveballs[action.curveball_id]
+        quote = self.responder.covered(curveball, ctx.turns)
+        if quote is None:
+            return Utterance(curveball.text, TurnKind.CURVEBALL, question_key(curveball.text))
+        lead = self.lines.curveball_covered.format(situation=situation_of(curveball), quote=quote)
+        if ctx.turns and ctx.turns[-1].role is Role.INTERVIEWER:  # a question is still open
+            return Utterance(lead, TurnKind.FOLLOW_UP)
+        return self._with_move(ctx, action.stage, [lead])
 
     def _hint(self, ctx: TurnContext, stage: Stage) -> Utterance:
         p = self.phrases
@@ -218,43 +302,9 @@ class OfflineBrain:
                 return Utterance(f"{p.hint_lead} {hint}", TurnKind.HINT, hint_key=key)
         return Utterance(p.no_more_hints, TurnKind.HINT)
 
-    # ---- clarifying answers ---------------------------------------------------------------
-
-    def _facts_for(self, ctx: TurnContext, question_text: str) -> list[str]:
-        """The hidden facts the clarifying questions ask about, several at once, each once.
-
-        A fact already given is repeated only when a question matches nothing new.
-        """
-        given = " ".join(
-            t.text for t in ctx.turns if t.role is Role.INTERVIEWER and t.kind == "clarification"
-        )
-        out: list[str] = []
-        for asked in sentences(mask_collocations(question_text)):
-            if not is_question(asked):
-                continue
-            facts = ctx.problem.hidden_facts
-            hits = [f for f in facts if compile_any(f.keywords).search(asked)]
-            # Each topic the question raises that no matched fact covers ("... and GDPR?") is
-            # answered by the facts of that topic.
-            topics = [
-                t for t, kws in self.phrases.fact_topics.items() if compile_any(kws).search(asked)
-            ]
-            covered = {t for f in hits for t in f.covers}
-            hits += [f for t in topics if t not in covered for f in facts if t in f.covers]
-            matched = list(dict.fromkeys(f.answer for f in hits))
-            new = [a for a in matched if a not in given and a not in out]
-            out += new or [a for a in matched[:1] if a not in out]
-        return out[:4]
-
     @staticmethod
     def _last_candidate(turns: Sequence[Turn]) -> str:
         for turn in reversed(turns):
             if turn.role is Role.CANDIDATE:
                 return turn.text
         return ""
-
-
-def _constraint(curveball: str) -> str:
-    """The situation a curveball set, in a few words: its first sentence without the label."""
-    first = curveball.split(":", 1)[-1].split(". ")[0].strip().rstrip(".")
-    return first if len(first) <= 90 else first[:90].rsplit(" ", 1)[0] + "…"

@@ -1,10 +1,13 @@
 """The offline interviewer's next move, chosen as an interviewer would: the one place that
 decides what to ask after a candidate's answer.
 
-In order: press an ignored curveball once; press a vague answer once; in the design stages,
-probe the most important facet the candidate named but did not explain (or a concept only
-named); otherwise the most important expected point not yet touched; then the problem's
-probes and the stage's fallback questions. During clarify, nothing about the design is probed.
+The problem leads. In order: press an ignored curveball once; press a vague answer once; a
+level's own part of the plan as each stage's second follow-up; the problem's probe on what the
+last answer talked about; the stage's expected points not yet touched; a generic concept
+question only for a concept the plan names that the candidate explained, in words the problem
+or the candidate uses; then the problem's remaining probes and points, and the stage's fallback
+questions. During clarify, nothing about the design is probed. What the candidate did (a
+question, "I don't know", a deep-dive wish...) is heard before this, in brain.py and acts.py.
 """
 
 from __future__ import annotations
@@ -17,18 +20,20 @@ from interviewer.bank import Concept, Problem, QuestionBank, compile_any
 from interviewer.core.rubric import Criterion
 from interviewer.core.stages import Format, Stage
 from interviewer.core.text import question_key
-from interviewer.core.transcript import Role, Turn
-from interviewer.offline.analysis import ConceptHit, find_concepts, has_quantity, read_turns
-from interviewer.offline.facts import join_words, label
-from interviewer.offline.reasoning import content_words, mask_collocations
-
-# Hedges that mark an answer as a guess rather than a design.
-_HEDGE = re.compile(
-    r"\b(?:basically|i think it (?:would|will|should) (?:work|be fine)|should be fine"
-    r"|it (?:would|will|should) (?:just )?work|something like|kind of like|like chatgpt"
-    r"|not sure|no idea|i guess|whatever works|the usual|standard stuff|etc)\b",
-    re.IGNORECASE,
+from interviewer.core.transcript import Turn
+from interviewer.offline.analysis import ConceptHit
+from interviewer.offline.facts import label
+from interviewer.offline.plan import ProblemPlans, plan_items
+from interviewer.offline.reading import (
+    Reading,
+    follow_ups_in_stage,
+    is_vague,
+    last_interviewer,
+    read_candidate_turns,
+    stems,
 )
+from interviewer.offline.reasoning import mask_collocations
+
 _MOVE_PROBES = (Stage.DEEP_DIVE, Stage.TRADEOFFS)
 
 
@@ -41,64 +46,21 @@ class Move:
     question: str
 
 
-@dataclass(frozen=True)
-class Reading:
-    """What the candidate has said so far, as the interviewer understands it."""
-
-    last: str
-    last_hits: tuple[ConceptHit, ...]
-    said: str  # every candidate turn, collocations blanked
-    explained: frozenset[str]  # concept ids explained anywhere
-    named: frozenset[str]  # concept ids named anywhere
-
-    def facets_given(self, concept: Concept) -> list[str]:
-        """The facets of a concept the candidate has given anywhere."""
-        return [n for n, p in concept.compiled_facets.items() if p.search(self.said)]
-
-
-def read_candidate_turns(bank: QuestionBank, turns: Sequence[Turn]) -> Reading:
-    """The candidate's words, with what each answer named and explained."""
-    mine = [(i, t.stage, t.text) for i, t in enumerate(turns) if t.role is Role.CANDIDATE]
-    text = read_turns(mine)
-    found = find_concepts(text, bank.compiled_concepts)
-    hits = [h for h in found if not text.sentences[h.sentence].question]
-    last_turn = mine[-1][0] if mine else -1
-    last_hits = tuple(h for h in hits if text.sentences[h.sentence].turn == last_turn)
-    return Reading(
-        last=mine[-1][2] if mine else "",
-        last_hits=last_hits,
-        said=mask_collocations("\n".join(t for _, _, t in mine)),
-        explained=frozenset(h.concept.id for h in hits if h.explained),
-        named=frozenset(h.concept.id for h in hits),
-    )
-
-
-def is_vague(reading: Reading) -> bool:
-    """An answer with no design in it: no concept explained, no number, or only a hedge."""
-    last = reading.last
-    if not last.strip() or has_quantity(last):
-        return False
-    if any(h.explained for h in reading.last_hits):
-        return False
-    design = [h for h in reading.last_hits if Criterion.CLARITY not in h.concept.criteria]
-    return bool(_HEDGE.search(last)) or (not design and len(content_words(last)) < 6)
-
-
-def last_interviewer(turns: Sequence[Turn]) -> Turn | None:
-    """The interviewer's most recent turn."""
-    for t in reversed(turns):
-        if t.role is Role.INTERVIEWER:
-            return t
-    return None
-
-
 class MoveChooser:
     """Chooses the next question from the problem, the lexicon and what was said."""
 
-    def __init__(self, bank: QuestionBank, presses: Sequence[str], curveball_press: str) -> None:
+    def __init__(
+        self,
+        bank: QuestionBank,
+        presses: Sequence[str],
+        curveball_press: str,
+        level_focus: dict[str, re.Pattern[str]] | None = None,
+    ) -> None:
         self.bank = bank
+        self.level_focus = level_focus or {}
         self.presses = tuple(presses)
         self.curveball_press = curveball_press
+        self.plan = ProblemPlans(bank)
 
     def choose(
         self,
@@ -110,9 +72,11 @@ class MoveChooser:
         ignored_curveball: str = "",
         level: str = "senior",
         reading: Reading | None = None,
+        press: bool = True,
     ) -> Move:
         """The next move after the candidate's last answer (`ignored_curveball`: what it said;
-        `reading`: the turns already read, so a turn is analysed once)."""
+        `reading`: the turns already read, so a turn is analysed once; `press`: whether a vague
+        answer may be pressed, never after "I don't know")."""
         done = set(asked)
         if reading is None:
             reading = read_candidate_turns(self.bank, turns)
@@ -122,33 +86,59 @@ class MoveChooser:
             return Move(
                 "press-curveball", "", self.curveball_press.format(constraint=ignored_curveball)
             )
-        if stage is not Stage.CLARIFY and not pressed and is_vague(reading):
+        if press and stage is not Stage.CLARIFY and not pressed and is_vague(reading):
             question = next((q for q in self.presses if question_key(q) not in done), "")
             if question:
                 return Move("press-vague", "", question)
         if stage is Stage.CLARIFY:
             return self._point(problem, stage, reading, done) or self._fallback(stage, done)
+        # A level's own question comes second in every stage (the stage's opener was first).
+        due = fmt is not Format.ASYNC and follow_ups_in_stage(turns, stage) == 1
+        level_move = self._for_level(problem, level, stage, reading, done) if due else None
         if fmt is Format.ASYNC or stage not in _MOVE_PROBES:
-            move = self._point(problem, stage, reading, done)
-            move = move or self._for_level(level, stage, reading, done)
+            move = level_move or self._point(problem, stage, reading, done)
+            move = move or self._said_probe(problem, reading, done)
+            move = move or self._for_level(problem, level, stage, reading, done)
             if fmt is Format.ASYNC and move is None:
                 move = self._async_walk(problem, stage, reading, done)
-            return move or self._grounded(problem, reading, done) or self._fallback(stage, done)
-        if stage is Stage.TRADEOFFS:  # where a level's expectations are pressed first
-            move = self._for_level(level, stage, reading, done)
-            if move:
-                return move
+            move = move or self._grounded(problem, reading, done)
+            if stage is not Stage.WRAP_UP:
+                move = move or self._later_point(problem, stage, reading, done)
+                move = move or self._probe(problem, done)
+            return move or self._fallback(stage, done)
         return (
-            self._grounded(problem, reading, done)
+            level_move
+            or self._said_probe(problem, reading, done)
             or self._point(problem, stage, reading, done)
-            or self._for_level(level, stage, reading, done)
+            or self._grounded(problem, reading, done)
+            or self._for_level(problem, level, stage, reading, done)
             or self._probe(problem, done)
+            or self._later_point(problem, stage, reading, done)
             or self._fallback(stage, done)
         )
 
+    def level_opener(
+        self,
+        problem: Problem,
+        level: str,
+        stage: Stage,
+        turns: Sequence[Turn],
+        asked: Sequence[str],
+    ) -> str:
+        """The plan's question a stage opens with for a level, or '' (the stage's usual one)."""
+        reading = read_candidate_turns(self.bank, turns)
+        move = self._for_level(problem, level, stage, reading, set(asked), plan_only=True)
+        return move.question if move else ""
+
     def opening_probe(self, problem: Problem, turns: Sequence[Turn], asked: Sequence[str]) -> str:
-        """A deep-dive opener grounded in the design so far, or ''."""
-        move = self._grounded(problem, read_candidate_turns(self.bank, turns), set(asked), True)
+        """A deep-dive opener grounded in the design so far, or '': the problem's own probe on
+        what the candidate said, else a relevant concept they explained, a facet left out."""
+        reading = read_candidate_turns(self.bank, turns)
+        done = set(asked)
+        whole = Reading(reading.said, (), reading.said, reading.explained, reading.named)
+        move = self._said_probe(problem, whole, done) or self._grounded(
+            problem, reading, done, True
+        )
         return move.question if move else ""
 
     # ---- the kinds of move ----------------------------------------------------------------
@@ -160,40 +150,44 @@ class MoveChooser:
     def _grounded(
         self, problem: Problem, reading: Reading, done: set[str], anywhere: bool = False
     ) -> Move | None:
-        """A facet named but not explained, or a concept only named, in the candidate's words."""
+        """A generic concept probe: only for a concept the problem makes relevant, and only
+        when the candidate said something substantive about it (explained it, or gave one of
+        its facets); a noun alone, or a connective, is not enough."""
+        relevant = self.plan.relevant(problem)
         hits = reading.last_hits
         if anywhere or not hits:
-            pool = [c for c in self.bank.concepts if c.id in reading.named]
-            hits = tuple(ConceptHit(c, 0, 0, c.id in reading.explained) for c in pool)
+            pool = [c for c in self.bank.concepts if c.id in reading.explained]
+            hits = tuple(ConceptHit(c, 0, 0, True) for c in pool)
+        hits = tuple(
+            h
+            for h in hits
+            if h.concept.id in relevant
+            and Criterion.CLARITY not in h.concept.criteria
+            and (h.explained or reading.facets_given(h.concept))
+        )
+        said = stems(reading.last)
         for hit in hits:
             c = hit.concept
-            if Criterion.CLARITY in c.criteria:
-                continue
             given = reading.facets_given(c)
             for facet, question in c.facet_probes.items():
                 if facet in given or question_key(question) in done:
                     continue
-                term = self._term(reading.last, c) or label(c.id)
-                return Move("facet", self._ack(term, given), question)
-        for hit in hits:
-            c = hit.concept
-            if (
-                Criterion.CLARITY in c.criteria
-                or c.facets  # explained through its facets, asked above
-                or c.id in reading.explained
-                or c.probe is None
-                or question_key(c.probe) in done
-            ):
-                continue
-            term = self._term(reading.last, c) or label(c.id)
-            return Move("concept", self._ack(term, []), c.probe)
+                if not self.plan.in_vocabulary(problem, question, said):
+                    continue  # a generic question in words the problem never uses
+                term = self._term(reading.last, c)
+                return Move("facet", self._ack(term, given) if term else "", question)
+        return None
+
+    def _said_probe(self, problem: Problem, reading: Reading, done: set[str]) -> Move | None:
+        """The problem's own probe on what the last answer talked about, not yet answered."""
         last = mask_collocations(reading.last)  # once, not once per probe
         for probe in problem.probes:
             if not probe.keywords or question_key(probe.question) in done:
                 continue
             m = compile_any(probe.keywords).search(last)
             if m and not self._answered(probe.question, reading):
-                return Move("probe", self._ack(_word_at(reading.last, m), []), probe.question)
+                term = _word_at(reading.last, m)
+                return Move("probe", self._ack(term, []) if term else "", probe.question)
         return None
 
     def _answered(self, question: str, reading: Reading) -> bool:
@@ -217,6 +211,17 @@ class MoveChooser:
             return Move("point", "", point.question)
         return None
 
+    def _later_point(
+        self, problem: Problem, stage: Stage, reading: Reading, done: set[str]
+    ) -> Move | None:
+        """An expected point of a later design stage, before any generic question."""
+        order = [Stage.HIGH_LEVEL, Stage.DEEP_DIVE, Stage.TRADEOFFS]
+        for later in order[order.index(stage) + 1 :] if stage in order else []:
+            move = self._point(problem, later, reading, done)
+            if move:
+                return move
+        return None
+
     def _async_walk(
         self, problem: Problem, stage: Stage, reading: Reading, done: set[str]
     ) -> Move | None:
@@ -229,10 +234,28 @@ class MoveChooser:
                 return move
         return self._probe(problem, done)
 
-    def _for_level(self, level: str, stage: Stage, reading: Reading, done: set[str]) -> Move | None:
-        """What a candidate of this level is expected to cover and has not (staff: regions,
-        cost, organisation)."""
-        phrases = self.bank.phrases
+    def _for_level(
+        self,
+        problem: Problem,
+        level: str,
+        stage: Stage,
+        reading: Reading,
+        done: set[str],
+        plan_only: bool = False,
+    ) -> Move | None:
+        """What a candidate of this level is pressed on: first the problem's own plan item that
+        fits the level's focus (mid: the request path and one component; senior: failure and
+        load; staff: regions, cost, teams, migration), then the level's own question."""
+        focus = self.level_focus.get(level)
+        if focus is not None:
+            for question, keywords in plan_items(problem, stage):
+                if question_key(question) in done or not focus.search(question):
+                    continue
+                if keywords and compile_any(keywords).search(reading.said):
+                    continue
+                if not self._answered(question, reading):
+                    return Move("level", "", question)
+        phrases = None if plan_only else self.bank.phrases
         for q in phrases.level_questions if phrases else []:
             if q.level != level or stage not in q.stages or question_key(q.question) in done:
                 continue
@@ -271,17 +294,10 @@ class MoveChooser:
 
 
 def _word_at(text: str, match: re.Match[str]) -> str:
-    """The candidate's own words at a match, whole words, quoted."""
+    """The candidate's own words at a match, whole words, quoted ('' for a short lone word
+    such as "long", which names no component)."""
     end = match.end()
     while end < len(text) and (text[end].isalnum() or text[end] in "-_"):
         end += 1
-    return f"“{text[match.start() : end]}”"
-
-
-def curveball_gist(reading: Reading) -> str:
-    """How the candidate adapted, named by the concepts of their answer (never copied verbatim:
-    the interviewer's turns must hold nothing the candidate could ask to forget)."""
-    design = [h for h in reading.last_hits if Criterion.CLARITY not in h.concept.criteria]
-    ranked = sorted(design, key=lambda h: not h.explained)
-    labels = list(dict.fromkeys(label(h.concept.id) for h in ranked))[:3]
-    return join_words(labels) if labels else "that change"
+    said = text[match.start() : end]
+    return f"“{said}”" if len(said) >= 5 or " " in said.strip() else ""

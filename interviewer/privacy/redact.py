@@ -90,6 +90,19 @@ def only_contribution_of(card: Scorecard, author: str) -> list[Contribution]:
     return [c for c in card.contributors if c.author == author]
 
 
+_CURLY = re.compile(r"“([^”]+)”")
+QUOTE_WITHHELD = "“(another participant's words)”"
+QUOTE_REMOVED = "“(words removed at the member's request)”"
+
+
+def unquote(text: str, foreign: Sequence[str], instead: str = QUOTE_WITHHELD) -> str:
+    """An interviewer turn with each quote of `foreign` texts replaced (a pushback quotes the
+    candidate: in a design-along it may quote a member who is forgotten or not the reader)."""
+    if not foreign:
+        return text
+    return _CURLY.sub(lambda m: instead if found_in(m.group(1), foreign) else m.group(), text)
+
+
 def drop_responses(state: InterviewState, foreign: Sequence[str] | None = None) -> InterviewState:
     """The state without curveball answers: all of them, or those found in `foreign` texts."""
     plans = [

@@ -11,7 +11,7 @@ from sqlmodel import Session, SQLModel, col, select
 from interviewer.core.rubric import Scorecard
 from interviewer.core.state import InterviewState
 from interviewer.core.transcript import Role
-from interviewer.privacy.redact import drop_responses, without_words_of
+from interviewer.privacy.redact import drop_responses, unquote, without_words_of
 from storage.models import (
     DrillAnswerRow,
     DrillPostRow,
@@ -114,15 +114,17 @@ def _export_interview(session: Session, row: Interview, user_id: str) -> dict[st
     return {
         **_row(row),
         "state": state.to_dict(),
-        "turns": [_export_turn(t, user_id) for t in turns],
+        "turns": [_export_turn(t, user_id, others) for t in turns],
         "scorecard": scorecard,
     }
 
 
-def _export_turn(turn: InterviewTurn, user_id: str) -> dict[str, Any]:
+def _export_turn(turn: InterviewTurn, user_id: str, others: list[str]) -> dict[str, Any]:
     data = _row(turn)
     if turn.role == Role.CANDIDATE.value and turn.author not in (None, user_id):
         data.update(text=OTHERS_MESSAGE, author=None, diagram=None)
+    elif turn.role == Role.INTERVIEWER.value:  # a pushback may quote another member
+        data.update(text=unquote(turn.text, others))
     return data
 
 

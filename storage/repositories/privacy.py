@@ -15,7 +15,13 @@ from interviewer.core.rubric import Scorecard
 from interviewer.core.state import InterviewState, Status
 from interviewer.core.transcript import Role
 from interviewer.privacy.ports import REMOVED, Purged
-from interviewer.privacy.redact import drop_responses, strip_quotes, without_words_of
+from interviewer.privacy.redact import (
+    QUOTE_REMOVED,
+    drop_responses,
+    strip_quotes,
+    unquote,
+    without_words_of,
+)
 from storage.models import (
     ChannelSettingRow,
     DrillAnswerRow,
@@ -208,7 +214,14 @@ def _redact_elsewhere(session: Session, platform: str, user_id: str) -> int:
             turn.text, turn.author, turn.diagram = REMOVED, None, None
             session.add(turn)
         session.flush()
-        own = [t.text for t in turns_of(session, interview_id) if t.role == Role.CANDIDATE.value]
+        every = turns_of(session, interview_id)
+        for turn in every:  # the interviewer's quotes of their words (a pushback) go too
+            if turn.role == Role.INTERVIEWER.value:
+                text = unquote(turn.text, foreign, QUOTE_REMOVED)
+                if text != turn.text:
+                    turn.text = text
+                    session.add(turn)
+        own = [t.text for t in every if t.role == Role.CANDIDATE.value]
         row = session.get(Interview, interview_id)
         if row is not None:
             state = InterviewState.from_dict(json.loads(row.state_json))

@@ -118,7 +118,8 @@ def check(persona: str, turns: list, state: object, card: Scorecard | None, step
     repeats = sorted({k for k in asked if asked.count(k) > 1})
     out.checks["no_repeated_questions"] = not repeats
     out.failures += [f"repeated: {k}" for k in repeats]
-    leaks = [t.text for t in spoken if t.kind not in _FIXED and leaks_solution(t.text)]
+    said = [t.text for t in turns if t.role is Role.CANDIDATE]  # quoting them hands out nothing
+    leaks = [t.text for t in spoken if t.kind not in _FIXED and leaks_solution(t.text, said)]
     out.checks["no_solution_leaks"] = not leaks
     out.failures += [f"leak: {t}" for t in leaks]
     spec = state.spec  # type: ignore[attr-defined]

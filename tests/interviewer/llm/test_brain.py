@@ -158,3 +158,14 @@ async def test_a_hint_needs_no_question_and_empty_text_is_garbage(bank: Question
     offline = OfflineBrain(bank).utter(context(bank, SAID), FOLLOW).text
     assert u.text == f"{NOTICE}\n\n{offline}"  # garbage is a failure: the candidate is told
     assert empty.rejections == ["it is empty", "it is empty"]
+
+
+async def test_a_pushback_turn_is_marked_and_keyed_by_its_misconception(bank: QuestionBank) -> None:
+    said = ["Read replicas absorb the writes as traffic grows, so the database scales."]
+    brain = brain_for(
+        bank, Script("You said replicas absorb writes. Where does write capacity come from?")
+    )
+    u = await brain.speak(context(bank, said), FOLLOW)
+    entry = bank.misconceptions.for_problem("model-serving")[0]
+    assert u.kind is TurnKind.PUSHBACK
+    assert u.question_key == question_key(entry.pushback)

@@ -7,7 +7,7 @@ from dataclasses import replace
 from itertools import pairwise
 
 from bench.tokens import encode, offline_tiktoken
-from interviewer.bank import QuestionBank
+from interviewer.bank import Clarification, QuestionBank
 from interviewer.core.events import AskFollowUp
 from interviewer.core.rubric import Level
 from interviewer.core.stages import Stage
@@ -107,3 +107,37 @@ def test_the_level_calibrates_the_model_interviewer(bank: QuestionBank) -> None:
     assert "interviews at the senior level" in senior_system
     assert "interviews at the staff level" in staff_system
     assert "organisational trade-offs" in staff_system
+
+
+WRONG = "Read replicas absorb the writes as traffic grows, so the database scales."
+
+
+def test_the_problem_s_clarifications_and_wrong_claims_are_private_reference(
+    bank: QuestionBank,
+) -> None:
+    ctx = context(bank, [WRONG], Stage.DEEP_DIVE)
+    gang = Clarification(
+        id="gang", topic="policy", asks=[r"\bgang"], answer="Yes: all GPUs at once or none."
+    )
+    ctx = replace(ctx, problem=ctx.problem.model_copy(update={"clarifications": [gang]}))
+    plan = TurnPlan(ctx, FOLLOW, InterviewerPrompts.load())
+    system = plan.messages()[0][1]
+    assert "policy (gang): Yes: all GPUs at once or none." in system
+    entry = bank.misconceptions.for_problem("model-serving")[0]
+    assert entry.pushback in system and entry.why in system
+    assert "never read it out" in system
+    assert WRONG not in system  # candidate words never reach a system message
+
+
+def test_a_wrong_claim_makes_the_turn_a_pushback(bank: QuestionBank) -> None:
+    plan = TurnPlan(context(bank, [WRONG], Stage.DEEP_DIVE), FOLLOW, InterviewerPrompts.load())
+    assert plan.pushback is not None
+    task = plan.directive()
+    assert "Push back on it now" in task and plan.pushback.misconception.pushback in task
+    assert WRONG not in task  # the quote comes from the candidate's message, not from us
+    # once pushed back on (its key asked), it is not pushed back on again
+    asked = [plan.pushback.key]
+    again = TurnPlan(
+        context(bank, [WRONG], Stage.DEEP_DIVE, asked=asked), FOLLOW, InterviewerPrompts.load()
+    )
+    assert again.pushback is None and "Push back" not in again.directive()

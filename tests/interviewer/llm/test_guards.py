@@ -28,6 +28,13 @@ def test_solutions_are_spotted_but_questions_about_them_are_not() -> None:
     assert leaks_solution("Here's how I would do it: a gateway, then a router.")
     assert not leaks_solution("What would you cache, and where?")
     assert not leaks_solution("Think about what happens when every GPU is busy.")
+    # quoting the candidate's own design back (a pushback) hands out nothing; our words still do
+    said = ["For 10x users I would add replicas in every region."]
+    assert not leaks_solution(
+        "You said: “For 10x users I would add replicas in every region.”", said
+    )
+    assert leaks_solution("“For 10x users” you should use a cache.", said)
+    assert leaks_solution("“I would add replicas”, you wrote? No: I would add a cache.", said)
 
 
 def test_repeats_are_caught_even_when_reworded_slightly() -> None:

@@ -1,5 +1,5 @@
 """Level calibration: the hire bar moves with the level, and a staff candidate is pressed on
-regions, cost and organisation."""
+regions, cost and organisation, each level on its own part of the problem's plan."""
 
 from __future__ import annotations
 
@@ -24,22 +24,30 @@ def test_the_hire_bar_moves_with_the_level() -> None:
     assert hire_signal_for(3.1, Level.SENIOR) is HireSignal.HIRE
 
 
-def test_a_staff_candidate_is_pressed_on_regions_cost_and_organisation(
-    bank: QuestionBank,
-) -> None:
+def test_each_level_is_pressed_on_its_own_topics_in_the_trade_offs(bank: QuestionBank) -> None:
     problem = bank.problem("model-serving")
     asked = [question_key(p.question) for p in problem.expected[Stage.TRADEOFFS]]
     said = "Bigger batches raise throughput but add latency, so I cap them per tier."
-    turns = [Turn(Role.CANDIDATE, Stage.TRADEOFFS, said)]
-    moves = OfflineBrain(bank).moves
-    staff = moves.choose(problem, Format.STANDARD, Stage.TRADEOFFS, turns, asked, "", "staff")
-    senior = moves.choose(problem, Format.STANDARD, Stage.TRADEOFFS, turns, asked, "", "senior")
-    assert staff.kind == "level" and "region" in staff.question
-    assert senior.kind != "level"
-    # once regions are covered, the next staff topic is cost
-    turns.append(Turn(Role.CANDIDATE, Stage.TRADEOFFS, "We run active-active in three regions."))
-    nxt = moves.choose(problem, Format.STANDARD, Stage.TRADEOFFS, turns, asked, "", "staff")
-    assert nxt.kind == "level" and "cost" in nxt.question
+    turns = [
+        Turn(Role.INTERVIEWER, Stage.TRADEOFFS, "Where is the bottleneck?", kind="stage_intro"),
+        Turn(Role.CANDIDATE, Stage.TRADEOFFS, "The GPU pool."),
+        Turn(Role.INTERVIEWER, Stage.TRADEOFFS, "What would you trade?", kind="follow_up"),
+        Turn(Role.CANDIDATE, Stage.TRADEOFFS, said),
+    ]
+    brain = OfflineBrain(bank)
+    moves = brain.moves
+
+    def choose(level: str) -> str:
+        move = moves.choose(problem, Format.STANDARD, Stage.TRADEOFFS, turns, asked, "", level)
+        return move.question
+
+    staff, senior = choose("staff"), choose("senior")
+    assert staff != senior
+    # each is the problem's own question on the level's focus, or staff's own topic
+    assert brain.lines.focus["staff"].search(staff) or "region" in staff, staff
+    # once asked, the staff question moves on to the next one
+    asked.append(question_key(staff))
+    assert choose("staff") != staff
 
 
 async def test_the_level_is_stored_and_shown_on_the_scorecard(bank: QuestionBank) -> None:

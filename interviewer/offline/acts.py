@@ -1,0 +1,161 @@
+"""What the candidate just did, heard before any probe is chosen.
+
+A sharp interviewer first hears the act: a question to the interviewer (answered), a wish to
+go deep on one part (followed), "I don't know" (acknowledged, with a smaller step), a turn
+off topic or outside the interview (one line back to the problem), a summary in the wrap-up
+(closed), or a concern waved away ("We don't check. Users are adults.": its risk questioned).
+Everything else is design talk, which the move chooser follows up.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from interviewer.core.stages import Stage
+from interviewer.core.text import asks_questions, is_question, sentences
+from interviewer.offline.clarify import questions_in
+
+
+class Act(StrEnum):
+    """What a candidate message does."""
+
+    DESIGN = "design"
+    ASKED = "asked"
+    DEEP_DIVE = "deep_dive"
+    DONT_KNOW = "dont_know"
+    OFF_TOPIC = "off_topic"
+    SUMMARY = "summary"
+    REFUSAL = "refusal"
+
+
+@dataclass(frozen=True)
+class Heard:
+    """The act, and the candidate's own words it is about (verbatim)."""
+
+    act: Act
+    subject: str = ""
+    questions: tuple[str, ...] = ()
+
+
+_DEEP_DIVE = re.compile(
+    r"\b(?:i'?d (?:like|love|prefer|want) to|i want to|i'?ll|let me|let'?s|let us|can (?:we|i)|"
+    r"could (?:we|i)|shall we|may i|i'?m going to|i will|i would like to)\s+(?:now |first |then )?"
+    r"(?:do a |go for a |take a )?(?:deep[- ]?dive|dive(?: deep(?:er)?)?|drill(?: down)?|"
+    r"go deep(?:er)?|go (?:a bit |much )?deeper|zoom|focus)\s+(?:in(?:to)?|on|in on)\s+"
+    r"(?:the |our |my )?(?P<x>[^.?!,;:]{3,80})",
+    re.IGNORECASE,
+)
+_SUBJECT_TAIL = re.compile(
+    r"\s+(?:first|next|now|then|a bit|for a (?:bit|minute|moment)|please|if that'?s ok(?:ay)?|"
+    r"if you don'?t mind|instead|here|honestly|really|to be honest|tbh|yet)\s*$",
+    re.IGNORECASE,
+)
+_DONT_KNOW = re.compile(
+    r"\b(?:i (?:really |honestly |genuinely |just |simply )?(?:don'?t|do not) know"
+    r"|i'?m (?:really |honestly )?(?:not (?:really |quite |entirely |too )?sure|unsure|"
+    r"not familiar|stuck|lost)|no idea"
+    r"|i have no (?:idea|clue)|not sure how|haven'?t (?:worked|dealt) with|beyond me"
+    r"|i can'?t (?:think|say)|no clue)\b"
+    r"(?:\s+(?P<x>(?:how|what|which|where|when|whether|why|about)\b[^.?!,;]{3,80}))?",
+    re.IGNORECASE,
+)
+_OFF_TOPIC = re.compile(
+    r"\b(?:talk|chat|speak) about (?:something else|[^.?!]{2,40}? instead)"
+    r"|\b(?:can|could|shall) we (?:do|discuss|switch to|design|cover) [^.?!]{2,40}? instead\b"
+    r"|\b(?:a |another |different )(?:problem|question|topic)(?: instead)?\b[^.?!]*\?"
+    r"|\bchange the (?:topic|subject|problem)\b"
+    r"|\b(?:the )?weather\b|\btell me a joke\b|\bwrite (?:me )?a (?:poem|song|story|essay)\b"
+    r"|\brecipe\b|\b(?:football|soccer|basketball) (?:game|match|score)\b|\bstock (?:price|tip)s?\b"
+    r"|\b(?:your|the) (?:system )?prompt\b|\byour instructions\b|\bwhat model are you\b"
+    r"|\bwho (?:made|built|created) you\b|\bare you (?:an? )?(?:ai|bot|human|chatgpt)\b"
+    # the candidate's own life and career, the interviewer's: not this interview
+    r"|\b(?:weekend|vacation|holiday|certifications?|salary|my resume|my cv|my career)\b"
+    r"|\bmy (?:next |other |real |upcoming )?interviews\b|\bhow are you\b"
+    r"|\bdo you (?:have any plans|like|enjoy|prefer working)\b|\bleetcode\b|\bunrelated\b"
+    r"|\b(?:is|are) (?:your|the) (?:company|team) hiring\b|\brecommend for (?:preparing|prep)\b"
+    r"|\bhow (?:should|do) i prepare\b|\boff[- ]topic\b",
+    re.IGNORECASE,
+)
+_REFUSAL = re.compile(
+    r"\b(?:we|i) (?:don'?t|do not|won'?t|will not|wouldn'?t|aren'?t going to|are not going to)"
+    r" (?:really )?(?:check|bother|care|worry|validate|verify|filter|moderate|encrypt|"
+    r"authenticate|audit|need (?:to (?:check|worry|validate|verify|filter|moderate))|"
+    r"need (?:any )?(?:auth\w*|security|encryption|filtering|moderation|checks))\b"
+    r"|\busers are (?:adults|trusted|grown[- ]ups)\b"
+    r"|\bnot (?:our|my) (?:problem|concern|job|responsibility)\b"
+    r"|\b(?:security|privacy|compliance|abuse|safety|auth\w*) (?:is not|isn'?t) "
+    r"(?:a concern|important|needed|necessary|our problem|an issue)\b",
+    re.IGNORECASE,
+)
+_SUMMARY = re.compile(
+    r"\b(?:to (?:summari[sz]e|sum up|recap|wrap up)|in summary|in short|overall|summary|"
+    r"recap|so the design|in the end|all in all|summing up)\b",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"\w+")
+
+
+def hear(text: str, stage: Stage) -> Heard:
+    """The act of one candidate message, in the stage it was said."""
+    if _OFF_TOPIC.search(text):
+        return Heard(Act.OFF_TOPIC)
+    m = _DEEP_DIVE.search(text)
+    if m and stage is not Stage.CLARIFY:
+        return Heard(Act.DEEP_DIVE, _subject(m.group("x")))
+    asked = _asked(text)
+    if asked:
+        return Heard(Act.ASKED, questions=tuple(asked))
+    dont = _dont_know(text)
+    if dont is not None:
+        return dont
+    if stage is not Stage.CLARIFY:
+        for s in sentences(text):
+            if _REFUSAL.search(s) and not is_question(s):
+                return Heard(Act.REFUSAL, s)
+    if stage is Stage.WRAP_UP and _is_summary(text):
+        return Heard(Act.SUMMARY)
+    return Heard(Act.DESIGN)
+
+
+def _subject(raw: str) -> str:
+    subject = raw.strip()
+    while (cut := _SUBJECT_TAIL.sub("", subject)) != subject:
+        subject = cut
+    return subject.strip()
+
+
+def _asked(text: str) -> list[str]:
+    """The questions put to the interviewer: a message mostly asking, or its closing questions
+    ("How do we shard? By user id." asks nothing: the candidate answered it)."""
+    parts = sentences(text)
+    if not parts:
+        return []
+    if asks_questions(text):
+        return questions_in(text)
+    trailing: list[str] = []
+    for s in reversed(parts):
+        if not is_question(s):
+            break
+        trailing.insert(0, s)
+    return questions_in(" ".join(trailing))
+
+
+def _dont_know(text: str) -> Heard | None:
+    """'I don't know' as the gist of the message, not a hedge inside a design."""
+    for s in sentences(text):
+        m = _DONT_KNOW.search(s)
+        if m is None:
+            continue
+        rest = len(_WORD.findall(text)) - len(_WORD.findall(s))
+        if rest <= 15 and not re.search(r"\bbut\b[^.?!]{12,}", s[m.end() :]):
+            subject = (m.group("x") or "").strip()
+            return Heard(Act.DONT_KNOW, _subject(re.sub(r"^about\s+", "", subject)))
+    return None
+
+
+def _is_summary(text: str) -> bool:
+    """A wrap-up message that sums the design up (not a short answer to one question)."""
+    first = sentences(text)[0] if text.strip() else ""
+    return bool(_SUMMARY.search(first)) or len(_WORD.findall(text)) >= 25

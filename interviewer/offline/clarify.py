@@ -1,0 +1,208 @@
+"""Clarifying answers by intent: one answer per question the candidate asked.
+
+Each question is matched first to the problem's authored clarifications (by intent: the
+clarification whose `asks` patterns match it best), then to its hidden facts. A fact already
+given is not repeated unless nothing else answers; a question nothing settles is the
+candidate's call, with a sensible default. Yes/no questions get the clarification's
+yes/no answer when one is authored.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from interviewer.bank import Clarification, HiddenFact, Phrasebook, Problem, compile_any
+from interviewer.core.text import is_question, sentences
+from interviewer.core.transcript import Role, Turn, TurnKind
+from interviewer.offline.lines import ActLines
+from interviewer.offline.reasoning import mask_collocations
+
+# A new question inside one sentence: "How big is the cluster, and is preemption allowed?"
+# A part that leans on the one before ("..., and what do they add up to?") is not split off.
+_LEANS = r"(?!\w+ (?:\w+ )?(?:they|it|that|those|these|them|this)\b)"
+_SPLIT = re.compile(
+    r"(?:,|;|\s-)\s*(?:and |or |also |plus )?(?:(?:on|in|for|with|at|from|to|about) )?"
+    + _LEANS
+    + r"(?=(?:what|how|who|where|when|which|"
+    r"why|is|are|do|does|did|can|could|should|would|will|may|must|has|have)\b)"
+    r"|\s+(?:and|also) " + _LEANS + r"(?=(?:what|how|who|where|when|which|is|are|do|does|can|"
+    r"should|will)\b)",
+    re.IGNORECASE,
+)
+_QUOTE_CHARS = 90
+_INTERROGATIVE = re.compile(r"^\(?(?:how|what|which|when|where|who)\b")
+# Asking the interviewer's preference on what to discuss: always the candidate's call.
+_PREFERENCE = re.compile(
+    r"\b(?:do|would) you (?:want|like|prefer) me to\b|\bshould i (?:talk|start|go|focus|cover|"
+    r"discuss) (?:about |with |on )?\w+ or\b|\bwhich (?:one |part )?should i (?:start|cover|do|go)",
+    re.IGNORECASE,
+)
+_DESIGN_TALK = (TurnKind.FOLLOW_UP, TurnKind.PUSHBACK, TurnKind.STAGE_INTRO)
+_YES_NO = re.compile(
+    r"^\s*(?:so,? |and |also,? |ok,? )?(?:is|are|do|does|did|can|could|should|would|will|may|"
+    r"must|has|have|shall)\b",
+    re.IGNORECASE,
+)
+# Tag questions that ask for no information: "Does that make sense?", "Right?"
+_TAG = re.compile(
+    r"^\s*(?:(?:does )?(?:that|this) (?:make sense|sound (?:ok|good|right|reasonable))|right|ok|"
+    r"okay|sound good|make sense|agreed|yes|no|fair)\s*\??\s*$",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One answer to one question."""
+
+    text: str
+    your_call: bool
+
+
+def questions_in(text: str) -> list[str]:
+    """The questions of a message, a sentence holding several split into each."""
+    out: list[str] = []
+    for s in sentences(text):
+        if not is_question(s) or _TAG.match(s):
+            continue
+        parts = [p.strip(" ,;") for p in _SPLIT.split(s) if p and p.strip(" ,;?")]
+        while len(parts) > 1 and len(parts[0].split()) < 3:  # "Actually, what ...?"
+            parts[:2] = [f"{parts[0]}, {parts[1]}"]
+        out += [p if p.endswith("?") else p + "?" for p in parts] if len(parts) > 1 else [s]
+    return out
+
+
+def is_yes_no(question: str) -> bool:
+    """Whether a question asks yes or no."""
+    return bool(_YES_NO.match(question))
+
+
+class Clarifier:
+    """Answers clarifying questions from a problem's clarifications and hidden facts."""
+
+    def __init__(self, phrases: Phrasebook, lines: ActLines) -> None:
+        self.phrases = phrases
+        self.lines = lines
+        self._topics = {t: compile_any(kws) for t, kws in phrases.fact_topics.items()}
+
+    def answer(self, problem: Problem, text: str, given: str) -> list[Answer]:
+        """One answer per question in `text` (`given`: what earlier answers said)."""
+        out: list[Answer] = []
+        for question in questions_in(text):
+            answer = self._one(problem, question, given, " ".join(a.text for a in out))
+            if answer is not None and answer.text not in (a.text for a in out):
+                out.append(answer)
+        return out
+
+    def _one(self, problem: Problem, question: str, given: str, here: str) -> Answer | None:
+        """The answer to one question (`here`: what this message's answers said already; None
+        when one of them answered it too)."""
+        masked = mask_collocations(question)
+        if _PREFERENCE.search(masked):
+            default = self.lines.default_for("preference")
+            said = _clip(question.rstrip("?").strip())
+            return Answer(self.lines.your_call.format(question=said, default=default), True)
+        clar = _best_clarification(problem.clarifications, masked)
+        if clar is not None:
+            return None if clar.answer in here else Answer(clar.answer, clar.your_call)
+        ranked = _ranked_facts(problem.hidden_facts, masked)
+        topics = [t for t, p in self._topics.items() if p.search(masked)]
+        if ranked:
+            best = ranked[0]
+            if best.answer in here:
+                return None
+            if best.answer not in given:
+                tied = [f.answer for f in ranked[1:2] if _ties(f, best, masked)]
+                tied = [a for a in tied if a not in given + here]
+                return Answer(" ".join([best.answer, *tied]), False)
+            if not is_yes_no(question):  # asked again, by the fact's own words
+                return Answer(self.lines.already_given.format(fact=best.answer), False)
+        else:  # a topic no fact names ("... and GDPR?"): the facts of that topic answer it
+            found = [
+                f.answer
+                for f in problem.hidden_facts
+                if any(t in f.covers for t in topics) and f.answer not in given + here
+            ]
+            if found:
+                return Answer(" ".join(found[:2]), False)
+        default = self.lines.default_for(topics[0] if topics else None)
+        said = _clip(question.rstrip("?").strip())
+        return Answer(self.lines.your_call.format(question=said, default=default), True)
+
+
+def _ties(a: HiddenFact, b: HiddenFact, question: str) -> bool:
+    """Whether two facts match a question with as many of their own keywords."""
+    return _matches(a, question) == _matches(b, question)
+
+
+def _matches(fact: HiddenFact, question: str) -> int:
+    """How strongly a fact's own keywords match: a subject word counts twice, an
+    interrogative phrase ("how many", "how long") once."""
+    return sum(
+        1 if _INTERROGATIVE.match(k) else 2
+        for k in fact.keywords
+        if re.search(rf"\b(?:{k})", question, re.I)
+    )
+
+
+def _ranked_facts(facts: Sequence[HiddenFact], question: str) -> list[HiddenFact]:
+    """The facts whose own keywords match the question, the most and longest matches first."""
+    scored = []
+    for n, fact in enumerate(facts):
+        found = [m for k in fact.keywords if (m := re.search(rf"\b(?:{k})", question, re.I))]
+        if found:
+            length = sum(m.end() - m.start() for m in found)
+            scored.append((-_matches(fact, question), -length, n, fact))
+    return [f for *_, f in sorted(scored, key=lambda x: x[:3])]
+
+
+def _best_clarification(
+    clarifications: Sequence[Clarification], question: str
+) -> Clarification | None:
+    """The clarification whose patterns match the question best (most patterns, then longest)."""
+    best: tuple[int, int] = (0, 0)
+    chosen: Clarification | None = None
+    for c in clarifications:
+        found = [m for p in c.asks if (m := re.search(p, question, re.IGNORECASE))]
+        score = (len(found), max((m.end() - m.start() for m in found), default=0))
+        if found and score > best:
+            best, chosen = score, c
+    return chosen
+
+
+def _clip(text: str) -> str:
+    """A question quoted verbatim, cut at a word when long."""
+    if len(text) <= _QUOTE_CHARS:
+        return text
+    return text[:_QUOTE_CHARS].rsplit(" ", 1)[0]
+
+
+def your_call_streak(answers_by_turn: Sequence[Sequence[Answer]]) -> int:
+    """How many 'your call' answers in a row end these turns' answers."""
+    streak = 0
+    for answers in reversed(answers_by_turn):
+        for a in reversed(answers):
+            if not a.your_call:
+                return streak
+            streak += 1
+    return streak
+
+
+def earlier_answers(
+    clarifier: Clarifier, problem: Problem, turns: Sequence[Turn]
+) -> list[list[Answer]]:
+    """The answers each earlier clarifying turn gave, recomputed from the questions it answered."""
+    out: list[list[Answer]] = []
+    given: list[str] = []
+    last_candidate = ""
+    for t in turns:
+        if t.role is Role.CANDIDATE:
+            last_candidate = t.text
+        elif t.kind == TurnKind.CLARIFICATION:
+            out.append(clarifier.answer(problem, last_candidate, " ".join(given)))
+            given.append(t.text)
+        elif t.kind in _DESIGN_TALK:  # design talk between answers: no longer "in a row"
+            out.append([Answer("", False)])
+    return out
