@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from interviewer.bank import Clarification, HiddenFact, Phrasebook, Problem, compile_any
+from interviewer.bank import HiddenFact, Phrasebook, Problem, compile_any
 from interviewer.core.text import is_question, sentences
 from interviewer.core.transcript import Role, Turn, TurnKind
 from interviewer.offline.lines import ActLines
@@ -104,7 +104,7 @@ class Clarifier:
             default = self.lines.default_for("preference")
             said = _clip(question.rstrip("?").strip())
             return Answer(self.lines.your_call.format(question=said, default=default), True)
-        clar = _best_clarification(problem.clarifications, masked)
+        clar = problem.clarification_for(masked)
         if clar is not None:
             return None if clar.answer in here else Answer(clar.answer, clar.your_call)
         ranked = _ranked_facts(problem.hidden_facts, masked)
@@ -156,20 +156,6 @@ def _ranked_facts(facts: Sequence[HiddenFact], question: str) -> list[HiddenFact
             length = sum(m.end() - m.start() for m in found)
             scored.append((-_matches(fact, question), -length, n, fact))
     return [f for *_, f in sorted(scored, key=lambda x: x[:3])]
-
-
-def _best_clarification(
-    clarifications: Sequence[Clarification], question: str
-) -> Clarification | None:
-    """The clarification whose patterns match the question best (most patterns, then longest)."""
-    best: tuple[int, int] = (0, 0)
-    chosen: Clarification | None = None
-    for c in clarifications:
-        found = [m for p in c.asks if (m := re.search(p, question, re.IGNORECASE))]
-        score = (len(found), max((m.end() - m.start() for m in found), default=0))
-        if found and score > best:
-            best, chosen = score, c
-    return chosen
 
 
 def _clip(text: str) -> str:

@@ -117,7 +117,11 @@ def test_the_problem_s_clarifications_and_wrong_claims_are_private_reference(
 ) -> None:
     ctx = context(bank, [WRONG], Stage.DEEP_DIVE)
     gang = Clarification(
-        id="gang", topic="policy", asks=[r"\bgang"], answer="Yes: all GPUs at once or none."
+        id="gang",
+        topic="policy",
+        asks=[r"\bgang"],
+        examples=["Gang scheduling?", "Do jobs need gang scheduling?"],
+        answer="Yes: all GPUs at once or none.",
     )
     ctx = replace(ctx, problem=ctx.problem.model_copy(update={"clarifications": [gang]}))
     plan = TurnPlan(ctx, FOLLOW, InterviewerPrompts.load())

@@ -39,18 +39,21 @@ CLARIFICATIONS = [
             r"all[- ]or[- ]nothing",
             r"all (of )?(its |their )?(\d[\d,]* )?gpus at once",
         ],
+        "examples": ["Do jobs need gang scheduling?", "Is it all or nothing for a big job?"],
         "answer": "Yes: a distributed training job needs all its GPUs at once or it cannot run.",
     },
     {
         "id": "preemption",
         "topic": "policy",
         "asks": [r"preempt", r"evict"],
+        "examples": ["Is preemption allowed?", "Can we evict a running job?"],
         "answer": "Yes for training and batch jobs, with notice; inference services cannot be preempted.",
     },
     {
         "id": "priority-classes",
         "topic": "policy",
         "asks": [r"priorit"],
+        "examples": ["Are there priorities between teams?", "Who has priority?"],
         "answer": "Your call. A fair default is inference first, then interactive work, then batch.",
         "your_call": True,
     },
@@ -58,6 +61,7 @@ CLARIFICATIONS = [
         "id": "auth",
         "topic": "security",
         "asks": [r"auth\w*", r"\bsso\b"],
+        "examples": ["How do users authenticate?", "Is there SSO?"],
         "answer": "Your call. A fair default is the company SSO, with team leads granting quota.",
         "your_call": True,
     },
@@ -65,9 +69,24 @@ CLARIFICATIONS = [
         "id": "existing-stack",
         "topic": "integration",
         "asks": [r"slurm", r"kubernetes"],
+        "examples": ["Do we run Kubernetes today?", "Is Slurm in place?"],
         "answer": "Your call. A fair default is Kubernetes on every node, scheduler replaceable.",
         "your_call": True,
     },
+]
+# The schema asks for at least 12 clarifications on 6 topics: these fillers answer nothing a
+# test asks.
+CLARIFICATIONS += [
+    {
+        "id": f"filler-{topic}",
+        "topic": topic,
+        "asks": [rf"\bfiller{n}\b"],
+        "examples": [f"What about filler{n}?", f"Is filler{n} in scope?"],
+        "answer": "Nothing to add there.",
+    }
+    for n, topic in enumerate(
+        ("scope", "users", "regions", "retention", "organisation", "cost", "operations")
+    )
 ]
 MISCONCEPTIONS = {
     "misconceptions": [
