@@ -167,8 +167,10 @@ def test_progress_values_are_drawn_exactly_where_they_are(history: list[list[int
         low, high = ax.get_ylim()
         assert low < min(values) and max(values) < high
         assert ax.get_title(loc="left").replace("\n", " ").startswith(label)
+        assert list(ax.get_yticks()) == [1, 2, 3, 4]  # the grid lines at the scores
+    for ax in fig.axes[::2]:  # the left column carries the score labels, at their values
         ticks = {t.get_text(): t.get_position()[1] for t in ax.get_yticklabels()}
-        assert {k: ticks[k] for k in "1234"} == {str(v): float(v) for v in range(1, 5)}
+        assert ticks == {str(v): float(v) for v in range(1, 5)}
     bottom = fig.axes[-1]
     labels = [t.get_text() for t in bottom.get_xticklabels() if t.get_visible()]
     assert labels == [label for label, _ in cards]
