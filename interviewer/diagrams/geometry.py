@@ -18,7 +18,7 @@ from itertools import pairwise
 from interviewer.diagrams.graph import Graph
 from interviewer.diagrams.layout import layers
 from interviewer.diagrams.routes import Plan, Space, plan_arrows
-from interviewer.diagrams.rows import Rows, place_rows
+from interviewer.diagrams.rows import Rows, place_rows, tighten
 
 LABEL_PT = 10.0  # box names
 SMALL_PT = 9.0  # kinds, arrow labels, subgraph names: the smallest text
@@ -143,7 +143,7 @@ def geometry(graph: Graph) -> Geometry:
 def _layout(graph: Graph, direction: str, chars: int, turned: bool) -> Geometry:
     """The geometry in one direction with box names wrapped at `chars`."""
     vertical = direction in ("TD", "BT")
-    columns = layers(graph)
+    columns = tighten(graph, layers(graph))
     rows = place_rows(graph, columns)
     labels = {n.id: wrap(n.label, chars, LINES) for n in graph.nodes}
     kinds = {n.id: _kind(n.kind, n.label) for n in graph.nodes}

@@ -21,6 +21,28 @@ class Rows:
         return range(rows[0], rows[-1] + 1) if rows else range(0)
 
 
+def tighten(graph: Graph, columns: list[list[str]]) -> list[list[str]]:
+    """The layers with each box nothing points to moved up to just before its first target,
+    so its arrows do not skip layers, and each box with no arrows at all put in the layer
+    where its subgraph has the fewest boxes, so it does not make the band taller."""
+    layer_of = {n: k for k, column in enumerate(columns) for n in column}
+    for node in graph.nodes:
+        after, before = graph.successors(node.id), graph.predecessors(node.id)
+        if after and not before and node.id not in after:
+            layer_of[node.id] = max(layer_of[node.id], min(layer_of[t] for t in after) - 1)
+    for node in graph.nodes:
+        if not graph.successors(node.id) and not graph.predecessors(node.id):
+            count = [0] * len(columns)
+            for other in graph.nodes:
+                if other.group == node.group and other.id != node.id:
+                    count[layer_of[other.id]] += 1
+            layer_of[node.id] = min(range(len(columns)), key=lambda k: count[k])
+    out: list[list[str]] = [[] for _ in columns]
+    for node in graph.nodes:
+        out[layer_of[node.id]].append(node.id)
+    return [column for column in out if column]
+
+
 def place_rows(graph: Graph, columns: list[list[str]]) -> Rows:
     """Rows for the boxes of each layer: each band as high as its fullest layer, boxes within
     a band ordered by the barycentre of their neighbours in the layers already placed."""
