@@ -16,6 +16,7 @@ from interviewer.diagrams.geometry import (
     MAX_WIDTH,
     SMALL_PT,
     Geometry,
+    Rect,
     Text,
     geometry,
     line,
@@ -85,23 +86,11 @@ def diagram_png(view: DiagramView) -> bytes:
 
 def _draw(ax: Axes, view: DiagramView, geo: Geometry) -> None:
     """Frames, then arrows, then boxes, then every text on top."""
-    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
+    from matplotlib.patches import FancyArrowPatch
     from matplotlib.path import Path
 
     for frame in geo.frames:
-        r = frame.rect
-        ax.add_patch(
-            FancyBboxPatch(
-                (r.x0, r.y0),
-                r.x1 - r.x0,
-                r.y1 - r.y0,
-                boxstyle="round,pad=0,rounding_size=0.06",
-                facecolor="#f7fafc",
-                edgecolor=_FRAME,
-                linestyle="--",
-                zorder=0,
-            )
-        )
+        _rounded(ax, frame.rect, "#f7fafc", (_FRAME, "--"), 0)
         _text(ax, frame.title, colour=_SOFT, left=True)
     for arrow in geo.arrows:
         ax.add_patch(
@@ -119,21 +108,9 @@ def _draw(ax: Axes, view: DiagramView, geo: Geometry) -> None:
     for node in view.graph.nodes:
         box = geo.boxes[node.id]
         r = box.rect
-        plain = node.kind == "component"
-        ax.add_patch(
-            FancyBboxPatch(
-                (r.x0, r.y0),
-                r.x1 - r.x0,
-                r.y1 - r.y0,
-                boxstyle="round,pad=0,rounding_size=0.05",
-                facecolor=_COLOURS.get(
-                    node.kind, _STORE_COLOUR if node.kind in STORES else _OTHER_COLOUR
-                ),
-                edgecolor="#718096" if plain else _INK,
-                linestyle=":" if plain else "-",
-                zorder=2,
-            )
-        )
+        face = _COLOURS.get(node.kind, _STORE_COLOUR if node.kind in STORES else _OTHER_COLOUR)
+        plain = node.kind == "component"  # an unknown kind: a dotted edge
+        _rounded(ax, r, face, ("#718096", ":") if plain else (_INK, "-"), 2)
         x, y = r.centre
         below = line(SMALL_PT) / 2 if box.kind else 0.0
         ax.text(
@@ -158,6 +135,24 @@ def _draw(ax: Axes, view: DiagramView, geo: Geometry) -> None:
                 color=_SOFT,
                 zorder=3,
             )
+
+
+def _rounded(ax: Axes, r: Rect, face: str, edge: tuple[str, str], z: int) -> None:
+    """A rectangle of the geometry with rounded corners: its fill, (edge colour, line style)."""
+    from matplotlib.patches import FancyBboxPatch
+
+    ax.add_patch(
+        FancyBboxPatch(
+            (r.x0, r.y0),
+            r.x1 - r.x0,
+            r.y1 - r.y0,
+            boxstyle="round,pad=0,rounding_size=0.05",
+            facecolor=face,
+            edgecolor=edge[0],
+            linestyle=edge[1],
+            zorder=z,
+        )
+    )
 
 
 def _text(
