@@ -86,6 +86,9 @@ def test_radar_labels_clear_each_other_the_rings_and_the_shape(scores: list[int]
     ring = ax.transData.transform((SCALE_MAX, 0))[0] - centre[0]  # the outer ring's radius
     labels = [(t, b) for t, b in boxes if "/4" in t.get_text() and "Overall" not in t.get_text()]
     assert len(labels) == len(Criterion)
+    shape = max(ax.get_lines(), key=lambda line: line.get_linewidth())  # the scores' outline
+    radii = [math.hypot(x, y) for x, y in zip(shape.get_xdata(), shape.get_ydata(), strict=True)]
+    assert radii == pytest.approx([*scores, scores[0]])  # each score exactly on its ring
     for text, box in labels:
         # the box's nearest point to the centre lies outside the outer ring (and so the shape)
         nearest = (min(max(centre[0], box.x0), box.x1), min(max(centre[1], box.y0), box.y1))
@@ -194,6 +197,8 @@ def test_board_streaks_the_viewer_highlighted_and_hidden_members_as_such() -> No
     assert not any("hidden" in t for t in texts)
     assert "120 pts · streak 5" in texts and "90 pts" in texts
     bars = fig.axes[0].patches
+    assert [bar.get_width() for bar in bars] == [120, 90, 60, 30]  # each bar its points
+    assert max(bar.get_width() for bar in bars) < fig.axes[0].get_xlim()[1]
     colours = [tuple(round(x, 3) for x in bar.get_facecolor()[:3]) for bar in bars]
     assert colours[2] not in (colours[0], colours[1])  # the viewer's bar stands out
     assert colours[1] == colours[3] != colours[0]  # hidden members look alike, not named
