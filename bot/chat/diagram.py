@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
 TITLE_PT = LABEL_PT
+MAX_PIXELS = 4_000_000
 _INK, _SOFT, _FRAME = "#2d3748", "#4a5568", "#a0aec0"
 _COLOURS = {
     "client": "#e2e8f0",
@@ -68,7 +69,10 @@ def diagram_figure(view: DiagramView) -> Figure:
     width = max(geo.width, min(MAX_WIDTH, title_w))
     title = title_lines(view, geo, width)
     top = len(title) * line(TITLE_PT) + 0.12
-    fig = Figure(figsize=(width, geo.height + top), dpi=DPI)
+    # A huge diagram is drawn at a lower resolution: four million pixels at most, which keeps
+    # drawing it to about a second (it is no longer a phone's picture anyway).
+    dpi = min(DPI, (MAX_PIXELS / (width * (geo.height + top))) ** 0.5)
+    fig = Figure(figsize=(width, geo.height + top), dpi=dpi)
     ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
     shift = (width - geo.width) / 2
     ax.set_xlim(-shift, width - shift)  # one data unit is one inch, both ways

@@ -19,7 +19,8 @@ from interviewer.diagrams.rows import Rows
 TRACK = 0.1  # inches between two arrows running side by side
 MIN_GAP = 0.34  # the shortest arrow between neighbouring layers
 MIN_LANE = 0.2
-LABEL_PAD = 0.03
+LABEL_PAD = 0.03  # around a label's text
+CLEAR = 0.04  # between a label and the boxes beside its gap
 
 Span = tuple[float, float, float, float]  # along0, across0, along1, across1
 
@@ -92,7 +93,7 @@ def plan_arrows(
             a.kind = "same" if lt == ls else "forward" if lt > ls else "backward"
             wanted = [(ls, "lead")] if lt == ls else []
             if extent:
-                zone[min(ls, lt)] = max(zone[min(ls, lt)], extent[0])
+                zone[min(ls, lt)] = max(zone[min(ls, lt)], extent[0] + 2 * CLEAR)
         else:
             a.kind = "skip" if lt > ls else "back"
             wanted = (
@@ -109,7 +110,7 @@ def plan_arrows(
             mid = (rs + rt + 1) / 2
             m = min(candidates, key=lambda m: (len(lanes[m]), abs(m - mid)))
             a.lane = (m, len(lanes[m]))
-            lanes[m].append(max(TRACK, extent[1] if extent else 0.0))
+            lanes[m].append(max(TRACK, extent[1] + 2 * CLEAR if extent else 0.0))
         arrows.append(a)
     return _place(graph, layer_of, rows, space, arrows, tracks, lanes, zone)
 
@@ -153,8 +154,8 @@ def _place(
         above, below = (fc1 if ends else 0.0), (fc0 if begins else 0.0)
         used = sum(lanes[m])
         size = above + used + below
-        if 0 < m < len(band):  # frames of two bands kept a little apart
-            size = max(size, MIN_LANE, above + below + (0.1 if above and below else 0.0))
+        if 0 < m < len(band):  # a frame kept a little apart from what is beyond it
+            size = max(size, MIN_LANE, above + used + below + (0.1 if above or below else 0.0))
         first_track.append(pos + above + (size - above - below - used) / 2)
         pos += size
         if m < len(band):

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import itertools
+import random
 import struct
 
 import pytest
@@ -15,6 +16,7 @@ from bot.chat.diagram import diagram_figure, diagram_png, positions
 from interviewer.bank import load_bank
 from interviewer.diagrams.extract import extract
 from interviewer.diagrams.geometry import Geometry, Rect, geometry
+from interviewer.diagrams.graph import Edge, Graph, Node
 from interviewer.diagrams.kinds import ConceptPatterns, type_graph
 from interviewer.diagrams.view import DiagramView
 
@@ -124,6 +126,7 @@ def check_drawing(v: DiagramView) -> tuple[int, int]:
     png = diagram_png(v)
     width, height = struct.unpack(">II", png[16:24])
     fig = diagram_figure(v)
+    assert fig.dpi == DPI  # a diagram of this size keeps the charts' resolution
     canvas = FigureCanvasAgg(fig)
     canvas.draw()
     renderer = canvas.get_renderer()
@@ -140,7 +143,7 @@ def check_drawing(v: DiagramView) -> tuple[int, int]:
     for t in texts:
         assert t.get_fontstyle() == "normal", t.get_text()
         assert t.get_fontsize() >= 9, t.get_text()
-        assert t.get_fontsize() / 72 * DPI * 360 / width >= 8, (t.get_text(), width)
+        assert t.get_fontsize() / 72 * fig.dpi * 360 / width >= 8, (t.get_text(), width)
         e = t.get_window_extent(renderer)
         seen = Rect(e.x0, e.y0, e.x1, e.y1)
         holding = [
@@ -233,3 +236,34 @@ def test_the_image_is_a_png_with_groups_cycles_and_loose_boxes() -> None:
     png = diagram_png(v)
     assert png.startswith(b"\x89PNG") and len(png) > 2000
     check_geometry(geometry(v.graph))
+
+
+def test_a_huge_diagram_is_drawn_at_a_bounded_size() -> None:
+    lines = [f"service {i} -> service {i + 1}: rpc {i}" for i in range(39)]
+    lines += [f"service {i} -> service {i + 7}" for i in range(0, 32, 3)]
+    v = view("\n".join(lines))
+    width, height = struct.unpack(">II", diagram_png(v)[16:24])
+    assert width * height <= 4_000_000 * 1.1  # the crop adds its margin
+    check_geometry(geometry(v.graph))
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_made_up_graphs_are_clean_too(seed: int) -> None:
+    """Cycles, arrows both ways, loops, skips, labels and subgraphs in any mix and direction."""
+    r = random.Random(seed)
+    n = r.randint(2, 16)
+    groups = [f"region {i}" for i in range(r.randint(0, 3))]
+    names = ["api", "GPU pool serving models", "db", "a", "cache layer"]
+    nodes = tuple(
+        Node(f"n{i}", f"{r.choice(names)} {i}", r.choice([*groups, None])) for i in range(n)
+    )
+    labels = ["", "", "write", "failover when the region is down"]
+    edges = {
+        (s, t): Edge(s, t, r.choice(labels), r.random() < 0.1)
+        for s, t in ((f"n{r.randrange(n)}", f"n{r.randrange(n)}") for _ in range(2 * n))
+    }
+    used = tuple(dict.fromkeys(x.group for x in nodes if x.group))
+    graph = Graph(nodes, tuple(edges.values()), used, r.choice(["LR", "RL", "TD", "BT"]))
+    geo = geometry(graph)
+    check_geometry(geo)
+    frame_membership(geo, DiagramView(1, graph))
