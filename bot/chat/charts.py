@@ -117,7 +117,7 @@ def members_figure(card: Scorecard, names: Mapping[str, str]) -> Figure:
     cols = min(2, max(1, len(shown)))  # two across: 11-point names stay 8 px on a phone
     rows = max(1, math.ceil(len(shown) / cols))
     # Constrained layout keeps the title, the member names and the note clear of each other.
-    fig = Figure(figsize=(3.4 * cols, 3.4 * rows + 1.2), dpi=DPI, layout="constrained")
+    fig = Figure(figsize=(2.8 * cols, 2.9 * rows + 1.2), dpi=DPI, layout="constrained")
     for index, member in enumerate(shown):
         ax = fig.add_subplot(rows, cols, index + 1)
         _radar_axes(ax, {c: member.scores.get(c, 0) for c in Criterion}, 8, labels=False)
@@ -129,7 +129,7 @@ def members_figure(card: Scorecard, names: Mapping[str, str]) -> Figure:
     note = f"Spokes clockwise from the top: {order}."
     if more > 0:
         note += f" And {plural(more, 'more member')}."
-    fig.supxlabel("\n".join(textwrap.wrap(note, 26 * cols)), fontsize=LABEL_PT - 1)
+    fig.supxlabel("\n".join(textwrap.wrap(note, 22 * cols)), fontsize=LABEL_PT - 1)
     fig.suptitle("Each member on their own messages", fontsize=TITLE_PT)
     return fig
 
@@ -151,7 +151,7 @@ def progress_figure(cards: Sequence[tuple[str, Scorecard]]) -> Figure:
     member's last scorecards (labelled by their history number), every point where it is."""
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(6.4, 9.6), dpi=DPI, layout="constrained")
+    fig = Figure(figsize=(5.6, 9.6), dpi=DPI, layout="constrained")
     grid = fig.subplots(4, 2, sharex=True, sharey=True)
     xs = list(range(len(cards)))
     series: list[tuple[str, list[float], str]] = [
@@ -163,7 +163,7 @@ def progress_figure(cards: Sequence[tuple[str, Scorecard]]) -> Figure:
     for ax, (name, ys, colour) in zip(grid.flat, series, strict=True):
         ax.plot(xs, ys, marker="o", color=colour, linewidth=2, markersize=5, label=name)
         latest = f"{ys[-1]:.1f}" if name == "Overall" else f"{ys[-1]:.0f}"
-        title = "\n".join([*textwrap.wrap(name, 30), f"now {latest}/4"])
+        title = "\n".join([*textwrap.wrap(name, 24), f"now {latest}/4"])
         ax.set_title(title, fontsize=LABEL_PT, loc="left")
         ax.grid(axis="y", color=GREY, linewidth=0.5)
         ax.spines[["top", "right"]].set_visible(False)
@@ -188,7 +188,7 @@ def board_figure(board: Board, viewer: str | None = None) -> Figure:
     from matplotlib.figure import Figure
 
     rows = board.rows or []
-    fig = Figure(figsize=(6.4, 1.4 + 0.5 * max(1, len(rows))), dpi=DPI)
+    fig = Figure(figsize=(5.6, 1.4 + 0.5 * max(1, len(rows))), dpi=DPI)
     ax = fig.add_subplot()
     values = [r.points for r in rows] or [0]
     labels, colours = [], []

@@ -7,6 +7,7 @@ import io
 import itertools
 import math
 import struct
+from collections.abc import Callable
 
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -20,6 +21,7 @@ from bot.chat.charts import (
     board_figure,
     board_png,
     members_figure,
+    png,
     progress_figure,
     radar_figure,
     radar_png,
@@ -208,3 +210,28 @@ def test_board_streaks_the_viewer_highlighted_and_hidden_members_as_such() -> No
 
 def test_an_image_is_a_png() -> None:
     assert io.BytesIO(radar_png(card([2] * 7))).read(8) == b"\x89PNG\r\n\x1a\n"
+
+
+def members_card() -> Scorecard:
+    scored = card([3] * 7)
+    scored.contributors = [
+        Contribution(f"U{i}", 3, 2.0, [], dict.fromkeys(Criterion, 1 + i % 4)) for i in range(4)
+    ]
+    return scored
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda: radar_figure(card([4, 4, 2, 3, 1, 4, 3]), TITLE),
+        lambda: members_figure(members_card(), {"U0": "Ada"}),
+        lambda: progress_figure([(str(n), card([1 + n % 4] * 7, 2.5)) for n in range(1, 9)]),
+        lambda: board_figure(Board(Period.WEEK, None, [BoardRow(1, "U1", "Ada", 120, 5)]), "U1"),
+    ],
+    ids=["radar", "members", "progress", "board"],
+)
+def test_every_chart_text_is_8_px_at_least_on_a_phone(build: Callable[[], Figure]) -> None:
+    fig = build()
+    smallest = min(t.get_fontsize() for t, _ in drawn(fig))
+    width, _ = size(png(fig))
+    assert smallest / 72 * DPI * 360 / width >= 8  # the image shown 360 px wide
