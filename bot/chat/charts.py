@@ -2,8 +2,10 @@
 radar per member, a member's progress over their history, the leaderboard.
 
 Every chart is drawn at twice the usual resolution with type sized for a phone: an image is
-shown about 360 points wide there, so labels are 11 points at least. The `*_figure` functions
-return the figure itself, for the tests that measure where the labels landed.
+shown about 360 points wide there, and every text is 8 px at least then (about 6 inches wide,
+10 points at least). The progress chart is small multiples, a panel per criterion, so every
+score is drawn exactly where it is. The `*_figure` functions return the figure itself, for the
+tests that measure where the labels landed and what was plotted.
 """
 
 from __future__ import annotations
