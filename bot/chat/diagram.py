@@ -6,6 +6,7 @@ name, subgraphs as dashed frames, arrows with their labels on a white ground."""
 
 from __future__ import annotations
 
+import itertools
 from typing import TYPE_CHECKING
 
 from bot.chat.charts import DPI, png
@@ -32,6 +33,7 @@ if TYPE_CHECKING:
 
 TITLE_PT = LABEL_PT
 MAX_PIXELS = 4_000_000
+_COLUMN, _ROW = 2.4, 1.1  # positions(): the least distance between columns, rows
 _INK, _SOFT, _FRAME = "#2d3748", "#4a5568", "#a0aec0"
 _COLOURS = {
     "client": "#e2e8f0",
@@ -49,8 +51,19 @@ _WAYS = {"TD": "top to bottom", "BT": "bottom to top", "LR": "left to right", "R
 
 
 def positions(view: DiagramView) -> dict[str, tuple[float, float]]:
-    """Each box's centre in inches, y upwards (the layout's y grows downwards)."""
-    return {n: (b.rect.centre[0], -b.rect.centre[1]) for n, b in geometry(view.graph).boxes.items()}
+    """Each box's centre, y upwards, for a drawing that sizes its own boxes: the geometry's
+    centres stretched so neighbouring columns are 2.4 units apart and rows 1.1 (room for a
+    1.6 by 0.62 box), the units this function has always used. `geometry()` has the rest."""
+    boxes = geometry(view.graph).boxes
+    ids, centres = list(boxes), [b.rect.centre for b in boxes.values()]
+
+    def stretch(values: list[float], pitch: float) -> float:
+        steps = [b - a for a, b in itertools.pairwise(sorted(set(values))) if b - a > 1e-9]
+        return pitch / min(steps) if steps else 1.0
+
+    sx = stretch([x for x, _ in centres], _COLUMN)
+    sy = stretch([y for _, y in centres], _ROW)
+    return {n: (x * sx, -y * sy) for n, (x, y) in zip(ids, centres, strict=True)}
 
 
 def title_lines(view: DiagramView, geo: Geometry, width: float) -> tuple[str, ...]:

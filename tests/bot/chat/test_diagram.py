@@ -267,3 +267,12 @@ def test_made_up_graphs_are_clean_too(seed: int) -> None:
     geo = geometry(graph)
     check_geometry(geo)
     frame_membership(geo, DiagramView(1, graph))
+
+
+def test_positions_leave_room_for_boxes_of_the_old_size() -> None:
+    """A drawing that sizes its own boxes (1.6 by 0.62 units) from positions() never
+    overlaps two of them."""
+    for source in (GATEWAY_TO_GPUS, LONG_LABEL, TWO_REGIONS):
+        where = positions(view(source))
+        for (x1, y1), (x2, y2) in itertools.combinations(where.values(), 2):
+            assert abs(x1 - x2) >= 1.6 or abs(y1 - y2) >= 0.62
