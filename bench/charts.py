@@ -1,4 +1,5 @@
-"""Draws the example charts in docs/charts/ from made-up scorecards and a made-up board.
+"""Draws the example charts and a diagram in docs/charts/ from made-up scorecards, a made-up
+board and a made-up design.
 
 Run: uv run python -m bench.charts   (prints each file and its size in pixels and bytes)
 """
@@ -9,10 +10,29 @@ import struct
 from pathlib import Path
 
 from bot.chat.charts import board_png, members_png, progress_png, radar_png
+from bot.chat.diagram import diagram_png
+from interviewer.bank import load_bank
 from interviewer.core.rubric import Contribution, Criterion, CriterionScore, HireSignal, Scorecard
+from interviewer.diagrams.extract import extract
+from interviewer.diagrams.kinds import type_graph
+from interviewer.diagrams.view import DiagramView
 from interviewer.drills.leaderboard import HIDDEN_NAME, Board, BoardRow, Period
 
 OUT = Path(__file__).resolve().parents[1] / "docs" / "charts"
+DIAGRAM = """```mermaid
+flowchart LR
+  C[Mobile app] -->|HTTPS| G[API gateway]
+  subgraph primary [us-east-1]
+    G --> R[Model router] --> Q[Request queue] --> P[GPU pool]
+    R --> K[(Prompt cache)]
+  end
+  subgraph standby [eu-west-1]
+    G2[Standby gateway] --> P2[GPU pool]
+  end
+  G -->|failover when us-east-1 is down| P2
+  P --> L[(Usage log)]
+  A[Audit log]
+```"""
 
 
 def card(scores: list[int], overall: float, signal: HireSignal) -> Scorecard:
@@ -50,7 +70,11 @@ def charts() -> dict[str, bytes]:
             BoardRow(5, "U5", HIDDEN_NAME, 40, 1),
         ],
     )
+    diagram = extract(DIAGRAM).graph
+    assert diagram is not None
+    typed = type_graph(diagram, load_bank().concept_patterns)
     found = {
+        "diagram.png": diagram_png(DiagramView(3, typed)),
         "radar.png": radar_png(radar, "Design a large-scale AI model deployment system"),
         "members.png": members_png(along, names),
         "progress.png": progress_png(history),

@@ -2,8 +2,10 @@
 radar per member, a member's progress over their history, the leaderboard.
 
 Every chart is drawn at twice the usual resolution with type sized for a phone: an image is
-shown about 360 points wide there, so labels are 11 points at least. The `*_figure` functions
-return the figure itself, for the tests that measure where the labels landed.
+shown about 360 points wide there, and every text is 8 px at least then (about 6 inches wide,
+10 points at least). The progress chart is small multiples, a panel per criterion, so every
+score is drawn exactly where it is. The `*_figure` functions return the figure itself, for the
+tests that measure where the labels landed and what was plotted.
 """
 
 from __future__ import annotations
@@ -25,10 +27,12 @@ if TYPE_CHECKING:
 DPI = 200  # twice the usual 100: sharp on high-density screens
 LABEL_PT = 11
 TITLE_PT = 13
-BLUE = "#2b6cb0"
-ORANGE = "#dd6b20"
-GREY = "#a0aec0"
-PALETTE = ("#2b6cb0", "#dd6b20", "#38a169", "#805ad5", "#d53f8c", "#319795", "#b7791f", "#4a5568")
+# Okabe-Ito colours, told apart by colour-blind readers; none is the only carrier of meaning
+# (the viewer's bar is also bold with a marker, a hidden member's hatched and in italics).
+BLUE = "#0072B2"
+ORANGE = "#E69F00"
+GREY = "#999999"
+BLACK = "#000000"
 LABEL_RADIUS = 1.16  # criterion labels sit outside the outer ring, as a share of its radius
 MAX_MEMBER_PANELS = 6
 
@@ -112,22 +116,29 @@ def members_figure(card: Scorecard, names: Mapping[str, str]) -> Figure:
     from matplotlib.figure import Figure
 
     shown = [c for c in card.contributors if c.scores][:MAX_MEMBER_PANELS]
-    cols = min(3, max(1, len(shown)))
+    cols = min(2, max(1, len(shown)))  # two across: 11-point names stay 8 px on a phone
     rows = max(1, math.ceil(len(shown) / cols))
-    fig = Figure(figsize=(3.4 * cols, 3.6 * rows), dpi=DPI)
+    # Constrained layout keeps the title, the member names and the note clear of each other.
+    fig = Figure(figsize=(2.8 * cols, 2.9 * rows + 1.2), dpi=DPI, layout="constrained")
     for index, member in enumerate(shown):
         ax = fig.add_subplot(rows, cols, index + 1)
         _radar_axes(ax, {c: member.scores.get(c, 0) for c in Criterion}, 8, labels=False)
         name = names.get(member.author, HIDDEN_NAME)
-        ax.set_title(f"{name}\n{member.overall:.1f}/4 · {member.messages} msgs", fontsize=LABEL_PT)
+        said = plural(member.messages, "message")
+        ax.set_title(f"{name}\n{member.overall:.1f}/4 · {said}", fontsize=LABEL_PT)
     more = len([c for c in card.contributors if c.scores]) - len(shown)
     order = ", ".join(_label(c).replace("\n", " ") for c in Criterion)
     note = f"Spokes clockwise from the top: {order}."
     if more > 0:
-        note += f" And {more} more members."
-    fig.text(0.5, -0.02, "\n".join(textwrap.wrap(note, 30 * cols)), ha="center", fontsize=8)
+        note += f" And {plural(more, 'more member')}."
+    fig.supxlabel("\n".join(textwrap.wrap(note, 22 * cols)), fontsize=LABEL_PT - 1)
     fig.suptitle("Each member on their own messages", fontsize=TITLE_PT)
     return fig
+
+
+def plural(count: int, noun: str) -> str:
+    """'1 message', '3 messages'."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def members_png(card: Scorecard, names: Mapping[str, str]) -> bytes | None:
@@ -138,25 +149,33 @@ def members_png(card: Scorecard, names: Mapping[str, str]) -> bytes | None:
 
 
 def progress_figure(cards: Sequence[tuple[str, Scorecard]]) -> Figure:
-    """Each criterion over the member's last scorecards (labelled by their history number)."""
+    """Small multiples: the overall score and each criterion in a panel of its own, over the
+    member's last scorecards (labelled by their history number), every point where it is."""
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(6.4, 4.4), dpi=DPI)
-    ax = fig.add_subplot()
+    fig = Figure(figsize=(5.6, 9.6), dpi=DPI, layout="constrained")
+    grid = fig.subplots(4, 2, sharex=True, sharey=True)
     xs = list(range(len(cards)))
-    for index, criterion in enumerate(Criterion):
-        ys = [card.criteria[criterion].score + (index - 3) * 0.04 for _, card in cards]
-        ax.plot(xs, ys, marker="o", color=PALETTE[index % len(PALETTE)], label=criterion.label)
-    ax.plot(xs, [card.overall for _, card in cards], color="black", lw=2.5, label="Overall")
-    ax.set_xticks(xs, [label for label, _ in cards], fontsize=LABEL_PT - 2)
-    ax.set_ylim(0.6, SCALE_MAX + 0.4)
-    ax.set_yticks(range(1, SCALE_MAX + 1))
-    ax.tick_params(axis="y", labelsize=LABEL_PT - 1)
-    ax.set_xlabel("history number (oldest left)", fontsize=LABEL_PT - 1)
-    ax.grid(axis="y", color=GREY, linewidth=0.5)
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.legend(loc="lower center", ncols=2, fontsize=9, bbox_to_anchor=(0.5, -0.22), frameon=False)
-    ax.set_title("Your scores over time", fontsize=TITLE_PT)
+    series: list[tuple[str, list[float], str]] = [
+        ("Overall", [card.overall for _, card in cards], BLACK)
+    ]
+    series += [
+        (c.label, [float(card.criteria[c].score) for _, card in cards], BLUE) for c in Criterion
+    ]
+    for ax, (name, ys, colour) in zip(grid.flat, series, strict=True):
+        ax.plot(xs, ys, marker="o", color=colour, linewidth=2, markersize=5, label=name)
+        latest = f"{ys[-1]:.1f}" if name == "Overall" else f"{ys[-1]:.0f}"
+        title = "\n".join([*textwrap.wrap(name, 24), f"now {latest}/4"])
+        ax.set_title(title, fontsize=LABEL_PT, loc="left")
+        ax.grid(axis="y", color=GREY, linewidth=0.5)
+        ax.spines[["top", "right"]].set_visible(False)
+        ax.tick_params(labelsize=LABEL_PT - 1)
+    ax0 = grid.flat[0]
+    ax0.set_ylim(0.5, SCALE_MAX + 0.5)
+    ax0.set_yticks(range(1, SCALE_MAX + 1))
+    ax0.set_xticks(xs, [label for label, _ in cards])
+    fig.supxlabel("history number (oldest left)", fontsize=LABEL_PT - 1)
+    fig.suptitle("Your scores over time", fontsize=TITLE_PT)
     return fig
 
 
@@ -171,14 +190,14 @@ def board_figure(board: Board, viewer: str | None = None) -> Figure:
     from matplotlib.figure import Figure
 
     rows = board.rows or []
-    fig = Figure(figsize=(6.4, 1.4 + 0.5 * max(1, len(rows))), dpi=DPI)
+    fig = Figure(figsize=(5.6, 1.4 + 0.5 * max(1, len(rows))), dpi=DPI)
     ax = fig.add_subplot()
     values = [r.points for r in rows] or [0]
     labels, colours = [], []
     for r in rows:
         mine = viewer is not None and r.user_id == viewer
         hidden = r.name == HIDDEN_NAME
-        labels.append(f"{r.rank}. {'(hidden member)' if hidden else r.name}{' ◀' * mine}")
+        labels.append(f"{r.rank}. {r.name}{' ◀' * mine}")  # hidden: "a member", as in text
         colours.append(ORANGE if mine else GREY if hidden else BLUE)
     bars = ax.barh(range(len(values)), values, color=colours or [BLUE])
     for bar, r in zip(bars, rows, strict=False):

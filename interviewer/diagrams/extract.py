@@ -10,7 +10,13 @@ import re
 from dataclasses import dataclass
 
 from interviewer.diagrams.graph import DEFAULT_LIMITS, DiagramError, Graph, Limits, merge
-from interviewer.diagrams.parse import ARROWS, MERMAID_HEADER, parse_arrows, parse_mermaid
+from interviewer.diagrams.parse import (
+    ARROWS,
+    MERMAID_HEADER,
+    is_box_line,
+    parse_arrows,
+    parse_mermaid,
+)
 
 _FENCE = re.compile(r"^\s*```\s*(?P<lang>[\w-]*)\s*$")
 _BULLET = re.compile(r"^\s*(?:[-*•]\s+|\d+[.)]\s+)")
@@ -119,15 +125,33 @@ def find_blocks(lines: list[str]) -> list[Block]:
             i = end
             continue
         if is_arrow_line(lines[i]):
-            end = i + 1
-            while end < len(lines) and is_arrow_line(lines[end]):
-                end += 1
+            end = _run_end(lines, i)
             if _drawn(lines, i, end):
                 blocks.append(Block("arrows", "\n".join(lines[i:end]), i, end))
             i = end
             continue
         i += 1
     return blocks
+
+
+def _run_end(lines: list[str], first: int) -> int:
+    """One past the last line of a run of arrow lines from `first`, with the boxes named
+    alone on a line among them or right after them (before a blank line or the end)."""
+    end = first + 1
+    while end < len(lines):
+        if is_arrow_line(lines[end]):
+            end += 1
+            continue
+        alone = end
+        while alone < len(lines) and is_box_line(lines[alone]):
+            alone += 1
+        if alone == end:
+            break
+        closes = alone == len(lines) or not lines[alone].strip() or is_arrow_line(lines[alone])
+        if not closes:
+            break
+        end = alone
+    return end
 
 
 def _fenced_syntax(lang: str, body: list[str]) -> str | None:
@@ -138,7 +162,9 @@ def _fenced_syntax(lang: str, body: list[str]) -> str | None:
     first = next((line for line in body if line.strip()), "")
     if MERMAID_HEADER.match(first):
         return "mermaid"
-    if body and all(is_arrow_line(line) or not line.strip() for line in body) and first:
+    if any(is_arrow_line(line) for line in body) and all(
+        is_arrow_line(line) or is_box_line(line) or not line.strip() for line in body
+    ):
         return "arrows"
     return None
 
@@ -146,7 +172,8 @@ def _fenced_syntax(lang: str, body: list[str]) -> str | None:
 def _drawn(lines: list[str], first: int, end: int) -> bool:
     """Whether a run of arrow lines is a diagram rather than a remark in prose (`10k QPS ->
     100k QPS`): several lines, a path of three boxes or more, or the whole message."""
-    if end - first >= 2 or len(ARROWS.findall(lines[first])) >= 2:
+    drawn = sum(is_arrow_line(line) for line in lines[first:end])
+    if drawn >= 2 or len(ARROWS.findall(lines[first])) >= 2:
         return True
     return not any(line.strip() for k, line in enumerate(lines) if not first <= k < end)
 

@@ -203,6 +203,9 @@ def add_arrow_line(line: str, b: GraphBuilder, where: str) -> None:
         line, label = m.group("path"), m.group("label").strip()
     parts = ARROWS.split(line)
     names, arrows = parts[0::2], parts[1::2]
+    if not arrows and is_box_line(line):  # a box drawn with no arrows (`audit log`)
+        b.add_node(node_id(line), line.strip(), None, where)
+        return
     if not arrows:
         raise DiagramError(f"{where}: expected `a -> b`, found `{_short(line)}`")
     for i, name in enumerate(names):
@@ -216,6 +219,15 @@ def add_arrow_line(line: str, b: GraphBuilder, where: str) -> None:
         last = i == len(arrows) - 1
         both = arrow in ("<->", "<-->", "<=>", "↔")
         b.add_edge(ids[i], ids[i + 1], label if last else "", both, where)
+
+
+def is_box_line(line: str) -> bool:
+    """Whether a line without arrows names one box (`audit log`, `- Feature store`) rather
+    than saying something: four words at most, letters, digits and `/&()-_.` only, and not
+    ending like a sentence."""
+    text = _BULLET.sub("", line).strip()
+    allowed = all(ch.isalnum() or ch in " /&()-_." for ch in text)
+    return bool(text) and allowed and len(text.split()) <= 4 and not text.endswith(".")
 
 
 def node_id(name: str) -> str:

@@ -83,3 +83,30 @@ def test_a_lone_arrow_in_prose_is_a_remark_not_a_diagram() -> None:
     assert extract("client -> gateway").source == "client -> gateway"  # the whole message
     path = extract("Flow:\nclient -> gateway -> gpu pool\nThat's it.")
     assert path.source == "client -> gateway -> gpu pool"
+
+
+def test_a_box_named_alone_on_a_line_is_drawn_not_dropped() -> None:
+    for text in (
+        "client -> gateway\ngateway -> db\naudit log",
+        "client -> gateway\naudit log\ngateway -> db",
+        "My design:\nclient -> gateway\ngateway -> db\n- audit log\n\nThat's all.",
+        "```\nclient -> gateway\ngateway -> db\naudit log\n```",
+        "```arrows\nclient -> gateway\ngateway -> db\naudit log\n```",
+    ):
+        found = extract(text)
+        assert found.problems == (), text
+        assert found.graph is not None, text
+        audit = found.graph.node("audit_log")
+        assert audit.label == "audit log"  # a box of its own, with no arrows
+        assert not found.graph.successors("audit_log") and not found.graph.predecessors("audit_log")
+        assert "audit log" not in found.prose
+
+
+def test_a_line_that_is_not_a_box_is_named_as_refused_or_left_as_prose() -> None:
+    mermaid = extract("```mermaid\nflowchart LR\nA --> B\naudit log\n```")
+    assert mermaid.graph is None
+    assert "line 3 of the diagram" in mermaid.problems[0] and "audit" in mermaid.problems[0]
+    fenced = extract("```arrows\nclient -> gateway\nwe log every call here, twice.\n```")
+    assert fenced.graph is None and "line 2 of the diagram" in fenced.problems[0]
+    prose = extract("client -> gateway\ngateway -> db\nThat's the whole design.")
+    assert prose.graph is not None and prose.prose == "That's the whole design."
