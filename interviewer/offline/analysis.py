@@ -74,8 +74,13 @@ _FOLLOW_ON = re.compile(
     r"|ensures|prevents|protects|helps|way))\b",
     re.IGNORECASE,
 )
+# A run of characters that are not words, too long for a concept name to cross (its edges
+# are still read, for names that start or end with punctuation such as "C++" or ".NET").
+_GAP_EDGE = 6
+_GAP = re.compile(rf"[^\w]{{{4 * _GAP_EDGE},}}")
+# Possessive, and never starting inside a number (after "1,"): linear on "1,1,1,...".
 _QUANTITY = re.compile(
-    r"(?<![\w.])\d+(?:[.,]\d+)*\s*(?:%|x\b|k\b|m\b|b\b|ms\b|s\b|secs?\b|seconds?|minutes?|"
+    r"(?<![\w.])(?<![0-9],)\d++(?:[.,]\d++)*+\s*+(?:%|x\b|k\b|m\b|b\b|ms\b|s\b|secs?\b|seconds?|minutes?|"
     r"mins?\b|hours?|days?|weeks?|gb|tb|pb|mb|kb|qps|rps|tps|rpm|req|requests?|users?|"
     r"tokens?|gpus?|nodes?|servers?|machines?|replicas?|shards?|regions?|zones?|nines|"
     r"million|billion|thousand|per\b|/\s*s\b|bytes?|times\b)"
@@ -130,11 +135,28 @@ class CandidateText:
             starts.append(s.start)
         return by_turn
 
+    @cached_property
+    def _windows(self) -> dict[int, list[tuple[int, int]]]:
+        """Each turn's stretches worth reading for a concept: long runs of characters that
+        are not words (a wall of brackets or spaces) are skipped, since every position of
+        one costs a pattern with a hundred alternatives a try and none can match there."""
+        windows: dict[int, list[tuple[int, int]]] = {}
+        for turn, text in self.masked.items():
+            found, pos = [], 0
+            for gap in _GAP.finditer(text):
+                found.append((pos, gap.start() + _GAP_EDGE))
+                pos = gap.end() - _GAP_EDGE
+            found.append((pos, len(text)))
+            windows[turn] = found
+        return windows
+
     def first_matches(self, pattern: re.Pattern[str]) -> Iterator[tuple[int, int]]:
         """(sentence index, offset in sentence) of the first match in each matching sentence."""
         for turn, (ids, starts) in self._by_turn.items():
             seen: set[int] = set()
-            for m in pattern.finditer(self.masked[turn]):
+            masked = self.masked[turn]
+            matches = (m for a, b in self._windows[turn] for m in pattern.finditer(masked, a, b))
+            for m in matches:
                 k = bisect_right(starts, m.start()) - 1
                 if k < 0 or ids[k] in seen:
                     continue
