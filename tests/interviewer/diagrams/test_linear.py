@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import string
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -41,12 +42,8 @@ def test_headers_and_fences_padded_with_spaces_are_still_headers() -> None:
 def test_a_line_too_long_for_a_diagram_is_prose_or_refused() -> None:
     long = "a -> b " + "x" * MAX_LINE_CHARS
     assert not is_arrow_line(long)
-    try:
+    with pytest.raises(DiagramError, match="characters; the limit is"):
         parse_mermaid("flowchart LR\nA --> B" + " " * MAX_LINE_CHARS)
-    except DiagramError as exc:
-        assert "characters; the limit is" in str(exc)
-    else:
-        raise AssertionError("a line over the limit was read")
 
 
 def test_flowchart_alone_is_no_diagram_and_the_answer_stays_text() -> None:
@@ -73,6 +70,5 @@ def test_any_mermaid_body_parses_or_raises_diagram_error(lines: list[str]) -> No
     try:
         g = parse_mermaid("flowchart LR\n" + "\n".join(lines))
     except DiagramError as exc:
-        assert str(exc)
-    else:
-        assert g.nodes
+        g, refused = None, str(exc)
+    assert refused if g is None else g.nodes
