@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from interviewer.commands import COMMAND_HELP
 from interviewer.core.rubric import Level
 from interviewer.core.stages import Format
+from interviewer.core.text import ascii_number
 
 USAGE = """\
 {b}{cmd} start [question-id|topic] [standard|extended|drill|async] [mid|senior|staff] [--group] \
@@ -105,10 +106,10 @@ def parse_request(text: str, cmd: str = "/mockroom", bold: str = "*") -> ChatReq
             raise UsageError(f"Use `{cmd} forget-me`, then `{cmd} forget-me confirm`.")
         return ForgetRequest(confirm=bool(rest))
     if head == "history" and len(rest) == 1:
-        number = rest[0].removeprefix("#")
-        if not number.isdigit() or int(number) < 1:
+        number = ascii_number(rest[0].removeprefix("#"))
+        if number is None or number < 1:
             raise UsageError(f"Use `{cmd} history` for the list, `{cmd} history 3` to open one.")
-        return HistoryRequest(int(number))
+        return HistoryRequest(number)
     if head in SIMPLE:
         if rest:
             raise UsageError(f"`{cmd} {head}` takes no arguments.\n\n{usage(cmd, bold)}")
