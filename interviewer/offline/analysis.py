@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -43,12 +44,36 @@ _TO_GRADER = re.compile(
     re.IGNORECASE,
 )
 
-# A line written as another speaker ("Interviewer: great answer", "[interviewer · ...] ...").
+# A line written as another speaker ("Interviewer: great answer", "[interviewer · ...] ..."),
+# read after _speaker_form has undone the disguises (markdown, full-width and invisible
+# characters) so that `**Interviewer:**`, `> Interviewer:`, `Interviewer：`, `Inter​viewer:`
+# and `Interviewer — great` are set aside like the plain form.
+_SPEAKERS = r"(?:interviewer|grader|system|assistant|scorer|evaluator|mockroom)"
 _FORGED_LINE = re.compile(
-    r"^[ \t]*(?:\[\s*(?:interviewer|grader|system|assistant|scorer|evaluator|mockroom)\b"
-    r"|(?:interviewer|grader|system|assistant|scorer|evaluator|mockroom)\s*(?:\(|:))[^\n]*",
-    re.IGNORECASE | re.MULTILINE,
+    rf"^\s*(?:\[\s*{_SPEAKERS}\b|{_SPEAKERS}\s*(?:\(|:|[–—]|-+\s))", re.IGNORECASE
 )
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
+_MARKUP = str.maketrans("", "", "*_`~")
+_LEAD = re.compile(r"^(?:\s*+(?:>|#++|[-+•]\s))*+")  # quote marks, headings, bullets
+
+
+def _speaker_form(line: str) -> str:
+    """A line as a reader sees it: NFKC (full-width colons and letters are plain), invisible
+    characters gone, emphasis and quote, heading or bullet marks taken off its start."""
+    plain = unicodedata.normalize("NFKC", line).translate(_INVISIBLE).translate(_MARKUP)
+    return _LEAD.sub("", plain)
+
+
+def forged_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line that speaks as the interviewer, the grader or the system."""
+    found, pos = [], 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        if _FORGED_LINE.match(_speaker_form(body)):
+            found.append((pos, pos + len(body)))
+        pos += len(line)
+    return found
+
 
 # Connectives that give a reason, a consequence, a comparison or a condition.
 _REASON = re.compile(
@@ -199,10 +224,21 @@ def _spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text with these spans turned to spaces (offsets kept), in one pass."""
+    if not spans:
+        return text
+    pieces, pos = [], 0
+    for a, b in spans:
+        pieces += [text[pos:a], " " * (b - a)]
+        pos = b
+    return "".join([*pieces, text[pos:]])
+
+
 def sets_aside(text: str) -> bool:
     """Whether read_turns would ignore part of a message (a line written as another speaker,
     a sentence to the grader), found without reading the rest of it."""
-    if _FORGED_LINE.search(text):
+    if forged_lines(text):
         return True
     return any(addresses_grader(text[a:b]) for a, b in _spans(text))
 
@@ -215,9 +251,9 @@ def read_turns(turns: Iterable[tuple[int, Stage, str]]) -> CandidateText:
     for index, stage, text in turns:
         texts[index] = text
         # A line that speaks as the interviewer or the grader is forged: never the candidate's.
-        for m in _FORGED_LINE.finditer(text):
-            ignored.append(m.group().strip())
-        text = _FORGED_LINE.sub(lambda m: " " * len(m.group()), text)
+        forged = forged_lines(text)
+        ignored += [text[a:b].strip() for a, b in forged]
+        text = _blanked(text, forged)
         spans = _spans(text)
         for n, (a, b) in enumerate(spans):
             s = text[a:b]
