@@ -374,6 +374,7 @@ class ChatController:
                 who,
                 is_admin,
                 request.args,
+                not_after=self.service.db.commit_by(),  # told "not recorded", never applied
             )
             return ChatResponse(private=answer)
         if request.name == "pair":

@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 from bot.chat.charts import members_png, radar_png
 from bot.chat.controller import ChatController, ChatResponse, Place
 from bot.chat.diagram import diagram_png
+from bot.chat.failures import current_error, failure_text
 from bot.chat.render import DRAFT_REPLACED, clip
 from bot.slack.places import is_dm, split_key, thread_key
 from bot.slack.render import (
@@ -344,8 +345,10 @@ class SlackOutbox:
             log.info("Slack: could not join %s", channel, exc_info=True)
 
     async def apologise(self, user_id: str, key: str, response_url: str | None = None) -> None:
-        """The error boundary's message: short, and the interview is safe."""
-        await self.private(user_id, key, APOLOGY, response_url=response_url)
+        """The error boundary's message: short, and the interview is safe; a database outage
+        says so instead (called while the failure is being handled)."""
+        text = failure_text(current_error(), APOLOGY)
+        await self.private(user_id, key, text, response_url=response_url)
 
     def titles(self) -> dict[str, str]:
         """Question titles by id."""

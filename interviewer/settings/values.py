@@ -21,6 +21,10 @@ MAX_WINDOW_HOURS = 168.0
 RESET = "default"
 
 
+class SaveTooLate(InterviewError):
+    """A settings write reached its commit after its caller stopped waiting: rolled back."""
+
+
 class SettingError(InterviewError):
     """A key or value a channel cannot take; the message says what is allowed."""
 
