@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from interviewer.core.rubric import Criterion
 from interviewer.core.stages import Stage
+from interviewer.core.text import excerpt
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 
@@ -311,7 +312,9 @@ class QuestionBank:
         try:
             return self.problems[problem_id]
         except KeyError:
-            raise KeyError(f"no question {problem_id!r}; `mockroom questions` lists them") from None
+            raise KeyError(
+                f"no question {excerpt(problem_id)!r}; `mockroom questions` lists them"
+            ) from None
 
     def find(self, query: str) -> list[Problem]:
         """Problems matching an id, a topic or words of the title, best first."""

@@ -26,7 +26,7 @@ from interviewer.core.events import (
 )
 from interviewer.core.rubric import Level, Scorecard, parse_level
 from interviewer.core.stages import Format
-from interviewer.core.text import normalize
+from interviewer.core.text import excerpt, normalize
 from interviewer.core.transcript import Role, Transcript, Turn, TurnKind
 from interviewer.diagrams.extract import READ_TOO_LONG, Extracted, read_typed
 from interviewer.diagrams.graph import Graph
@@ -444,7 +444,7 @@ class InterviewService(InterviewSteps):
         card = await self._grade(transcript, None)
         if transcript.question_id not in self.bank.problems:
             card.notes.append(
-                f"Unknown question id {transcript.question_id!r}: graded on the rubric alone."
+                f"Unknown question id {excerpt(transcript.question_id)!r}: graded on the rubric alone."
             )
         return card
 
@@ -455,7 +455,9 @@ class InterviewService(InterviewSteps):
             return Format(name.lower())
         except ValueError:
             names = ", ".join(f.value for f in Format)
-            raise InterviewError(f"Unknown format {name!r}: choose one of {names}.") from None
+            raise InterviewError(
+                f"Unknown format {excerpt(name)!r}: choose one of {names}."
+            ) from None
 
     async def _running(self, who: Who, channel: str | None) -> StoredInterview:
         stored = await self.current_async(who, channel)

@@ -8,6 +8,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot.chat.grammar import HistoryRequest, UsageError, parse_request
+from interviewer.bank import load_bank
+from interviewer.core.rubric import parse_level
+from interviewer.core.stages import format_spec
 from interviewer.core.text import EXCERPT_CHARS, ascii_number
 from interviewer.drills.schedule import ScheduleError, parse_schedule, parse_weekdays
 from interviewer.settings.values import Key, SettingError, parse_value
@@ -70,3 +73,11 @@ def test_any_value_is_parsed_or_refused_in_one_short_line(key: Key, raw: str) ->
     else:
         message = ""
     assert "\n" not in message and len(message) < 400
+
+
+def test_errors_elsewhere_echo_a_short_excerpt_too() -> None:
+    huge = "y" * 5000
+    for parse in (parse_level, format_spec, load_bank().problem):
+        with pytest.raises((ValueError, KeyError)) as caught:
+            parse(huge)
+        assert huge[:EXCERPT_CHARS] not in str(caught.value) and len(str(caught.value)) < 300
