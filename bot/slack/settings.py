@@ -29,6 +29,7 @@ from interviewer.settings.values import (
     RESET,
     ChannelSettings,
     Key,
+    SaveTooLate,
     SettingError,
     effective,
     show_value,
@@ -222,7 +223,7 @@ class SettingsModal:
             log.warning("Slack: a settings form could not be saved within %ss", SAVE_BUDGET)
             await ack(response_action="errors", errors={_FIRST: NOT_SAVED})
             return
-        except (SettingError, DatabaseUnavailable) as exc:  # rights, or a database outage
+        except (SettingError, DatabaseUnavailable, SaveTooLate) as exc:  # rights, or outages
             await ack(response_action="errors", errors={_FIRST: excerpt(str(exc), 150)})
             return
         await ack()

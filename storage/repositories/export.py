@@ -81,32 +81,15 @@ def export_member(session: Session, platform: str, user_id: str) -> dict[str, An
         "leaderboard_preferences": [
             _row(r) for r in _mine(session, LeaderboardPref, platform, user_id)
         ],
-        "drill_subscriptions_created": [
-            _row(r)
-            for r in session.exec(
-                select(DrillSubscription)
-                .where(DrillSubscription.platform == platform)
-                .where(DrillSubscription.created_by == user_id)
-                .order_by(col(DrillSubscription.id))
-            )
-        ],
-        "channel_settings_changed": [
-            _row(r)
-            for r in session.exec(
-                select(ChannelSettingRow)
-                .where(ChannelSettingRow.platform == platform)
-                .where(ChannelSettingRow.updated_by == user_id)
-                .order_by(col(ChannelSettingRow.id))
-            )
-        ],
-        "pairings_set_up": [
-            _row(r)
-            for r in session.exec(
-                select(PeerSchedule)
-                .where(PeerSchedule.platform == platform, PeerSchedule.created_by == user_id)
-                .order_by(col(PeerSchedule.id))
-            )
-        ],
+        "drill_subscriptions_created": _naming(
+            session, DrillSubscription, DrillSubscription.created_by, platform, user_id
+        ),
+        "channel_settings_changed": _naming(
+            session, ChannelSettingRow, ChannelSettingRow.updated_by, platform, user_id
+        ),
+        "pairings_set_up": _naming(
+            session, PeerSchedule, PeerSchedule.created_by, platform, user_id
+        ),
         "peer_memberships": [_row(r) for r in _mine(session, PeerMember, platform, user_id)],
         "peer_sessions": [
             _peer_session(r, user_id) for r in peer_sessions_of(session, platform, user_id)
@@ -196,6 +179,14 @@ def turns_of(session: Session, interview_id: int) -> list[InterviewTurn]:
     """An interview's turns in order."""
     statement = select(InterviewTurn).where(InterviewTurn.interview_id == interview_id)
     return list(session.exec(statement.order_by(col(InterviewTurn.seq))))
+
+
+def _naming(
+    session: Session, table: Any, column: Any, platform: str, user_id: str
+) -> list[dict[str, Any]]:
+    """The rows of a table shared by a channel whose `column` names the member, as dicts."""
+    statement = select(table).where(table.platform == platform, column == user_id)
+    return [_row(r) for r in session.exec(statement.order_by(col(table.id)))]
 
 
 def _mine(session: Session, table: type[_Mine], platform: str, user_id: str) -> list[_Mine]:

@@ -81,7 +81,9 @@ class SqlSettingsRepository(SqlStore):
             session.flush()
             if not_after is not None and time.monotonic() > not_after:
                 # The caller stopped waiting and told the member it did not go through.
-                raise SaveTooLate("the settings reached the database too late: rolled back")
+                raise SaveTooLate(
+                    "The database was too slow, so that was not saved: send it again in a minute."
+                )
             return _settings(row)
 
 
