@@ -17,7 +17,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from interviewer.core.rubric import Criterion
 from interviewer.core.stages import Stage
-from interviewer.core.text import excerpt
 
 PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
 
@@ -312,9 +311,10 @@ class QuestionBank:
         try:
             return self.problems[problem_id]
         except KeyError:
-            raise KeyError(
-                f"no question {excerpt(problem_id)!r}; `mockroom questions` lists them"
-            ) from None
+            shown = (
+                problem_id if len(problem_id) <= 40 else problem_id[:39] + "…"
+            )  # echo an excerpt
+            raise KeyError(f"no question {shown!r}; `mockroom questions` lists them") from None
 
     def find(self, query: str) -> list[Problem]:
         """Problems matching an id, a topic or words of the title, best first."""
