@@ -282,6 +282,7 @@ def test_score_refuses_a_directory_in_one_line(
         ('{"question_id": "q", "turns": [], "n": ' + "9" * 5000 + "}", "5,000 digits"),
         ('{"question_id": "q", "turns": [], "n": NaN}', "NaN is not JSON"),
     ],
+    ids=["brackets", "5000-digits", "nan"],
 )
 def test_score_refuses_a_hostile_file_in_one_line(
     factory: Callable[[], Container], tmp_path: Path, content: str, said: str
