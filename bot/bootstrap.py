@@ -26,6 +26,7 @@ from interviewer.quotas import QuotaPolicy, Quotas
 from interviewer.service import InterviewService
 from interviewer.settings.service import SettingsService
 from interviewer.settings.values import Defaults
+from interviewer.steps import READ_WORKERS
 from interviewer.workers import WorkerPool
 from storage.engine import default_database_url, is_outage, make_engine
 from storage.migrate import current_revision, head_revision, is_up_to_date, upgrade
@@ -72,6 +73,7 @@ class Container:
     def close(self) -> None:
         """Release the database connections and the worker threads."""
         self.service.db.close()
+        self.service.reader.close()
         if self.grading is not None:
             self.grading.close()
         self.engine.dispose()
@@ -160,7 +162,10 @@ def build(
         engine.dispose()
         raise
     repo = SqlRepository(engine)
-    brain = OfflineBrain(bank)
+    # Reading answers (diagrams, the offline interviewer's analysis) is CPU work: a couple of
+    # threads, so the loop keeps answering everyone else while a long answer is read.
+    reading = WorkerPool(READ_WORKERS, deadline=None, name="mockroom-read")
+    brain = OfflineBrain(bank, run=reading.run)
     # Scoring a long transcript takes seconds of CPU: on its own bounded threads, off the loop.
     grading = WorkerPool(GRADING_WORKERS, deadline=None, name="mockroom-grade")
     grader = OfflineGrader(bank, run=grading.run)
@@ -181,6 +186,7 @@ def build(
         quotas=Quotas(quota_policy(settings), SqlQuotaCounts(engine)),
         # a call waits at most for the connection (timeout/2) and its statement (timeout)
         db=WorkerPool(deadline=timeout * 1.5 + 1, is_outage=is_outage),
+        reader=reading,
     )
     drills = build_drills(settings, bank, engine, service, clock)
     parts = Container(settings, bank, engine, repo, service, grader, choice, llm, drills, telemetry)

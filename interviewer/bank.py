@@ -386,7 +386,10 @@ class QuestionBank:
         try:
             return self.problems[problem_id]
         except KeyError:
-            raise KeyError(f"no question {problem_id!r}; `mockroom questions` lists them") from None
+            shown = (
+                problem_id if len(problem_id) <= 40 else problem_id[:39] + "…"
+            )  # echo an excerpt
+            raise KeyError(f"no question {shown!r}; `mockroom questions` lists them") from None
 
     def find(self, query: str) -> list[Problem]:
         """Problems matching an id, a topic or words of the title, best first."""

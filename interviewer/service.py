@@ -26,10 +26,10 @@ from interviewer.core.events import (
 )
 from interviewer.core.rubric import Level, Scorecard, parse_level
 from interviewer.core.stages import Format
-from interviewer.core.text import normalize
+from interviewer.core.text import excerpt, normalize
 from interviewer.core.transcript import Role, Transcript, Turn, TurnKind
-from interviewer.diagrams.extract import extract
-from interviewer.diagrams.kinds import type_graph
+from interviewer.diagrams.extract import READ_TOO_LONG, Extracted, read_typed
+from interviewer.diagrams.graph import Graph
 from interviewer.diagrams.view import DiagramView, drawn_before
 from interviewer.ports import (
     DeltaSink,
@@ -55,6 +55,7 @@ from interviewer.replies import (
 )
 from interviewer.steps import (
     DEFAULT_MAX_MESSAGE_CHARS,
+    READ_DEADLINE,
     STALE_ATTEMPTS,
     InterviewSteps,
     ScorecardHook,
@@ -199,16 +200,26 @@ class InterviewService(InterviewSteps):
             )
         # Diagrams (interviewer/diagrams): a diagram that reads well leaves the prose and is kept
         # with the turn; one that does not stays in the prose, and the reply says why.
-        found = extract(text)
+        found, graph = await self._read(text)
         prose = found.prose if found.source else text
         # The platform's user id: stable across renames; chat front ends render it as a mention.
         event = CandidateMessage(prose, author=who.user_id, diagram=found.source)
         reply = await self._event(stored.id, event, on_delta, loaded=stored)
         shown = None
-        if found.graph is not None:
-            graph = type_graph(found.graph, self.concepts)
+        if graph is not None:
             shown = DiagramView(drawn_before(stored.turns) + 1, graph, who.user_id)
         return replace(reply, diagram=shown, notices=(*reply.notices, *found.problems))
+
+    async def _read(self, text: str) -> tuple[Extracted, Graph | None]:
+        """The answer's diagrams, read and typed on a reader thread (CPU work stays off the
+        loop); past READ_DEADLINE the answer is kept whole as prose, with a notice."""
+        try:
+            return await asyncio.wait_for(
+                self.reader.run(read_typed, text, self.concepts), READ_DEADLINE
+            )
+        except TimeoutError:
+            log.warning("reading an answer's diagrams took over %ss", READ_DEADLINE)
+            return Extracted(text, problems=(READ_TOO_LONG,)), None
 
     async def command(
         self,
@@ -433,7 +444,7 @@ class InterviewService(InterviewSteps):
         card = await self._grade(transcript, None)
         if transcript.question_id not in self.bank.problems:
             card.notes.append(
-                f"Unknown question id {transcript.question_id!r}: graded on the rubric alone."
+                f"Unknown question id {excerpt(transcript.question_id)!r}: graded on the rubric alone."
             )
         return card
 
@@ -444,7 +455,9 @@ class InterviewService(InterviewSteps):
             return Format(name.lower())
         except ValueError:
             names = ", ".join(f.value for f in Format)
-            raise InterviewError(f"Unknown format {name!r}: choose one of {names}.") from None
+            raise InterviewError(
+                f"Unknown format {excerpt(name)!r}: choose one of {names}."
+            ) from None
 
     async def _running(self, who: Who, channel: str | None) -> StoredInterview:
         stored = await self.current_async(who, channel)

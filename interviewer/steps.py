@@ -63,6 +63,9 @@ from interviewer.workers import WorkerPool
 log = logging.getLogger(__name__)
 
 DEFAULT_MAX_MESSAGE_CHARS = 8000
+READ_WORKERS = 2
+READ_DEADLINE = 2.0
+"""Seconds reading one answer's diagrams may take; past it the answer is kept as prose."""
 STALE_ATTEMPTS = 5
 """Times an event is taken again on top of other replicas' steps before giving up."""
 
@@ -98,6 +101,7 @@ class InterviewSteps:
         quotas: Quotas | None = None,
         db: WorkerPool | None = None,
         admission: Admission | None = None,
+        reader: WorkerPool | None = None,
     ) -> None:
         self.repo = repo
         self.bank = bank
@@ -114,6 +118,8 @@ class InterviewSteps:
         self.quotas = quotas  # None: no limits
         # Repository and quota calls run here, off the event loop (interviewer/workers.py).
         self.db = db or WorkerPool()
+        # Reading an answer's diagrams is CPU work: on its own threads, never on the loop.
+        self.reader = reader or WorkerPool(READ_WORKERS, deadline=None, name="mockroom-read")
         # Replies that failed after their answer was stored, retried with backoff (owed.py).
         self.owed = OwedReplies()
         # The bounded queue in front of answers (interviewer/admission.py).

@@ -11,6 +11,10 @@ from interviewer.core.transcript import Role, Transcript, Turn
 from interviewer.diagrams.extract import extract
 
 MAX_TRANSCRIPT_BYTES = 5 * 1024 * 1024
+MAX_TURN_CHARS = 8_000
+"""A turn's text may be as long as a live message (MOCKROOM_MAX_MESSAGE_CHARS' default)."""
+MAX_CANDIDATE_CHARS = 200_000
+"""All the candidate's words: several hours of interview; grading more takes minutes of CPU."""
 
 
 class TranscriptError(ValueError):
@@ -41,12 +45,32 @@ def read_transcript(path: Path) -> Transcript:
 def parse_transcript(raw: str, source: str = "transcript") -> Transcript:
     """Parse transcript JSON text."""
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, parse_int=_integer, parse_constant=_constant)
     except json.JSONDecodeError as exc:
         raise TranscriptError(
             f"{source}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
         ) from None
+    except RecursionError:
+        raise TranscriptError(
+            f"{source}: not a transcript: lists or objects nested too deeply"
+        ) from None
+    except ValueError as exc:  # a number too long to read, or NaN / Infinity
+        raise TranscriptError(f"{source}: not valid JSON: {exc}") from None
     return transcript_from_dict(data, source)
+
+
+MAX_NUMBER_DIGITS = 100  # a transcript holds no numbers; this only keeps int() fast
+
+
+def _integer(text: str) -> int:
+    """A JSON integer, refused when it is too long to be anything but an attack."""
+    if len(text) > MAX_NUMBER_DIGITS:
+        raise ValueError(f"a number of {len(text):,} digits (the limit is {MAX_NUMBER_DIGITS})")
+    return int(text)
+
+
+def _constant(name: str) -> float:
+    raise ValueError(f"{name} is not JSON")
 
 
 def transcript_from_dict(data: Any, source: str = "transcript") -> Transcript:
@@ -68,6 +92,12 @@ def transcript_from_dict(data: Any, source: str = "transcript") -> Transcript:
     if not isinstance(raw_turns, list):
         raise TranscriptError(f"{source}: 'turns' must be a list of turns")
     turns = [_turn(t, i, source) for i, t in enumerate(raw_turns)]
+    said = sum(len(t.text) for t in turns if t.role is Role.CANDIDATE)
+    if said > MAX_CANDIDATE_CHARS:
+        raise TranscriptError(
+            f"{source}: the candidate's turns hold {said:,} characters; the limit is "
+            f"{MAX_CANDIDATE_CHARS:,}: grade the interview in parts"
+        )
     return Transcript(question_id, fmt, tuple(turns))
 
 
@@ -87,6 +117,11 @@ def _turn(raw: Any, index: int, source: str) -> Turn:
     text = raw.get("text")
     if not isinstance(text, str):
         raise TranscriptError(f"{where}: 'text' must be a string")
+    if len(text) > MAX_TURN_CHARS:
+        raise TranscriptError(
+            f"{where}: 'text' is {len(text):,} characters; the limit is {MAX_TURN_CHARS:,}, "
+            "as for a live answer"
+        )
     kind = raw.get("kind", "message")
     curveball_id = raw.get("curveball_id")
     author = raw.get("author")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import functools
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import ParamSpec, Protocol, TypeVar
@@ -83,6 +84,11 @@ class WorkerPool:
                 raise DatabaseUnavailable(GONE) from exc
             raise
 
-    def close(self) -> None:
-        """Stop taking work; calls still running finish on their own."""
-        self._executor.shutdown(wait=False, cancel_futures=True)
+    def commit_by(self) -> float | None:
+        """For a write about to run: the time.monotonic() past which it must not commit, a
+        little before this pool stops waiting and tells the member it did not go through."""
+        return None if self.deadline is None else time.monotonic() + self.deadline * 0.8
+
+    def close(self, *, wait: bool = False) -> None:
+        """Stop taking work; calls still running finish on their own (awaited with `wait`)."""
+        self._executor.shutdown(wait=wait, cancel_futures=True)

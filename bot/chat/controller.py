@@ -29,6 +29,7 @@ from interviewer.bank import Problem, QuestionBank
 from interviewer.commands import Command
 from interviewer.core.rubric import Level
 from interviewer.core.stages import Format
+from interviewer.core.text import excerpt
 from interviewer.drills.commands import drill_command, leaderboard_command
 from interviewer.drills.leaderboard import render_standing
 from interviewer.drills.points import DrillError
@@ -302,7 +303,7 @@ class ChatController:
         try:
             command = Command(action)
         except ValueError:
-            return ChatResponse(private=f"Unknown button {action!r}.")
+            return ChatResponse(private=f"Unknown button {excerpt(action)!r}.")
         try:
             reply = await self.service.command(who, place.key, command, interview_id=interview_id)
         except InterviewError as exc:
@@ -409,6 +410,7 @@ class ChatController:
                 who,
                 is_admin,
                 request.args,
+                not_after=self.service.db.commit_by(),  # told "not recorded", never applied
             )
             return ChatResponse(private=answer)
         if request.name == "pair":
@@ -516,7 +518,7 @@ class ChatController:
         found = self.bank.find(query)
         if not found:
             raise UsageError(
-                f"No question matches {query!r}. `{self.command_name} questions` lists them."
+                f"No question matches {excerpt(query)!r}. `{self.command_name} questions` lists them."
             )
         if found[0].id == query.strip().lower():
             return found[0]

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from interviewer.commands import COMMAND_HELP
 from interviewer.core.rubric import Level
 from interviewer.core.stages import Format
+from interviewer.core.text import ascii_number
 
 USAGE = """\
 {b}{cmd} start [question-id|topic] [standard|extended|drill|async] [mid|senior|staff] [--group] \
@@ -116,19 +117,20 @@ def parse_request(text: str, cmd: str = "/mockroom", bold: str = "*") -> ChatReq
             raise UsageError(f"Use `{cmd} forget-me`, then `{cmd} forget-me confirm`.")
         return ForgetRequest(confirm=bool(rest))
     if head == "history" and len(rest) == 1:
-        number = rest[0].removeprefix("#")
-        if not number.isdigit() or int(number) < 1:
+        number = ascii_number(rest[0].removeprefix("#"))
+        if number is None or number < 1:
             raise UsageError(f"Use `{cmd} history` for the list, `{cmd} history 3` to open one.")
-        return HistoryRequest(int(number))
+        return HistoryRequest(number)
     if head == "review":
         share = bool(rest) and rest[-1].lower() == "share"
         words = [w.removeprefix("#") for w in (rest[:-1] if share else rest)]
-        if len(words) > 1 or (words and (not words[0].isdigit() or int(words[0]) < 1)):
+        wanted = ascii_number(words[0]) if len(words) == 1 else None
+        if len(words) > 1 or (words and (wanted is None or wanted < 1)):
             raise UsageError(
                 f"Use `{cmd} review` for your latest, `{cmd} review 3` for number 3, "
                 f"`{cmd} review 3 share` to post its link here."
             )
-        return ReviewRequest(int(words[0]) if words else None, share)
+        return ReviewRequest(wanted, share)
     if head in SIMPLE:
         if rest:
             raise UsageError(f"`{cmd} {head}` takes no arguments.\n\n{usage(cmd, bold)}")

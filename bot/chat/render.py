@@ -83,18 +83,30 @@ def diagram_layout(view: DiagramView) -> str:
     return view.text.split("\n", 1)[1] if "\n" in view.text else view.text
 
 
+QUOTE_CHARS = 300
+"""A member's words quoted back (evidence, a label): at most this long, whole words."""
+
+
+def fenced(text: str) -> str:
+    """Text in a code block that no backtick in a member's words can close early."""
+    return "```\n" + text.replace("`", "\u02cb") + "\n```"
+
+
 def mention(user_id: str) -> str:
     """A user id as a mention; Slack and Discord both show `<@id>` as the member's name."""
     return f"<@{user_id}>"
 
 
-def credit_lines(card: Scorecard, show: Callable[[str], str] = mention) -> list[str]:
-    """One line per design-along member: their score on their own words, strongest first."""
+def credit_lines(
+    card: Scorecard, show: Callable[[str], str] = mention, label: Callable[[str], str] = str
+) -> list[str]:
+    """One line per design-along member: their score on their own words, strongest first;
+    `label` makes the boxes they drew (their own words) inert for the platform."""
     lines = []
     for c in card.contributors:
         strengths = ", ".join(s.label.lower() for s in c.strengths[:3]) or "no area at 3/4 yet"
         noun = "message" if c.messages == 1 else "messages"
-        drew = f"; drew {', '.join(c.drew[:6])}" if c.drew else ""  # diagrams (issue 15)
+        drew = f"; drew {', '.join(label(d) for d in c.drew[:6])}" if c.drew else ""
         lines.append(
             f"{show(c.author)}: {c.overall:.1f}/4 on {c.messages} {noun}; strongest: {strengths}"
             f"{drew}"

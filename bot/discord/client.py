@@ -11,6 +11,7 @@ import discord
 from discord import app_commands
 
 from bot.chat.controller import ChatController, PlaceKind, keeps_draft
+from bot.chat.failures import current_error, failure_text
 from bot.discord.commands import MockroomCommands
 from bot.discord.drills import send_drill_note
 from bot.discord.peers import FORM_ITEMS
@@ -148,7 +149,7 @@ class MockroomBot(discord.AutoShardedClient):
         message = args[0] if args else None
         if event_method == "on_message" and isinstance(message, discord.Message):
             try:
-                await message.reply(APOLOGY)
+                await message.reply(failure_text(current_error(), APOLOGY))
             except Exception:  # the connection may be gone (shutting down): log and move on
                 log.warning("could not apologise for a failed message", exc_info=True)
 

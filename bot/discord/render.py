@@ -10,10 +10,12 @@ import discord
 
 from bot.chat.render import (
     NO_INTERVIEWS,
+    QUOTE_CHARS,
     SIGNAL_LABELS,
     clip,
     credit_lines,
     diagram_layout,
+    fenced,
     headline,
     score_bar,
     split_text,
@@ -23,6 +25,7 @@ from bot.chat.render import (
 from bot.review.card import CardReview
 from interviewer.bank import Problem
 from interviewer.core.rubric import Criterion, Scorecard
+from interviewer.core.text import excerpt
 from interviewer.core.transcript import TurnKind
 from interviewer.diagrams.view import DiagramView
 from interviewer.ports import HistoryEntry
@@ -106,7 +109,7 @@ def reply_messages(
                 OutMessage([fit(embed)], radar(card, title), members=_members(card), link=link)
             )
             if card.diagram:
-                final = f"```\n{clip(card.diagram, DESCRIPTION_LIMIT - 8)}\n```"
+                final = fenced(clip(card.diagram, DESCRIPTION_LIMIT - 8))
                 out.append(OutMessage([discord.Embed(description=final, colour=COLOUR)]))
         elif message.text.strip():
             out.extend(outbound_messages(message))
@@ -124,7 +127,7 @@ def diagram_message(view: DiagramView) -> OutMessage:
 
     embed = discord.Embed(
         title=clip(view.title, TITLE_LIMIT),
-        description=f"```\n{clip(diagram_layout(view), DESCRIPTION_LIMIT - 8)}\n```",
+        description=fenced(clip(diagram_layout(view), DESCRIPTION_LIMIT - 8)),
         colour=COLOUR,
     )
     embed.set_image(url=f"attachment://{DIAGRAM_FILE}")
@@ -147,18 +150,29 @@ def _members(card: Scorecard) -> bytes | None:
     return members_png(card, {c.author: f"member {i}" for i, c in enumerate(card.contributors, 1)})
 
 
+def inert(text: str, limit: int | None = None) -> str:
+    """Words that may be a member's, as Discord shows them typed: markdown and masked links
+    (`[cache](https://evil.example)`) escaped, mentions broken; cut to `limit` characters."""
+    if limit is not None:
+        text = excerpt(text, limit)
+    text = discord.utils.escape_mentions(discord.utils.escape_markdown(text))
+    return text.replace("<@", "<\u200b@").replace("<#", "<\u200b#").replace("](", "]\u200b(")
+
+
 def scorecard_embed(card: Scorecard, title: str = "") -> discord.Embed:
-    """The scorecard: headline, one field per criterion, pitfalls, next steps, the chart."""
+    """The scorecard: headline, one field per criterion, pitfalls, next steps, the chart.
+    Everything a grader wrote may quote the candidate, so all of it is made inert."""
     lines = [f"**{headline(card)}**"]
     if card.pitfalls:
         lines.append("\n**Pitfalls seen**")
         lines += [
-            f"• {p.id.value.replace('_', ' ').capitalize()}: {p.detail}" for p in card.pitfalls
+            f"• {p.id.value.replace('_', ' ').capitalize()}: {inert(p.detail, QUOTE_CHARS)}"
+            for p in card.pitfalls
         ]
     if card.improvements:
         lines.append("\n**What to practise next**")
-        lines += [f"• {item}" for item in card.improvements]
-    lines += [f"_{note}_" for note in card.notes]
+        lines += [f"• {inert(item)}" for item in card.improvements]
+    lines += [f"_{inert(note)}_" for note in card.notes]
     embed = discord.Embed(
         title=clip(f"Scorecard · {title}" if title else "Scorecard", TITLE_LIMIT),
         description=clip("\n".join(lines), DESCRIPTION_LIMIT),
@@ -166,16 +180,16 @@ def scorecard_embed(card: Scorecard, title: str = "") -> discord.Embed:
     )
     for criterion in Criterion:
         score = card.criteria[criterion]
-        value = score.feedback or "No comment."
+        value = inert(score.feedback) if score.feedback else "No comment."
         if score.evidence:
-            value += f"\n> {' '.join(score.evidence[0].split())}"
+            value += f"\n> {inert(score.evidence[0], QUOTE_CHARS)}"
         # Full width, the score as a number: narrow inline columns of 400 characters read badly.
         embed.add_field(
             name=f"{criterion.label}: {score.score}/4  {score_bar(score.score)}",
             value=clip(value, FIELD_LIMIT),
             inline=False,
         )
-    credits = credit_lines(card)
+    credits = credit_lines(card, label=inert)
     if credits:
         embed.add_field(name="Contributors", value=summarise(credits, FIELD_LIMIT), inline=False)
     embed.set_image(url=f"attachment://{RADAR_FILE}")

@@ -11,6 +11,7 @@ from typing import Any
 import discord
 
 from bot.chat.controller import ChatController, ChatResponse, Place, PlaceKind
+from bot.chat.failures import failure_text
 from bot.discord.drills import CANNOT_DM
 from bot.discord.render import (
     OutMessage,
@@ -254,10 +255,11 @@ async def finish_button(
 async def apologize(interaction: AnyInteraction, error: BaseException) -> None:
     """The error boundary for interactions: log with the trace, say sorry privately."""
     log.error("a Discord interaction failed (user %s)", interaction.user.id, exc_info=error)
+    text = failure_text(error, APOLOGY)
     try:
         if interaction.response.is_done():
-            await interaction.followup.send(APOLOGY, ephemeral=True)
+            await interaction.followup.send(text, ephemeral=True)
         else:
-            await interaction.response.send_message(APOLOGY, ephemeral=True)
+            await interaction.response.send_message(text, ephemeral=True)
     except Exception:  # the connection may be gone (shutting down): log and move on
         log.warning("could not tell the user about the failure", exc_info=True)

@@ -20,6 +20,7 @@ from bot.slack.settings import SETTINGS_VIEW, SettingsModal
 from bot.slack.stream import StreamingMessage
 from bot.slack.users import UserDirectory
 from bot.slack.work import BackgroundWork
+from interviewer.core.text import ascii_number
 from interviewer.service import Who
 
 log = logging.getLogger(__name__)
@@ -194,9 +195,8 @@ class SlackListeners:
         async def run() -> None:
             if not await self.first_time(body):
                 return
-            try:
-                interview_id = int(action.get("value", ""))
-            except ValueError:
+            interview_id = ascii_number(str(action.get("value") or ""), max_digits=18)
+            if interview_id is None:  # no value, or not one of ours
                 await self.outbox.private(user, place.key, "That button is out of date.")
                 return
             response = await self.controller.button(who, place, interview_id, name)

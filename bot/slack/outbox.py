@@ -17,7 +17,8 @@ from slack_sdk.errors import SlackApiError
 from bot.chat.charts import members_png, radar_png
 from bot.chat.controller import ChatController, ChatResponse, Place
 from bot.chat.diagram import diagram_png
-from bot.chat.render import DRAFT_REPLACED, clip
+from bot.chat.failures import current_error, failure_text
+from bot.chat.render import DRAFT_REPLACED, clip, fenced
 from bot.slack.places import is_dm, split_key, thread_key
 from bot.slack.render import (
     MAX_BLOCKS,
@@ -213,7 +214,7 @@ class SlackOutbox:
         except Exception:  # the scorecard is posted; a missing chart must not hide it
             log.exception("Slack: could not upload the scorecard chart")
         if card.diagram:  # the final design, as text (diagrams, issue 15)
-            await self.post(channel, thread_ts, f"```\n{clip(card.diagram, 2900)}\n```")
+            await self.code(channel, thread_ts, card.diagram)
 
     async def diagram(self, view: DiagramView, channel: str, thread_ts: str | None) -> None:
         """The diagram as the interviewer read it, uploaded as an image (files_upload_v2); its
@@ -231,7 +232,13 @@ class SlackOutbox:
             )
         except Exception:
             log.exception("Slack: could not upload the diagram")
-            await self.post(channel, thread_ts, f"```\n{clip(view.text, 2900)}\n```")
+            await self.code(channel, thread_ts, view.text)
+
+    async def code(self, channel: str, thread_ts: str | None, text: str) -> None:
+        """Text drawn from a member's words (a diagram) in a code block, every <, > and &
+        escaped: a label `<@U1>` or `<!channel>` is shown, never a mention."""
+        shown = fenced(clip(text, 2900))
+        await self.post(channel, thread_ts, shown, blocks=sections(escape(shown)))
 
     async def upload(
         self, channel: str, thread_ts: str | None, png: bytes, filename: str, title: str
@@ -351,8 +358,10 @@ class SlackOutbox:
             log.info("Slack: could not join %s", channel, exc_info=True)
 
     async def apologise(self, user_id: str, key: str, response_url: str | None = None) -> None:
-        """The error boundary's message: short, and the interview is safe."""
-        await self.private(user_id, key, APOLOGY, response_url=response_url)
+        """The error boundary's message: short, and the interview is safe; a database outage
+        says so instead (called while the failure is being handled)."""
+        text = failure_text(current_error(), APOLOGY)
+        await self.private(user_id, key, text, response_url=response_url)
 
     def titles(self) -> dict[str, str]:
         """Question titles by id."""

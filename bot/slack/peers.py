@@ -12,6 +12,7 @@ from bot.chat.controller import ChatResponse
 from bot.slack.outbox import SlackOutbox
 from bot.slack.places import split_key, who_of
 from bot.slack.render import Block, safe, section
+from interviewer.core.text import ascii_number
 from interviewer.peers.brief import STRONG_ANSWER
 from interviewer.peers.session import SCALE, PeerForm, PeerOutcome
 
@@ -93,12 +94,14 @@ class PeerFormListener:
             if not await self.listeners.first_time(body):
                 return  # a replayed press acts once
             parts = str(chosen).split(":")
-            if not parts[0].isdigit() or len(parts) not in (1, 3) or not parts[-1].isdigit():
+            session = ascii_number(parts[0])
+            score = ascii_number(parts[-1]) if len(parts) == 3 else 0
+            if session is None or score is None or len(parts) not in (1, 3):
+                # A forged or stale value (`²` passes str.isdigit(), not int()).
                 await self.outbox.private(user, channel, "That form is out of date.")
                 return
             criterion = parts[1] if len(parts) == 3 else None
-            score = int(parts[2]) if len(parts) == 3 else 0
-            response = await self.controller.peer_form(who, int(parts[0]), criterion, score)
+            response = await self.controller.peer_form(who, session, criterion, score)
             if response.private is not None:
                 await self.outbox.private(user, channel, response.private)
             await respond(self.outbox, response)

@@ -8,6 +8,7 @@ from typing import Any
 
 from bot.chat.render import (
     NO_INTERVIEWS,
+    QUOTE_CHARS,
     SIGNAL_LABELS,
     clip,
     credit_lines,
@@ -20,6 +21,7 @@ from bot.chat.render import (
 from bot.review.card import REVIEW_LABEL, CardReview
 from interviewer.bank import Problem
 from interviewer.core.rubric import Criterion, Scorecard
+from interviewer.core.text import excerpt
 from interviewer.ports import HistoryEntry
 from interviewer.service import Outbound
 
@@ -115,7 +117,7 @@ def _criterion(card: Scorecard, criterion: Criterion) -> Block:
     if score.feedback:
         lines.append(escape(clip(score.feedback, 1200)))
     # Room is kept for the evidence: three quotes, one line each, whatever the feedback's length.
-    lines.extend(f"> {escape(clip(' '.join(q.split()), 500))}" for q in score.evidence[:3])
+    lines.extend(f"> {escape(excerpt(q, QUOTE_CHARS))}" for q in score.evidence[:3])
     return section("\n".join(lines))
 
 
@@ -141,7 +143,7 @@ def scorecard_blocks(
         section(f"*{headline(card)}*\nHire signal: *{signal}*"),
     ]
     known = names or {}
-    credits = credit_lines(card, lambda author: escape(known.get(author, "a member")))
+    credits = credit_lines(card, lambda author: escape(known.get(author, "a member")), label=escape)
     if credits:
         prefix = "Design-along contributors: "
         blocks.append(context(prefix + summarise(credits, SECTION_CHARS - len(prefix), " · ")))
@@ -151,7 +153,7 @@ def scorecard_blocks(
     blocks.extend(_bullets("Pitfalls", (p.detail or p.id.value for p in card.pitfalls)))
     blocks.extend(_bullets("What to practise", card.improvements))
     notes = [*card.notes, f"Graded by the {card.grader} grader."]
-    blocks.append(context(" ".join(notes)))
+    blocks.append(context(escape(" ".join(notes))))
     blocks = blocks[: MAX_BLOCKS - 1]
     if review is not None:  # the review page (bot/review): a link button, or how to get it
         blocks.append(review_block(review))

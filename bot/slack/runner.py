@@ -34,6 +34,11 @@ def _not_the_env_token_warning(record: logging.LogRecord) -> bool:
     return not record.getMessage().startswith("As you gave `client` as well")
 
 
+def _plain_timestamp(value: str) -> bool:
+    """Seconds since the epoch in ASCII digits, as Slack sends them (at most 12 of them)."""
+    return 0 < len(value) <= 12 and value.isascii() and value.isdigit()
+
+
 def _reason(exc: BaseException) -> str:
     """An exception in a few words: its message, else its type."""
     return " ".join(str(exc).split())[:200] or type(exc).__name__
@@ -139,12 +144,17 @@ class SlackRunner:
         verifier = SignatureVerifier(self.signing_secret or "")
 
         async def events(request: web.Request) -> web.Response:
-            body = await request.text()
+            try:
+                body = (await request.read()).decode("utf-8")
+            except UnicodeDecodeError:
+                log.info("Slack: refused a request whose body is not UTF-8 (400)")
+                return web.Response(status=400, text="malformed request")
             timestamp = request.headers.get("X-Slack-Request-Timestamp", "")
             signature = request.headers.get("X-Slack-Signature", "")
             # Verified here, before bolt: a forged or stale request gets 401 however its
-            # headers are mangled, and its body (perhaps a member's words) is never logged.
-            if not timestamp.isdigit() or not verifier.is_valid(body, timestamp, signature):
+            # headers are mangled (a timestamp of 400 digits, or of `²`, which int() reads or
+            # refuses with an error), and its body (perhaps a member's words) is never logged.
+            if not _plain_timestamp(timestamp) or not verifier.is_valid(body, timestamp, signature):
                 log.info("Slack: refused a request that failed verification (401)")
                 return web.Response(status=401, text="invalid request")
             try:

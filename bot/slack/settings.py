@@ -1,11 +1,14 @@
 """`/mockroom settings` on Slack: a channel manager gets a modal with the channel's settings
-prefilled; its submission is checked (bad fields come back as `response_action: errors`) and
-stored. Everyone else gets the settings as text, through the controller."""
+prefilled; its submission is checked and stored before it is acked (bad fields, missing
+rights or a database too slow come back as `response_action: errors`), once however often
+Slack delivers it. Everyone else gets the settings as text, through the controller."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
@@ -17,6 +20,8 @@ from bot.slack.outbox import SlackOutbox
 from bot.slack.places import who_of
 from bot.slack.users import UserDirectory
 from bot.slack.work import BackgroundWork
+from interviewer.core.text import excerpt
+from interviewer.replies import DatabaseUnavailable
 from interviewer.service import Who
 from interviewer.settings.service import SettingsService
 from interviewer.settings.values import (
@@ -24,6 +29,7 @@ from interviewer.settings.values import (
     RESET,
     ChannelSettings,
     Key,
+    SaveTooLate,
     SettingError,
     effective,
     show_value,
@@ -32,6 +38,10 @@ from interviewer.settings.values import (
 log = logging.getLogger(__name__)
 
 SETTINGS_VIEW = "mockroom_settings"
+SAVE_BUDGET = 2.5
+"""Seconds to check rights and store a submission: Slack closes the modal at 3."""
+NOT_SAVED = "Slack or the database did not answer in time, so nothing was saved: press Save again."
+_FIRST = Key.WINDOW.value  # the block an error that is no one field's is shown under
 ACTION = "value"
 Ack = Callable[..., Awaitable[None]]
 Block = dict[str, Any]
@@ -176,7 +186,9 @@ class SettingsModal:
         return True
 
     async def on_submit(self, ack: Ack, body: Mapping[str, Any], view: Mapping[str, Any]) -> None:
-        """Check the fields before acking (errors go back into the modal), then store them."""
+        """Check and store the fields, then ack: the modal closes only once they are saved,
+        and shows why when they are not (bad fields, rights, a database too slow to answer
+        within Slack's 3 seconds: then nothing was stored). A replayed submission acts once."""
         service = self.controller.settings
         if service is None:
             await ack()
@@ -185,22 +197,41 @@ class SettingsModal:
         if errors:
             await ack(response_action="errors", errors={k.value: e for k, e in errors.items()})
             return
-        await ack()
         user = str(body["user"]["id"])
         where = json.loads(str(view.get("private_metadata") or "{}"))
         channel, workspace = str(where.get("channel", "")), str(where.get("workspace", ""))
+        # The same view and version: Slack's retry of this submission, or a replay of it.
+        claim = f"view:{view.get('id')}:{view.get('hash')}"
+        not_after = time.monotonic() + SAVE_BUDGET
+        try:
+            async with asyncio.timeout(SAVE_BUDGET):
+                found = await self.users.lookup(user)
+                who = who_of(user, found.name if found else None)
+                is_admin = found is not None and found.is_admin
+                saved = await self.controller.service.db.run(
+                    service.save,
+                    "slack",
+                    workspace,
+                    channel,
+                    who,
+                    is_admin,
+                    values,
+                    not_after=not_after,
+                    event_key=claim,
+                )
+        except TimeoutError:
+            log.warning("Slack: a settings form could not be saved within %ss", SAVE_BUDGET)
+            await ack(response_action="errors", errors={_FIRST: NOT_SAVED})
+            return
+        except (SettingError, DatabaseUnavailable, SaveTooLate) as exc:  # rights, or outages
+            await ack(response_action="errors", errors={_FIRST: excerpt(str(exc), 150)})
+            return
+        await ack()
+        if saved is None:
+            return  # a replay of a form saved before: said once
 
-        async def store() -> None:
-            found = await self.users.lookup(user)
-            who = who_of(user, found.name if found else None)
-            is_admin = found is not None and found.is_admin
-            db = self.controller.service.db
-            try:  # the manager check again: rights may have changed since the modal opened
-                await db.run(service.save, "slack", workspace, channel, who, is_admin, values)
-            except SettingError as exc:
-                await self.outbox.private(user, channel, str(exc))
-                return
-            shown = await db.run(service.show, "slack", channel)
+        async def confirm() -> None:
+            shown = await self.controller.service.db.run(service.show, "slack", channel)
             await self.outbox.private(user, channel, "Settings saved.\n" + shown)
 
-        self.work.spawn(store(), "the settings form", lambda: self.outbox.apologise(user, channel))
+        self.work.spawn(confirm(), "the settings confirmation")

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from interviewer.core.text import excerpt
+
 SCALE_MIN = 1
 SCALE_MAX = 4
 
@@ -80,7 +82,7 @@ def parse_level(text: str) -> Level:
         return Level(text.strip().lower())
     except ValueError:
         names = ", ".join(level.value for level in Level)
-        raise ValueError(f"unknown level {text!r}: choose one of {names}") from None
+        raise ValueError(f"unknown level {excerpt(text)!r}: choose one of {names}") from None
 
 
 def hire_signal_for(overall: float, level: Level = Level.SENIOR) -> HireSignal:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from interviewer.core.text import excerpt
+
 
 class Stage(StrEnum):
     """A stage of the interview, in the order a round walks them."""
@@ -153,4 +155,4 @@ def format_spec(fmt: Format | str) -> FormatSpec:
         return FORMATS[Format(fmt)]
     except ValueError:
         names = ", ".join(f.value for f in Format)
-        raise ValueError(f"unknown format {fmt!r}: choose one of {names}") from None
+        raise ValueError(f"unknown format {excerpt(str(fmt))!r}: choose one of {names}") from None

@@ -65,3 +65,20 @@ def question_key(text: str) -> str:
 def count_questions(text: str) -> int:
     """How many questions a piece of interviewer text asks."""
     return text.count("?")
+
+
+def ascii_number(text: str, max_digits: int = 9) -> int | None:
+    """The whole number `text` spells in ASCII digits 0-9 (at most `max_digits`); None for
+    anything else, `²`, `١` and full-width digits included (str.isdigit() takes those)."""
+    if 0 < len(text) <= max_digits and text.isascii() and text.isdigit():
+        return int(text)
+    return None
+
+
+EXCERPT_CHARS = 40
+
+
+def excerpt(text: str, limit: int = EXCERPT_CHARS) -> str:
+    """At most `limit` characters of a member's text, for echoing it in an error message."""
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"

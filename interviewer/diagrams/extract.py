@@ -10,16 +10,19 @@ import re
 from dataclasses import dataclass
 
 from interviewer.diagrams.graph import DEFAULT_LIMITS, DiagramError, Graph, Limits, merge
+from interviewer.diagrams.kinds import ConceptPatterns, type_graph
 from interviewer.diagrams.parse import (
     ARROWS,
+    MAX_LINE_CHARS,
     MERMAID_HEADER,
     is_box_line,
     parse_arrows,
     parse_mermaid,
 )
 
-_FENCE = re.compile(r"^\s*```\s*(?P<lang>[\w-]*)\s*$")
-_BULLET = re.compile(r"^\s*(?:[-*•]\s+|\d+[.)]\s+)")
+# Possessive quantifiers: no pattern here backtracks over a run of spaces (linear time).
+_FENCE = re.compile(r"^\s*+```\s*+(?P<lang>[\w-]*+)\s*+$")
+_BULLET = re.compile(r"^\s*+(?:[-*•]\s++|[0-9]++[.)]\s++)")
 _MAX_NODE_WORDS = 6
 
 
@@ -76,6 +79,18 @@ def extract(text: str, limits: Limits = DEFAULT_LIMITS) -> Extracted:
     prose = re.sub(r"\n{3,}", "\n\n", "\n".join(keep)).strip()
     source = "\n".join(b.stored() for b in taken) or None
     return Extracted(prose, source, graph if taken else None, tuple(problems))
+
+
+READ_TOO_LONG = (
+    "Your diagram was not taken: it took too long to read. The rest of your answer was "
+    "recorded as written; send a smaller diagram."
+)
+
+
+def read_typed(text: str, concepts: ConceptPatterns) -> tuple[Extracted, Graph | None]:
+    """An answer's diagrams taken out, and their graph with its components typed."""
+    found = extract(text)
+    return found, None if found.graph is None else type_graph(found.graph, concepts)
 
 
 def read_source(source: str, limits: Limits = DEFAULT_LIMITS) -> Graph | None:
@@ -180,6 +195,8 @@ def _drawn(lines: list[str], first: int, end: int) -> bool:
 
 def is_arrow_line(line: str) -> bool:
     """Whether a line reads as a path (`a -> b -> c`, `a -> b: label`), not a sentence."""
+    if len(line) > MAX_LINE_CHARS:
+        return False  # a paragraph that mentions an arrow
     text = _BULLET.sub("", line).strip()
     if not text or not ARROWS.search(text):
         return False

@@ -10,14 +10,19 @@ import re
 
 from interviewer.diagrams.graph import DEFAULT_LIMITS, DiagramError, Graph, GraphBuilder, Limits
 
+# Every pattern here runs on a member's text: none may backtrack over an unbounded run
+# (possessive quantifiers, or lines with their whitespace collapsed first), so reading a
+# diagram takes time linear in its length.
+MAX_LINE_CHARS = 1_000
+"""A longer line is prose, not part of a diagram (40 boxes of 60-character labels fit)."""
 MERMAID_HEADER = re.compile(
-    r"^\s*(?:flowchart|graph)(?:\s+(?P<dir>TB|TD|BT|LR|RL))?\s*;?\s*$", re.IGNORECASE
+    r"^\s*+(?:flowchart|graph)(?:\s++(?P<dir>TB|TD|BT|LR|RL)\b)?+\s*+;?\s*+$", re.IGNORECASE
 )
 _IGNORED = re.compile(
-    r"^\s*(?:%%|classDef\b|class\s|style\s|linkStyle\s|click\s|direction\s)", re.IGNORECASE
+    r"^\s*+(?:%%|classDef\b|class\s|style\s|linkStyle\s|click\s|direction\s)", re.IGNORECASE
 )
-_SUBGRAPH = re.compile(r"^\s*subgraph\s+(?P<rest>.+?)\s*$", re.IGNORECASE)
-_END = re.compile(r"^\s*end\s*;?\s*$", re.IGNORECASE)
+_SUBGRAPH = re.compile(r"^subgraph\s++(?P<rest>.+)$", re.IGNORECASE)  # on a collapsed line
+_END = re.compile(r"^end\s*+;?\s*+$", re.IGNORECASE)
 # A node's shape and label: A[x], A(x), A([x]), A[(x)], A((x)), A{x}, A{{x}}, A>x], A[/x/] ...
 _SHAPES = (
     ("([", "])"),
@@ -53,7 +58,7 @@ def parse_mermaid(source: str, limits: Limits = DEFAULT_LIMITS) -> Graph:
     groups: list[str] = []
     header_seen = False
     for number, raw in enumerate(lines, start=1):
-        line = raw.strip().rstrip(";").strip()
+        line = collapse(raw).rstrip(";").strip()
         where = f"line {number} of the diagram"
         if not line or _IGNORED.match(line):
             continue
@@ -84,13 +89,20 @@ def parse_mermaid(source: str, limits: Limits = DEFAULT_LIMITS) -> Graph:
     if not header_seen:
         raise DiagramError("the diagram is empty: expected `flowchart LR` and some arrows")
     if groups:
-        raise DiagramError(f"the subgraph “{groups[-1]}” has no `end`")
+        raise DiagramError(f"the subgraph “{_short(groups[-1])}” has no `end`")
+    if not b.nodes:
+        raise DiagramError("the flowchart has no components: add arrows such as `A --> B`")
     return b.build()
+
+
+_TITLED = re.compile(r"^(?P<id>[\w.-]++)\s*+\[\s*+\"?(?P<title>[^\]\"]*+)\"?\s*+\]$")
+_AMPERSAND = re.compile(r"\s*+&\s*+")
+_NODE_ID = re.compile(r"[A-Za-z0-9_][\w.]*+(?:-(?![-.>])[\w.]++)*+")
 
 
 def _subgraph_title(rest: str, where: str) -> tuple[str, str]:
     """`subgraph id [Title]`, `subgraph id["Title"]` or `subgraph Title words`."""
-    m = re.match(r"^(?P<id>[\w.-]+)\s*\[\s*\"?(?P<title>[^\]\"]*)\"?\s*\]$", rest)
+    m = _TITLED.match(rest)
     if m:
         return m.group("id"), m.group("title").strip() or m.group("id")
     title = rest.strip().strip('"')
@@ -137,7 +149,7 @@ def _node_group(
     while True:
         node_id, pos = _node(text, pos, b, group, where)
         ids.append(node_id)
-        m = re.compile(r"\s*&\s*").match(text, pos)
+        m = _AMPERSAND.match(text, pos)
         if m is None:
             return ids, pos
         pos = m.end()
@@ -147,7 +159,7 @@ def _node(text: str, pos: int, b: GraphBuilder, group: str | None, where: str) -
     """A node reference at `pos`, with its shape and label if it has one."""
     while pos < len(text) and text[pos].isspace():
         pos += 1
-    m = re.compile(r"[A-Za-z0-9_][\w.]*(?:-(?![-.>])[\w.]+)*").match(text, pos)
+    m = _NODE_ID.match(text, pos)
     if m is None:
         raise DiagramError(
             f"{where}: expected a component id (letters, digits, _) at `{_short(text[pos:])}`"
@@ -171,9 +183,8 @@ def _node(text: str, pos: int, b: GraphBuilder, group: str | None, where: str) -
 
 # ---- arrow lists ---------------------------------------------------------------------------
 
-ARROWS = re.compile(r"\s*(<->|<-->|<=>|↔|-->|->|=>|→|⟶)\s*")
-_BULLET = re.compile(r"^\s*(?:[-*•]\s+|\d+[.)]\s+)")
-_EDGE_LABEL = re.compile(r"^(?P<path>.*?)\s*:\s*(?P<label>[^:]*)$")
+ARROWS = re.compile(r"(<->|<-->|<=>|↔|-->|->|=>|→|⟶)")  # the names around keep their spaces
+_BULLET = re.compile(r"^\s*+(?:[-*•]\s++|[0-9]++[.)]\s++)")
 
 
 def parse_arrows(
@@ -186,7 +197,7 @@ def parse_arrows(
     _check_lines(lines, limits)
     b = GraphBuilder(limits)
     for number, raw in enumerate(lines, start=first_line):
-        line = _BULLET.sub("", raw).strip()
+        line = collapse(_BULLET.sub("", raw))
         if not line:
             continue
         add_arrow_line(line, b, f"line {number}" + (" of the diagram" if within else ""))
@@ -198,9 +209,9 @@ def parse_arrows(
 def add_arrow_line(line: str, b: GraphBuilder, where: str) -> None:
     """One `a -> b -> c: label` line into the graph."""
     label = ""
-    m = _EDGE_LABEL.match(line)
-    if m and ARROWS.search(m.group("path")) and not ARROWS.search(m.group("label")):
-        line, label = m.group("path"), m.group("label").strip()
+    path, colon, after = line.rpartition(":")
+    if colon and ARROWS.search(path) and not ARROWS.search(after):
+        line, label = path.rstrip(), after.strip()
     parts = ARROWS.split(line)
     names, arrows = parts[0::2], parts[1::2]
     if not arrows and is_box_line(line):  # a box drawn with no arrows (`audit log`)
@@ -235,12 +246,23 @@ def node_id(name: str) -> str:
     return "_".join(re.findall(r"\w+", name.lower())) or name.strip()
 
 
+def collapse(line: str) -> str:
+    """The line stripped, each run of whitespace one space: what the patterns read."""
+    return " ".join(line.split())
+
+
 def _check_lines(lines: list[str], limits: Limits) -> None:
     if len(lines) > limits.lines:
         raise DiagramError(
             f"the diagram has {len(lines)} lines; the limit is {limits.lines}: "
             "draw the main request path and group the rest"
         )
+    for number, line in enumerate(lines, start=1):
+        if len(line) > MAX_LINE_CHARS:
+            raise DiagramError(
+                f"line {number} of the diagram is {len(line):,} characters; the limit is "
+                f"{MAX_LINE_CHARS:,}"
+            )
 
 
 def _short(text: str, limit: int = 40) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from interviewer.bank import QuestionBank
+from interviewer.core.text import excerpt
 from interviewer.drills.schedule import EXAMPLE, DrillSchedule, ScheduleError, parse_schedule
 
 SUBSCRIBE_USAGE = "drill subscribe HH:MM TIMEZONE [weekdays] [topic|level]"
@@ -30,7 +31,7 @@ def parse_subscribe(
             topic = word.lower()
         else:
             raise ScheduleError(
-                f"{word!r} is neither weekdays (mon-fri, sat,sun, daily) nor a topic or level "
+                f"{excerpt(word)!r} is neither weekdays (mon-fri, sat,sun, daily) nor a topic or level "
                 f"of the bank ({_choices(bank)}), e.g. `{example} senior`."
             )
     schedule = parse_schedule(at, zone, weekdays)

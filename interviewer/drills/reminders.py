@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from interviewer.bank import QuestionBank
+from interviewer.core.text import ascii_number
 from interviewer.drills.points import DrillError
 
 BEFORE_CLOSE = timedelta(hours=1)
@@ -101,8 +102,8 @@ class ReminderService:
         if words == ["off"]:
             self.repo.set_reminder(platform, workspace, user_id, False, None)
             return "Streak reminders off."
-        if len(words) == 2 and words[0] == "snooze" and words[1].isdigit():
-            days = int(words[1])
+        days = ascii_number(words[1]) if len(words) == 2 and words[0] == "snooze" else None
+        if days is not None:
             if not 1 <= days <= MAX_SNOOZE_DAYS:
                 raise DrillError(f"Snooze for 1 to {MAX_SNOOZE_DAYS} days.")
             until = now + timedelta(days=days)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from interviewer.core.text import excerpt
+
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 EXAMPLE = "/mockroom drill subscribe 09:30 Europe/Berlin mon-fri"
 _GROUPS = {
@@ -44,14 +46,16 @@ class DrillSchedule:
 
 def parse_schedule(at: str, zone: str, weekdays: str | None = None) -> DrillSchedule:
     """Parse 'HH:MM', an IANA zone and weekdays ('mon-fri', 'mon,wed,fri', 'daily')."""
-    match = re.fullmatch(r"([01]?\d|2[0-3]):([0-5]\d)", at.strip())
+    match = re.fullmatch(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", at.strip())
     if match is None:
-        raise ScheduleError(f"{at!r} is not a time of day: use 24-hour HH:MM, e.g. {EXAMPLE}")
+        raise ScheduleError(
+            f"{excerpt(at)!r} is not a time of day: use 24-hour HH:MM, e.g. {EXAMPLE}"
+        )
     try:
         ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a path
         raise ScheduleError(
-            f"{zone!r} is not a time zone: use an IANA name such as Europe/Berlin, "
+            f"{excerpt(zone)!r} is not a time zone: use an IANA name such as Europe/Berlin, "
             f"America/New_York or UTC, e.g. {EXAMPLE}"
         ) from None
     days = parse_weekdays(weekdays or "daily")
@@ -67,18 +71,31 @@ def parse_weekdays(text: str) -> frozenset[int]:
     for part in lowered.split(","):
         ends = part.strip().split("-")
         try:
-            numbers = [WEEKDAY_NAMES.index(e.strip()[:3]) for e in ends if e.strip()]
+            numbers = [weekday_number(e) for e in ends if e.strip()]
         except ValueError:
             numbers = []
         if not numbers or len(ends) > 2 or len(numbers) != len(ends):
             raise ScheduleError(
-                f"{text!r} are not weekdays: use mon..sun, ranges like mon-fri, lists like "
+                f"{excerpt(text)!r} are not weekdays: use mon..sun, ranges like mon-fri, lists like "
                 f"mon,wed,fri, or daily/weekdays/weekends, e.g. {EXAMPLE}"
             )
         first, last = numbers[0], numbers[-1]
         span = range(first, last + 1) if first <= last else [*range(first, 7), *range(last + 1)]
         days.update(span)
     return frozenset(days)
+
+
+_FULL_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def weekday_number(word: str) -> int:
+    """0 for `mon`, `mond` or `monday` (any case), ...; ValueError for anything else, such as
+    `monkey` (only the start of a day's own name counts)."""
+    word = word.strip().lower()
+    for number, name in enumerate(_FULL_NAMES):
+        if len(word) >= 3 and name.startswith(word):
+            return number
+    raise ValueError(f"not a weekday: {excerpt(word)!r}")
 
 
 def describe_weekdays(days: frozenset[int]) -> str:

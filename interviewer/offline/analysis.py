@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -43,12 +44,36 @@ _TO_GRADER = re.compile(
     re.IGNORECASE,
 )
 
-# A line written as another speaker ("Interviewer: great answer", "[interviewer · ...] ...").
+# A line written as another speaker ("Interviewer: great answer", "[interviewer · ...] ..."),
+# read after _speaker_form has undone the disguises (markdown, full-width and invisible
+# characters) so that `**Interviewer:**`, `> Interviewer:`, `Interviewer：`, `Inter​viewer:`
+# and `Interviewer — great` are set aside like the plain form.
+_SPEAKERS = r"(?:interviewer|grader|system|assistant|scorer|evaluator|mockroom)"
 _FORGED_LINE = re.compile(
-    r"^[ \t]*(?:\[\s*(?:interviewer|grader|system|assistant|scorer|evaluator|mockroom)\b"
-    r"|(?:interviewer|grader|system|assistant|scorer|evaluator|mockroom)\s*(?:\(|:))[^\n]*",
-    re.IGNORECASE | re.MULTILINE,
+    rf"^\s*(?:\[\s*{_SPEAKERS}\b|{_SPEAKERS}\s*(?:\(|:|[–—]|-+\s))", re.IGNORECASE
 )
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
+_MARKUP = str.maketrans("", "", "*_`~")
+_LEAD = re.compile(r"^(?:\s*+(?:>|#++|[-+•]\s))*+")  # quote marks, headings, bullets
+
+
+def _speaker_form(line: str) -> str:
+    """A line as a reader sees it: NFKC (full-width colons and letters are plain), invisible
+    characters gone, emphasis and quote, heading or bullet marks taken off its start."""
+    plain = unicodedata.normalize("NFKC", line).translate(_INVISIBLE).translate(_MARKUP)
+    return _LEAD.sub("", plain)
+
+
+def forged_lines(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line that speaks as the interviewer, the grader or the system."""
+    found, pos = [], 0
+    for line in text.splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        if _FORGED_LINE.match(_speaker_form(body)):
+            found.append((pos, pos + len(body)))
+        pos += len(line)
+    return found
+
 
 # Connectives that give a reason, a consequence, a comparison or a condition.
 _REASON = re.compile(
@@ -74,8 +99,13 @@ _FOLLOW_ON = re.compile(
     r"|ensures|prevents|protects|helps|way))\b",
     re.IGNORECASE,
 )
+# A run of characters that are not words, too long for a concept name to cross (its edges
+# are still read, for names that start or end with punctuation such as "C++" or ".NET").
+_GAP_EDGE = 6
+_GAP = re.compile(rf"[^\w]{{{4 * _GAP_EDGE},}}")
+# Possessive, and never starting inside a number (after "1,"): linear on "1,1,1,...".
 _QUANTITY = re.compile(
-    r"(?<![\w.])\d+(?:[.,]\d+)*\s*(?:%|x\b|k\b|m\b|b\b|ms\b|s\b|secs?\b|seconds?|minutes?|"
+    r"(?<![\w.])(?<![0-9],)\d++(?:[.,]\d++)*+\s*+(?:%|x\b|k\b|m\b|b\b|ms\b|s\b|secs?\b|seconds?|minutes?|"
     r"mins?\b|hours?|days?|weeks?|gb|tb|pb|mb|kb|qps|rps|tps|rpm|req|requests?|users?|"
     r"tokens?|gpus?|nodes?|servers?|machines?|replicas?|shards?|regions?|zones?|nines|"
     r"million|billion|thousand|per\b|/\s*s\b|bytes?|times\b)"
@@ -130,11 +160,28 @@ class CandidateText:
             starts.append(s.start)
         return by_turn
 
+    @cached_property
+    def _windows(self) -> dict[int, list[tuple[int, int]]]:
+        """Each turn's stretches worth reading for a concept: long runs of characters that
+        are not words (a wall of brackets or spaces) are skipped, since every position of
+        one costs a pattern with a hundred alternatives a try and none can match there."""
+        windows: dict[int, list[tuple[int, int]]] = {}
+        for turn, text in self.masked.items():
+            found, pos = [], 0
+            for gap in _GAP.finditer(text):
+                found.append((pos, gap.start() + _GAP_EDGE))
+                pos = gap.end() - _GAP_EDGE
+            found.append((pos, len(text)))
+            windows[turn] = found
+        return windows
+
     def first_matches(self, pattern: re.Pattern[str]) -> Iterator[tuple[int, int]]:
         """(sentence index, offset in sentence) of the first match in each matching sentence."""
         for turn, (ids, starts) in self._by_turn.items():
             seen: set[int] = set()
-            for m in pattern.finditer(self.masked[turn]):
+            masked = self.masked[turn]
+            matches = (m for a, b in self._windows[turn] for m in pattern.finditer(masked, a, b))
+            for m in matches:
                 k = bisect_right(starts, m.start()) - 1
                 if k < 0 or ids[k] in seen:
                     continue
@@ -177,10 +224,21 @@ def _spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+def _blanked(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text with these spans turned to spaces (offsets kept), in one pass."""
+    if not spans:
+        return text
+    pieces, pos = [], 0
+    for a, b in spans:
+        pieces += [text[pos:a], " " * (b - a)]
+        pos = b
+    return "".join([*pieces, text[pos:]])
+
+
 def sets_aside(text: str) -> bool:
     """Whether read_turns would ignore part of a message (a line written as another speaker,
     a sentence to the grader), found without reading the rest of it."""
-    if _FORGED_LINE.search(text):
+    if forged_lines(text):
         return True
     return any(addresses_grader(text[a:b]) for a, b in _spans(text))
 
@@ -193,9 +251,9 @@ def read_turns(turns: Iterable[tuple[int, Stage, str]]) -> CandidateText:
     for index, stage, text in turns:
         texts[index] = text
         # A line that speaks as the interviewer or the grader is forged: never the candidate's.
-        for m in _FORGED_LINE.finditer(text):
-            ignored.append(m.group().strip())
-        text = _FORGED_LINE.sub(lambda m: " " * len(m.group()), text)
+        forged = forged_lines(text)
+        ignored += [text[a:b].strip() for a, b in forged]
+        text = _blanked(text, forged)
         spans = _spans(text)
         for n, (a, b) in enumerate(spans):
             s = text[a:b]

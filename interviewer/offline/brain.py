@@ -32,6 +32,7 @@ from interviewer.offline.reading import (
 )
 from interviewer.offline.responses import Responder, short_title, situation_of, thrown
 from interviewer.ports import DeltaSink, TurnContext, Utterance
+from interviewer.workers import Offload, inline
 
 
 def minutes_text(seconds: int | None) -> str:
@@ -49,10 +50,11 @@ class OfflineBrain:
 
     name = "offline"
 
-    def __init__(self, bank: QuestionBank) -> None:
+    def __init__(self, bank: QuestionBank, run: Offload = inline) -> None:
         if bank.phrases is None:
             raise ValueError("the question bank has no offline phrasebook (prompts/offline.yaml)")
         self.bank = bank
+        self.run = run  # where utter runs: a bounded pool of threads in the bot
         self.phrases: Phrasebook = bank.phrases
         self.lines = load_lines()
         self.moves = MoveChooser(
@@ -64,8 +66,9 @@ class OfflineBrain:
     async def speak(
         self, ctx: TurnContext, action: Action, on_delta: DeltaSink | None = None
     ) -> Utterance:
-        """The words for one action (all at once: there is nothing to stream)."""
-        utterance = self.utter(ctx, action)
+        """The words for one action (all at once: there is nothing to stream). Reading the
+        candidate's words is CPU work: on a thread, so the loop keeps serving other members."""
+        utterance = await self.run(self.utter, ctx, action)
         if on_delta is not None:
             await on_delta(utterance.text)
         return utterance

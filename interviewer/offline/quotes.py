@@ -7,7 +7,8 @@ import re
 from interviewer.offline.analysis import Sentence
 
 MAX_QUOTE = 220
-_CLAUSE_END = re.compile(r"[,;:]\s+|\s+(?:-|–|—)\s+")
+# Possessive, and starting only where a run of spaces starts: linear however long the run.
+_CLAUSE_END = re.compile(r"[,;:]\s++|(?<!\s)\s++(?:-|–|—)\s++")
 
 
 def quote(s: Sentence, start: int = 0) -> str:

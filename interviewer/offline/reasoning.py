@@ -124,15 +124,38 @@ def reason_carries_content(
     for collective communication" restate; "so a dead replica never takes traffic" does not.
     The claim's own words (before the connective) and `own` (the concepts' names) do not count.
     """
+    lowered, at = _lowered(sentence)
+    words = [(w.end(), w.group()) for w in _WORD.finditer(lowered) if len(w.group()) >= 4]
+    claim: set[str] = set()
+    seen = 0
     for m in reason.finditer(sentence):
         # The reason is the clause after the connective; a list after a colon is not part of it.
-        tail = _REASON_END.split(sentence[m.end() :], maxsplit=1)[0]
+        # Read at most a clause's length of it: a run that never ends costs no more than that.
+        tail = _REASON_END.split(sentence[m.end() : m.end() + MAX_REASON_CHARS], maxsplit=1)[0]
         if _BECAUSE_OF.match(m.group()) and len(_WORD.findall(tail)) <= 3:
             continue  # "because of scalability": a label, not a reason
-        claim = frozenset(w for w in _WORD.findall(sentence[: m.start()].lower()) if len(w) >= 4)
+        # The claim's words, before the connective: grown as the matches move right.
+        while seen < len(words) and words[seen][0] <= at[m.start()]:
+            claim.add(words[seen][1])
+            seen += 1
         if len(content_words(m.group() + tail, own | claim)) >= 2:
             return True
     return False
+
+
+MAX_REASON_CHARS = 300
+"""How much of the text after a connective is read as its reason (a long clause's worth)."""
+
+
+def _lowered(text: str) -> tuple[str, list[int]]:
+    """The text lower-cased, and where each of its offsets (and its end) lands in that."""
+    at = [0]
+    parts = []
+    for ch in text:
+        low = ch.lower()
+        parts.append(low)
+        at.append(at[-1] + len(low))
+    return "".join(parts), at
 
 
 def is_keyword_list(concepts: int, commas: int, words: int) -> bool:

@@ -66,18 +66,29 @@ class PrivacyService:
         confirm = confirm or f"run `{cmd} forget-me confirm`"
         data = self.repo.export(who.platform, who.user_id)
         counts = {k: len(v) for k, v in data.items() if isinstance(v, list)}
+        mine = data["user"] is not None
+        shared = sum(
+            counts[k]
+            for k in ("drill_subscriptions_created", "channel_settings_changed", "pairings_set_up")
+        )
         return (
             "This permanently deletes everything mockroom stores about you on this platform:\n"
-            "• interviews you started, with their transcripts (everyone's messages in them), "
-            f"scorecards and scores: {counts['interviews']}\n"
+            "• interviews you started (solo, design-along, or as a peer mock's candidate), with "
+            "their transcripts (everyone's messages in them), scorecards and scores: "
+            f"{counts['interviews']}\n"
             f"• drill answers and their scores: {counts['drill_answers']}\n"
             f"• points entries (you leave every leaderboard): {counts['points']}\n"
-            "• your leaderboard name choices and your user record: "
-            f"{counts['leaderboard_preferences'] + (data['user'] is not None)}\n"
+            "• your peer mock sessions (your partners' records of them too) and memberships: "
+            f"{counts['peer_sessions'] + counts['peer_memberships']}\n"
+            "• your leaderboard and reminder choices and your user record: "
+            f"{counts['leaderboard_preferences'] + counts['reminder_preferences'] + mine}\n"
+            "Kept in other people's records, without your name or your words:\n"
             f"• your messages in other people's design-alongs become “{REMOVED}”: "
             f"{counts['messages_in_others_design_alongs']}\n"
-            "• drill subscriptions you set up keep running for their channel, without your "
-            f"name: {counts['drill_subscriptions_created']}\n"
+            "• the questions you asked as a peer interviewer, in your partners' interviews, "
+            f"become “{REMOVED}”: {counts['questions_asked_as_peer_interviewer']}\n"
+            "• drill subscriptions, channel settings and weekly pairings you set up keep "
+            f"running for their channel, without your name: {shared}\n"
             "It cannot be undone. Get a copy first with "
             f"`{cmd} export`; to delete, {confirm}."
         )

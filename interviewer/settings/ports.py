@@ -28,6 +28,14 @@ class SettingsRepository(Protocol):
         values: Mapping[Key, object],
         by: str,
         now: datetime,
-    ) -> ChannelSettings:
-        """Set these keys (None: back to the default) in one transaction; the settings after."""
+        *,
+        not_after: float | None = None,
+        event_key: str | None = None,
+    ) -> ChannelSettings | None:
+        """Set these keys (None: back to the default) in one transaction; the settings after.
+
+        `not_after` (time.monotonic()): past it the transaction rolls back instead of
+        committing (SaveTooLate), so a caller that stopped waiting never sees it applied
+        later. `event_key`: the submission's claim, in the same transaction; None when it was
+        saved before (a replay), and nothing changes."""
         ...

@@ -56,7 +56,15 @@ class SettingsService:
         return is_manager(self.admins, platform, user_id, is_admin)
 
     def command(
-        self, platform: str, workspace: str, channel: str, who: Who, is_admin: bool, args: str
+        self,
+        platform: str,
+        workspace: str,
+        channel: str,
+        who: Who,
+        is_admin: bool,
+        args: str,
+        *,
+        not_after: float | None = None,
     ) -> str:
         """`settings` (anyone) or `settings set KEY VALUE` (managers); the text to show."""
         words = args.split()
@@ -69,7 +77,7 @@ class SettingsService:
             )
         key = parse_key(words[1])
         value = parse_value(key, " ".join(words[2:]), self.topics)
-        self.save(platform, workspace, channel, who, is_admin, {key: value})
+        self.save(platform, workspace, channel, who, is_admin, {key: value}, not_after=not_after)
         shown = "the default" if value is None else show_value(key, value)
         return f"This channel's {key.value} is now {shown}.\n" + self.show(platform, channel)
 
@@ -92,12 +100,24 @@ class SettingsService:
         who: Who,
         is_admin: bool,
         values: Mapping[Key, object],
-    ) -> ChannelSettings:
-        """Store checked values for a manager, in one write; SettingError for anyone else."""
+        *,
+        not_after: float | None = None,
+        event_key: str | None = None,
+    ) -> ChannelSettings | None:
+        """Store checked values for a manager, in one write; SettingError for anyone else.
+        None for a replayed submission (`event_key` seen before); see the repository for
+        `not_after`, the time past which nothing commits."""
         if not self.may_manage(platform, who.user_id, is_admin):
             raise SettingError(ONLY_MANAGERS.format(cmd=self.cmd))
         return self.repo.save_channel_settings(
-            platform, workspace, channel, values, who.user_id, self.clock()
+            platform,
+            workspace,
+            channel,
+            values,
+            who.user_id,
+            self.clock(),
+            not_after=not_after,
+            event_key=event_key,
         )
 
     def stored(self, platform: str, channel: str) -> ChannelSettings:

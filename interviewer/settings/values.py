@@ -12,12 +12,17 @@ from enum import StrEnum
 
 from interviewer.core.rubric import Level
 from interviewer.core.stages import Format
-from interviewer.drills.schedule import WEEKDAY_NAMES
+from interviewer.core.text import ascii_number, excerpt
+from interviewer.drills.schedule import WEEKDAY_NAMES, weekday_number
 from interviewer.service import InterviewError
 
 MIN_WINDOW_HOURS = 1.0  # a streak reminder goes an hour before a drill closes
 MAX_WINDOW_HOURS = 168.0
 RESET = "default"
+
+
+class SaveTooLate(InterviewError):
+    """A settings write reached its commit after its caller stopped waiting: rolled back."""
 
 
 class SettingError(InterviewError):
@@ -100,7 +105,9 @@ def parse_key(word: str) -> Key:
     try:
         return Key(word.strip().lower())
     except ValueError:
-        raise SettingError(f"Unknown setting {word!r}: use one of {keys_list()}.") from None
+        raise SettingError(
+            f"Unknown setting {excerpt(word)!r}: use one of {keys_list()}."
+        ) from None
 
 
 def keys_list() -> str:
@@ -116,23 +123,26 @@ def parse_value(key: Key, raw: str, topics: Collection[str]) -> object:
     parsed = _parse(key, text, topics)
     if parsed is None:
         raise SettingError(
-            f"{raw.strip()!r} is not a {key.value}: use {ALLOWED[key]} (or {RESET})."
+            f"{excerpt(raw)!r} is not a {key.value}: use {ALLOWED[key]} (or {RESET})."
         )
     return parsed
 
 
 def _parse(key: Key, text: str, topics: Collection[str]) -> object:
     if key is Key.WINDOW:
-        match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*h?", text)
+        match = re.fullmatch(r"([0-9]{1,6}(?:\.[0-9]{1,6})?)\s*h?", text)
         hours = float(match.group(1)) if match else None
         return (
             hours if hours is not None and MIN_WINDOW_HOURS <= hours <= MAX_WINDOW_HOURS else None
         )
     if key is Key.BOARD_DAY:
-        day = text[:3]
-        return WEEKDAY_NAMES.index(day) if len(text) >= 3 and day in WEEKDAY_NAMES else None
+        try:
+            return weekday_number(text)
+        except ValueError:  # `monkey` is not Monday
+            return None
     if key is Key.BOARD_HOUR:
-        return int(text) if text.isdigit() and int(text) <= 23 else None
+        hour = ascii_number(text, max_digits=2)
+        return hour if hour is not None and hour <= 23 else None
     kind = _CHOICES.get(key)
     if kind is not None:
         return kind(text) if text in {m.value for m in kind} else None

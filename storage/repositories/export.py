@@ -6,6 +6,7 @@ import json
 from datetime import date, datetime
 from typing import Any, TypeVar
 
+from sqlalchemy import or_
 from sqlmodel import Session, SQLModel, col, select
 
 from interviewer.core.rubric import Scorecard
@@ -13,13 +14,18 @@ from interviewer.core.state import InterviewState
 from interviewer.core.transcript import Role
 from interviewer.privacy.redact import drop_responses, unquote, without_words_of
 from storage.models import (
+    ChannelSettingRow,
     DrillAnswerRow,
     DrillPostRow,
     DrillSubscription,
     Interview,
     InterviewTurn,
     LeaderboardPref,
+    PeerMember,
+    PeerSchedule,
+    PeerSession,
     PointsLedger,
+    ReminderPref,
     ScorecardRow,
     User,
     pk,
@@ -27,7 +33,7 @@ from storage.models import (
 
 EXPORT_FORMAT = "mockroom-export/1"
 OTHERS_MESSAGE = "[another participant's message]"
-_Mine = TypeVar("_Mine", PointsLedger, LeaderboardPref)
+_Mine = TypeVar("_Mine", PointsLedger, LeaderboardPref, PeerMember, ReminderPref)
 
 # JSON held in text columns is exported parsed, under its own key.
 _SKIP = {"state_json", "card_json", "scorecard_json", "criteria_json"}
@@ -43,6 +49,10 @@ def export_member(session: Session, platform: str, user_id: str) -> dict[str, An
         .where(DrillAnswerRow.post_id == DrillPostRow.id)
         .order_by(col(DrillAnswerRow.id))
     ).all()
+    elsewhere = [
+        {**_row(turn), "interview_question_id": interview.question_id}
+        for turn, interview in authored_elsewhere(session, platform, user_id, user)
+    ]
     return {
         "format": EXPORT_FORMAT,
         "platform": platform,
@@ -50,8 +60,10 @@ def export_member(session: Session, platform: str, user_id: str) -> dict[str, An
         "user": None if user is None else _row(user),
         "interviews": [_export_interview(session, i, user_id) for i in interviews],
         "messages_in_others_design_alongs": [
-            {**_row(turn), "interview_question_id": interview.question_id}
-            for turn, interview in authored_elsewhere(session, platform, user_id, user)
+            t for t in elsewhere if t["role"] == Role.CANDIDATE.value
+        ],
+        "questions_asked_as_peer_interviewer": [
+            t for t in elsewhere if t["role"] != Role.CANDIDATE.value
         ],
         "drill_answers": [
             {
@@ -69,26 +81,50 @@ def export_member(session: Session, platform: str, user_id: str) -> dict[str, An
         "leaderboard_preferences": [
             _row(r) for r in _mine(session, LeaderboardPref, platform, user_id)
         ],
-        "drill_subscriptions_created": [
-            _row(r)
-            for r in session.exec(
-                select(DrillSubscription)
-                .where(DrillSubscription.platform == platform)
-                .where(DrillSubscription.created_by == user_id)
-                .order_by(col(DrillSubscription.id))
-            )
+        "drill_subscriptions_created": _naming(
+            session, DrillSubscription, DrillSubscription.created_by, platform, user_id
+        ),
+        "channel_settings_changed": _naming(
+            session, ChannelSettingRow, ChannelSettingRow.updated_by, platform, user_id
+        ),
+        "pairings_set_up": _naming(
+            session, PeerSchedule, PeerSchedule.created_by, platform, user_id
+        ),
+        "peer_memberships": [_row(r) for r in _mine(session, PeerMember, platform, user_id)],
+        "peer_sessions": [
+            _peer_session(r, user_id) for r in peer_sessions_of(session, platform, user_id)
         ],
+        "reminder_preferences": [_row(r) for r in _mine(session, ReminderPref, platform, user_id)],
     }
+
+
+def peer_sessions_of(session: Session, platform: str, user_id: str) -> list[PeerSession]:
+    """The peer sessions the member took part in, as interviewer or as candidate."""
+    statement = select(PeerSession).where(
+        PeerSession.platform == platform,
+        or_(col(PeerSession.interviewer) == user_id, col(PeerSession.candidate) == user_id),
+    )
+    return list(session.exec(statement.order_by(col(PeerSession.id))))
+
+
+def _peer_session(row: PeerSession, user_id: str) -> dict[str, Any]:
+    """A peer session as the member's role in it; the partner's id is left out."""
+    data = _row(row)
+    data["role"] = "interviewer" if row.interviewer == user_id else "candidate"
+    del data["interviewer"], data["candidate"]
+    data["scores"] = _json(row.scores)
+    return data
 
 
 def authored_elsewhere(
     session: Session, platform: str, user_id: str, user: User | None
 ) -> list[tuple[InterviewTurn, Interview]]:
-    """The member's candidate turns in interviews that are not theirs."""
+    """The member's turns in interviews that are not theirs: a design-along's candidate
+    messages, and a peer mock's questions they asked as its human interviewer."""
     statement = (
         select(InterviewTurn, Interview)
         .where(InterviewTurn.interview_id == Interview.id, Interview.platform == platform)
-        .where(InterviewTurn.author == user_id, InterviewTurn.role == Role.CANDIDATE.value)
+        .where(InterviewTurn.author == user_id)
     )
     if user is not None:
         statement = statement.where(Interview.user_id != user.id)
@@ -121,7 +157,7 @@ def _export_interview(session: Session, row: Interview, user_id: str) -> dict[st
 
 def _export_turn(turn: InterviewTurn, user_id: str, others: list[str]) -> dict[str, Any]:
     data = _row(turn)
-    if turn.role == Role.CANDIDATE.value and turn.author not in (None, user_id):
+    if turn.author not in (None, user_id):  # a partner's message, or a peer interviewer's
         data.update(text=OTHERS_MESSAGE, author=None, diagram=None)
     elif turn.role == Role.INTERVIEWER.value:  # a pushback may quote another member
         data.update(text=unquote(turn.text, others))
@@ -145,6 +181,14 @@ def turns_of(session: Session, interview_id: int) -> list[InterviewTurn]:
     """An interview's turns in order."""
     statement = select(InterviewTurn).where(InterviewTurn.interview_id == interview_id)
     return list(session.exec(statement.order_by(col(InterviewTurn.seq))))
+
+
+def _naming(
+    session: Session, table: Any, column: Any, platform: str, user_id: str
+) -> list[dict[str, Any]]:
+    """The rows of a table shared by a channel whose `column` names the member, as dicts."""
+    statement = select(table).where(table.platform == platform, column == user_id)
+    return [_row(r) for r in session.exec(statement.order_by(col(table.id)))]
 
 
 def _mine(session: Session, table: type[_Mine], platform: str, user_id: str) -> list[_Mine]:

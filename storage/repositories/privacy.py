@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from functools import partial
 from typing import Any
@@ -31,9 +32,11 @@ from storage.models import (
     InterviewTurn,
     LeaderboardPref,
     PeerMember,
+    PeerSchedule,
     PeerSession,
     PointsLedger,
     ReminderPref,
+    SchedulerClaim,
     ScorecardRow,
     User,
     as_utc,
@@ -48,6 +51,18 @@ from storage.repositories.export import (
 )
 
 ANONYMOUS_CREATOR = ""  # a forgotten member's drill subscriptions keep running, unattributed
+# Rows that are the member's own go; records a channel shares keep working without their name.
+_DELETE_BY: list[tuple[Any, Any]] = [
+    (LeaderboardPref, LeaderboardPref.user_id),
+    (PeerMember, PeerMember.user_id),
+    (ReminderPref, ReminderPref.user_id),
+]
+_ANONYMISE: list[tuple[Any, Any]] = [
+    (DrillSubscription, DrillSubscription.created_by),
+    (ChannelSettingRow, ChannelSettingRow.updated_by),
+    (PeerSchedule, PeerSchedule.created_by),
+]
+_MEMBER_CLAIMS = "remind:"  # a streak reminder's claim is keyed by its post and member
 PURGE_BATCH = 200
 
 
@@ -62,7 +77,8 @@ class SqlPrivacyRepository(SqlStore):
     # ---- forget -------------------------------------------------------------------------------
 
     def forget(self, platform: str, user_id: str) -> dict[str, int]:
-        """Delete the member's rows, and redact their messages in others' design-alongs."""
+        """Delete the member's rows, redact their words in others' interviews (design-along
+        messages, questions asked as a peer interviewer), and take their id off shared records."""
         counts: dict[str, int] = {}
         with self._transaction() as session:
             user = member_row(session, platform, user_id)
@@ -96,41 +112,20 @@ class SqlPrivacyRepository(SqlStore):
                     )
                 )
             )
-            counts["leaderboard_pref"] = _count(
-                session.execute(
-                    delete(LeaderboardPref).where(
-                        col(LeaderboardPref.platform) == platform,
-                        col(LeaderboardPref.user_id) == user_id,
+            for table, column in _DELETE_BY:
+                counts[table.__tablename__] = _count(
+                    session.execute(
+                        delete(table).where(col(table.platform) == platform, col(column) == user_id)
                     )
                 )
-            )
-            counts["drill_subscription_anonymised"] = _count(
-                session.execute(
-                    update(DrillSubscription)
-                    .where(
-                        col(DrillSubscription.platform) == platform,
-                        col(DrillSubscription.created_by) == user_id,
-                    )
-                    .values(created_by=ANONYMOUS_CREATOR)
-                )
-            )
-            counts["channel_setting_anonymised"] = _count(
-                session.execute(
-                    update(ChannelSettingRow)
-                    .where(
-                        col(ChannelSettingRow.platform) == platform,
-                        col(ChannelSettingRow.updated_by) == user_id,
-                    )
-                    .values(updated_by=ANONYMOUS_CREATOR)
-                )
-            )
-            counts["peer_member"] = _count(
-                session.execute(
-                    delete(PeerMember).where(
-                        col(PeerMember.platform) == platform, col(PeerMember.user_id) == user_id
+            for table, column in _ANONYMISE:
+                counts[f"{table.__tablename__}_anonymised"] = _count(
+                    session.execute(
+                        update(table)
+                        .where(col(table.platform) == platform, col(column) == user_id)
+                        .values({column: ANONYMOUS_CREATOR})
                     )
                 )
-            )
             counts["peer_session"] = _count(
                 session.execute(
                     delete(PeerSession).where(
@@ -142,14 +137,7 @@ class SqlPrivacyRepository(SqlStore):
                     )
                 )
             )
-            counts["reminder_pref"] = _count(
-                session.execute(
-                    delete(ReminderPref).where(
-                        col(ReminderPref.platform) == platform,
-                        col(ReminderPref.user_id) == user_id,
-                    )
-                )
-            )
+            counts["scheduler_claim"] = _forget_claims(session, platform, user_id)
             counts["user"] = 0 if user is None else _delete(session, User, User.id, [user.id])
         return counts
 
@@ -210,6 +198,7 @@ def _redact_elsewhere(session: Session, platform: str, user_id: str) -> int:
         by_interview.setdefault(turn.interview_id, []).append(turn)
     for interview_id, theirs in by_interview.items():
         foreign = [t.text for t in theirs]
+        drew = any(t.role == Role.CANDIDATE.value for t in theirs)
         for turn in theirs:
             turn.text, turn.author, turn.diagram = REMOVED, None, None
             session.add(turn)
@@ -230,9 +219,40 @@ def _redact_elsewhere(session: Session, platform: str, user_id: str) -> int:
         _rewrite_card(
             session,
             interview_id,
-            partial(without_words_of, own=own, foreign=foreign, author=user_id),
+            partial(_without, own=own, foreign=foreign, author=user_id, drew=drew),
         )
     return len(found)
+
+
+def _without(
+    card: Scorecard, own: list[str], foreign: list[str], author: str, drew: bool
+) -> Scorecard:
+    """The card without the member's words; a peer interviewer's questions leave the
+    candidate's own final diagram in place (only a co-designer drew in it)."""
+    changed = without_words_of(card, own, foreign, author)
+    return changed if drew else replace(changed, diagram=card.diagram)
+
+
+def _forget_claims(session: Session, platform: str, user_id: str) -> int:
+    """Delete the once-only claims whose key names the member (their streak reminders, keyed
+    `remind:POST:MEMBER` by a drill post of the platform)."""
+    keys = session.exec(
+        select(SchedulerClaim.id, SchedulerClaim.job_key).where(
+            col(SchedulerClaim.job_key).startswith(_MEMBER_CLAIMS)
+        )
+    ).all()
+    posts = set(session.exec(select(DrillPostRow.id).where(DrillPostRow.platform == platform)))
+    mine = [
+        i
+        for i, key in keys
+        if key.count(":") == 2 and key.rsplit(":", 1)[1] == user_id and _post_id(key) in posts
+    ]
+    return _delete(session, SchedulerClaim, SchedulerClaim.id, mine)
+
+
+def _post_id(key: str) -> int | None:
+    post = key.split(":")[1]
+    return int(post) if post.isascii() and post.isdigit() else None
 
 
 def _rewrite_card(

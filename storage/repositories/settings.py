@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -10,8 +11,8 @@ from sqlmodel import Session, select
 
 from interviewer.core.rubric import Level
 from interviewer.core.stages import Format
-from interviewer.settings.values import FIELD_OF, ChannelSettings, Key, Visibility
-from storage.models import ChannelSettingRow
+from interviewer.settings.values import FIELD_OF, ChannelSettings, Key, SaveTooLate, Visibility
+from storage.models import ChannelSettingRow, ProcessedEvent
 from storage.repositories.base import SqlStore, row_by
 
 
@@ -38,13 +39,18 @@ class SqlSettingsRepository(SqlStore):
         values: Mapping[Key, object],
         by: str,
         now: datetime,
-    ) -> ChannelSettings:
+        *,
+        not_after: float | None = None,
+        event_key: str | None = None,
+    ) -> ChannelSettings | None:
         """Set these keys in one transaction; only their columns are written, so two managers
-        changing different keys at once both keep their change."""
+        changing different keys at once both keep their change. A replayed `event_key` changes
+        nothing (None); past `not_after` (monotonic) the write rolls back (SaveTooLate)."""
+        args = (platform, workspace, channel, values, by, now, not_after, event_key)
         try:
-            return self._save(platform, workspace, channel, values, by, now)
-        except IntegrityError:  # another replica inserted the channel's row first
-            return self._save(platform, workspace, channel, values, by, now)
+            return self._save(*args)
+        except IntegrityError:  # another replica inserted the row (or claimed the event) first
+            return self._save(*args)
 
     def _save(
         self,
@@ -54,8 +60,14 @@ class SqlSettingsRepository(SqlStore):
         values: Mapping[Key, object],
         by: str,
         now: datetime,
-    ) -> ChannelSettings:
+        not_after: float | None,
+        event_key: str | None,
+    ) -> ChannelSettings | None:
         with self._transaction() as session:
+            if event_key is not None:
+                if row_by(session, ProcessedEvent, platform=platform, event_key=event_key):
+                    return None  # saved before: a replay acts once
+                session.add(ProcessedEvent(platform=platform, event_key=event_key))
             row = row_by(
                 session, ChannelSettingRow, platform=platform, channel=channel
             ) or ChannelSettingRow(
@@ -67,6 +79,11 @@ class SqlSettingsRepository(SqlStore):
             row.updated_at = now
             session.add(row)
             session.flush()
+            if not_after is not None and time.monotonic() > not_after:
+                # The caller stopped waiting and told the member it did not go through.
+                raise SaveTooLate(
+                    "The database was too slow, so that was not saved: send it again in a minute."
+                )
             return _settings(row)
 
 

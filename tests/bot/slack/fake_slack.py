@@ -129,6 +129,7 @@ class FakeSlack:
     users: dict[str, dict[str, Any]] = field(default_factory=dict)  # users.info overrides by id
     acks: dict[str, dict[str, Any]] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
+    delays: dict[str, float] = field(default_factory=dict)  # seconds before a method answers
     # Conversations the app is not in (a private channel, a DM between two people): posting
     # there answers channel_not_found, as Slack does; that is expected, not an app error.
     outside: set[str] = field(default_factory=set)
@@ -278,6 +279,8 @@ class FakeSlack:
         args |= dict(request.query)
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
         self.calls.append(Call(method, args, token))
+        if method in self.delays:
+            await asyncio.sleep(self.delays[method])
         limits = self._limits.get(method)
         if limits:
             retry_after = limits.pop(0)

@@ -160,7 +160,7 @@ def view_submission(user: str, view: dict[str, Any], values: dict[str, Any]) -> 
         "trigger_id": f"{next(_triggers)}.2.3",
         "view": {
             **view,
-            "id": "V1",
+            "id": view.get("id") or f"V{next(_triggers)}",  # a new view per views.open
             "team_id": TEAM,
             "state": {"values": state},
             "hash": "1.abc",

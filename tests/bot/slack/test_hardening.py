@@ -141,3 +141,19 @@ async def test_the_losing_replicas_draft_is_deleted(slack: Harness) -> None:
     shown = [m.shown for m in slack.fake.conversation(dm_of(ADA))]
     assert not any("draft this replica will lose" in s for s in shown)
     assert not any("never stored" in s for s in shown)
+
+
+@pytest.mark.parametrize("value", ["missing", None, "\u00b2", "12abc"])
+async def test_a_button_without_a_usable_value_is_out_of_date(
+    slack: Harness, value: str | None
+) -> None:
+    # Issue 22: a block_actions payload without `value` raised TypeError (an apology).
+    body = payloads.button(ADA, dm_of(ADA), "1700000000.000100", None, "mockroom_hint", "1")
+    if value == "missing":
+        del body["actions"][0]["value"]
+    else:
+        body["actions"][0]["value"] = value
+    await slack.send("interactive", body)
+    said = [str(m.text) for m in slack.fake.conversation(dm_of(ADA))]
+    said += [str(e["text"]) for e in slack.fake.ephemeral if e["user"] == ADA]
+    assert said == ["That button is out of date."]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import time
 from typing import Any
@@ -95,6 +97,41 @@ async def test_a_wrong_secret_or_a_stale_request_gets_401(http: HttpSlack) -> No
     assert await http.command(ADA, DM, "start model-serving", secret="not-the-secret") == 401
     # a request signed six minutes ago (a captured request replayed later)
     assert await http.command(ADA, DM, "start model-serving", age=360) == 401
+    assert_nothing_happened(http)
+
+
+def _signed_at(timestamp: str, body: bytes) -> dict[str, str]:
+    """Headers signed correctly over whatever timestamp and body bytes they carry."""
+    base = b"v0:" + timestamp.encode() + b":" + body
+    digest = hmac.new(SECRET.encode(), base, hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": f"v0={digest}"}
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "body"),
+    [
+        ("9" * 400, b"token=x&text=help"),  # OverflowError in the age check
+        ("\u00b2", b"token=x&text=help"),  # `²` passes str.isdigit(), not int()
+        ("\uff11\uff12\uff13", b"token=x&text=help"),  # full-width digits
+        ("now", b"text=\xff\xfe caf\xe9"),  # not UTF-8
+        ("now", "text=\u00e9".encode("utf-16")),
+    ],
+    ids=["400-digits", "superscript", "full-width", "latin-1-body", "utf-16-body"],
+)
+async def test_a_malformed_request_before_authentication_is_400_or_401_never_500(
+    http: HttpSlack, timestamp: str, body: bytes
+) -> None:
+    timestamp = str(int(time.time())) if timestamp == "now" else timestamp
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        **_signed_at(timestamp, body),
+    }
+    async with (
+        aiohttp.ClientSession() as session,
+        session.post(http.url, data=body, headers=headers) as response,
+    ):
+        status, text = response.status, await response.text()
+    assert status in (400, 401) and "Traceback" not in text
     assert_nothing_happened(http)
 
 

@@ -104,12 +104,49 @@ async def test_others_read_the_settings_and_cannot_change_them(slack: Harness) -
     await slack.command(BOB, CHANNEL, "settings set format drill")
     assert "Only people who may manage this channel" in last_note(slack, BOB)
     # a submission from someone who is not a manager (rights gone since it opened) is refused
+    # in the modal itself: the ack carries the reason, before anything is stored
     ack = await submit(slack, BOB, view, format="drill")
-    assert "response_action" not in (ack.get("payload") or {})
-    assert "Only people who may manage this channel" in last_note(slack, BOB)
+    assert ack["payload"]["response_action"] == "errors"
+    assert "Only people who may manage this channel" in ack["payload"]["errors"]["window"]
     assert stored(slack) == ChannelSettings()
     await slack.command(BOB, CHANNEL, "settings set colour red")
     assert "Unknown setting 'colour': use one of window" in last_note(slack, BOB)
+
+
+async def test_a_replayed_submission_acts_once(slack: Harness) -> None:
+    # Issue 22: a replay (with or without X-Slack-Retry-Num) saved again, and put the window
+    # back from 10 to 5 after a manager had changed it.
+    make_admin(slack, ADA, "Ada")
+    view = await open_modal(slack)
+    submission = payloads.view_submission(ADA, view, {"window": "5"})
+    await slack.send("interactive", submission)
+    assert stored(slack).window_hours == 5
+    await slack.command(ADA, CHANNEL, "settings set window 10")
+    notes = len(slack.fake.ephemeral)
+    for retry in (1, 0):
+        await slack.send("interactive", submission, retry_attempt=retry)
+        assert "response_action" not in (slack.acks[-1].get("payload") or {})
+    assert stored(slack).window_hours == 10
+    assert len(slack.fake.ephemeral) == notes  # said once, with the first save
+
+
+async def test_the_modal_closes_only_once_saved_and_says_when_it_was_not(
+    slack: Harness,
+) -> None:
+    # Issue 22: with users.info slow the modal closed as saved and nothing was stored.
+    make_admin(slack, ADA, "Ada")
+    view = await open_modal(slack)
+    # Bob is new to the app, so his rights come from users.info, which hangs:
+    slack.fake.users[BOB] = {"is_admin": True, "profile": {"display_name": "Bob"}}
+    slack.fake.delays["users.info"] = 5.0
+    ack = await submit(slack, BOB, view, window="12")
+    assert ack["payload"]["response_action"] == "errors"
+    assert "nothing was saved" in ack["payload"]["errors"]["window"]
+    assert stored(slack) == ChannelSettings()
+    del slack.fake.delays["users.info"]
+    ack = await submit(slack, BOB, view, window="12")  # Save again: stored, then closed
+    assert "response_action" not in (ack.get("payload") or {})
+    assert stored(slack).window_hours == 12
 
 
 async def test_a_start_uses_the_channel_defaults_and_a_new_process_reads_them(

@@ -293,6 +293,26 @@ def test_score_refuses_a_directory_in_one_line(
     assert code == 2 and "is a directory" in out and "Traceback" not in out
 
 
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        ("[" * 100_000, "nested too deeply"),
+        ('{"question_id": "q", "turns": [], "n": ' + "9" * 5000 + "}", "5,000 digits"),
+        ('{"question_id": "q", "turns": [], "n": NaN}', "NaN is not JSON"),
+    ],
+    ids=["brackets", "5000-digits", "nan"],
+)
+def test_score_refuses_a_hostile_file_in_one_line(
+    factory: Callable[[], Container], tmp_path: Path, content: str, said: str
+) -> None:
+    # Issue 22: these ended in RecursionError and ValueError tracebacks with exit status 1.
+    path = tmp_path / "t.json"
+    path.write_text(content, encoding="utf-8")
+    code, out = run(factory, ["score", str(path)])
+    assert code == 2 and said in out and "Traceback" not in out
+    assert len(out.strip().splitlines()) == 1
+
+
 def test_an_answer_of_several_lines_is_taken_whole(factory: Callable[[], Container]) -> None:
     answer = ["Clients call a gateway.", "", "A router spreads load over GPU servers."]
     script = '"""\n' + "\n".join(answer) + '\n"""\n'

@@ -52,7 +52,10 @@ async def test_forget_me_warns_and_deletes_nothing(chat: ChatController, world: 
     response = await chat.command(ANA, DM, "forget-me")
     assert response.private is not None and response.export is None
     assert "/mockroom forget-me confirm" in response.private
-    assert "interviews you started" in response.private and ": 2\n" in response.private
+    assert "interviews you started" in response.private and ": 3\n" in response.private
+    # What others keep, anonymised: her design-along messages and her peer-interviewer questions.
+    kept = response.private.split("Kept in other people's records")[1]
+    assert "design-alongs" in kept and "peer interviewer" in kept and "pairings" in kept
     assert "cannot be undone" in response.private
     assert traces(world.engine, ANA.user_id) == before
 
@@ -60,7 +63,7 @@ async def test_forget_me_warns_and_deletes_nothing(chat: ChatController, world: 
 async def test_forget_me_confirm_deletes_and_says_what(chat: ChatController, world: World) -> None:
     response = await chat.command(ANA, DM, "forget-me confirm")
     assert response.private is not None and "forgotten you" in response.private
-    assert "interview: 2" in response.private and "drill_answer: 1" in response.private
+    assert "interview: 3" in response.private and "drill_answer: 1" in response.private
     assert traces(world.engine, ANA.user_id, "Ana-zephyr") == []
     history = await chat.command(ANA, DM, "history")
     assert history.history == []
@@ -73,10 +76,12 @@ async def test_history_is_per_member(chat: ChatController, world: World) -> None
     assert {e.interview_id for e in ana.history} == {
         world.interviews["ana-solo"],
         world.interviews["ana-group"],
+        world.interviews["ana-peer"],
     }
     assert {e.interview_id for e in ben.history} == {
         world.interviews["ben-solo"],
         world.interviews["ben-group"],
+        world.interviews["ben-peer"],
     }
 
 

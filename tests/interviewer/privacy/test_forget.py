@@ -5,17 +5,28 @@ from __future__ import annotations
 import json
 
 import pytest
+from sqlalchemy import select as sa_select
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
 from interviewer.privacy.ports import REMOVED
 from interviewer.service import Who
-from storage.models import DrillSubscription, Interview, InterviewTurn, ScorecardRow
+from storage.models import (
+    DrillSubscription,
+    Interview,
+    InterviewTurn,
+    ScorecardRow,
+    User,
+    metadata,
+)
 from tests.interviewer.privacy.world import (
     ANA,
+    ANA_ASKS,
     ANA_DRILL,
+    ANA_PEER,
     BEN,
     BEN_DRILL,
+    BEN_PEER,
     BEN_SAYS,
     World,
     rows,
@@ -26,38 +37,68 @@ ANA_TRACES = (ANA.user_id, "Ana-zephyr", "Zephyrine")
 BEN_TRACES = (BEN.user_id, "Ben-quasar", "Quasarton")
 
 
+# Tables that never name a member: a new table must be added here, or to the world.
+MEMBER_FREE = {"processed_event", "drill_post"}
+
+
 def test_the_world_holds_both_members_everywhere(world: World) -> None:
-    # Without this, a scan that finds nothing after forgetting would prove nothing.
+    # Without this, a scan that finds nothing after forgetting would prove nothing; and a
+    # table added to the models later fails here until the world puts her in it.
     tables = {table for table, _, _ in traces(world.engine, *ANA_TRACES)}
-    assert tables == {
-        "user",
-        "interview",  # a curveball answer in the state
-        "interview_turn",
-        "scorecard",
-        "drill_subscription",
-        "channel_setting",  # who changed the channel's settings last
-        "drill_answer",
-        "points_ledger",
-        "leaderboard_pref",
-    }
+    assert tables == set(metadata.tables) - MEMBER_FREE
     assert {t for t, _, _ in traces(world.engine, *BEN_TRACES)} == tables - {
         "drill_subscription",
-        "channel_setting",
+        "channel_setting",  # who changed the channel's settings last
+        "peer_schedule",  # who set up the weekly pairing
+        "reminder_pref",
+        "scheduler_claim",  # her streak reminder's claim
     }
 
 
-def test_forget_leaves_no_trace_of_the_member_in_any_table(world: World) -> None:
+def test_forget_leaves_no_trace_of_the_member_in_any_table_or_column(world: World) -> None:
+    # Every role she played: candidate, co-designer, peer interviewer and peer candidate,
+    # the one who changed settings, set up the drill and the pairing, turned reminders on.
+    with Session(world.engine) as session:
+        [pk] = session.exec(select(User.id).where(User.external_id == ANA.user_id)).all()
     counts = world.privacy.forget(ANA)
-    assert traces(world.engine, *ANA_TRACES) == []
+    assert traces(world.engine, *ANA_TRACES, ANA_ASKS, ANA_PEER) == []
+    assert _referring_to_user(world, pk) == []
     assert counts["user"] == 1
-    assert counts["interview"] == 2  # her solo interview and her design-along
-    assert counts["scorecard"] == 2
+    assert counts["interview"] == 3  # her solo interview, her design-along, her peer mock
+    assert counts["scorecard"] == 3
     assert counts["drill_answer"] == 1
-    assert counts["points_ledger"] == 3  # two interviews and a drill
+    assert counts["points_ledger"] == 5  # three interviews, a drill, a peer mock she scored
     assert counts["leaderboard_pref"] == 1
-    assert counts["interview_turn_redacted"] == 2  # her two messages in Ben's design-along
+    # Her two messages in Ben's design-along, her question in Ben's peer mock.
+    assert counts["interview_turn_redacted"] == 3
     assert counts["drill_subscription_anonymised"] == 1
     assert counts["channel_setting_anonymised"] == 1
+    assert counts["peer_schedule_anonymised"] == 1
+    assert counts["peer_member"] == counts["reminder_pref"] == counts["scheduler_claim"] == 1
+    assert counts["peer_session"] == 2
+
+
+def test_her_questions_in_his_peer_mock_are_replaced_and_his_answer_stays(world: World) -> None:
+    world.privacy.forget(ANA)
+    with Session(world.engine) as session:
+        turns = session.exec(
+            select(InterviewTurn).where(col(InterviewTurn.author).is_not(None))
+        ).all()
+        removed = session.exec(select(InterviewTurn).where(InterviewTurn.text == REMOVED)).all()
+    assert BEN_PEER in {t.text for t in turns}
+    assert {(t.role, t.author) for t in removed} == {("candidate", None), ("interviewer", None)}
+
+
+def _referring_to_user(world: World, pk: int | None) -> list[tuple[str, str]]:
+    """(table, column) of every integer column pointing at the user table that holds `pk`."""
+    found = []
+    with world.engine.connect() as connection:
+        for table in metadata.sorted_tables:
+            for column in table.columns:
+                if any(fk.column.table.name == "user" for fk in column.foreign_keys):
+                    hits = connection.execute(sa_select(column).where(column == pk)).all()
+                    found += [(table.name, column.name)] * len(hits)
+    return found
 
 
 def test_the_other_members_data_is_intact(world: World) -> None:

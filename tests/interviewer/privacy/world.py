@@ -5,12 +5,14 @@ from __future__ import annotations
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from sqlalchemy import Engine, select
 
 from bot.bootstrap import Container, build
 from bot.settings import Settings
 from interviewer.commands import Command
+from interviewer.core.rubric import Criterion
 from interviewer.core.stages import Format
 from interviewer.privacy.service import PrivacyService
 from interviewer.service import Who
@@ -33,6 +35,13 @@ BEN_SAYS = [
     "Ben-quasar: a load balancer spreads requests over stateless API servers with a cache.",
     "Ben-quasar: we use a Kafka queue so bursts do not overload the GPU workers.",
 ]
+# What each says as the other's peer interviewer (stored as interviewer turns in the partner's
+# interview), and as the candidate of a peer mock.
+ANA_ASKS = "Ana-zephyr as peer interviewer: how would you cut the p99 of cold model loads?"
+BEN_ASKS = "Ben-quasar as peer interviewer: where would you cache the tokenizer output?"
+ANA_PEER = "Ana-zephyr peer answer: warm pools of GPU workers behind a queue, sharded by model."
+BEN_PEER = "Ben-quasar peer answer: a gateway batches requests to GPU workers by model size."
+PEERS = "P1"
 ANA_DRILL = "Ana-zephyr drill: a CDN in front, a Redis cache, and sharded storage by key."
 BEN_DRILL = "Ben-quasar drill: autoscale workers on queue depth behind a load balancer."
 
@@ -73,7 +82,43 @@ async def build_world(url: str, clock: FakeClock) -> World:
     assert drills is not None
     drills.show_me(SLACK, TEAM, ANA)
     drills.show_me(SLACK, TEAM, BEN)
+    await peer_mocks(world)
     return world
+
+
+async def peer_mocks(world: World) -> None:
+    """Both join PEERS's peer mocks, Ana sets the weekly pairing; two weekly rounds follow, so
+    each is once the other's interviewer and once the candidate, scored with the form."""
+    peers = world.parts.peers
+    assert peers is not None and peers.sessions is not None
+    peers.command(SLACK, TEAM, PEERS, ANA, False, "")
+    peers.command(SLACK, TEAM, PEERS, BEN, False, "")
+    world.clock.now = world.clock.now.replace(minute=0, second=0) + timedelta(hours=2)
+    day = world.clock.now.strftime("%a").lower()
+    at = (world.clock.now + timedelta(hours=1)).strftime("%H:%M")
+    peers.command(SLACK, TEAM, PEERS, ANA, True, f"weekly {day} {at} UTC")
+    world.clock.advance(minutes=60)
+    for week in range(2):
+        [pair] = peers.due_rounds()
+        thread = f"{PEERS}-pair-{week}"
+        peers.opened(pair.session_id, thread)
+        asks, answer = (
+            (ANA_ASKS, BEN_PEER) if pair.pair.interviewer == ANA.user_id else (BEN_ASKS, ANA_PEER)
+        )
+        interviewer, candidate = (ANA, BEN) if pair.pair.interviewer == ANA.user_id else (BEN, ANA)
+        await peers.sessions.command(interviewer, thread, "start")
+        world.clock.advance(minutes=2)
+        await peers.sessions.message(interviewer, thread, asks, f"{thread}:q")
+        world.clock.advance(minutes=2)
+        await peers.sessions.message(candidate, thread, answer, f"{thread}:a")
+        await peers.sessions.command(candidate, thread, "end")
+        for criterion in Criterion:
+            await peers.sessions.score(interviewer, pair.session_id, criterion.value, 3)
+        await peers.sessions.submit(interviewer, pair.session_id)
+        found = peers.sessions.repo.load(pair.session_id)
+        assert found is not None and found.interview_id is not None
+        world.interviews["ana-peer" if candidate == ANA else "ben-peer"] = found.interview_id
+        world.clock.advance(minutes=7 * 24 * 60 - 4)
 
 
 async def interview(
@@ -128,6 +173,11 @@ async def drill(world: World) -> None:
     [planned] = drills.due_posts()
     thread = f"C1:{planned.post.id}"
     drills.posted(planned.post.id, thread)
+    reminders = world.parts.reminders
+    assert reminders is not None
+    reminders.command(SLACK, TEAM, ANA.user_id, "on")
+    # The reminder job's claim, keyed as it keys them, by the drill and the member reminded.
+    reminders.repo.claim_job(f"remind:{planned.post.id}:{ANA.user_id}", planned.post.window_ends_at)
     world.clock.advance(minutes=5)
     await drills.answer(SLACK, thread, ANA, ANA_DRILL, event_key="C1:ana")
     await drills.answer(SLACK, thread, BEN, BEN_DRILL, event_key="C1:ben")

@@ -39,6 +39,7 @@ class MemoryRepository:
         values: Mapping[Key, object],
         by: str,
         now: datetime,
+        **_: object,
     ) -> ChannelSettings:
         self.writes += 1
         row = self.rows.setdefault((platform, channel), {})
