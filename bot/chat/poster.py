@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from interviewer.peers.session import PeerOutcome
+from interviewer.peers.outcome import PeerOutcome
 
 
 @runtime_checkable

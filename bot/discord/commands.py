@@ -150,8 +150,8 @@ class MockroomCommands(app_commands.Group):
             workspace=workspace,
             is_admin=may_manage(interaction),
         )
-        if drills and response.private is not None:
-            response.private = markup(response.private)  # the drill texts use Slack's *bold*
+        if (drills or response.peer is not None) and response.private is not None:
+            response.private = markup(response.private)  # these texts use Slack's *bold*
         if response.export is not None:  # the file by DM; its summary is the private answer
             await send_export(interaction, response.export)
             return

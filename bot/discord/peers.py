@@ -18,7 +18,7 @@ from bot.discord.drills import CANNOT_DM, markup, send_dm
 from bot.discord.render import pieces
 from bot.discord.respond import apologize, who_of
 from interviewer.core.rubric import Criterion
-from interviewer.peers.session import SCALE, PeerForm, PeerOutcome
+from interviewer.peers.outcome import SCALE, PeerForm, PeerOutcome
 
 SCORE_TEMPLATE = r"mockroom:peer:(?P<session>[0-9]+):(?P<criterion>[a-z_]+)"
 SUBMIT_TEMPLATE = r"mockroom:peersubmit:(?P<session>[0-9]+)"

@@ -19,7 +19,7 @@ from bot.discord import drills, peers
 from bot.discord.client import MockroomBot
 from bot.discord.commands import FORGET_CONFIRM
 from bot.serve import PlatformConfigError
-from interviewer.peers.session import PeerOutcome
+from interviewer.peers.outcome import PeerOutcome
 from interviewer.service import Reply
 
 log = logging.getLogger(__name__)

@@ -201,6 +201,7 @@ class SlackListeners:
                 return
             response = await self.controller.button(who, place, interview_id, name)
             await self.outbox.respond(response, who, place)
+            await respond_peer(self.outbox, response)  # a peer mock's End: the peer way
 
         self.work.spawn(run(), "a button", lambda: self.outbox.apologise(user, place.key))
 

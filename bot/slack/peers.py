@@ -13,7 +13,7 @@ from bot.slack.outbox import SlackOutbox
 from bot.slack.places import split_key, who_of
 from bot.slack.render import Block, safe, section
 from interviewer.peers.brief import STRONG_ANSWER
-from interviewer.peers.session import SCALE, PeerForm, PeerOutcome
+from interviewer.peers.outcome import SCALE, PeerForm, PeerOutcome
 
 if TYPE_CHECKING:
     from bot.slack.app import SlackListeners

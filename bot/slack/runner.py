@@ -18,7 +18,7 @@ from bot.slack.peers import deliver as deliver_peer
 from bot.slack.peers import register as register_peer_form
 from bot.slack.users import UserDirectory
 from bot.slack.work import BackgroundWork
-from interviewer.peers.session import PeerOutcome
+from interviewer.peers.outcome import PeerOutcome
 from interviewer.service import Reply
 
 log = logging.getLogger(__name__)

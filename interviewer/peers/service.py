@@ -20,8 +20,8 @@ from interviewer.drills.schedule import (
 from interviewer.drills.text import local
 from interviewer.peers.brief import interviewer_brief
 from interviewer.peers.pairing import CANDIDATE, INTERVIEWER, Pair, pair_round
-from interviewer.peers.ports import PairingPlan, PeerRepository
-from interviewer.replies import InterviewError, Who
+from interviewer.peers.ports import PairingPlan, PeerError, PeerRepository
+from interviewer.replies import Who
 from interviewer.settings.managers import is_manager
 
 if TYPE_CHECKING:
@@ -33,10 +33,7 @@ USAGE = (
     "week, e.g. `{cmd} pair weekly mon 18:00 Europe/Berlin`), `{cmd} pair stop`"
 )
 PROPOSE_AFTER = timedelta(days=1)  # the proposed session: a day after pairing, same hour
-
-
-class PeerError(InterviewError):
-    """A peer-mock command that cannot be done; the message says why."""
+__all__ = ["PeerError", "PeerService", "PlannedPair"]  # PeerError lives in ports (no cycle)
 
 
 @dataclass(frozen=True)
