@@ -6,17 +6,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from bot.chat.controller import ChatResponse
+from bot.chat.controller import ChatController, ChatResponse
 from bot.slack.outbox import SlackOutbox
 from bot.slack.places import split_key, who_of
 from bot.slack.render import Block, safe, section
+from bot.slack.work import BackgroundWork
 from interviewer.peers.brief import STRONG_ANSWER
 from interviewer.peers.outcome import SCALE, PeerForm, PeerOutcome
-
-if TYPE_CHECKING:
-    from bot.slack.app import SlackListeners
 
 SCORE_ACTION = "mockroom_peer_score"
 SUBMIT_ACTION = "mockroom_peer_submit"
@@ -72,10 +70,23 @@ async def deliver(outbox: SlackOutbox, outcome: PeerOutcome) -> None:
         await outbox.private(form.interviewer, form.conversation, text, form_blocks(form))
 
 
+class FormHost(Protocol):
+    """What the form's listener needs of the app's listeners (SlackListeners), named here so
+    that this module does not import the app (which imports it)."""
+
+    controller: ChatController
+    outbox: SlackOutbox
+    work: BackgroundWork
+
+    async def first_time(self, payload: Mapping[str, Any]) -> bool:
+        """Whether a press is new (a replay acts once)."""
+        ...
+
+
 class PeerFormListener:
     """Presses on the form: a score or Submit, acted on once (Slack's trigger_id)."""
 
-    def __init__(self, listeners: SlackListeners) -> None:
+    def __init__(self, listeners: FormHost) -> None:
         self.listeners = listeners
         self.controller = listeners.controller
         self.outbox = listeners.outbox
@@ -108,6 +119,6 @@ class PeerFormListener:
         )
 
 
-def register(app: Any, listeners: SlackListeners) -> None:
+def register(app: Any, listeners: FormHost) -> None:
     """Attach the form's listener to a bolt AsyncApp."""
     app.action(ACTIONS)(PeerFormListener(listeners).on_press)
