@@ -178,7 +178,7 @@ def board_figure(board: Board, viewer: str | None = None) -> Figure:
     for r in rows:
         mine = viewer is not None and r.user_id == viewer
         hidden = r.name == HIDDEN_NAME
-        labels.append(f"{r.rank}. {'(hidden member)' if hidden else r.name}{' ◀' * mine}")
+        labels.append(f"{r.rank}. {r.name}{' ◀' * mine}")  # "a member", as the text says
         colours.append(ORANGE if mine else GREY if hidden else BLUE)
     bars = ax.barh(range(len(values)), values, color=colours or [BLUE])
     for bar, r in zip(bars, rows, strict=False):

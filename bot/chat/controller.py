@@ -196,6 +196,15 @@ class ChatController:
         try:
             request = parse_request(text, self.command_name, self.bold)
             if isinstance(request, StartRequest):
+                if workspace and self.drills is not None:
+                    # seen here: the interview's points count on this workspace's boards
+                    await self.service.db.run(
+                        self.drills.repo.note_member,
+                        who.platform,
+                        workspace,
+                        who.user_id,
+                        who.display_name,
+                    )
                 return await self._start(who, place, request, open_thread)
             if isinstance(request, DrillRequest) and request.name == "peer":
                 return await self._peer(who, place, request.args)

@@ -144,7 +144,7 @@ def test_board_streaks_the_viewer_highlighted_and_hidden_members_as_such() -> No
     assert_apart(boxes)
     texts = [t.get_text() for t, _ in boxes]
     assert "1. Ada" in texts and "3. you ◀" in texts
-    assert texts.count("2. (hidden member)") == 1 and "4. (hidden member)" in texts
+    assert texts.count(f"2. {HIDDEN_NAME}") == 1 and f"4. {HIDDEN_NAME}" in texts  # as the text
     assert "120 pts · streak 5" in texts and "90 pts" in texts
     bars = fig.axes[0].patches
     colours = [tuple(round(x, 3) for x in bar.get_facecolor()[:3]) for bar in bars]
