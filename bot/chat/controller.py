@@ -272,7 +272,8 @@ class ChatController:
             except InterviewError as exc:
                 return ChatResponse(private=str(exc))
             if peer is not None:
-                return ChatResponse(peer=peer) if peer.posts or peer.notes or peer.form else None
+                said = peer.posts or peer.notes or peer.form or peer.diagram
+                return _peer_response(who, peer) if said else None
         if (
             place.kind is PlaceKind.THREAD
             and self.drills is not None

@@ -62,6 +62,8 @@ async def deliver(outbox: SlackOutbox, outcome: PeerOutcome) -> None:
     channel, thread_ts = split_key(outcome.conversation)
     for text in outcome.posts:
         await outbox.post(channel, thread_ts, text)
+    if outcome.diagram is not None:
+        await outbox.diagram(outcome.diagram, channel, thread_ts)
     for user, text in outcome.notes:
         await outbox.private(user, outcome.conversation, text)
     if outcome.form is not None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from interviewer.core.rubric import Criterion
+from interviewer.diagrams.view import DiagramView
 
 PEER_USAGE = "`{cmd} peer start` and `{cmd} peer end`, in your pair's private conversation"
 NOT_HERE = (
@@ -33,10 +34,12 @@ class PeerForm:
 @dataclass
 class PeerOutcome:
     """What a peer-session event makes the bot say: posts in the pair's conversation, private
-    notes (user, text), and the interviewer's form."""
+    notes (user, text), the interviewer's form, and a diagram the candidate drew, as read (an
+    image in the conversation, as in an interview)."""
 
     platform: str
     conversation: str
     posts: list[str] = field(default_factory=list)
     notes: list[tuple[str, str]] = field(default_factory=list)
     form: PeerForm | None = None
+    diagram: DiagramView | None = None

@@ -164,7 +164,13 @@ class PeerSessions:
                 reply = await self.service.answer(who, conversation, text, event_key=event_key)
             except NoInterview:
                 return done  # the session is over: talk freely
-            return done if reply is None else await self.outcome(reply, found)
+            if reply is None:
+                return done
+            # Diagrams, as in an interview: drawn back in the conversation, or refused privately.
+            out = await self.outcome(reply, found)
+            out.diagram = reply.diagram
+            out.notes.extend((who.user_id, notice) for notice in reply.notices)
+            return out
         if who.user_id == found.interviewer and await self.service.first_delivery(
             who.platform, event_key
         ):

@@ -11,6 +11,7 @@ from bot.bootstrap import Container
 from interviewer.core.stages import Stage
 from tests.bot.discord.conftest import StartBot
 from tests.bot.discord.fake_discord import FakeDiscord, Interaction
+from tests.bot.discord.test_diagrams import MERMAID, diagram_posts, png_uploads
 from tests.bot.discord.test_dm import custom_ids
 from tests.bot.discord.test_drills import private_note
 from tests.bot.discord.test_peer_sessions import ANSWER, Paired, ephemeral, paired, turns
@@ -124,3 +125,23 @@ async def test_time_hint_and_next_go_the_peer_way(
     assert stored is not None and stored.state.active and stored.state.stage is Stage.HIGH_LEVEL
     assert stored.scorecard is None
     only_peer_posts(fake, key)
+
+
+async def test_diagrams_in_a_peer_mock_are_drawn_and_refused_as_in_an_interview(
+    fake: FakeDiscord, start_bot: StartBot, container: Container, clock: FakeClock
+) -> None:
+    pair = await started(fake, start_bot, container, clock)
+    key = pair.key
+    await fake.say(key, pair.candidate, MERMAID)
+    [shown] = await wait_until(lambda: diagram_posts(fake, key), "the diagram")
+    assert shown["embeds"][0]["title"] == "Your design, version 1: 4 components, 3 arrows"
+    assert png_uploads(fake, key)[0].startswith(b"\x89PNG")
+
+    await fake.say(key, pair.candidate, "We shard by user id.\nclient -> -> gateway")
+    note = await wait_until(
+        lambda: [m for m in fake.by_bot(key) if "Your diagram was not taken" in m["content"]],
+        "the note",
+    )
+    assert "line 2: expected a component after `->`" in note[0]["content"]
+    await wait_until(lambda: len(turns(container, key)) == 4, "the answer, kept")
+    assert len(diagram_posts(fake, key)) == 1

@@ -5,13 +5,17 @@ go the peer way too."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bot.slack.render import ACTION_IDS
 from interviewer.core.rubric import Criterion
 from interviewer.core.stages import Stage
+from interviewer.core.transcript import Role
 from tests.bot.slack import payloads
 from tests.bot.slack.conftest import ADA, BOB, Harness
+from tests.bot.slack.test_diagrams import MERMAID
 from tests.bot.slack.test_drills import ANSWER, DRILL_AT, last_note
 from tests.bot.slack.test_peer_sessions import form_of, in_pair, select, submit
 from tests.bot.slack.test_peers import PAIR_DM, clock_of, opted_in_and_weekly
@@ -109,3 +113,23 @@ async def test_time_hint_and_next_go_the_peer_way(slack: Harness) -> None:
     assert stored is not None and stored.state.active and stored.state.stage is Stage.HIGH_LEVEL
     assert not stored.scorecard
     only_peer_posts(slack)
+
+
+async def test_diagrams_in_a_peer_mock_are_drawn_and_refused_as_in_an_interview(
+    slack: Harness,
+) -> None:
+    _, candidate = await started(slack)
+    await slack.say(candidate, PAIR_DM, MERMAID, **MPIM)
+    [complete] = slack.fake.calls_to("files.completeUploadExternal")
+    assert complete.args["channel_id"] == PAIR_DM
+    [upload] = json.loads(complete.args["files"])
+    assert upload["title"] == "Your design, version 1: 4 components, 3 arrows"
+    assert slack.fake.uploads[upload["id"]].startswith(b"\x89PNG")
+
+    await slack.say(candidate, PAIR_DM, "We shard by user id.\nclient -> -> gateway", **MPIM)
+    assert "Your diagram was not taken: line 2" in last_note(slack, candidate)
+    assert len(slack.fake.calls_to("files.completeUploadExternal")) == 1
+    stored = slack.container.service.repo.load(interview_id(slack))
+    assert stored is not None
+    said = [t.text for t in stored.turns if t.role is Role.CANDIDATE]
+    assert said[-1] == "We shard by user id.\nclient -> -> gateway"  # the answer is kept
