@@ -143,11 +143,11 @@ class DrillService(PointsService):
         first = drill_text.local(next_occurrence(schedule, now), schedule)
         on = f" on {topic}" if topic else ""
         replaced = f" (replacing {old.schedule.describe()})" if old else ""
-        window = self._window(self._channel(platform, channel))
+        hours = self._window(self._channel(platform, channel)).total_seconds() / 3600
         return (
             f"Daily drill{on} subscribed: {schedule.describe()}{replaced}. "
             f"The first one comes {first}; answers are open for "
-            f"{window.total_seconds() / 3600:g} hours."
+            f"{hours:g} hour{'' if hours == 1 else 's'}."
         )
 
     def unsubscribe(self, platform: str, channel: str, who: Who, is_admin: bool) -> str:
