@@ -24,7 +24,7 @@ from bot.chat.poster import PairPoster, Poster
 from interviewer.drills.leaderboard import Board
 from interviewer.drills.reminders import ReminderService
 from interviewer.drills.service import DrillService
-from interviewer.peers.service import PeerService
+from interviewer.peers.service import PeerService, SatOut
 from interviewer.privacy.service import RETENTION_JOB, PrivacyService
 from interviewer.service import InterviewService, Reply
 
@@ -253,6 +253,12 @@ class ClockScheduler:
         db = self.service.db  # the pairing's database work runs off the event loop too
         for planned in await db.run(self.peers.due_rounds, self.pair_posters.keys()):
             poster = self.pair_posters[planned.platform]
+            if isinstance(planned, SatOut):  # told privately, once (the round is claimed)
+                try:
+                    await poster.send_dm(planned.user_id, planned.text)
+                except Exception:
+                    log.exception("could not tell %s they sit out", planned.user_id)
+                continue
             pair = planned.pair
             try:
                 key = await poster.open_pair(

@@ -95,7 +95,11 @@ class SlackListeners:
             if not await self.first_time(command):
                 return
             here = place
-            if is_dm(channel) and channel != await self.own_dm(user):
+            if str(command.get("channel_name") or "").startswith("mpdm-"):
+                # a group DM: several people, like a thread (as its messages are); no
+                # channel's settings, drills or pairings belong to it
+                here = Place(PlaceKind.THREAD, channel)
+            elif is_dm(channel) and channel != await self.own_dm(user):
                 # A DM between people: the app is not in it, so nothing may run there;
                 # as in a channel it cannot post in, the answer goes through response_url.
                 here = Place(PlaceKind.CHANNEL, channel)

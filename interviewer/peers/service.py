@@ -49,6 +49,16 @@ class PlannedPair:
     brief: str  # for the interviewer alone
 
 
+@dataclass(frozen=True)
+class SatOut:
+    """A member a claimed round left out (an odd count), to be told so privately."""
+
+    platform: str
+    channel: str
+    user_id: str
+    text: str
+
+
 class PeerService:
     """Opt-ins, weekly pairings and each round's pairs."""
 
@@ -69,6 +79,7 @@ class PeerService:
         self.grace = grace
         self.cmd = command_name
         self.sessions: PeerSessions | None = None  # the sessions themselves (bootstrap sets it)
+        self.example = f"{command_name} pair weekly mon 18:00 Europe/Berlin"
 
     def command(
         self, platform: str, workspace: str, channel: str, who: Who, is_admin: bool, args: str
@@ -86,7 +97,7 @@ class PeerService:
                 f" The next pairing: {local(next_occurrence(plan.schedule, now), plan.schedule)}."
                 if plan
                 else " This channel has no weekly pairing yet: a channel manager can start one "
-                f"with `{self.cmd} pair weekly mon 18:00 Europe/Berlin`."
+                f"with `{self.example}`."
             )
             return (
                 "You are in this channel's peer mocks: I will pair you with another member." + when
@@ -107,7 +118,7 @@ class PeerService:
             if len(words) != 4:
                 raise PeerError(f"Use {USAGE.format(cmd=self.cmd)}.")
             try:
-                schedule = parse_schedule(words[2], words[3], words[1])
+                schedule = parse_schedule(words[2], words[3], words[1], example=self.example)
             except ScheduleError as exc:
                 raise PeerError(str(exc)) from None
             if len(schedule.weekdays) != 1:
@@ -117,10 +128,11 @@ class PeerService:
             return f"Weekly pairing set: {schedule.describe()}. The first round: {first}."
         raise PeerError(f"Use {USAGE.format(cmd=self.cmd)}.")
 
-    def due_rounds(self, platforms: Collection[str] | None = None) -> list[PlannedPair]:
-        """Claim the rounds due now and pair their members (each round once, on any replica)."""
+    def due_rounds(self, platforms: Collection[str] | None = None) -> list[PlannedPair | SatOut]:
+        """Claim the rounds due now and pair their members (each round once, on any replica);
+        a member left out is told why."""
         now = self.clock()
-        planned: list[PlannedPair] = []
+        planned: list[PlannedPair | SatOut] = []
         for plan in self.repo.plans(platforms):
             key = f"pair:{plan.platform}:{plan.channel}"
             last = max(self.repo.last_job(key) or plan.created_at, plan.created_at)
@@ -134,7 +146,7 @@ class PeerService:
         """Record the private thread a pair talks in."""
         self.repo.set_thread(session_id, thread_key)
 
-    def _round(self, plan: PairingPlan, at: datetime) -> list[PlannedPair]:
+    def _round(self, plan: PairingPlan, at: datetime) -> list[PlannedPair | SatOut]:
         members = self.repo.members(plan.platform, plan.channel)
         past = self.repo.sessions(plan.platform, plan.channel)
         met = [frozenset((s.interviewer, s.candidate)) for s in past]
@@ -152,7 +164,18 @@ class PeerService:
         )
         proposed = local(at + PROPOSE_AFTER, plan.schedule)
         rng = random.Random(f"{plan.platform}:{plan.channel}:{at.isoformat()}")
-        out = []
+        out: list[PlannedPair | SatOut] = []
+        if found.sitting_out is not None:
+            why = (
+                "an odd number of members opted in, so one sits out; you come first next week"
+                if found.pairs
+                else "nobody else in the channel is opted in yet"
+            )
+            text = (
+                f"No peer mock for you this week in <#{plan.channel}>: {why}. "
+                f"`{self.cmd} pair leave` takes you out of the pairings."
+            )
+            out.append(SatOut(plan.platform, plan.channel, found.sitting_out, text))
         for pair in found.pairs:
             problem = self.bank.problems[rng.choice(sorted(self.bank.problems))]
             session_id = self.repo.add_session(
