@@ -49,8 +49,15 @@ NO_THREADS_HERE = (
 )
 """A start in a channel where no thread can be opened; `{cmd}` is the platform's command."""
 
-NO_SERVER = "Daily drills and leaderboards belong to a server: run this in one of its channels."
-"""A drill or leaderboard command outside any workspace (a Discord DM)."""
+NO_SERVER = {
+    "drill": "Daily drills belong to a server's channels",
+    "leaderboard": "Leaderboards belong to a server: each server has its own",
+    "remind": "Streak reminders follow a server's daily drills",
+    "pair": "Peer mocks are paired in a server's channel",
+    "settings": "Settings belong to a server's channels",
+}
+"""A server-only command outside any workspace (a Discord DM), by command: what to do instead
+is added ("run it in …")."""
 
 ASK_FIRST = (
     "You already have an interview running ({title}, {stage} stage); one at a time keeps "
@@ -376,7 +383,9 @@ class ChatController:
         self, who: Who, place: Place, request: DrillRequest, workspace: str, is_admin: bool
     ) -> ChatResponse:
         if not workspace:  # a Discord DM: there is no server for a drill or a board
-            return ChatResponse(private=NO_SERVER)
+            why = NO_SERVER.get(request.name, "That belongs to a server")
+            typed = f"{self.command_name} {request.name} {request.args}".strip()
+            return ChatResponse(private=f"{why}: run `{typed}` in one of its channels.")
         if request.name == "remind":
             if self.reminders is None:
                 return ChatResponse(private="Streak reminders are not set up on this server.")

@@ -16,6 +16,7 @@ import discord
 from bot.chat.controller import BoardView
 from bot.chat.render import clip
 from bot.discord.render import COLOUR, DESCRIPTION_LIMIT, FIELD_LIMIT, TITLE_LIMIT, pieces
+from bot.discord.syntax import discord_syntax
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +32,9 @@ _BOLD = re.compile(r"(?<![*\w])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![*\w])")
 
 
 def markup(text: str) -> str:
-    """Slack's `*bold*` as Discord's `**bold**` (other marks mean the same on both)."""
-    return _BOLD.sub(r"**\1**", text)
+    """Slack's `*bold*` as Discord's `**bold**` (other marks mean the same on both), and the
+    commands the text names in Discord's option syntax."""
+    return discord_syntax(_BOLD.sub(r"**\1**", text))
 
 
 def thread_name(drill_text: str) -> str:

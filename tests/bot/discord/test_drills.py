@@ -10,6 +10,7 @@ from bot.bootstrap import Container
 from bot.discord.drills import markup
 from bot.discord.runner import DiscordRunner
 from bot.discord.subcommands import subscribe_text
+from bot.discord.syntax import discord_syntax
 from bot.scheduler import ClockScheduler
 from interviewer.drills.ports import DrillAnswer
 from tests.bot.discord import payloads
@@ -294,4 +295,36 @@ def test_drill_texts_become_discord_markup() -> None:
     assert markup("already **bold** stays") == "already **bold** stays"
     assert subscribe_text(" 09:30", "Europe/Berlin ", "mon, wed", None) == (
         "drill subscribe 09:30 Europe/Berlin mon,wed"
+    )
+
+
+async def test_server_commands_in_a_dm_say_which_and_use_discord_syntax(
+    fake: FakeDiscord, start_bot: StartBot
+) -> None:
+    await start_bot()
+    dm = fake.dm_channel(BOB)
+    said = {
+        name: await private_note(await fake.slash(BOB, dm, name, **options))
+        for name, options in (("pair", {}), ("remind", {}), ("leaderboard", {"view": "all"}))
+    }
+    assert said["pair"] == (
+        "Peer mocks are paired in a server's channel: run `/mockroom pair action:join` in one "
+        "of its channels."
+    )
+    assert said["remind"].startswith("Streak reminders follow a server's daily drills: run ")
+    assert said["leaderboard"].startswith("Leaderboards belong to a server: each server has ")
+    assert "`/mockroom leaderboard view:all`" in said["leaderboard"]
+    reminded = await private_note(await fake.slash(BOB, CHANNEL, "remind"))
+    assert "`/mockroom remind action:snooze days:3`" in reminded  # not Slack's words
+
+
+def test_commands_in_texts_take_discords_options() -> None:
+    assert discord_syntax("`/mockroom pair weekly mon 18:00 Europe/Berlin`") == (
+        "`/mockroom pair action:weekly day:mon time:18:00 timezone:Europe/Berlin`"
+    )
+    assert discord_syntax("`/mockroom leaderboard share all`") == (
+        "`/mockroom leaderboard view:all share:True`"
+    )
+    assert discord_syntax("`/mockroom remind [on|off|snooze DAYS]`") == (
+        "`/mockroom remind [on|off|snooze DAYS]`"  # a usage line stays as it is
     )
