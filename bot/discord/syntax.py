@@ -32,9 +32,9 @@ def _options(command: str) -> str:
         view = rest[1:] if share else rest
         return " ".join(["leaderboard", *(f"view:{v}" for v in view[:1]), *["share:True"] * share])
     if head == "drill" and rest[0] == "subscribe":
-        names = ("time", "timezone", "weekdays", "topic")
+        subscribe = ("time", "timezone", "weekdays", "topic")
         return "drill subscribe " + " ".join(
-            f"{n}:{v}" for n, v in zip(names, rest[1:], strict=False)
+            f"{n}:{v}" for n, v in zip(subscribe, rest[1:], strict=False)
         )
     if head == "settings" and rest[0] == "set" and len(rest) >= 3:
         return f"settings set key:{rest[1]} value:{' '.join(rest[2:])}"
