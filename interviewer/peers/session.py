@@ -12,7 +12,7 @@ from collections.abc import Callable
 from datetime import UTC
 
 from interviewer.commands import Command
-from interviewer.core.rubric import Criterion, Scorecard
+from interviewer.core.rubric import Criterion, Level, Scorecard
 from interviewer.core.stages import Format
 from interviewer.drills.ports import LedgerEntry
 from interviewer.peers.clock import time_left_text
@@ -138,9 +138,12 @@ class PeerSessions:
         if not await self.service.db.run(self.repo.claim_start, found.id, now):
             raise PeerError("This peer mock has started already: the clock is running here.")
         candidate = Who(found.platform, found.candidate)
+        problem = self.service.bank.problems.get(found.question_id)
+        named = problem.level if problem is not None else Level.SENIOR.value
+        level = Level.MID if named == "junior" else Level(named)  # the bar the brief names
         try:
             reply = await self.service.start(
-                candidate, conversation, found.question_id, self.fmt, peer=True
+                candidate, conversation, found.question_id, self.fmt, peer=True, level=level
             )
         except Exception:
             await self.service.db.run(self.repo.reset_start, found.id)  # a start may come again

@@ -14,7 +14,7 @@ from interviewer.core.rubric import Criterion
 from interviewer.core.stages import Stage
 from interviewer.core.transcript import Role
 from tests.bot.slack import payloads
-from tests.bot.slack.conftest import ADA, BOB, Harness
+from tests.bot.slack.conftest import ADA, BOB, Harness, dm_of
 from tests.bot.slack.test_diagrams import MERMAID
 from tests.bot.slack.test_drills import ANSWER, DRILL_AT, last_note
 from tests.bot.slack.test_peer_sessions import form_of, in_pair, select, submit
@@ -133,3 +133,18 @@ async def test_diagrams_in_a_peer_mock_are_drawn_and_refused_as_in_an_interview(
     assert stored is not None
     said = [t.text for t in stored.turns if t.role is Role.CANDIDATE]
     assert said[-1] == "We shard by user id.\nclient -> -> gateway"  # the answer is kept
+
+
+async def test_a_peer_mock_is_graded_at_its_briefs_level_and_listed_as_one(
+    slack: Harness,
+) -> None:
+    interviewer, candidate = await started(slack)
+    await slack.command(interviewer, PAIR_DM, "peer end")
+    stored = slack.container.service.repo.load(interview_id(slack))
+    assert stored is not None and stored.scorecard is not None
+    problem = slack.container.bank.problems[stored.state.question_id]
+    [brief] = slack.fake.conversation(dm_of(interviewer))
+    assert f"({problem.level})" in brief.shown  # the level the interviewer was told
+    assert stored.state.level.value == (problem.level if problem.level != "junior" else "mid")
+    await slack.command(candidate, dm_of(candidate), "history")
+    assert " · peer mock · " in slack.fake.conversation(dm_of(candidate))[-1].shown
