@@ -18,15 +18,18 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from bot.chat.poster import PairPoster, Poster
+from bot.delivery import Deliverer, DeliveryRouter
 from interviewer.drills.leaderboard import Board
 from interviewer.drills.reminders import ReminderService
 from interviewer.drills.service import DrillService
 from interviewer.peers.service import PeerService, SatOut
 from interviewer.privacy.service import RETENTION_JOB, PrivacyService
 from interviewer.service import InterviewService, Reply
+
+__all__ = ["ClockScheduler", "Deliverer"]
 
 log = logging.getLogger(__name__)
 
@@ -41,16 +44,6 @@ UNANSWERED_AFTER = timedelta(minutes=2)
 whose retries ran out); younger ones may still be on their way."""
 RETENTION_INTERVAL = 600.0  # seconds; the run itself is claimed once per UTC day
 Chart = Callable[[Board], bytes | None]
-
-
-class Deliverer(Protocol):
-    """A platform that can post what the clock made the interviewer say."""
-
-    platform: str
-
-    async def deliver(self, reply: Reply) -> None:
-        """Post a clock reply into its conversation."""
-        ...
 
 
 def board_chart(board: Board) -> bytes | None:
@@ -82,7 +75,6 @@ class ClockScheduler:
     ) -> None:
         self.service = service
         self.reminders = reminders
-        self.peers = peers
         self.pair_posters: Mapping[str, PairPoster] = {
             r.platform: r for r in runners if isinstance(r, PairPoster)
         }
@@ -92,11 +84,21 @@ class ClockScheduler:
         self.drill_interval = drill_interval
         self.chart = chart
         self.runners: Mapping[str, Deliverer] = {r.platform: r for r in runners}
+        self.router = DeliveryRouter(runners, peers)
         self.posters: Mapping[str, Poster] = {
             r.platform: r for r in runners if isinstance(r, Poster)
         }
         self._running: set[str] = set()
         self._scheduler: Any = None
+
+    @property
+    def peers(self) -> PeerService | None:
+        """The peer mocks: their rounds here, their replies through the router."""
+        return self.router.peers
+
+    @peers.setter
+    def peers(self, peers: PeerService | None) -> None:
+        self.router.peers = peers
 
     def start(self) -> None:
         """Add the sweeps to an AsyncIOScheduler on the running loop; each runs at once."""
@@ -168,29 +170,14 @@ class ClockScheduler:
         return await self.retry_replies()  # what it found is owed now
 
     async def _deliver(self, replies: Sequence[Reply]) -> int:
-        """Post each reply in its conversation; how many were posted."""
+        """Post each reply in its conversation (the peer way for a peer mock); how many."""
         delivered = 0
         for reply in replies:
-            runner = self.runners.get(reply.platform)
-            if runner is None:
-                continue
             try:
-                if reply.peer:  # a peer mock's clock: plain posts, the form at its end
-                    await self.deliver_peer(reply)
-                else:
-                    await runner.deliver(reply)
-                delivered += 1
+                delivered += await self.router.deliver(reply)
             except Exception:
                 log.exception("could not deliver a clock message to %s", reply.platform)
         return delivered
-
-    async def deliver_peer(self, reply: Reply) -> None:
-        """Post a peer mock's clock moves in the pair's conversation; at the end, the form."""
-        poster = self.pair_posters.get(reply.platform)
-        sessions = self.peers.sessions if self.peers is not None else None
-        if poster is None or sessions is None:
-            return
-        await poster.deliver_peer(await sessions.outcome(reply))
 
     async def sweep_drills(self) -> int:
         """Post the drills that are due and the recaps of drills that closed."""
