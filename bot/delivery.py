@@ -3,12 +3,16 @@ recovery and the scheduler, so a peer mock's reply goes the peer way on both pat
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Protocol
+import logging
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from typing import Protocol, TypeVar
 
 from bot.chat.poster import PairPoster
 from interviewer.peers.service import PeerService
 from interviewer.service import Reply
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class Deliverer(Protocol):
@@ -43,3 +47,21 @@ class DeliveryRouter:
             return False  # a peer mock's reply is never posted as an AI interview's
         await runner.deliver_peer(await sessions.outcome(reply))
         return True
+
+
+async def post_each(
+    what: str, items: Iterable[T], post: Callable[[T], Awaitable[int | bool | None]]
+) -> int:
+    """The one scheduled-post loop, for every job (drills, recaps, boards, reminders, pairs,
+    the clock's replies): post each item, count what went out, log what did not and go on.
+    `post` returns how many it counts (None: one); a failed item's own handling (a claim
+    released, a retry) is `post`'s, so one item's failure never stops the others."""
+    done = 0
+    for item in items:
+        try:
+            counted = await post(item)
+        except Exception:
+            log.exception("could not post %s", what)
+            continue
+        done += 1 if counted is None else int(counted)
+    return done

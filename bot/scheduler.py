@@ -21,11 +21,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from bot.chat.poster import PairPoster, Poster
-from bot.delivery import Deliverer, DeliveryRouter
+from bot.delivery import Deliverer, DeliveryRouter, post_each
 from interviewer.drills.leaderboard import Board
-from interviewer.drills.reminders import ReminderService
-from interviewer.drills.service import DrillService
-from interviewer.peers.service import PeerService, SatOut
+from interviewer.drills.reminders import Reminder, ReminderService
+from interviewer.drills.service import BoardPost, DrillService, PlannedPost, ThreadPost
+from interviewer.peers.service import PeerService, PlannedPair, SatOut
 from interviewer.privacy.service import RETENTION_JOB, PrivacyService
 from interviewer.service import InterviewService, Reply
 
@@ -171,92 +171,78 @@ class ClockScheduler:
 
     async def _deliver(self, replies: Sequence[Reply]) -> int:
         """Post each reply in its conversation (the peer way for a peer mock); how many."""
-        delivered = 0
-        for reply in replies:
-            try:
-                delivered += await self.router.deliver(reply)
-            except Exception:
-                log.exception("could not deliver a clock message to %s", reply.platform)
-        return delivered
+        return await post_each("a clock message", replies, self.router.deliver)
 
     async def sweep_drills(self) -> int:
         """Post the drills that are due and the recaps of drills that closed."""
         if self.drills is None:
             return 0
-        done = 0
-        db = self.service.db  # the drills' database work runs off the event loop too
-        for planned in await db.run(self.drills.due_posts, self.posters.keys()):
+        drills, db = self.drills, self.service.db  # database work runs off the event loop
+
+        async def drill(planned: PlannedPost) -> None:
             sub = planned.post.subscription
             try:
                 key = await self.posters[sub.platform].post_drill(sub.channel, planned.text)
             except Exception:
-                log.exception("could not post the drill in %s:%s", sub.platform, sub.channel)
-                await db.run(self.drills.post_failed, planned.post.id)
-                continue
-            await db.run(self.drills.posted, planned.post.id, key)
-            done += 1
-        for recap in await db.run(self.drills.due_recaps, self.posters.keys()):
-            try:
-                await self.posters[recap.platform].post_in_thread(recap.thread_key, recap.text)
-                done += 1
-            except Exception:
-                log.exception("could not post a drill recap in %s", recap.thread_key)
-        return done + await self.remind()
+                await db.run(drills.post_failed, planned.post.id)  # a later sweep tries again
+                raise
+            await db.run(drills.posted, planned.post.id, key)
+
+        async def recap(item: ThreadPost) -> None:
+            await self.posters[item.platform].post_in_thread(item.thread_key, item.text)
+
+        done = await post_each(
+            "a drill", await db.run(drills.due_posts, self.posters.keys()), drill
+        )
+        recaps = await db.run(drills.due_recaps, self.posters.keys())
+        return done + await post_each("a drill recap", recaps, recap) + await self.remind()
 
     async def remind(self) -> int:
         """Streak reminders for drills closing within the hour (each member once a drill)."""
         if self.reminders is None:
             return 0
-        sent = 0
+
+        async def send(reminder: Reminder) -> None:
+            await self.pair_posters[reminder.platform].send_dm(reminder.user_id, reminder.text)
+
         due = await self.service.db.run(self.reminders.due, self.pair_posters.keys())
-        for reminder in due:
-            try:
-                await self.pair_posters[reminder.platform].send_dm(reminder.user_id, reminder.text)
-                sent += 1
-            except Exception:
-                log.exception("could not send a streak reminder to %s", reminder.user_id)
-        return sent
+        return await post_each("a streak reminder", due, send)
 
     async def post_boards(self) -> int:
         """Post last week's board in each subscribed channel on Monday morning, once."""
         if self.drills is None:
             return 0
-        done = 0
-        for item in await self.service.db.run(self.drills.due_boards, self.posters.keys()):
+
+        async def board(item: BoardPost) -> None:
             png = await asyncio.to_thread(self.chart, item.board)
-            try:
-                await self.posters[item.platform].post_board(item.channel, item.text, png)
-                done += 1
-            except Exception:
-                log.exception("could not post the weekly board in %s", item.channel)
-        return done
+            await self.posters[item.platform].post_board(item.channel, item.text, png)
+
+        due = await self.service.db.run(self.drills.due_boards, self.posters.keys())
+        return await post_each("a weekly board", due, board)
 
     async def pair_rounds(self) -> int:
         """Pair the opted-in members of channels whose weekly pairing is due (once, claimed):
-        a private conversation per pair with its proposed time, the brief to the interviewer."""
+        a private conversation per pair with its proposed time, the brief to the interviewer;
+        a member left out is told. How many pairs were opened."""
         if self.peers is None:
             return 0
-        done = 0
-        db = self.service.db  # the pairing's database work runs off the event loop too
-        for planned in await db.run(self.peers.due_rounds, self.pair_posters.keys()):
+        peers, db = self.peers, self.service.db
+
+        async def open_pair(planned: PlannedPair | SatOut) -> bool:
             poster = self.pair_posters[planned.platform]
             if isinstance(planned, SatOut):  # told privately, once (the round is claimed)
-                try:
-                    await poster.send_dm(planned.user_id, planned.text)
-                except Exception:
-                    log.exception("could not tell %s they sit out", planned.user_id)
-                continue
+                await poster.send_dm(planned.user_id, planned.text)
+                return False
             pair = planned.pair
-            try:
-                key = await poster.open_pair(
-                    planned.channel, pair.interviewer, pair.candidate, planned.intro
-                )
-                await db.run(self.peers.opened, planned.session_id, key)
-                await poster.send_dm(pair.interviewer, planned.brief)
-                done += 1
-            except Exception:
-                log.exception("could not open a peer pair in %s", planned.channel)
-        return done
+            key = await poster.open_pair(
+                planned.channel, pair.interviewer, pair.candidate, planned.intro
+            )
+            await db.run(peers.opened, planned.session_id, key)
+            await poster.send_dm(pair.interviewer, planned.brief)
+            return True
+
+        due = await db.run(peers.due_rounds, self.pair_posters.keys())
+        return await post_each("a peer pair", due, open_pair)
 
     async def purge_transcripts(self) -> int:
         """Once a day (claimed, so one replica does it), purge transcripts past retention."""
