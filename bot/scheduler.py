@@ -180,11 +180,21 @@ class ClockScheduler:
         drills, db = self.drills, self.service.db  # database work runs off the event loop
 
         async def drill(planned: PlannedPost) -> None:
-            sub = planned.post.subscription
+            # Exactly once through crashes: the post carries a marker; a claim a crash left
+            # without its thread (retaken after a lease) is looked for on the platform first.
+            sub, poster = (
+                planned.post.subscription,
+                self.posters[planned.post.subscription.platform],
+            )
+            key = None
+            if planned.retake:
+                since = planned.post.occurrence_at
+                key = await poster.find_drill(sub.channel, planned.marker, planned.text, since)
             try:
-                key = await self.posters[sub.platform].post_drill(sub.channel, planned.text)
+                key = key or await poster.post_drill(sub.channel, planned.text, planned.marker)
             except Exception:
-                await db.run(drills.post_failed, planned.post.id)  # a later sweep tries again
+                if not planned.retake:  # a retake keeps its claim: the lease retries it
+                    await db.run(drills.post_failed, planned.post.id)
                 raise
             await db.run(drills.posted, planned.post.id, key)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+from datetime import datetime, timedelta
 
 import discord
 
@@ -54,11 +55,36 @@ async def messageable(client: discord.Client, channel_id: str) -> discord.abc.Me
     return channel
 
 
-async def post_drill(client: discord.Client, channel_id: str, text: str) -> str:
+async def post_drill(
+    client: discord.Client, channel_id: str, text: str, marker: str | None = None
+) -> str:
     """Post the drill in a text channel, open a thread from it, return the thread's id."""
     channel = await messageable(client, channel_id)
     first, *rest = pieces(markup(text))
-    parent = await channel.send(first)
+    parent = await (channel.send(first, nonce=marker[-25:]) if marker else channel.send(first))
+    return await _drill_thread(parent, text, rest)
+
+
+async def find_drill(
+    client: discord.Client, channel_id: str, marker: str, text: str, since: datetime
+) -> str | None:
+    """A drill a crash left without its thread key: the bot's message in the channel with the
+    drill's words since `since` (a lookup; Discord keeps no nonce in history), its thread made
+    when the crash came before it. None when the drill never reached Discord."""
+    channel = await messageable(client, channel_id)
+    if not isinstance(channel, discord.TextChannel):
+        return None
+    first, *rest = pieces(markup(text))
+    mine = client.user.id if client.user is not None else None
+    async for message in channel.history(limit=100, after=since - timedelta(minutes=1)):
+        if message.author.id == mine and message.content == first:
+            if message.thread is not None:
+                return str(message.thread.id)
+            return await _drill_thread(message, text, rest)
+    return None
+
+
+async def _drill_thread(parent: discord.Message, text: str, rest: list[str]) -> str:
     thread = await parent.create_thread(name=thread_name(text), auto_archive_duration=1440)
     for part in rest:
         await thread.send(part)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -67,6 +68,10 @@ _WHY = {
     "(im:write, files:write): ask a workspace admin to reinstall it",
     "not_allowed_token_type": "the app's token cannot send files",
 }
+
+
+MARKER_EVENT = "mockroom_post"
+"""The metadata event type of a scheduled post's marker."""
 
 
 class SlackOutbox:
@@ -254,16 +259,41 @@ class SlackOutbox:
             await self.private(user_id, key, EXPORT_NOT_SENT.format(why=why))
 
     async def post(
-        self, channel: str, thread_ts: str | None, text: str, blocks: Sequence[Block] | None = None
+        self,
+        channel: str,
+        thread_ts: str | None,
+        text: str,
+        blocks: Sequence[Block] | None = None,
+        marker: str | None = None,
     ) -> str:
-        """One message; the ts Slack gave it."""
+        """One message; the ts Slack gave it. A `marker` goes in the message's metadata, so
+        that a post whose ts was lost (a crash) is found again instead of posted twice."""
         response = await self.client.chat_postMessage(
             channel=channel,
             thread_ts=thread_ts,
             text=fallback(text),
             blocks=list(blocks) if blocks is not None else sections(safe(text))[:50],
+            metadata=(
+                {"event_type": MARKER_EVENT, "event_payload": {"key": marker}} if marker else None
+            ),
         )
         return str(response["ts"])
+
+    async def find(self, channel: str, marker: str, since: datetime) -> str | None:
+        """The ts of our top-level message carrying `marker` posted since `since`, if any."""
+        response = await self.client.conversations_history(
+            channel=channel,
+            oldest=f"{since.timestamp() - 60:.6f}",
+            include_all_metadata=True,
+            limit=200,
+        )
+        for message in response.get("messages") or []:
+            meta = message.get("metadata") or {}
+            if meta.get("event_type") == MARKER_EVENT and (
+                (meta.get("event_payload") or {}).get("key") == marker
+            ):
+                return str(message["ts"])
+        return None
 
     async def private(
         self,
@@ -305,10 +335,15 @@ class SlackOutbox:
         stamps = [await self.post(channel, thread_ts, text, page) for page in pages]
         return stamps[0]
 
-    async def drill(self, channel: str, text: str) -> str:
-        """A daily drill as a parent message; the key of its thread (where answers arrive)."""
+    async def drill(self, channel: str, text: str, marker: str | None = None) -> str:
+        """A daily drill as a parent message; the key of its thread (where answers arrive).
+        The parent carries `marker` (see `find`)."""
         await self.join(channel)  # to hear the thread's replies
-        return thread_key(channel, await self.text(channel, None, text))
+        pages = chunk(sections(escape(text)))
+        ts = await self.post(channel, None, text, pages[0], marker=marker)
+        for page in pages[1:]:
+            await self.post(channel, None, text, page)
+        return thread_key(channel, ts)
 
     async def in_thread(self, key: str, text: str) -> None:
         """A message in a thread (a drill's recap)."""

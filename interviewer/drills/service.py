@@ -44,12 +44,25 @@ RECAP_LATE_LIMIT = timedelta(days=1)  # after a long outage, stale recaps are dr
 MAX_ANSWER_CHARS = 8000
 
 
+CLAIM_LEASE = timedelta(minutes=2)
+"""A drill claimed this long ago and still without its thread was lost to a crash: taken
+again (a post takes seconds; its platform calls time out well before this)."""
+
+
 @dataclass(frozen=True)
 class PlannedPost:
-    """A drill this process claimed: post `text` in `post.subscription.channel`."""
+    """A drill this process claimed: post `text` in `post.subscription.channel`. A retake (a
+    claim a crash left unposted) may have reached the platform already: look for `marker`
+    there first, and post only when it is not found."""
 
     post: DrillPost
     text: str
+    retake: bool = False
+
+    @property
+    def marker(self) -> str:
+        """What the post carries so that it can be found again (Slack metadata, Discord nonce)."""
+        return f"mockroom-drill-{self.post.id}"
 
 
 @dataclass(frozen=True)
@@ -184,10 +197,16 @@ class DrillService(PointsService):
                 topics = () if sub.topic_or_level is None else (sub.topic_or_level,)
             problem = self._choose(sub.platform, sub.channel, topics, at)
             ends = at + self._window(chosen)
-            post = self.repo.claim_post(sub, at, problem.id, ends)
+            post = self.repo.claim_post(sub, at, problem.id, ends, now)
             if post is not None:
                 text = drill_text.post_text(problem, ends, sub.schedule, self.cmd)
                 planned.append(PlannedPost(post, text))
+        for post in self.repo.retake_stale(now, CLAIM_LEASE, platforms):
+            found = self.bank.problems.get(post.question_id)
+            if found is not None:
+                schedule = post.subscription.schedule
+                text = drill_text.post_text(found, post.window_ends_at, schedule, self.cmd)
+                planned.append(PlannedPost(post, text, retake=True))
         return planned
 
     def posted(self, post_id: int, thread_key: str) -> None:
