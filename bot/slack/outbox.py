@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from slack_sdk.errors import SlackApiError
@@ -279,13 +278,11 @@ class SlackOutbox:
         )
         return str(response["ts"])
 
-    async def find(self, channel: str, marker: str, since: datetime) -> str | None:
-        """The ts of our top-level message carrying `marker` posted since `since`, if any."""
+    async def find(self, channel: str, marker: str) -> str | None:
+        """The ts of our top-level message carrying `marker` among the channel's latest 200
+        (a lost post is recent: it was claimed minutes ago), if any."""
         response = await self.client.conversations_history(
-            channel=channel,
-            oldest=f"{since.timestamp() - 60:.6f}",
-            include_all_metadata=True,
-            limit=200,
+            channel=channel, include_all_metadata=True, limit=200
         )
         for message in response.get("messages") or []:
             meta = message.get("metadata") or {}

@@ -197,7 +197,7 @@ class SlackRunner:
     async def find_drill(self, channel: str, marker: str, text: str, since: datetime) -> str | None:
         """The thread key of a drill posted with `marker` since `since` (a crash lost it),
         found by its metadata."""
-        ts = await self.outbox.find(channel, marker, since)
+        ts = await self.outbox.find(channel, marker)
         return None if ts is None else f"{channel}:{ts}"  # as places.thread_key
 
     async def post_in_thread(self, thread_key: str, text: str) -> None:
