@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import logging
 import re
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import discord
 
@@ -68,15 +68,15 @@ async def post_drill(
 async def find_drill(
     client: discord.Client, channel_id: str, marker: str, text: str, since: datetime
 ) -> str | None:
-    """A drill a crash left without its thread key: the bot's message in the channel with the
-    drill's words since `since` (a lookup; Discord keeps no nonce in history), its thread made
-    when the crash came before it. None when the drill never reached Discord."""
+    """A drill a crash left without its thread key: the bot's message with the drill's words
+    among the channel's latest 100 (a lookup; Discord keeps no nonce in history), its thread
+    made when the crash came before it. None when the drill never reached Discord."""
     channel = await messageable(client, channel_id)
     if not isinstance(channel, discord.TextChannel):
         return None
     first, *rest = pieces(markup(text))
     mine = client.user.id if client.user is not None else None
-    async for message in channel.history(limit=100, after=since - timedelta(minutes=1)):
+    async for message in channel.history(limit=100):  # a lost post is recent
         if message.author.id == mine and message.content == first:
             if message.thread is not None:
                 return str(message.thread.id)
