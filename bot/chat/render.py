@@ -83,6 +83,12 @@ def diagram_layout(view: DiagramView) -> str:
     return view.text.split("\n", 1)[1] if "\n" in view.text else view.text
 
 
+def diagram_block(view: DiagramView, limit: int) -> str:
+    """The diagram's text layout as a code block within `limit` characters: shown under its
+    title beside the image, and in its place when the image cannot be drawn or uploaded."""
+    return f"```\n{clip(diagram_layout(view), limit - 8)}\n```"
+
+
 def mention(user_id: str) -> str:
     """A user id as a mention; Slack and Discord both show `<@id>` as the member's name."""
     return f"<@{user_id}>"

@@ -11,6 +11,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from bot.chat.controller import CannotPost, ChatController, Place, PlaceKind, keeps_draft
+from bot.chat.grammar import MANAGER_COMMANDS
 from bot.slack.home import home_board
 from bot.slack.outbox import NOT_THERE, SlackOutbox
 from bot.slack.peers import respond as respond_peer
@@ -29,7 +30,6 @@ BUTTONS = re.compile("^(" + "|".join(ACTION_IDS.values()) + ")$")
 _ACTION_NAMES = {action_id: name for name, action_id in ACTION_IDS.items()}
 _USER_SUBTYPES = {None, "thread_broadcast", "file_share"}  # edits, deletions, bots: not answers
 # They need the workspace, the member's name and admin rights (one users.info each).
-_MEMBER_COMMANDS = {"drill", "leaderboard", "pair", "settings"}
 
 Ack = Callable[..., Awaitable[None]]
 
@@ -137,7 +137,7 @@ class SlackListeners:
         """For drill and leaderboard commands: the member's Slack name and admin rights
         (users.info, cached); other commands need neither, so Slack is not asked."""
         words = text.split(maxsplit=1)
-        if not words or words[0].lower() not in _MEMBER_COMMANDS:
+        if not words or words[0].lower() not in MANAGER_COMMANDS:
             return who, False
         found = await self.users.lookup(who.user_id)
         if found is None:

@@ -17,7 +17,7 @@ from slack_sdk.errors import SlackApiError
 from bot.chat.charts import members_png, radar_png
 from bot.chat.controller import ChatController, ChatResponse, Place
 from bot.chat.diagram import diagram_png
-from bot.chat.render import DRAFT_REPLACED, clip
+from bot.chat.render import DRAFT_REPLACED, clip, diagram_block
 from bot.slack.places import is_dm, split_key, thread_key
 from bot.slack.render import (
     MAX_BLOCKS,
@@ -226,9 +226,9 @@ class SlackOutbox:
                 title=view.title,
                 alt_txt=clip(view.text, 1000),
             )
-        except Exception:
+        except Exception:  # what was read, as text: the same words as Discord's embed
             log.exception("Slack: could not upload the diagram")
-            await self.post(channel, thread_ts, f"```\n{clip(view.text, 2900)}\n```")
+            await self.post(channel, thread_ts, f"*{view.title}*\n{diagram_block(view, 2900)}")
 
     async def upload(
         self, channel: str, thread_ts: str | None, png: bytes, filename: str, title: str
