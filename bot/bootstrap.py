@@ -24,6 +24,7 @@ from interviewer.peers.session import PeerSessions
 from interviewer.privacy.service import PrivacyService
 from interviewer.quotas import QuotaPolicy, Quotas
 from interviewer.service import InterviewService
+from interviewer.settings.resolve import ChannelResolver
 from interviewer.settings.service import SettingsService
 from interviewer.settings.values import Defaults
 from interviewer.workers import WorkerPool
@@ -191,9 +192,7 @@ def build(
         SqlSettingsRepository(engine),
         bank,
         clock,
-        defaults=Defaults(
-            window_hours=settings.drill_window_hours, board_hour=settings.weekly_board_hour
-        ),
+        defaults=channel_defaults(settings),
         admins=settings.drill_admins,
     )
     peer_repo = SqlPeerRepository(engine)
@@ -206,6 +205,11 @@ def build(
     )
     parts.peers.sessions = PeerSessions(peer_repo, service, award=drills.award)
     return parts
+
+
+def channel_defaults(settings: Settings) -> Defaults:
+    """What a channel that chose nothing gets: the server's settings."""
+    return Defaults(window_hours=settings.drill_window_hours, board_hour=settings.weekly_board_hour)
 
 
 def build_drills(
@@ -225,7 +229,7 @@ def build_drills(
         grace=timedelta(minutes=settings.drill_grace_minutes),
         admins=settings.drill_admins,
         board_hour=settings.weekly_board_hour,
-        channels=SqlSettingsRepository(engine),
+        channels=ChannelResolver(SqlSettingsRepository(engine), channel_defaults(settings)),
         run=service.db.run,
     )
     service.on_scorecard = drills.record_interview
