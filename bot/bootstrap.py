@@ -24,6 +24,7 @@ from interviewer.peers.session import PeerSessions
 from interviewer.privacy.service import PrivacyService
 from interviewer.quotas import QuotaPolicy, Quotas
 from interviewer.service import InterviewService
+from interviewer.settings.resolve import ChannelResolver
 from interviewer.settings.service import SettingsService
 from interviewer.settings.values import Defaults
 from interviewer.steps import READ_WORKERS
@@ -199,9 +200,7 @@ def build(
         SqlSettingsRepository(engine),
         bank,
         clock,
-        defaults=Defaults(
-            window_hours=settings.drill_window_hours, board_hour=settings.weekly_board_hour
-        ),
+        defaults=channel_defaults(settings),
         admins=settings.drill_admins,
     )
     peer_repo = SqlPeerRepository(engine)
@@ -217,6 +216,11 @@ def build(
 
     parts.review = build_pages(settings, bank, engine, repo, clock)
     return parts
+
+
+def channel_defaults(settings: Settings) -> Defaults:
+    """What a channel that chose nothing gets: the server's settings."""
+    return Defaults(window_hours=settings.drill_window_hours, board_hour=settings.weekly_board_hour)
 
 
 def build_drills(
@@ -236,7 +240,7 @@ def build_drills(
         grace=timedelta(minutes=settings.drill_grace_minutes),
         admins=settings.drill_admins,
         board_hour=settings.weekly_board_hour,
-        channels=SqlSettingsRepository(engine),
+        channels=ChannelResolver(SqlSettingsRepository(engine), channel_defaults(settings)),
         run=service.db.run,
     )
     service.on_scorecard = drills.record_interview

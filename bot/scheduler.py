@@ -18,15 +18,18 @@ import contextlib
 import logging
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
-from typing import Any, Protocol
+from typing import Any
 
 from bot.chat.poster import PairPoster, Poster
+from bot.delivery import Deliverer, DeliveryRouter, post_each
 from interviewer.drills.leaderboard import Board
-from interviewer.drills.reminders import ReminderService
-from interviewer.drills.service import DrillService
-from interviewer.peers.service import PeerService
+from interviewer.drills.reminders import Reminder, ReminderService
+from interviewer.drills.service import BoardPost, DrillService, PlannedPost, ThreadPost
+from interviewer.peers.service import PeerService, PlannedPair, SatOut
 from interviewer.privacy.service import RETENTION_JOB, PrivacyService
 from interviewer.service import InterviewService, Reply
+
+__all__ = ["ClockScheduler", "Deliverer"]
 
 log = logging.getLogger(__name__)
 
@@ -41,16 +44,6 @@ UNANSWERED_AFTER = timedelta(minutes=2)
 whose retries ran out); younger ones may still be on their way."""
 RETENTION_INTERVAL = 600.0  # seconds; the run itself is claimed once per UTC day
 Chart = Callable[[Board], bytes | None]
-
-
-class Deliverer(Protocol):
-    """A platform that can post what the clock made the interviewer say."""
-
-    platform: str
-
-    async def deliver(self, reply: Reply) -> None:
-        """Post a clock reply into its conversation."""
-        ...
 
 
 def board_chart(board: Board) -> bytes | None:
@@ -82,7 +75,6 @@ class ClockScheduler:
     ) -> None:
         self.service = service
         self.reminders = reminders
-        self.peers = peers
         self.pair_posters: Mapping[str, PairPoster] = {
             r.platform: r for r in runners if isinstance(r, PairPoster)
         }
@@ -92,11 +84,21 @@ class ClockScheduler:
         self.drill_interval = drill_interval
         self.chart = chart
         self.runners: Mapping[str, Deliverer] = {r.platform: r for r in runners}
+        self.router = DeliveryRouter(runners, peers)
         self.posters: Mapping[str, Poster] = {
             r.platform: r for r in runners if isinstance(r, Poster)
         }
         self._running: set[str] = set()
         self._scheduler: Any = None
+
+    @property
+    def peers(self) -> PeerService | None:
+        """The peer mocks: their rounds here, their replies through the router."""
+        return self.router.peers
+
+    @peers.setter
+    def peers(self, peers: PeerService | None) -> None:
+        self.router.peers = peers
 
     def start(self) -> None:
         """Add the sweeps to an AsyncIOScheduler on the running loop; each runs at once."""
@@ -168,102 +170,89 @@ class ClockScheduler:
         return await self.retry_replies()  # what it found is owed now
 
     async def _deliver(self, replies: Sequence[Reply]) -> int:
-        """Post each reply in its conversation; how many were posted."""
-        delivered = 0
-        for reply in replies:
-            runner = self.runners.get(reply.platform)
-            if runner is None:
-                continue
-            try:
-                if reply.peer:  # a peer mock's clock: plain posts, the form at its end
-                    await self.deliver_peer(reply)
-                else:
-                    await runner.deliver(reply)
-                delivered += 1
-            except Exception:
-                log.exception("could not deliver a clock message to %s", reply.platform)
-        return delivered
-
-    async def deliver_peer(self, reply: Reply) -> None:
-        """Post a peer mock's clock moves in the pair's conversation; at the end, the form."""
-        poster = self.pair_posters.get(reply.platform)
-        sessions = self.peers.sessions if self.peers is not None else None
-        if poster is None or sessions is None:
-            return
-        await poster.deliver_peer(await sessions.outcome(reply))
+        """Post each reply in its conversation (the peer way for a peer mock); how many."""
+        return await post_each("a clock message", replies, self.router.deliver)
 
     async def sweep_drills(self) -> int:
         """Post the drills that are due and the recaps of drills that closed."""
         if self.drills is None:
             return 0
-        done = 0
-        db = self.service.db  # the drills' database work runs off the event loop too
-        for planned in await db.run(self.drills.due_posts, self.posters.keys()):
-            sub = planned.post.subscription
+        drills, db = self.drills, self.service.db  # database work runs off the event loop
+
+        async def drill(planned: PlannedPost) -> None:
+            # Exactly once through crashes: the post carries a marker; a claim a crash left
+            # without its thread (retaken after a lease) is looked for on the platform first.
+            sub, poster = (
+                planned.post.subscription,
+                self.posters[planned.post.subscription.platform],
+            )
+            key = None
+            if planned.retake:
+                since = planned.post.occurrence_at
+                key = await poster.find_drill(sub.channel, planned.marker, planned.text, since)
             try:
-                key = await self.posters[sub.platform].post_drill(sub.channel, planned.text)
+                key = key or await poster.post_drill(sub.channel, planned.text, planned.marker)
             except Exception:
-                log.exception("could not post the drill in %s:%s", sub.platform, sub.channel)
-                await db.run(self.drills.post_failed, planned.post.id)
-                continue
-            await db.run(self.drills.posted, planned.post.id, key)
-            done += 1
-        for recap in await db.run(self.drills.due_recaps, self.posters.keys()):
-            try:
-                await self.posters[recap.platform].post_in_thread(recap.thread_key, recap.text)
-                done += 1
-            except Exception:
-                log.exception("could not post a drill recap in %s", recap.thread_key)
-        return done + await self.remind()
+                if not planned.retake:  # a retake keeps its claim: the lease retries it
+                    await db.run(drills.post_failed, planned.post.id)
+                raise
+            await db.run(drills.posted, planned.post.id, key)
+
+        async def recap(item: ThreadPost) -> None:
+            await self.posters[item.platform].post_in_thread(item.thread_key, item.text)
+
+        done = await post_each(
+            "a drill", await db.run(drills.due_posts, self.posters.keys()), drill
+        )
+        recaps = await db.run(drills.due_recaps, self.posters.keys())
+        return done + await post_each("a drill recap", recaps, recap) + await self.remind()
 
     async def remind(self) -> int:
         """Streak reminders for drills closing within the hour (each member once a drill)."""
         if self.reminders is None:
             return 0
-        sent = 0
+
+        async def send(reminder: Reminder) -> None:
+            await self.pair_posters[reminder.platform].send_dm(reminder.user_id, reminder.text)
+
         due = await self.service.db.run(self.reminders.due, self.pair_posters.keys())
-        for reminder in due:
-            try:
-                await self.pair_posters[reminder.platform].send_dm(reminder.user_id, reminder.text)
-                sent += 1
-            except Exception:
-                log.exception("could not send a streak reminder to %s", reminder.user_id)
-        return sent
+        return await post_each("a streak reminder", due, send)
 
     async def post_boards(self) -> int:
         """Post last week's board in each subscribed channel on Monday morning, once."""
         if self.drills is None:
             return 0
-        done = 0
-        for item in await self.service.db.run(self.drills.due_boards, self.posters.keys()):
+
+        async def board(item: BoardPost) -> None:
             png = await asyncio.to_thread(self.chart, item.board)
-            try:
-                await self.posters[item.platform].post_board(item.channel, item.text, png)
-                done += 1
-            except Exception:
-                log.exception("could not post the weekly board in %s", item.channel)
-        return done
+            await self.posters[item.platform].post_board(item.channel, item.text, png)
+
+        due = await self.service.db.run(self.drills.due_boards, self.posters.keys())
+        return await post_each("a weekly board", due, board)
 
     async def pair_rounds(self) -> int:
         """Pair the opted-in members of channels whose weekly pairing is due (once, claimed):
-        a private conversation per pair with its proposed time, the brief to the interviewer."""
+        a private conversation per pair with its proposed time, the brief to the interviewer;
+        a member left out is told. How many pairs were opened."""
         if self.peers is None:
             return 0
-        done = 0
-        db = self.service.db  # the pairing's database work runs off the event loop too
-        for planned in await db.run(self.peers.due_rounds, self.pair_posters.keys()):
+        peers, db = self.peers, self.service.db
+
+        async def open_pair(planned: PlannedPair | SatOut) -> bool:
             poster = self.pair_posters[planned.platform]
+            if isinstance(planned, SatOut):  # told privately, once (the round is claimed)
+                await poster.send_dm(planned.user_id, planned.text)
+                return False
             pair = planned.pair
-            try:
-                key = await poster.open_pair(
-                    planned.channel, pair.interviewer, pair.candidate, planned.intro
-                )
-                await db.run(self.peers.opened, planned.session_id, key)
-                await poster.send_dm(pair.interviewer, planned.brief)
-                done += 1
-            except Exception:
-                log.exception("could not open a peer pair in %s", planned.channel)
-        return done
+            key = await poster.open_pair(
+                planned.channel, pair.interviewer, pair.candidate, planned.intro
+            )
+            await db.run(peers.opened, planned.session_id, key)
+            await poster.send_dm(pair.interviewer, planned.brief)
+            return True
+
+        due = await db.run(peers.due_rounds, self.pair_posters.keys())
+        return await post_each("a peer pair", due, open_pair)
 
     async def purge_transcripts(self) -> int:
         """Once a day (claimed, so one replica does it), purge transcripts past retention."""

@@ -10,7 +10,7 @@ import signal
 from collections.abc import Sequence
 from typing import Protocol
 
-from bot.chat.poster import PairPoster
+from bot.delivery import DeliveryRouter
 from bot.scheduler import ClockScheduler
 from interviewer.drills.reminders import ReminderService
 from interviewer.drills.service import DrillService
@@ -85,17 +85,10 @@ async def recover(
     except Exception:
         log.exception("could not look for interviews left without a scorecard")
         return
-    by_platform = {runner.platform: runner for runner in runners}
+    router = DeliveryRouter(runners, peers)
     for reply in replies:
-        runner = by_platform.get(reply.platform)
-        if runner is None:
-            continue  # a terminal interview: its scorecard shows at `history` or `--resume`
-        sessions = peers.sessions if peers is not None else None
         try:
-            if reply.peer and sessions is not None and isinstance(runner, PairPoster):
-                await runner.deliver_peer(await sessions.outcome(reply))
-            else:
-                await runner.deliver(reply)
+            await router.deliver(reply)
         except Exception:
             log.exception("could not post the recovered scorecard of %s", reply.interview_id)
 

@@ -255,9 +255,13 @@ class InterviewService(InterviewSteps):
             )
         return await self._event(stored.id, event, on_delta, loaded=stored)
 
-    async def end(self, interview_id: int) -> Reply:
-        """End an interview the caller has checked may be ended (a peer mock's pair)."""
-        return await self._event(interview_id, EndAsked())
+    async def act(self, interview_id: int, command: Command) -> Reply:
+        """A command on an interview the caller has checked may be acted on (a peer mock's
+        pair: either member ends it, its interviewer moves the stage on)."""
+        event = _COMMAND_EVENTS.get(command)
+        if event is None:
+            raise InterviewError(f"/{command.value} is handled by the front end.")
+        return await self._event(interview_id, event)
 
     async def interviewer_turn(self, interview_id: int, text: str, author: str) -> bool:
         """Store a peer mock's human interviewer's message as an interviewer turn; False when

@@ -210,6 +210,7 @@ class DrillPostRow(SQLModel, table=True):
     posted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     window_ends_at: datetime = Field(sa_type=UTCDateTime)
     recap_posted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)  # 0010: the lease
 
 
 class DrillAnswerRow(SQLModel, table=True):

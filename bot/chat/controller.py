@@ -36,8 +36,9 @@ from interviewer.drills.points import DrillError
 from interviewer.drills.reminders import ReminderService
 from interviewer.drills.service import DrillService
 from interviewer.history import History, PastScorecard
+from interviewer.peers.outcome import PeerOutcome
 from interviewer.peers.service import PeerService
-from interviewer.peers.session import PeerOutcome, PeerSessions
+from interviewer.peers.session import PeerSessions
 from interviewer.ports import DeltaSink, HistoryEntry
 from interviewer.privacy.service import ExportFile, PrivacyService
 from interviewer.service import InterviewError, InterviewService, NoInterview, Reply, Who
@@ -53,8 +54,15 @@ NO_THREADS_HERE = (
 )
 """A start in a channel where no thread can be opened; `{cmd}` is the platform's command."""
 
-NO_SERVER = "Daily drills and leaderboards belong to a server: run this in one of its channels."
-"""A drill or leaderboard command outside any workspace (a Discord DM)."""
+NO_SERVER = {
+    "drill": "Daily drills belong to a server's channels",
+    "leaderboard": "Leaderboards belong to a server: each server has its own",
+    "remind": "Streak reminders follow a server's daily drills",
+    "pair": "Peer mocks are paired in a server's channel",
+    "settings": "Settings belong to a server's channels",
+}
+"""A server-only command outside any workspace (a Discord DM), by command: what to do instead
+is added ("run it in …")."""
 
 ASK_FIRST = (
     "You already have an interview running ({title}, {stage} stage); one at a time keeps "
@@ -204,6 +212,15 @@ class ChatController:
         try:
             request = parse_request(text, self.command_name, self.bold)
             if isinstance(request, StartRequest):
+                if workspace and self.drills is not None:
+                    # seen here: the interview's points count on this workspace's boards
+                    await self.service.db.run(
+                        self.drills.repo.note_member,
+                        who.platform,
+                        workspace,
+                        who.user_id,
+                        who.display_name,
+                    )
                 return await self._start(who, place, request, open_thread)
             if isinstance(request, DrillRequest) and request.name == "peer":
                 return await self._peer(who, place, request.args)
@@ -224,18 +241,25 @@ class ChatController:
                 return ChatResponse(history=entries, chart=await self._progress(who))
             if request.name == "questions":
                 return ChatResponse(questions=list(self.bank.problems.values()))
+            command = Command(request.name)
+            sessions = self._sessions
+            # A peer mock owns its conversation: its commands go the peer way, never the AI's.
+            peer = await sessions.typed(who, place.key, command) if sessions else None
+            if peer is not None:
+                return _peer_response(who, peer)
             if place.kind is PlaceKind.CHANNEL:
                 # Slack cannot run a slash command inside a thread: from the channel, the
                 # command goes to the user's running interview, and so does its answer.
                 running = await self.service.current_async(who)
                 if running is not None and running.channel != place.key:
+                    if running.state.peer and sessions is not None:
+                        peer = await sessions.typed(who, running.channel, command)
+                        return _peer_response(who, peer) if peer else ChatResponse()
                     reply = await self.service.command(
-                        who, running.channel, Command(request.name), on_delta=on_delta
+                        who, running.channel, command, on_delta=on_delta
                     )
                     return ChatResponse(reply=reply, conversation=running.channel)
-            reply = await self.service.command(
-                who, place.key, Command(request.name), on_delta=on_delta
-            )
+            reply = await self.service.command(who, place.key, command, on_delta=on_delta)
             return ChatResponse(reply=reply)
         except (UsageError, CannotPost) as exc:
             return ChatResponse(private=str(exc))
@@ -266,7 +290,8 @@ class ChatController:
             except InterviewError as exc:
                 return ChatResponse(private=str(exc))
             if peer is not None:
-                return ChatResponse(peer=peer) if peer.posts or peer.notes or peer.form else None
+                said = peer.posts or peer.notes or peer.form or peer.diagram
+                return _peer_response(who, peer) if said else None
         if (
             place.kind is PlaceKind.THREAD
             and self.drills is not None
@@ -304,7 +329,12 @@ class ChatController:
             command = Command(action)
         except ValueError:
             return ChatResponse(private=f"Unknown button {excerpt(action)!r}.")
+        sessions = self._sessions
         try:
+            if sessions is not None:  # an End on a peer mock's old message goes the peer way
+                peer = await sessions.button(who, place.key, interview_id, command)
+                if peer is not None:
+                    return _peer_response(who, peer)
             reply = await self.service.command(who, place.key, command, interview_id=interview_id)
         except InterviewError as exc:
             return ChatResponse(private=str(exc))
@@ -329,7 +359,7 @@ class ChatController:
         sessions = self._sessions
         if sessions is None:
             return ChatResponse(private=NO_PEERS)
-        return ChatResponse(peer=await sessions.command(who, place.key, args))
+        return _peer_response(who, await sessions.command(who, place.key, args))
 
     async def _progress(self, who: Who) -> bytes | None:
         """The member's progress chart over their last scorecards; None with fewer than two."""
@@ -389,7 +419,9 @@ class ChatController:
         self, who: Who, place: Place, request: DrillRequest, workspace: str, is_admin: bool
     ) -> ChatResponse:
         if not workspace:  # a Discord DM: there is no server for a drill or a board
-            return ChatResponse(private=NO_SERVER)
+            why = NO_SERVER.get(request.name, "That belongs to a server")
+            typed = f"{self.command_name} {request.name} {request.args}".strip()
+            return ChatResponse(private=f"{why}: run `{typed}` in one of its channels.")
         if request.name == "remind":
             if self.reminders is None:
                 return ChatResponse(private="Streak reminders are not set up on this server.")
@@ -523,6 +555,14 @@ class ChatController:
         if found[0].id == query.strip().lower():
             return found[0]
         return self._rng.choice(found[: max(1, min(len(found), 4))])
+
+
+def _peer_response(who: Who, outcome: PeerOutcome) -> ChatResponse:
+    """A peer-session outcome as a response: the notes for the member who asked become the
+    private answer (ephemeral on both platforms); the rest goes the peer way."""
+    mine = [text for user, text in outcome.notes if user == who.user_id]
+    outcome.notes = [(user, text) for user, text in outcome.notes if user != who.user_id]
+    return ChatResponse(private="\n".join(mine) or None, peer=outcome)
 
 
 def _again(request: StartRequest) -> str:

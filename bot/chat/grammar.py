@@ -40,6 +40,15 @@ class UsageError(ValueError):
     """A command the controller cannot parse; the message shows the right form."""
 
 
+SERVER_COMMANDS = ("drill", "leaderboard", "pair", "peer", "remind", "settings")
+"""The study group's commands (drills, boards, pairings, peer sessions, reminders, channel
+settings): parsed as a DrillRequest on both platforms, their texts written in Slack's marks and
+shown in each platform's own."""
+MANAGER_COMMANDS = frozenset({"drill", "leaderboard", "pair", "settings"})
+"""Those where the member's rights in the channel (and their name on boards) matter: the
+platform looks them up for these only."""
+
+
 @dataclass(frozen=True)
 class StartRequest:
     """`start [question|topic] [format] [level] [--group] [--new]`."""
@@ -110,7 +119,7 @@ def parse_request(text: str, cmd: str = "/mockroom", bold: str = "*") -> ChatReq
     if not words:
         return SimpleRequest("help")
     head, rest = words[0].lower(), words[1:]
-    if head in ("drill", "leaderboard", "pair", "peer", "remind", "settings"):
+    if head in SERVER_COMMANDS:
         return DrillRequest(head, " ".join(rest))
     if head == "forget-me":
         if [w.lower() for w in rest] not in ([], ["confirm"]):

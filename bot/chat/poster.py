@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Protocol, runtime_checkable
 
-from interviewer.peers.session import PeerOutcome
+from interviewer.peers.outcome import PeerOutcome
 
 
 @runtime_checkable
@@ -13,12 +14,18 @@ class Poster(Protocol):
 
     platform: str
 
-    async def post_drill(self, channel: str, text: str) -> str:
+    async def post_drill(self, channel: str, text: str, marker: str | None = None) -> str:
         """Post a drill as a parent message; the thread key its replies will arrive with.
 
         The key must equal the `Place.key` the adapter gives messages in that thread, since
-        answers are matched to the drill by it.
+        answers are matched to the drill by it. The post carries `marker` where the platform
+        keeps it (Slack's message metadata), so that `find_drill` finds it again.
         """
+        ...
+
+    async def find_drill(self, channel: str, marker: str, text: str, since: datetime) -> str | None:
+        """The thread key of a drill (`marker`, `text`) posted since `since`: a post that
+        reached the platform though a crash lost its key. None when there is none."""
         ...
 
     async def post_in_thread(self, thread_key: str, text: str) -> None:

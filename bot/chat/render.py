@@ -92,6 +92,12 @@ def fenced(text: str) -> str:
     return "```\n" + text.replace("`", "\u02cb") + "\n```"
 
 
+def diagram_block(view: DiagramView, limit: int) -> str:
+    """The diagram's text layout as a code block within `limit` characters: shown under its
+    title beside the image, and in its place when the image cannot be drawn or uploaded."""
+    return fenced(clip(diagram_layout(view), limit - 8))
+
+
 def mention(user_id: str) -> str:
     """A user id as a mention; Slack and Discord both show `<@id>` as the member's name."""
     return f"<@{user_id}>"

@@ -134,6 +134,7 @@ class MockroomBot(discord.AutoShardedClient):
                 who_of(interaction.user), place, interview_id, action
             )
             await finish_button(interaction, response, self.poster)
+            await respond_peer(self, response)  # a peer mock's End: the peer way
         except Exception as exc:
             await apologize(interaction, exc)
 

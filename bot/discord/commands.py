@@ -9,6 +9,7 @@ import discord
 from discord import app_commands
 
 from bot.chat.controller import CannotPost, ChatController, OpenThread
+from bot.chat.grammar import SERVER_COMMANDS
 from bot.chat.render import clip
 from bot.discord.drills import board_message, markup
 from bot.discord.peers import respond as respond_peer
@@ -140,7 +141,7 @@ class MockroomCommands(app_commands.Group):
         await interaction.response.defer(thinking=True, ephemeral=private)
         place = place_of(interaction.channel)
         open_thread = thread_opener(interaction)
-        drills = text.startswith(("drill", "leaderboard", "pair", "peer", "remind", "settings"))
+        drills = text.startswith(SERVER_COMMANDS)
         who, workspace = who_of(interaction.user), str(interaction.guild_id or "")
         response = await self.controller.command(
             who,
@@ -150,8 +151,8 @@ class MockroomCommands(app_commands.Group):
             workspace=workspace,
             is_admin=may_manage(interaction),
         )
-        if drills and response.private is not None:
-            response.private = markup(response.private)  # the drill texts use Slack's *bold*
+        if (drills or response.peer is not None) and response.private is not None:
+            response.private = markup(response.private)  # these texts use Slack's *bold*
         if response.shared is not None:  # `review N share`: the link, for the channel
             channel = interaction.channel
             if not isinstance(channel, discord.abc.Messageable):

@@ -10,12 +10,14 @@ from __future__ import annotations
 import io
 import logging
 import re
+from datetime import datetime
 
 import discord
 
 from bot.chat.controller import BoardView
 from bot.chat.render import clip
 from bot.discord.render import COLOUR, DESCRIPTION_LIMIT, FIELD_LIMIT, TITLE_LIMIT, pieces
+from bot.discord.syntax import discord_syntax
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +33,9 @@ _BOLD = re.compile(r"(?<![*\w])\*(?=\S)([^*\n]+?)(?<=\S)\*(?![*\w])")
 
 
 def markup(text: str) -> str:
-    """Slack's `*bold*` as Discord's `**bold**` (other marks mean the same on both)."""
-    return _BOLD.sub(r"**\1**", text)
+    """Slack's `*bold*` as Discord's `**bold**` (other marks mean the same on both), and the
+    commands the text names in Discord's option syntax."""
+    return discord_syntax(_BOLD.sub(r"**\1**", text))
 
 
 def thread_name(drill_text: str) -> str:
@@ -52,11 +55,36 @@ async def messageable(client: discord.Client, channel_id: str) -> discord.abc.Me
     return channel
 
 
-async def post_drill(client: discord.Client, channel_id: str, text: str) -> str:
+async def post_drill(
+    client: discord.Client, channel_id: str, text: str, marker: str | None = None
+) -> str:
     """Post the drill in a text channel, open a thread from it, return the thread's id."""
     channel = await messageable(client, channel_id)
     first, *rest = pieces(markup(text))
-    parent = await channel.send(first)
+    parent = await (channel.send(first, nonce=marker[-25:]) if marker else channel.send(first))
+    return await _drill_thread(parent, text, rest)
+
+
+async def find_drill(
+    client: discord.Client, channel_id: str, marker: str, text: str, since: datetime
+) -> str | None:
+    """A drill a crash left without its thread key: the bot's message with the drill's words
+    among the channel's latest 100 (a lookup; Discord keeps no nonce in history), its thread
+    made when the crash came before it. None when the drill never reached Discord."""
+    channel = await messageable(client, channel_id)
+    if not isinstance(channel, discord.TextChannel):
+        return None
+    first, *rest = pieces(markup(text))
+    mine = client.user.id if client.user is not None else None
+    async for message in channel.history(limit=100):  # a lost post is recent
+        if message.author.id == mine and message.content == first:
+            if message.thread is not None:
+                return str(message.thread.id)
+            return await _drill_thread(message, text, rest)
+    return None
+
+
+async def _drill_thread(parent: discord.Message, text: str, rest: list[str]) -> str:
     thread = await parent.create_thread(name=thread_name(text), auto_archive_duration=1440)
     for part in rest:
         await thread.send(part)

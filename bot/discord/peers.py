@@ -8,6 +8,7 @@ so a form keeps working after a restart.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from typing import Any, Protocol, cast
 
@@ -15,11 +16,11 @@ import discord
 
 from bot.chat.controller import ChatController, ChatResponse
 from bot.discord.drills import CANNOT_DM, markup, send_dm
-from bot.discord.render import pieces
+from bot.discord.render import diagram_message, pieces
 from bot.discord.respond import apologize, who_of
 from interviewer.core.rubric import Criterion
 from interviewer.core.text import ascii_number
-from interviewer.peers.session import SCALE, PeerForm, PeerOutcome
+from interviewer.peers.outcome import SCALE, PeerForm, PeerOutcome
 
 SCORE_TEMPLATE = r"mockroom:peer:(?P<session>[0-9]+):(?P<criterion>[a-z_]+)"
 OUT_OF_DATE = "That form is out of date."
@@ -158,11 +159,13 @@ async def deliver(
 ) -> None:
     """Posts in the pair's thread; notes privately (the presser's as an ephemeral follow-up,
     others' by DM); the form by DM to the interviewer."""
-    if outcome.posts:
-        thread = client.get_partial_messageable(int(outcome.conversation))
-        for text in outcome.posts:
-            for part in pieces(markup(text)):
-                await thread.send(part)
+    thread = client.get_partial_messageable(int(outcome.conversation))
+    for text in outcome.posts:
+        for part in pieces(markup(text)):
+            await thread.send(part)
+    if outcome.diagram is not None:  # drawn off the loop, as in an interview
+        out = await asyncio.to_thread(diagram_message, outcome.diagram)
+        await thread.send(embeds=out.embeds, files=out.take_files())
     for user, text in outcome.notes:
         if interaction is not None and str(interaction.user.id) == user:
             for part in pieces(markup(text)):

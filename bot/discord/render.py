@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -14,7 +15,7 @@ from bot.chat.render import (
     SIGNAL_LABELS,
     clip,
     credit_lines,
-    diagram_layout,
+    diagram_block,
     fenced,
     headline,
     score_bar,
@@ -39,6 +40,7 @@ EMBED_TOTAL_LIMIT = 6000
 COLOUR = discord.Colour(0x2B6CB0)
 RADAR_FILE = "radar.png"
 MEMBERS_FILE = "members.png"
+log = logging.getLogger(__name__)
 DIAGRAM_FILE = "diagram.png"
 
 _TITLES = {
@@ -127,11 +129,16 @@ def diagram_message(view: DiagramView) -> OutMessage:
 
     embed = discord.Embed(
         title=clip(view.title, TITLE_LIMIT),
-        description=fenced(clip(diagram_layout(view), DESCRIPTION_LIMIT - 8)),
+        description=diagram_block(view, DESCRIPTION_LIMIT),
         colour=COLOUR,
     )
+    try:
+        png = diagram_png(view)
+    except Exception:  # the title and text layout stand in for it, as on Slack
+        log.exception("Discord: could not draw the diagram")
+        return OutMessage([embed])
     embed.set_image(url=f"attachment://{DIAGRAM_FILE}")
-    return OutMessage([embed], diagram=diagram_png(view))
+    return OutMessage([embed], diagram=png)
 
 
 def radar(card: Scorecard, title: str) -> bytes:

@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import re
+from datetime import datetime
 
 import aiohttp
 import discord
@@ -19,7 +20,7 @@ from bot.discord import drills, peers
 from bot.discord.client import MockroomBot
 from bot.discord.commands import FORGET_CONFIRM
 from bot.serve import PlatformConfigError
-from interviewer.peers.session import PeerOutcome
+from interviewer.peers.outcome import PeerOutcome
 from interviewer.service import Reply
 
 log = logging.getLogger(__name__)
@@ -184,9 +185,13 @@ class DiscordRunner:
         bot = self._bot()
         await bot.poster.post(bot.get_partial_messageable(int(reply.channel)), reply)
 
-    async def post_drill(self, channel: str, text: str) -> str:
+    async def post_drill(self, channel: str, text: str, marker: str | None = None) -> str:
         """Post a drill in a text channel and open its thread; the thread's id."""
-        return await drills.post_drill(self._bot(), channel, text)
+        return await drills.post_drill(self._bot(), channel, text, marker)
+
+    async def find_drill(self, channel: str, marker: str, text: str, since: datetime) -> str | None:
+        """A drill a crash left without its thread key, found by its words in the channel."""
+        return await drills.find_drill(self._bot(), channel, marker, text, since)
 
     async def post_in_thread(self, thread_key: str, text: str) -> None:
         """Post in a drill's thread (the recap)."""

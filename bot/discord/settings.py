@@ -28,12 +28,16 @@ def value_choices(
     is completed after the ones already typed. `default` resets any key."""
     if key == Key.TOPICS:
         done, _, last = typed.rpartition(",")
+        chosen = {w.strip().lower() for w in done.split(",")}
         prefix = f"{done}," if done else ""
-        found = [f"{prefix}{t}" for t in bank_topics if last.strip().lower() in t]
-        values = [*found, "any"]
+        found = [
+            f"{prefix}{t}" for t in bank_topics if last.strip().lower() in t and t not in chosen
+        ]
+        # `any` and `default` stand alone: not offered after a topic and a comma
+        values = [*found[: MAX_CHOICES - 2], "any", RESET] if not done else found
     else:
         values = [v for v in SUGGESTED.get(key or "", ()) if typed.strip().lower() in v]
-    values.append(RESET)
+        values.append(RESET)
     return [app_commands.Choice(name=v[:100], value=v[:100]) for v in values[:MAX_CHOICES]]
 
 

@@ -11,6 +11,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from bot.chat.controller import CannotPost, ChatController, Place, PlaceKind, keeps_draft
+from bot.chat.grammar import MANAGER_COMMANDS
 from bot.slack.home import home_board
 from bot.slack.outbox import NOT_THERE, SlackOutbox
 from bot.slack.peers import respond as respond_peer
@@ -30,7 +31,6 @@ BUTTONS = re.compile("^(" + "|".join(ACTION_IDS.values()) + ")$")
 _ACTION_NAMES = {action_id: name for name, action_id in ACTION_IDS.items()}
 _USER_SUBTYPES = {None, "thread_broadcast", "file_share"}  # edits, deletions, bots: not answers
 # They need the workspace, the member's name and admin rights (one users.info each).
-_MEMBER_COMMANDS = {"drill", "leaderboard", "pair", "settings"}
 
 Ack = Callable[..., Awaitable[None]]
 
@@ -96,7 +96,11 @@ class SlackListeners:
             if not await self.first_time(command):
                 return
             here = place
-            if is_dm(channel) and channel != await self.own_dm(user):
+            if str(command.get("channel_name") or "").startswith("mpdm-"):
+                # a group DM: several people, like a thread (as its messages are); no
+                # channel's settings, drills or pairings belong to it
+                here = Place(PlaceKind.THREAD, channel)
+            elif is_dm(channel) and channel != await self.own_dm(user):
                 # A DM between people: the app is not in it, so nothing may run there;
                 # as in a channel it cannot post in, the answer goes through response_url.
                 here = Place(PlaceKind.CHANNEL, channel)
@@ -134,7 +138,7 @@ class SlackListeners:
         """For drill and leaderboard commands: the member's Slack name and admin rights
         (users.info, cached); other commands need neither, so Slack is not asked."""
         words = text.split(maxsplit=1)
-        if not words or words[0].lower() not in _MEMBER_COMMANDS:
+        if not words or words[0].lower() not in MANAGER_COMMANDS:
             return who, False
         found = await self.users.lookup(who.user_id)
         if found is None:
@@ -201,6 +205,7 @@ class SlackListeners:
                 return
             response = await self.controller.button(who, place, interview_id, name)
             await self.outbox.respond(response, who, place)
+            await respond_peer(self.outbox, response)  # a peer mock's End: the peer way
 
         self.work.spawn(run(), "a button", lambda: self.outbox.apologise(user, place.key))
 

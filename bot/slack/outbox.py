@@ -18,7 +18,7 @@ from bot.chat.charts import members_png, radar_png
 from bot.chat.controller import ChatController, ChatResponse, Place
 from bot.chat.diagram import diagram_png
 from bot.chat.failures import current_error, failure_text
-from bot.chat.render import DRAFT_REPLACED, clip, fenced
+from bot.chat.render import DRAFT_REPLACED, clip, diagram_block, fenced
 from bot.slack.places import is_dm, split_key, thread_key
 from bot.slack.render import (
     MAX_BLOCKS,
@@ -68,6 +68,10 @@ _WHY = {
     "(im:write, files:write): ask a workspace admin to reinstall it",
     "not_allowed_token_type": "the app's token cannot send files",
 }
+
+
+MARKER_EVENT = "mockroom_post"
+"""The metadata event type of a scheduled post's marker."""
 
 
 class SlackOutbox:
@@ -214,7 +218,7 @@ class SlackOutbox:
         except Exception:  # the scorecard is posted; a missing chart must not hide it
             log.exception("Slack: could not upload the scorecard chart")
         if card.diagram:  # the final design, as text (diagrams, issue 15)
-            await self.code(channel, thread_ts, card.diagram)
+            await self.code(channel, thread_ts, fenced(clip(card.diagram, 2900)))
 
     async def diagram(self, view: DiagramView, channel: str, thread_ts: str | None) -> None:
         """The diagram as the interviewer read it, uploaded as an image (files_upload_v2); its
@@ -230,14 +234,13 @@ class SlackOutbox:
                 title=view.title,
                 alt_txt=clip(view.text, 1000),
             )
-        except Exception:
+        except Exception:  # what was read, as text: the same words as Discord's embed
             log.exception("Slack: could not upload the diagram")
-            await self.code(channel, thread_ts, view.text)
+            await self.code(channel, thread_ts, f"*{view.title}*\n{diagram_block(view, 2900)}")
 
-    async def code(self, channel: str, thread_ts: str | None, text: str) -> None:
-        """Text drawn from a member's words (a diagram) in a code block, every <, > and &
+    async def code(self, channel: str, thread_ts: str | None, shown: str) -> None:
+        """Text holding a member's words in a code block (a diagram), every <, > and &
         escaped: a label `<@U1>` or `<!channel>` is shown, never a mention."""
-        shown = fenced(clip(text, 2900))
         await self.post(channel, thread_ts, shown, blocks=sections(escape(shown)))
 
     async def upload(
@@ -268,16 +271,39 @@ class SlackOutbox:
             await self.private(user_id, key, EXPORT_NOT_SENT.format(why=why))
 
     async def post(
-        self, channel: str, thread_ts: str | None, text: str, blocks: Sequence[Block] | None = None
+        self,
+        channel: str,
+        thread_ts: str | None,
+        text: str,
+        blocks: Sequence[Block] | None = None,
+        marker: str | None = None,
     ) -> str:
-        """One message; the ts Slack gave it."""
+        """One message; the ts Slack gave it. A `marker` goes in the message's metadata, so
+        that a post whose ts was lost (a crash) is found again instead of posted twice."""
         response = await self.client.chat_postMessage(
             channel=channel,
             thread_ts=thread_ts,
             text=fallback(text),
             blocks=list(blocks) if blocks is not None else sections(safe(text))[:50],
+            metadata=(
+                {"event_type": MARKER_EVENT, "event_payload": {"key": marker}} if marker else None
+            ),
         )
         return str(response["ts"])
+
+    async def find(self, channel: str, marker: str) -> str | None:
+        """The ts of our top-level message carrying `marker` among the channel's latest 200
+        (a lost post is recent: it was claimed minutes ago), if any."""
+        response = await self.client.conversations_history(
+            channel=channel, include_all_metadata=True, limit=200
+        )
+        for message in response.get("messages") or []:
+            meta = message.get("metadata") or {}
+            if meta.get("event_type") == MARKER_EVENT and (
+                (meta.get("event_payload") or {}).get("key") == marker
+            ):
+                return str(message["ts"])
+        return None
 
     async def private(
         self,
@@ -319,10 +345,15 @@ class SlackOutbox:
         stamps = [await self.post(channel, thread_ts, text, page) for page in pages]
         return stamps[0]
 
-    async def drill(self, channel: str, text: str) -> str:
-        """A daily drill as a parent message; the key of its thread (where answers arrive)."""
+    async def drill(self, channel: str, text: str, marker: str | None = None) -> str:
+        """A daily drill as a parent message; the key of its thread (where answers arrive).
+        The parent carries `marker` (see `find`)."""
         await self.join(channel)  # to hear the thread's replies
-        return thread_key(channel, await self.text(channel, None, text))
+        pages = chunk(sections(escape(text)))
+        ts = await self.post(channel, None, text, pages[0], marker=marker)
+        for page in pages[1:]:
+            await self.post(channel, None, text, page)
+        return thread_key(channel, ts)
 
     async def in_thread(self, key: str, text: str) -> None:
         """A message in a thread (a drill's recap)."""

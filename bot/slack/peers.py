@@ -6,18 +6,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
-from bot.chat.controller import ChatResponse
+from bot.chat.controller import ChatController, ChatResponse
 from bot.slack.outbox import SlackOutbox
 from bot.slack.places import split_key, who_of
 from bot.slack.render import Block, safe, section
+from bot.slack.work import BackgroundWork
 from interviewer.core.text import ascii_number
 from interviewer.peers.brief import STRONG_ANSWER
-from interviewer.peers.session import SCALE, PeerForm, PeerOutcome
-
-if TYPE_CHECKING:
-    from bot.slack.app import SlackListeners
+from interviewer.peers.outcome import SCALE, PeerForm, PeerOutcome
 
 SCORE_ACTION = "mockroom_peer_score"
 SUBMIT_ACTION = "mockroom_peer_submit"
@@ -65,6 +63,8 @@ async def deliver(outbox: SlackOutbox, outcome: PeerOutcome) -> None:
     channel, thread_ts = split_key(outcome.conversation)
     for text in outcome.posts:
         await outbox.post(channel, thread_ts, text)
+    if outcome.diagram is not None:
+        await outbox.diagram(outcome.diagram, channel, thread_ts)
     for user, text in outcome.notes:
         await outbox.private(user, outcome.conversation, text)
     if outcome.form is not None:
@@ -73,10 +73,23 @@ async def deliver(outbox: SlackOutbox, outcome: PeerOutcome) -> None:
         await outbox.private(form.interviewer, form.conversation, text, form_blocks(form))
 
 
+class FormHost(Protocol):
+    """What the form's listener needs of the app's listeners (SlackListeners), named here so
+    that this module does not import the app (which imports it)."""
+
+    controller: ChatController
+    outbox: SlackOutbox
+    work: BackgroundWork
+
+    async def first_time(self, payload: Mapping[str, Any]) -> bool:
+        """Whether a press is new (a replay acts once)."""
+        ...
+
+
 class PeerFormListener:
     """Presses on the form: a score or Submit, acted on once (Slack's trigger_id)."""
 
-    def __init__(self, listeners: SlackListeners) -> None:
+    def __init__(self, listeners: FormHost) -> None:
         self.listeners = listeners
         self.controller = listeners.controller
         self.outbox = listeners.outbox
@@ -111,6 +124,6 @@ class PeerFormListener:
         )
 
 
-def register(app: Any, listeners: SlackListeners) -> None:
+def register(app: Any, listeners: FormHost) -> None:
     """Attach the form's listener to a bolt AsyncApp."""
     app.action(ACTIONS)(PeerFormListener(listeners).on_press)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from datetime import datetime
 from typing import Any
 
 import aiohttp
@@ -18,7 +19,7 @@ from bot.slack.peers import deliver as deliver_peer
 from bot.slack.peers import register as register_peer_form
 from bot.slack.users import UserDirectory
 from bot.slack.work import BackgroundWork
-from interviewer.peers.session import PeerOutcome
+from interviewer.peers.outcome import PeerOutcome
 from interviewer.service import Reply
 
 log = logging.getLogger(__name__)
@@ -198,9 +199,16 @@ class SlackRunner:
 
     # ---- the Poster protocol: what the clock posts for drills and boards ----------------------
 
-    async def post_drill(self, channel: str, text: str) -> str:
-        """Post a drill in a channel; the key of its thread (`channel:ts`, as answers carry)."""
-        return await self.outbox.drill(channel, text)
+    async def post_drill(self, channel: str, text: str, marker: str | None = None) -> str:
+        """Post a drill in a channel; the key of its thread (`channel:ts`, as answers carry).
+        The post carries `marker` in its metadata."""
+        return await self.outbox.drill(channel, text, marker)
+
+    async def find_drill(self, channel: str, marker: str, text: str, since: datetime) -> str | None:
+        """The thread key of a drill posted with `marker` since `since` (a crash lost it),
+        found by its metadata."""
+        ts = await self.outbox.find(channel, marker)
+        return None if ts is None else f"{channel}:{ts}"  # as places.thread_key
 
     async def post_in_thread(self, thread_key: str, text: str) -> None:
         """Post in a drill's thread (the recap)."""

@@ -1,5 +1,6 @@
-"""A diagram typed over several lines in the terminal: between `/diagram` and `/end-diagram`,
-or a pasted fenced block (```` ```mermaid ```` ... ```` ``` ````), gathered into one answer."""
+"""The terminal's one reader of answers typed over several lines: an answer between two lines
+of three double quotes, a diagram between `/diagram` and `/end-diagram`, or a pasted fenced
+block (```` ```mermaid ```` ... ```` ``` ````), each gathered into one answer."""
 
 from __future__ import annotations
 
@@ -7,14 +8,17 @@ from interviewer.diagrams.parse import MERMAID_HEADER
 
 OPEN = "/diagram"
 CLOSE = ("/end-diagram", "/enddiagram", "/end diagram")
+MULTILINE = '"""'
+"""A line holding only this opens and closes an answer of several lines."""
 
 
 class BlockReader:
-    """Collects the lines of a multi-line diagram; says when one is complete."""
+    """Collects the lines of a multi-line answer or diagram; says when one is complete."""
 
     def __init__(self) -> None:
         self.lines: list[str] | None = None
         self.fenced = False
+        self.answer = False  # between two lines of MULTILINE: the lines as typed
 
     @property
     def open(self) -> bool:
@@ -25,6 +29,9 @@ class BlockReader:
         """(whether the line belonged to a block, the whole block once it is complete)."""
         word = line.strip().lower()
         if self.lines is None:
+            if word == MULTILINE:
+                self.lines, self.answer = [], True
+                return True, None
             if word == OPEN:
                 self.lines, self.fenced = [], False
                 return True, None
@@ -32,6 +39,11 @@ class BlockReader:
                 self.lines, self.fenced = [line], True
                 return True, None
             return False, None
+        if self.answer:
+            if word == MULTILINE:
+                return True, self._close("\n".join(self.lines))
+            self.lines.append(line)
+            return True, None
         if self.fenced:
             self.lines.append(line)
             if word == "```":
@@ -43,7 +55,7 @@ class BlockReader:
         return True, None
 
     def _close(self, text: str) -> str:
-        self.lines, self.fenced = None, False
+        self.lines, self.fenced, self.answer = None, False, False
         return text
 
 

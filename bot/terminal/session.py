@@ -13,7 +13,7 @@ from rich.console import Console
 from rich.live import Live
 from rich.text import Text
 
-from bot.terminal.blocks import BlockReader
+from bot.terminal.blocks import MULTILINE, BlockReader
 from bot.terminal.render import diagram_panel, interviewer_panel, scorecard_view
 from interviewer.commands import Command, UnknownCommand, help_text, parse_command
 from interviewer.core.rubric import Level
@@ -25,7 +25,6 @@ TICK_SECONDS = 1.0
 PROMPT = "[bold]you> [/bold]"
 TTY_LINE_LIMIT = 4095
 """A terminal in line mode hands over at most this many characters of a line, the rest dropped."""
-MULTILINE = '"""'
 """A line holding only this opens (and closes) an answer of several lines, taken whole."""
 STDIN_THREAD = "mockroom-stdin"
 """The daemon thread reading stdin; main() exits at once while it is blocked in a read."""
@@ -99,9 +98,8 @@ class TerminalSession:
         self.channel = terminal_channel(who)
         self.interview_id: int | None = None
         self.ended = False
-        self._lines: list[str] | None = None  # an answer of several lines being typed
         self.line_limit: int | None = None  # the terminal's line limit (interactive only)
-        self.block = BlockReader()  # a diagram typed over several lines
+        self.block = BlockReader()  # an answer or a diagram typed over several lines
 
     def show(self, reply: Reply) -> None:
         """Print what the interviewer said, and the scorecard at the end."""
@@ -156,23 +154,15 @@ class TerminalSession:
 
     async def handle_line(self, line: str) -> None:
         """One line the candidate typed: a command, an answer, or part of a long answer or a diagram."""
-        if line.strip() == MULTILINE:
-            if self._lines is None:
-                self._lines = []
-                self.note(f"Taking every line as one answer until a line with {MULTILINE}.", "dim")
-                return
-            line, self._lines = "\n".join(self._lines), None
-            if line.strip():
-                await self._answer(line)
-            return
-        if self._lines is not None:
-            self._lines.append(line)
-            return
+        answer = self.block.answer
         taken, block = self.block.feed(line)
         if taken and block is None:
+            if self.block.answer and not answer:
+                self.note(f"Taking every line as one answer until a line with {MULTILINE}.", "dim")
             return  # inside a block: wait for its end
-        if taken and not block:
-            self.note("That diagram was empty: nothing was sent.")
+        if taken and not (block or "").strip():
+            if not answer:
+                self.note("That diagram was empty: nothing was sent.")
             return
         if block:
             await self._answer(block)
@@ -223,8 +213,9 @@ class TerminalSession:
 
     @property
     def multiline(self) -> bool:
-        """Whether an answer of several lines is being typed (blank lines belong to it)."""
-        return self._lines is not None
+        """Whether an answer or a diagram of several lines is being typed (blank lines
+        belong to it)."""
+        return self.block.open
 
     def _sink(self) -> DeltaSink | None:
         return None if self.live is None else self.live.delta

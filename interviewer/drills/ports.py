@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from interviewer.core.rubric import Scorecard
@@ -133,8 +133,15 @@ class DrillRepository(Protocol):
         occurrence_at: datetime,
         question_id: str,
         window_ends_at: datetime,
+        now: datetime | None = None,
     ) -> DrillPost | None:
-        """Claim one occurrence; None when another process claimed it first."""
+        """Claim one occurrence (at `now`); None when another process claimed it first."""
+        ...
+
+    def retake_stale(
+        self, now: datetime, lease: timedelta, platforms: Collection[str] | None = None
+    ) -> list[DrillPost]:
+        """Take again the claims left unposted past `lease` whose window is still open."""
         ...
 
     def mark_posted(self, post_id: int, thread_key: str, now: datetime) -> None:

@@ -35,6 +35,14 @@ class ClosingDrill:
     channel: str
     question_id: str
     window_ends_at: datetime
+    opened_at: datetime | None = None  # the window's start (the drill's occurrence)
+
+    def remind_at(self) -> datetime:
+        """An hour before the window closes, or halfway through a window of two hours or
+        less (a reminder with the drill itself would remind of nothing)."""
+        if self.opened_at is None:
+            return self.window_ends_at - BEFORE_CLOSE
+        return self.window_ends_at - min(BEFORE_CLOSE, (self.window_ends_at - self.opened_at) / 2)
 
 
 @dataclass(frozen=True)
@@ -118,6 +126,8 @@ class ReminderService:
         chosen: dict[tuple[str, str], list[ReminderPref]] = {}  # one read per workspace
         for drill in self.repo.closing(now, BEFORE_CLOSE):
             if platforms is not None and drill.platform not in platforms:
+                continue
+            if now < drill.remind_at():
                 continue
             place = (drill.platform, drill.workspace)
             if place not in chosen:

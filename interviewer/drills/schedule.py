@@ -44,25 +44,28 @@ class DrillSchedule:
         return f"{self.at:%H:%M} {self.zone}, {describe_weekdays(self.weekdays)}"
 
 
-def parse_schedule(at: str, zone: str, weekdays: str | None = None) -> DrillSchedule:
-    """Parse 'HH:MM', an IANA zone and weekdays ('mon-fri', 'mon,wed,fri', 'daily')."""
-    match = re.fullmatch(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", at.strip())
+def parse_schedule(
+    at: str, zone: str, weekdays: str | None = None, *, example: str = EXAMPLE
+) -> DrillSchedule:
+    """Parse 'HH:MM', an IANA zone and weekdays ('mon-fri', 'mon,wed,fri', 'daily'); an error
+    shows `example` (the command being typed, correctly)."""
+    match = re.fullmatch(r"([01]?[0-9]|2[0-3]):([0-5][0-9])", at.strip())  # ASCII digits only
     if match is None:
         raise ScheduleError(
-            f"{excerpt(at)!r} is not a time of day: use 24-hour HH:MM, e.g. {EXAMPLE}"
+            f"{excerpt(at)!r} is not a time of day: use 24-hour HH:MM, e.g. {example}"
         )
     try:
         ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a path
         raise ScheduleError(
             f"{excerpt(zone)!r} is not a time zone: use an IANA name such as Europe/Berlin, "
-            f"America/New_York or UTC, e.g. {EXAMPLE}"
+            f"America/New_York or UTC, e.g. {example}"
         ) from None
-    days = parse_weekdays(weekdays or "daily")
+    days = parse_weekdays(weekdays or "daily", example=example)
     return DrillSchedule(time(int(match.group(1)), int(match.group(2))), zone, days)
 
 
-def parse_weekdays(text: str) -> frozenset[int]:
+def parse_weekdays(text: str, *, example: str = EXAMPLE) -> frozenset[int]:
     """'mon-fri', 'sat,sun', 'daily', 'weekdays' or 'weekends' as day numbers (0 = Monday)."""
     lowered = text.strip().lower()
     if lowered in _GROUPS:
@@ -77,7 +80,7 @@ def parse_weekdays(text: str) -> frozenset[int]:
         if not numbers or len(ends) > 2 or len(numbers) != len(ends):
             raise ScheduleError(
                 f"{excerpt(text)!r} are not weekdays: use mon..sun, ranges like mon-fri, lists like "
-                f"mon,wed,fri, or daily/weekdays/weekends, e.g. {EXAMPLE}"
+                f"mon,wed,fri, or daily/weekdays/weekends, e.g. {example}"
             )
         first, last = numbers[0], numbers[-1]
         span = range(first, last + 1) if first <= last else [*range(first, 7), *range(last + 1)]

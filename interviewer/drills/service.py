@@ -35,7 +35,8 @@ from interviewer.drills.schedule import (
 from interviewer.service import Who
 from interviewer.settings.managers import WHO_MANAGES, is_manager
 from interviewer.settings.ports import SettingsRepository
-from interviewer.settings.values import ChannelSettings, Visibility
+from interviewer.settings.resolve import ChannelResolver
+from interviewer.settings.values import ChannelSettings, Defaults, Visibility
 from interviewer.workers import Offload, inline
 
 GradeFn = Callable[[Transcript], Awaitable[Scorecard]]
@@ -44,12 +45,25 @@ RECAP_LATE_LIMIT = timedelta(days=1)  # after a long outage, stale recaps are dr
 MAX_ANSWER_CHARS = 8000
 
 
+CLAIM_LEASE = timedelta(minutes=2)
+"""A drill claimed this long ago and still without its thread was lost to a crash: taken
+again (a post takes seconds; its platform calls time out well before this)."""
+
+
 @dataclass(frozen=True)
 class PlannedPost:
-    """A drill this process claimed: post `text` in `post.subscription.channel`."""
+    """A drill this process claimed: post `text` in `post.subscription.channel`. A retake (a
+    claim a crash left unposted) may have reached the platform already: look for `marker`
+    there first, and post only when it is not found."""
 
     post: DrillPost
     text: str
+    retake: bool = False
+
+    @property
+    def marker(self) -> str:
+        """What the post carries so that it can be found again (Slack metadata, Discord nonce)."""
+        return f"mockroom-drill-{self.post.id}"
 
 
 @dataclass(frozen=True)
@@ -107,11 +121,18 @@ class DrillService(PointsService):
         board_hour: int = 9,
         seed: int = 0,
         command_name: str = "/mockroom",
-        channels: SettingsRepository | None = None,
+        channels: SettingsRepository | ChannelResolver | None = None,
         run: Offload = inline,
     ) -> None:
         super().__init__(repo, clock, command_name)
-        self.channels = channels  # per-channel settings override the window, board and topics
+        # per-channel settings (interviewer/settings, resolved there) override the window,
+        # the board and the topics; a bare repository is resolved against these defaults
+        defaults = Defaults(window_hours=window.total_seconds() / 3600, board_hour=board_hour)
+        self.settings = (
+            channels
+            if isinstance(channels, ChannelResolver)
+            else ChannelResolver(channels, defaults)
+        )
         self.run = run  # where the database work of an answer runs (off the loop in `serve`)
         self.bank = bank
         self.grade = grade
@@ -143,11 +164,11 @@ class DrillService(PointsService):
         first = drill_text.local(next_occurrence(schedule, now), schedule)
         on = f" on {topic}" if topic else ""
         replaced = f" (replacing {old.schedule.describe()})" if old else ""
-        window = self._window(self._channel(platform, channel))
+        hours = self.settings.channel(platform, channel).window.total_seconds() / 3600
         return (
             f"Daily drill{on} subscribed: {schedule.describe()}{replaced}. "
             f"The first one comes {first}; answers are open for "
-            f"{window.total_seconds() / 3600:g} hours."
+            f"{hours:g} hour{'' if hours == 1 else 's'}."
         )
 
     def unsubscribe(self, platform: str, channel: str, who: Who, is_admin: bool) -> str:
@@ -172,22 +193,29 @@ class DrillService(PointsService):
             s for s in self.repo.subscriptions() if platforms is None or s.platform in platforms
         ]
         lasts = self.repo.last_occurrences() if subs else {}
-        overrides = self._all_channels() if subs else {}
+        overrides = self.settings.every_channel() if subs else {}
+        plain = self.settings.resolve(ChannelSettings())
         for sub in subs:
             last = max(lasts.get(sub.id) or sub.created_at, sub.created_at)
             at = due_occurrence(sub.schedule, now, last, self.grace)
             if at is None:
                 continue
-            chosen = overrides.get((sub.platform, sub.channel), ChannelSettings())
+            chosen = overrides.get((sub.platform, sub.channel), plain)
             topics = chosen.topics
             if topics is None:
                 topics = () if sub.topic_or_level is None else (sub.topic_or_level,)
             problem = self._choose(sub.platform, sub.channel, topics, at)
-            ends = at + self._window(chosen)
-            post = self.repo.claim_post(sub, at, problem.id, ends)
+            ends = at + chosen.window
+            post = self.repo.claim_post(sub, at, problem.id, ends, now)
             if post is not None:
                 text = drill_text.post_text(problem, ends, sub.schedule, self.cmd)
                 planned.append(PlannedPost(post, text))
+        for post in self.repo.retake_stale(now, CLAIM_LEASE, platforms):
+            found = self.bank.problems.get(post.question_id)
+            if found is not None:
+                schedule = post.subscription.schedule
+                text = drill_text.post_text(found, post.window_ends_at, schedule, self.cmd)
+                planned.append(PlannedPost(post, text, retake=True))
         return planned
 
     def posted(self, post_id: int, thread_key: str) -> None:
@@ -230,14 +258,15 @@ class DrillService(PointsService):
             s for s in self.repo.subscriptions() if platforms is None or s.platform in platforms
         ]
         lasts = self.repo.last_jobs([_board_key(s) for s in subs]) if subs else {}
-        overrides = self._all_channels() if subs else {}
+        overrides = self.settings.every_channel() if subs else {}
+        plain = self.settings.resolve(ChannelSettings())
         for sub in subs:
-            chosen = overrides.get((sub.platform, sub.channel), ChannelSettings())
+            chosen = overrides.get((sub.platform, sub.channel), plain)
             if chosen.board is Visibility.PRIVATE:
                 continue  # members see it with `leaderboard`; nothing is posted
-            hour = self.board_hour if chosen.board_hour is None else chosen.board_hour
-            day = 0 if chosen.board_day is None else chosen.board_day
-            weekly = DrillSchedule(time(hour), sub.schedule.zone, frozenset({day}))
+            weekly = DrillSchedule(
+                time(chosen.board_hour), sub.schedule.zone, frozenset({chosen.board_day})
+            )
             key = _board_key(sub)
             last = max(lasts.get(key) or sub.created_at, sub.created_at)
             at = due_occurrence(weekly, now, last, self.grace)
@@ -340,20 +369,6 @@ class DrillService(PointsService):
     def _title(self, question_id: str) -> str:
         problem = self.bank.problems.get(question_id)
         return problem.title if problem else question_id
-
-    def _channel(self, platform: str, channel: str) -> ChannelSettings:
-        return (
-            ChannelSettings()
-            if self.channels is None
-            else self.channels.channel_settings(platform, channel)
-        )
-
-    def _all_channels(self) -> dict[tuple[str, str], ChannelSettings]:
-        return {} if self.channels is None else self.channels.all_channel_settings()
-
-    def _window(self, chosen: ChannelSettings) -> timedelta:
-        """The channel's answer window, else the server's."""
-        return self.window if chosen.window_hours is None else timedelta(hours=chosen.window_hours)
 
     def _choose(
         self, platform: str, channel: str, topics: tuple[str, ...], at: datetime

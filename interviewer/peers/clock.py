@@ -7,6 +7,8 @@ peer mock (the same machine, stage budgets and curveball schedule as an AI inter
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from interviewer.bank import QuestionBank
 from interviewer.core.events import (
     Action,
@@ -17,6 +19,7 @@ from interviewer.core.events import (
     WarnTime,
 )
 from interviewer.core.stages import Format, Stage, format_spec
+from interviewer.core.state import InterviewState
 from interviewer.core.transcript import TurnKind
 from interviewer.ports import Utterance
 
@@ -59,3 +62,19 @@ def peer_words(bank: QuestionBank, fmt: Format, action: Action) -> Utterance:
     if isinstance(action, Say) and action.kind == "already_ended":
         return Utterance("This peer mock has ended.", TurnKind.NOTICE)
     return Utterance("⏱ The clock is running.", TurnKind.NOTICE)
+
+
+def time_left_text(state: InterviewState, now: datetime) -> str:
+    """The clock as either member of a peer mock asks for it (privately)."""
+    stage_left, total_left = state.stage_seconds_left(now), state.total_seconds_left(now)
+    if stage_left is None or total_left is None:
+        return f"⏱ *{state.stage.label}*: this session has no clock."
+    return (
+        f"⏱ *{state.stage.label}*: {_minutes(stage_left)} left in this stage, "
+        f"{_minutes(total_left)} in the session."
+    )
+
+
+def _minutes(seconds: int) -> str:
+    minutes = max(1, round(seconds / 60)) if seconds else 0
+    return f"{minutes} min"

@@ -8,6 +8,11 @@ from datetime import datetime
 from typing import Protocol
 
 from interviewer.drills.schedule import DrillSchedule
+from interviewer.replies import InterviewError
+
+
+class PeerError(InterviewError):
+    """A peer-mock command that cannot be done; the message says why."""
 
 
 @dataclass(frozen=True)

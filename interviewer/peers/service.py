@@ -20,8 +20,8 @@ from interviewer.drills.schedule import (
 from interviewer.drills.text import local
 from interviewer.peers.brief import interviewer_brief
 from interviewer.peers.pairing import CANDIDATE, INTERVIEWER, Pair, pair_round
-from interviewer.peers.ports import PairingPlan, PeerRepository
-from interviewer.replies import InterviewError, Who
+from interviewer.peers.ports import PairingPlan, PeerError, PeerRepository
+from interviewer.replies import Who
 from interviewer.settings.managers import is_manager
 
 if TYPE_CHECKING:
@@ -33,10 +33,7 @@ USAGE = (
     "week, e.g. `{cmd} pair weekly mon 18:00 Europe/Berlin`), `{cmd} pair stop`"
 )
 PROPOSE_AFTER = timedelta(days=1)  # the proposed session: a day after pairing, same hour
-
-
-class PeerError(InterviewError):
-    """A peer-mock command that cannot be done; the message says why."""
+__all__ = ["PeerError", "PeerService", "PlannedPair"]  # PeerError lives in ports (no cycle)
 
 
 @dataclass(frozen=True)
@@ -50,6 +47,16 @@ class PlannedPair:
     problem: Problem
     intro: str  # for the pair's private thread
     brief: str  # for the interviewer alone
+
+
+@dataclass(frozen=True)
+class SatOut:
+    """A member a claimed round left out (an odd count), to be told so privately."""
+
+    platform: str
+    channel: str
+    user_id: str
+    text: str
 
 
 class PeerService:
@@ -72,6 +79,7 @@ class PeerService:
         self.grace = grace
         self.cmd = command_name
         self.sessions: PeerSessions | None = None  # the sessions themselves (bootstrap sets it)
+        self.example = f"{command_name} pair weekly mon 18:00 Europe/Berlin"
 
     def command(
         self, platform: str, workspace: str, channel: str, who: Who, is_admin: bool, args: str
@@ -89,7 +97,7 @@ class PeerService:
                 f" The next pairing: {local(next_occurrence(plan.schedule, now), plan.schedule)}."
                 if plan
                 else " This channel has no weekly pairing yet: a channel manager can start one "
-                f"with `{self.cmd} pair weekly mon 18:00 Europe/Berlin`."
+                f"with `{self.example}`."
             )
             return (
                 "You are in this channel's peer mocks: I will pair you with another member." + when
@@ -110,7 +118,7 @@ class PeerService:
             if len(words) != 4:
                 raise PeerError(f"Use {USAGE.format(cmd=self.cmd)}.")
             try:
-                schedule = parse_schedule(words[2], words[3], words[1])
+                schedule = parse_schedule(words[2], words[3], words[1], example=self.example)
             except ScheduleError as exc:
                 raise PeerError(str(exc)) from None
             if len(schedule.weekdays) != 1:
@@ -120,10 +128,11 @@ class PeerService:
             return f"Weekly pairing set: {schedule.describe()}. The first round: {first}."
         raise PeerError(f"Use {USAGE.format(cmd=self.cmd)}.")
 
-    def due_rounds(self, platforms: Collection[str] | None = None) -> list[PlannedPair]:
-        """Claim the rounds due now and pair their members (each round once, on any replica)."""
+    def due_rounds(self, platforms: Collection[str] | None = None) -> list[PlannedPair | SatOut]:
+        """Claim the rounds due now and pair their members (each round once, on any replica);
+        a member left out is told why."""
         now = self.clock()
-        planned: list[PlannedPair] = []
+        planned: list[PlannedPair | SatOut] = []
         for plan in self.repo.plans(platforms):
             key = f"pair:{plan.platform}:{plan.channel}"
             last = max(self.repo.last_job(key) or plan.created_at, plan.created_at)
@@ -137,7 +146,7 @@ class PeerService:
         """Record the private thread a pair talks in."""
         self.repo.set_thread(session_id, thread_key)
 
-    def _round(self, plan: PairingPlan, at: datetime) -> list[PlannedPair]:
+    def _round(self, plan: PairingPlan, at: datetime) -> list[PlannedPair | SatOut]:
         members = self.repo.members(plan.platform, plan.channel)
         past = self.repo.sessions(plan.platform, plan.channel)
         met = [frozenset((s.interviewer, s.candidate)) for s in past]
@@ -155,7 +164,18 @@ class PeerService:
         )
         proposed = local(at + PROPOSE_AFTER, plan.schedule)
         rng = random.Random(f"{plan.platform}:{plan.channel}:{at.isoformat()}")
-        out = []
+        out: list[PlannedPair | SatOut] = []
+        if found.sitting_out is not None:
+            why = (
+                "an odd number of members opted in, so one sits out; you come first next week"
+                if found.pairs
+                else "nobody else in the channel is opted in yet"
+            )
+            text = (
+                f"No peer mock for you this week in <#{plan.channel}>: {why}. "
+                f"`{self.cmd} pair leave` takes you out of the pairings."
+            )
+            out.append(SatOut(plan.platform, plan.channel, found.sitting_out, text))
         for pair in found.pairs:
             problem = self.bank.problems[rng.choice(sorted(self.bank.problems))]
             session_id = self.repo.add_session(

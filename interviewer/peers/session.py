@@ -9,54 +9,29 @@ start, end and submit acts once (claimed in the database), however often it is p
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC
 
-from interviewer.core.rubric import Criterion, Scorecard
+from interviewer.commands import Command
+from interviewer.core.rubric import Criterion, Level, Scorecard
 from interviewer.core.stages import Format
 from interviewer.drills.ports import LedgerEntry
+from interviewer.peers.clock import time_left_text
 from interviewer.peers.compare import candidate_view, interviewer_view, sides
-from interviewer.peers.ports import PeerRepository, SessionInfo
-from interviewer.peers.service import PeerError
+from interviewer.peers.outcome import (
+    NOT_HERE,
+    ONLY_INTERVIEWER,
+    ONLY_PAIR,
+    PEER_USAGE,
+    SCORES,
+    PeerForm,
+    PeerOutcome,
+)
+from interviewer.peers.ports import PeerError, PeerRepository, SessionInfo
 from interviewer.replies import NoInterview, Reply, Who
 from interviewer.service import InterviewService
 
-PEER_USAGE = "`{cmd} peer start` and `{cmd} peer end`, in your pair's private conversation"
-NOT_HERE = (
-    "No peer mock is paired in this conversation: a session runs in the private conversation "
-    "the weekly pairing opened for its pair (`{cmd} pair` to take part)."
-)
-ONLY_PAIR = "Only the two members paired here can start or end this peer mock."
-ONLY_INTERVIEWER = "Only this session's interviewer scores it."
-SCORES = range(1, 5)
-SCALE = {1: "1 no signal", 2: "2 partial", 3: "3 solid", 4: "4 exceptional"}
-"""The form's choices, as both platforms label them."""
-
-
-@dataclass(frozen=True)
-class PeerForm:
-    """The rubric form the human interviewer fills in privately after the session."""
-
-    session_id: int
-    interviewer: str
-    conversation: str
-    title: str
-    criteria: tuple[Criterion, ...] = tuple(Criterion)
-
-
-@dataclass
-class PeerOutcome:
-    """What a peer-session event makes the bot say: posts in the pair's conversation, private
-    notes (user, text), and the interviewer's form."""
-
-    platform: str
-    conversation: str
-    posts: list[str] = field(default_factory=list)
-    notes: list[tuple[str, str]] = field(default_factory=list)
-    form: PeerForm | None = None
-
-
 Award = Callable[[LedgerEntry], object]
+OVER = "This peer mock is over."
 
 
 class PeerSessions:
@@ -91,10 +66,64 @@ class PeerSessions:
             raise PeerError(ONLY_PAIR)
         if head == "start":
             return await self._start(found, conversation)
+        return await self._end(who, found, conversation)
+
+    async def typed(self, who: Who, conversation: str, command: Command) -> PeerOutcome | None:
+        """`end`, `time`, `hint` or `next` typed in a pair's conversation, the peer way; None
+        when the conversation holds no peer mock (the command is the AI interview's)."""
+        found = await self.service.db.run(self.repo.in_thread, who.platform, conversation)
+        if found is None or command is Command.HELP:
+            return None
+        return await self._typed(who, found, conversation, command)
+
+    async def button(
+        self, who: Who, conversation: str, interview_id: int, command: Command
+    ) -> PeerOutcome | None:
+        """A Hint / Next stage / End button on a peer mock's interview (an old message's):
+        the peer way, like the typed command; None when the interview is not a peer mock."""
+        found = await self.service.db.run(self.repo.by_interview, interview_id)
+        if found is None:
+            return None
+        if found.thread_key != conversation:
+            raise PeerError("That peer mock is not in this conversation.")
+        return await self._typed(who, found, conversation, command)
+
+    async def _typed(
+        self, who: Who, found: SessionInfo, conversation: str, command: Command
+    ) -> PeerOutcome:
+        if who.user_id not in found.members:
+            raise PeerError(ONLY_PAIR)
+        if command is Command.END:
+            return await self._end(who, found, conversation)
+        if found.interview_id is None:
+            raise PeerError(f"This peer mock has not started: `{self.cmd} peer start` starts it.")
+        out = PeerOutcome(found.platform, conversation)
+        if command is Command.NEXT and who.user_id == found.interviewer:
+            try:
+                reply = await self.service.act(found.interview_id, Command.NEXT)
+            except NoInterview:
+                raise PeerError(OVER) from None
+            return await self.outcome(reply, found)
+        stored = await self.service.db.run(self.service.repo.load, found.interview_id)
+        if stored is None or not stored.state.active:
+            raise PeerError(OVER)
+        if command is Command.TIME:
+            note = time_left_text(stored.state, self.service.clock())
+        elif command is Command.NEXT:
+            note = f"In a peer mock your interviewer moves the stage on (`{self.cmd} next`)."
+        elif who.user_id == found.candidate:
+            note = f"In a peer mock the hints are your interviewer's: ask <@{found.interviewer}>."
+        else:
+            note = "You are the interviewer: your brief has this stage's expected points to nudge with."
+        out.notes.append((who.user_id, note))
+        return out
+
+    async def _end(self, who: Who, found: SessionInfo, conversation: str) -> PeerOutcome:
+        """End the session (either member); once graded, the form again for its interviewer."""
         if found.interview_id is None:
             raise PeerError(f"This peer mock has not started: `{self.cmd} peer start` starts it.")
         try:
-            reply = await self.service.end(found.interview_id)
+            reply = await self.service.act(found.interview_id, Command.END)
         except NoInterview:
             if found.scored_at is not None or who.user_id != found.interviewer:
                 raise PeerError("This peer mock is over already.") from None
@@ -109,9 +138,12 @@ class PeerSessions:
         if not await self.service.db.run(self.repo.claim_start, found.id, now):
             raise PeerError("This peer mock has started already: the clock is running here.")
         candidate = Who(found.platform, found.candidate)
+        problem = self.service.bank.problems.get(found.question_id)
+        named = problem.level if problem is not None else Level.SENIOR.value
+        level = Level.MID if named == "junior" else Level(named)  # the bar the brief names
         try:
             reply = await self.service.start(
-                candidate, conversation, found.question_id, self.fmt, peer=True
+                candidate, conversation, found.question_id, self.fmt, peer=True, level=level
             )
         except Exception:
             await self.service.db.run(self.repo.reset_start, found.id)  # a start may come again
@@ -135,7 +167,13 @@ class PeerSessions:
                 reply = await self.service.answer(who, conversation, text, event_key=event_key)
             except NoInterview:
                 return done  # the session is over: talk freely
-            return done if reply is None else await self.outcome(reply, found)
+            if reply is None:
+                return done
+            # Diagrams, as in an interview: drawn back in the conversation, or refused privately.
+            out = await self.outcome(reply, found)
+            out.diagram = reply.diagram
+            out.notes.extend((who.user_id, notice) for notice in reply.notices)
+            return out
         if who.user_id == found.interviewer and await self.service.first_delivery(
             who.platform, event_key
         ):

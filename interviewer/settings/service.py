@@ -12,6 +12,7 @@ from interviewer.core.stages import Format
 from interviewer.service import Who
 from interviewer.settings.managers import WHO_MANAGES, is_manager
 from interviewer.settings.ports import SettingsRepository
+from interviewer.settings.resolve import ChannelResolver
 from interviewer.settings.values import (
     ALLOWED,
     ChannelSettings,
@@ -137,5 +138,5 @@ class SettingsService:
 
     def start_defaults(self, platform: str, channel: str) -> tuple[Format, Level]:
         """The format and level a `start` with none uses in this channel."""
-        stored = self.stored(platform, channel)
-        return stored.fmt or self.defaults.fmt, stored.level or self.defaults.level
+        in_force = ChannelResolver(self.repo, self.defaults).channel(platform, channel)
+        return in_force.fmt, in_force.level

@@ -121,6 +121,11 @@ def parse_value(key: Key, raw: str, topics: Collection[str]) -> object:
     if text == RESET:
         return None
     parsed = _parse(key, text, topics)
+    if parsed is None and key is Key.TOPICS:
+        unknown = [w for w in dict.fromkeys(_topic_words(text)) if w not in topics]
+        named = ", ".join(repr(w) for w in unknown) or repr(raw.strip())
+        plural = "are not topics" if len(unknown) > 1 else "is not a topic"
+        raise SettingError(f"{named} {plural} of the question bank: use {ALLOWED[key]}.")
     if parsed is None:
         raise SettingError(
             f"{excerpt(raw)!r} is not a {key.value}: use {ALLOWED[key]} (or {RESET})."
@@ -160,10 +165,14 @@ _CHOICES: Mapping[Key, type[StrEnum]] = {
 def _parse_topics(text: str, topics: Collection[str]) -> tuple[str, ...] | None:
     if text in ("any", "all"):
         return ()
-    words = [w for w in re.split(r"[\s,]+", text) if w]
+    words = _topic_words(text)
     if not words or any(w not in topics for w in words):
         return None
     return tuple(dict.fromkeys(words))
+
+
+def _topic_words(text: str) -> list[str]:
+    return [w for w in re.split(r"[\s,]+", text) if w]
 
 
 def show_value(key: Key, value: object) -> str:

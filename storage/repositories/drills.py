@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, func, select
 
@@ -22,6 +23,7 @@ from storage.models import (
     aware,
     pk,
     storable,
+    utc_now,
 )
 from storage.repositories.mapping import (
     answer_from,
@@ -136,8 +138,10 @@ class SqlDrillRepository(SqlPointsRepository):
         occurrence_at: datetime,
         question_id: str,
         window_ends_at: datetime,
+        now: datetime | None = None,
     ) -> DrillPost | None:
-        """Claim one occurrence; None when another process claimed it first."""
+        """Claim one occurrence (at `now`, the lease's start); None when another process
+        claimed it first."""
         row = DrillPostRow(
             subscription_id=subscription.id,
             platform=subscription.platform,
@@ -145,6 +149,7 @@ class SqlDrillRepository(SqlPointsRepository):
             occurrence_at=occurrence_at,
             question_id=question_id,
             window_ends_at=window_ends_at,
+            claimed_at=as_utc(now) if now is not None else utc_now(),
         )
         try:
             with self._transaction() as session:
@@ -153,6 +158,41 @@ class SqlDrillRepository(SqlPointsRepository):
                 return post_from(row, subscription)
         except IntegrityError:
             return None
+
+    def retake_stale(
+        self, now: datetime, lease: timedelta, platforms: Collection[str] | None = None
+    ) -> list[DrillPost]:
+        """Take again the claims left unposted past `lease` (a crash between the claim and
+        the post, or before the thread was saved) whose window is still open; each is taken
+        by one process (compare-and-set of its claim time)."""
+        statement = select(DrillPostRow, DrillSubscription).where(
+            col(DrillPostRow.thread_key).is_(None),
+            col(DrillPostRow.window_ends_at) > as_utc(now),
+            or_(
+                col(DrillPostRow.claimed_at).is_(None),
+                col(DrillPostRow.claimed_at) <= as_utc(now - lease),
+            ),
+            DrillPostRow.subscription_id == DrillSubscription.id,
+        )
+        if platforms is not None:
+            statement = statement.where(col(DrillPostRow.platform).in_(list(platforms)))
+        taken = []
+        with Session(self._engine) as session:
+            stale = session.exec(statement.order_by(col(DrillPostRow.id))).all()
+        for row, sub in stale:
+            with self._transaction() as session:
+                done = session.execute(
+                    update(DrillPostRow)
+                    .where(
+                        col(DrillPostRow.id) == row.id,
+                        col(DrillPostRow.thread_key).is_(None),
+                        _same(col(DrillPostRow.claimed_at), row.claimed_at),
+                    )
+                    .values(claimed_at=as_utc(now))
+                )
+            if done.rowcount == 1:  # type: ignore[attr-defined]
+                taken.append(post_from(row, subscription_from(sub)))
+        return taken
 
     def mark_posted(self, post_id: int, thread_key: str, now: datetime) -> None:
         """Record where a claimed drill was posted."""
@@ -313,3 +353,8 @@ class SqlDrillRepository(SqlPointsRepository):
             )
             .with_for_update()
         ).first()
+
+
+def _same(column: Any, value: datetime | None) -> Any:
+    """`column = value`, or `column IS NULL` for None."""
+    return column.is_(None) if value is None else column == as_utc(value)

@@ -362,11 +362,14 @@ def _step_statement(
     return update(Interview).where(where).values(values).returning(col(Interview.version))
 
 
+PEER_FORMAT = "peer mock"
+
+
 def _state_columns(state: InterviewState) -> dict[str, Any]:
     """The Interview columns that mirror the state (ended_at is handled apart)."""
     return {
         "question_id": state.question_id,
-        "format": state.format.value,
+        "format": PEER_FORMAT if state.peer else state.format.value,  # what history shows
         "status": state.status.value,
         "stage": state.stage.value,
         "state_json": json.dumps(state.to_dict()),

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import json
 
-from sqlalchemy import or_
+from sqlalchemy import or_, union
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from interviewer.drills.ports import LedgerEntry, Member
-from storage.models import LeaderboardPref, PointsLedger, User, storable, utc_now
+from storage.models import (
+    LeaderboardPref,
+    PeerMember,
+    PointsLedger,
+    User,
+    storable,
+    utc_now,
+)
 from storage.repositories.base import SqlStore
 from storage.repositories.mapping import days_text, entry_from
 
@@ -42,8 +49,15 @@ class SqlPointsRepository(SqlStore):
         """Ledger entries oldest first: a workspace's (with its members' interviews), a member's."""
         statement = select(PointsLedger).where(PointsLedger.platform == platform)
         if workspace is not None:
-            known = select(LeaderboardPref.user_id).where(
-                LeaderboardPref.platform == platform, LeaderboardPref.workspace == workspace
+            # Members seen in the workspace: on its boards, in its drills or its peer mocks
+            # (interview and peer points carry no workspace; they count where the member is).
+            known = union(
+                select(LeaderboardPref.user_id).where(
+                    LeaderboardPref.platform == platform, LeaderboardPref.workspace == workspace
+                ),
+                select(PeerMember.user_id).where(
+                    PeerMember.platform == platform, PeerMember.workspace == workspace
+                ),
             )
             statement = statement.where(
                 or_(

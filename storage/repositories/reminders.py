@@ -72,6 +72,7 @@ class SqlReminderRepository(SqlStore):
                     post.channel,
                     post.question_id,
                     aware(post.window_ends_at),
+                    aware(post.occurrence_at),
                 )
                 for post, workspace in session.exec(statement)
             ]

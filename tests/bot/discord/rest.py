@@ -37,6 +37,7 @@ ROUTES: list[tuple[str, re.Pattern[str], str]] = [
         ("POST", r"/users/@me/channels", "open_dm"),
         ("GET", r"/channels/(?P<channel>\d+)", "get_channel"),
         ("POST", r"/channels/(?P<channel>\d+)/messages", "create_message"),
+        ("GET", r"/channels/(?P<channel>\d+)/messages", "list_messages"),
         ("PATCH", r"/channels/(?P<channel>\d+)/messages/(?P<message>\d+)", "edit_message"),
         ("POST", r"/channels/(?P<channel>\d+)/typing", "typing"),
         ("POST", r"/channels/(?P<channel>\d+)/messages/(?P<message>\d+)/threads", "thread"),
@@ -159,6 +160,22 @@ async def _create_message(
     return _json(message)
 
 
+async def _list_messages(
+    fake: FakeDiscord, call: Call, args: dict[str, str], request: web.Request
+) -> web.Response:
+    """A channel's messages, newest first (before/after/limit as Discord takes them)."""
+    if args["channel"] not in fake.channels:
+        return _error(404, "Unknown Channel", 10003)
+    query = request.query
+    found = [m for m in fake.messages.values() if m["channel_id"] == args["channel"]]
+    found.sort(key=lambda m: int(m["id"]), reverse=True)
+    if "before" in query:
+        found = [m for m in found if int(m["id"]) < int(query["before"])]
+    if "after" in query:
+        found = [m for m in found if int(m["id"]) > int(query["after"])]
+    return _json(found[: int(query.get("limit", 50))])
+
+
 def _edit(message: dict[str, Any], body: dict[str, Any], files: list[str]) -> None:
     for key in ("content", "embeds", "components"):
         if key in body:
@@ -194,6 +211,7 @@ async def _thread(
     thread_id = parent["id"]  # a thread started from a message takes the message's id
     channel = payloads.thread(thread_id, args["channel"], payloads.BOT_ID, call.body["name"])
     fake.channels[thread_id] = channel
+    parent["thread"] = channel  # as Discord shows a message that started a thread
     await fake.gateway.dispatch("THREAD_CREATE", {**channel, "newly_created": True})
     return _json(channel, 201)
 

@@ -6,10 +6,13 @@ from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
+import pytest
+
 from bot.bootstrap import Container
 from bot.discord.drills import markup
 from bot.discord.runner import DiscordRunner
 from bot.discord.subcommands import subscribe_text
+from bot.discord.syntax import discord_syntax
 from bot.scheduler import ClockScheduler
 from interviewer.drills.ports import DrillAnswer
 from tests.bot.discord import payloads
@@ -295,3 +298,64 @@ def test_drill_texts_become_discord_markup() -> None:
     assert subscribe_text(" 09:30", "Europe/Berlin ", "mon, wed", None) == (
         "drill subscribe 09:30 Europe/Berlin mon,wed"
     )
+
+
+async def test_server_commands_in_a_dm_say_which_and_use_discord_syntax(
+    fake: FakeDiscord, start_bot: StartBot
+) -> None:
+    await start_bot()
+    dm = fake.dm_channel(BOB)
+    said = {
+        name: await private_note(await fake.slash(BOB, dm, name, **options))
+        for name, options in (("pair", {}), ("remind", {}), ("leaderboard", {"view": "all"}))
+    }
+    assert said["pair"] == (
+        "Peer mocks are paired in a server's channel: run `/mockroom pair action:join` in one "
+        "of its channels."
+    )
+    assert said["remind"].startswith("Streak reminders follow a server's daily drills: run ")
+    assert said["leaderboard"].startswith("Leaderboards belong to a server: each server has ")
+    assert "`/mockroom leaderboard view:all`" in said["leaderboard"]
+    reminded = await private_note(await fake.slash(BOB, CHANNEL, "remind"))
+    assert "`/mockroom remind action:snooze days:3`" in reminded  # not Slack's words
+
+
+def test_commands_in_texts_take_discords_options() -> None:
+    assert discord_syntax("`/mockroom pair weekly mon 18:00 Europe/Berlin`") == (
+        "`/mockroom pair action:weekly day:mon time:18:00 timezone:Europe/Berlin`"
+    )
+    assert discord_syntax("`/mockroom leaderboard share all`") == (
+        "`/mockroom leaderboard view:all share:True`"
+    )
+    assert discord_syntax("`/mockroom remind [on|off|snooze DAYS]`") == (
+        "`/mockroom remind [on|off|snooze DAYS]`"  # a usage line stays as it is
+    )
+
+
+@pytest.mark.parametrize("reached_discord", [False, True])
+async def test_a_drill_a_crash_left_without_its_thread_is_posted_once(
+    fake: FakeDiscord,
+    start_bot: StartBot,
+    container: Container,
+    clock: FakeClock,
+    reached_discord: bool,
+) -> None:
+    runner = await start_bot()
+    note = await subscribe(fake, time="09:30", timezone="Europe/Berlin", weekdays="wed")
+    assert "subscribed" in note and container.drills is not None
+    clock.now = datetime(2026, 12, 2, 8, 30, tzinfo=UTC)  # Wed 09:30 in Berlin
+    # The process that claimed the drill died after its claim, or after Discord took the post
+    # (its thread made) but before the thread's id was saved: it never got further.
+    [planned] = container.drills.due_posts()
+    if reached_discord:
+        await runner.post_drill(CHANNEL, planned.text, planned.marker)
+    before = len(fake.by_bot(CHANNEL))
+    scheduler = ClockScheduler(container.service, [runner], drills=container.drills)
+    clock.advance(minutes=1)
+    assert await scheduler.sweep_drills() == 0  # within the claim's lease
+    clock.advance(minutes=2)
+    assert await scheduler.sweep_drills() == 1
+    assert len(fake.by_bot(CHANNEL)) == (before if reached_discord else before + 1)
+    (thread,) = fake.threads()
+    post = container.drills.repo.post_by_thread("discord", str(thread["id"]))
+    assert post is not None and post.id == planned.post.id  # the drill knows its thread

@@ -80,7 +80,14 @@ async def test_values_are_suggested_for_the_chosen_key(
     )
     await wait_until(lambda: asked.callbacks, "the topics")
     values = [c["value"] for c in asked.callbacks[0]["data"]["choices"]]
-    assert values == ["rag,vector-search", "any", "default"]
+    assert values == ["rag,vector-search"]  # `any` and `default` stand alone
+    after = await fake.autocomplete(ADA, CHANNEL, "settings set", "value", "rag,", key="topics")
+    await wait_until(lambda: after.callbacks, "the topics after a comma")
+    offered = [c["value"] for c in after.callbacks[0]["data"]["choices"]]
+    assert offered and all(v.startswith("rag,") and v != "rag,rag" for v in offered)
+    alone = await fake.autocomplete(ADA, CHANNEL, "settings set", "value", "", key="topics")
+    await wait_until(lambda: alone.callbacks, "the topics")
+    assert [c["value"] for c in alone.callbacks[0]["data"]["choices"]][-2:] == ["any", "default"]
     days = await fake.autocomplete(ADA, CHANNEL, "settings set", "value", "", key="board-day")
     await wait_until(lambda: days.callbacks, "the days")
     assert [c["value"] for c in days.callbacks[0]["data"]["choices"]][:7] == [

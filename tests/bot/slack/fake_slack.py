@@ -33,6 +33,21 @@ class Call:
 
 
 @dataclass
+class Hold:
+    """A method that stalls until released: before doing its work, or after it (the work
+    done on Slack's side, the answer not yet sent). `arrived` tells a test it is stalled."""
+
+    after: bool = False
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)
+    released: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def arrive(self) -> None:
+        """Stall here until released."""
+        self.arrived.set()
+        await self.released.wait()
+
+
+@dataclass
 class Posted:
     """A message in the fake workspace, with its edits applied."""
 
@@ -42,6 +57,7 @@ class Posted:
     text: str
     blocks: list[dict[str, Any]]
     edits: int = 0
+    metadata: dict[str, Any] | None = None
 
     @property
     def shown(self) -> str:
@@ -134,6 +150,7 @@ class FakeSlack:
     # there answers channel_not_found, as Slack does; that is expected, not an app error.
     outside: set[str] = field(default_factory=set)
     responses: list[dict[str, Any]] = field(default_factory=list)  # posts to response_urls
+    holds: dict[str, Hold] = field(default_factory=dict)  # methods that stall (crash tests)
     connections: int = 0
     port: int = 0
     _limits: dict[str, list[int]] = field(default_factory=dict)
@@ -166,6 +183,8 @@ class FakeSlack:
 
     async def stop(self) -> None:
         """Close the websocket and the server."""
+        for hold in self.holds.values():
+            hold.released.set()
         if self._ws is not None:
             await self._ws.close()
         if self._runner is not None:
@@ -297,8 +316,13 @@ class FakeSlack:
         wanted = "xapp-" if method == "apps.connections.open" else "xoxb-"
         if not token.startswith(wanted):
             return self._fail(method, "invalid_auth")
+        hold = self.holds.get(method)
+        if hold is not None and not hold.after:
+            await hold.arrive()  # stalls before doing anything (a slow Slack)
         handler = getattr(self, "_m_" + method.replace(".", "_").lower(), None)
         body = handler(args) if handler is not None else {"ok": True}
+        if hold is not None and hold.after:
+            await hold.arrive()  # done on Slack's side, the answer not yet sent
         if not body.get("ok"):
             self.errors.append(f"{method}: {body.get('error')}")
         return web.json_response(body)
@@ -347,6 +371,8 @@ class FakeSlack:
         posted = Posted(
             str(args["channel"]), self.next_ts(), thread_ts, str(args.get("text", "")), blocks
         )
+        metadata = args.get("metadata")
+        posted.metadata = json.loads(metadata) if isinstance(metadata, str) else metadata
         self.messages.append(posted)
         return {
             "ok": True,
@@ -354,6 +380,19 @@ class FakeSlack:
             "ts": posted.ts,
             "message": {"text": posted.text},
         }
+
+    def _m_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A channel's top-level messages, newest first; metadata only when asked for."""
+        full = str(args.get("include_all_metadata", "")).lower() in ("true", "1")
+        found = [
+            {"type": "message", "ts": m.ts, "text": m.text}
+            | ({"metadata": m.metadata} if full and m.metadata else {})
+            for m in reversed(self.messages)
+            if m.channel == args.get("channel")
+            and m.thread_ts is None
+            and float(m.ts) >= float(args.get("oldest") or 0)
+        ]
+        return {"ok": True, "messages": found, "has_more": False}
 
     def _m_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
         blocks, errors = self._blocks(args)

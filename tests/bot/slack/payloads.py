@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import itertools
+import re
 import time
 from typing import Any
 
@@ -33,7 +34,7 @@ def slash(
         "token": "legacy",
         "team_id": TEAM,
         "channel_id": channel,
-        "channel_name": "directmessage" if channel.startswith("D") else "design",
+        "channel_name": _channel_name(channel),
         "user_id": user,
         "user_name": user_name or user.lower(),
         "command": "/mockroom",
@@ -42,6 +43,14 @@ def slash(
         "response_url": response_url,
         "trigger_id": f"{next(_triggers)}.2.3",
     }
+
+
+def _channel_name(channel: str) -> str:
+    """What Slack names a conversation in a command; the fake's group DMs are G and their
+    members' ids (G0ADA0BOB)."""
+    if channel.startswith("D"):
+        return "directmessage"
+    return "mpdm-ada--bob-1" if re.fullmatch(r"G(0[A-Z]+){2,}", channel) else "design"
 
 
 def event_callback(event: dict[str, Any], event_id: str | None = None) -> dict[str, Any]:

@@ -91,3 +91,15 @@ async def test_a_design_along_shares_one_design_and_credits_who_drew_what(
     assert "The final design, version 2: 4 components, 3 arrows" in shown
     credits = next(line for line in shown.splitlines() if "contributors" in line)
     assert "drew client, gateway, model server" in credits and "drew cache" in credits
+
+
+async def test_a_diagram_whose_upload_fails_is_shown_as_discord_shows_it(slack: Harness) -> None:
+    await slack.command(ADA, DM, "start model-serving")
+    await slack.command(ADA, DM, "next")
+    slack.fake.fail("files.getUploadURLExternal", "internal_error", times=5)
+    await slack.say(ADA, DM, MERMAID)
+    title = "Your design, version 1: 4 components, 3 arrows"
+    [shown] = [m.text for m in slack.fake.conversation(DM) if title in m.text]
+    # the title, then the same code block Discord's embed holds (bot/chat/render.diagram_block)
+    assert shown.startswith(f"*{title}*\n```\n") and "API gateway" in shown
+    slack.fake.errors.clear()  # the failures were ours to make

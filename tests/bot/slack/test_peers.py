@@ -69,3 +69,22 @@ async def test_leave_takes_a_member_out_of_the_next_round(slack: Harness) -> Non
     assert "You left" in last_note(slack, BOB)
     slack.clock.now = DRILL_AT
     assert await clock_of(slack).pair_rounds() == 0  # Ada alone: nobody to pair her with
+
+
+async def test_a_member_left_out_of_a_round_is_told_why(slack: Harness) -> None:
+    await opted_in_and_weekly(slack)
+    await slack.command(BOB, CHANNEL, "pair leave")
+    slack.clock.now = DRILL_AT
+    assert await clock_of(slack).pair_rounds() == 0  # Ada alone: nobody to pair her with
+    [told] = slack.fake.conversation(dm_of(ADA))
+    assert told.text.startswith(f"No peer mock for you this week in <#{CHANNEL}>: nobody else")
+    assert await clock_of(slack).pair_rounds() == 0
+    assert len(slack.fake.conversation(dm_of(ADA))) == 1  # the round is claimed: told once
+
+
+async def test_a_bad_pairing_time_gets_a_pairing_example(slack: Harness) -> None:
+    make_admin(slack, ADA, "Ada")
+    await slack.command(ADA, CHANNEL, "pair weekly monday 25:00 UTC")
+    note = last_note(slack, ADA)
+    assert "'25:00' is not a time of day" in note
+    assert "/mockroom pair weekly mon 18:00 Europe/Berlin" in note and "drill" not in note

@@ -73,3 +73,18 @@ async def test_off_stops_reminders_and_two_replicas_send_one(harness_factory: Fa
     await sweeps(second).remind()
     assert len(reminders_to(first, BOB)) == 1
     assert reminders_to(first, CAROL) == []
+
+
+async def test_a_one_hour_window_reminds_halfway_not_with_the_drill(slack: Harness) -> None:
+    make_admin(slack, ADA, "Ada")
+    await slack.command(ADA, CHANNEL, "settings set window 1")
+    await slack.command(BOB, CHANNEL, "remind on")
+    await posted(slack)  # the sweep that posts the drill sends no reminder with it
+    assert reminders_to(slack, BOB) == []
+    slack.clock.now = DRILL_AT + timedelta(minutes=29)
+    await sweeps(slack).sweep_drills()
+    assert reminders_to(slack, BOB) == []
+    slack.clock.now = DRILL_AT + timedelta(minutes=30)
+    await sweeps(slack).sweep_drills()
+    [reminder] = reminders_to(slack, BOB)
+    assert reminder.startswith("30 minutes left to answer today's drill")

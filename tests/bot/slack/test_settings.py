@@ -15,6 +15,7 @@ from interviewer.settings.values import ChannelSettings, Visibility
 from tests.bot.slack import payloads
 from tests.bot.slack.conftest import ADA, BOB, CHANNEL, Factory, Harness
 from tests.bot.slack.test_drills import last_note, make_admin, top_level
+from tests.bot.slack.test_peers import PAIR_DM
 
 
 def stored(slack: Harness) -> ChannelSettings:
@@ -181,3 +182,11 @@ async def test_an_expired_trigger_falls_back_to_the_text(slack: Harness) -> None
     await slack.command(ADA, CHANNEL, "settings")
     assert slack.fake.modals == []
     assert "This channel's settings" in last_note(slack, ADA)
+
+
+async def test_settings_are_refused_in_a_group_dm(slack: Harness) -> None:
+    make_admin(slack, ADA, "Ada")
+    await slack.command(ADA, PAIR_DM, "settings set window 5")
+    assert last_note(slack, ADA) == "Settings belong to a channel: run this in the channel itself."
+    assert slack.container.channel_settings is not None
+    assert slack.container.channel_settings.stored("slack", PAIR_DM) == ChannelSettings()

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from bot.bootstrap import Container
+from bot.terminal.blocks import BlockReader
 from tests.bot.terminal.invoke import run as invoke
 
 SCRIPT = """\
@@ -94,3 +95,17 @@ def test_a_transcript_with_diagrams_grades_the_same_through_score(
     assert card["diagram"].startswith("The final design, version 1: 5 components, 4 arrows")
     code, again = run(factory, ["score", str(inline), "--json"])
     assert code == 0 and json.loads(again) == card
+
+
+def test_one_reader_gathers_answers_and_diagrams_over_several_lines() -> None:
+    reader = BlockReader()
+    assert reader.feed('"""') == (True, None) and reader.open and reader.answer
+    assert reader.feed("first line") == (True, None)
+    assert reader.feed("") == (True, None)  # blank lines belong to the answer
+    assert reader.feed("/diagram") == (True, None)  # as typed, inside an answer
+    assert reader.feed('"""') == (True, "first line\n\n/diagram")
+    assert not reader.open
+    assert reader.feed("/diagram") == (True, None) and not reader.answer
+    assert reader.feed("a -> b") == (True, None)
+    assert reader.feed("/end-diagram") == (True, "```arrows\na -> b\n```")
+    assert reader.feed("plain answer") == (False, None)

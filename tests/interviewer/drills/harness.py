@@ -50,7 +50,10 @@ class RecordingPoster:
     async def deliver(self, reply: Reply) -> None:
         self.delivered.append(reply)
 
-    async def post_drill(self, channel: str, text: str) -> str:
+    async def find_drill(self, channel: str, marker: str, text: str, since: datetime) -> str | None:
+        return next((key for c, key, t in self.drills if (c, t) == (channel, text)), None)
+
+    async def post_drill(self, channel: str, text: str, marker: str | None = None) -> str:
         await asyncio.sleep(0)  # let a concurrent sweep run in between
         if self.fail_posts:
             self.fail_posts -= 1

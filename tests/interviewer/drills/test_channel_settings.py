@@ -126,3 +126,12 @@ def _posts(world: Replica) -> list:  # type: ignore[type-arg]
         world.drills.repo.post_by_thread(SLACK, key)  # type: ignore[misc]
         for _, key, _ in world.poster.drills
     ]
+
+
+def test_a_one_hour_window_reads_one_hour(
+    world: Replica, clock: FakeClock, bank: QuestionBank
+) -> None:
+    clock.now = berlin(11, 22, 12)
+    set_(settings_of(world, bank, clock), "C1", Key.WINDOW, "1")
+    confirmation = world.drills.subscribe(SLACK, TEAM, "C1", ADMIN, True, "09:00 Europe/Berlin")
+    assert confirmation.endswith("answers are open for 1 hour.")

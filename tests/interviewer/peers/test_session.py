@@ -18,9 +18,10 @@ from interviewer.core.stages import Stage
 from interviewer.core.state import Status
 from interviewer.core.transcript import Role
 from interviewer.drills.leaderboard import member_streak
+from interviewer.peers.outcome import PeerOutcome
 from interviewer.peers.pairing import pair_round
 from interviewer.peers.service import PeerError, PeerService
-from interviewer.peers.session import PeerOutcome, PeerSessions
+from interviewer.peers.session import PeerSessions
 from interviewer.service import Who
 from storage.repositories.peers import SqlPeerRepository
 from tests.clock import FakeClock

@@ -57,7 +57,7 @@ def test_values_parse(key: Key, raw: str, value: object) -> None:
         (Key.BOARD, "loud", "public"),
         (Key.FORMAT, "marathon", "standard|extended|drill|async"),
         (Key.LEVEL, "intern", "mid|senior|staff"),
-        (Key.TOPICS, "rag,knitting", "from the question bank"),
+        (Key.TOPICS, "knitting", "from the question bank"),
     ],
 )
 def test_a_bad_value_gets_one_line_saying_what_is_allowed(key: Key, raw: str, allowed: str) -> None:
@@ -89,3 +89,12 @@ def test_unset_values_fall_back_to_the_defaults() -> None:
         "senior",
         "any",
     ]
+
+
+def test_a_bad_topic_is_named() -> None:
+    with pytest.raises(SettingError) as one:
+        parse_value(Key.TOPICS, "rag,nonsense", TOPICS)
+    assert str(one.value).startswith("'nonsense' is not a topic of the question bank: use ")
+    with pytest.raises(SettingError) as two:
+        parse_value(Key.TOPICS, "foo bar rag", TOPICS)
+    assert str(two.value).startswith("'foo', 'bar' are not topics of the question bank")
