@@ -123,7 +123,7 @@ def parse_value(key: Key, raw: str, topics: Collection[str]) -> object:
     parsed = _parse(key, text, topics)
     if parsed is None and key is Key.TOPICS:
         unknown = [w for w in dict.fromkeys(_topic_words(text)) if w not in topics]
-        named = ", ".join(repr(w) for w in unknown) or repr(raw.strip())
+        named = excerpt(", ".join(repr(w) for w in unknown) or repr(raw.strip()))
         plural = "are not topics" if len(unknown) > 1 else "is not a topic"
         raise SettingError(f"{named} {plural} of the question bank: use {ALLOWED[key]}.")
     if parsed is None:
