@@ -2,6 +2,8 @@
 what a human interviewer wrote down before any grader saw the transcripts.
 
 Run: uv run python -m bench.agreement   (the offline scorer; `make eval` adds the model grader)
+     uv run python -m bench.agreement --split held_out   (one half of split.json; `--files`
+     lists each transcript's grade next to its label)
 
 Reports, per grader: per-criterion quadratic-weighted kappa and mean absolute error, the
 hire-signal confusion matrix, the mean overall per kind, and every adversarial transcript
@@ -10,6 +12,7 @@ graded above its ceiling. Exit status 1 when a ceiling is broken.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import json
 from collections import defaultdict
@@ -24,6 +27,7 @@ from interviewer.ports import Grader
 from interviewer.transcript_file import transcript_from_dict
 
 CALIBRATION = Path(__file__).resolve().parent / "calibration"
+SPLITS = ("tune", "held_out", "all")
 SIGNALS = list(HireSignal)  # strongest first
 # The offline scorer's expected floor: strong answers (plain English or not) at lean hire or better.
 STRONG_KINDS = ("strong", "plain_english_strong", "paraphrase")
@@ -54,6 +58,8 @@ def load_set(folder: Path = CALIBRATION) -> list[Labelled]:
     """Every labelled transcript in the folder, by name."""
     labelled = []
     for path in sorted(folder.glob("*.json")):
+        if path.name == "split.json":
+            continue
         data = json.loads(path.read_text(encoding="utf-8"))
         expected = data["expected"]
         ceiling = expected.get("ceiling")
@@ -218,13 +224,59 @@ def render(reports: Sequence[Report]) -> str:
     return "\n".join(lines)
 
 
-async def main_async() -> int:
+def held_out_problems(folder: Path = CALIBRATION) -> frozenset[str]:
+    """The problems split.json holds out: `{"held_out": [ids], ...}` or `{id: "held_out"}`.
+    Every other problem (the 49 older transcripts' included) is "tune"."""
+    path = folder / "split.json"
+    if not path.exists():
+        raise SystemExit(f"{path} is missing: it says which problems are held out")
+    data = json.loads(path.read_text(encoding="utf-8"))
+    if isinstance(data.get("held_out"), list):
+        return frozenset(str(p) for p in data["held_out"])
+    return frozenset(str(p) for p, half in data.items() if half == "held_out")
+
+
+def in_split(
+    labelled: Iterable[Labelled], split: str, folder: Path = CALIBRATION
+) -> list[Labelled]:
+    """The labelled transcripts of one half of the split (all of them for "all")."""
+    if split == "all":
+        return list(labelled)
+    held = held_out_problems(folder)
+    return [
+        lab for lab in labelled if (lab.transcript.question_id in held) == (split == "held_out")
+    ]
+
+
+def render_files(report: Report) -> str:
+    """Each transcript's grade next to its label: overall, signal, and each criterion."""
+    lines = ["", "per transcript: graded (expected) overall, signal, criteria"]
+    for lab, card in report.graded:
+        expected = sum(lab.criteria.values()) / len(lab.criteria)
+        cells = " ".join(f"{card.criteria[c].score}({lab.criteria[c]})" for c in Criterion)
+        lines.append(
+            f"  {lab.name:45} {card.overall:.1f}({expected:.1f}) "
+            f"{card.hire_signal.value}({lab.hire_signal.value})  {cells}"
+        )
+    return "\n".join(lines)
+
+
+async def main_async(argv: Sequence[str] | None = None) -> int:
     """Grade the set with the offline scorer and print the report."""
     from interviewer.offline.scorer import OfflineGrader
 
+    parser = argparse.ArgumentParser(prog="bench.agreement")
+    parser.add_argument("--split", choices=SPLITS, default="all")
+    parser.add_argument("--files", action="store_true", help="list every transcript's grade")
+    args = parser.parse_args(argv)
     bank = load_bank()
-    report = await grade_set(OfflineGrader(bank), bank, load_set())
-    print(render([report]))
+    labelled = in_split(load_set(), args.split)
+    if not labelled:
+        print(f"no labelled transcripts in split {args.split!r}")
+        return 1
+    report = await grade_set(OfflineGrader(bank), bank, labelled)
+    print(f"split: {args.split}")
+    print(render([report]) + (render_files(report) if args.files else ""))
     return 1 if report.broken_ceilings() else 0
 
 

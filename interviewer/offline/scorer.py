@@ -31,6 +31,14 @@ from interviewer.offline.analysis import (
     find_concepts,
     read_candidate,
 )
+from interviewer.offline.claims import (
+    WrongClaim,
+    cap_note,
+    caps,
+    find_wrong_claims,
+    wrong_sentences,
+)
+from interviewer.offline.claims import pitfalls as claim_pitfalls
 from interviewer.offline.facts import Facts, Point, join_words, label
 from interviewer.offline.feedback import needs
 from interviewer.offline.pitfalls import find_pitfalls, judged_stages
@@ -97,12 +105,20 @@ class OfflineGrader:
     def score(self, transcript: Transcript, problem: Problem | None) -> Scorecard:
         """Grade the seven criteria, name the pitfalls and say what to practise next."""
         text = read_candidate(transcript)
+        entries = self._bank.misconceptions.for_problem(problem.id if problem else "")
+        claims = find_wrong_claims(transcript, text, entries)
+        # A sentence that makes a wrong claim is evidence for nothing.
+        wrong = wrong_sentences(claims)
         found = find_concepts(text, self._concepts)
-        hits = [h for h in found if not text.sentences[h.sentence].question]
+        hits = [
+            h for h in found if not text.sentences[h.sentence].question and h.sentence not in wrong
+        ]
         stages = judged_stages(transcript.format)
         points = tuple(p for p in self._points_for(problem) if p.stage in stages)
         covered = {
-            p.point.id: sorted({sid for pat in p.patterns for sid, _ in text.first_matches(pat)})
+            p.point.id: sorted(
+                {sid for pat in p.patterns for sid, _ in text.first_matches(pat)} - wrong
+            )
             for p in points
         }
         replies = curveball_replies(transcript, text)
@@ -125,11 +141,20 @@ class OfflineGrader:
             self._ignored(r, text) for r, ok in zip(replies, adapted, strict=True) if not ok
         ]
         criteria = {
-            c: _criterion(c, f) if c is not _C.CLARITY else _clarity(f, pitfalls) for c in _C
+            c: _criterion(c, f) if c is not _C.CLARITY else _clarity(f, pitfalls, claims)
+            for c in _C
         }
         # Diagrams (interviewer/diagrams): the final diagram's components and paths as evidence;
         # clarity credits a diagram that matches the prose.
         criteria = diagram_credit(criteria, transcript.turns, self._lexicon, self._criteria_of)
+        # A wrong claim left standing caps its criterion, whatever else was said.
+        for c, cap in caps(claims).items():
+            was = criteria[c]
+            note = cap_note(c, cap, claims)
+            criteria[c] = CriterionScore(
+                min(was.score, cap), was.evidence, f"{note} {was.feedback}"
+            )
+        pitfalls += claim_pitfalls(claims, text)
         penalty = min(_MAX_PENALTY, _PENALTY_PER_PITFALL * len(pitfalls))
         mean = sum(s.score for s in criteria.values()) / len(criteria)
         overall = round(min(4.0, max(1.0, mean - penalty)), 1)
@@ -276,10 +301,14 @@ def _criterion(c: Criterion, f: Facts) -> CriterionScore:
     return CriterionScore(clamp_score(score), evidence, said)
 
 
-def _clarity(f: Facts, pitfalls: list[PitfallSeen]) -> CriterionScore:
-    """Asked before designing, asked broadly, planned, summarised, adapted to curveballs."""
+def _clarity(f: Facts, pitfalls: list[PitfallSeen], claims: list[WrongClaim]) -> CriterionScore:
+    """Asked before designing, asked broadly, planned, summarised, adapted to curveballs and
+    to a wrong claim being questioned."""
     sents = f.text.sentences
     signals: dict[str, int] = {}
+    fixed = [w.corrected for w in claims if w.corrected is not None]
+    if fixed:
+        signals["corrected a wrong claim when it was questioned"] = fixed[0]
     if f.clarifying:
         signals["asked clarifying questions"] = f.clarifying[0]
     asked = {question_key(sents[i].text) for i in f.clarifying if sents[i].question}

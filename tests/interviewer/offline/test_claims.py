@@ -1,0 +1,104 @@
+"""Wrong claims: capped, named with the quote, never evidence; corrected ones credited."""
+
+from __future__ import annotations
+
+from interviewer.bank import Problem
+from interviewer.core.rubric import Criterion, Pitfall, Scorecard
+from interviewer.core.stages import Stage
+from interviewer.core.transcript import TurnKind
+from interviewer.offline.scorer import OfflineGrader
+from tests.interviewer.offline.transcripts import candidate, fixture, interviewer, with_turns
+
+WRONG = "Bigger batches always lower latency, so every request gets its answer sooner."
+PUSHBACK = "One request arrives alone: how long does it wait for the batch to fill?"
+FIXED = (
+    "You're right, I had that wrong: batching raises throughput but each request waits "
+    "for the batch, so we cap the batch window at 10 ms."
+)
+_P = Criterion.PERFORMANCE
+
+
+def _wrong_claims(card: Scorecard) -> list[str]:
+    return [p.detail for p in card.pitfalls if p.id is Pitfall.WRONG_CLAIM]
+
+
+def _quoted(card: Scorecard) -> list[str]:
+    return [q for c in Criterion for q in card.criteria[c].evidence]
+
+
+def test_a_wrong_claim_caps_its_criterion_and_is_named_with_its_quote(
+    grader: OfflineGrader, serving: Problem
+) -> None:
+    base = fixture("model-serving-strong")
+    before = grader.score(base, serving)
+    assert before.criteria[_P].score > 2 and not _wrong_claims(before)
+
+    claimed = with_turns(base, [candidate(Stage.DEEP_DIVE, WRONG)])
+    card = grader.score(claimed, serving)
+
+    assert card.criteria[_P].score <= 2
+    assert card.criteria[_P].feedback.startswith("Capped at 2")
+    [detail] = _wrong_claims(card)
+    assert "Bigger batches assumed to lower latency" in detail and WRONG in detail
+    assert all(WRONG not in q for q in _quoted(card))
+    assert card.overall < before.overall
+
+
+def test_a_claim_corrected_after_the_pushback_lifts_the_cap_and_counts_as_adapting(
+    grader: OfflineGrader, serving: Problem
+) -> None:
+    base = fixture("model-serving-strong")
+    before = grader.score(base, serving)
+    turns = [
+        candidate(Stage.DEEP_DIVE, WRONG),
+        interviewer(Stage.DEEP_DIVE, PUSHBACK, TurnKind.PUSHBACK),
+        candidate(Stage.DEEP_DIVE, FIXED),
+    ]
+    card = grader.score(with_turns(base, turns), serving)
+
+    assert card.criteria[_P].score >= before.criteria[_P].score
+    assert not _wrong_claims(card)
+    assert "corrected a wrong claim" in card.criteria[Criterion.CLARITY].feedback
+    assert all(WRONG not in q for q in _quoted(card))
+
+
+def test_a_concession_without_the_fix_still_corrects_when_it_follows_a_pushback(
+    grader: OfflineGrader, serving: Problem
+) -> None:
+    turns = [
+        candidate(Stage.DEEP_DIVE, WRONG),
+        interviewer(Stage.DEEP_DIVE, PUSHBACK, TurnKind.PUSHBACK),
+        candidate(Stage.DEEP_DIVE, "Fair point, that's wrong. Let me rethink the batching."),
+    ]
+    card = grader.score(with_turns(fixture("model-serving-strong"), turns), serving)
+    assert not _wrong_claims(card)
+
+
+def test_a_claim_defended_after_the_pushback_or_repeated_later_stays_capped(
+    grader: OfflineGrader, serving: Problem
+) -> None:
+    defended = [
+        candidate(Stage.DEEP_DIVE, WRONG),
+        interviewer(Stage.DEEP_DIVE, PUSHBACK, TurnKind.PUSHBACK),
+        candidate(Stage.DEEP_DIVE, "It barely waits; batching is always faster for everyone."),
+    ]
+    card = grader.score(with_turns(fixture("model-serving-strong"), defended), serving)
+    [detail] = _wrong_claims(card)
+    assert "held after the interviewer questioned it" in detail
+    assert card.criteria[_P].score <= 2
+
+    repeated = [*defended[:2], candidate(Stage.DEEP_DIVE, FIXED), candidate(Stage.WRAP_UP, WRONG)]
+    card = grader.score(with_turns(fixture("model-serving-strong"), repeated), serving)
+    assert card.criteria[_P].score <= 2
+
+
+def test_two_wrong_claims_on_one_criterion_cap_it_lower(
+    grader: OfflineGrader, serving: Problem
+) -> None:
+    turns = [
+        candidate(Stage.DEEP_DIVE, "If a replica fails, the client retries instantly forever."),
+        candidate(Stage.DEEP_DIVE, "Replication is our backup, so there is nothing else to do."),
+    ]
+    card = grader.score(with_turns(fixture("model-serving-strong"), turns), serving)
+    assert len(_wrong_claims(card)) == 2
+    assert card.criteria[Criterion.RELIABILITY].score == 1
