@@ -43,9 +43,29 @@ from interviewer.offline.facts import Facts, Point, join_words, label
 from interviewer.offline.feedback import needs
 from interviewer.offline.pitfalls import find_pitfalls, judged_stages
 from interviewer.offline.quotes import quote
+from interviewer.offline.reasoning import BUZZWORDS, STOPWORDS
 from interviewer.workers import Offload, inline
 
 _PENALTY_PER_PITFALL, _MAX_PENALTY = 0.2, 0.6
+_IGNORED_CURVEBALL_MOST = 2.7  # lean hire at most, even at the mid bar
+# A reply that hands a new constraint to someone else rather than meeting it.
+_DEFLECTS = re.compile(
+    r"\b(?:(?:infra(?:structure)?|cluster|ops|platform|sre|network|security|other) team"
+    r" (?:would|will|should|can) (?:handle|deal with|fix|sort)|(?:an?|really an?) "
+    r"(?:infra(?:structure)?|ops|operations) problem|not (?:really )?(?:my|our) (?:problem|concern)"
+    r"|someone else'?s problem)",
+    re.IGNORECASE,
+)
+# Content words of a curveball, to tell a reply about it from a reply about something else.
+_WORDS = re.compile(r"\b[a-z]{4,}\b")
+_NOT_ABOUT = STOPWORDS | BUZZWORDS | {"constraint", "what", "your", "will", "next", "does", "same"}
+
+
+def _about(text: str) -> set[str]:
+    """The words that say what a text is about (no fillers, no buzzwords)."""
+    return set(_WORDS.findall(text.lower())) - _NOT_ABOUT
+
+
 _C = Criterion
 _CLARITY_SAID = {
     "requirements": "named the requirements",
@@ -147,6 +167,7 @@ class OfflineGrader:
         # Diagrams (interviewer/diagrams): the final diagram's components and paths as evidence;
         # clarity credits a diagram that matches the prose.
         criteria = diagram_credit(criteria, transcript.turns, self._lexicon, self._criteria_of)
+        criteria = _curveballs_weigh(criteria, f)
         # A wrong claim left standing caps its criterion, whatever else was said.
         for c, cap in caps(claims).items():
             was = criteria[c]
@@ -158,6 +179,8 @@ class OfflineGrader:
         penalty = min(_MAX_PENALTY, _PENALTY_PER_PITFALL * len(pitfalls))
         mean = sum(s.score for s in criteria.values()) / len(criteria)
         overall = round(min(4.0, max(1.0, mean - penalty)), 1)
+        if not all(f.adapted):  # whatever else was strong, a constraint was not met
+            overall = min(overall, _IGNORED_CURVEBALL_MOST)
         notes = ["The candidate wrote nothing that could be graded."] if not text.sentences else []
         if text.ignored:
             notes.append(
@@ -228,11 +251,20 @@ class OfflineGrader:
             return True
         if pattern is None:  # a curveball the bank does not know: any design change counts
             return any(h.sentence in sids and _C.CLARITY not in h.concept.criteria for h in hits)
-        if any(pattern.search(text.sentences[k].text) for k in sids):
+        reply = " ".join(text.sentences[k].text for k in sids)
+        if _DEFLECTS.search(reply):
+            return False  # "the infra team would handle that" hands the constraint away
+        if pattern.search(reply):
             return True
-        # Adapting in other words: two design ideas explained in the reply is a changed design.
+        # Adapting in other words: two design ideas explained in a reply about the constraint
+        # (it shares a word with it) is a changed design; tuning something else is not.
+        if not _about(text_of) & _about(reply):
+            return False
         changed = {h.concept.id for h in hits if h.sentence in sids and h.explained}
-        return len(changed - {"requirements", "assumptions", "summary"}) >= 2
+        reasoned = sum(1 for k in sids if text.sentences[k].reasoned)
+        worded = len(sids) >= 3 and sum(text.sentences[k].words for k in sids) >= 50
+        changed -= {"requirements", "assumptions", "summary"}
+        return len(changed) >= 2 or reasoned >= 2 or worded
 
     def _ignored(self, reply: CurveballReply, text: CandidateText) -> PitfallSeen:
         cb = self._bank.curveballs.get(reply.curveball_id)
@@ -243,6 +275,23 @@ class OfflineGrader:
         said = quote(text.sentences[reply.sentences[0]])
         said = f'The answer to the curveball {what} ("{said}") did not change the design for it.'
         return PitfallSeen(Pitfall.IGNORED_CURVEBALL, said)
+
+
+def _curveballs_weigh(
+    criteria: dict[Criterion, CriterionScore], f: Facts
+) -> dict[Criterion, CriterionScore]:
+    """A new constraint ignored costs a band of trade-offs (at most 2) and of clarity."""
+    if not f.adapted or all(f.adapted):
+        return criteria
+    out = dict(criteria)
+    for c, most, why in (
+        (_C.TRADEOFFS, 2, "A new constraint was met with the same design: no trade-off weighed."),
+        (_C.CLARITY, 3, "You did not adapt the design when the constraints changed."),
+    ):
+        was = criteria[c]
+        score = max(1, min(was.score - 1, most))
+        out[c] = CriterionScore(score, was.evidence, f"{why} {was.feedback}")
+    return out
 
 
 def _criterion(c: Criterion, f: Facts) -> CriterionScore:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from interviewer.bank import Problem
-from interviewer.core.rubric import Criterion, Pitfall, Scorecard
+from interviewer.core.rubric import Criterion, HireSignal, Pitfall, Scorecard
 from interviewer.core.stages import Stage
-from interviewer.core.transcript import TurnKind
+from interviewer.core.transcript import Role, Transcript, TurnKind
 from interviewer.offline.scorer import OfflineGrader
 from tests.interviewer.offline.transcripts import candidate, fixture, interviewer, with_turns
 
@@ -102,3 +104,43 @@ def test_two_wrong_claims_on_one_criterion_cap_it_lower(
     card = grader.score(with_turns(fixture("model-serving-strong"), turns), serving)
     assert len(_wrong_claims(card)) == 2
     assert card.criteria[Criterion.RELIABILITY].score == 1
+
+
+def _reply_to_curveball(transcript: Transcript, text: str) -> Transcript:
+    turns = list(transcript.turns)
+    at = next(i for i, t in enumerate(turns) if t.kind == TurnKind.CURVEBALL.value)
+    reply = next(i for i in range(at + 1, len(turns)) if turns[i].role is Role.CANDIDATE)
+    turns[reply] = replace(turns[reply], text=text)
+    return replace(transcript, turns=tuple(turns))
+
+
+def test_an_ignored_curveball_costs_a_band_of_tradeoffs_and_the_hire(
+    grader: OfflineGrader, serving: Problem
+) -> None:
+    handled = grader.score(fixture("model-serving-strong"), serving)
+    ignored = grader.score(
+        _reply_to_curveball(
+            fixture("model-serving-strong"),
+            "I'd keep tuning the tokenizer instead; it is the slowest part today.",
+        ),
+        serving,
+    )
+    t = Criterion.TRADEOFFS
+    assert handled.criteria[t].score - ignored.criteria[t].score >= 1
+    assert ignored.criteria[t].score <= 2
+    assert ignored.hire_signal not in (HireSignal.HIRE, HireSignal.STRONG_HIRE)
+    assert any(p.id is Pitfall.IGNORED_CURVEBALL for p in ignored.pitfalls)
+
+
+def test_a_curveball_handed_to_another_team_is_ignored(
+    grader: OfflineGrader, serving: Problem
+) -> None:
+    card = grader.score(
+        _reply_to_curveball(
+            fixture("model-serving-strong"),
+            "That's really an infrastructure problem; the platform team would handle the "
+            "failover and replicas, and once they are back we continue.",
+        ),
+        serving,
+    )
+    assert any(p.id is Pitfall.IGNORED_CURVEBALL for p in card.pitfalls)
