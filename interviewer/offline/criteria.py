@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 
 from interviewer.core.rubric import (
     CRITERION_TITLES,
@@ -14,12 +15,59 @@ from interviewer.core.rubric import (
 )
 from interviewer.core.stages import Stage
 from interviewer.core.text import question_key
+from interviewer.offline.analysis import ConceptHit
 from interviewer.offline.claims import WrongClaim
 from interviewer.offline.facts import Facts, join_words, label
 from interviewer.offline.feedback import needs
 from interviewer.offline.quotes import quote
+from interviewer.offline.reasoning import content_words
 
 _C = Criterion
+# A rate limit or quota is security evidence only when the sentence is about abuse or callers'
+# limits; a GPU scheduler's fair-share quota is capacity, not security.
+_ABUSE = re.compile(
+    r"\b(?:abuse|abusive|attack|ddos|bots?\b|scrap|brute|429|rate[- ]?limit|throttl|api[- ]?keys?"
+    r"|per[- ](?:key|ip|user|caller|account)|credential|malicious|spam)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Fit:
+    """What makes the card fit this problem and this candidate's own words."""
+
+    relevant: frozenset[str] | None = None  # concepts the problem's own text names (None: any)
+    words: dict[tuple[int, str], str] = field(default_factory=dict)  # (sentence, concept) -> said
+    reached: frozenset[str] = frozenset()  # expected points reached in other words
+
+    def missed(self, c: Criterion, f: Facts) -> list[str]:
+        """The problem's points for a criterion the candidate reached in no words at all."""
+        return [
+            m
+            for m, p in zip(f.missed(c), _missed_points(c, f), strict=True)
+            if p not in self.reached
+        ]
+
+    def name(self, sentence: int, concept: str) -> str:
+        """The concept as the candidate put it: its name when they used it, else their words."""
+        said = self.words.get((sentence, concept), "").strip()
+        ours = label(concept)
+        if not said or _shares_word(said, ours) or not content_words(said):
+            return ours  # their words are our name, or only connectives ("rather than")
+        return f'"{said}"'
+
+
+def _missed_points(c: Criterion, f: Facts) -> list[str]:
+    """The ids of the points Facts.missed lists, in its order."""
+    return [p.point.id for p in f.points if c in p.criteria and not f.covered[p.point.id]]
+
+
+def _shares_word(a: str, b: str) -> bool:
+    """Whether two phrases share a word (by its first four letters)."""
+    stems = {w[:4] for w in re.findall(r"[a-z0-9]{3,}", b.lower())}
+    return any(w[:4] in stems for w in re.findall(r"[a-z0-9]{3,}", a.lower()))
+
+
 _CLARITY_SAID = {
     "requirements": "named the requirements",
     "assumptions": "stated your assumptions",
@@ -52,7 +100,7 @@ def _evidence(f: Facts, picks: list[tuple[int, int]]) -> list[str]:
     return [quote(f.text.sentences[sid], firsts[sid]) for sid in order]
 
 
-def criterion_score(c: Criterion, f: Facts) -> CriterionScore:
+def criterion_score(c: Criterion, f: Facts, fit: Fit) -> CriterionScore:
     """Distinct concepts explained with a reason count; bare names only reach 2."""
     items: dict[str, _Item] = {}
 
@@ -60,12 +108,12 @@ def criterion_score(c: Criterion, f: Facts) -> CriterionScore:
         if key not in items or (item.explained and not items[key].explained):
             items[key] = item
 
-    for h in f.hits:
-        crit = f.criteria_of(h.concept)
-        if c in crit:
-            primary = crit[0] is c
-            add(h.concept.id, _Item(label(h.concept.id), h.explained, primary, h.sentence, h.start))
-    with_concept = {h.sentence for h in f.hits if c in f.criteria_of(h.concept)}
+    hits = [h for h in f.hits if c in f.criteria_of(h.concept) and _supports(c, h, f)]
+    for h in hits:
+        primary = f.criteria_of(h.concept)[0] is c
+        said = fit.name(h.sentence, h.concept.id)
+        add(h.concept.id, _Item(said, h.explained, primary, h.sentence, h.start))
+    with_concept = {h.sentence for h in hits}
     mapped = [p for p in f.points if c in p.criteria]
     for p in mapped:  # expected points said in words the lexicon does not know
         for sid in f.covered[p.point.id] if p.head not in items else ():
@@ -98,8 +146,8 @@ def criterion_score(c: Criterion, f: Facts) -> CriterionScore:
         if parts
         else f"No signal on {CRITERION_TITLES[c].lower()}."
     )
-    missed = f.missed(c)
-    advice = needs(c, f.classic, f.shown()) if score < 4 else None
+    missed = fit.missed(c, f)
+    advice = needs(c, f.classic, f.shown(), fit.relevant) if score < 4 else None
     if missed:
         said += f" Not covered for this problem: {_points_text(missed)}."
     elif advice:
@@ -163,19 +211,31 @@ def clarity_score(
     return CriterionScore(score, _evidence(f, picks), said)
 
 
-def improvements(criteria: dict[Criterion, CriterionScore], f: Facts) -> list[str]:
+def _supports(c: Criterion, h: ConceptHit, f: Facts) -> bool:
+    """Whether a concept's sentence is evidence for this criterion (a quota is security only
+    when the sentence is about callers' limits or abuse)."""
+    if c is not _C.SECURITY_PRIVACY or h.concept.id != "rate-limiting":
+        return True
+    return bool(_ABUSE.search(f.text.sentences[h.sentence].text))
+
+
+def improvements(criteria: dict[Criterion, CriterionScore], f: Facts, fit: Fit) -> list[str]:
     """The three weakest criteria (or, when all are 4, what the problem still expected)."""
     order = list(_C)
     out: list[str] = []
     for c in sorted(_C, key=lambda c: (criteria[c].score, order.index(c))):
-        missed = f.missed(c)
+        missed = fit.missed(c, f)
         if len(out) == 3 or (criteria[c].score == 4 and not missed):
             continue
         line = f"{CRITERION_TITLES[c]} ({criteria[c].score}/4): "
         if criteria[c].score == 4:
             out.append(line + f"to stay there, also cover: {missed[0].rstrip('.')}.")
             continue
+        if missed:  # the problem's own expected point first, then what applies to it
+            out.append(line + f"practise this problem's point: {missed[0].rstrip('.')}.")
+            continue
         shown = f.shown() if c is not _C.CLARITY else set()
-        line += f"practise {needs(c, f.classic, shown) or 'explaining each choice with a reason'}"
-        out.append(line + (f"; here that means: {missed[0].rstrip('.')}." if missed else "."))
+        relevant = fit.relevant if c is not _C.CLARITY else None
+        advice = needs(c, f.classic, shown, relevant)
+        out.append(line + f"practise {advice or 'explaining each choice with a reason'}.")
     return out or ["Practise the same depth on a new problem, keeping to the stage clock."]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from interviewer.bank import Concept, Problem, QuestionBank
+from interviewer.bank import Concept, ExpectedPoint, Problem, QuestionBank
 from interviewer.core.rubric import (
     Criterion,
     CriterionScore,
@@ -16,6 +16,8 @@ from interviewer.core.transcript import Transcript
 from interviewer.diagrams.grading import credit as diagram_credit
 from interviewer.offline.adapting import IGNORED_CURVEBALL_MOST, Adaptation, weigh
 from interviewer.offline.analysis import (
+    CandidateText,
+    ConceptHit,
     clarifying_sentences,
     compile_fast,
     curveball_replies,
@@ -29,13 +31,25 @@ from interviewer.offline.claims import (
     wrong_sentences,
 )
 from interviewer.offline.claims import pitfalls as claim_pitfalls
-from interviewer.offline.criteria import clarity_score, criterion_score, improvements
+from interviewer.offline.criteria import Fit, clarity_score, criterion_score, improvements
 from interviewer.offline.facts import Facts, Point
 from interviewer.offline.pitfalls import find_pitfalls, judged_stages
 from interviewer.workers import Offload, inline
 
 _PENALTY_PER_PITFALL, _MAX_PENALTY = 0.2, 0.6
 _C = Criterion
+_SECURITY_TALK = re.compile(
+    r"\b(?:secur|auth|encrypt|tls\b|privacy|pii\b|gdpr|abuse|attack|permission|access|"
+    r"isolat|secret|api[- ]?keys?|rate[- ]?limit|throttl|complian|audit|leak)",
+    re.IGNORECASE,
+)
+
+
+def _security_point(p: ExpectedPoint) -> bool:
+    """Whether an expected point is about security: its id says so, or its text names abuse,
+    access or data protection (a team's fair-share quota does not)."""
+    text = f"{p.point} {' '.join(p.keywords)}"
+    return p.id.startswith("security") or bool(_SECURITY_TALK.search(text))
 
 
 class OfflineGrader:
@@ -52,6 +66,9 @@ class OfflineGrader:
         self._concepts = tuple((c, compile_fast(c.all_patterns)) for c in bank.concepts)
         self._adaptation = Adaptation(bank)
         self._points: dict[str, tuple[Point, ...]] = {}
+        self._relevant: dict[str, frozenset[str]] = {}
+        self._named: dict[str, frozenset[str]] = {}
+        self._pattern = {c.id: pat for c, pat in self._concepts}
         self._lexicon = bank.concept_patterns
         self._criteria_of = {c.id: tuple(c.criteria) for c in bank.concepts}
 
@@ -96,6 +113,11 @@ class OfflineGrader:
             Stage.CLARIFY in format_spec(transcript.format).order(),
             {},
         )
+        # Advice never sends a candidate to a point they reached in other words: any concept
+        # the point names ("rate-limits per key" is reached by a token bucket per API key).
+        said = {h.concept.id for h in hits}
+        reached = frozenset(p.point.id for p in points if self._named_in(p.point.point) & said)
+        fit = Fit(self._relevant_to(problem), self._words(text, hits), reached)
         pitfalls = find_pitfalls(f)
         pitfalls += [
             self._adaptation.ignored(r, text)
@@ -103,7 +125,9 @@ class OfflineGrader:
             if not ok
         ]
         criteria = {
-            c: criterion_score(c, f) if c is not _C.CLARITY else clarity_score(f, pitfalls, claims)
+            c: criterion_score(c, f, fit)
+            if c is not _C.CLARITY
+            else clarity_score(f, pitfalls, claims)
             for c in _C
         }
         # Diagrams (interviewer/diagrams): the final diagram's components and paths as evidence;
@@ -136,7 +160,7 @@ class OfflineGrader:
                 "Most design sentences name components without a mechanism, number or reason; "
                 "no criterion is graded above partial."
             )
-        advice = improvements(criteria, f)
+        advice = improvements(criteria, f, fit)
         return Scorecard(
             criteria, overall, hire_signal_for(overall), pitfalls, advice, self.name, notes
         )
@@ -153,6 +177,8 @@ class OfflineGrader:
                     head = self._head(texts)
                     patterns = (compile_fast(p.keywords), *([head[1]] if head else []))
                     crit = {head[0].criteria[0]} if head else set()
+                    if _C.SECURITY_PRIVACY in crit and not _security_point(p):
+                        crit = set()  # a fair-share quota is capacity policy, not security
                     if head and head[0].infrastructure and "classic" in problem.topics:
                         crit.add(_C.AI_INFRASTRUCTURE)
                     if stage is Stage.CLARIFY or (not crit and stage is Stage.WRAP_UP):
@@ -164,6 +190,38 @@ class OfflineGrader:
                     )
             self._points[problem.id] = tuple(points)
         return self._points[problem.id]
+
+    def _named_in(self, text: str) -> frozenset[str]:
+        """The concepts a text names (cached: the bank's point texts are few)."""
+        if text not in self._named:
+            self._named[text] = frozenset(c.id for c, pat in self._concepts if pat.search(text))
+        return self._named[text]
+
+    def _relevant_to(self, problem: Problem | None) -> frozenset[str] | None:
+        """The concepts the problem's own text names: only their advice applies to it."""
+        if problem is None:
+            return None
+        if problem.id not in self._relevant:
+            texts = [problem.prompt]
+            texts += [f"{p.point} {p.question}" for pts in problem.expected.values() for p in pts]
+            texts += [p.question for p in problem.probes]
+            joined = "\n".join(texts)
+            found = {c.id for c, pat in self._concepts if pat.search(joined)}
+            self._relevant[problem.id] = frozenset(found)
+        return self._relevant[problem.id]
+
+    def _words(self, text: CandidateText, hits: list[ConceptHit]) -> dict[tuple[int, str], str]:
+        """Each concept hit in the candidate's own words."""
+        out: dict[tuple[int, str], str] = {}
+        for h in hits:
+            s = text.sentences[h.sentence]
+            m = self._pattern[h.concept.id].match(text.masked[s.turn], s.start + h.start)
+            if m:  # to the end of the word the match stopped in ("scann" -> "scanning")
+                end = h.start + len(m.group())
+                while end < len(s.text) and s.text[end].isalnum():
+                    end += 1
+                out[(h.sentence, h.concept.id)] = s.text[h.start : end]
+        return out
 
     def _head(self, texts: list[str]) -> tuple[Concept, re.Pattern[str]] | None:
         """The lexicon concept a point names first (its head noun, usually), with its pattern."""
