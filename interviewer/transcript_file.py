@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from interviewer.core.rubric import Level, parse_level
 from interviewer.core.stages import Format, Stage
 from interviewer.core.transcript import Role, Transcript, Turn
 from interviewer.diagrams.extract import extract
@@ -68,7 +69,11 @@ def transcript_from_dict(data: Any, source: str = "transcript") -> Transcript:
     if not isinstance(raw_turns, list):
         raise TranscriptError(f"{source}: 'turns' must be a list of turns")
     turns = [_turn(t, i, source) for i, t in enumerate(raw_turns)]
-    return Transcript(question_id, fmt, tuple(turns))
+    try:
+        level = parse_level(str(data.get("level", Level.SENIOR.value)))
+    except ValueError as exc:
+        raise TranscriptError(f"{source}: {exc}") from None
+    return Transcript(question_id, fmt, tuple(turns), level)
 
 
 def _turn(raw: Any, index: int, source: str) -> Turn:

@@ -31,7 +31,14 @@ from interviewer.offline.claims import (
     wrong_sentences,
 )
 from interviewer.offline.claims import pitfalls as claim_pitfalls
-from interviewer.offline.criteria import Fit, clarity_score, criterion_score, improvements
+from interviewer.offline.criteria import (
+    BAR_NOTES,
+    Fit,
+    at_bar,
+    clarity_score,
+    criterion_score,
+    improvements,
+)
 from interviewer.offline.facts import Facts, Point
 from interviewer.offline.pitfalls import find_pitfalls, judged_stages
 from interviewer.workers import Offload, inline
@@ -134,6 +141,8 @@ class OfflineGrader:
         # clarity credits a diagram that matches the prose.
         criteria = diagram_credit(criteria, transcript.turns, self._lexicon, self._criteria_of)
         criteria = weigh(criteria, f)
+        deep_stage = Stage.DEEP_DIVE in format_spec(transcript.format).order()
+        criteria = at_bar(criteria, f, transcript.level, deep_stage)
         # A wrong claim left standing caps its criterion, whatever else was said.
         for c, cap in caps(claims).items():
             was = criteria[c]
@@ -155,12 +164,15 @@ class OfflineGrader:
             )
         if problem is None:
             notes.append("No problem given: graded with the concept lexicon only.")
+        if transcript.level in BAR_NOTES:
+            notes.append(BAR_NOTES[transcript.level])
         if f.thin:
             notes.append(
                 "Most design sentences name components without a mechanism, number or reason; "
                 "no criterion is graded above partial."
             )
         advice = improvements(criteria, f, fit)
+        # The level's hire bar is the caller's to apply (Scorecard.at_level), as for any grader.
         return Scorecard(
             criteria, overall, hire_signal_for(overall), pitfalls, advice, self.name, notes
         )

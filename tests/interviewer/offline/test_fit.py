@@ -4,11 +4,12 @@ they are cited for, and names the candidate actually used."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
 from interviewer.bank import QuestionBank
-from interviewer.core.rubric import Criterion, Scorecard
+from interviewer.core.rubric import Criterion, Level, Scorecard
 from interviewer.core.stages import Stage
 from interviewer.core.text import sentences
 from interviewer.core.transcript import Transcript, TurnKind
@@ -104,3 +105,24 @@ def test_nothing_explained_with_a_reason_is_advised(
     assert security.startswith("You explained rate limiting with reasons")
     assert "rate limits" not in _advice(card)
     assert "authentication" in security  # what is still missing is advised
+
+
+def test_the_level_moves_the_bar_the_card_uses(grader: OfflineGrader, bank: QuestionBank) -> None:
+    high_level_only = replace(
+        fixture("model-serving-strong"),
+        turns=tuple(
+            t
+            for t in fixture("model-serving-strong").turns
+            if t.stage in (Stage.CLARIFY, Stage.HIGH_LEVEL)
+        ),
+    )
+    serving = bank.problem("model-serving")
+    senior = grader.score(high_level_only, serving)
+    staff = grader.score(replace(high_level_only, level=Level.STAFF), serving)
+    lowered = [c for c in Criterion if staff.criteria[c].score < senior.criteria[c].score]
+    assert lowered, "the staff bar should ask for depth the high level alone does not show"
+    assert all("staff bar" in staff.criteria[c].feedback for c in lowered)
+    assert any("staff bar" in n for n in staff.notes)
+    assert staff.overall < senior.overall
+    mid = grader.score(replace(high_level_only, level=Level.MID), serving)
+    assert mid.overall >= senior.overall and any("mid bar" in n for n in mid.notes)
