@@ -40,6 +40,18 @@ _GAP_NEGATION = (
 GAP = rf"(?:(?!{_GAP_NEGATION}).){{0,60}}?"
 
 
+# Parts of a sentence, for qualifiers: "one leader is HA; adding a standby adds complexity"
+# is no qualified claim.
+_PARTS = re.compile(r";|:|\s[-\u2013\u2014]\s")
+# A sentence that defends a claim, whatever fix it also names.
+_DEFENDS = re.compile(
+    r"\b(?:in practice|good enough|(?:isolated|fast|safe|reliable|available) enough|is fine"
+    r"|it'?s fine|(?:don'?t|doesn'?t) (?:need|matter)|not (?:a|an) (?:problem|issue)"
+    r"|second[- ]order|overkill|just adds?)\b",
+    re.IGNORECASE,
+)
+
+
 def expand(pattern: str) -> str:
     """A catalogue pattern as a regex: each `~` becomes a short gap with no negation in it."""
     return pattern.replace("~", GAP)
@@ -112,13 +124,17 @@ class Misconception(BaseModel):
         """Whether this one sentence makes the claim (qualified, negated or asked ones do not)."""
         if sentence.rstrip().endswith("?"):
             return False
-        if not _affirmed(self._pattern, sentence):
-            return False
-        return self._unless is None or not _affirmed(self._unless, sentence)
+        for part in _PARTS.split(sentence):  # a qualifier counts in the claim's own part
+            if _affirmed(self._pattern, part):
+                return self._unless is None or not _affirmed(self._unless, part)
+        return False
 
     def corrected_in(self, sentence: str) -> bool:
-        """Whether a later sentence takes the claim back or fixes it (and does not repeat it)."""
+        """Whether a later sentence takes the claim back or fixes it: it names the fix, does
+        not repeat the claim, and does not defend it ("isolated enough", "in practice")."""
         if self._corrected is None or not _affirmed(self._corrected, sentence):
+            return False
+        if _DEFENDS.search(sentence) or self._pattern.search(sentence):
             return False
         return not self.claimed_in(sentence)
 

@@ -9,7 +9,6 @@ from interviewer.core.rubric import Criterion, CriterionScore, Pitfall, PitfallS
 from interviewer.core.transcript import Transcript
 from interviewer.diagrams.probes import redrawn_for
 from interviewer.offline.analysis import CandidateText, ConceptHit, CurveballReply, compile_fast
-from interviewer.offline.facts import Facts
 from interviewer.offline.quotes import quote
 from interviewer.offline.reasoning import BUZZWORDS, STOPWORDS
 
@@ -88,16 +87,43 @@ class Adaptation:
         return PitfallSeen(Pitfall.IGNORED_CURVEBALL, said)
 
 
-def weigh(criteria: dict[Criterion, CriterionScore], f: Facts) -> dict[Criterion, CriterionScore]:
-    """A new constraint ignored costs a band of trade-offs (at most 2) and of clarity."""
-    if not f.adapted or all(f.adapted):
+# The criterion each curveball puts to the test: ignoring it costs that criterion too.
+ABOUT: dict[str, Criterion] = {
+    "region-down": _C.RELIABILITY,
+    "data-center-down": _C.RELIABILITY,
+    "dependency-outage": _C.RELIABILITY,
+    "consistency-bug": _C.RELIABILITY,
+    "ten-x-users": _C.SCALABILITY,
+    "write-spike": _C.SCALABILITY,
+    "traffic-goes-global": _C.SCALABILITY,
+    "latency-halved": _C.PERFORMANCE,
+    "gpu-capacity-halved": _C.AI_INFRASTRUCTURE,
+    "bad-model-version": _C.AI_INFRASTRUCTURE,
+    "poison-data": _C.AI_INFRASTRUCTURE,
+    "data-deletion-request": _C.SECURITY_PRIVACY,
+    "abuse-wave": _C.SECURITY_PRIVACY,
+}
+
+
+def weigh(
+    criteria: dict[Criterion, CriterionScore], ignored: list[str]
+) -> dict[Criterion, CriterionScore]:
+    """A new constraint ignored (the ids in `ignored`) takes trade-offs, clarity and the
+    criterion the constraint was about to 2 at most, and always costs trade-offs a band."""
+    if not ignored:
         return criteria
     out = dict(criteria)
-    for c, most, why in (
-        (_C.TRADEOFFS, 2, "A new constraint was met with the same design: no trade-off weighed."),
-        (_C.CLARITY, 3, "You did not adapt the design when the constraints changed."),
-    ):
-        was = criteria[c]
-        score = max(1, min(was.score - 1, most))
+    hit = [
+        (_C.TRADEOFFS, "A new constraint was met with the same design: no trade-off weighed."),
+        (_C.CLARITY, "You did not adapt the design when the constraints changed."),
+    ]
+    hit += [
+        (ABOUT[i], "The new constraint tested this, and the design did not change for it.")
+        for i in ignored
+        if i in ABOUT
+    ]
+    for c, why in dict(hit).items():
+        was = out[c]
+        score = max(1, min(was.score - (c is _C.TRADEOFFS), 2))
         out[c] = CriterionScore(score, was.evidence, f"{why} {was.feedback}")
     return out

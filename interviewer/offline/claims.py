@@ -96,6 +96,17 @@ def caps(claims: Iterable[WrongClaim]) -> dict[Criterion, int]:
     return {c: max(1, min(cs) - (len(cs) - 1)) for c, cs in by.items()}
 
 
+# The highest overall for an answer built on wrong claims: lean no hire.
+CONFIDENTLY_WRONG_MOST = 2.2
+
+
+def confidently_wrong(claims: Iterable[WrongClaim]) -> bool:
+    """Whether the answer rests on wrong claims: three left standing, or two with one held
+    after the interviewer questioned it."""
+    standing = [w for w in claims if w.corrected is None]
+    return len(standing) >= 3 or (len(standing) >= 2 and any(w.pushed_back for w in standing))
+
+
 def pitfalls(claims: Iterable[WrongClaim], text: CandidateText) -> list[PitfallSeen]:
     """One pitfall per uncorrected wrong claim, named, with the quoted sentence and why."""
     out = []

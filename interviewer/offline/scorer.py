@@ -8,6 +8,7 @@ from interviewer.bank import Concept, ExpectedPoint, Problem, QuestionBank
 from interviewer.core.rubric import (
     Criterion,
     CriterionScore,
+    Pitfall,
     Scorecard,
     hire_signal_for,
 )
@@ -25,8 +26,10 @@ from interviewer.offline.analysis import (
     read_candidate,
 )
 from interviewer.offline.claims import (
+    CONFIDENTLY_WRONG_MOST,
     cap_note,
     caps,
+    confidently_wrong,
     find_wrong_claims,
     wrong_sentences,
 )
@@ -44,6 +47,7 @@ from interviewer.offline.pitfalls import find_pitfalls, judged_stages
 from interviewer.workers import Offload, inline
 
 _PENALTY_PER_PITFALL, _MAX_PENALTY = 0.2, 0.6
+_PRICED_IN = (Pitfall.WRONG_CLAIM, Pitfall.IGNORED_CURVEBALL)
 _C = Criterion
 _SECURITY_TALK = re.compile(
     r"\b(?:secur|auth|encrypt|tls\b|privacy|pii\b|gdpr|abuse|attack|permission|access|"
@@ -140,7 +144,8 @@ class OfflineGrader:
         # Diagrams (interviewer/diagrams): the final diagram's components and paths as evidence;
         # clarity credits a diagram that matches the prose.
         criteria = diagram_credit(criteria, transcript.turns, self._lexicon, self._criteria_of)
-        criteria = weigh(criteria, f)
+        ignored = [r.curveball_id for r, ok in zip(replies, adapted, strict=True) if not ok]
+        criteria = weigh(criteria, ignored)
         deep_stage = Stage.DEEP_DIVE in format_spec(transcript.format).order()
         criteria = at_bar(criteria, f, transcript.level, deep_stage)
         # A wrong claim left standing caps its criterion, whatever else was said.
@@ -151,11 +156,15 @@ class OfflineGrader:
                 min(was.score, cap), was.evidence, f"{note} {was.feedback}"
             )
         pitfalls += claim_pitfalls(claims, text)
-        penalty = min(_MAX_PENALTY, _PENALTY_PER_PITFALL * len(pitfalls))
+        # Wrong claims and ignored curveballs already cost their criteria: no second penalty.
+        counted = len([p for p in pitfalls if p.id not in _PRICED_IN])
+        penalty = min(_MAX_PENALTY, _PENALTY_PER_PITFALL * counted)
         mean = sum(s.score for s in criteria.values()) / len(criteria)
         overall = round(min(4.0, max(1.0, mean - penalty)), 1)
         if not all(f.adapted):  # whatever else was strong, a constraint was not met
             overall = min(overall, IGNORED_CURVEBALL_MOST)
+        if confidently_wrong(claims):  # fluent, but built on wrong claims
+            overall = min(overall, CONFIDENTLY_WRONG_MOST)
         notes = ["The candidate wrote nothing that could be graded."] if not text.sentences else []
         if text.ignored:
             notes.append(
