@@ -9,7 +9,6 @@ from interviewer.core.rubric import (
     CRITERION_TITLES,
     Criterion,
     CriterionScore,
-    Level,
     Pitfall,
     PitfallSeen,
     clamp_score,
@@ -240,36 +239,3 @@ def improvements(criteria: dict[Criterion, CriterionScore], f: Facts, fit: Fit) 
         advice = needs(c, f.classic, shown, relevant)
         out.append(line + f"practise {advice or 'explaining each choice with a reason'}.")
     return out or ["Practise the same depth on a new problem, keeping to the stage clock."]
-
-
-_DEEP = (Stage.DEEP_DIVE, Stage.TRADEOFFS, Stage.WRAP_UP)
-BAR_NOTES = {
-    Level.STAFF: "Graded at the staff bar: a 3 needs depth in the deep dive or the trade-offs, "
-    "not only a sound high-level design.",
-    Level.MID: "Graded at the mid bar: a solid high-level design with reasons earns a 3.",
-}
-
-
-def at_bar(
-    criteria: dict[Criterion, CriterionScore], f: Facts, level: Level, deep_stage: bool
-) -> dict[Criterion, CriterionScore]:
-    """The level's bar: staff keeps a 3 only with depth shown past the high level; mid gets a
-    3 for a design that names four or more parts of it and explains at least one."""
-    if level is Level.SENIOR:
-        return criteria
-    out = dict(criteria)
-    for c, was in criteria.items():
-        if c is _C.CLARITY:
-            continue
-        hits = [h for h in f.hits if c in f.criteria_of(h.concept)]
-        if level is Level.STAFF and was.score >= 3 and deep_stage:
-            deep = [h for h in hits if h.explained and f.text.sentences[h.sentence].stage in _DEEP]
-            if not deep:
-                why = "At the staff bar a 3 needs this shown in the deep dive or trade-offs."
-                out[c] = CriterionScore(2, was.evidence, f"{why} {was.feedback}")
-        elif level is Level.MID and was.score == 2 and not f.thin:
-            named = {h.concept.id for h in hits}
-            if len(named) >= 4 and any(h.explained for h in hits):
-                why = "At the mid bar a solid high-level design with reasons earns a 3."
-                out[c] = CriterionScore(3, was.evidence, f"{why} {was.feedback}")
-    return out

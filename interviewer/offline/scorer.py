@@ -25,6 +25,7 @@ from interviewer.offline.analysis import (
     find_concepts,
     read_candidate,
 )
+from interviewer.offline.bars import BAR_NOTES, at_bar, security_parts
 from interviewer.offline.claims import (
     CONFIDENTLY_WRONG_MOST,
     cap_note,
@@ -34,14 +35,7 @@ from interviewer.offline.claims import (
     wrong_sentences,
 )
 from interviewer.offline.claims import pitfalls as claim_pitfalls
-from interviewer.offline.criteria import (
-    BAR_NOTES,
-    Fit,
-    at_bar,
-    clarity_score,
-    criterion_score,
-    improvements,
-)
+from interviewer.offline.criteria import Fit, clarity_score, criterion_score, improvements
 from interviewer.offline.facts import Facts, Point
 from interviewer.offline.pitfalls import find_pitfalls, judged_stages
 from interviewer.workers import Offload, inline
@@ -54,6 +48,16 @@ _SECURITY_TALK = re.compile(
     r"isolat|secret|api[- ]?keys?|rate[- ]?limit|throttl|complian|audit|leak)",
     re.IGNORECASE,
 )
+
+
+def _security_text(problem: Problem | None) -> str | None:
+    """The problem's own security expected point, in words."""
+    if problem is None:
+        return None
+    points = [
+        p.point for pts in problem.expected.values() for p in pts if p.id.startswith("security")
+    ]
+    return points[0] if points else None
 
 
 def _security_point(p: ExpectedPoint) -> bool:
@@ -145,6 +149,7 @@ class OfflineGrader:
         # clarity credits a diagram that matches the prose.
         criteria = diagram_credit(criteria, transcript.turns, self._lexicon, self._criteria_of)
         ignored = [r.curveball_id for r, ok in zip(replies, adapted, strict=True) if not ok]
+        criteria = security_parts(criteria, f, _security_text(problem), wrong)
         criteria = weigh(criteria, ignored)
         deep_stage = Stage.DEEP_DIVE in format_spec(transcript.format).order()
         criteria = at_bar(criteria, f, transcript.level, deep_stage)
