@@ -69,7 +69,12 @@ def security_parts(
         for k, s in enumerate(f.text.sentences)
         if s.reasoned and not s.question and k not in wrong
     ]
-    met = sum(1 for p in parts if any(len(p & s) >= 2 for s in said))
+    used: set[int] = set()  # one sentence meets one part: a single line is no security design
+    for p in parts:
+        k = next((k for k, s in enumerate(said) if k not in used and len(p & s) >= 2), None)
+        if k is not None:
+            used.add(k)
+    met = len(used)
     if len(parts) < 2:
         return criteria
     floor = 4 if met == len(parts) else 3 if met >= len(parts) - 1 else 0
