@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import math
+from pathlib import Path
 
 import pytest
 
@@ -84,3 +86,16 @@ def test_the_offline_scorer_judges_reasoning_not_vocabulary() -> None:
 
 
 _GAMING = ("circular_padding", "keyword_salad")
+
+
+def test_the_split_keeps_held_out_problems_apart(tmp_path: Path) -> None:
+    from bench.agreement import in_split
+
+    labelled = load_set()
+    held = {labelled[0].transcript.question_id}
+    (tmp_path / "split.json").write_text(json.dumps({"tune": [], "held_out": sorted(held)}))
+    out = in_split(labelled, "held_out", tmp_path)
+    tune = in_split(labelled, "tune", tmp_path)
+    assert out and {lab.transcript.question_id for lab in out} == held
+    assert not {lab.transcript.question_id for lab in tune} & held
+    assert len(out) + len(tune) == len(labelled) == len(in_split(labelled, "all", tmp_path))
