@@ -7,7 +7,7 @@ from dataclasses import replace
 from interviewer.bank import Problem
 from interviewer.core.rubric import Criterion, HireSignal, Pitfall, Scorecard
 from interviewer.core.stages import Stage
-from interviewer.core.transcript import Role, Transcript, TurnKind
+from interviewer.core.transcript import Role, Transcript, Turn, TurnKind
 from interviewer.offline.scorer import OfflineGrader
 from tests.interviewer.offline.transcripts import candidate, fixture, interviewer, with_turns
 
@@ -18,6 +18,17 @@ FIXED = (
     "for the batch, so we cap the batch window at 10 ms."
 )
 _P = Criterion.PERFORMANCE
+
+
+def _replied(reply: str, *more: Turn) -> Transcript:
+    """The strong answer, then the wrong claim, its pushback and the reply (and more turns)."""
+    turns = [
+        candidate(Stage.DEEP_DIVE, WRONG),
+        interviewer(Stage.DEEP_DIVE, PUSHBACK, TurnKind.PUSHBACK),
+        candidate(Stage.DEEP_DIVE, reply),
+        *more,
+    ]
+    return with_turns(fixture("model-serving-strong"), turns)
 
 
 def _wrong_claims(card: Scorecard) -> list[str]:
@@ -67,30 +78,20 @@ def test_a_claim_corrected_after_the_pushback_lifts_the_cap_and_counts_as_adapti
 def test_a_concession_without_the_fix_still_corrects_when_it_follows_a_pushback(
     grader: OfflineGrader, serving: Problem
 ) -> None:
-    turns = [
-        candidate(Stage.DEEP_DIVE, WRONG),
-        interviewer(Stage.DEEP_DIVE, PUSHBACK, TurnKind.PUSHBACK),
-        candidate(Stage.DEEP_DIVE, "Fair point, that's wrong. Let me rethink the batching."),
-    ]
-    card = grader.score(with_turns(fixture("model-serving-strong"), turns), serving)
+    card = grader.score(_replied("Fair point, that's wrong. Let me rethink the batching."), serving)
     assert not _wrong_claims(card)
 
 
 def test_a_claim_defended_after_the_pushback_or_repeated_later_stays_capped(
     grader: OfflineGrader, serving: Problem
 ) -> None:
-    defended = [
-        candidate(Stage.DEEP_DIVE, WRONG),
-        interviewer(Stage.DEEP_DIVE, PUSHBACK, TurnKind.PUSHBACK),
-        candidate(Stage.DEEP_DIVE, "It barely waits; batching is always faster for everyone."),
-    ]
-    card = grader.score(with_turns(fixture("model-serving-strong"), defended), serving)
+    defence = "It barely waits; batching is always faster for everyone."
+    card = grader.score(_replied(defence), serving)
     [detail] = _wrong_claims(card)
     assert "held after the interviewer questioned it" in detail
     assert card.criteria[_P].score <= 2
 
-    repeated = [*defended[:2], candidate(Stage.DEEP_DIVE, FIXED), candidate(Stage.WRAP_UP, WRONG)]
-    card = grader.score(with_turns(fixture("model-serving-strong"), repeated), serving)
+    card = grader.score(_replied(FIXED, candidate(Stage.WRAP_UP, WRONG)), serving)
     assert card.criteria[_P].score <= 2
 
 
