@@ -178,7 +178,7 @@ def clarity_score(
             signals.setdefault(_CLARITY_SAID.get(h.concept.id, label(h.concept.id)), h.sentence)
     if f.adapted and all(f.adapted):
         signals["adapted to each new constraint"] = -1
-    score = (1, 2, 3, 3)[len(signals)] if len(signals) < 4 else 4
+    score = (1, 2, 2, 3)[len(signals)] if len(signals) < 4 else 4
     designed_first = any(p.id is Pitfall.DESIGNED_BEFORE_CLARIFYING for p in pitfalls)
     if not f.clarifying and f.asks_first:
         score = min(score, 2)
