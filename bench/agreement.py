@@ -2,6 +2,8 @@
 what a human interviewer wrote down before any grader saw the transcripts.
 
 Run: uv run python -m bench.agreement   (the offline scorer; `make eval` adds the model grader)
+     uv run python -m bench.agreement --split held_out   (one half of split.json; `--files`
+     lists each transcript's grade next to its label)
 
 Reports, per grader: per-criterion quadratic-weighted kappa and mean absolute error, the
 hire-signal confusion matrix, the mean overall per kind, and every adversarial transcript
@@ -252,23 +254,42 @@ def render(reports: Sequence[Report]) -> str:
     return "\n".join(lines)
 
 
-async def main_async(half: str | None = None) -> int:
+def render_files(report: Report) -> str:
+    """Each transcript's grade next to its label: overall, signal, and each criterion."""
+    lines = ["", "per transcript: graded (expected) overall, signal, criteria"]
+    for lab, card in report.graded:
+        expected = sum(lab.criteria.values()) / len(lab.criteria)
+        cells = " ".join(f"{card.criteria[c].score}({lab.criteria[c]})" for c in Criterion)
+        lines.append(
+            f"  {lab.name:45} {card.overall:.1f}({expected:.1f}) "
+            f"{card.hire_signal.value}({lab.hire_signal.value})  {cells}"
+        )
+    return "\n".join(lines)
+
+
+async def main_async(argv: Sequence[str] | None = None) -> int:
     """Grade the set (or one half of it) with the offline scorer and print the report."""
     from interviewer.offline.scorer import OfflineGrader
 
+    parser = argparse.ArgumentParser(prog="bench.agreement")
+    parser.add_argument("--split", choices=[*HALVES, "all"], default="all")
+    parser.add_argument("--files", action="store_true", help="list every transcript's grade")
+    args = parser.parse_args(argv)
     bank = load_bank()
-    report = await grade_set(OfflineGrader(bank), bank, load_set(half=half))
-    print(f"half: {half or 'all'}")
-    print(render([report]))
+    half = None if args.split == "all" else args.split
+    labelled = load_set(half=half)
+    if not labelled:
+        print(f"no labelled transcripts in split {args.split!r}")
+        return 1
+    report = await grade_set(OfflineGrader(bank), bank, labelled)
+    print(f"split: {args.split}")
+    print(render([report]) + (render_files(report) if args.files else ""))
     return 1 if report.broken_ceilings() else 0
 
 
 def main() -> None:
-    """Entry point: `--split tune|held_out|all` (default all)."""
-    parser = argparse.ArgumentParser(prog="python -m bench.agreement", description=__doc__)
-    parser.add_argument("--split", choices=[*HALVES, "all"], default="all")
-    args = parser.parse_args()
-    raise SystemExit(asyncio.run(main_async(None if args.split == "all" else args.split)))
+    """Entry point: `--split tune|held_out|all` (default all), `--files`."""
+    raise SystemExit(asyncio.run(main_async()))
 
 
 if __name__ == "__main__":

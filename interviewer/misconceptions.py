@@ -5,6 +5,10 @@ file per problem id for its own). A claim is recognised within one sentence: one
 patterns matches, none of its `unless` patterns does (the candidate qualified it, e.g.
 "exactly-once ... with idempotent writes"), and no negation stands just before the match
 ("we would not scale writes with read replicas").
+
+In a pattern, `~` stands for a short gap of words that holds no negation and no clause
+break ("read replicas ~ scale ~ writes" does not match "read replicas don't scale writes").
+A question is never a claim.
 """
 
 from __future__ import annotations
@@ -22,12 +26,35 @@ from interviewer.core.text import sentences
 _ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 # A negation within the few words before a match turns the claim around.
 _NEGATION = re.compile(
-    r"\b(?:not|never|no|don'?t|doesn'?t|won'?t|wouldn'?t|isn'?t|aren'?t|can'?t|cannot|"
+    r"\b(?:not|never|no|nothing|nobody|none|don'?t|doesn'?t|won'?t|wouldn'?t|isn'?t|aren'?t|can'?t|cannot|"
     r"shouldn'?t|avoid|instead of|rather than|without relying on|myth|wrong|mistake)\b"
     r"(?:\W+\w+){0,4}\W*$",
     re.IGNORECASE,
 )
 _LOOKBEHIND_CHARS = 60  # how far before a match a negation is looked for
+# Where a clause ends: a negation in an earlier clause does not reach the match.
+_CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:but|because|since|so|which|whereas|while)\b", re.I)
+_GAP_NEGATION = (
+    r"\b(?:not|never|no|nor|without|cannot|avoid|instead|rather|neither)\b|n['’]t\b|[;:]"
+)
+GAP = rf"(?:(?!{_GAP_NEGATION}).){{0,60}}?"
+
+
+# Parts of a sentence, for qualifiers: "one leader is HA; adding a standby adds complexity"
+# is no qualified claim.
+_PARTS = re.compile(r";|:|\s[-\u2013\u2014]\s")
+# A sentence that defends a claim, whatever fix it also names.
+_DEFENDS = re.compile(
+    r"\b(?:in practice|good enough|(?:isolated|fast|safe|reliable|available) enough|is fine"
+    r"|it'?s fine|(?:don'?t|doesn'?t) (?:need|matter)|not (?:a|an) (?:problem|issue)"
+    r"|second[- ]order|overkill|just adds?)\b",
+    re.IGNORECASE,
+)
+
+
+def expand(pattern: str) -> str:
+    """A catalogue pattern as a regex: each `~` becomes a short gap with no negation in it."""
+    return pattern.replace("~", GAP)
 
 
 class Misconception(BaseModel):
@@ -52,13 +79,20 @@ class Misconception(BaseModel):
         default_factory=list,
         description="regexes: a later sentence matching one of these corrects the claim",
     )
+    examples: list[str] = Field(
+        min_length=2, description="sentences that make the claim: each must be recognised"
+    )
+    not_examples: list[str] = Field(
+        min_length=2,
+        description="near misses, negations and qualified correct statements: none may be",
+    )
 
     @field_validator("patterns", "unless", "corrected")
     @classmethod
     def _compiles(cls, patterns: list[str]) -> list[str]:
         for p in patterns:
             try:
-                re.compile(p)
+                re.compile(expand(p))
             except re.error as exc:
                 raise ValueError(f"bad pattern {p!r}: {exc}") from None
         return patterns
@@ -72,32 +106,47 @@ class Misconception(BaseModel):
 
     @cached_property
     def _pattern(self) -> re.Pattern[str]:
-        return re.compile("|".join(f"(?:{p})" for p in self.patterns), re.IGNORECASE)
+        return re.compile("|".join(f"(?:{expand(p)})" for p in self.patterns), re.IGNORECASE)
 
     @cached_property
     def _unless(self) -> re.Pattern[str] | None:
         if not self.unless:
             return None
-        return re.compile("|".join(f"(?:{p})" for p in self.unless), re.IGNORECASE)
+        return re.compile("|".join(f"(?:{expand(p)})" for p in self.unless), re.IGNORECASE)
 
     @cached_property
     def _corrected(self) -> re.Pattern[str] | None:
         if not self.corrected:
             return None
-        return re.compile("|".join(f"(?:{p})" for p in self.corrected), re.IGNORECASE)
+        return re.compile("|".join(f"(?:{expand(p)})" for p in self.corrected), re.IGNORECASE)
 
     def claimed_in(self, sentence: str) -> bool:
-        """Whether this one sentence makes the claim (qualified or negated ones do not)."""
-        for match in self._pattern.finditer(sentence):
-            before = sentence[max(0, match.start() - _LOOKBEHIND_CHARS) : match.start()]
-            if _NEGATION.search(before):
-                continue
-            return self._unless is None or not self._unless.search(sentence)
+        """Whether this one sentence makes the claim (qualified, negated or asked ones do not)."""
+        if sentence.rstrip().endswith("?"):
+            return False
+        for part in _PARTS.split(sentence):  # a qualifier counts in the claim's own part
+            if _affirmed(self._pattern, part):
+                return self._unless is None or not _affirmed(self._unless, part)
         return False
 
     def corrected_in(self, sentence: str) -> bool:
-        """Whether a later sentence takes the claim back or fixes it."""
-        return self._corrected is not None and bool(self._corrected.search(sentence))
+        """Whether a later sentence takes the claim back or fixes it: it names the fix, does
+        not repeat the claim, and does not defend it ("isolated enough", "in practice")."""
+        if self._corrected is None or not _affirmed(self._corrected, sentence):
+            return False
+        if _DEFENDS.search(sentence) or self._pattern.search(sentence):
+            return False
+        return not self.claimed_in(sentence)
+
+
+def _affirmed(pattern: re.Pattern[str], sentence: str) -> bool:
+    """Whether the pattern matches somewhere no negation just before it turns around
+    ("we don't need any deduplication" does not qualify a claim)."""
+    for match in pattern.finditer(sentence):
+        before = sentence[max(0, match.start() - _LOOKBEHIND_CHARS) : match.start()]
+        if not _NEGATION.search(_CLAUSE_BREAK.split(before)[-1]):
+            return True
+    return False
 
 
 class MisconceptionFile(BaseModel):

@@ -313,7 +313,9 @@ class InterviewSteps:
             for _ in new_turns:
                 self.telemetry.turn(stored.platform, Role.INTERVIEWER.value)
         if any(isinstance(a, RequestScorecard) for a in actions):
-            transcript = Transcript(state.question_id, state.format, (*turns, *new_turns))
+            transcript = Transcript(
+                state.question_id, state.format, (*turns, *new_turns), state.level
+            )
             scorecard = await self._score(stored, transcript, offline=offline)
             messages.append(Outbound(TurnKind.CLOSING, "", state.stage, scorecard=scorecard))
         await self._record_usage(stored.id)
@@ -348,7 +350,9 @@ class InterviewSteps:
             if stored.scorecard is not None:
                 continue
             state = stored.state
-            transcript = Transcript(state.question_id, state.format, tuple(stored.turns))
+            transcript = Transcript(
+                state.question_id, state.format, tuple(stored.turns), state.level
+            )
             log.info("interview %s ended without a scorecard: grading it now", interview_id)
             try:
                 card = await self._score(stored, transcript)

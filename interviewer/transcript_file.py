@@ -6,7 +6,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from interviewer.core.rubric import Level, parse_level
 from interviewer.core.stages import Format, Stage
+from interviewer.core.text import excerpt
 from interviewer.core.transcript import Role, Transcript, Turn
 from interviewer.diagrams.extract import extract
 
@@ -98,7 +100,11 @@ def transcript_from_dict(data: Any, source: str = "transcript") -> Transcript:
             f"{source}: the candidate's turns hold {said:,} characters; the limit is "
             f"{MAX_CANDIDATE_CHARS:,}: grade the interview in parts"
         )
-    return Transcript(question_id, fmt, tuple(turns))
+    try:
+        level = parse_level(excerpt(str(data.get("level", Level.SENIOR.value))))
+    except ValueError as exc:
+        raise TranscriptError(f"{source}: {exc}") from None
+    return Transcript(question_id, fmt, tuple(turns), level)
 
 
 def _turn(raw: Any, index: int, source: str) -> Turn:

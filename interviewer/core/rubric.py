@@ -47,6 +47,7 @@ class Pitfall(StrEnum):
     IGNORED_NONFUNCTIONAL = "ignored_nonfunctional"
     LOST_IN_DETAILS = "lost_in_details"
     IGNORED_CURVEBALL = "ignored_curveball"
+    WRONG_CLAIM = "wrong_claim"  # a catalogued misconception (prompts/misconceptions/)
 
 
 class HireSignal(StrEnum):

@@ -10,7 +10,12 @@ _QUESTION_START = re.compile(
     r"would|will|may|might|must|shall|have|has)\b",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_SENTENCE_END = re.compile(
+    # Not after an abbreviation that never ends a sentence ("utilisation vs. cost", "e.g. Kafka").
+    r"(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bcf\.)(?<!\bapprox\.)(?<!\bincl\.)"
+    r"(?<=[.!?])\s+|\n+",
+    re.IGNORECASE,
+)
 _SPACE = re.compile(r"\s+")
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
+from interviewer.core.rubric import Level
 from interviewer.core.stages import Format, Stage
 
 
@@ -55,6 +56,7 @@ class Transcript:
     question_id: str
     format: Format
     turns: tuple[Turn, ...] = field(default_factory=tuple)
+    level: Level = Level.SENIOR  # the bar the scorer grades against
 
     def candidate_turns(self) -> list[Turn]:
         """The candidate's turns, in order."""
@@ -62,11 +64,14 @@ class Transcript:
 
     def to_dict(self) -> dict[str, Any]:
         """The transcript-file form (see the README)."""
-        return {
+        data: dict[str, Any] = {
             "question_id": self.question_id,
             "format": self.format.value,
             "turns": [t.to_dict() for t in self.turns],
         }
+        if self.level is not Level.SENIOR:
+            data["level"] = self.level.value
+        return data
 
 
 class TurnKind(StrEnum):

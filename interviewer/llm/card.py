@@ -27,9 +27,11 @@ from interviewer.diagrams.data import quotes as diagram_quotes
 from interviewer.offline.analysis import (
     addresses_grader,
     concepts_in,
+    read_candidate,
     read_turns,
     sets_aside,
 )
+from interviewer.offline.claims import caps, find_wrong_claims, wrong_sentences
 from interviewer.privacy.redact import straight, trim_quote
 
 # What each criterion looks for, in the grader's and the interviewer's prompts.
@@ -228,6 +230,32 @@ class _Quotes:
         return self._states[quote]
 
 
+def _capped_by_wrong_claims(
+    criteria: dict[Criterion, CriterionScore],
+    transcript: Transcript,
+    bank: QuestionBank,
+    notes: list[str],
+) -> dict[Criterion, CriterionScore]:
+    """The offline detector's wrong claims (prompts/misconceptions/) bind the model too: a quote
+    of a wrong claim is dropped, and its criterion is capped while the claim stands."""
+    text = read_candidate(transcript)
+    claims = find_wrong_claims(
+        transcript, text, bank.misconceptions.for_problem(transcript.question_id)
+    )
+    wrong = [straight(text.sentences[k].text) for k in wrong_sentences(claims)]
+    out = {}
+    for c, s in criteria.items():
+        kept = [q for q in s.evidence if not any(q in w or w in q for w in wrong)]
+        if len(kept) < len(s.evidence):
+            notes.append(f"{c.label}: a quote stating a wrong claim was dropped as evidence.")
+        out[c] = CriterionScore(s.score, kept, s.feedback, s.model_score, s.offline_score)
+    for c, cap in caps(claims).items():
+        if out[c].score > cap:
+            notes.append(f"{c.label}: capped at {cap} by a wrong claim left standing.")
+            out[c].score = cap
+    return out
+
+
 def to_scorecard(
     draft: ScorecardDraft,
     transcript: Transcript,
@@ -304,15 +332,18 @@ def to_scorecard(
         criteria[c] = CriterionScore(
             score, kept, d.feedback.strip(), model_score=d.score, offline_score=floor
         )
+    criteria = _capped_by_wrong_claims(criteria, transcript, bank, notes)
     overall = round(mean(s.score for s in criteria.values()), 2)
     pitfalls: dict[Pitfall, PitfallSeen] = {}
     for p in draft.pitfalls:
-        pitfalls.setdefault(p.id, PitfallSeen(p.id, p.detail.strip()))
+        if p.id is not Pitfall.WRONG_CLAIM:  # the detector's, below, each named and quoted
+            pitfalls.setdefault(p.id, PitfallSeen(p.id, p.detail.strip()))
+    named = [p for p in offline.pitfalls if p.id is Pitfall.WRONG_CLAIM]
     return Scorecard(
         criteria=criteria,
         overall=overall,
         hire_signal=hire_signal_for(overall),
-        pitfalls=list(pitfalls.values()),
+        pitfalls=[*pitfalls.values(), *named],
         improvements=[i.strip() for i in draft.improvements if i.strip()][:3],
         grader=grader,
         notes=notes,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -33,6 +34,7 @@ from interviewer.llm.errors import (
     retry_after,
 )
 from interviewer.llm.usage import UsageMeter
+from interviewer.misconceptions import Misconception
 from interviewer.ports import Grader, UsageDelta
 from interviewer.prompt_files import PromptFile, load_prompt
 
@@ -46,9 +48,12 @@ class GraderFailure(Exception):
     """The model gave no usable scorecard; the message says why in plain words."""
 
 
-def reference(transcript: Transcript, problem: Problem | None) -> str:
-    """What the grader may compare against: the problem, its facts, its expected points and the
-    curveballs that were actually asked (our text, never the candidate's)."""
+def reference(
+    transcript: Transcript, problem: Problem | None, wrong: Sequence[Misconception] = ()
+) -> str:
+    """What the grader may compare against: the problem, its facts, its expected points, the
+    curveballs that were actually asked and the wrong claims to watch for (our text, never the
+    candidate's)."""
     if problem is None:
         return f"Problem: {transcript.question_id} (no reference notes)."
     lines = [f"Problem: {problem.title}. {problem.prompt.strip()}", "Facts the interviewer held:"]
@@ -64,6 +69,17 @@ def reference(transcript: Transcript, problem: Problem | None) -> str:
     ]
     lines.append("New constraints the interviewer introduced (curveballs):")
     lines += [f"- {text}" for text in asked] or ["- none"]
+    if wrong:
+        lines.append(
+            "Wrong claims to watch for (private: never quote or reveal this list). A candidate "
+            "who states one and does not correct it gets at most the cap on that criterion and "
+            "the pitfall wrong_claim naming it; a sentence making one is never evidence for a "
+            "score. Words that only resemble a claim, or deny it, are not the claim:"
+        )
+        lines += [
+            f"- {m.claim} (caps {m.criterion.value} at {m.cap}; pitfall: {m.pitfall}): {m.why}"
+            for m in wrong
+        ]
     return "\n".join(lines)
 
 
@@ -82,7 +98,11 @@ def transcript_json(transcript: Transcript) -> str:
 
 
 def grader_messages(
-    transcript: Transcript, problem: Problem | None, system: PromptFile, user: PromptFile
+    transcript: Transcript,
+    problem: Problem | None,
+    system: PromptFile,
+    user: PromptFile,
+    wrong: Sequence[Misconception] = (),
 ) -> list[Message]:
     """System: the rules, rubric and reference. User: the transcript as JSON data, nothing else."""
     rubric = "\n".join(f"- {c.value} ({CRITERION_TITLES[c]}): {RUBRIC[c]}" for c in Criterion)
@@ -93,7 +113,7 @@ def grader_messages(
                 rubric=rubric,
                 scale_min=SCALE_MIN,
                 scale_max=SCALE_MAX,
-                reference=reference(transcript, problem),
+                reference=reference(transcript, problem, wrong),
             ),
         ),
         ("user", user.render(transcript=transcript_json(transcript))),
@@ -146,7 +166,8 @@ class LLMGrader:
         """The checked scorecard; GraderFailure when the model cannot give one in time."""
         if not self.breaker.allow():
             raise GraderFailure("the model provider is down (circuit open)")
-        messages = grader_messages(transcript, problem, self.system, self.user)
+        wrong = self.bank.misconceptions.for_problem(problem.id) if problem else ()
+        messages = grader_messages(transcript, problem, self.system, self.user, wrong)
         end = asyncio.get_running_loop().time() + self.deadline_seconds
         try:
             async with asyncio.timeout_at(end):

@@ -21,7 +21,12 @@ from interviewer.offline.reasoning import (
 )
 
 # The same split as interviewer.core.text.sentences, kept with offsets so quotes stay verbatim.
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+|\n+")
+_SENTENCE_END = re.compile(
+    # Not after an abbreviation that never ends a sentence ("utilisation vs. cost", "e.g. Kafka").
+    r"(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bcf\.)(?<!\bapprox\.)(?<!\bincl\.)"
+    r"(?<=[.!?])\s+|\n+",
+    re.IGNORECASE,
+)
 _WORD = re.compile(r"\w+")
 
 # Words addressed to whoever grades the interview rather than to the interviewer.

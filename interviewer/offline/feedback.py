@@ -74,9 +74,17 @@ CLASSIC_INFRA: _Needs = _n(
 )
 
 
-def needs(c: Criterion, classic: bool, shown: Collection[str]) -> str | None:
-    """The parts of a criterion's advice the evidence does not already show, or None."""
+def needs(
+    c: Criterion,
+    classic: bool,
+    shown: Collection[str],
+    relevant: Collection[str] | None = None,
+) -> str | None:
+    """The parts of a criterion's advice the evidence does not already show and, when the
+    problem's `relevant` concepts are given, that apply to this problem; or None."""
     pieces = CLASSIC_INFRA if classic and c is _C.AI_INFRASTRUCTURE else NEEDS[c]
+    if relevant is not None:
+        pieces = tuple((text, ids) for text, ids in pieces if ids & set(relevant))
     left = [text for text, ids in pieces if not ids & set(shown)]
     if not left:
         return None

@@ -28,7 +28,8 @@ PNG = b"\x89PNG\r\n\x1a\n"
 BOB_ANSWER = (
     "Stateless API servers behind a load balancer; a key-value store sharded by key with "
     "replicas; a Redis cache for hot reads, because reads outnumber writes 100 to 1. "
-    "Trade-off: eventual consistency on the replicas for lower latency."
+    "Trade-off: eventual consistency on the replicas for lower latency. "
+    "Every request is authenticated, so one user never sees another user's data."
 )
 CYD_ANSWER = "One big database server. It will be fine."
 ADA_ANSWER = "API servers behind a load balancer, a database with replicas and a cache for reads."

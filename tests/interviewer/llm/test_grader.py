@@ -405,3 +405,27 @@ async def test_a_card_that_cites_the_injection_keeps_no_score_above_the_offline_
     offline = await OfflineGrader(bank).grade(injected, problem)
     assert _scores(got) == {c: min(4, s.score) for c, s in offline.criteria.items()}
     assert any("to the grader as evidence" in n for n in got.notes)
+
+
+async def test_a_wrong_claim_is_in_the_reference_and_the_model_cannot_reward_it(
+    server: FakeOpenAIServer, bank: QuestionBank
+) -> None:
+    wrong = "Bigger batches always lower latency, so every request gets its answer sooner."
+    turn = replace(
+        next(t for t in STRONG.turns if t.role is Role.CANDIDATE and t.stage.value == "deep_dive"),
+        text=wrong,
+    )
+    claimed = replace(STRONG, turns=(*STRONG.turns, turn))
+    draft = card(claimed, 4)
+    draft["criteria"]["performance"]["evidence"] = [wrong, said(STRONG)[2][:80]]
+    server.queue(Reply.structured(draft))
+    problem = bank.problem("model-serving")
+    got = await grader(server, bank).grade(claimed, problem)
+
+    system = server.requests[0]["messages"][0]["content"]
+    entry = next(m for m in bank.misconceptions.shared if m.id == "bigger-batches-lower-latency")
+    assert entry.claim in system and entry.why in system
+    perf = got.criteria[Criterion.PERFORMANCE]
+    assert perf.model_score == 4 and perf.score <= entry.cap
+    assert wrong not in perf.evidence
+    assert any(p.id.value == "wrong_claim" and wrong in p.detail for p in got.pitfalls)

@@ -91,7 +91,7 @@ CLARIFICATIONS += [
 MISCONCEPTIONS = {
     "misconceptions": [
         {
-            "id": "single-leader-highly-available",
+            "id": "test-single-leader-available",
             "claim": "a single scheduler leader is highly available",
             "patterns": [
                 r"\b(one|single|exactly one) (scheduler|leader)\b[^.?!]{0,80}\bhighly available"
@@ -100,15 +100,31 @@ MISCONCEPTIONS = {
             "pushback": "What happens to scheduling during the seconds that one leader is down?",
             "criterion": "reliability",
             "pitfall": "A single leader called highly available",
+            "examples": [
+                "There is exactly one leader, so the scheduler is highly available.",
+                "A single scheduler process keeps the whole system highly available.",
+            ],
+            "not_examples": [
+                "A single leader is not highly available on its own.",
+                "One leader with a hot standby behind a lease keeps us available.",
+            ],
         },
         {
-            "id": "instant-retry-forever",
+            "id": "test-instant-retry-forever",
             "claim": "failed jobs are resubmitted instantly and forever",
             "patterns": [r"resubmits? it (immediately|right away|instantly)"],
             "why": "Without backoff or a budget, a bad node keeps failing the same job.",
             "pushback": "If the node itself is broken, how many times does that job fail?",
             "criterion": "reliability",
             "pitfall": "Retries without backoff or a budget",
+            "examples": [
+                "When a job fails, the scheduler resubmits it immediately.",
+                "A failed job? It resubmits it right away.",
+            ],
+            "not_examples": [
+                "A failed job is resubmitted after a backoff, at most three times.",
+                "We never resubmit blindly.",
+            ],
         },
     ]
 }
@@ -127,10 +143,9 @@ def own_bank(tmp_path_factory: pytest.TempPathFactory) -> QuestionBank:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
     data["clarifications"] = CLARIFICATIONS
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    for extra in (root / "misconceptions").glob("*.yaml"):
-        if extra.name != "shared.yaml":
-            extra.unlink()
-    (root / "misconceptions" / "gpu-scheduler.yaml").write_text(
+    for authored in (root / "misconceptions").glob("*.yaml"):
+        authored.unlink()  # the catalogue is this test's own: two entries, no other match
+    (root / "misconceptions" / "shared.yaml").write_text(
         yaml.safe_dump(MISCONCEPTIONS, sort_keys=False), encoding="utf-8"
     )
     return load_bank(Path(root))

@@ -1,0 +1,87 @@
+"""The bars a score is held to beyond the lexicon: the interview's level, and the problem's own
+security point."""
+
+from __future__ import annotations
+
+import re
+
+from interviewer.core.rubric import Criterion, CriterionScore, Level
+from interviewer.core.stages import Stage
+from interviewer.offline.facts import Facts
+
+_C = Criterion
+
+_DEEP = (Stage.DEEP_DIVE, Stage.TRADEOFFS, Stage.WRAP_UP)
+BAR_NOTES = {
+    Level.STAFF: "Graded at the staff bar: a 3 needs depth in the deep dive or the trade-offs, "
+    "not only a sound high-level design.",
+    Level.MID: "Graded at the mid bar: a solid high-level design with reasons earns a 3.",
+}
+
+
+def at_bar(
+    criteria: dict[Criterion, CriterionScore], f: Facts, level: Level, deep_stage: bool
+) -> dict[Criterion, CriterionScore]:
+    """The level's bar: staff keeps a 3 only with depth shown past the high level; mid gets a
+    3 for a design that names four or more parts of it and explains at least one."""
+    if level is Level.SENIOR:
+        return criteria
+    out = dict(criteria)
+    for c, was in criteria.items():
+        if c is _C.CLARITY:
+            continue
+        hits = [h for h in f.hits if c in f.criteria_of(h.concept)]
+        if level is Level.STAFF and was.score >= 3 and deep_stage:
+            deep = [h for h in hits if h.explained and f.text.sentences[h.sentence].stage in _DEEP]
+            if not deep:
+                why = "At the staff bar a 3 needs this shown in the deep dive or trade-offs."
+                out[c] = CriterionScore(2, was.evidence, f"{why} {was.feedback}")
+        elif level is Level.MID and was.score == 2 and not f.thin:
+            named = {h.concept.id for h in hits}
+            if len(named) >= 4 and any(h.explained for h in hits):
+                why = "At the mid bar a solid high-level design with reasons earns a 3."
+                out[c] = CriterionScore(3, was.evidence, f"{why} {was.feedback}")
+    return out
+
+
+_PART_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+(?=[a-z]+s\b)")
+_STEM = re.compile(r"[a-z]{4,}")
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:5] for w in _STEM.findall(text.lower())} - {"their", "there", "which", "every"}
+
+
+def security_parts(
+    criteria: dict[Criterion, CriterionScore],
+    f: Facts,
+    point: str | None,
+    wrong: frozenset[int] = frozenset(),
+) -> dict[Criterion, CriterionScore]:
+    """Security as the problem states it: each part of its security point ("authenticates
+    callers, redacts personal data, keeps keys in a secrets store") met by a reasoned sentence
+    that shares two words with it. All parts met earns a 4, all but one a 3."""
+    if not point:
+        return criteria
+    parts = [p for p in (_stems(x) for x in _PART_SPLIT.split(point)) if len(p) >= 2]
+    said = [
+        _stems(s.text)
+        for k, s in enumerate(f.text.sentences)
+        if s.reasoned and not s.question and k not in wrong
+    ]
+    used: set[int] = set()  # one sentence meets one part: a single line is no security design
+    for p in parts:
+        k = next((k for k, s in enumerate(said) if k not in used and len(p & s) >= 2), None)
+        if k is not None:
+            used.add(k)
+    met = len(used)
+    if len(parts) < 2:
+        return criteria
+    floor = 4 if met == len(parts) else 3 if met >= len(parts) - 1 else 0
+    was = criteria[_C.SECURITY_PRIVACY]
+    if floor <= was.score:
+        return criteria
+    why = f"You met {met} of the {len(parts)} parts of this problem's security point."
+    out = dict(criteria)
+    out[_C.SECURITY_PRIVACY] = CriterionScore(floor, was.evidence, f"{why} {was.feedback}")
+    return out

@@ -1,0 +1,130 @@
+"""Wrong claims in a transcript, as the scorer reads them: which sentences make a catalogued
+misconception, whether the candidate corrected it later, and what it caps.
+
+A claim is corrected when a later candidate sentence matches the entry's `corrected` patterns
+(without repeating the claim), or when the candidate concedes in the reply to an interviewer
+PUSHBACK turn; either way the claim must not be made again afterwards. A sentence that makes a
+wrong claim is never evidence for anything, corrected or not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from interviewer.core.rubric import Criterion, Pitfall, PitfallSeen
+from interviewer.core.transcript import Role, Transcript, TurnKind
+from interviewer.misconceptions import Misconception
+from interviewer.offline.analysis import CandidateText
+from interviewer.offline.quotes import quote
+
+# A candidate taking a claim back in the reply to a pushback.
+_CONCEDES = re.compile(
+    r"\b(?:you'?re right|fair (?:point|enough)|good (?:point|catch)|i (?:got|had) (?:that|it) wrong"
+    r"|i was wrong|that(?:'s| is| was) wrong|my mistake|i take (?:that|it) back|scratch that"
+    r"|let me (?:redo|revise|correct|rethink|fix)|on second thought|i stand corrected"
+    r"|(?:that|it) (?:would|does)n'?t (?:work|hold))\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class WrongClaim:
+    """One catalogued misconception the candidate stated."""
+
+    misconception: Misconception
+    sentences: tuple[int, ...]  # every candidate sentence that makes it, in order
+    pushed_back: bool  # the interviewer questioned it (a PUSHBACK turn after it)
+    corrected: int | None  # the sentence that corrected it, if any
+
+    @property
+    def first(self) -> int:
+        """The first sentence that made the claim."""
+        return self.sentences[0]
+
+
+def find_wrong_claims(
+    transcript: Transcript, text: CandidateText, entries: Sequence[Misconception]
+) -> list[WrongClaim]:
+    """Every catalogued wrong claim the candidate made, in the order they were first made."""
+    sents = text.sentences
+    pushbacks = [
+        i
+        for i, t in enumerate(transcript.turns)
+        if t.role is Role.INTERVIEWER and t.kind == TurnKind.PUSHBACK.value
+    ]
+    found: list[WrongClaim] = []
+    for entry in entries:
+        made = tuple(k for k, s in enumerate(sents) if not s.question and entry.claimed_in(s.text))
+        if not made:
+            continue
+        pushed = [p for p in pushbacks if p > sents[made[0]].turn]
+        fixes = [
+            k
+            for k in range(made[0] + 1, len(sents))
+            if k not in made and entry.corrected_in(sents[k].text)
+        ]
+        fixes += _conceded(text, pushed[:1], made)
+        fix = min((k for k in fixes if k > made[-1]), default=None)
+        found.append(WrongClaim(entry, made, bool(pushed), fix))
+    return sorted(found, key=lambda w: w.first)
+
+
+def _conceded(text: CandidateText, pushbacks: Iterable[int], made: tuple[int, ...]) -> list[int]:
+    """The sentence where the reply to a pushback concedes the claim, if it does."""
+    out = []
+    for p in pushbacks:
+        reply = [k for k, s in enumerate(text.sentences) if s.turn == p + 1]
+        if reply and not set(reply) & set(made):
+            out += [k for k in reply if _CONCEDES.search(text.sentences[k].text)][:1]
+    return out
+
+
+def wrong_sentences(claims: Iterable[WrongClaim]) -> frozenset[int]:
+    """The sentences no criterion may cite or count."""
+    return frozenset(k for w in claims for k in w.sentences)
+
+
+def caps(claims: Iterable[WrongClaim]) -> dict[Criterion, int]:
+    """The highest score each criterion may get: the lowest cap among its uncorrected claims,
+    one lower for each further uncorrected claim on it (never below 1)."""
+    by: dict[Criterion, list[int]] = {}
+    for w in claims:
+        if w.corrected is None:
+            by.setdefault(w.misconception.criterion, []).append(w.misconception.cap)
+    return {c: max(1, min(cs) - (len(cs) - 1)) for c, cs in by.items()}
+
+
+# The highest overall for an answer built on wrong claims: lean no hire.
+CONFIDENTLY_WRONG_MOST = 2.2
+
+
+def confidently_wrong(claims: Iterable[WrongClaim]) -> bool:
+    """Whether the answer rests on wrong claims: three left standing, or two with one held
+    after the interviewer questioned it."""
+    standing = [w for w in claims if w.corrected is None]
+    return len(standing) >= 3 or (len(standing) >= 2 and any(w.pushed_back for w in standing))
+
+
+def pitfalls(claims: Iterable[WrongClaim], text: CandidateText) -> list[PitfallSeen]:
+    """One pitfall per uncorrected wrong claim, named, with the quoted sentence and why."""
+    out = []
+    for w in claims:
+        if w.corrected is not None:
+            continue
+        m = w.misconception
+        held = " (held after the interviewer questioned it)" if w.pushed_back else ""
+        said = quote(text.sentences[w.first])
+        out.append(PitfallSeen(Pitfall.WRONG_CLAIM, f'{m.pitfall}: "{said}"{held}. {m.why}'))
+    return out
+
+
+def cap_note(c: Criterion, cap: int, claims: Iterable[WrongClaim]) -> str:
+    """The line a capped criterion's feedback opens with."""
+    names = [
+        w.misconception.pitfall.lower()
+        for w in claims
+        if w.corrected is None and w.misconception.criterion is c
+    ]
+    return f"Capped at {cap}: {'; '.join(names)}."

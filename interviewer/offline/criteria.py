@@ -1,0 +1,241 @@
+"""The offline scorer's criteria: what each criterion counts, quotes and advises."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from interviewer.core.rubric import (
+    CRITERION_TITLES,
+    Criterion,
+    CriterionScore,
+    Pitfall,
+    PitfallSeen,
+    clamp_score,
+)
+from interviewer.core.stages import Stage
+from interviewer.core.text import question_key
+from interviewer.offline.analysis import ConceptHit
+from interviewer.offline.claims import WrongClaim
+from interviewer.offline.facts import Facts, join_words, label
+from interviewer.offline.feedback import needs
+from interviewer.offline.quotes import quote
+from interviewer.offline.reasoning import content_words
+
+_C = Criterion
+# A rate limit or quota is security evidence only when the sentence is about abuse or callers'
+# limits; a GPU scheduler's fair-share quota is capacity, not security.
+_ABUSE = re.compile(
+    r"\b(?:abuse|abusive|attack|ddos|bots?\b|scrap|brute|429|rate[- ]?limit|throttl|api[- ]?keys?"
+    r"|per[- ](?:key|ip|user|caller|account)|credential|malicious|spam)",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Fit:
+    """What makes the card fit this problem and this candidate's own words."""
+
+    relevant: frozenset[str] | None = None  # concepts the problem's own text names (None: any)
+    words: dict[tuple[int, str], str] = field(default_factory=dict)  # (sentence, concept) -> said
+    reached: frozenset[str] = frozenset()  # expected points reached in other words
+
+    def missed(self, c: Criterion, f: Facts) -> list[str]:
+        """The problem's points for a criterion the candidate reached in no words at all."""
+        return [
+            m
+            for m, p in zip(f.missed(c), _missed_points(c, f), strict=True)
+            if p not in self.reached
+        ]
+
+    def name(self, sentence: int, concept: str) -> str:
+        """The concept as the candidate put it: its name when they used it, else their words."""
+        said = self.words.get((sentence, concept), "").strip()
+        ours = label(concept)
+        if not said or _shares_word(said, ours) or not content_words(said):
+            return ours  # their words are our name, or only connectives ("rather than")
+        return f'"{said}"'
+
+
+def _missed_points(c: Criterion, f: Facts) -> list[str]:
+    """The ids of the points Facts.missed lists, in its order."""
+    return [p.point.id for p in f.points if c in p.criteria and not f.covered[p.point.id]]
+
+
+def _shares_word(a: str, b: str) -> bool:
+    """Whether two phrases share a word (by its first four letters)."""
+    stems = {w[:4] for w in re.findall(r"[a-z0-9]{3,}", b.lower())}
+    return any(w[:4] in stems for w in re.findall(r"[a-z0-9]{3,}", a.lower()))
+
+
+_CLARITY_SAID = {
+    "requirements": "named the requirements",
+    "assumptions": "stated your assumptions",
+    "plan-announced": "announced a plan",
+    "summary": "summarised the design",
+    "next-steps": "named next steps",
+}
+
+
+@dataclass(frozen=True)
+class _Item:
+    label: str
+    explained: bool
+    primary: bool
+    sentence: int
+    start: int
+
+
+def _points_text(points: list[str]) -> str:
+    return "; ".join(p.rstrip(".") for p in points[:2])
+
+
+def _evidence(f: Facts, picks: list[tuple[int, int]]) -> list[str]:
+    """Up to three quotes, one per sentence, preferring sentences no other criterion quoted."""
+    firsts = dict(reversed(picks))  # sentence -> its first pick's offset
+    order = list(dict.fromkeys(sid for sid, _ in picks))
+    order = sorted(order, key=lambda sid: f.quoted.get(sid, 0) >= 1)[:3]
+    for sid in order:
+        f.quoted[sid] = f.quoted.get(sid, 0) + 1
+    return [quote(f.text.sentences[sid], firsts[sid]) for sid in order]
+
+
+def criterion_score(c: Criterion, f: Facts, fit: Fit) -> CriterionScore:
+    """Distinct concepts explained with a reason count; bare names only reach 2."""
+    items: dict[str, _Item] = {}
+
+    def add(key: str, item: _Item) -> None:
+        if key not in items or (item.explained and not items[key].explained):
+            items[key] = item
+
+    hits = [h for h in f.hits if c in f.criteria_of(h.concept) and _supports(c, h, f)]
+    for h in hits:
+        primary = f.criteria_of(h.concept)[0] is c
+        said = fit.name(h.sentence, h.concept.id)
+        add(h.concept.id, _Item(said, h.explained, primary, h.sentence, h.start))
+    with_concept = {h.sentence for h in hits}
+    mapped = [p for p in f.points if c in p.criteria]
+    for p in mapped:  # expected points said in words the lexicon does not know
+        for sid in f.covered[p.point.id] if p.head not in items else ():
+            s = f.text.sentences[sid]
+            if sid not in with_concept and not s.question:
+                add("point:" + p.point.id, _Item(label(p.point.id), s.reasoned, True, sid, 0))
+    explained = [i for i in items.values() if i.explained]
+    if not items or (c is _C.TRADEOFFS and not explained):
+        score = 1  # a trade-off named with no reason is no trade-off at all
+    elif len(explained) < 2 or f.thin:
+        score = 2
+    else:
+        got = sum(1 for p in mapped if f.covered[p.point.id])
+        quantified = any(f.text.sentences[i.sentence].quantified for i in explained)
+        broad = len(explained) >= 5 or (len(mapped) >= 2 and got * 5 >= len(mapped) * 3)
+        deep = quantified or (c not in (_C.SCALABILITY, _C.PERFORMANCE) and broad)
+        score = 4 if len(explained) >= 4 and deep else 3
+    ranked = sorted(items.values(), key=lambda i: (not i.explained, not i.primary, i.sentence))
+    parts = []
+    if explained:
+        parts.append(
+            f"you explained {join_words([i.label for i in ranked if i.explained][:3])} with reasons"
+        )
+    if len(explained) < len(ranked):
+        parts.append(
+            f"you named {join_words([i.label for i in ranked if not i.explained][:3])} without saying why"
+        )
+    said = (
+        "; ".join(parts).capitalize() + "."
+        if parts
+        else f"No signal on {CRITERION_TITLES[c].lower()}."
+    )
+    missed = fit.missed(c, f)
+    advice = needs(c, f.classic, f.shown(), fit.relevant) if score < 4 else None
+    if missed:
+        said += f" Not covered for this problem: {_points_text(missed)}."
+    elif advice:
+        said += f" Cover {advice}."
+    evidence = _evidence(f, [(i.sentence, i.start) for i in ranked])
+    return CriterionScore(clamp_score(score), evidence, said)
+
+
+def clarity_score(
+    f: Facts, pitfalls: list[PitfallSeen], claims: list[WrongClaim]
+) -> CriterionScore:
+    """Asked before designing, asked broadly, planned, summarised, adapted to curveballs and
+    to a wrong claim being questioned."""
+    sents = f.text.sentences
+    signals: dict[str, int] = {}
+    fixed = [w.corrected for w in claims if w.corrected is not None]
+    if fixed:
+        signals["corrected a wrong claim when it was questioned"] = fixed[0]
+    if f.clarifying:
+        signals["asked clarifying questions"] = f.clarifying[0]
+    asked = {question_key(sents[i].text) for i in f.clarifying if sents[i].question}
+    clar_points = [p for p in f.points if p.stage is Stage.CLARIFY]
+    missed = [p for p in clar_points if not set(f.covered[p.point.id]) & set(f.clarifying)]
+    if len(asked) >= 3 or len(clar_points) - len(missed) >= 2:
+        signals["asked about several requirements"] = f.clarifying[-1]
+    for h in f.hits:
+        if _C.CLARITY in h.concept.criteria:
+            signals.setdefault(_CLARITY_SAID.get(h.concept.id, label(h.concept.id)), h.sentence)
+    if f.adapted and all(f.adapted):
+        signals["adapted to each new constraint"] = -1
+    score = (1, 2, 2, 3)[len(signals)] if len(signals) < 4 else 4
+    designed_first = any(p.id is Pitfall.DESIGNED_BEFORE_CLARIFYING for p in pitfalls)
+    if not f.clarifying and f.asks_first:
+        score = min(score, 2)
+    elif designed_first:
+        score = min(score, 3)
+    if f.thin:  # a list of names is not clear thinking, however well it is framed
+        score = 1 if designed_first or (f.asks_first and not f.clarifying) else min(score, 2)
+    # Lines written as the interviewer, or to the grader, are not the candidate explaining
+    # their design: they earn nothing (read_turns drops them) and cost clarity.
+    posed = len(f.text.ignored)
+    if posed:
+        score = min(score, 1 if posed >= 2 else 2)
+    said = f"You {join_words(list(signals))}." if signals else "No signal on clarity of thought."
+    if posed:
+        said += (
+            " Your answers carried lines written as the interviewer or to the grader; they "
+            "count for nothing and cost clarity."
+        )
+    if not f.clarifying and f.asks_first:
+        said += " You never asked a clarifying question before designing."
+    elif designed_first:
+        said += " You started designing before asking your questions."
+    if missed:
+        said += f" Not asked for this problem: {_points_text([p.point.point for p in missed])}."
+    elif score < 4:
+        shown = {h.concept.id for h in f.hits if _C.CLARITY in h.concept.criteria}
+        advice = needs(_C.CLARITY, f.classic, shown | ({"-"} if len(asked) >= 3 else set()))
+        said += f" Show {advice or 'the reasoning behind each step, not only its name'}."
+    picks = sorted((sid, 0) for sid in signals.values() if sid >= 0)
+    return CriterionScore(score, _evidence(f, picks), said)
+
+
+def _supports(c: Criterion, h: ConceptHit, f: Facts) -> bool:
+    """Whether a concept's sentence is evidence for this criterion (a quota is security only
+    when the sentence is about callers' limits or abuse)."""
+    if c is not _C.SECURITY_PRIVACY or h.concept.id != "rate-limiting":
+        return True
+    return bool(_ABUSE.search(f.text.sentences[h.sentence].text))
+
+
+def improvements(criteria: dict[Criterion, CriterionScore], f: Facts, fit: Fit) -> list[str]:
+    """The three weakest criteria (or, when all are 4, what the problem still expected)."""
+    order = list(_C)
+    out: list[str] = []
+    for c in sorted(_C, key=lambda c: (criteria[c].score, order.index(c))):
+        missed = fit.missed(c, f)
+        if len(out) == 3 or (criteria[c].score == 4 and not missed):
+            continue
+        line = f"{CRITERION_TITLES[c]} ({criteria[c].score}/4): "
+        if criteria[c].score == 4:
+            out.append(line + f"to stay there, also cover: {missed[0].rstrip('.')}.")
+            continue
+        if missed:  # the problem's own expected point first, then what applies to it
+            out.append(line + f"practise this problem's point: {missed[0].rstrip('.')}.")
+            continue
+        shown = f.shown() if c is not _C.CLARITY else set()
+        relevant = fit.relevant if c is not _C.CLARITY else None
+        advice = needs(c, f.classic, shown, relevant)
+        out.append(line + f"practise {advice or 'explaining each choice with a reason'}.")
+    return out or ["Practise the same depth on a new problem, keeping to the stage clock."]
