@@ -282,7 +282,9 @@ async def seed(load: Run, args: argparse.Namespace, discord: DiscordMembers | No
         load.seeding, range(args.interviews), range(args.slack), dms, load.burst, args.warmup + 5
     )
     print(
-        f"seeded {args.interviews + args.slack + len(dms)} interviews in {took:.1f} s", flush=True
+        f"seeded {args.interviews + args.slack + len(dms)} interviews (and {args.burst} to end "
+        f"together) in {took:.1f} s",
+        flush=True,
     )
 
 
