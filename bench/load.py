@@ -48,6 +48,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -293,6 +294,8 @@ async def measured_from(out: Figures, seconds: float, llm: Any, service: Intervi
     await asyncio.sleep(seconds)
     out.reset()
     out.fallbacks = -llm.meter.total.fallbacks
+    out.model_failures = -llm.meter.total.failures
+    llm.brain.rejections.clear()
     out.refused = -service.admission.refused
     out.marks = [time.monotonic(), time.process_time()]
     out.load.append(loadavg())
@@ -377,6 +380,8 @@ async def run(
         if discord is not None:
             await discord.drain()
         out.fallbacks += container.llm.meter.total.fallbacks
+        out.model_failures += container.llm.meter.total.failures
+        out.drafts_refused = dict(Counter(container.llm.brain.rejections).most_common(3))
         out.refused += load.service.admission.refused
         out.max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         if load.steady:

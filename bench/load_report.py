@@ -31,7 +31,9 @@ class Figures:
     cpu_seconds: float = 0.0
     traced_kb: float = 0.0
     max_rss_mb: float = 0.0
-    fallbacks: int = 0
+    fallbacks: int = 0  # turns the offline interviewer took (failures, refused drafts, breaker)
+    model_failures: int = 0  # model calls that failed (errors, timeouts)
+    drafts_refused: dict[str, int] = field(default_factory=dict)  # the brain's guard: why
     refused: int = 0  # answers admission control told to resend
     load: list[str] = field(default_factory=list)  # /proc/loadavg before and after
     delay_ms: float = 300.0  # the fake model's fixed delay
@@ -73,6 +75,9 @@ def merge(parts: list[Figures]) -> Figures:
         out.gc_ms += part.gc_ms
         out.clock_failures += part.clock_failures
         out.fallbacks += part.fallbacks
+        out.model_failures += part.model_failures
+        for why, n in part.drafts_refused.items():
+            out.drafts_refused[why] = out.drafts_refused.get(why, 0) + n
         out.refused += part.refused
         out.cpu_seconds += part.cpu_seconds
     out.seconds = max(part.seconds for part in parts)
@@ -179,7 +184,8 @@ def show(title: str, f: Figures) -> None:
         f" traced heap {f.traced_kb:.0f} KB per interview; max RSS {f.max_rss_mb:.0f} MB"
     )
     print(
-        f"  admission refused {f.refused}; model fallbacks {f.fallbacks}; "
+        f"  admission refused {f.refused}; model fallbacks {f.fallbacks} (model calls failed "
+        f"{f.model_failures}; drafts refused {f.drafts_refused or 0}); "
         f"clock failures {len(f.clock_failures)}"
     )
     errors: dict[str, int] = {}
