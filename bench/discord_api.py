@@ -181,7 +181,8 @@ async def member(fake: BenchDiscord, k: int, pace: Pace, until: float, tally: Ta
         started = await fake.slash(user, dm, "start", question="model-serving", format="standard")
         await fake.timed(started, tally)
 
-    await asyncio.sleep(rng.uniform(0, pace.think))
+    if not await pause(rng.uniform(0, pace.think), until):
+        return
     seeded = pace.steady  # a seeded member acts at once after its first pause
     if seeded:
         tally.started += 1  # its interview is under way (seeded)

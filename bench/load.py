@@ -152,7 +152,8 @@ class Run:
         rng = random.Random(n)
         who, channel = Who("bench", f"member-{n}"), f"dm-{n}"
         seeded = self.steady or n in self.burst
-        await asyncio.sleep(rng.uniform(0, think))
+        if not await pause(rng.uniform(0, think), until):
+            return
         self.out.direct.started += 1
         going = seeded or await self.timed(
             lambda _words: self.service.start(who, channel, None, FORMAT)

@@ -11,6 +11,7 @@ ending tick's return (scorecard graded and stored).
 
 from __future__ import annotations
 
+import asyncio
 import random
 import time
 from datetime import datetime
@@ -20,6 +21,7 @@ import aiohttp
 from bench.load_seed import Seeder, burst_offsets, steady_offsets, total_seconds
 from interviewer.service import InterviewService, Who
 
+WRITERS = 4  # threads writing the seeded interviews
 BURST_WINDOW = 10.0  # seconds within which a burst's interviews end
 DISCORD_FIRST_USER = 1_200_000_000_000_000_000  # bench/discord_api.py's member k is this + k
 
@@ -61,15 +63,27 @@ class Seeding:
         """Seed `members` uniformly over the interview; the seconds it took."""
         began = time.perf_counter()
         offsets = steady_offsets(len(members), self.total, self.rng)
-        await self.service.db.run(self._write, members, offsets)
+        await self._write_all(members, offsets)
         return time.perf_counter() - began
+
+    async def _write_all(self, members: list[tuple[Who, str]], offsets: list[float]) -> list[int]:
+        """Write in `WRITERS` threads at once (setup, not the service's timed work: no
+        deadline of the service's database pool applies)."""
+        step = -(-len(members) // WRITERS) or 1
+        parts = await asyncio.gather(
+            *(
+                asyncio.to_thread(self._write, members[i : i + step], offsets[i : i + step])
+                for i in range(0, len(members), step)
+            )
+        )
+        return [interview_id for part in parts for interview_id in part]
 
     async def burst(self, members: list[tuple[Who, str]], after: float) -> None:
         """Seed `members` so that all end within BURST_WINDOW s, `after` seconds from now."""
         offsets = burst_offsets(len(members), after, BURST_WINDOW, self.total, self.rng)
-        ids = await self.service.db.run(self._write, members, offsets)
+        ids = await self._write_all(members, offsets)
         for interview_id in ids:
-            stored = await self.service.db.run(self.service.repo.load, interview_id)
+            stored = await asyncio.to_thread(self.service.repo.load, interview_id)
             assert stored is not None
             end = stored.state.started_at.timestamp() + self.total
             self.burst_ends[interview_id] = datetime.fromtimestamp(

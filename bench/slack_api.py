@@ -126,7 +126,8 @@ async def member(
             channel, await post(slash, "application/x-www-form-urlencoded"), tally
         )
 
-    await asyncio.sleep(rng.uniform(0, pace.think))
+    if not await pause(rng.uniform(0, pace.think), until):
+        return
     if pace.steady:
         tally.started += 1  # its interview is under way (seeded)
     going = seeded = pace.steady  # a seeded member answers at once after its first pause

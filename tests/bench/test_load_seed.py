@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
 import random
 from datetime import UTC, datetime, timedelta
 
@@ -34,7 +35,7 @@ def test_the_walk_goes_through_every_stage_with_answers(template: list[Snapshot]
     stages = [s.state.stage for s in template]
     assert stages[0] is Stage.CLARIFY and stages[-1] is Stage.WRAP_UP
     assert set(stages) >= {Stage.CLARIFY, Stage.HIGH_LEVEL, Stage.DEEP_DIVE, Stage.TRADEOFFS}
-    assert all(a.offset <= b.offset for a, b in zip(template, template[1:], strict=False))
+    assert all(a.offset <= b.offset for a, b in itertools.pairwise(template))
     assert template[-1].offset < total_seconds(Format.STANDARD)
     assert template[-1].state.candidate_turns >= 20  # an answer every 60-120 s for 45 minutes
 
