@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import re
+from collections import deque
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -27,6 +28,7 @@ from interviewer.replies import MODEL_FALLBACK_NOTICE
 log = logging.getLogger(__name__)
 
 MODEL_ACTIONS = (AskFollowUp, GiveHint, AdvanceStage)
+REJECTIONS_KEPT = 100  # the guard's latest reasons kept for inspection
 """Actions whose words the model writes; the rest are fixed texts the offline brain has."""
 
 _BOUNDARY = re.compile(r"[.!?](?=\s)|\n")
@@ -152,7 +154,9 @@ class LLMBrain:
         self.prompts = prompts or InterviewerPrompts.load()
         self.max_chars = max_chars
         self.noticed: set[str] = set()
-        self.rejections: list[str] = []
+        # The guard's latest reasons (for logs and the load benchmark): bounded, since a
+        # server's brain lives for weeks and refuses a draft every few hundred turns.
+        self.rejections: deque[str] = deque(maxlen=REJECTIONS_KEPT)
 
     @property
     def degraded(self) -> bool:
