@@ -86,15 +86,21 @@ def question(rng: random.Random, asked: list[str] | None = None) -> str:
     return f"{rng.choice(OPENERS)} {text}"
 
 
+ASKED_LINE = re.compile(r"Questions already asked \(never repeat them\): (?P<asked>[^\n]*)")
+"""The line of the turn prompt (prompts/interviewer_turn.md) listing the latest questions."""
+
+
 def asked_in(messages: list[dict[str, Any]]) -> list[str]:
-    """The question keys of the interviewer's earlier turns in a chat request."""
-    return [
-        question_key(sentence)
-        for m in messages
-        if m.get("role") == "assistant"
-        for sentence in re.split(r"(?<=[.!?])\s+", str(m.get("content") or ""))
-        if is_question(sentence)
-    ]
+    """The question keys a model can see in a chat request: the interviewer's earlier turns
+    still in the transcript window, and the prompt's list of the latest questions asked."""
+    keys = []
+    for m in messages:
+        content = str(m.get("content") or "")
+        if m.get("role") == "assistant":
+            keys += [question_key(s) for s in re.split(r"(?<=[.!?])\s+", content) if is_question(s)]
+        for line in ASKED_LINE.finditer(content):
+            keys += [k.strip() for k in line["asked"].split(";") if k.strip() not in ("", "none")]
+    return keys
 
 
 class FakeModel:
