@@ -43,13 +43,13 @@ class Figures:
     marks: list[float] = field(default_factory=list)  # measuring began: monotonic, CPU
 
     def reset(self) -> None:
-        """Forget the warm-up's figures (the load averages and the heap sample stay)."""
+        """Forget the warm-up's figures (the load averages, the heap sample and the burst's
+        scorecard times stay: a burst interview that ended early is still the burst's)."""
         for group in GROUPS:
             getattr(self, group).reset()
         for name in ("added_ms", "span_added_ms", "grade_ms", "grade_added_ms", "lag_ms"):
             getattr(self, name).clear()
         self.gc_ms.clear()
-        self.burst_ms.clear()
         self.clock_failures.clear()
 
     @classmethod
