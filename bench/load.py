@@ -32,6 +32,18 @@ the first replica runs the Discord client: a scorecard made by another replica t
 timings are not affected).
 Targets (issue 16): 2,000 whole interviews, added p99 < 100 ms, ack p99 < 100 ms, no missed
 Discord window.
+
+`--steady` (issue 25): the clock at real speed and every member's interview already under way
+at a uniform offset of its 45 minutes, its transcript holding the earlier turns, so endings come
+every 2,700/N s as N real interviews make them; members answer every 60-120 s and start the next
+interview after their scorecard. Interviews are seeded, not replayed: a few template interviews
+are walked once through the real service on a throwaway clock and their stored state at the
+offset is cloned through the repository with shifted timestamps (bench/load_seed.py). Figures are
+those after `--warmup` s, over `--seconds` (300 by default). `--burst K` adds K direct members
+whose interviews all end within 10 s after the warm-up and prints each one's time from its end to
+its graded scorecard and the acks past 1 s meanwhile (bench/load_steady.py). Targets (issue 25):
+steady 2,000 and 5,000, added and ack p99 < 100 ms, 0 failures; burst 200, every scorecard
+within 60 s and acks p99 < 250 ms.
 """
 
 from __future__ import annotations
