@@ -6,7 +6,6 @@ import asyncio
 import contextlib
 import logging
 import re
-from collections import deque
 from typing import Any
 
 from langchain_core.language_models import BaseChatModel
@@ -28,8 +27,9 @@ from interviewer.replies import MODEL_FALLBACK_NOTICE
 log = logging.getLogger(__name__)
 
 MODEL_ACTIONS = (AskFollowUp, GiveHint, AdvanceStage)
-REJECTIONS_KEPT = 100  # the guard's latest reasons kept for inspection
 """Actions whose words the model writes; the rest are fixed texts the offline brain has."""
+REJECTIONS_KEPT = 100
+"""The guard's latest reasons a brain keeps for inspection (`LLMBrain.rejections`)."""
 
 _BOUNDARY = re.compile(r"[.!?](?=\s)|\n")
 
@@ -156,7 +156,7 @@ class LLMBrain:
         self.noticed: set[str] = set()
         # The guard's latest reasons (for logs and the load benchmark): bounded, since a
         # server's brain lives for weeks and refuses a draft every few hundred turns.
-        self.rejections: deque[str] = deque(maxlen=REJECTIONS_KEPT)
+        self.rejections: list[str] = []
 
     @property
     def degraded(self) -> bool:
@@ -203,6 +203,7 @@ class LLMBrain:
                 q = gate.question
                 return Utterance(gate.text, _kind(plan.action), question_key(q) if q else None)
             self.rejections.append(gate.problem)
+            del self.rejections[:-REJECTIONS_KEPT]
             log.info("rejected a draft turn: %s", gate.problem)
             if gate.released:
                 return await self._fallback(plan, sink, gate.text, outage=False)

@@ -84,7 +84,7 @@ async def test_a_leaked_solution_is_regenerated_once(bank: QuestionBank) -> None
     u = await brain.speak(context(bank, SAID), FOLLOW)
     assert script.calls == 2
     assert u.text == "How would you keep the GPUs busy without long waits?"
-    assert list(brain.rejections) == ["it hands the candidate a solution; ask, do not design"]
+    assert brain.rejections == ["it hands the candidate a solution; ask, do not design"]
 
 
 async def test_two_bad_drafts_give_the_offline_turn(bank: QuestionBank) -> None:
@@ -157,4 +157,4 @@ async def test_a_hint_needs_no_question_and_empty_text_is_garbage(bank: Question
     u = await empty.speak(context(bank, SAID), FOLLOW)
     offline = OfflineBrain(bank).utter(context(bank, SAID), FOLLOW).text
     assert u.text == f"{NOTICE}\n\n{offline}"  # garbage is a failure: the candidate is told
-    assert list(empty.rejections) == ["it is empty", "it is empty"]
+    assert empty.rejections == ["it is empty", "it is empty"]

@@ -141,7 +141,7 @@ async def test_a_refused_draft_is_not_read_on(server: FakeOpenAIServer, bank: Qu
     b = LLMBrain(model, OfflineBrain(bank), model_name="openai:fake-model", drain_seconds=60)
     u = await asyncio.wait_for(b.speak(context(bank, SAID), FOLLOW), timeout=10)
     assert u.text == GOOD and len(server.requests) == 2
-    assert list(b.rejections) == ["it hands the candidate a solution; ask, do not design"]
+    assert b.rejections == ["it hands the candidate a solution; ask, do not design"]
 
 
 async def test_doctor_check_names_the_problem(server: FakeOpenAIServer) -> None:
