@@ -169,8 +169,10 @@ def show(title: str, f: Figures) -> None:
         )
     if f.expected_endings:
         print(
-            f"  endings measured: {sum(getattr(f, g).scorecards for g in GROUPS)} scorecards "
-            f"(expected about {f.expected_endings:.0f} at real pace)"
+            f"  endings: {len(f.grade_ms)} interviews graded by the clock in the measured window "
+            f"(expected about {f.expected_endings:.0f} at real pace); members counted "
+            f"{sum(getattr(f, g).scorecards for g in GROUPS)} scorecards (a member whose interview "
+            "ended in the warm-up counts its scorecard when it next looks)"
         )
     print(
         "  whole interviews: "
