@@ -26,7 +26,7 @@ from typing import Any
 from aiohttp import web
 
 from bench.engine import ANSWERS, pause
-from bench.load_members import OVER, TROUBLE, Inbox, Seen, Tally
+from bench.load_members import OVER, TROUBLE, Inbox, Pace, Seen, Tally
 from bot.discord.stream import CURSOR
 from bot.discord.views import TEMPLATE
 from tests.bot.discord import payloads
@@ -65,6 +65,7 @@ class BenchDiscord(FakeDiscord):
     def routes(self, app: web.Application) -> None:
         """FakeDiscord's routes, and /bench/members."""
         app.router.add_post("/bench/members", self._members)
+        app.router.add_post("/bench/dms", self._dms)
         super().routes(app)
 
     def _ack_future(self, interaction_id: str) -> asyncio.Future[float]:
@@ -133,14 +134,24 @@ class BenchDiscord(FakeDiscord):
         spec = await request.json()
         until = time.monotonic() + float(spec["seconds"])
         tally = Tally()
+        if spec.get("warmup"):
+            asyncio.get_running_loop().call_later(float(spec["warmup"]), tally.reset)
+        pace = Pace.of(spec)
         await asyncio.gather(
-            *(
-                member(self, k, float(spec["think"]), until, tally)
-                for k in range(int(spec["count"]))
-            )
+            *(member(self, k, pace, until, tally) for k in range(int(spec["count"])))
         )
         tally.failures.extend(self.rest_errors())
         return web.json_response(tally.__dict__)
+
+    async def _dms(self, request: web.Request) -> web.Response:
+        """Open the DMs of members 0..count-1 (a steady run seeds their interviews there)."""
+        count = int((await request.json())["count"])
+        return web.json_response({"channels": [self.dm_channel(user_of(k)) for k in range(count)]})
+
+
+def user_of(k: int) -> dict[str, Any]:
+    """Member k's Discord user."""
+    return payloads.user(str(1_200_000_000_000_000_000 + k), f"member{k}")
 
 
 def seen(body: dict[str, Any], at: float) -> Seen:
@@ -158,34 +169,51 @@ def seen(body: dict[str, Any], at: float) -> Seen:
     )
 
 
-async def member(fake: BenchDiscord, k: int, think: float, until: float, tally: Tally) -> None:
-    """A Discord member: `/mockroom start` in a DM, then acts until its scorecard."""
+async def member(fake: BenchDiscord, k: int, pace: Pace, until: float, tally: Tally) -> None:
+    """A Discord member: `/mockroom start` in a DM (or, steady, its interview seeded under
+    way), then acts until its scorecard; steady, the next interview after a pause."""
     rng = random.Random(20_000 + k)
-    user = payloads.user(str(1_200_000_000_000_000_000 + k), f"member{k}")
+    user = user_of(k)
     dm = fake.dm_channel(user)
-    await asyncio.sleep(rng.uniform(0, think))
-    tally.started += 1
-    start = await fake.slash(user, dm, "start", question="model-serving", format="standard")
-    await fake.timed(start, tally)
+
+    async def start() -> None:
+        tally.started += 1
+        started = await fake.slash(user, dm, "start", question="model-serving", format="standard")
+        await fake.timed(started, tally)
+
+    if not await pause(rng.uniform(0, pace.think), until):
+        return
+    seeded = pace.steady  # a seeded member acts at once after its first pause
+    if seeded:
+        tally.started += 1  # its interview is under way (seeded)
+    else:
+        await start()
     i = 1
-    going = True
-    while going and dm not in fake.inbox.ended:
-        if not await pause(think * rng.uniform(0.5, 1.5), until) or dm in fake.inbox.ended:
-            break
-        if i % 2 == 0:
-            sent = time.perf_counter()
-            await fake.say(dm, user, ANSWERS[i % len(ANSWERS)])
-            going = await fake.inbox.reply(dm, sent, tally)
-        else:
-            buttons = fake.latest_buttons(dm) if i % 4 == 1 else None
-            if buttons is not None:
-                interaction = await fake.press(user, *buttons)
+    while True:
+        going = True
+        while going and dm not in fake.inbox.ended:
+            wait, seeded = (0.0 if seeded else pace.next(rng)), False
+            if not await pause(wait, until) or dm in fake.inbox.ended:
+                break
+            if i % 2 == 0:
+                sent = time.perf_counter()
+                await fake.say(dm, user, ANSWERS[i % len(ANSWERS)])
+                going = await fake.inbox.reply(dm, sent, tally)
             else:
-                interaction = await fake.slash(user, dm, "time")
-            await fake.timed(interaction, tally)
-        i += 1
-    if await fake.inbox.wait_ended(dm, until):
+                buttons = fake.latest_buttons(dm) if i % 4 == 1 else None
+                if buttons is not None:
+                    interaction = await fake.press(user, *buttons)
+                else:
+                    interaction = await fake.slash(user, dm, "time")
+                await fake.timed(interaction, tally)
+            i += 1
+        if not await fake.inbox.wait_ended(dm, until):
+            return
         tally.scorecards += 1
+        fake.inbox.ended.discard(dm)
+        if not pace.steady or not await pause(pace.next(rng), until):
+            return
+        await start()
 
 
 async def serve() -> None:

@@ -12,6 +12,7 @@ import argparse
 import asyncio
 import json
 import random
+import re
 import time
 from typing import Any
 
@@ -20,6 +21,8 @@ from aiohttp import web
 from bench.engine import ANSWERS
 from bench.replay import stream_events
 from interviewer.core.rubric import Criterion
+from interviewer.core.text import is_question, question_key
+from interviewer.llm.guards import is_repeat
 
 OPENERS = ("Noted.", "Fair enough.", "Right.", "Understood.", "Thanks.")
 TEMPLATES = (
@@ -69,12 +72,35 @@ def scorecard() -> str:
     )
 
 
-def question(rng: random.Random) -> str:
-    """One interviewer turn: an opener and a question."""
-    template = rng.choice(TEMPLATES)
-    return (
-        f"{rng.choice(OPENERS)} {template.format(c=rng.choice(COMPONENTS), e=rng.choice(EVENTS))}"
-    )
+def question(rng: random.Random, asked: list[str] | None = None) -> str:
+    """One interviewer turn: an opener and a question not among the `asked` ones (question
+    keys), as a real model reading the transcript would write. Without this, about one turn
+    in a hundred repeated an earlier question: the brain's guard refuses it after the opener
+    was already streamed, and the offline interviewer finishes the turn (a "model fallback"
+    in a run whose model never fails)."""
+    for _ in range(50):
+        template = rng.choice(TEMPLATES)
+        text = template.format(c=rng.choice(COMPONENTS), e=rng.choice(EVENTS))
+        if not is_repeat(text, asked or ()):
+            break
+    return f"{rng.choice(OPENERS)} {text}"
+
+
+ASKED_LINE = re.compile(r"Questions already asked \(never repeat them\): (?P<asked>[^\n]*)")
+"""The line of the turn prompt (prompts/interviewer_turn.md) listing the latest questions."""
+
+
+def asked_in(messages: list[dict[str, Any]]) -> list[str]:
+    """The question keys a model can see in a chat request: the interviewer's earlier turns
+    still in the transcript window, and the prompt's list of the latest questions asked."""
+    keys = []
+    for m in messages:
+        content = str(m.get("content") or "")
+        if m.get("role") == "assistant":
+            keys += [question_key(s) for s in re.split(r"(?<=[.!?])\s+", content) if is_question(s)]
+        for line in ASKED_LINE.finditer(content):
+            keys += [k.strip() for k in line["asked"].split(";") if k.strip() not in ("", "none")]
+    return keys
 
 
 class FakeModel:
@@ -98,7 +124,7 @@ class FakeModel:
         self.served += 1
         # The grader asks for structured output (a JSON schema, or a tool to call).
         structured = bool(body.get("response_format") or body.get("tools"))
-        text = scorecard() if structured else question(self.rng)
+        text = scorecard() if structured else question(self.rng, asked_in(body["messages"]))
         prompt = sum(len(str(m.get("content", ""))) for m in body["messages"]) // 4
         usage = {
             "prompt_tokens": prompt,

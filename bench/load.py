@@ -32,6 +32,18 @@ the first replica runs the Discord client: a scorecard made by another replica t
 timings are not affected).
 Targets (issue 16): 2,000 whole interviews, added p99 < 100 ms, ack p99 < 100 ms, no missed
 Discord window.
+
+`--steady` (issue 25): the clock at real speed and every member's interview already under way
+at a uniform offset of its 45 minutes, its transcript holding the earlier turns, so endings come
+every 2,700/N s as N real interviews make them; members answer every 60-120 s and start the next
+interview after their scorecard. Interviews are seeded, not replayed: a few template interviews
+are walked once through the real service on a throwaway clock and their stored state at the
+offset is cloned through the repository with shifted timestamps (bench/load_seed.py). Figures are
+those after `--warmup` s, over `--seconds` (300 by default). `--burst K` adds K direct members
+whose interviews all end within 10 s after the warm-up and prints each one's time from its end to
+its graded scorecard and the acks past 1 s meanwhile (bench/load_steady.py). Targets (issue 25):
+steady 2,000 and 5,000, added and ack p99 < 100 ms, 0 failures; burst 200, every scorecard
+within 60 s and acks p99 < 250 ms.
 """
 
 from __future__ import annotations
@@ -48,6 +60,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections import Counter
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -55,9 +68,11 @@ from typing import Any
 
 from bench.engine import ANSWERS, pause
 from bench.load_discord import DiscordMembers
-from bench.load_members import REPLY_WAIT, Tally, run_members
+from bench.load_members import REPLY_WAIT, Pace, Tally, run_members
 from bench.load_parts import Accelerated, database, helper, model_calls, wire
 from bench.load_report import Figures, as_json, merge, show
+from bench.load_seed import Seeder
+from bench.load_steady import Seeding, discord_dms, seed_all
 from bot.bootstrap import Container
 from bot.serve import freeze_startup_heap
 from bot.slack.runner import EVENTS_PATH, build_slack_runner
@@ -89,6 +104,10 @@ class Run:
         self.out = Figures(delay_ms=args.delay * 1000)
         self.ended: set[str] = set()
         self.news = asyncio.Event()  # set whenever an interview ends
+        self.steady = bool(args.steady or args.burst)
+        self.pace = Pace(args.think, args.spread, self.steady)
+        self.burst = range(args.interviews, args.interviews + args.burst)
+        self.seeding: Seeding | None = None
 
     async def timed(
         self, call: Callable[[Callable[[str], Awaitable[None]]], Awaitable[Reply | None]]
@@ -127,29 +146,48 @@ class Run:
             self.end(reply.channel)
         return True
 
+    async def answer(self, who: Who, channel: str, text: str) -> bool:
+        """A direct member's answer, timed (see `timed`)."""
+        return await self.timed(
+            lambda words: self.service.answer(who, channel, text, on_delta=words)
+        )
+
     def end(self, channel: str | None) -> None:
         """A direct member's interview ended (its scorecard came)."""
         self.ended.add(channel or "")
         self.news.set()
 
     async def candidate(self, n: int, think: float, until: float) -> None:
-        """A direct member: start, then answer every `think` seconds (±50%) until the end."""
+        """A direct member: start (or, in a steady run, find its seeded interview under way),
+        then answer every `think` seconds (±spread) until the end; in a steady run, start the
+        next interview after a pause, until the run ends."""
         rng = random.Random(n)
         who, channel = Who("bench", f"member-{n}"), f"dm-{n}"
-        await asyncio.sleep(rng.uniform(0, think))
+        seeded = self.steady or n in self.burst
+        if not await pause(rng.uniform(0, think), until):
+            return
         self.out.direct.started += 1
-        going = await self.timed(lambda _words: self.service.start(who, channel, None, FORMAT))
+        going = seeded or await self.timed(
+            lambda _words: self.service.start(who, channel, None, FORMAT)
+        )
         i = 1
-        while going and channel not in self.ended:
-            if not await pause(think * rng.uniform(0.5, 1.5), until) or channel in self.ended:
-                break
-            text = ANSWERS[i % len(ANSWERS)]
-            going = await self.timed(
-                lambda words, text=text: self.service.answer(who, channel, text, on_delta=words)
-            )
-            i += 1
-        if await self.wait_ended(channel, until):
+        while True:
+            while going and channel not in self.ended:
+                wait, seeded = (0.0 if seeded else self.pace.next(rng)), False
+                if not await pause(wait, until) or channel in self.ended:
+                    break
+                going = await self.answer(who, channel, ANSWERS[i % len(ANSWERS)])
+                i += 1
+            if not await self.wait_ended(channel, until):
+                return
             self.out.direct.scorecards += 1
+            self.ended.discard(channel)
+            if not self.steady or n in self.burst:
+                return
+            if not await pause(self.pace.next(rng), until):
+                return
+            self.out.direct.started += 1
+            going = await self.timed(lambda _words: self.service.start(who, channel, None, FORMAT))
 
     async def wait_ended(self, channel: str, until: float) -> bool:
         """Wait (to the end of the run) for the interview's scorecard."""
@@ -179,6 +217,9 @@ class Run:
             calls = model_calls.get() or []
             if any(m.scorecard is not None for m in reply.messages):
                 self.out.grade_ms.append(wall * 1000)
+                late = None if self.seeding is None else self.seeding.burst_lateness(interview_id)
+                if late is not None:
+                    self.out.burst_ms.append(late * 1000)
                 self.out.grade_added_ms.append((wall - len(calls) * self.delay) * 1000)
             if reply.ended and reply.platform == "bench":
                 self.end(reply.channel)
@@ -239,9 +280,38 @@ class Share:
 
 
 def run_seconds(args: argparse.Namespace) -> float:
-    """How long members may take: the latest start, the interview on the fast clock, grace."""
+    """How long members may take: the latest start, the interview on the fast clock, grace;
+    in a steady or burst run, the warm-up and the measured seconds."""
+    if args.steady or args.burst:
+        return float(args.warmup + (args.seconds or (120.0 if args.burst else 300.0)))
     total = format_spec(FORMAT).total_seconds or 2700
-    return args.seconds or args.think + total / args.speed + 30
+    return float(args.seconds or args.think + total / args.speed + 30)
+
+
+async def seed(load: Run, args: argparse.Namespace, discord: DiscordMembers | None) -> None:
+    """A steady or burst run's members find their interviews under way (bench/load_seed.py)."""
+    load.seeding = Seeding(load.service, await Seeder.made())
+    dms = await discord_dms(discord.port, args.discord) if discord and args.discord else []
+    took = await seed_all(
+        load.seeding, range(args.interviews), range(args.slack), dms, load.burst, args.warmup + 5
+    )
+    print(
+        f"seeded {args.interviews + args.slack + len(dms)} interviews (and {args.burst} to end "
+        f"together) in {took:.1f} s",
+        flush=True,
+    )
+
+
+async def measured_from(out: Figures, seconds: float, llm: Any, service: InterviewService) -> None:
+    """After the warm-up, forget what was measured so far: the figures are the steady part's."""
+    await asyncio.sleep(seconds)
+    out.reset()
+    out.fallbacks = -llm.meter.total.fallbacks
+    out.model_failures = -llm.meter.total.failures
+    llm.brain.rejections.clear()
+    out.refused = -service.admission.refused
+    out.marks = [time.monotonic(), time.process_time()]
+    out.load.append(loadavg())
 
 
 async def run(
@@ -261,6 +331,7 @@ async def run(
     await runner.start()
     discord = DiscordMembers(container) if share.index == 0 else None
     note_gc = watch_gc(out)
+    assert container.llm is not None
     try:
         if discord is not None:
             await discord.start()
@@ -272,43 +343,65 @@ async def run(
         gc.collect()
         out.traced_kb = (tracemalloc.get_traced_memory()[0] - base) / 1024 / TRACED_SAMPLE
         tracemalloc.stop()
+        if load.steady:
+            await seed(load, args, discord)
         freeze_startup_heap()  # as `mockroom serve` does once its platforms are connected
         if ready is not None:
             await ready()
         out.load.append(loadavg())
         gc.callbacks.append(note_gc)
-        began, cpu = time.monotonic(), time.process_time()
-        until = began + run_seconds(args)
+        out.marks = [time.monotonic(), time.process_time()]
+        until = out.marks[0] + run_seconds(args)
         runners: dict[str, Any] = {"slack": runner}
         if discord is not None and discord.runner is not None:
             runners["discord"] = discord.runner
-        ticking = asyncio.create_task(load.clock(runners))
-        sampling = asyncio.create_task(lag(out))
+        tasks = [asyncio.create_task(load.clock(runners)), asyncio.create_task(lag(out))]
+        if load.steady:
+            tasks.append(
+                asyncio.create_task(measured_from(out, args.warmup, container.llm, load.service))
+            )
         slack_url = f"http://127.0.0.1:{runner.port}{EVENTS_PATH}"
         slack = share.part(args.slack)
-        spec = {"first": slack.start, "count": len(slack), "think": args.think, "url": slack_url}
+        spec = {
+            "first": slack.start,
+            "count": len(slack),
+            "think": args.think,
+            "url": slack_url,
+            "spread": args.spread,
+            "steady": load.steady,
+            "warmup": args.warmup if load.steady else 0.0,
+        }
+        direct = [*share.part(args.interviews), *load.burst]
         groups = await asyncio.gather(
-            *(load.candidate(i, args.think, until) for i in share.part(args.interviews)),
+            *(load.candidate(i, args.think, until) for i in direct),
             run_members(slack_port, spec, until) if slack else asyncio.sleep(0, Tally()),
             # Discord's gateway sends an interaction to one process (its shard's): all
             # Discord members are the first replica's.
-            discord.members(args.discord, args.think, until)
+            discord.members(args.discord, spec, until)
             if discord is not None
             else asyncio.sleep(0, Tally()),
         )
-        out.slack, out.discord = groups[-2], groups[-1]
-        out.seconds = time.monotonic() - began
-        out.cpu_seconds = time.process_time() - cpu
+        slack_tally, discord_tally = groups[-2], groups[-1]
+        assert isinstance(slack_tally, Tally) and isinstance(discord_tally, Tally)
+        out.slack, out.discord = slack_tally, discord_tally
+        out.seconds = time.monotonic() - out.marks[0]
+        out.cpu_seconds = time.process_time() - out.marks[1]
         out.load.append(loadavg())
-        ticking.cancel()
-        sampling.cancel()
+        for task in tasks:
+            task.cancel()
         await runner.drain()
         if discord is not None:
             await discord.drain()
-        assert container.llm is not None
-        out.fallbacks = container.llm.meter.total.fallbacks
-        out.refused = load.service.admission.refused
+        out.fallbacks += container.llm.meter.total.fallbacks
+        out.model_failures += container.llm.meter.total.failures
+        out.drafts_refused = dict(Counter(container.llm.brain.rejections).most_common(3))
+        out.refused += load.service.admission.refused
         out.max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        if load.steady:
+            total = format_spec(FORMAT).total_seconds or 2700
+            members = args.interviews + args.slack + args.discord
+            out.expected_endings = members * out.seconds / total + args.burst
+            out.burst = args.burst
     finally:
         if note_gc in gc.callbacks:
             gc.callbacks.remove(note_gc)
@@ -322,10 +415,21 @@ async def run(
 
 def title(backend: str, args: argparse.Namespace, processes: int = 1) -> str:
     """What a run was."""
+    if args.steady or args.burst:
+        shape = (
+            f"steady: {args.interviews} direct + {args.slack} Slack + {args.discord} Discord "
+            f"{FORMAT.value} interviews seeded over their 45 min, clock x1"
+            + (f", + a burst of {args.burst} ending within 10 s" if args.burst else "")
+            + f", warm-up {args.warmup:g} s"
+        )
+    else:
+        shape = (
+            f"{args.interviews} direct + {args.slack} Slack + {args.discord} Discord whole "
+            f"{FORMAT.value} interviews on a clock x{args.speed:g}"
+        )
     return (
-        f"{backend}: {args.interviews} direct + {args.slack} Slack + {args.discord} Discord whole "
-        f"{FORMAT.value} interviews on a clock x{args.speed:g}, answers every {args.think:g} s "
-        f"(±50%), model delay {args.delay * 1000:.0f} ms"
+        f"{backend}: {shape}, answers every {args.think:g} s (±{args.spread * 100:.0f}%), "
+        f"model delay {args.delay * 1000:.0f} ms"
         + (f", {processes} processes" if processes > 1 else "")
     )
 
@@ -393,7 +497,23 @@ def main() -> None:
     parser.add_argument(
         "--speed", type=float, default=20.0, help="the interview clock's speed-up (x wall time)"
     )
-    parser.add_argument("--think", type=float, default=30.0, help="mean seconds between answers")
+    parser.add_argument(
+        "--think", type=float, default=None, help="mean seconds between answers (30; steady 90)"
+    )
+    parser.add_argument(
+        "--spread", type=float, default=None, help="answers every think x (1 ± spread) (0.5; 1/3)"
+    )
+    parser.add_argument(
+        "--steady",
+        action="store_true",
+        help="real-pace clock, every interview seeded at a random point of its 45 minutes",
+    )
+    parser.add_argument(
+        "--burst", type=int, default=0, help="K more interviews that all end within 10 s"
+    )
+    parser.add_argument(
+        "--warmup", type=float, default=60.0, help="steady/burst: seconds before measuring"
+    )
     parser.add_argument("--slack", type=int, default=50, help="members through Slack HTTP")
     parser.add_argument("--discord", type=int, default=50, help="members through Discord")
     parser.add_argument("--delay", type=float, default=0.3, help="the fake model's delay (s)")
@@ -405,6 +525,13 @@ def main() -> None:
     parser.add_argument("--model-port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--slack-port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    paced = args.steady or args.burst
+    if paced:
+        args.speed = 1.0
+        if args.replicas > 1:
+            parser.error("--steady and --burst run one process")
+    args.think = args.think or (90.0 if paced else 30.0)
+    args.spread = args.spread if args.spread is not None else (1 / 3 if paced else 0.5)
     if args.worker is not None:
         worker(args)
         return

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
+from typing import Any
 
 from pydantic import SecretStr
 
@@ -52,11 +53,12 @@ class DiscordMembers:
         await runner.start()
         self.runner = runner
 
-    async def members(self, count: int, think: float, until: float) -> Tally:
-        """Run `count` members until `until` (time.monotonic()); what they measured."""
+    async def members(self, count: int, spec: dict[str, Any], until: float) -> Tally:
+        """Run `count` members (paced as `spec` says) until `until` (time.monotonic());
+        what they measured."""
         if count <= 0:
             return Tally()
-        return await run_members(self.port, {"count": count, "think": think}, until)
+        return await run_members(self.port, {**spec, "count": count}, until)
 
     async def drain(self) -> None:
         """Wait for the client's handlers still at work (answers after acknowledgements)."""

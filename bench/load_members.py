@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import random
 import time
 from collections import defaultdict
 from dataclasses import asdict, dataclass, field
@@ -53,6 +54,11 @@ class Tally:
     acked: int = 0  # requests or interactions sent (each acked in time, or a failure)
     started: int = 0
     scorecards: int = 0
+
+    def reset(self) -> None:
+        """Forget what was measured (the warm-up's figures)."""
+        for name, value in asdict(Tally()).items():
+            setattr(self, name, value)
 
     def add(self, other: Tally) -> None:
         """Take another tally's figures in."""
@@ -123,6 +129,25 @@ class Inbox:
 
     def _forget(self, channel: str, upto: float) -> None:
         self.seen[channel] = [s for s in self.seen[channel] if s.at > upto]
+
+
+@dataclass(frozen=True)
+class Pace:
+    """How a group of members acts: every `think` s (± `spread` of it); `steady`, their
+    interviews are seeded under way and each starts the next one after its scorecard."""
+
+    think: float
+    spread: float = 0.5
+    steady: bool = False
+
+    @classmethod
+    def of(cls, spec: dict[str, Any]) -> Pace:
+        """The pace a /bench/members request asks for."""
+        return cls(float(spec["think"]), float(spec.get("spread", 0.5)), bool(spec.get("steady")))
+
+    def next(self, rng: random.Random) -> float:
+        """Seconds until the member's next action."""
+        return self.think * rng.uniform(1 - self.spread, 1 + self.spread)
 
 
 async def run_members(port: int, spec: dict[str, Any], until: float) -> Tally:

@@ -31,10 +31,26 @@ class Figures:
     cpu_seconds: float = 0.0
     traced_kb: float = 0.0
     max_rss_mb: float = 0.0
-    fallbacks: int = 0
+    fallbacks: int = 0  # turns the offline interviewer took (failures, refused drafts, breaker)
+    model_failures: int = 0  # model calls that failed (errors, timeouts)
+    drafts_refused: dict[str, int] = field(default_factory=dict)  # the brain's guard: why
     refused: int = 0  # answers admission control told to resend
     load: list[str] = field(default_factory=list)  # /proc/loadavg before and after
     delay_ms: float = 300.0  # the fake model's fixed delay
+    burst: int = 0  # interviews seeded to end together
+    burst_ms: list[float] = field(default_factory=list)  # each one's end to its scorecard
+    expected_endings: float = 0.0  # steady: members x seconds / 2,700, plus the burst
+    marks: list[float] = field(default_factory=list)  # measuring began: monotonic, CPU
+
+    def reset(self) -> None:
+        """Forget the warm-up's figures (the load averages, the heap sample and the burst's
+        scorecard times stay: a burst interview that ended early is still the burst's)."""
+        for group in GROUPS:
+            getattr(self, group).reset()
+        for name in ("added_ms", "span_added_ms", "grade_ms", "grade_added_ms", "lag_ms"):
+            getattr(self, name).clear()
+        self.gc_ms.clear()
+        self.clock_failures.clear()
 
     @classmethod
     def of(cls, data: dict[str, Any]) -> Figures:
@@ -55,9 +71,13 @@ def merge(parts: list[Figures]) -> Figures:
             getattr(out, group).add(getattr(part, group))
         for name in ("added_ms", "span_added_ms", "grade_ms", "grade_added_ms", "lag_ms"):
             getattr(out, name).extend(getattr(part, name))
+        out.burst_ms += part.burst_ms
         out.gc_ms += part.gc_ms
         out.clock_failures += part.clock_failures
         out.fallbacks += part.fallbacks
+        out.model_failures += part.model_failures
+        for why, n in part.drafts_refused.items():
+            out.drafts_refused[why] = out.drafts_refused.get(why, 0) + n
         out.refused += part.refused
         out.cpu_seconds += part.cpu_seconds
     out.seconds = max(part.seconds for part in parts)
@@ -111,6 +131,9 @@ def summary(f: Figures) -> dict[str, Any]:
         "refused": f.refused,
         "lag_p99": percentile(f.lag_ms, 99) if f.lag_ms else None,
         "gc_max": max(f.gc_ms) if f.gc_ms else 0.0,
+        "acks_over_1s": sum(ms > 1000 for ms in acks),
+        "burst_p99": percentile(f.burst_ms, 99) if f.burst_ms else None,
+        "burst_graded": len(f.burst_ms),
         "load": f.load,
     }
 
@@ -124,7 +147,7 @@ def show(title: str, f: Figures) -> None:
     print(f"    added the old way (wall - measured model spans): {pct(f.span_added_ms)}")
     print(f"    first words: {pct(d.first_ms)};  whole reply: {pct(d.last_ms)}")
     for name, t in (("Slack", s), ("Discord", c)):
-        if not t.started:
+        if not (t.started or t.acked or t.replies):
             continue
         print(
             f"  {name}: {t.acked} requests acked {pct(t.acks_ms)} (target p99 < 100 ms); "
@@ -138,6 +161,19 @@ def show(title: str, f: Figures) -> None:
     print(
         f"  grading (the ending tick): {pct(f.grade_ms)};  minus model calls {pct(f.grade_added_ms)}"
     )
+    if f.burst:
+        print(
+            f"  burst: {len(f.burst_ms)}/{f.burst} graded; scorecard (end -> graded) "
+            f"{pct(f.burst_ms)} (target: all within 60 s); acks past 1 s: "
+            f"{sum(ms > 1000 for ms in s.acks_ms + c.acks_ms)}"
+        )
+    if f.expected_endings:
+        print(
+            f"  endings: {len(f.grade_ms)} interviews graded by the clock in the measured window "
+            f"(expected about {f.expected_endings:.0f} at real pace); members counted "
+            f"{sum(getattr(f, g).scorecards for g in GROUPS)} scorecards (a member whose interview "
+            "ended in the warm-up counts its scorecard when it next looks)"
+        )
     print(
         "  whole interviews: "
         + ", ".join(f"{g} {getattr(f, g).scorecards}/{getattr(f, g).started}" for g in GROUPS)
@@ -150,7 +186,8 @@ def show(title: str, f: Figures) -> None:
         f" traced heap {f.traced_kb:.0f} KB per interview; max RSS {f.max_rss_mb:.0f} MB"
     )
     print(
-        f"  admission refused {f.refused}; model fallbacks {f.fallbacks}; "
+        f"  admission refused {f.refused}; model fallbacks {f.fallbacks} (model calls failed "
+        f"{f.model_failures}; drafts refused {f.drafts_refused or 0}); "
         f"clock failures {len(f.clock_failures)}"
     )
     errors: dict[str, int] = {}

@@ -25,7 +25,7 @@ import aiohttp
 from aiohttp import web
 
 from bench.engine import ANSWERS, pause
-from bench.load_members import OVER, TROUBLE, Inbox, Seen, Tally
+from bench.load_members import OVER, TROUBLE, Inbox, Pace, Seen, Tally
 from bench.load_parts import slack_signature
 from tests.bot.slack import payloads
 from tests.bot.slack.fake_slack import ACK_SECONDS, FakeSlack
@@ -73,11 +73,14 @@ class BenchSlack(FakeSlack):
         spec = await request.json()
         until = time.monotonic() + float(spec["seconds"])
         tally = Tally()
+        if spec.get("warmup"):
+            asyncio.get_running_loop().call_later(float(spec["warmup"]), tally.reset)
         timeout = aiohttp.ClientTimeout(total=60)
+        pace = Pace.of(spec)
         async with aiohttp.ClientSession(timeout=timeout) as session:
             await asyncio.gather(
                 *(
-                    member(self, session, str(spec["url"]), k, float(spec["think"]), until, tally)
+                    member(self, session, str(spec["url"]), k, pace, until, tally)
                     for k in range(int(spec["first"]), int(spec["first"]) + int(spec["count"]))
                 )
             )
@@ -89,11 +92,12 @@ async def member(
     session: aiohttp.ClientSession,
     url: str,
     k: int,
-    think: float,
+    pace: Pace,
     until: float,
     tally: Tally,
 ) -> None:
-    """A Slack member: `/mockroom start` in a DM, then answers until the scorecard."""
+    """A Slack member: `/mockroom start` in a DM (or, steady, its interview seeded under
+    way), then answers until the scorecard; steady, the next interview after a pause."""
     rng = random.Random(10_000 + k)
     user = f"U0BENCH{k:05d}"
     channel = "D" + user.removeprefix("U")
@@ -115,24 +119,36 @@ async def member(
             tally.failures.append(f"Slack: request failed ({type(exc).__name__})")
         return sent
 
-    await asyncio.sleep(rng.uniform(0, think))
-    slash = urlencode(payloads.slash(user, channel, "start model-serving standard"))
-    tally.started += 1
-    going = await fake.inbox.reply(
-        channel, await post(slash, "application/x-www-form-urlencoded"), tally
-    )
+    async def start() -> bool:
+        slash = urlencode(payloads.slash(user, channel, "start model-serving standard"))
+        tally.started += 1
+        return await fake.inbox.reply(
+            channel, await post(slash, "application/x-www-form-urlencoded"), tally
+        )
+
+    if not await pause(rng.uniform(0, pace.think), until):
+        return
+    if pace.steady:
+        tally.started += 1  # its interview is under way (seeded)
+    going = seeded = pace.steady  # a seeded member answers at once after its first pause
+    going = going or await start()
     i = 1
-    while going and channel not in fake.inbox.ended:
-        if not await pause(think * rng.uniform(0.5, 1.5), until):
-            break
-        if channel in fake.inbox.ended:
-            break
-        event = payloads.message(user, channel, ANSWERS[i % len(ANSWERS)], f"{time.time():.6f}")
-        sent = await post(json.dumps(payloads.event_callback(event)), "application/json")
-        going = await fake.inbox.reply(channel, sent, tally)
-        i += 1
-    if await fake.inbox.wait_ended(channel, until):
+    while True:
+        while going and channel not in fake.inbox.ended:
+            wait, seeded = (0.0 if seeded else pace.next(rng)), False
+            if not await pause(wait, until) or channel in fake.inbox.ended:
+                break
+            event = payloads.message(user, channel, ANSWERS[i % len(ANSWERS)], f"{time.time():.6f}")
+            sent = await post(json.dumps(payloads.event_callback(event)), "application/json")
+            going = await fake.inbox.reply(channel, sent, tally)
+            i += 1
+        if not await fake.inbox.wait_ended(channel, until):
+            return
         tally.scorecards += 1
+        fake.inbox.ended.discard(channel)
+        if not pace.steady or not await pause(pace.next(rng), until):
+            return
+        going = await start()
 
 
 async def serve() -> None:

@@ -28,6 +28,8 @@ log = logging.getLogger(__name__)
 
 MODEL_ACTIONS = (AskFollowUp, GiveHint, AdvanceStage)
 """Actions whose words the model writes; the rest are fixed texts the offline brain has."""
+REJECTIONS_KEPT = 100
+"""The guard's latest reasons a brain keeps for inspection (`LLMBrain.rejections`)."""
 
 _BOUNDARY = re.compile(r"[.!?](?=\s)|\n")
 
@@ -160,6 +162,8 @@ class LLMBrain:
         self.prompts = prompts or InterviewerPrompts.load()
         self.max_chars = max_chars
         self.noticed: set[str] = set()
+        # The guard's latest reasons (for logs and the load benchmark): bounded, since a
+        # server's brain lives for weeks and refuses a draft every few hundred turns.
         self.rejections: list[str] = []
 
     @property
@@ -206,6 +210,7 @@ class LLMBrain:
             if gate.problem is None:
                 return _turn(plan, gate.text, gate.question)
             self.rejections.append(gate.problem)
+            del self.rejections[:-REJECTIONS_KEPT]
             log.info("rejected a draft turn: %s", gate.problem)
             if gate.released:
                 return await self._fallback(plan, sink, gate.text, outage=False)

@@ -59,7 +59,6 @@ class UsageMeter:
     prices: Mapping[str, Prices] = field(default_factory=lambda: DEFAULT_PRICES)
     by_key: dict[str, Usage] = field(default_factory=dict)
     total: Usage = field(default_factory=Usage)
-    _taken: dict[str, tuple[int, int, float]] = field(default_factory=dict)
 
     def add(
         self, key: str, prompt: int, completion: int, cached: int = 0, estimated: bool = False
@@ -87,15 +86,11 @@ class UsageMeter:
         return self.by_key.get(key, Usage())
 
     def take(self, key: str) -> UsageDelta:
-        """Tokens and cost under `key` since the last take (for storing per interview)."""
-        now = self.get(key)
-        before = self._taken.get(key, (0, 0, 0.0))
-        self._taken[key] = (now.prompt_tokens, now.completion_tokens, now.cost_usd)
-        return UsageDelta(
-            now.prompt_tokens - before[0],
-            now.completion_tokens - before[1],
-            round(now.cost_usd - before[2], 6),
-        )
+        """Tokens and cost under `key` since the last take (for storing per interview).
+        The key is then forgotten: the meter holds only usage not yet stored, not every
+        interview the process ever ran (a server's meter lives for weeks)."""
+        now = self.by_key.pop(key, None) or Usage()
+        return UsageDelta(now.prompt_tokens, now.completion_tokens, round(now.cost_usd, 6))
 
 
 @lru_cache(maxsize=4)

@@ -20,3 +20,17 @@ def test_prices_cover_the_named_models_and_local_servers_are_free() -> None:
     assert price_of(DEFAULT_PRICES, "azure:gpt-4o-mini") == DEFAULT_PRICES["openai:gpt-4o-mini"]
     assert price_of(DEFAULT_PRICES, "ollama:llama3.1") == (0.0, 0.0, 0.0)
     assert price_of({"x:y": (1.0, 2.0)}, "x:y") == (1.0, 2.0, 1.0)  # no discount given
+
+
+def test_taking_usage_forgets_the_interview_so_the_meter_does_not_grow() -> None:
+    meter = UsageMeter("openai:gpt-4o-mini")
+    meter.add("i:1", 100, 10)
+    meter.add("i:1", 50, 5)
+    first = meter.take("i:1")
+    assert (first.prompt_tokens, first.completion_tokens) == (150, 15)
+    assert "i:1" not in meter.by_key
+    meter.add("i:1", 20, 2)  # a later step of the same interview
+    later = meter.take("i:1")
+    assert (later.prompt_tokens, later.completion_tokens) == (20, 2)
+    assert meter.take("i:1").prompt_tokens == 0
+    assert meter.total.prompt_tokens == 170  # the process's total is kept
