@@ -140,20 +140,23 @@ class OfflineBrain:
         return self.phrases.stage_intros[stage].format(minutes=(budget or 0) // 60)
 
     def _opening_question(self, ctx: TurnContext, stage: Stage) -> str:
-        """The question that opens a stage: grounded in the design so far where possible."""
+        """The question that opens a stage: grounded in the design so far where possible
+        (the turns are read once, and only for a stage that presses on a design)."""
+        reading: Reading | None = None
         if stage in (Stage.DEEP_DIVE, Stage.TRADEOFFS):  # a level presses on a design
+            reading = read_candidate_turns(self.bank, ctx.turns)
             level = ctx.state.level.value
-            own = self.moves.level_opener(ctx.problem, level, stage, ctx.turns, ctx.state.asked)
+            own = self.moves.level_opener(ctx.problem, level, stage, reading, ctx.state.asked)
             if own:
                 return own
-        if stage is Stage.DEEP_DIVE:
-            grounded = self.moves.opening_probe(ctx.problem, ctx.turns, ctx.state.asked)
-            if grounded:
-                return grounded
+            if stage is Stage.DEEP_DIVE:
+                grounded = self.moves.opening_probe(ctx.problem, reading, ctx.state.asked)
+                if grounded:
+                    return grounded
         first = self.phrases.first_questions[stage]
         if question_key(first) not in ctx.state.asked:
             return first
-        return self._choose(ctx, stage).question
+        return self._choose(ctx, stage, reading=reading).question
 
     def _choose(
         self,
