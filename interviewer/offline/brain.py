@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from interviewer.bank import Curveball, Phrasebook, QuestionBank
 from interviewer.core.events import (
     Action,
@@ -17,7 +15,7 @@ from interviewer.core.events import (
 )
 from interviewer.core.stages import Format, Stage
 from interviewer.core.text import question_key
-from interviewer.core.transcript import Role, Turn, TurnKind
+from interviewer.core.transcript import Role, TurnKind
 from interviewer.diagrams.probes import follow_up as diagram_follow_up
 from interviewer.diagrams.probes import redrawn_for
 from interviewer.offline.acts import Act, Heard, hear
@@ -27,6 +25,7 @@ from interviewer.offline.pushback import pushback_for
 from interviewer.offline.reading import (
     Reading,
     curveball_gist,
+    last_candidate,
     last_interviewer,
     read_candidate_turns,
 )
@@ -181,7 +180,7 @@ class OfflineBrain:
     def _follow_up(self, ctx: TurnContext, action: AskFollowUp) -> Utterance:
         """Hear what the candidate did first; then answer in kind, push back, or probe."""
         lines, stage = self.lines, action.stage
-        last = self._last_candidate(ctx.turns)
+        last = last_candidate(ctx.turns)
         heard = hear(last, stage)
         if heard.act is Act.OFF_TOPIC:  # one line back to the problem, no facts
             text = lines.off_topic.format(title=short_title(ctx.problem.title))
@@ -307,10 +306,3 @@ class OfflineBrain:
             if key not in ctx.state.hints_given:
                 return Utterance(f"{p.hint_lead} {hint}", TurnKind.HINT, hint_key=key)
         return Utterance(p.no_more_hints, TurnKind.HINT)
-
-    @staticmethod
-    def _last_candidate(turns: Sequence[Turn]) -> str:
-        for turn in reversed(turns):
-            if turn.role is Role.CANDIDATE:
-                return turn.text
-        return ""
