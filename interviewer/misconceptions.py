@@ -106,19 +106,15 @@ class Misconception(BaseModel):
 
     @cached_property
     def _pattern(self) -> re.Pattern[str]:
-        return re.compile("|".join(f"(?:{expand(p)})" for p in self.patterns), re.IGNORECASE)
+        return _compile(self.patterns)
 
     @cached_property
     def _unless(self) -> re.Pattern[str] | None:
-        if not self.unless:
-            return None
-        return re.compile("|".join(f"(?:{expand(p)})" for p in self.unless), re.IGNORECASE)
+        return _compile(self.unless) if self.unless else None
 
     @cached_property
     def _corrected(self) -> re.Pattern[str] | None:
-        if not self.corrected:
-            return None
-        return re.compile("|".join(f"(?:{expand(p)})" for p in self.corrected), re.IGNORECASE)
+        return _compile(self.corrected) if self.corrected else None
 
     def claimed_in(self, sentence: str) -> bool:
         """Whether this one sentence makes the claim (qualified, negated or asked ones do not)."""
@@ -137,6 +133,11 @@ class Misconception(BaseModel):
         if _DEFENDS.search(sentence) or self._pattern.search(sentence):
             return False
         return not self.claimed_in(sentence)
+
+
+def _compile(patterns: list[str]) -> re.Pattern[str]:
+    """Catalogue patterns as one case-insensitive alternation."""
+    return re.compile("|".join(f"(?:{expand(p)})" for p in patterns), re.IGNORECASE)
 
 
 def _affirmed(pattern: re.Pattern[str], sentence: str) -> bool:

@@ -10,7 +10,8 @@ _QUESTION_START = re.compile(
     r"would|will|may|might|must|shall|have|has)\b",
     re.IGNORECASE,
 )
-_SENTENCE_END = re.compile(
+# Where a sentence ends (also read with offsets by interviewer.offline.analysis).
+SENTENCE_END = re.compile(
     # Not after an abbreviation that never ends a sentence ("utilisation vs. cost", "e.g. Kafka").
     r"(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bcf\.)(?<!\bapprox\.)(?<!\bincl\.)"
     r"(?<=[.!?])\s+|\n+",
@@ -41,7 +42,7 @@ def normalize(text: str) -> str:
 
 def sentences(text: str) -> list[str]:
     """The text split into sentences and lines, each stripped, empty ones dropped."""
-    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+    return [s.strip() for s in SENTENCE_END.split(text) if s and s.strip()]
 
 
 def is_question(sentence: str) -> bool:

@@ -19,6 +19,7 @@ from interviewer.diagrams.data import DATA_NOTE, as_data, design_data
 from interviewer.llm.card import RUBRIC
 from interviewer.offline.brain import minutes_text
 from interviewer.offline.pushback import Pushback, pushback_for
+from interviewer.offline.reading import last_candidate
 from interviewer.ports import TurnContext, usage_key
 from interviewer.prompt_files import PromptFile, load_prompt
 
@@ -94,7 +95,7 @@ class TurnPlan:
         """A wrong claim in the candidate's last message not yet pushed back on (catalogue)."""
         if not isinstance(self.action, AskFollowUp):
             return None
-        last = next((t.text for t in reversed(self.ctx.turns) if t.role is Role.CANDIDATE), "")
+        last = last_candidate(self.ctx.turns)
         return pushback_for(
             self.bank.misconceptions, self.problem.id, last, self.ctx.turns, self.ctx.state.asked
         )

@@ -11,7 +11,7 @@ from functools import cached_property
 
 from interviewer.bank import Concept
 from interviewer.core.stages import Format, Stage
-from interviewer.core.text import is_question
+from interviewer.core.text import SENTENCE_END, is_question
 from interviewer.core.transcript import Role, Transcript, TurnKind
 from interviewer.offline.reasoning import (
     is_keyword_list,
@@ -20,13 +20,6 @@ from interviewer.offline.reasoning import (
     reason_carries_content,
 )
 
-# The same split as interviewer.core.text.sentences, kept with offsets so quotes stay verbatim.
-_SENTENCE_END = re.compile(
-    # Not after an abbreviation that never ends a sentence ("utilisation vs. cost", "e.g. Kafka").
-    r"(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bcf\.)(?<!\bapprox\.)(?<!\bincl\.)"
-    r"(?<=[.!?])\s+|\n+",
-    re.IGNORECASE,
-)
 _WORD = re.compile(r"\w+")
 
 # Words addressed to whoever grades the interview rather than to the interviewer.
@@ -219,7 +212,8 @@ def has_quantity(text: str) -> bool:
 def _spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     pos = 0
-    for m in [*_SENTENCE_END.finditer(text), None]:
+    # The same split as core.text.sentences, kept with offsets so quotes stay verbatim.
+    for m in [*SENTENCE_END.finditer(text), None]:
         end = m.start() if m else len(text)
         piece = text[pos:end]
         if piece.strip():

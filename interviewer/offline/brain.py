@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from interviewer.bank import Curveball, Phrasebook, QuestionBank
 from interviewer.core.events import (
     Action,
@@ -17,7 +15,7 @@ from interviewer.core.events import (
 )
 from interviewer.core.stages import Format, Stage
 from interviewer.core.text import question_key
-from interviewer.core.transcript import Role, Turn, TurnKind
+from interviewer.core.transcript import Role, TurnKind
 from interviewer.diagrams.probes import follow_up as diagram_follow_up
 from interviewer.diagrams.probes import redrawn_for
 from interviewer.offline.acts import Act, Heard, hear
@@ -27,6 +25,7 @@ from interviewer.offline.pushback import pushback_for
 from interviewer.offline.reading import (
     Reading,
     curveball_gist,
+    last_candidate,
     last_interviewer,
     read_candidate_turns,
 )
@@ -140,20 +139,23 @@ class OfflineBrain:
         return self.phrases.stage_intros[stage].format(minutes=(budget or 0) // 60)
 
     def _opening_question(self, ctx: TurnContext, stage: Stage) -> str:
-        """The question that opens a stage: grounded in the design so far where possible."""
+        """The question that opens a stage: grounded in the design so far where possible
+        (the turns are read once, and only for a stage that presses on a design)."""
+        reading: Reading | None = None
         if stage in (Stage.DEEP_DIVE, Stage.TRADEOFFS):  # a level presses on a design
+            reading = read_candidate_turns(self.bank, ctx.turns)
             level = ctx.state.level.value
-            own = self.moves.level_opener(ctx.problem, level, stage, ctx.turns, ctx.state.asked)
+            own = self.moves.level_opener(ctx.problem, level, stage, reading, ctx.state.asked)
             if own:
                 return own
-        if stage is Stage.DEEP_DIVE:
-            grounded = self.moves.opening_probe(ctx.problem, ctx.turns, ctx.state.asked)
-            if grounded:
-                return grounded
+            if stage is Stage.DEEP_DIVE:
+                grounded = self.moves.opening_probe(ctx.problem, reading, ctx.state.asked)
+                if grounded:
+                    return grounded
         first = self.phrases.first_questions[stage]
         if question_key(first) not in ctx.state.asked:
             return first
-        return self._choose(ctx, stage).question
+        return self._choose(ctx, stage, reading=reading).question
 
     def _choose(
         self,
@@ -178,7 +180,7 @@ class OfflineBrain:
     def _follow_up(self, ctx: TurnContext, action: AskFollowUp) -> Utterance:
         """Hear what the candidate did first; then answer in kind, push back, or probe."""
         lines, stage = self.lines, action.stage
-        last = self._last_candidate(ctx.turns)
+        last = last_candidate(ctx.turns)
         heard = hear(last, stage)
         if heard.act is Act.OFF_TOPIC:  # one line back to the problem, no facts
             text = lines.off_topic.format(title=short_title(ctx.problem.title))
@@ -304,10 +306,3 @@ class OfflineBrain:
             if key not in ctx.state.hints_given:
                 return Utterance(f"{p.hint_lead} {hint}", TurnKind.HINT, hint_key=key)
         return Utterance(p.no_more_hints, TurnKind.HINT)
-
-    @staticmethod
-    def _last_candidate(turns: Sequence[Turn]) -> str:
-        for turn in reversed(turns):
-            if turn.role is Role.CANDIDATE:
-                return turn.text
-        return ""

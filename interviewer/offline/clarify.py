@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 from interviewer.bank import HiddenFact, Phrasebook, Problem, compile_any
 from interviewer.core.text import is_question, sentences
@@ -137,24 +138,36 @@ def _ties(a: HiddenFact, b: HiddenFact, question: str) -> bool:
     return _matches(a, question) == _matches(b, question)
 
 
+@cache
+def _keyword(k: str) -> re.Pattern[str]:
+    """A fact's keyword as a regex from a word boundary, compiled once (the bank's are fixed)."""
+    return re.compile(rf"\b(?:{k})", re.I)
+
+
+def _found(fact: HiddenFact, question: str) -> list[tuple[str, re.Match[str]]]:
+    """Each of a fact's own keywords that the question matches, with its match."""
+    return [(k, m) for k in fact.keywords if (m := _keyword(k).search(question))]
+
+
+def _weight(found: Sequence[tuple[str, re.Match[str]]]) -> int:
+    """How strongly matched keywords count: a subject word twice, an interrogative phrase
+    ("how many", "how long") once."""
+    return sum(1 if _INTERROGATIVE.match(k) else 2 for k, _ in found)
+
+
 def _matches(fact: HiddenFact, question: str) -> int:
-    """How strongly a fact's own keywords match: a subject word counts twice, an
-    interrogative phrase ("how many", "how long") once."""
-    return sum(
-        1 if _INTERROGATIVE.match(k) else 2
-        for k in fact.keywords
-        if re.search(rf"\b(?:{k})", question, re.I)
-    )
+    """How strongly a fact's own keywords match the question."""
+    return _weight(_found(fact, question))
 
 
 def _ranked_facts(facts: Sequence[HiddenFact], question: str) -> list[HiddenFact]:
     """The facts whose own keywords match the question, the most and longest matches first."""
     scored = []
     for n, fact in enumerate(facts):
-        found = [m for k in fact.keywords if (m := re.search(rf"\b(?:{k})", question, re.I))]
+        found = _found(fact, question)
         if found:
-            length = sum(m.end() - m.start() for m in found)
-            scored.append((-_matches(fact, question), -length, n, fact))
+            length = sum(m.end() - m.start() for _, m in found)
+            scored.append((-_weight(found), -length, n, fact))
     return [f for *_, f in sorted(scored, key=lambda x: x[:3])]
 
 

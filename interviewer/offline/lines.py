@@ -77,22 +77,21 @@ class ActLines(BaseModel):
     @cached_property
     def compiled_situations(self) -> dict[str, re.Pattern[str]]:
         """Each curveball's situation as one pattern."""
-        return {
-            cid: re.compile("|".join(f"(?:{p})" for p in ps), re.IGNORECASE)
-            for cid, ps in self.situations.items()
-        }
+        return _compiled(self.situations)
 
     @cached_property
     def focus(self) -> dict[str, re.Pattern[str]]:
         """Each level's focus as one pattern."""
-        return {
-            level: re.compile("|".join(f"(?:{p})" for p in ps), re.IGNORECASE)
-            for level, ps in self.level_focus.items()
-        }
+        return _compiled(self.level_focus)
 
     def default_for(self, topic: str | None) -> str:
         """The sensible default for a topic left to the candidate."""
         return self.defaults.get(topic or "general") or self.defaults.get("general", "")
+
+
+def _compiled(table: dict[str, list[str]]) -> dict[str, re.Pattern[str]]:
+    """Each key's regexes as one case-insensitive alternation."""
+    return {key: re.compile("|".join(f"(?:{p})" for p in ps), re.I) for key, ps in table.items()}
 
 
 @cache

@@ -122,18 +122,16 @@ class MoveChooser:
         problem: Problem,
         level: str,
         stage: Stage,
-        turns: Sequence[Turn],
+        reading: Reading,
         asked: Sequence[str],
     ) -> str:
         """The plan's question a stage opens with for a level, or '' (the stage's usual one)."""
-        reading = read_candidate_turns(self.bank, turns)
         move = self._for_level(problem, level, stage, reading, set(asked), plan_only=True)
         return move.question if move else ""
 
-    def opening_probe(self, problem: Problem, turns: Sequence[Turn], asked: Sequence[str]) -> str:
+    def opening_probe(self, problem: Problem, reading: Reading, asked: Sequence[str]) -> str:
         """A deep-dive opener grounded in the design so far, or '': the problem's own probe on
         what the candidate said, else a relevant concept they explained, a facet left out."""
-        reading = read_candidate_turns(self.bank, turns)
         done = set(asked)
         whole = Reading(reading.said, (), reading.said, reading.explained, reading.named)
         move = self._said_probe(problem, whole, done) or self._grounded(

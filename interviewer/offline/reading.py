@@ -84,6 +84,11 @@ def last_interviewer(turns: Sequence[Turn]) -> Turn | None:
     return None
 
 
+def last_candidate(turns: Sequence[Turn]) -> str:
+    """The candidate's most recent message ('' before they have said anything)."""
+    return next((t.text for t in reversed(turns) if t.role is Role.CANDIDATE), "")
+
+
 def curveball_gist(reading: Reading) -> str:
     """How the candidate adapted, named by the concepts of their answer (never copied verbatim:
     the interviewer's turns must hold nothing the candidate could ask to forget)."""
