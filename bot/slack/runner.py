@@ -19,6 +19,7 @@ from bot.slack.peers import deliver as deliver_peer
 from bot.slack.peers import register as register_peer_form
 from bot.slack.users import UserDirectory
 from bot.slack.work import BackgroundWork
+from interviewer.core.text import ascii_number
 from interviewer.peers.outcome import PeerOutcome
 from interviewer.service import Reply
 
@@ -33,11 +34,6 @@ STOP_GRACE_SECONDS = 10.0
 def _not_the_env_token_warning(record: logging.LogRecord) -> bool:
     """Drop bolt's notice that SLACK_BOT_TOKEN in the environment is unused: we pass the client."""
     return not record.getMessage().startswith("As you gave `client` as well")
-
-
-def _plain_timestamp(value: str) -> bool:
-    """Seconds since the epoch in ASCII digits, as Slack sends them (at most 12 of them)."""
-    return 0 < len(value) <= 12 and value.isascii() and value.isdigit()
 
 
 def _reason(exc: BaseException) -> str:
@@ -155,7 +151,9 @@ class SlackRunner:
             # Verified here, before bolt: a forged or stale request gets 401 however its
             # headers are mangled (a timestamp of 400 digits, or of `²`, which int() reads or
             # refuses with an error), and its body (perhaps a member's words) is never logged.
-            if not _plain_timestamp(timestamp) or not verifier.is_valid(body, timestamp, signature):
+            if ascii_number(timestamp, max_digits=12) is None or not verifier.is_valid(
+                body, timestamp, signature
+            ):
                 log.info("Slack: refused a request that failed verification (401)")
                 return web.Response(status=401, text="invalid request")
             try:
