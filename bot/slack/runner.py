@@ -17,6 +17,7 @@ from bot.slack.app import SlackListeners, register
 from bot.slack.outbox import SlackOutbox
 from bot.slack.peers import deliver as deliver_peer
 from bot.slack.peers import register as register_peer_form
+from bot.slack.places import thread_key
 from bot.slack.users import UserDirectory
 from bot.slack.work import BackgroundWork
 from interviewer.core.text import ascii_number
@@ -206,7 +207,7 @@ class SlackRunner:
         """The thread key of a drill posted with `marker` since `since` (a crash lost it),
         found by its metadata."""
         ts = await self.outbox.find(channel, marker)
-        return None if ts is None else f"{channel}:{ts}"  # as places.thread_key
+        return None if ts is None else thread_key(channel, ts)
 
     async def post_in_thread(self, thread_key: str, text: str) -> None:
         """Post in a drill's thread (the recap)."""
