@@ -83,8 +83,7 @@ class ClockScheduler:
         self.interval = interval
         self.drill_interval = drill_interval
         self.chart = chart
-        self.runners: Mapping[str, Deliverer] = {r.platform: r for r in runners}
-        self.router = DeliveryRouter(runners, peers)
+        self.router = DeliveryRouter(runners, peers)  # the runners by platform, and the peers
         self.posters: Mapping[str, Poster] = {
             r.platform: r for r in runners if isinstance(r, Poster)
         }
@@ -166,7 +165,7 @@ class ClockScheduler:
 
     async def sweep_unanswered(self) -> int:
         """Reply to answers left without a reply (a crash, a reply whose retries ran out)."""
-        await self.service.find_unanswered(list(self.runners), UNANSWERED_AFTER)
+        await self.service.find_unanswered(list(self.router.runners), UNANSWERED_AFTER)
         return await self.retry_replies()  # what it found is owed now
 
     async def _deliver(self, replies: Sequence[Reply]) -> int:

@@ -20,10 +20,9 @@ from bot.discord.render import diagram_message, pieces
 from bot.discord.respond import apologize, who_of
 from interviewer.core.rubric import Criterion
 from interviewer.core.text import ascii_number
-from interviewer.peers.outcome import SCALE, PeerForm, PeerOutcome
+from interviewer.peers.outcome import FORM_OUT_OF_DATE, SCALE, PeerForm, PeerOutcome
 
 SCORE_TEMPLATE = r"mockroom:peer:(?P<session>[0-9]+):(?P<criterion>[a-z_]+)"
-OUT_OF_DATE = "That form is out of date."
 SUBMIT_TEMPLATE = r"mockroom:peersubmit:(?P<session>[0-9]+)"
 ROWS = 5  # Discord's action rows per message
 NO_FORM = (
@@ -75,7 +74,7 @@ class ScoreSelect(
         """Record the score (only the session's interviewer may)."""
         score = ascii_number(self.item.values[0] if self.item.values else "")
         if score is None:  # a forged or stale value (`²` passes str.isdigit(), not int())
-            await interaction.response.send_message(OUT_OF_DATE, ephemeral=True)
+            await interaction.response.send_message(FORM_OUT_OF_DATE, ephemeral=True)
             return
         await press(interaction, self.session_id, self.criterion, score)
 

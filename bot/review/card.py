@@ -6,8 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.review.links import PageRef
+from bot.review.page import Source
 from bot.review.pages import ReviewPages, drill_ref, interview_ref
 from interviewer.history import History
+from interviewer.ports import HistoryEntry
 from interviewer.privacy.service import ExportFile
 from interviewer.replies import InterviewError, Who
 
@@ -70,22 +72,37 @@ class ReviewAnswer:
     shared: str | None = None  # posted for everyone where the command was typed (`share`)
 
 
+NOTHING_SCORED = "Nothing of yours has been scored yet: finish an interview first."
+
+
+def past_page(
+    pages: ReviewPages,
+    history: History,
+    who: Who,
+    number: int | None,
+    nothing: str = NOTHING_SCORED,
+) -> tuple[int, HistoryEntry, tuple[PageRef, Source]]:
+    """The member's scorecard N (default: their latest scored one), its history entry and its
+    page; InterviewError (`nothing` when nothing is scored) when there is none. Chat's
+    `review` and the terminal's read it the same way."""
+    if number is None:
+        scored = [e for e in history.entries(who, limit=10_000) if e.overall is not None]
+        if not scored:
+            raise InterviewError(nothing)
+        number = scored[0].number
+    entry = history.open(who, number).entry  # the member's own numbering: never another's
+    page = pages.page(entry.interview_id, entry.kind == "drill")
+    if page is None:
+        raise InterviewError(f"Number {number} has no review page.")
+    return number, entry, page
+
+
 def review_command(
     pages: ReviewPages, history: History, who: Who, number: int | None, *, share: bool = False
 ) -> ReviewAnswer:
     """`review [N] [share]`: the member's review page N (default: their latest scored one),
     privately; `share` also gives the link to post where the command was typed."""
-    if number is None:
-        scored = [e for e in history.entries(who, limit=10_000) if e.overall is not None]
-        if not scored:
-            raise InterviewError("Nothing of yours has been scored yet: finish an interview first.")
-        number = scored[0].number
-    past = history.open(who, number)  # the member's own numbering: never another's page
-    entry = past.entry
-    ref = _ref(pages, entry.interview_id, entry.kind == "drill")
-    source = pages.source(ref) if ref is not None else None
-    if ref is None or source is None:
-        raise InterviewError(f"Number {number} has no review page.")
+    number, entry, (ref, source) = past_page(pages, history, who, number)
     links = pages.links
     if share and (links is None or links.public_url is None):
         raise InterviewError(

@@ -60,6 +60,17 @@ class ReviewPages:
             return None
         return self.interview_source(stored)
 
+    def page(self, page_id: int, drill: bool) -> tuple[PageRef, Source] | None:
+        """An interview's or a drill answer's reference and page source, read once (None:
+        it has no page)."""
+        if drill:
+            found = self.reads.drill_page(page_id)
+            return None if found is None else (drill_ref(found), self._drill(found))
+        stored = self.repo.load(page_id)
+        if stored is None or stored.scorecard is None:
+            return None
+        return interview_ref(stored), self.interview_source(stored)
+
     def interview_source(self, stored: StoredInterview) -> Source:
         """An interview's (or peer session's) page source."""
         state = stored.state

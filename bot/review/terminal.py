@@ -5,24 +5,19 @@ from __future__ import annotations
 import webbrowser
 from pathlib import Path
 
-from bot.review.pages import ReviewPages, interview_ref
+from bot.review.card import past_page
+from bot.review.pages import ReviewPages
 from interviewer.history import History
-from interviewer.replies import InterviewError, Who
+from interviewer.replies import Who
+
+NOTHING = "Nothing has been scored yet: finish an interview first."
 
 
 def write_review(
     pages: ReviewPages, history: History, who: Who, number: int | None, output: Path | None
 ) -> Path:
     """Write the member's review page N (default: the latest scored) and return its path."""
-    entries = [e for e in history.entries(who, limit=10_000) if e.overall is not None]
-    if not entries:
-        raise InterviewError("Nothing has been scored yet: finish an interview first.")
-    number = number if number is not None else entries[0].number
-    entry = history.open(who, number).entry
-    stored = pages.repo.load(entry.interview_id)
-    source = pages.source(interview_ref(stored)) if stored is not None else None
-    if source is None:
-        raise InterviewError(f"Number {number} has no review page.")
+    number, entry, (_, source) = past_page(pages, history, who, number, NOTHING)
     path = output or Path(f"mockroom-review-{number}-{entry.question_id}.html")
     path.write_text(pages.html(source), encoding="utf-8")
     return path.resolve()

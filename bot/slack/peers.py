@@ -15,7 +15,7 @@ from bot.slack.render import Block, safe, section
 from bot.slack.work import BackgroundWork
 from interviewer.core.text import ascii_number
 from interviewer.peers.brief import STRONG_ANSWER
-from interviewer.peers.outcome import SCALE, PeerForm, PeerOutcome
+from interviewer.peers.outcome import FORM_OUT_OF_DATE, SCALE, PeerForm, PeerOutcome
 
 SCORE_ACTION = "mockroom_peer_score"
 SUBMIT_ACTION = "mockroom_peer_submit"
@@ -111,7 +111,7 @@ class PeerFormListener:
             score = ascii_number(parts[-1]) if len(parts) == 3 else 0
             if session is None or score is None or len(parts) not in (1, 3):
                 # A forged or stale value (`²` passes str.isdigit(), not int()).
-                await self.outbox.private(user, channel, "That form is out of date.")
+                await self.outbox.private(user, channel, FORM_OUT_OF_DATE)
                 return
             criterion = parts[1] if len(parts) == 3 else None
             response = await self.controller.peer_form(who, session, criterion, score)

@@ -17,8 +17,10 @@ from bot.slack.app import SlackListeners, register
 from bot.slack.outbox import SlackOutbox
 from bot.slack.peers import deliver as deliver_peer
 from bot.slack.peers import register as register_peer_form
+from bot.slack.places import thread_key
 from bot.slack.users import UserDirectory
 from bot.slack.work import BackgroundWork
+from interviewer.core.text import ascii_number
 from interviewer.peers.outcome import PeerOutcome
 from interviewer.service import Reply
 
@@ -33,11 +35,6 @@ STOP_GRACE_SECONDS = 10.0
 def _not_the_env_token_warning(record: logging.LogRecord) -> bool:
     """Drop bolt's notice that SLACK_BOT_TOKEN in the environment is unused: we pass the client."""
     return not record.getMessage().startswith("As you gave `client` as well")
-
-
-def _plain_timestamp(value: str) -> bool:
-    """Seconds since the epoch in ASCII digits, as Slack sends them (at most 12 of them)."""
-    return 0 < len(value) <= 12 and value.isascii() and value.isdigit()
 
 
 def _reason(exc: BaseException) -> str:
@@ -155,7 +152,9 @@ class SlackRunner:
             # Verified here, before bolt: a forged or stale request gets 401 however its
             # headers are mangled (a timestamp of 400 digits, or of `²`, which int() reads or
             # refuses with an error), and its body (perhaps a member's words) is never logged.
-            if not _plain_timestamp(timestamp) or not verifier.is_valid(body, timestamp, signature):
+            if ascii_number(timestamp, max_digits=12) is None or not verifier.is_valid(
+                body, timestamp, signature
+            ):
                 log.info("Slack: refused a request that failed verification (401)")
                 return web.Response(status=401, text="invalid request")
             try:
@@ -208,7 +207,7 @@ class SlackRunner:
         """The thread key of a drill posted with `marker` since `since` (a crash lost it),
         found by its metadata."""
         ts = await self.outbox.find(channel, marker)
-        return None if ts is None else f"{channel}:{ts}"  # as places.thread_key
+        return None if ts is None else thread_key(channel, ts)
 
     async def post_in_thread(self, thread_key: str, text: str) -> None:
         """Post in a drill's thread (the recap)."""

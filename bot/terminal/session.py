@@ -25,7 +25,6 @@ TICK_SECONDS = 1.0
 PROMPT = "[bold]you> [/bold]"
 TTY_LINE_LIMIT = 4095
 """A terminal in line mode hands over at most this many characters of a line, the rest dropped."""
-"""A line holding only this opens (and closes) an answer of several lines, taken whole."""
 STDIN_THREAD = "mockroom-stdin"
 """The daemon thread reading stdin; main() exits at once while it is blocked in a read."""
 

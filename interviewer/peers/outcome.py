@@ -15,6 +15,8 @@ NOT_HERE = (
 )
 ONLY_PAIR = "Only the two members paired here can start or end this peer mock."
 ONLY_INTERVIEWER = "Only this session's interviewer scores it."
+FORM_OUT_OF_DATE = "That form is out of date."
+"""A press the form cannot read (a forged or stale value), as both platforms answer it."""
 SCORES = range(1, 5)
 SCALE = {1: "1 no signal", 2: "2 partial", 3: "3 solid", 4: "4 exceptional"}
 """The form's choices, as both platforms label them."""

@@ -18,6 +18,7 @@ from interviewer.drills.ports import LedgerEntry
 from interviewer.peers.clock import time_left_text
 from interviewer.peers.compare import candidate_view, interviewer_view, sides
 from interviewer.peers.outcome import (
+    FORM_OUT_OF_DATE,
     NOT_HERE,
     ONLY_INTERVIEWER,
     ONLY_PAIR,
@@ -212,7 +213,7 @@ class PeerSessions:
         try:
             chosen = Criterion(criterion)
         except ValueError:
-            raise PeerError("That form is out of date.") from None
+            raise PeerError(FORM_OUT_OF_DATE) from None
         if score not in SCORES:
             raise PeerError("Scores run from 1 to 4.")
         out = PeerOutcome(found.platform, found.thread_key or "")
@@ -253,7 +254,7 @@ class PeerSessions:
         """The session and its AI card, for its interviewer only, once graded."""
         found = await self.service.db.run(self.repo.load, session_id)
         if found is None or found.platform != who.platform:
-            raise PeerError("That form is out of date.")
+            raise PeerError(FORM_OUT_OF_DATE)
         if who.user_id != found.interviewer:
             raise PeerError(ONLY_INTERVIEWER)
         stored = None
