@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from interviewer.core.rubric import Criterion, Pitfall, PitfallSeen
+from interviewer.core.text import question_key
 from interviewer.core.transcript import Role, Transcript, TurnKind
 from interviewer.misconceptions import Misconception
 from interviewer.offline.analysis import CandidateText
@@ -49,17 +50,19 @@ def find_wrong_claims(
 ) -> list[WrongClaim]:
     """Every catalogued wrong claim the candidate made, in the order they were first made."""
     sents = text.sentences
-    pushbacks = [
-        i
-        for i, t in enumerate(transcript.turns)
-        if t.role is Role.INTERVIEWER and t.kind == TurnKind.PUSHBACK.value
-    ]
+    made_by: dict[str, tuple[int, ...]] = {}
+    for entry in entries:
+        claimed = tuple(
+            k for k, s in enumerate(sents) if not s.question and entry.claimed_in(s.text)
+        )
+        if claimed:
+            made_by[entry.id] = claimed
+    aimed = _pushbacks_aimed(transcript, text, entries, made_by)
     found: list[WrongClaim] = []
     for entry in entries:
-        made = tuple(k for k, s in enumerate(sents) if not s.question and entry.claimed_in(s.text))
-        if not made:
+        if entry.id not in made_by:
             continue
-        pushed = [p for p in pushbacks if p > sents[made[0]].turn]
+        made, pushed = made_by[entry.id], aimed.get(entry.id, [])
         fixes = [
             k
             for k in range(made[0] + 1, len(sents))
@@ -69,6 +72,38 @@ def find_wrong_claims(
         fix = min((k for k in fixes if k > made[-1]), default=None)
         found.append(WrongClaim(entry, made, bool(pushed), fix))
     return sorted(found, key=lambda w: w.first)
+
+
+def _pushbacks_aimed(
+    transcript: Transcript,
+    text: CandidateText,
+    entries: Sequence[Misconception],
+    made_by: dict[str, tuple[int, ...]],
+) -> dict[str, list[int]]:
+    """Which PUSHBACK turns question which claim: the one whose pushback question the turn
+    asks or whose sentence it quotes; a turn that names neither (a human's or a model's own
+    words) questions the claims of the latest candidate turn that made any before it."""
+    sents = text.sentences
+    by_id = {e.id: e for e in entries}
+    aimed: dict[str, list[int]] = {}
+    for p, turn in enumerate(transcript.turns):
+        if turn.role is not Role.INTERVIEWER or turn.kind != TurnKind.PUSHBACK.value:
+            continue
+        said = question_key(turn.text)
+        before = {i: [k for k in made if sents[k].turn < p] for i, made in made_by.items()}
+        before = {i: ks for i, ks in before.items() if ks}
+        named = [
+            i
+            for i, ks in before.items()
+            if question_key(by_id[i].pushback) in said
+            or any(question_key(sents[k].text) in said for k in ks)
+        ]
+        if not named and before:
+            latest = max(sents[ks[-1]].turn for ks in before.values())
+            named = [i for i, ks in before.items() if sents[ks[-1]].turn == latest]
+        for i in named:
+            aimed.setdefault(i, []).append(p)
+    return aimed
 
 
 def _conceded(text: CandidateText, pushbacks: Iterable[int], made: tuple[int, ...]) -> list[int]:

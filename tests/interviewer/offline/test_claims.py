@@ -145,3 +145,23 @@ def test_a_curveball_handed_to_another_team_is_ignored(
         serving,
     )
     assert any(p.id is Pitfall.IGNORED_CURVEBALL for p in card.pitfalls)
+
+
+def test_a_pushback_credits_only_the_claim_it_questions(
+    grader: OfflineGrader, serving: Problem
+) -> None:
+    replicas = "Read replicas scale writes, so the database keeps up with every new session."
+    turns = [
+        candidate(Stage.DEEP_DIVE, f"{WRONG} {replicas}"),
+        interviewer(
+            Stage.DEEP_DIVE,
+            f"You said: “{WRONG}” One request arrives alone: how long does it wait for the "
+            "batch, and how long does a step of a bigger batch take?",
+            TurnKind.PUSHBACK,
+        ),
+        candidate(Stage.DEEP_DIVE, "Fair point, that's wrong. Let me rethink the batching."),
+    ]
+    card = grader.score(with_turns(fixture("model-serving-strong"), turns), serving)
+    [detail] = _wrong_claims(card)  # the batching claim is conceded; the replicas one stands
+    assert replicas in detail and "held after the interviewer questioned it" not in detail
+    assert card.criteria[Criterion.SCALABILITY].score <= 2
