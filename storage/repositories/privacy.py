@@ -231,7 +231,8 @@ def _forget_claims(session: Session, platform: str, user_id: str) -> int:
     `remind:POST:MEMBER` by a drill post of the platform)."""
     keys = session.exec(
         select(SchedulerClaim.id, SchedulerClaim.job_key).where(
-            col(SchedulerClaim.job_key).startswith(_MEMBER_CLAIMS)
+            col(SchedulerClaim.job_key).startswith(_MEMBER_CLAIMS, autoescape=True),
+            col(SchedulerClaim.job_key).endswith(f":{user_id}", autoescape=True),
         )
     ).all()
     posts = set(session.exec(select(DrillPostRow.id).where(DrillPostRow.platform == platform)))
