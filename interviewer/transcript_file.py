@@ -8,12 +8,12 @@ from typing import Any
 
 from interviewer.core.rubric import Level, parse_level
 from interviewer.core.stages import Format, Stage
-from interviewer.core.text import excerpt
 from interviewer.core.transcript import Role, Transcript, Turn
 from interviewer.diagrams.extract import extract
+from interviewer.steps import DEFAULT_MAX_MESSAGE_CHARS
 
 MAX_TRANSCRIPT_BYTES = 5 * 1024 * 1024
-MAX_TURN_CHARS = 8_000
+MAX_TURN_CHARS = DEFAULT_MAX_MESSAGE_CHARS
 """A turn's text may be as long as a live message (MOCKROOM_MAX_MESSAGE_CHARS' default)."""
 MAX_CANDIDATE_CHARS = 200_000
 """All the candidate's words: several hours of interview; grading more takes minutes of CPU."""
@@ -101,7 +101,7 @@ def transcript_from_dict(data: Any, source: str = "transcript") -> Transcript:
             f"{MAX_CANDIDATE_CHARS:,}: grade the interview in parts"
         )
     try:
-        level = parse_level(excerpt(str(data.get("level", Level.SENIOR.value))))
+        level = parse_level(str(data.get("level", Level.SENIOR.value)))  # its error excerpts
     except ValueError as exc:
         raise TranscriptError(f"{source}: {exc}") from None
     return Transcript(question_id, fmt, tuple(turns), level)

@@ -13,6 +13,7 @@ from interviewer.diagrams.graph import DEFAULT_LIMITS, DiagramError, Graph, Limi
 from interviewer.diagrams.kinds import ConceptPatterns, type_graph
 from interviewer.diagrams.parse import (
     ARROWS,
+    BULLET,
     MAX_LINE_CHARS,
     MERMAID_HEADER,
     is_box_line,
@@ -22,7 +23,6 @@ from interviewer.diagrams.parse import (
 
 # Possessive quantifiers: no pattern here backtracks over a run of spaces (linear time).
 _FENCE = re.compile(r"^\s*+```\s*+(?P<lang>[\w-]*+)\s*+$")
-_BULLET = re.compile(r"^\s*+(?:[-*•]\s++|[0-9]++[.)]\s++)")
 _MAX_NODE_WORDS = 6
 
 
@@ -197,7 +197,7 @@ def is_arrow_line(line: str) -> bool:
     """Whether a line reads as a path (`a -> b -> c`, `a -> b: label`), not a sentence."""
     if len(line) > MAX_LINE_CHARS:
         return False  # a paragraph that mentions an arrow
-    text = _BULLET.sub("", line).strip()
+    text = BULLET.sub("", line).strip()
     if not text or not ARROWS.search(text):
         return False
     if ":" in text:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from interviewer.core.text import excerpt
 from interviewer.diagrams.graph import DEFAULT_LIMITS, DiagramError, Graph, GraphBuilder, Limits
 
 # Every pattern here runs on a member's text: none may backtrack over an unbounded run
@@ -67,7 +68,7 @@ def parse_mermaid(source: str, limits: Limits = DEFAULT_LIMITS) -> Graph:
             if m is None:
                 raise DiagramError(
                     f"{where}: expected a header such as `flowchart LR` or `graph TD`, "
-                    f"found `{_short(line)}`"
+                    f"found `{excerpt(line)}`"
                 )
             b.direction = (m.group("dir") or "TD").upper().replace("TB", "TD")
             header_seen = True
@@ -89,7 +90,7 @@ def parse_mermaid(source: str, limits: Limits = DEFAULT_LIMITS) -> Graph:
     if not header_seen:
         raise DiagramError("the diagram is empty: expected `flowchart LR` and some arrows")
     if groups:
-        raise DiagramError(f"the subgraph “{_short(groups[-1])}” has no `end`")
+        raise DiagramError(f"the subgraph “{excerpt(groups[-1])}” has no `end`")
     if not b.nodes:
         raise DiagramError("the flowchart has no components: add arrows such as `A --> B`")
     return b.build()
@@ -129,8 +130,8 @@ def _statement(text: str, b: GraphBuilder, group: str | None, where: str) -> Non
         link = _TEXT_LINK.match(text, pos) or _LINK.match(text, pos)
         if link is None:
             raise DiagramError(
-                f"{where}: expected an arrow such as `-->` after “{_short(text[:pos].strip())}”, "
-                f"found `{_short(rest.strip())}`"
+                f"{where}: expected an arrow such as `-->` after “{excerpt(text[:pos].strip())}”, "
+                f"found `{excerpt(rest.strip())}`"
             )
         both = bool(link.group("back")) and link.group("head") == ">"
         pending = ((link.group("text") or "").strip().strip('"'), both, False)
@@ -138,7 +139,7 @@ def _statement(text: str, b: GraphBuilder, group: str | None, where: str) -> Non
         pos = link.end()
         if not text[pos:].strip():
             raise DiagramError(
-                f"{where}: expected a component after the arrow in `{_short(text.strip())}`"
+                f"{where}: expected a component after the arrow in `{excerpt(text.strip())}`"
             )
 
 
@@ -162,7 +163,7 @@ def _node(text: str, pos: int, b: GraphBuilder, group: str | None, where: str) -
     m = _NODE_ID.match(text, pos)
     if m is None:
         raise DiagramError(
-            f"{where}: expected a component id (letters, digits, _) at `{_short(text[pos:])}`"
+            f"{where}: expected a component id (letters, digits, _) at `{excerpt(text[pos:])}`"
         )
     node_id, pos = m.group(0), m.end()
     label: str | None = None
@@ -184,7 +185,7 @@ def _node(text: str, pos: int, b: GraphBuilder, group: str | None, where: str) -
 # ---- arrow lists ---------------------------------------------------------------------------
 
 ARROWS = re.compile(r"(<->|<-->|<=>|↔|-->|->|=>|→|⟶)")  # the names around keep their spaces
-_BULLET = re.compile(r"^\s*+(?:[-*•]\s++|[0-9]++[.)]\s++)")
+BULLET = re.compile(r"^\s*+(?:[-*•]\s++|[0-9]++[.)]\s++)")  # a list item's `- `, `1. `, `2) `
 
 
 def parse_arrows(
@@ -197,7 +198,7 @@ def parse_arrows(
     _check_lines(lines, limits)
     b = GraphBuilder(limits)
     for number, raw in enumerate(lines, start=first_line):
-        line = collapse(_BULLET.sub("", raw))
+        line = collapse(BULLET.sub("", raw))
         if not line:
             continue
         add_arrow_line(line, b, f"line {number}" + (" of the diagram" if within else ""))
@@ -218,11 +219,11 @@ def add_arrow_line(line: str, b: GraphBuilder, where: str) -> None:
         b.add_node(node_id(line), line.strip(), None, where)
         return
     if not arrows:
-        raise DiagramError(f"{where}: expected `a -> b`, found `{_short(line)}`")
+        raise DiagramError(f"{where}: expected `a -> b`, found `{excerpt(line)}`")
     for i, name in enumerate(names):
         if not name.strip():
             after = f"after `{arrows[i - 1]}`" if i else f"before `{arrows[0]}`"
-            raise DiagramError(f"{where}: expected a component {after} in `{_short(line)}`")
+            raise DiagramError(f"{where}: expected a component {after} in `{excerpt(line)}`")
     ids = [node_id(n) for n in names]
     for name, nid in zip(names, ids, strict=True):
         b.add_node(nid, name.strip(), None, where)
@@ -236,7 +237,7 @@ def is_box_line(line: str) -> bool:
     """Whether a line without arrows names one box (`audit log`, `- Feature store`) rather
     than saying something: four words at most, letters, digits and `/&()-_.` only, and not
     ending like a sentence."""
-    text = _BULLET.sub("", line).strip()
+    text = BULLET.sub("", line).strip()
     allowed = all(ch.isalnum() or ch in " /&()-_." for ch in text)
     return bool(text) and allowed and len(text.split()) <= 4 and not text.endswith(".")
 
@@ -263,7 +264,3 @@ def _check_lines(lines: list[str], limits: Limits) -> None:
                 f"line {number} of the diagram is {len(line):,} characters; the limit is "
                 f"{MAX_LINE_CHARS:,}"
             )
-
-
-def _short(text: str, limit: int = 40) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"

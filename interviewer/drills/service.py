@@ -136,10 +136,8 @@ class DrillService(PointsService):
         self.run = run  # where the database work of an answer runs (off the loop in `serve`)
         self.bank = bank
         self.grade = grade
-        self.window = window
         self.grace = grace
         self.admins = frozenset(admins)
-        self.board_hour = board_hour
         self.seed = seed
 
     # ---- subscriptions ------------------------------------------------------------------------

@@ -96,16 +96,15 @@ class PeerSessions:
             raise PeerError(ONLY_PAIR)
         if command is Command.END:
             return await self._end(who, found, conversation)
-        if found.interview_id is None:
-            raise PeerError(f"This peer mock has not started: `{self.cmd} peer start` starts it.")
+        interview_id = self._started(found)
         out = PeerOutcome(found.platform, conversation)
         if command is Command.NEXT and who.user_id == found.interviewer:
             try:
-                reply = await self.service.act(found.interview_id, Command.NEXT)
+                reply = await self.service.act(interview_id, Command.NEXT)
             except NoInterview:
                 raise PeerError(OVER) from None
             return await self.outcome(reply, found)
-        stored = await self.service.db.run(self.service.repo.load, found.interview_id)
+        stored = await self.service.db.run(self.service.repo.load, interview_id)
         if stored is None or not stored.state.active:
             raise PeerError(OVER)
         if command is Command.TIME:
@@ -119,12 +118,16 @@ class PeerSessions:
         out.notes.append((who.user_id, note))
         return out
 
-    async def _end(self, who: Who, found: SessionInfo, conversation: str) -> PeerOutcome:
-        """End the session (either member); once graded, the form again for its interviewer."""
+    def _started(self, found: SessionInfo) -> int:
+        """The session's interview; PeerError while it has not started."""
         if found.interview_id is None:
             raise PeerError(f"This peer mock has not started: `{self.cmd} peer start` starts it.")
+        return found.interview_id
+
+    async def _end(self, who: Who, found: SessionInfo, conversation: str) -> PeerOutcome:
+        """End the session (either member); once graded, the form again for its interviewer."""
         try:
-            reply = await self.service.act(found.interview_id, Command.END)
+            reply = await self.service.act(self._started(found), Command.END)
         except NoInterview:
             if found.scored_at is not None or who.user_id != found.interviewer:
                 raise PeerError("This peer mock is over already.") from None

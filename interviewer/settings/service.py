@@ -51,6 +51,7 @@ class SettingsService:
         self.admins = frozenset(admins)
         self.cmd = command_name
         self.topics = frozenset(bank.topics)
+        self.resolver = ChannelResolver(repo, self.defaults)
 
     def may_manage(self, platform: str, user_id: str, is_admin: bool) -> bool:
         """The same check as drills and peer pairing: a platform admin or a named admin."""
@@ -123,7 +124,7 @@ class SettingsService:
 
     def stored(self, platform: str, channel: str) -> ChannelSettings:
         """A channel's own choices."""
-        return self.repo.channel_settings(platform, channel)
+        return self.resolver.stored(platform, channel)
 
     def show(self, platform: str, channel: str) -> str:
         """Every setting of the channel with its value, marked when it is the default."""
@@ -138,5 +139,5 @@ class SettingsService:
 
     def start_defaults(self, platform: str, channel: str) -> tuple[Format, Level]:
         """The format and level a `start` with none uses in this channel."""
-        in_force = ChannelResolver(self.repo, self.defaults).channel(platform, channel)
+        in_force = self.resolver.channel(platform, channel)
         return in_force.fmt, in_force.level

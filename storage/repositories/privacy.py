@@ -14,6 +14,7 @@ from sqlmodel import Session, SQLModel, col, select
 
 from interviewer.core.rubric import Scorecard
 from interviewer.core.state import InterviewState, Status
+from interviewer.core.text import ascii_number
 from interviewer.core.transcript import Role
 from interviewer.privacy.ports import REMOVED, Purged
 from interviewer.privacy.redact import (
@@ -47,6 +48,7 @@ from storage.repositories.export import (
     export_member,
     member_row,
     own_interviews,
+    peer_sessions_of,
     turns_of,
 )
 
@@ -126,17 +128,8 @@ class SqlPrivacyRepository(SqlStore):
                         .values({column: ANONYMOUS_CREATOR})
                     )
                 )
-            counts["peer_session"] = _count(
-                session.execute(
-                    delete(PeerSession).where(
-                        col(PeerSession.platform) == platform,
-                        or_(
-                            col(PeerSession.interviewer) == user_id,
-                            col(PeerSession.candidate) == user_id,
-                        ),
-                    )
-                )
-            )
+            sessions = [s.id for s in peer_sessions_of(session, platform, user_id)]
+            counts["peer_session"] = _delete(session, PeerSession, PeerSession.id, sessions)
             counts["scheduler_claim"] = _forget_claims(session, platform, user_id)
             counts["user"] = 0 if user is None else _delete(session, User, User.id, [user.id])
         return counts
@@ -238,21 +231,18 @@ def _forget_claims(session: Session, platform: str, user_id: str) -> int:
     `remind:POST:MEMBER` by a drill post of the platform)."""
     keys = session.exec(
         select(SchedulerClaim.id, SchedulerClaim.job_key).where(
-            col(SchedulerClaim.job_key).startswith(_MEMBER_CLAIMS)
+            col(SchedulerClaim.job_key).startswith(_MEMBER_CLAIMS, autoescape=True),
+            col(SchedulerClaim.job_key).endswith(f":{user_id}", autoescape=True),
         )
     ).all()
     posts = set(session.exec(select(DrillPostRow.id).where(DrillPostRow.platform == platform)))
-    mine = [
-        i
-        for i, key in keys
-        if key.count(":") == 2 and key.rsplit(":", 1)[1] == user_id and _post_id(key) in posts
-    ]
+    mine = [i for i, key in keys if _names(key.split(":"), user_id, posts)]
     return _delete(session, SchedulerClaim, SchedulerClaim.id, mine)
 
 
-def _post_id(key: str) -> int | None:
-    post = key.split(":")[1]
-    return int(post) if post.isascii() and post.isdigit() else None
+def _names(parts: list[str], user_id: str, posts: set[int | None]) -> bool:
+    """Whether a claim key's `remind:POST:MEMBER` parts name this member and a drill post of the platform."""
+    return len(parts) == 3 and parts[2] == user_id and ascii_number(parts[1], 19) in posts
 
 
 def _rewrite_card(

@@ -15,13 +15,13 @@ from storage.models import (
     DrillAnswerRow,
     DrillPostRow,
     Interview,
-    PeerSession,
     ScorecardRow,
     as_utc,
     aware,
 )
 from storage.repositories.base import SqlStore
 from storage.repositories.mapping import answer_from
+from storage.repositories.peers import SqlPeerRepository
 
 
 @dataclass(frozen=True)
@@ -91,10 +91,7 @@ class SqlReviewReads(SqlStore):
     def human_scores(self, interview_id: int) -> dict[str, int] | None:
         """A peer session's human interviewer's scores by criterion id (None: not a peer
         session, or not scored)."""
-        with Session(self._engine) as session:
-            row = session.exec(
-                select(PeerSession).where(PeerSession.interview_id == interview_id)
-            ).first()
-        if row is None or row.scored_at is None or not row.scores:
+        found = SqlPeerRepository(self._engine).by_interview(interview_id)
+        if found is None or found.scored_at is None or not found.scores:
             return None
-        return {str(k): int(v) for k, v in json.loads(row.scores).items()}
+        return dict(found.scores)
