@@ -92,6 +92,26 @@ def test_a_post_is_claimed_once_and_released_only_before_posting(
     }
 
 
+def test_an_unposted_claim_is_taken_again_once_after_its_lease(drills: SqlDrillRepository) -> None:
+    sub, _ = drills.subscribe("slack", "T1", "C1", DAILY, None, "U1", NOW)
+    lease = timedelta(minutes=2)
+    post = drills.claim_post(sub, NOW, "url-shortener", NOW + timedelta(days=1), now=NOW)
+    assert post is not None
+    assert drills.retake_stale(NOW + timedelta(minutes=1), lease) == []  # inside the lease
+    after = NOW + lease
+    assert drills.retake_stale(after, lease, platforms=["discord"]) == []
+    [taken] = drills.retake_stale(after, lease)
+    assert taken.id == post.id
+    assert drills.retake_stale(after, lease) == []  # taken once: its lease starts again
+    [again] = drills.retake_stale(after + lease, lease)  # still unposted a lease later
+    assert again.id == post.id
+    drills.mark_posted(post.id, "C1:1.2", after + lease)
+    assert drills.retake_stale(after + 3 * lease, lease) == []  # posted: never again
+    ended = drills.claim_post(sub, after, "chat-system", after + timedelta(minutes=1), now=NOW)
+    assert ended is not None
+    assert drills.retake_stale(after + 3 * lease, lease) == []  # its window has closed
+
+
 def test_recaps_are_claimed_once_when_the_window_has_ended(drills: SqlDrillRepository) -> None:
     sub, _ = drills.subscribe("slack", "T1", "C1", DAILY, None, "U1", NOW)
     post = drills.claim_post(sub, NOW, "q", NOW + timedelta(days=1))
