@@ -247,7 +247,8 @@ class PeerSessions:
             (
                 found.candidate,
                 candidate_view(card, human, "your interviewer")
-                + f"\nThe AI's full card, with quotes: `{self.cmd} history`.",
+                + f"\nThe AI's full card, with quotes: `{self.cmd} history`; the whole mock "
+                f"annotated, both scores side by side: `{self.cmd} review`.",
             )
         )
         out.notes.append((found.interviewer, interviewer_view(card, human)))

@@ -87,7 +87,15 @@ async def test_a_peer_mock_ended_any_way_keeps_the_ai_card_private_until_submit(
     await slack.send("interactive", payloads.form_press(interviewer, PAIR_DM, submit(form)))
     [card] = [e for e in in_pair(slack, candidate) if "AI overall" in str(e["text"])]
     assert "your interviewer 3/4" in str(card["text"])
+    assert "/mockroom review" in str(card["text"])  # the review page, with both scores
     only_peer_posts(slack)
+    if way == "end":  # the page the note names: the whole mock, AI and human side by side
+        uploads = len(slack.fake.calls_to("files.completeUploadExternal"))
+        await slack.command(candidate, PAIR_DM, "review")
+        [complete] = slack.fake.calls_to("files.completeUploadExternal")[uploads:]
+        [upload] = json.loads(complete.args["files"])
+        html = slack.fake.uploads[upload["id"]].decode("utf-8")
+        assert "Human interviewer" in html and "(human)" in html
 
 
 async def test_time_hint_and_next_go_the_peer_way(slack: Harness) -> None:
