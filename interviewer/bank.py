@@ -561,7 +561,8 @@ def load_bank(root: Path = PROMPTS_DIR) -> QuestionBank:
 def _load_misconceptions(
     folder: Path, problems: dict[str, Problem], errors: list[str]
 ) -> Catalogue:
-    """prompts/misconceptions/: shared.yaml for every problem, <problem id>.yaml for one."""
+    """prompts/misconceptions/: shared*.yaml for every problem (one file per area, e.g.
+    shared-data.yaml), <problem id>.yaml for one problem."""
     shared: tuple[Misconception, ...] = ()
     by_problem: list[tuple[str, tuple[Misconception, ...]]] = []
     seen: set[str] = set()
@@ -578,8 +579,8 @@ def _load_misconceptions(
             if entry.id in seen:
                 errors.append(f"misconceptions/{path.name}: duplicate id {entry.id!r}")
             seen.add(entry.id)
-        if path.stem == "shared":
-            shared = entries
+        if path.stem == "shared" or path.stem.startswith("shared-"):
+            shared += entries
         elif path.stem in problems:
             by_problem.append((path.stem, entries))
         else:

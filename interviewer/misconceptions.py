@@ -1,6 +1,6 @@
 """Misconceptions: technically wrong claims an interviewer stops on, and how to recognise them.
 
-The catalogue is data (prompts/misconceptions/*.yaml: `shared.yaml` for every problem, and one
+The catalogue is data (prompts/misconceptions/*.yaml: `shared*.yaml` for every problem, and one
 file per problem id for its own). A claim is recognised within one sentence: one of its
 patterns matches, none of its `unless` patterns does (the candidate qualified it, e.g.
 "exactly-once ... with idempotent writes"), and no negation stands just before the match
