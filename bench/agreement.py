@@ -2,8 +2,8 @@
 what a human interviewer wrote down before any grader saw the transcripts.
 
 Run: uv run python -m bench.agreement   (the offline scorer; `make eval` adds the model grader)
-     uv run python -m bench.agreement --split held_out   (one half of split.json; `--files`
-     lists each transcript's grade next to its label)
+     uv run python -m bench.agreement --split held_out   (one part of split.json: tune,
+     held_out or fresh; `--files` lists each transcript's grade next to its label)
 
 Reports, per grader: per-criterion quadratic-weighted kappa and mean absolute error, the
 hire-signal confusion matrix, the mean overall per kind, and every adversarial transcript
@@ -60,32 +60,46 @@ class Labelled:
     hire_signal: HireSignal
     reason: str
     ceiling: Ceiling | None
-    half: str = "tune"  # "tune" or "held_out" (bench/calibration/split.json)
+    half: str = "tune"  # "tune", "held_out" or "fresh" (bench/calibration/split.json)
     level: Level = Level.SENIOR
 
 
-HALVES = ("tune", "held_out")
+HALVES = ("tune", "held_out", "fresh")
+
+
+def _split(folder: Path) -> dict[str, frozenset[str]]:
+    path = folder / SPLIT.name
+    if not path.is_file():
+        return {}
+    data = json.loads(path.read_text(encoding="utf-8"))
+    return {half: frozenset(data.get(half, ())) for half in HALVES if half != "tune"}
 
 
 def held_out_problems(folder: Path = CALIBRATION) -> frozenset[str]:
-    """The problems whose transcripts are never tuned on (split.json's `held_out`)."""
-    path = folder / SPLIT.name
-    if not path.is_file():
-        return frozenset()
-    return frozenset(json.loads(path.read_text(encoding="utf-8"))["held_out"])
+    """The problems whose transcripts are never tuned on (split.json's `held_out` and `fresh`)."""
+    return frozenset().union(*_split(folder).values())
+
+
+def half_of(problem: str, folder: Path = CALIBRATION) -> str:
+    """ "tune", "held_out" (held out; its aggregate figures were seen last round) or "fresh"
+    (held out and never measured before this round's report)."""
+    for half, problems in _split(folder).items():
+        if problem in problems:
+            return half
+    return "tune"
 
 
 def load_set(folder: Path = CALIBRATION, half: str | None = None) -> list[Labelled]:
-    """Every labelled transcript in the folder, by name; `half` keeps "tune" or "held_out"."""
+    """Every labelled transcript in the folder, by name; `half` keeps one of HALVES."""
     if half not in (None, *HALVES):
         raise ValueError(f"half must be one of {HALVES}, not {half!r}")
-    held_out = held_out_problems(folder)
+    split = _split(folder)
     labelled = []
     for path in sorted(folder.glob("*.json")):
         if path.name == SPLIT.name:
             continue
         data = json.loads(path.read_text(encoding="utf-8"))
-        which = "held_out" if data["question_id"] in held_out else "tune"
+        which = next((h for h, ps in split.items() if data["question_id"] in ps), "tune")
         if half is not None and which != half:
             continue
         expected = data["expected"]

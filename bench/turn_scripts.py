@@ -13,21 +13,19 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from bench.agreement import half_of, held_out_problems
 from bench.turn_judge import Said
 from interviewer.bank import QuestionBank
 from interviewer.core.stages import Stage
 
 PERSONAS_DIR = Path(__file__).resolve().parent / "personas"
 
-# The split of /work/wt/SPLIT.md (issue 21), fixed before any code ran.
+# The split of bench/calibration/split.json (issue 21), fixed before any code ran.
 TUNE = (
     "gpu-scheduler", "llm-gateway", "batch-inference", "key-value-store", "guardrails-service",
     "typeahead",
 )  # fmt: skip
-HELD_OUT = (
-    "agent-platform", "code-completion", "semantic-cache", "ride-hailing-dispatch",
-    "fine-tuning-service", "web-crawler",
-)  # fmt: skip
+HELD_OUT = tuple(sorted(held_out_problems()))  # split.json's held_out and fresh halves
 
 Act = Literal[
     "answer",
@@ -106,8 +104,9 @@ class PersonaFile(_Strict):
 
     @property
     def half(self) -> str:
-        """'tune' or 'held out' (SPLIT.md); 'tune' for a problem outside the split."""
-        return "held out" if self.problem in HELD_OUT else "tune"
+        """'tune', 'held out' or 'fresh' (bench/calibration/split.json); 'tune' for a problem
+        outside the split."""
+        return half_of(self.problem).replace("_", " ")
 
 
 def load_personas(bank: QuestionBank, root: Path = PERSONAS_DIR) -> list[PersonaFile]:

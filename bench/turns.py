@@ -177,7 +177,7 @@ def render(played: Sequence[Played]) -> str:
     """The report: per problem and per half, reasons counted, and examples off target."""
     lines = ["turns on target, by the rule-based judge (bench/turn_judge.py, bench/personas/)"]
     lines.append(f"  {'half':9} {'problem':24} {'personas':>8} {'turns':>6} {'on target':>10}")
-    halves = ("tune", "held out")
+    halves = ("tune", "held out", "fresh")
     for half in halves:
         mine = [p for p in played if p.half == half]
         for problem in dict.fromkeys(p.problem for p in mine):
@@ -191,13 +191,13 @@ def render(played: Sequence[Played]) -> str:
         kinds = [f"{k} {_pct(*_share([p for p in mine if p.persona == k]))}"
                  for k in dict.fromkeys(p.persona for p in mine)]  # fmt: skip
         lines.append(f"  {half:9} by persona: {', '.join(kinds)}")
-    lines.append("failure reasons (turns; tune / held out):")
+    lines.append("failure reasons (turns; tune / held out / fresh):")
     counts = {h: Counter(r for p in played if p.half == h for v in p.verdicts for r in v.reasons)
               for h in halves}  # fmt: skip
     for reason in sorted(REASONS, key=lambda r: -sum(c[r] for c in counts.values())):
         if any(c[reason] for c in counts.values()):
-            tune, held = counts["tune"][reason], counts["held out"][reason]
-            lines.append(f"  {reason:28} {tune:>4} / {held:<4} {REASONS[reason]}")
+            tune, held, fresh = (counts[h][reason] for h in halves)
+            lines.append(f"  {reason:28} {tune:>4} / {held:>4} / {fresh:<4} {REASONS[reason]}")
     for p in played:
         if p.error:
             lines.append(f"ERROR: {p.problem}/{p.persona} ({p.half}) did not finish: {p.error}")
@@ -244,12 +244,14 @@ def transcript(played: Sequence[Played]) -> str:
 
 
 def passed(played: Sequence[Played]) -> bool:
-    """Whether both halves reach the target, with every persona played to its end."""
+    """Whether every half played reaches the target, with every persona played to its end."""
     if any(p.error for p in played):
         return False
-    for half in ("tune", "held out"):
+    if not played:
+        return False
+    for half in dict.fromkeys(p.half for p in played):
         on, total = _share([p for p in played if p.half == half])
-        if not total or on < TARGET * total:
+        if on < TARGET * total:
             return False
     return True
 

@@ -24,7 +24,7 @@ def test_every_problem_of_the_split_has_at_least_two_whole_personas(bank: Questi
     files = {f.problem: f for f in load_personas(bank)}
     assert set(TUNE) | set(HELD_OUT) <= set(files)
     assert {files[p].half for p in TUNE} == {"tune"}
-    assert {files[p].half for p in HELD_OUT} == {"held out"}
+    assert {files[p].half for p in HELD_OUT} == {"held out", "fresh"}
     for f in files.values():
         assert len(f.personas) >= 2, f.problem
         for persona in f.personas:
