@@ -89,7 +89,8 @@ def _held_out() -> set[str]:
     if split.exists():
         data = json.loads(split.read_text(encoding="utf-8"))
         held = data.get("held_out", HELD_OUT_DEFAULT)
-        return set(held if isinstance(held, list) else HELD_OUT_DEFAULT)
+        fresh = data.get("fresh", [])
+        return set(held if isinstance(held, list) else HELD_OUT_DEFAULT) | set(fresh)
     return HELD_OUT_DEFAULT
 
 
