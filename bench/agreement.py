@@ -4,7 +4,8 @@ what a human interviewer wrote down before any grader saw the transcripts.
 Run: uv run python -m bench.agreement   (the offline scorer; `make eval` adds the model grader)
      uv run python -m bench.agreement --split held_out   (one part of split.json: tune,
      held_out or fresh; `--files` lists each transcript's grade next to its label,
-     `--by-problem` each problem's MAE, signed error and signal agreement)
+     `--by-problem` each problem's MAE, signed error and signal agreement,
+     `--catalogue shared|none` without the problems' own misconception entries, or any)
 
 Reports, per grader: per-criterion quadratic-weighted kappa and mean absolute error, the
 mean signed error (bias), the overall's error against the labels' mean,
@@ -19,7 +20,7 @@ import asyncio
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from interviewer.bank import QuestionBank, load_bank
@@ -32,6 +33,7 @@ from interviewer.core.rubric import (
     Scorecard,
 )
 from interviewer.core.transcript import Transcript
+from interviewer.misconceptions import Catalogue
 from interviewer.ports import Grader
 from interviewer.transcript_file import transcript_from_dict
 
@@ -313,7 +315,10 @@ def render(reports: Sequence[Report]) -> str:
 
 def render_problems(report: Report) -> str:
     """Each problem's figures, so that a change that fits one problem's files shows."""
-    lines = ["", "per problem: transcripts, MAE over the criteria, overall signed error, signal exact"]
+    lines = [
+        "",
+        "per problem: transcripts, MAE over the criteria, overall signed error, signal exact",
+    ]
     rows = report.by_problem()
     for problem, (n, mae, signed, exact) in rows.items():
         lines.append(f"  {problem:28} {n:>3}  {mae:.2f}  {signed:+.2f}  {exact:>4.0%}")
@@ -349,8 +354,18 @@ async def main_async(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--by-problem", action="store_true", help="per-problem MAE, signed error and signal"
     )
+    parser.add_argument(
+        "--catalogue",
+        choices=["full", "shared", "none"],
+        default="full",
+        help="misconceptions to grade with: shared only is a problem with no entries of its "
+        "own; none is wrong claims nobody catalogued (what an unseen problem's answers meet)",
+    )
     args = parser.parse_args(argv)
     bank = load_bank()
+    if args.catalogue != "full":
+        shared = bank.misconceptions.shared if args.catalogue == "shared" else ()
+        bank = replace(bank, misconceptions=Catalogue(shared=shared))
     half = None if args.split == "all" else args.split
     labelled = load_set(half=half)
     if not labelled:
