@@ -58,3 +58,45 @@ def test_a_four_needs_every_point_the_problem_expects_explained(
     assert named.score == 3  # the same breadth, but the collision point has no reason
     assert "A 4 needs this problem's points explained with a reason" in named.feedback
     assert "collisions" in named.feedback.lower()
+
+
+def _typeahead(security: str) -> Transcript:
+    """A typeahead design whose security answer is `security`."""
+    return build(
+        "typeahead",
+        interviewer(Stage.CLARIFY, "Design search autocomplete."),
+        candidate(Stage.CLARIFY, "How many searches a second at peak, and how fast must it be?"),
+        interviewer(Stage.HIGH_LEVEL, "Walk me through the design."),
+        candidate(
+            Stage.HIGH_LEVEL,
+            "Suggestion servers hold a prefix trie in memory, because a lookup must take under "
+            "20 ms at 200k requests per second.",
+        ),
+        interviewer(Stage.DEEP_DIVE, "What about abuse and privacy?"),
+        candidate(Stage.DEEP_DIVE, security),
+    )
+
+
+MECHANISMS = (
+    "Every completion passes a final filter against the offensive and blocked terms list on "
+    "each server before it is returned. Search logs are anonymised by a nightly job that drops "
+    "user ids from every stored query record. The edge rate-limits abusive clients per IP "
+    "address and per session with a token bucket in each region."
+)
+NAMES = (
+    "We filter offensive completions. Search logs are anonymised. We rate-limit abusive clients."
+)
+
+
+def test_security_parts_are_met_by_stated_mechanisms_not_by_names(
+    grader: OfflineGrader, bank: QuestionBank
+) -> None:
+    """Each part of the problem's security point met by a whole sentence that says how, with
+    no "because", earns the 4; the same parts as three slogans do not."""
+    problem = bank.problem("typeahead")
+    sec = Criterion.SECURITY_PRIVACY
+    stated = grader.score(_typeahead(MECHANISMS), problem).criteria[sec]
+    named = grader.score(_typeahead(NAMES), problem).criteria[sec]
+    assert stated.score == 4
+    assert "You met 3 of the 3 parts" in stated.feedback
+    assert named.score <= 2
