@@ -129,6 +129,14 @@ _REVISES = re.compile(
 )
 
 
+# A reply that is unsure rather than confident: the claim is not defended.
+_UNSURE = re.compile(
+    r"\b(?:not (?:sure|certain)|(?:don'?t|do not) know|no idea|i'?d (?:have|need) to (?:check"
+    r"|measure|look)|i'?m unsure)\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class HeldClaim:
     """A claim the interviewer questioned (a PUSHBACK turn) that the reply defended rather than
@@ -170,6 +178,8 @@ def held_claims(
         if not before or not reply:
             continue
         said = " ".join(sents[k].text for k in reply)
+        if all(sents[k].question for k in reply) or _UNSURE.search(said):
+            continue  # asked what was meant, or unsure: not a confident defence
         if _CONCEDES.search(said) or _REVISES.search(said):
             continue
         latest = sents[before[-1]].turn

@@ -223,3 +223,15 @@ def test_one_catalogued_claim_held_after_its_pushback_is_lean_no_hire_at_most(
     )
     assert card.overall <= 2.2
     assert card.hire_signal in (HireSignal.LEAN_NO_HIRE, HireSignal.NO_HIRE)
+
+
+def test_a_pushback_answered_with_a_question_or_doubt_is_not_a_held_claim(
+    grader: OfflineGrader, serving: Problem
+) -> None:
+    for reply in (
+        "Do you mean two writes to the same session at once?",
+        "I'm not sure what makes them agree; I'd have to check how the clock is synced.",
+    ):
+        card = grader.score(_questioned(reply), serving)
+        assert not _wrong_claims(card), reply
+        assert card.overall > 2.2, reply
