@@ -209,7 +209,8 @@ def held_pitfalls(held: Iterable[HeldClaim], text: CandidateText) -> list[Pitfal
 
 def wrong_sentences(claims: Iterable[WrongClaim], held: Iterable[HeldClaim] = ()) -> frozenset[int]:
     """The sentences no criterion may cite or count."""
-    return frozenset(k for w in [*claims, *held] for k in w.sentences)
+    made = [k for w in claims for k in w.sentences]
+    return frozenset(made + [k for h in held for k in h.sentences])
 
 
 def caps(claims: Iterable[WrongClaim]) -> dict[Criterion, int]:
