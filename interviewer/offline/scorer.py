@@ -193,9 +193,15 @@ class OfflineGrader:
         overall = round(min(4.0, max(1.0, mean - penalty)), 1)
         if not all(f.adapted):  # whatever else was strong, a constraint was not met
             overall = min(overall, IGNORED_CURVEBALL_MOST)
-        if confidently_wrong(claims, held):  # fluent, but built on wrong claims
+        rests_on_wrong = confidently_wrong(claims, held)  # fluent, but built on wrong claims
+        if rests_on_wrong:
             overall = min(overall, CONFIDENTLY_WRONG_MOST)
         notes = ["The candidate wrote nothing that could be graded."] if not text.sentences else []
+        if rests_on_wrong:
+            notes.append(
+                f"The overall is held at {CONFIDENTLY_WRONG_MOST} (lean no hire): the design rests "
+                "on wrong claims left standing; each is named under pitfalls."
+            )
         if text.ignored:
             notes.append(
                 f"Instructions to the grader were ignored: {len(text.ignored)} sentence(s) asked "

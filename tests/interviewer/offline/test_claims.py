@@ -199,6 +199,8 @@ def test_a_claim_the_catalogue_lacks_held_after_a_pushback_takes_the_hire_away(
     [detail] = _wrong_claims(card)
     assert "Held a claim the interviewer questioned" in detail
     assert UNLISTED in detail and "In practice the clocks are close enough" in detail
+    assert any("held at 2.2 (lean no hire)" in n for n in card.notes)
+    assert not any("held at 2.2" in n for n in base.notes)
     assert all(UNLISTED not in q and defence not in q for q in _quoted(card))
 
 
