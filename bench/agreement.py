@@ -3,10 +3,13 @@ what a human interviewer wrote down before any grader saw the transcripts.
 
 Run: uv run python -m bench.agreement   (the offline scorer; `make eval` adds the model grader)
      uv run python -m bench.agreement --split held_out   (one part of split.json: tune,
-     held_out or fresh; `--files` lists each transcript's grade next to its label)
+     held_out or fresh; `--files` lists each transcript's grade next to its label,
+     `--by-problem` each problem's MAE, signed error and signal agreement,
+     `--catalogue shared|none` without the problems' own misconception entries, or any)
 
 Reports, per grader: per-criterion quadratic-weighted kappa and mean absolute error, the
-hire-signal confusion matrix, the mean overall per kind, and every adversarial transcript
+mean signed error (bias), the overall's error against the labels' mean,
+the hire-signal confusion matrix, the mean overall per kind, and every adversarial transcript
 graded above its ceiling. Exit status 1 when a ceiling is broken.
 """
 
@@ -17,7 +20,7 @@ import asyncio
 import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from interviewer.bank import QuestionBank, load_bank
@@ -30,6 +33,7 @@ from interviewer.core.rubric import (
     Scorecard,
 )
 from interviewer.core.transcript import Transcript
+from interviewer.misconceptions import Catalogue
 from interviewer.ports import Grader
 from interviewer.transcript_file import transcript_from_dict
 
@@ -166,6 +170,34 @@ class Report:
         ]
         return sum(errors) / len(errors)
 
+    def bias(self, criterion: Criterion) -> float:
+        """Mean signed error on one criterion (graded minus expected): above 0 is too generous."""
+        errors = [
+            card.criteria[criterion].score - lab.criteria[criterion] for lab, card in self.graded
+        ]
+        return sum(errors) / len(errors)
+
+    def overall_errors(self) -> list[float]:
+        """Each transcript's overall minus the mean of its labels (what the hire band reads)."""
+        return [
+            card.overall - sum(lab.criteria.values()) / len(lab.criteria)
+            for lab, card in self.graded
+        ]
+
+    def by_problem(self) -> dict[str, tuple[int, float, float, float]]:
+        """problem -> (transcripts, mean absolute error over every criterion, mean signed error
+        of the overall, share given exactly the expected hire signal), by problem name."""
+        groups: dict[str, list[tuple[Labelled, Scorecard]]] = defaultdict(list)
+        for lab, card in self.graded:
+            groups[lab.transcript.question_id].append((lab, card))
+        out = {}
+        for problem, pairs in sorted(groups.items()):
+            one = Report(self.grader, pairs)
+            mae = sum(one.mae(c) for c in Criterion) / len(Criterion)
+            signed = one.overall_errors()
+            out[problem] = (len(pairs), mae, sum(signed) / len(signed), one.signal_exact())
+        return out
+
     def confusion(self) -> dict[HireSignal, dict[HireSignal, int]]:
         """expected signal -> graded signal -> count."""
         matrix: dict[HireSignal, dict[HireSignal, int]] = {
@@ -228,14 +260,27 @@ def render(reports: Sequence[Report]) -> str:
     names = [r.grader for r in reports]
     width = max(14, *(len(n) for n in names))
     lines = [f"calibration set: {len(reports[0].graded)} labelled transcripts", ""]
-    lines.append("per criterion: quadratic-weighted kappa / mean absolute error")
+    lines.append(
+        "per criterion: quadratic-weighted kappa / mean absolute error / mean signed error "
+        "(graded minus expected)"
+    )
+    width = max(width, 20)
     lines.append(f"  {'criterion':18}" + "".join(f"{n:>{width + 2}}" for n in names))
     for criterion in Criterion:
         cells = "".join(
-            f"{f'{r.kappa(criterion):.2f} / {r.mae(criterion):.2f}':>{width + 2}}" for r in reports
+            f"{f'{r.kappa(criterion):.2f} / {r.mae(criterion):.2f} / {r.bias(criterion):+.2f}':>{width + 2}}"
+            for r in reports
         )
         lines.append(f"  {criterion.value:18}{cells}")
     lines.append("")
+    lines.append(
+        "overall vs the labels' mean, absolute / signed: "
+        + "   ".join(
+            f"{r.grader} {sum(map(abs, r.overall_errors())) / len(r.graded):.2f} / "
+            f"{sum(r.overall_errors()) / len(r.graded):+.2f}"
+            for r in reports
+        )
+    )
     lines.append(
         "hire signal exact / within one: "
         + "   ".join(
@@ -268,6 +313,24 @@ def render(reports: Sequence[Report]) -> str:
     return "\n".join(lines)
 
 
+def render_problems(report: Report) -> str:
+    """Each problem's figures, so that a change that fits one problem's files shows."""
+    lines = [
+        "",
+        "per problem: transcripts, MAE over the criteria, overall signed error, signal exact",
+    ]
+    rows = report.by_problem()
+    for problem, (n, mae, signed, exact) in rows.items():
+        lines.append(f"  {problem:28} {n:>3}  {mae:.2f}  {signed:+.2f}  {exact:>4.0%}")
+    maes = sorted(mae for _, mae, _, _ in rows.values())
+    if maes:
+        lines.append(
+            f"  spread of per-problem MAE: best {maes[0]:.2f}, median {maes[len(maes) // 2]:.2f}, "
+            f"worst {maes[-1]:.2f}"
+        )
+    return "\n".join(lines)
+
+
 def render_files(report: Report) -> str:
     """Each transcript's grade next to its label: overall, signal, and each criterion."""
     lines = ["", "per transcript: graded (expected) overall, signal, criteria"]
@@ -288,8 +351,21 @@ async def main_async(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="bench.agreement")
     parser.add_argument("--split", choices=[*HALVES, "all"], default="all")
     parser.add_argument("--files", action="store_true", help="list every transcript's grade")
+    parser.add_argument(
+        "--by-problem", action="store_true", help="per-problem MAE, signed error and signal"
+    )
+    parser.add_argument(
+        "--catalogue",
+        choices=["full", "shared", "none"],
+        default="full",
+        help="misconceptions to grade with: shared only is a problem with no entries of its "
+        "own; none is wrong claims nobody catalogued (what an unseen problem's answers meet)",
+    )
     args = parser.parse_args(argv)
     bank = load_bank()
+    if args.catalogue != "full":
+        shared = bank.misconceptions.shared if args.catalogue == "shared" else ()
+        bank = replace(bank, misconceptions=Catalogue(shared=shared))
     half = None if args.split == "all" else args.split
     labelled = load_set(half=half)
     if not labelled:
@@ -297,7 +373,11 @@ async def main_async(argv: Sequence[str] | None = None) -> int:
         return 1
     report = await grade_set(OfflineGrader(bank), bank, labelled)
     print(f"split: {args.split}")
-    print(render([report]) + (render_files(report) if args.files else ""))
+    print(
+        render([report])
+        + (render_problems(report) if args.by_problem else "")
+        + (render_files(report) if args.files else "")
+    )
     return 1 if report.broken_ceilings() else 0
 
 

@@ -31,7 +31,14 @@ from interviewer.offline.analysis import (
     read_turns,
     sets_aside,
 )
-from interviewer.offline.claims import caps, find_wrong_claims, wrong_sentences
+from interviewer.offline.claims import (
+    CONFIDENTLY_WRONG_MOST,
+    caps,
+    confidently_wrong,
+    find_wrong_claims,
+    held_claims,
+    wrong_sentences,
+)
 from interviewer.privacy.redact import straight, trim_quote
 
 # What each criterion looks for, in the grader's and the interviewer's prompts.
@@ -235,14 +242,16 @@ def _capped_by_wrong_claims(
     transcript: Transcript,
     bank: QuestionBank,
     notes: list[str],
-) -> dict[Criterion, CriterionScore]:
+) -> tuple[dict[Criterion, CriterionScore], bool]:
     """The offline detector's wrong claims (prompts/misconceptions/) bind the model too: a quote
-    of a wrong claim is dropped, and its criterion is capped while the claim stands."""
+    of a wrong claim, or of a claim held after a pushback, is dropped, and its criterion is capped
+    while the claim stands. Also whether the answer rests on wrong claims (the overall's cap)."""
     text = read_candidate(transcript)
     claims = find_wrong_claims(
         transcript, text, bank.misconceptions.for_problem(transcript.question_id)
     )
-    wrong = [straight(text.sentences[k].text) for k in wrong_sentences(claims)]
+    held = held_claims(transcript, text, claims)
+    wrong = [straight(text.sentences[k].text) for k in wrong_sentences(claims, held)]
     out = {}
     for c, s in criteria.items():
         kept = [q for q in s.evidence if not any(q in w or w in q for w in wrong)]
@@ -253,7 +262,7 @@ def _capped_by_wrong_claims(
         if out[c].score > cap:
             notes.append(f"{c.label}: capped at {cap} by a wrong claim left standing.")
             out[c].score = cap
-    return out
+    return out, confidently_wrong(claims, held)
 
 
 def to_scorecard(
@@ -332,8 +341,14 @@ def to_scorecard(
         criteria[c] = CriterionScore(
             score, kept, d.feedback.strip(), model_score=d.score, offline_score=floor
         )
-    criteria = _capped_by_wrong_claims(criteria, transcript, bank, notes)
+    criteria, rests_on_wrong = _capped_by_wrong_claims(criteria, transcript, bank, notes)
     overall = round(mean(s.score for s in criteria.values()), 2)
+    if rests_on_wrong and overall > CONFIDENTLY_WRONG_MOST:
+        notes.append(
+            f"The overall was held at {CONFIDENTLY_WRONG_MOST}: the answer rests on wrong claims "
+            "left standing (held after a pushback, or more than one)."
+        )
+        overall = CONFIDENTLY_WRONG_MOST
     pitfalls: dict[Pitfall, PitfallSeen] = {}
     for p in draft.pitfalls:
         if p.id is not Pitfall.WRONG_CLAIM:  # the detector's, below, each named and quoted

@@ -44,6 +44,7 @@ def at_bar(
     return out
 
 
+_MECHANISM_WORDS = 10  # a sentence this long states a mechanism, not a name
 _PART_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+(?=[a-z]+s\b)")
 _STEM = re.compile(r"[a-z]{4,}")
 
@@ -60,18 +61,24 @@ def security_parts(
 ) -> dict[Criterion, CriterionScore]:
     """Security as the problem states it: each part of its security point ("authenticates
     callers, redacts personal data, keeps keys in a secrets store") met by a reasoned sentence
-    that shares two words with it. All parts met earns a 4, all but one a 3."""
-    if not point:
+    that shares two words with it, or by a sentence of ten words or more that shares three (a
+    mechanism stated without a "because"). All parts met earns a 4, all but one a 3; a list of
+    names (Facts.thin) earns nothing here."""
+    if not point or f.thin:
         return criteria
     parts = [p for p in (_stems(x) for x in _PART_SPLIT.split(point)) if len(p) >= 2]
+    # A part is met by a reason, or by a mechanism stated in a whole sentence ("rate-limit per
+    # IP and per session at the edge"): a concrete step needs no "because" to be a mechanism.
     said = [
-        _stems(s.text)
+        (_stems(s.text), 2 if s.reasoned else 3)
         for k, s in enumerate(f.text.sentences)
-        if s.reasoned and not s.question and k not in wrong
+        if (s.reasoned or s.words >= _MECHANISM_WORDS) and not s.question and k not in wrong
     ]
     used: set[int] = set()  # one sentence meets one part: a single line is no security design
     for p in parts:
-        k = next((k for k, s in enumerate(said) if k not in used and len(p & s) >= 2), None)
+        k = next(
+            (k for k, (s, need) in enumerate(said) if k not in used and len(p & s) >= need), None
+        )
         if k is not None:
             used.add(k)
     met = len(used)

@@ -19,6 +19,7 @@ from interviewer.core.transcript import Role, Transcript, TurnKind
 from interviewer.misconceptions import Misconception
 from interviewer.offline.analysis import CandidateText
 from interviewer.offline.quotes import quote
+from interviewer.offline.reasoning import content_words
 
 # A candidate taking a claim back in the reply to a pushback.
 _CONCEDES = re.compile(
@@ -38,6 +39,7 @@ class WrongClaim:
     sentences: tuple[int, ...]  # every candidate sentence that makes it, in order
     pushed_back: bool  # the interviewer questioned it (a PUSHBACK turn after it)
     corrected: int | None  # the sentence that corrected it, if any
+    pushbacks: tuple[int, ...] = ()  # the PUSHBACK turns that questioned it
 
     @property
     def first(self) -> int:
@@ -70,7 +72,7 @@ def find_wrong_claims(
         ]
         fixes += _conceded(text, pushed[:1], made)
         fix = min((k for k in fixes if k > made[-1]), default=None)
-        found.append(WrongClaim(entry, made, bool(pushed), fix))
+        found.append(WrongClaim(entry, made, bool(pushed), fix, tuple(pushed)))
     return sorted(found, key=lambda w: w.first)
 
 
@@ -116,9 +118,99 @@ def _conceded(text: CandidateText, pushbacks: Iterable[int], made: tuple[int, ..
     return out
 
 
-def wrong_sentences(claims: Iterable[WrongClaim]) -> frozenset[int]:
+# A reply to a pushback that changes the design, even without saying it was wrong.
+_REVISES = re.compile(
+    r"\b(?:instead\b|i'?d (?:change|switch|replace|revise|redo|drop|rework|fix)"
+    r"|(?:we|i)(?:'d| would| should| need to) (?:add|change|switch|replace|drop|cap|bound|limit)"
+    r"|let me|actually\b|i (?:missed|overlooked|forgot)|hadn'?t (?:thought|considered)"
+    r"|good (?:question|point)|that(?:'s| is) a (?:real )?(?:problem|risk|gap|bug)"
+    r"|(?:that|it) (?:breaks|fails)|not safe)",
+    re.IGNORECASE,
+)
+
+
+# A reply that is unsure rather than confident: the claim is not defended.
+_UNSURE = re.compile(
+    r"\b(?:not (?:sure|certain)|(?:don'?t|do not) know|no idea|i'?d (?:have|need) to (?:check"
+    r"|measure|look)|i'?m unsure)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class HeldClaim:
+    """A claim the interviewer questioned (a PUSHBACK turn) that the reply defended rather than
+    took back or revised, whether or not the catalogue knows the claim: an interviewer pushes
+    back on what it judged wrong, and holding it is the confidently wrong answer's mark."""
+
+    claim: int  # the questioned sentence
+    reply: tuple[int, ...]  # the sentences of the reply that held it
+    pushback: int  # the PUSHBACK turn
+
+    @property
+    def sentences(self) -> tuple[int, ...]:
+        """The claim and the reply that defends it: evidence for nothing."""
+        return (self.claim, *self.reply)
+
+
+def held_claims(
+    transcript: Transcript, text: CandidateText, known: Iterable[WrongClaim]
+) -> list[HeldClaim]:
+    """Each pushback the catalogue's claims do not explain, whose reply neither concedes nor
+    changes the design: the questioned claim (the latest candidate turn's sentence sharing the
+    most words with the pushback) held."""
+    sents = text.sentences
+    aimed = {p for w in known for p in w.pushbacks}
+    out = []
+    for p, turn in enumerate(transcript.turns):
+        if turn.role is not Role.INTERVIEWER or turn.kind != TurnKind.PUSHBACK.value or p in aimed:
+            continue
+        before = [k for k, s in enumerate(sents) if s.turn < p and not s.question]
+        reply_turn = next(
+            (
+                q
+                for q in range(p + 1, len(transcript.turns))
+                if transcript.turns[q].role is Role.CANDIDATE
+            ),
+            None,
+        )
+        reply = tuple(k for k, s in enumerate(sents) if s.turn == reply_turn)
+        if not before or not reply:
+            continue
+        said = " ".join(sents[k].text for k in reply)
+        if all(sents[k].question for k in reply) or _UNSURE.search(said):
+            continue  # asked what was meant, or unsure: not a confident defence
+        if _CONCEDES.search(said) or _REVISES.search(said):
+            continue
+        latest = sents[before[-1]].turn
+        asked = set(content_words(turn.text))
+        claim = max(
+            (k for k in before if sents[k].turn == latest),
+            key=lambda k: (len(asked & set(content_words(sents[k].text))), k),
+        )
+        out.append(HeldClaim(claim, reply, p))
+    return out
+
+
+def held_pitfalls(held: Iterable[HeldClaim], text: CandidateText) -> list[PitfallSeen]:
+    """One wrong_claim pitfall per questioned claim the candidate held, with both quotes."""
+    out = []
+    for h in held:
+        claim, reply = quote(text.sentences[h.claim]), quote(text.sentences[h.reply[0]])
+        out.append(
+            PitfallSeen(
+                Pitfall.WRONG_CLAIM,
+                f'Held a claim the interviewer questioned: "{claim}" The reply ("{reply}") '
+                "defended it instead of checking it or changing the design.",
+            )
+        )
+    return out
+
+
+def wrong_sentences(claims: Iterable[WrongClaim], held: Iterable[HeldClaim] = ()) -> frozenset[int]:
     """The sentences no criterion may cite or count."""
-    return frozenset(k for w in claims for k in w.sentences)
+    made = [k for w in claims for k in w.sentences]
+    return frozenset(made + [k for h in held for k in h.sentences])
 
 
 def caps(claims: Iterable[WrongClaim]) -> dict[Criterion, int]:
@@ -135,11 +227,11 @@ def caps(claims: Iterable[WrongClaim]) -> dict[Criterion, int]:
 CONFIDENTLY_WRONG_MOST = 2.2
 
 
-def confidently_wrong(claims: Iterable[WrongClaim]) -> bool:
-    """Whether the answer rests on wrong claims: three left standing, or two with one held
-    after the interviewer questioned it."""
+def confidently_wrong(claims: Iterable[WrongClaim], held: Sequence[HeldClaim] = ()) -> bool:
+    """Whether the answer rests on wrong claims: one held after the interviewer questioned it
+    (catalogued or not), or two left standing."""
     standing = [w for w in claims if w.corrected is None]
-    return len(standing) >= 3 or (len(standing) >= 2 and any(w.pushed_back for w in standing))
+    return bool(held) or len(standing) >= 2 or any(w.pushed_back for w in standing)
 
 
 def pitfalls(claims: Iterable[WrongClaim], text: CandidateText) -> list[PitfallSeen]:

@@ -17,7 +17,7 @@ from interviewer.core.stages import Stage
 from interviewer.core.text import question_key
 from interviewer.offline.analysis import ConceptHit
 from interviewer.offline.claims import WrongClaim
-from interviewer.offline.facts import Facts, join_words, label
+from interviewer.offline.facts import Facts, Point, join_words, label
 from interviewer.offline.feedback import needs
 from interviewer.offline.quotes import quote
 from interviewer.offline.reasoning import content_words
@@ -55,6 +55,11 @@ class Fit:
         if not said or _shares_word(said, ours) or not content_words(said):
             return ours  # their words are our name, or only connectives ("rather than")
         return f'"{said}"'
+
+
+def _reasoned(f: Facts, p: Point) -> bool:
+    """Whether a sentence that reaches the point also gives a reason or a number."""
+    return any(f.text.sentences[sid].reasoned for sid in f.covered[p.point.id])
 
 
 def _missed_points(c: Criterion, f: Facts) -> list[str]:
@@ -131,6 +136,11 @@ def criterion_score(c: Criterion, f: Facts, fit: Fit) -> CriterionScore:
         broad = len(explained) >= 5 or (len(mapped) >= 2 and got * 5 >= len(mapped) * 3)
         deep = quantified or (c not in (_C.SCALABILITY, _C.PERFORMANCE) and broad)
         score = 4 if len(explained) >= 4 and deep else 3
+    # The problem leads: a 4 needs every point it expects on this criterion reached with a
+    # reason, however many other ideas were explained (breadth of vocabulary is not depth).
+    unreasoned = [p for p in mapped if not _reasoned(f, p)]
+    if score == 4 and unreasoned:
+        score = 3
     ranked = sorted(items.values(), key=lambda i: (not i.explained, not i.primary, i.sentence))
     parts = []
     if explained:
@@ -150,6 +160,9 @@ def criterion_score(c: Criterion, f: Facts, fit: Fit) -> CriterionScore:
     advice = needs(c, f.classic, f.shown(), fit.relevant) if score < 4 else None
     if missed:
         said += f" Not covered for this problem: {_points_text(missed)}."
+    elif unreasoned and score == 3:
+        named = _points_text([p.point.point for p in unreasoned])
+        said += f" A 4 needs this problem's points explained with a reason: {named}."
     elif advice:
         said += f" Cover {advice}."
     evidence = _evidence(f, [(i.sentence, i.start) for i in ranked])

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from interviewer.bank import Concept, ExpectedPoint, Problem, QuestionBank
 from interviewer.core.rubric import (
@@ -28,10 +29,13 @@ from interviewer.offline.analysis import (
 from interviewer.offline.bars import BAR_NOTES, at_bar, security_parts
 from interviewer.offline.claims import (
     CONFIDENTLY_WRONG_MOST,
+    HeldClaim,
     cap_note,
     caps,
     confidently_wrong,
     find_wrong_claims,
+    held_claims,
+    held_pitfalls,
     wrong_sentences,
 )
 from interviewer.offline.claims import pitfalls as claim_pitfalls
@@ -48,6 +52,21 @@ _SECURITY_TALK = re.compile(
     r"isolat|secret|api[- ]?keys?|rate[- ]?limit|throttl|complian|audit|leak)",
     re.IGNORECASE,
 )
+
+
+def _held_criteria(held: list[HeldClaim], found: list[ConceptHit]) -> set[Criterion]:
+    """The criterion each held claim is about: the one its sentence's design concepts name most
+    (none when it names none; the overall is still held to lean no hire)."""
+    out: set[Criterion] = set()
+    for h in held:
+        named = Counter(
+            x.concept.criteria[0]
+            for x in found
+            if x.sentence == h.claim and _C.CLARITY not in x.concept.criteria
+        )
+        if named:
+            out.add(named.most_common(1)[0][0])
+    return out
 
 
 def _security_text(problem: Problem | None) -> str | None:
@@ -98,8 +117,10 @@ class OfflineGrader:
         text = read_candidate(transcript)
         entries = self._bank.misconceptions.for_problem(problem.id if problem else "")
         claims = find_wrong_claims(transcript, text, entries)
+        # A claim the interviewer questioned and the candidate defended, catalogued or not.
+        held = held_claims(transcript, text, claims)
         # A sentence that makes a wrong claim is evidence for nothing.
-        wrong = wrong_sentences(claims)
+        wrong = wrong_sentences(claims, held)
         found = find_concepts(text, self._concepts)
         hits = [
             h for h in found if not text.sentences[h.sentence].question and h.sentence not in wrong
@@ -160,7 +181,11 @@ class OfflineGrader:
             criteria[c] = CriterionScore(
                 min(was.score, cap), was.evidence, f"{note} {was.feedback}"
             )
-        pitfalls += claim_pitfalls(claims, text)
+        for c in _held_criteria(held, found):
+            was = criteria[c]
+            note = "Capped at 2: a claim the interviewer questioned was held, not checked."
+            criteria[c] = CriterionScore(min(was.score, 2), was.evidence, f"{note} {was.feedback}")
+        pitfalls += claim_pitfalls(claims, text) + held_pitfalls(held, text)
         # Wrong claims and ignored curveballs already cost their criteria: no second penalty.
         counted = len([p for p in pitfalls if p.id not in _PRICED_IN])
         penalty = min(_MAX_PENALTY, _PENALTY_PER_PITFALL * counted)
@@ -168,9 +193,15 @@ class OfflineGrader:
         overall = round(min(4.0, max(1.0, mean - penalty)), 1)
         if not all(f.adapted):  # whatever else was strong, a constraint was not met
             overall = min(overall, IGNORED_CURVEBALL_MOST)
-        if confidently_wrong(claims):  # fluent, but built on wrong claims
+        rests_on_wrong = confidently_wrong(claims, held)  # fluent, but built on wrong claims
+        if rests_on_wrong:
             overall = min(overall, CONFIDENTLY_WRONG_MOST)
         notes = ["The candidate wrote nothing that could be graded."] if not text.sentences else []
+        if rests_on_wrong:
+            notes.append(
+                f"The overall is held at {CONFIDENTLY_WRONG_MOST} (lean no hire): the design rests "
+                "on wrong claims left standing; each is named under pitfalls."
+            )
         if text.ignored:
             notes.append(
                 f"Instructions to the grader were ignored: {len(text.ignored)} sentence(s) asked "

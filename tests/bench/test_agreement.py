@@ -97,3 +97,28 @@ def test_the_offline_scorer_judges_reasoning_not_vocabulary() -> None:
 
 
 _GAMING = ("circular_padding", "keyword_salad")
+
+
+def test_a_report_gives_signed_bias_and_figures_per_problem() -> None:
+    """Bias says which way a criterion errs; by_problem shows a problem the grader fits badly."""
+    from dataclasses import replace
+
+    from bench.agreement import render_problems
+
+    tune = load_set(half="tune")
+    first = tune[0]
+    other = next(lab for lab in tune if lab.transcript.question_id != first.transcript.question_id)
+    a = replace(first, criteria=dict.fromkeys(Criterion, 2), hire_signal=HireSignal.LEAN_NO_HIRE)
+    b = replace(other, criteria=dict.fromkeys(Criterion, 3), hire_signal=HireSignal.HIRE)
+
+    def card(score: int) -> Scorecard:
+        criteria = {c: CriterionScore(score) for c in Criterion}
+        return Scorecard(criteria, float(score), hire_signal_for(float(score)), grader="test")
+
+    report = Report("test", [(a, card(4)), (b, card(3))])  # two too high on a, exact on b
+    assert report.bias(Criterion.RELIABILITY) == pytest.approx(1.0)
+    assert report.overall_errors() == pytest.approx([2.0, 0.0])
+    rows = report.by_problem()
+    assert rows[first.transcript.question_id] == (1, pytest.approx(2.0), pytest.approx(2.0), 0.0)
+    assert rows[other.transcript.question_id] == (1, 0.0, 0.0, 1.0)
+    assert "worst 2.00" in render_problems(report)

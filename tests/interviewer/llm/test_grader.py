@@ -12,8 +12,8 @@ import pytest
 
 from bench.agreement import load_set
 from interviewer.bank import QuestionBank
-from interviewer.core.rubric import Criterion, Scorecard
-from interviewer.core.transcript import Role, Transcript
+from interviewer.core.rubric import Criterion, HireSignal, Scorecard
+from interviewer.core.transcript import Role, Transcript, Turn, TurnKind
 from interviewer.llm.breaker import Breakers
 from interviewer.llm.card import substantive as card_substantive
 from interviewer.llm.card import supports as card_supports
@@ -429,3 +429,37 @@ async def test_a_wrong_claim_is_in_the_reference_and_the_model_cannot_reward_it(
     assert perf.model_score == 4 and perf.score <= entry.cap
     assert wrong not in perf.evidence
     assert any(p.id.value == "wrong_claim" and wrong in p.detail for p in got.pitfalls)
+
+
+async def test_a_questioned_claim_held_takes_the_models_card_to_lean_no_hire(
+    server: FakeOpenAIServer, bank: QuestionBank
+) -> None:
+    """A claim no catalogue entry knows, questioned by a pushback and defended: the model's 4s
+    do not lift the overall above lean no hire, and neither sentence is evidence."""
+    claim = (
+        "Each GPU node keeps its own copy of the session table in local memory, and the copies "
+        "never disagree because every node reads the same clock."
+    )
+    defence = "In practice the clocks are close enough and the nodes settle it on their own."
+    deep = next(
+        t for t in STRONG.turns if t.role is Role.CANDIDATE and t.stage.value == "deep_dive"
+    )
+    pushback = Turn(
+        Role.INTERVIEWER,
+        deep.stage,
+        "Two nodes update the same session a millisecond apart: what makes their copies agree?",
+        kind=TurnKind.PUSHBACK.value,
+    )
+    claimed = replace(
+        STRONG,
+        turns=(*STRONG.turns, replace(deep, text=claim), pushback, replace(deep, text=defence)),
+    )
+    draft = card(claimed, 4)
+    draft["criteria"]["reliability"]["evidence"] = [claim, said(STRONG)[2][:80]]
+    server.queue(Reply.structured(draft))
+    got = await grader(server, bank).grade(claimed, bank.problem("model-serving"))
+
+    assert got.overall <= 2.2
+    assert got.hire_signal in (HireSignal.LEAN_NO_HIRE, HireSignal.NO_HIRE)
+    assert all(claim not in q for c in Criterion for q in got.criteria[c].evidence)
+    assert any(p.id.value == "wrong_claim" and claim in p.detail for p in got.pitfalls)

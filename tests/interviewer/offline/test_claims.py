@@ -165,3 +165,75 @@ def test_a_pushback_credits_only_the_claim_it_questions(
     [detail] = _wrong_claims(card)  # the batching claim is conceded; the replicas one stands
     assert replicas in detail and "held after the interviewer questioned it" not in detail
     assert card.criteria[Criterion.SCALABILITY].score <= 2
+
+
+# A wrong claim no catalogue entry knows: the interviewer's pushback is what marks it.
+UNLISTED = (
+    "Each GPU node keeps its own copy of the session table in local memory, and the copies "
+    "never disagree because every node reads the same clock."
+)
+UNLISTED_PUSHBACK = (
+    "Two nodes update the same session a millisecond apart: what makes their copies agree?"
+)
+
+
+def _questioned(reply: str) -> Transcript:
+    turns = [
+        candidate(Stage.DEEP_DIVE, UNLISTED),
+        interviewer(Stage.DEEP_DIVE, UNLISTED_PUSHBACK, TurnKind.PUSHBACK),
+        candidate(Stage.DEEP_DIVE, reply),
+    ]
+    return with_turns(fixture("model-serving-strong"), turns)
+
+
+def test_a_claim_the_catalogue_lacks_held_after_a_pushback_takes_the_hire_away(
+    grader: OfflineGrader, serving: Problem
+) -> None:
+    base = grader.score(fixture("model-serving-strong"), serving)
+    assert base.hire_signal in (HireSignal.HIRE, HireSignal.STRONG_HIRE)
+    defence = "In practice the clocks are close enough and the nodes settle it on their own."
+    card = grader.score(_questioned(defence), serving)
+
+    assert card.overall <= 2.2
+    assert card.hire_signal in (HireSignal.LEAN_NO_HIRE, HireSignal.NO_HIRE)
+    [detail] = _wrong_claims(card)
+    assert "Held a claim the interviewer questioned" in detail
+    assert UNLISTED in detail and "In practice the clocks are close enough" in detail
+    assert any("held at 2.2 (lean no hire)" in n for n in card.notes)
+    assert not any("held at 2.2" in n for n in base.notes)
+    assert all(UNLISTED not in q and defence not in q for q in _quoted(card))
+
+
+def test_a_questioned_claim_revised_in_the_reply_costs_nothing(
+    grader: OfflineGrader, serving: Problem
+) -> None:
+    base = grader.score(fixture("model-serving-strong"), serving)
+    revised = (
+        "Nothing does, so instead I'd keep the session table in one replicated store and let "
+        "nodes cache it with a short TTL."
+    )
+    card = grader.score(_questioned(revised), serving)
+    assert not _wrong_claims(card)
+    assert card.hire_signal is base.hire_signal
+
+
+def test_one_catalogued_claim_held_after_its_pushback_is_lean_no_hire_at_most(
+    grader: OfflineGrader, serving: Problem
+) -> None:
+    card = grader.score(
+        _replied("It barely waits; batching is always faster for everyone."), serving
+    )
+    assert card.overall <= 2.2
+    assert card.hire_signal in (HireSignal.LEAN_NO_HIRE, HireSignal.NO_HIRE)
+
+
+def test_a_pushback_answered_with_a_question_or_doubt_is_not_a_held_claim(
+    grader: OfflineGrader, serving: Problem
+) -> None:
+    for reply in (
+        "Do you mean two writes to the same session at once?",
+        "I'm not sure what makes them agree; I'd have to check how the clock is synced.",
+    ):
+        card = grader.score(_questioned(reply), serving)
+        assert not _wrong_claims(card), reply
+        assert card.overall > 2.2, reply
