@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from bench.agreement import Report, load_set, quadratic_kappa
+from bench.agreement import HALVES, Report, held_out_problems, load_set, quadratic_kappa
 from interviewer.core.rubric import (
     Criterion,
     CriterionScore,
@@ -57,12 +57,15 @@ def test_a_report_counts_broken_ceilings_and_the_confusion_matrix() -> None:
     assert sum(sum(row.values()) for row in matrix.values()) == 2
 
 
-def test_the_set_splits_by_problem_into_tune_and_held_out() -> None:
-    tune, held_out = load_set(half="tune"), load_set(half="held_out")
-    assert len(tune) + len(held_out) == len(load_set())
-    assert held_out and all(lab.half == "held_out" for lab in held_out)
-    problems = {lab.transcript.question_id for lab in tune}
-    assert problems.isdisjoint(lab.transcript.question_id for lab in held_out)
+def test_the_set_splits_by_problem_into_tune_held_out_and_fresh() -> None:
+    parts = {half: load_set(half=half) for half in HALVES}
+    assert sum(len(labs) for labs in parts.values()) == len(load_set())
+    for half, labs in parts.items():
+        assert labs and all(lab.half == half for lab in labs), half
+    problems = {h: {lab.transcript.question_id for lab in labs} for h, labs in parts.items()}
+    assert problems["tune"].isdisjoint(problems["held_out"] | problems["fresh"])
+    assert problems["held_out"].isdisjoint(problems["fresh"])
+    assert held_out_problems() == problems["held_out"] | problems["fresh"]
     with pytest.raises(ValueError, match="half must be"):
         load_set(half="everything")
 
