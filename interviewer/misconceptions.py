@@ -3,8 +3,9 @@
 The catalogue is data (prompts/misconceptions/*.yaml: `shared*.yaml` for every problem, and one
 file per problem id for its own). A claim is recognised within one sentence: one of its
 patterns matches, none of its `unless` patterns does (the candidate qualified it, e.g.
-"exactly-once ... with idempotent writes"), and no negation stands just before the match
-("we would not scale writes with read replicas").
+"exactly-once ... with idempotent writes"), no negation stands just before the match
+("we would not scale writes with read replicas") and no rejection just after it ("scaling writes
+with read replicas would be a mistake", "...doesn't work").
 
 In a pattern, `~` stands for a short gap of words that holds no negation and no clause
 break ("read replicas ~ scale ~ writes" does not match "read replicas don't scale writes").
@@ -32,6 +33,18 @@ _NEGATION = re.compile(
     re.IGNORECASE,
 )
 _LOOKBEHIND_CHARS = 60  # how far before a match a negation is looked for
+# A rejection just after the match names the claim in order to reject it ("using read replicas
+# to scale writes would be a mistake", "...doesn't work"): looked for in the rest of the clause,
+# up to a contrast ("but", "however") that starts the candidate's own view.
+_REJECTED_AFTER = re.compile(
+    r"^[^;]{0,80}?\b(?:(?:would|will|is|are|'s)\s+(?:be\s+)?(?:wrong|a mistake|naive|a trap|a myth"
+    r"|false|untrue|a misconception|a common mistake)|(?:is|'s|are)\s+(?:not|n't)\s+true(?!\s+that)|isn'?t true(?!\s+that)"
+    r"|(?:doesn'?t|don'?t|does not|do not|won'?t|will not|wouldn'?t|would not|can'?t|cannot)"
+    r"\s+(?:actually\s+|really\s+)?(?:work|hold up|scale))\b",
+    re.IGNORECASE,
+)
+_CONTRAST = re.compile(r"\b(?:but|however|whereas|although|yet|instead)\b", re.IGNORECASE)
+_LOOKAHEAD_CHARS = 80  # how far after a match a rejection is looked for
 # Where a clause ends: a negation in an earlier clause does not reach the match.
 _CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:but|because|since|so|which|whereas|while)\b", re.I)
 _GAP_NEGATION = (
@@ -145,7 +158,10 @@ def _affirmed(pattern: re.Pattern[str], sentence: str) -> bool:
     ("we don't need any deduplication" does not qualify a claim)."""
     for match in pattern.finditer(sentence):
         before = sentence[max(0, match.start() - _LOOKBEHIND_CHARS) : match.start()]
-        if not _NEGATION.search(_CLAUSE_BREAK.split(before)[-1]):
+        if _NEGATION.search(_CLAUSE_BREAK.split(before)[-1]):
+            continue
+        after = _CONTRAST.split(sentence[match.end() : match.end() + _LOOKAHEAD_CHARS])[0]
+        if not _REJECTED_AFTER.search(after):
             return True
     return False
 

@@ -78,6 +78,24 @@ def test_a_question_or_a_negated_claim_is_no_claim(catalogue: Catalogue) -> None
         assert catalogue.find("url-shortener", text) == [], text
 
 
+def test_a_claim_named_to_reject_it_is_no_claim(catalogue: Catalogue) -> None:
+    """A candidate who names the naive design and rejects it in the same clause is right."""
+    for text in (
+        "Using read replicas to scale writes would be a mistake here.",
+        "Adding read replicas to scale writes doesn't work, since every replica applies every write.",
+        "Read replicas scale writes, which is wrong.",
+        "Read replicas to scale writes won't actually work.",
+    ):
+        assert catalogue.find("url-shortener", text) == [], text
+    for text in (  # a rejection of something else, or after a contrast, leaves the claim standing
+        "Read replicas scale writes, but the cache would be a mistake.",
+        "Read replicas scale writes, and it is not true that we need sharding.",
+        "Read replicas scale writes; a single primary won't scale.",
+    ):
+        hits = [h.misconception.id for h in catalogue.find("url-shortener", text)]
+        assert hits == ["read-replicas-scale-writes"], text
+
+
 def test_a_correction_that_repeats_the_claim_corrects_nothing(catalogue: Catalogue) -> None:
     entry = next(m for m in catalogue.shared if m.id == "retries-without-backoff")
     assert entry.corrected_in("Retries use exponential backoff with jitter and a budget.")
