@@ -3,12 +3,14 @@
 A pattern with a hundred alternatives costs the engine a try at every position of a text, and
 the offline analysis runs about a hundred such patterns (the concepts, the misconceptions) over
 every answer. Most positions can be ruled out without the engine: a match must begin with one
-of the two-character prefixes the pattern's language allows ("lo" for `load[- ]?balanc`). This
+of the three-character prefixes the pattern's language allows ("loa" for `load[- ]?balanc`). This
 module reads those prefixes off the parsed pattern, once per pattern, and indexes a text by the
-two characters at each position, once per text, so only the positions a pattern could match at
-are handed to `Pattern.match`. What is found is exactly what `finditer` finds (`starts` is a
-superset of the match starts; the engine still decides), which the property tests check against
-plain `finditer` on varied text.
+three characters at each position, once per text, so only the positions a pattern could match at
+are handed to `Pattern.match`. What is found is exactly what `finditer` finds (the candidates
+are a superset of the match starts; the engine still decides), which the property tests check
+against plain `finditer` on varied text. For a yes-or-no question about one sentence (does a
+misconception's pattern occur?), `may_contain` first looks for the literal strings every match
+must hold ("replica" for `read[- ]replicas?~...`) and runs the engine only when one is there.
 
 Prefixes are compared in lower case, with every non-ASCII character read as one marker that
 every consuming item of a pattern accepts, so case folding (`K` and the Kelvin sign) never
@@ -37,7 +39,8 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _ASCII = [chr(i) for i in range(128)]
 _WORD_CHARS = frozenset("abcdefghijklmnopqrstuvwxyz0123456789_")
 _WORD_START = re.compile(r"(?<![0-9a-z_])[0-9a-z_]")
-_MOST = 4000  # more two-character prefixes than this and the filter is not worth it
+_K = 3  # how many characters of a match's start are compared
+_MOST = 6000  # more prefixes than this and the filter is not worth it
 _SINGLE = {"LITERAL", "NOT_LITERAL", "IN", "ANY"}
 _ZERO_WIDTH = {"AT", "ASSERT", "ASSERT_NOT"}
 _REPEATS = {"MAX_REPEAT", "MIN_REPEAT", "POSSESSIVE_REPEAT"}
@@ -51,8 +54,8 @@ class _Unreadable(Exception):
 class Starts:
     """What a match of one pattern can begin with, in lower case (`OTHER` for non-ASCII)."""
 
-    pairs: frozenset[str]  # its first two characters, when it matches two or more
-    singles: frozenset[str]  # the whole match, when it can be one character long
+    prefixes: frozenset[str]  # its first K characters, when it matches K or more
+    shorts: frozenset[str]  # the whole match, when it can be shorter than K
     firsts: frozenset[str]  # every possible first character
     boundary: bool  # starts with \b or (?<!\w): never at a word character inside a word
 
@@ -75,10 +78,10 @@ def starts_of(pattern: re.Pattern[str]) -> Starts | None:
         return None
     if "" in found:
         return None  # it can match the empty string: every position is a start
-    pairs = frozenset(s for s in found if len(s) == 2)
-    singles = frozenset(s for s in found if len(s) == 1)
+    prefixes = frozenset(s for s in found if len(s) == _K)
+    shorts = frozenset(s for s in found if len(s) < _K)
     firsts = frozenset(s[0] for s in found)
-    return Starts(pairs, singles, firsts, _bounded(list(parsed)))
+    return Starts(prefixes, shorts, firsts, _bounded(list(parsed)))
 
 
 def _bounded(items: list[tuple[Any, Any]]) -> bool:
@@ -105,22 +108,22 @@ def _bounded(items: list[tuple[Any, Any]]) -> bool:
 
 
 def _concat(a: set[str], b: set[str]) -> set[str]:
-    out = {x for x in a if len(x) >= 2}
-    short = [x for x in a if len(x) < 2]
+    out = {x for x in a if len(x) >= _K}
+    short = [x for x in a if len(x) < _K]
     for x in short:
         for y in b:
-            out.add((x + y)[:2])
+            out.add((x + y)[:_K])
     if len(out) > _MOST:
         raise _Unreadable("too many prefixes")
     return out
 
 
 def _walk(items: list[tuple[Any, Any]], flags: int) -> set[str]:
-    """The set of the first two characters of every string a sequence can match (shorter
+    """The set of the first K characters of every string a sequence can match (shorter
     strings are whole matches)."""
     found = {""}
     for op, av in items:
-        if all(len(x) >= 2 for x in found):
+        if all(len(x) >= _K for x in found):
             break
         found = _concat(found, _item(op, av, flags))
     return found
@@ -146,10 +149,10 @@ def _item(op: Any, av: Any, flags: int) -> set[str]:
         low, high, sub = av
         body = _walk(list(sub), flags)
         found = {""}
-        for _ in range(min(low, 2)):
+        for _ in range(min(low, _K)):
             found = _concat(found, body)
         if high > low:
-            for _ in range(2):
+            for _ in range(_K):
                 found |= _concat(found, body)
         return found
     raise _Unreadable(name)
@@ -173,7 +176,7 @@ def _one_char(op: Any, av: Any, flags: int) -> set[str]:
 
 
 class TextIndex:
-    """Texts' positions by the two characters found there (lower case, `OTHER` for non-ASCII),
+    """Texts' positions by the K characters found there (lower case, `OTHER` for non-ASCII),
     built once and shared by every pattern run over them. Several texts (an interview's turns)
     share one index, so a pattern's candidates are gathered once for all of them."""
 
@@ -186,15 +189,18 @@ class TextIndex:
         by_pair: dict[str, list[int]] = {}
         for m in _WORD_START.finditer(self.norm):
             p = m.start()
-            by_pair.setdefault(self.norm[p : p + 2], []).append(p)
+            by_pair.setdefault(self.norm[p : p + _K], []).append(p)
         self._word_starts = by_pair
         self._by_first: dict[str, list[int]] = {}
         self._anywhere: dict[str, list[int]] = {}
 
     def _word_starts_with(self, first: str) -> list[int]:
+        """Word starts whose text begins with `first` (shorter than K)."""
         found = self._by_first.get(first)
         if found is None:
-            found = [p for key, ps in self._word_starts.items() if key[0] == first for p in ps]
+            found = [
+                p for key, ps in self._word_starts.items() if key.startswith(first) for p in ps
+            ]
             self._by_first[first] = found
         return found
 
@@ -218,13 +224,16 @@ class TextIndex:
             if starts.boundary and ch in _WORD_CHARS:
                 continue  # word starts, below
             for p in self._occurrences(ch):
-                if ch in starts.singles or norm[p : p + 2] in starts.pairs:
+                if norm[p : p + _K] in starts.prefixes or any(
+                    norm.startswith(short, p) for short in starts.shorts
+                ):
                     pos.add(p)
         if starts.boundary:
-            for key in starts.pairs & self._word_starts.keys():
+            for key in starts.prefixes & self._word_starts.keys():
                 pos.update(self._word_starts[key])
-            for ch in starts.singles & _WORD_CHARS:
-                pos.update(self._word_starts_with(ch))
+            for short in starts.shorts:
+                if short[0] in _WORD_CHARS:
+                    pos.update(self._word_starts_with(short))
         return sorted(pos)
 
     def finditer(
@@ -258,53 +267,46 @@ class TextIndex:
                         at = m.end()  # past p: a pattern with Starts matches no empty string
 
 
-@dataclass(frozen=True)
-class Keys:
-    """Every two-character prefix of a text and every character, for a yes-or-no filter."""
-
-    pairs: frozenset[str]
-    firsts: frozenset[str]
-
-
-@lru_cache(maxsize=2048)
-def keys_of(text: str) -> Keys:
-    """A text's keys (remembered: the same sentence meets every catalogue entry)."""
-    norm = normalise(text)
-    return Keys(frozenset(norm[i : i + 2] for i in range(len(norm))), frozenset(norm))
-
-
-def may_match(pattern: re.Pattern[str], text: str) -> bool:
-    """False only when `pattern.search(text)` finds nothing (it may still find nothing)."""
-    starts = starts_of(pattern)
-    if starts is None:
-        return True
-    keys = keys_of(text)
-    return not starts.pairs.isdisjoint(keys.pairs) or not starts.singles.isdisjoint(keys.firsts)
-
-
 _FACTOR_MIN = 3  # shorter required strings are found in nearly every sentence
-_LITERALS: dict[int, tuple[re.Pattern[str], tuple[str, ...] | None]] = {}
+_LITERALS: dict[int, tuple[re.Pattern[str], _Needed | None]] = {}
+
+
+@dataclass(frozen=True)
+class _Needed:
+    """A pattern's required strings: their first three characters, and one alternation."""
+
+    heads: frozenset[str]
+    search: re.Pattern[str]
 
 
 def required_strings(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     """Lower-case strings one of which every match of the pattern holds (None: none known).
 
     Read off the parsed pattern: in each top-level alternative, a run of literal characters,
-    or a group whose alternatives are all such runs, that every match must pass through.
-    Remembered by the pattern's identity (hashing a compiled pattern rehashes its code)."""
+    or a group whose alternatives are all such runs, that every match must pass through."""
+    try:
+        parsed = _parser.parse(pattern.pattern, pattern.flags)
+        found = _required(list(parsed)) or set()
+    except (_Unreadable, re.error, RecursionError):
+        found = set()
+    # A string that holds another needed string adds nothing: "replicas" once "replica" is in.
+    least = {s for s in found if not any(t != s and t in s for t in found)}
+    return tuple(sorted(least)) if least else None
+
+
+def _needed(pattern: re.Pattern[str]) -> _Needed | None:
+    """The required strings as one plain alternation, searched in lower-cased text; remembered
+    by the pattern's identity (hashing a compiled pattern rehashes its code)."""
     kept = _LITERALS.get(id(pattern))
     if kept is not None and kept[0] is pattern:
         return kept[1]
-    try:
-        parsed = _parser.parse(pattern.pattern, pattern.flags)
-        found = _required(list(parsed))
-    except (_Unreadable, re.error, RecursionError):
-        found = None
-    # A string that holds another needed string adds nothing: "replicas" once "replica" is in.
-    least = {s for s in found or () if not any(t != s and t in s for t in found or ())}
-    result = tuple(sorted(least)) if least else None
-    _LITERALS[id(pattern)] = (pattern, result)
-    return result
+    needed = required_strings(pattern)
+    found = None
+    if needed:
+        heads = frozenset(s[:_FACTOR_MIN] for s in needed)
+        found = _Needed(heads, re.compile("|".join(map(re.escape, needed))))
+    _LITERALS[id(pattern)] = (pattern, found)
+    return found
 
 
 def _required(items: list[tuple[Any, Any]]) -> set[str] | None:
@@ -349,8 +351,22 @@ def _required_item(op: Any, av: Any) -> set[str] | None:
 def may_contain(pattern: re.Pattern[str], text: str) -> bool:
     """False only when `pattern.search(text)` finds nothing: the text, if all ASCII, holds
     none of the strings every match needs (a non-ASCII text may fold case: always True)."""
-    needed = required_strings(pattern)
-    if needed is None or not text.isascii():
+    needed = _needed(pattern)
+    if needed is None:
         return True
+    lowered = _lowered(text)
+    if lowered is None:
+        return True
+    low, heads = lowered
+    return not needed.heads.isdisjoint(heads) and needed.search.search(low) is not None
+
+
+@lru_cache(maxsize=2048)
+def _lowered(text: str) -> tuple[str, frozenset[str]] | None:
+    """The text in lower case, with every three characters found in it, if it is all ASCII
+    (else None: case folding may join scripts); remembered, since one sentence meets every
+    catalogue entry."""
+    if not text.isascii():
+        return None
     low = text.lower()
-    return any(s in low for s in needed)
+    return low, frozenset(low[i : i + _FACTOR_MIN] for i in range(len(low) - _FACTOR_MIN + 1))
