@@ -21,6 +21,7 @@ from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from interviewer.core.prefixes import may_contain
 from interviewer.core.rubric import Criterion
 from interviewer.core.text import sentences
 
@@ -131,7 +132,7 @@ class Misconception(BaseModel):
 
     def claimed_in(self, sentence: str) -> bool:
         """Whether this one sentence makes the claim (qualified, negated or asked ones do not)."""
-        if sentence.rstrip().endswith("?"):
+        if sentence.rstrip().endswith("?") or not may_contain(self._pattern, sentence):
             return False
         for part in _PARTS.split(sentence):  # a qualifier counts in the claim's own part
             if _affirmed(self._pattern, part):
@@ -156,6 +157,8 @@ def _compile(patterns: list[str]) -> re.Pattern[str]:
 def _affirmed(pattern: re.Pattern[str], sentence: str) -> bool:
     """Whether the pattern matches somewhere no negation just before it turns around
     ("we don't need any deduplication" does not qualify a claim)."""
+    if not may_contain(pattern, sentence):  # a cheap, exact no (interviewer.core.prefixes)
+        return False
     for match in pattern.finditer(sentence):
         before = sentence[max(0, match.start() - _LOOKBEHIND_CHARS) : match.start()]
         if _NEGATION.search(_CLAUSE_BREAK.split(before)[-1]):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _QUESTION_START = re.compile(
     r"^\s*(what|how|who|whom|whose|when|where|which|why|is|are|do|does|did|can|could|should|"
@@ -13,8 +14,9 @@ _QUESTION_START = re.compile(
 # Where a sentence ends (also read with offsets by interviewer.offline.analysis).
 SENTENCE_END = re.compile(
     # Not after an abbreviation that never ends a sentence ("utilisation vs. cost", "e.g. Kafka").
-    r"(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bcf\.)(?<!\bapprox\.)(?<!\bincl\.)"
-    r"(?<=[.!?])\s+|\n+",
+    # The cheap test first: the abbreviations are looked for only after a full stop.
+    r"(?<=[.!?])(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bcf\.)(?<!\bapprox\.)(?<!\bincl\.)"
+    r"\s+|\n+",
     re.IGNORECASE,
 )
 _SPACE = re.compile(r"\s+")
@@ -42,7 +44,13 @@ def normalize(text: str) -> str:
 
 def sentences(text: str) -> list[str]:
     """The text split into sentences and lines, each stripped, empty ones dropped."""
-    return [s.strip() for s in SENTENCE_END.split(text) if s and s.strip()]
+    return list(_sentences(text))
+
+
+@lru_cache(maxsize=256)
+def _sentences(text: str) -> tuple[str, ...]:
+    # Remembered: the offline interviewer splits the same answer several times per reply.
+    return tuple(s.strip() for s in SENTENCE_END.split(text) if s and s.strip())
 
 
 def is_question(sentence: str) -> bool:

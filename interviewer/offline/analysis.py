@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from interviewer.bank import Concept
+from interviewer.core.prefixes import TextIndex
 from interviewer.core.stages import Format, Stage
 from interviewer.core.text import SENTENCE_END, is_question
 from interviewer.core.transcript import Role, Transcript, TurnKind
@@ -173,20 +174,33 @@ class CandidateText:
             windows[turn] = found
         return windows
 
+    @cached_property
+    def _index(self) -> tuple[TextIndex, list[int], list[tuple[int, list[tuple[int, int]]]]]:
+        """The masked turns that hold sentences, indexed by the characters at each position so
+        a pattern is tried only where it could start (interviewer.core.prefixes); their turn
+        numbers, and each one's windows."""
+        order = list(self._by_turn)
+        index = TextIndex([self.masked[turn] for turn in order])
+        return index, order, [(k, self._windows[turn]) for k, turn in enumerate(order)]
+
     def first_matches(self, pattern: re.Pattern[str]) -> Iterator[tuple[int, int]]:
         """(sentence index, offset in sentence) of the first match in each matching sentence."""
-        for turn, (ids, starts) in self._by_turn.items():
-            seen: set[int] = set()
-            masked = self.masked[turn]
-            matches = (m for a, b in self._windows[turn] for m in pattern.finditer(masked, a, b))
-            for m in matches:
-                k = bisect_right(starts, m.start()) - 1
-                if k < 0 or ids[k] in seen:
-                    continue
-                s = self.sentences[ids[k]]
-                if m.start() < s.start + len(s.text):
-                    seen.add(ids[k])
-                    yield ids[k], m.start() - s.start
+        index, order, windows = self._index
+        seen: set[int] = set()
+        current = -1
+        ids: list[int] = []
+        starts: list[int] = []
+        for k, m in index.finditer(pattern, windows):
+            if k != current:
+                current, seen = k, set()
+                ids, starts = self._by_turn[order[k]]
+            n = bisect_right(starts, m.start()) - 1
+            if n < 0 or ids[n] in seen:
+                continue
+            s = self.sentences[ids[n]]
+            if m.start() < s.start + len(s.text):
+                seen.add(ids[n])
+                yield ids[n], m.start() - s.start
 
 
 def compile_fast(patterns: Iterable[str]) -> re.Pattern[str]:

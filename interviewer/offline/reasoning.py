@@ -149,6 +149,8 @@ MAX_REASON_CHARS = 300
 
 def _lowered(text: str) -> tuple[str, list[int]]:
     """The text lower-cased, and where each of its offsets (and its end) lands in that."""
+    if text.isascii():  # one character each: the offsets stay (the usual case, in one call)
+        return text.lower(), list(range(len(text) + 1))
     at = [0]
     parts = []
     for ch in text:
