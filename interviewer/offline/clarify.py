@@ -177,16 +177,20 @@ def _by_intent(problem: Problem, ranked: list[HiddenFact], question: str) -> lis
     """The facts that answer a question, by what it is about, not only by a keyword it shares.
 
     A fact whose answer shares words with the question (beyond the problem's own title) goes
-    first, and one that shares two such words answers it even with no keyword matched: "How
-    quickly must a trending search show up?" is about trending searches, not about the
-    response time its "how quickly" also matches. A fact that shares no word at all with a
-    question of several words answers another question ("Which programming language should
-    the SDK be in?" is not about the languages users type): it is dropped.
+    first, and one that shares two fifths of them (two at least) answers it with no keyword
+    matched: "How quickly must a trending search show up?" is about trending searches, not
+    about the response time its "how quickly" also matches. A keyword match that shares too
+    few words with a question of several answers another question ("Which programming
+    language should the SDK be in?" is not about the languages users type).
     """
     asked = _asked_stems(problem, question)
     shared = {f.id: len(asked & stems(f.answer)) for f in problem.hidden_facts}
     found = [f for f in ranked if _answers(f, question, asked, shared[f.id])]
-    found += [f for f in problem.hidden_facts if f not in found and shared[f.id] >= 2]
+    found += [
+        f
+        for f in problem.hidden_facts
+        if f not in found and shared[f.id] >= 2 and 5 * shared[f.id] >= 2 * len(asked)
+    ]
     return sorted(found, key=lambda f: -(_matches(f, question) + 2 * shared[f.id]))
 
 
@@ -196,9 +200,12 @@ def _asked_stems(problem: Problem, question: str) -> set[str]:
 
 
 def _answers(fact: HiddenFact, question: str, asked: set[str], shared: int) -> bool:
-    """Whether a fact matched by keyword answers the question: it shares a word with it, the
-    question is too short to tell, or two of the fact's own subject keywords match."""
-    return bool(shared) or len(asked) < 2 or _strong(fact, question)
+    """Whether a fact matched by keyword answers the question: it shares two of its words, or
+    a third of them; the question is too short to tell; or two of the fact's own subject
+    keywords match. ("Should I split files into chunks or process the whole file on one
+    machine?" shares only "files" with the file format: it asks for a design choice.)"""
+    enough = shared >= 2 or 3 * shared >= len(asked)
+    return enough or len(asked) < 2 or _strong(fact, question)
 
 
 def _strong(fact: HiddenFact, question: str) -> bool:

@@ -105,6 +105,7 @@ class MoveChooser:
             if stage is not Stage.WRAP_UP:
                 move = move or self._later_point(problem, stage, reading, done)
                 move = move or self._probe(problem, done)
+                move = move or self._touched_point(problem, stage, reading, done)
             return move or self._fallback(stage, done)
         return (
             level_move
@@ -114,6 +115,7 @@ class MoveChooser:
             or self._for_level(problem, level, stage, reading, done)
             or self._probe(problem, done)
             or self._later_point(problem, stage, reading, done)
+            or self._touched_point(problem, stage, reading, done)
             or self._fallback(stage, done)
         )
 
@@ -133,7 +135,9 @@ class MoveChooser:
         """A deep-dive opener grounded in the design so far, or '': the problem's own probe on
         what the candidate said, else a relevant concept they explained, a facet left out."""
         done = set(asked)
-        whole = Reading(reading.said, (), reading.said, reading.explained, reading.named)
+        whole = Reading(
+            reading.said, (), reading.said, reading.explained, reading.named, reading.designed
+        )
         move = self._said_probe(problem, whole, done) or self._grounded(
             problem, reading, done, True
         )
@@ -204,7 +208,7 @@ class MoveChooser:
         for point in problem.expected.get(stage, []):
             if question_key(point.question) in done:
                 continue
-            if compile_any(point.keywords).search(reading.said):
+            if compile_any(point.keywords).search(reading.covered_in(stage)):
                 continue
             return Move("point", "", point.question)
         return None
@@ -219,6 +223,38 @@ class MoveChooser:
             if move:
                 return move
         return None
+
+    def _touched_point(
+        self, problem: Problem, stage: Stage, reading: Reading, done: set[str]
+    ) -> Move | None:
+        """When the plan's untouched points are spent: its point or probe the candidate only
+        touched, least covered first, before any generic question (a question on the plan
+        beats one on "that component"). Never one the last answer talked about."""
+        if stage is Stage.CLARIFY:
+            return None
+        last = mask_collocations(reading.last)
+        ranked: list[tuple[int, int, str]] = []
+        for n, (question, keywords) in enumerate(plan_items(problem, stage)):
+            if question_key(question) in done:
+                continue
+            pattern = compile_any(keywords) if keywords else None
+            if pattern is not None and pattern.search(last):
+                continue
+            if pattern is None and self._said_in(question, reading.last):
+                continue
+            hits = (
+                len({m.group().lower() for m in pattern.finditer(reading.designed)})
+                if pattern
+                else 0
+            )
+            ranked.append((hits, n, question))
+        return Move("touched", "", min(ranked)[2]) if ranked else None
+
+    @staticmethod
+    def _said_in(question: str, last: str) -> bool:
+        """Whether the last answer holds most of a question's words (a probe has no keywords)."""
+        asked = stems(question)
+        return bool(asked) and 2 * len(asked & stems(last)) > len(asked)
 
     def _async_walk(
         self, problem: Problem, stage: Stage, reading: Reading, done: set[str]
@@ -249,7 +285,7 @@ class MoveChooser:
             for question, keywords in plan_items(problem, stage):
                 if question_key(question) in done or not focus.search(question):
                     continue
-                if keywords and compile_any(keywords).search(reading.said):
+                if keywords and compile_any(keywords).search(reading.covered_in(stage)):
                     continue
                 if not self._answered(question, reading):
                     return Move("level", "", question)
@@ -257,7 +293,7 @@ class MoveChooser:
         for q in phrases.level_questions if phrases else []:
             if q.level != level or stage not in q.stages or question_key(q.question) in done:
                 continue
-            if not compile_any(q.keywords).search(reading.said):
+            if not compile_any(q.keywords).search(reading.covered_in(stage)):
                 return Move("level", "", q.question)
         return None
 

@@ -52,9 +52,12 @@ class Responder:
         """The problem's own question about what the candidate wants to go deep on, with its
         key; a question about that subject in their words when the plan has none."""
         question = self.plan_question(problem, subject, asked, keyed=True)
-        if question:
+        best = self.plan_question(problem, subject, (), keyed=True)
+        if question and question == best:  # the plan's own question on it, not asked yet
             text = self.lines.deep_dive.format(subject=subject, question=_lower_first(question))
             return text, question_key(question)
+        # The plan's question on it was asked already (or there is none): a weaker match
+        # would go elsewhere, so the candidate walks through it in their own terms.
         question = self.lines.deep_dive_open.format(subject=subject)
         return question, question_key(question)
 
