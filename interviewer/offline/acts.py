@@ -68,7 +68,10 @@ _OFF_TOPIC = re.compile(
     r"|\bchange the (?:topic|subject|problem)\b"
     r"|\b(?:the )?weather\b|\btell me a joke\b|\bwrite (?:me )?a (?:poem|song|story|essay)\b"
     r"|\brecipe\b|\b(?:football|soccer|basketball) (?:game|match|score)\b|\bstock (?:price|tip)s?\b"
-    r"|\b(?:your|the) (?:system )?prompt\b|\byour instructions\b|\bwhat model are you\b"
+    # the interviewer's own prompt ("the prompt" alone is an LLM problem's request text)
+    r"|\byour (?:system )?prompt\b|\bthe system prompt (?:you|of yours)\b|\byour instructions\b"
+    r"|\b(?:show|reveal|print|repeat|tell) (?:me |us )?(?:the|your) (?:system )?prompt\b"
+    r"|\bwhat model are you\b"
     r"|\bwho (?:made|built|created) you\b|\bare you (?:an? )?(?:ai|bot|human|chatgpt)\b"
     # the candidate's own life and career, the interviewer's: not this interview
     r"|\b(?:weekend|vacation|holiday|certifications?|salary|my resume|my cv|my career)\b"

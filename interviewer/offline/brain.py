@@ -21,6 +21,7 @@ from interviewer.diagrams.probes import redrawn_for
 from interviewer.offline.acts import Act, Heard, hear
 from interviewer.offline.lines import load_lines
 from interviewer.offline.moves import Move, MoveChooser
+from interviewer.offline.overclaim import overclaim_in
 from interviewer.offline.pushback import pushback_for
 from interviewer.offline.reading import (
     Reading,
@@ -28,6 +29,7 @@ from interviewer.offline.reading import (
     last_candidate,
     last_interviewer,
     read_candidate_turns,
+    stems,
 )
 from interviewer.offline.responses import Responder, short_title, situation_of, thrown
 from interviewer.ports import DeltaSink, TurnContext, Utterance
@@ -198,9 +200,13 @@ class OfflineBrain:
             self.bank.misconceptions, ctx.problem.id, last, ctx.turns, ctx.state.asked
         )
         if push is not None:
-            entry = push.misconception
-            parts.append(lines.pushback.format(quote=push.quote, question=entry.pushback))
+            question = self._doubted(push.misconception.pushback, push.quote)
+            parts.append(lines.pushback.format(quote=push.quote, question=question))
             return Utterance(" ".join(parts), TurnKind.PUSHBACK, push.key)
+        over = overclaim_in(last) if kind is TurnKind.FOLLOW_UP else None
+        if over is not None and question_key(over.doubt) not in ctx.state.asked:
+            text = lines.overclaim.format(quote=over.sentence, doubt=over.doubt)
+            return Utterance(text, TurnKind.PUSHBACK, question_key(over.doubt))
         if kind is TurnKind.CLARIFICATION:  # answered: the candidate drives on
             return Utterance(" ".join(parts), kind)
         put = thrown(ctx.turns, action.after_curveball)
@@ -208,6 +214,16 @@ class OfflineBrain:
         if curveball is not None:
             return self._after_curveball(ctx, stage, curveball, last)
         return self._heard(ctx, stage, heard, last)
+
+    def _doubted(self, question: str, quote: str) -> str:
+        """A pushback that does not name what it doubts gets the claim doubted in the
+        candidate's words too ("...: what does your list see, and is a regex blocklist of
+        bad keywords really enough to stop prompt injection?")."""
+        over = overclaim_in(quote)
+        if over is None or len(stems(question) & stems(over.doubt)) >= 2:
+            return question
+        doubt = over.doubt[0].lower() + over.doubt[1:]
+        return self.lines.pushback_doubt.format(question=question.rstrip(" ?"), doubt=doubt)
 
     def _heard(self, ctx: TurnContext, stage: Stage, heard: Heard, last: str) -> Utterance:
         """Design talk and the acts that are not questions: deep dive, don't know, refusal..."""

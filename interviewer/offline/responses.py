@@ -67,10 +67,10 @@ class Responder:
         """After "I don't know": the plan's question on what they don't know, as a smaller
         step, with the way out offered (nothing named: the stage's next point); a first step
         in their own words when the plan has nothing on it."""
-        if subject:
-            question = self.plan_question(problem, subject, asked, keyed=True)
-        else:  # nothing named: the stage's next point, as a step back
-            subject = f"the {stage.label.lower()}"
+        question = self.plan_question(problem, subject, asked, keyed=True) if subject else ""
+        general = not subject or bool(stems(subject) & (stems(stage.label) - {"desig"}))
+        if not question and general:  # the stage itself ("which trade-offs matter"): its point
+            subject = subject or f"the {stage.label.lower()}"
             points = problem.expected.get(stage, [])
             question = next(
                 (p.question for p in points if question_key(p.question) not in asked), ""
