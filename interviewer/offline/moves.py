@@ -233,8 +233,13 @@ class MoveChooser:
         if stage is Stage.CLARIFY:
             return None
         last = mask_collocations(reading.last)
-        ranked: list[tuple[int, int, str]] = []
-        for n, (question, keywords) in enumerate(plan_items(problem, stage)):
+        ranked: list[tuple[bool, int, int, str]] = []
+        order = [Stage.HIGH_LEVEL, Stage.DEEP_DIVE, Stage.TRADEOFFS]
+        earlier = order[: order.index(stage)] if stage in order else []
+        items = plan_items(problem, stage)  # this stage and later first, then earlier ones
+        now = len(items)
+        items += [(p.question, p.keywords) for s in earlier for p in problem.expected.get(s, [])]
+        for n, (question, keywords) in enumerate(items):
             if question_key(question) in done:
                 continue
             pattern = compile_any(keywords) if keywords else None
@@ -247,8 +252,8 @@ class MoveChooser:
                 if pattern
                 else 0
             )
-            ranked.append((hits, n, question))
-        return Move("touched", "", min(ranked)[2]) if ranked else None
+            ranked.append((n >= now, hits, n, question))
+        return Move("touched", "", min(ranked)[3]) if ranked else None
 
     @staticmethod
     def _said_in(question: str, last: str) -> bool:
