@@ -14,7 +14,7 @@ from interviewer.core.events import (
     WarnTime,
 )
 from interviewer.core.stages import Format, Stage
-from interviewer.core.text import question_key
+from interviewer.core.text import is_question, question_key
 from interviewer.core.transcript import Role, TurnKind
 from interviewer.diagrams.probes import follow_up as diagram_follow_up
 from interviewer.diagrams.probes import redrawn_for
@@ -184,6 +184,8 @@ class OfflineBrain:
         lines, stage = self.lines, action.stage
         last = last_candidate(ctx.turns)
         heard = hear(last, stage)
+        if heard.act is Act.DESIGN and self._answers_wrap_up(ctx, stage):
+            heard = Heard(Act.SUMMARY)  # the answer to "summarise your design" is the summary
         if heard.act is Act.OFF_TOPIC:  # one line back to the problem, no facts
             text = lines.off_topic.format(title=short_title(ctx.problem.title))
             if stage is Stage.CLARIFY:
@@ -214,6 +216,16 @@ class OfflineBrain:
         if curveball is not None:
             return self._after_curveball(ctx, stage, curveball, last)
         return self._heard(ctx, stage, heard, last)
+
+    @staticmethod
+    def _answers_wrap_up(ctx: TurnContext, stage: Stage) -> bool:
+        """Whether the last message answers the wrap-up's own question (summarise the design)
+        with a statement: whatever words it uses, that is the candidate's summary."""
+        if stage is not Stage.WRAP_UP or len(ctx.turns) < 2:
+            return False
+        before, last = ctx.turns[-2], ctx.turns[-1]
+        asked = before.role is Role.INTERVIEWER and before.kind == TurnKind.STAGE_INTRO
+        return asked and last.role is Role.CANDIDATE and not is_question(last.text.strip())
 
     def _doubted(self, question: str, quote: str) -> str:
         """A pushback that does not name what it doubts gets the claim doubted in the

@@ -68,7 +68,8 @@ class Responder:
         step, with the way out offered (nothing named: the stage's next point); a first step
         in their own words when the plan has nothing on it."""
         question = self.plan_question(problem, subject, asked, keyed=True) if subject else ""
-        general = not subject or bool(stems(subject) & (stems(stage.label) - {"desig"}))
+        label = {w[:4] for w in stems(stage.label) - {"desig"}}  # "trading" is "trade-offs"
+        general = not subject or any(w[:4] in label for w in stems(subject))
         if not question and general:  # the stage itself ("which trade-offs matter"): its point
             subject = subject or f"the {stage.label.lower()}"
             points = problem.expected.get(stage, [])
