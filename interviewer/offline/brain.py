@@ -151,7 +151,7 @@ class OfflineBrain:
             if own:
                 return own
             if stage is Stage.DEEP_DIVE:
-                grounded = self.moves.opening_probe(ctx.problem, reading, ctx.state.asked)
+                grounded = self.moves.opening_probe(ctx.problem, reading, ctx.state.asked, level)
                 if grounded:
                     return grounded
         first = self.phrases.first_questions[stage]
@@ -186,11 +186,9 @@ class OfflineBrain:
         heard = hear(last, stage)
         if heard.act is Act.DESIGN and self._answers_wrap_up(ctx, stage):
             heard = Heard(Act.SUMMARY)  # the answer to "summarise your design" is the summary
-        if heard.act is Act.OFF_TOPIC:  # one line back to the problem, no facts
+        if heard.act is Act.OFF_TOPIC:  # one line back to the problem: no facts, no new probe
             text = lines.off_topic.format(title=short_title(ctx.problem.title))
-            if stage is Stage.CLARIFY:
-                return Utterance(text, TurnKind.FOLLOW_UP)
-            return self._with_move(ctx, stage, [text])
+            return Utterance(text, TurnKind.FOLLOW_UP)
         parts: list[str] = []
         kind = TurnKind.FOLLOW_UP
         if action.answer_facts or heard.act is Act.ASKED:
