@@ -53,8 +53,7 @@ _DEEP_DIVE = re.compile(
     r"(?:the |our |my )?(?P<x>[^.?!,;:]{3,80})",
     re.IGNORECASE,
 )
-# "talk about X" is a deep-dive wish only when it says so; "talk about X instead" is off topic
-# (checked first), and "let's talk about X" in design talk needs a depth word nearby.
+# "talk about X instead" is off topic (checked first); "talk about X" needs a depth word.
 _DEPTH = re.compile(
     r"\b(?:deep|deeper|detail|depth|drill|zoom|focus|dig|double[- ]click|unpack|spend|explore|"
     r"closer|more closely)",
@@ -128,9 +127,9 @@ def hear(text: str, stage: Stage) -> Heard:
     if _OFF_TOPIC.search(text):
         return Heard(Act.OFF_TOPIC)
     m = _DEEP_DIVE.search(text)
-    if m and stage is not Stage.CLARIFY and _DEPTH.search(m.group()) or (
-        m and stage is not Stage.CLARIFY and not re.search(r"talk", m.group(), re.IGNORECASE)
-    ):
+    # "let's talk about X" is a deep-dive wish only with a depth word ("in more detail")
+    wish = m is not None and bool(_DEPTH.search(m.group()) or "talk" not in m.group().lower())
+    if m and wish and stage is not Stage.CLARIFY:
         return Heard(Act.DEEP_DIVE, _subject(m.group("x")))
     asked = _asked(text)
     if asked:

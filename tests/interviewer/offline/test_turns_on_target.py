@@ -126,7 +126,9 @@ def test_the_plan_comes_before_any_generic_question(bank: QuestionBank) -> None:
         "gets reserved capacity; throughput comes from sorting by length; downloads need auth; "
         "night capacity is cheap; chunk size trades overhead."
     )
-    turns = _turns((Stage.HIGH_LEVEL, touched), (Stage.DEEP_DIVE, "It handles about 4,000 files a day."))
+    turns = _turns(
+        (Stage.HIGH_LEVEL, touched), (Stage.DEEP_DIVE, "It handles about 4,000 files a day.")
+    )
     asked = [question_key(p.question) for p in problem.probes]
     move = OfflineBrain(bank).moves.choose(
         problem, Format.STANDARD, Stage.DEEP_DIVE, turns, asked, "", "senior", press=False
@@ -243,7 +245,9 @@ def test_i_dont_know_about_the_stage_itself_gets_its_next_point(
     first = problem.expected[Stage.TRADEOFFS][0].question
     assert first[1:] in step and said in step
     # something specific the plan has nothing on keeps the step in the candidate's words
-    specific = brain.responder.smaller_step(problem, "how to write Rust macros", Stage.TRADEOFFS, ())
+    specific = brain.responder.smaller_step(
+        problem, "how to write Rust macros", Stage.TRADEOFFS, ()
+    )
     assert specific == LINES.dont_know_step.format(subject="how to write Rust macros")
 
 
