@@ -10,7 +10,8 @@ import re
 from collections.abc import Iterable
 
 _WORD = re.compile(r"[a-z][a-z0-9]*(?:[-'][a-z0-9]+)*")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+# A sentence ends at . ! or ? before a space, a closing quote in between or not ("…it.” Why?").
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[.!?][”\"’'])\s+|\n+")
 _SUFFIX = re.compile(r"(?:'s|ings|ing|ed|es|s|e)$")
 STEM_LENGTH = 5
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bench.turn_judge import REASONS, Said, TurnJudge
+from bench.turn_words import sentences
 from interviewer.bank import QuestionBank, load_bank
 
 
@@ -284,3 +285,15 @@ def test_quoting_the_claim_gives_no_answer_away(bank: QuestionBank) -> None:
     gave_away = "Will nobody guess the URL, or would you authorise each download instead?"
     assert "claim_answer_given" not in _reasons(bank, quoted, claim)
     assert "claim_answer_given" in _reasons(bank, gave_away, claim)
+
+
+def test_a_sentence_ends_after_a_closing_quote(bank: QuestionBank) -> None:
+    # A judge bug: "…nodes.” Which alternative…?" was one sentence, so the words around the
+    # quote ("Noted") were read as the question's topic.
+    said = Said("I'd add nodes for the hot tenants and keep quorum writes.", "handles_curveball")
+    turn = (
+        "Noted, for the new constraint: “I'd add nodes for the hot tenants and keep quorum "
+        "writes.” How does the scheduler learn which nodes are healthy and free?"
+    )
+    assert "off_plan" not in _reasons(bank, turn, said)
+    assert sentences(turn)[-1] == "How does the scheduler learn which nodes are healthy and free?"
