@@ -269,8 +269,9 @@ class TurnJudge:
             return ["claim_agreed"]
         if "?" not in text or not self.about(focus, claim):
             return ["claim_unchallenged"]
-        # The claim's own words may come back; the correction's other words give it away.
-        if content_stems(text) & (stems_of(said.correction) - claim):
+        # The claim's own words may come back; the correction's other words give it away
+        # (in the interviewer's words: quoting the candidate gives nothing away).
+        if content_stems(without_quotes(text)) & (stems_of(said.correction) - claim):
             return ["claim_answer_given"]
         return []
 

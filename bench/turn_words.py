@@ -10,7 +10,8 @@ import re
 from collections.abc import Iterable
 
 _WORD = re.compile(r"[a-z][a-z0-9]*(?:[-'][a-z0-9]+)*")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+|\n+")
+# A sentence ends at . ! or ? before a space, a closing quote in between or not ("…it.” Why?").
+_SENTENCE = re.compile(r"(?<=[.!?])\s+|(?<=[.!?][”\"’'])\s+|\n+")
 _SUFFIX = re.compile(r"(?:'s|ings|ing|ed|es|s|e)$")
 STEM_LENGTH = 5
 
@@ -43,7 +44,13 @@ _STOP_WORDS = """a about above after again against all also am an and any anythi
     """
 _STOP = frozenset(_STOP_WORDS.split())
 
-_QUOTE = re.compile(r"(?:^|(?<=[\s(:—–-]))['‘\"“]([^'\"‘’“”\n]{2,200}?)['’\"”](?=[\s.,;:!?)—–-]|$)")
+# A quoted span: in double quotes an apostrophe is part of the words ("we don't need"); only
+# single quotes exclude it, since there it could close the quote.
+_QUOTE = re.compile(
+    r"(?:^|(?<=[\s(:—–-]))"
+    r"(?:“([^“”\n]{2,200}?)”|\"([^\"“”\n]{2,200}?)\"|['‘]([^'\"‘’“”\n]{2,200}?)['’])"
+    r"(?=[\s.,;:!?)—–-]|$)"
+)
 _ATTRIBUTED = re.compile(
     r"\byou(?:'ve| have)?\s+(?:mentioned|said|wrote|called|described|put|noted|proposed|"
     r"suggested|brought up|used|chose|named|gave|rely on|relied on)\b[^'\"‘“?.]{0,40}$",
@@ -92,7 +99,9 @@ def stems_of(items: Iterable[str]) -> set[str]:
     """The stems of annotation words (a persona's `topic` or `claim` list)."""
     out: set[str] = set()
     for item in items:
-        out |= {stem(w) for w in words(item) if w not in _STOP} or {stem(item)}
+        # split like content_stems, so "real-time" is "real" and "time" on both sides
+        found = content_stems(item) or {stem(w) for w in words(item) if w not in _STOP}
+        out |= found or {stem(item)}
     return out
 
 
@@ -119,7 +128,8 @@ def quoted_spans(text: str) -> list[tuple[str, bool]]:
     out: list[tuple[str, bool]] = []
     for m in _QUOTE.finditer(text):
         before = text[max(0, m.start() - 60) : m.start()]
-        out.append((m.group(1).strip(), bool(_ATTRIBUTED.search(before))))
+        span = m.group(1) or m.group(2) or m.group(3)
+        out.append((span.strip(), bool(_ATTRIBUTED.search(before))))
     return out
 
 

@@ -41,24 +41,40 @@ class Heard:
 
 _DEEP_DIVE = re.compile(
     r"\b(?:i'?d (?:like|love|prefer|want) to|i want to|i'?ll|let me|let'?s|let us|can (?:we|i)|"
-    r"could (?:we|i)|shall we|may i|i'?m going to|i will|i would like to)\s+(?:now |first |then )?"
-    r"(?:do a |go for a |take a )?(?:deep[- ]?dive|dive(?: deep(?:er)?)?|drill(?: down)?|"
-    r"go deep(?:er)?|go (?:a bit |much )?deeper|zoom|focus)\s+(?:in(?:to)?|on|in on)\s+"
+    r"could (?:we|i)|shall we|may i|i'?m going to|i will|i would like to|i'?d rather|"
+    r"how about (?:we|i)|what if (?:we|i))\s+(?:now |first |then |just |quickly )?"
+    r"(?:(?:do a |go for a |take a )?(?:deep[- ]?dive|dive(?: deep(?:er)?)?|drill(?: down)?|"
+    r"go deep(?:er)?|go (?:a bit |much )?deeper|zoom|focus|dig(?: deep(?:er)?)?|double[- ]click|"
+    r"unpack|go into (?:more )?detail|get into the (?:weeds|details?))\s+(?:in on|into|in|on)"
+    r"|spend (?:the rest of (?:this|the) (?:part|time|stage|section|session)|some time|more time|"
+    r"(?:a few|some|the next few) minutes) (?:on|going (?:deep|deeper) (?:on|into))"
+    r"|talk (?:more |in (?:more )?(?:depth|detail) )?about|look (?:closer|more closely|in depth) at|"
+    r"explore)\s+"
     r"(?:the |our |my )?(?P<x>[^.?!,;:]{3,80})",
+    re.IGNORECASE,
+)
+# "talk about X instead" is off topic (checked first); "talk about X" needs a depth word.
+_DEPTH = re.compile(
+    r"\b(?:deep|deeper|detail|depth|drill|zoom|focus|dig|double[- ]click|unpack|spend|explore|"
+    r"closer|more closely)",
     re.IGNORECASE,
 )
 _SUBJECT_TAIL = re.compile(
     r"\s+(?:first|next|now|then|a bit|for a (?:bit|minute|moment)|please|if that'?s ok(?:ay)?|"
-    r"if you don'?t mind|instead|here|honestly|really|to be honest|tbh|yet)\s*$",
+    r"if you don'?t mind|instead|here|honestly|really|to be honest|tbh|yet|"
+    r"in (?:more |much more |a bit more )?(?:detail|depth))\s*$",
     re.IGNORECASE,
 )
 _DONT_KNOW = re.compile(
-    r"\b(?:i (?:really |honestly |genuinely |just |simply )?(?:don'?t|do not) know"
-    r"|i'?m (?:really |honestly )?(?:not (?:really |quite |entirely |too )?sure|unsure|"
-    r"not familiar|stuck|lost)|no idea"
-    r"|i have no (?:idea|clue)|not sure how|haven'?t (?:worked|dealt) with|beyond me"
-    r"|i can'?t (?:think|say)|no clue)\b"
-    r"(?:\s+(?P<x>(?:how|what|which|where|when|whether|why|about)\b[^.?!,;]{3,80}))?",
+    r"(?:\b(?:i (?:really |honestly |genuinely |just |simply )?(?:don'?t|do not) know"
+    r"|i'?m (?:really |honestly |a bit |kind of )?(?:not (?:really |quite |entirely |too )?sure|"
+    r"unsure|not familiar|stuck|lost|blanking|drawing a blank|out of my depth|at a loss)"
+    r"|no idea|i have no (?:idea|clue)|not sure how|haven'?t (?:worked|dealt) with|beyond me"
+    r"|i'?ve never (?:worked|dealt|done|built|used)\b[^.?!,;]{0,40}|no experience (?:with|in)"
+    r"|i can'?t (?:think|say|remember|recall)|(?:i )?(?:don'?t|do not) remember|no clue"
+    r"|not my (?:area|strong suit)|(?:my )?mind is blank|haven'?t a clue|not a clue)"
+    r"|^\s*(?:honestly,? |hmm,? |um,? )?(?:not sure|no idea|unsure|dunno)\b)\b"
+    r"(?:\s+(?P<x>(?:how|what|which|where|when|whether|why|about|on)\b[^.?!,;]{3,80}))?",
     re.IGNORECASE,
 )
 _OFF_TOPIC = re.compile(
@@ -66,9 +82,16 @@ _OFF_TOPIC = re.compile(
     r"|\b(?:can|could|shall) we (?:do|discuss|switch to|design|cover) [^.?!]{2,40}? instead\b"
     r"|\b(?:a |another |different )(?:problem|question|topic)(?: instead)?\b[^.?!]*\?"
     r"|\bchange the (?:topic|subject|problem)\b"
+    r"|\b(?:switch|change|move|jump)(?:ing)? (?:over )?to (?:designing|doing|discussing|another|"
+    r"a different)\b"
+    r"|\b(?:would|is) it (?:be )?(?:ok(?:ay)?|fine|alright|possible) (?:to|if)\b[^.?!]{2,60}?"
+    r"\binstead\b"
     r"|\b(?:the )?weather\b|\btell me a joke\b|\bwrite (?:me )?a (?:poem|song|story|essay)\b"
     r"|\brecipe\b|\b(?:football|soccer|basketball) (?:game|match|score)\b|\bstock (?:price|tip)s?\b"
-    r"|\b(?:your|the) (?:system )?prompt\b|\byour instructions\b|\bwhat model are you\b"
+    # the interviewer's own prompt ("the prompt" alone is an LLM problem's request text)
+    r"|\byour (?:system )?prompt\b|\bthe system prompt (?:you|of yours)\b|\byour instructions\b"
+    r"|\b(?:show|reveal|print|repeat|tell) (?:me |us )?(?:the|your) (?:system )?prompt\b"
+    r"|\bwhat model are you\b"
     r"|\bwho (?:made|built|created) you\b|\bare you (?:an? )?(?:ai|bot|human|chatgpt)\b"
     # the candidate's own life and career, the interviewer's: not this interview
     r"|\b(?:weekend|vacation|holiday|certifications?|salary|my resume|my cv|my career)\b"
@@ -90,8 +113,10 @@ _REFUSAL = re.compile(
     re.IGNORECASE,
 )
 _SUMMARY = re.compile(
-    r"\b(?:to (?:summari[sz]e|sum up|recap|wrap up)|in summary|in short|overall|summary|"
-    r"recap|so the design|in the end|all in all|summing up)\b",
+    r"\b(?:to (?:summari[sz]e|sum up|recap|wrap up|conclude)|in summary|in short|overall|summary|"
+    r"recap|recapping|so the design|in the end|all in all|summing up|in conclusion|all told|"
+    r"putting it (?:all )?together|end to end|tl;?dr|(?:that'?s|this is) (?:my|the) design|"
+    r"to pull it together|the short version|in a nutshell)\b",
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\w+")
@@ -102,7 +127,9 @@ def hear(text: str, stage: Stage) -> Heard:
     if _OFF_TOPIC.search(text):
         return Heard(Act.OFF_TOPIC)
     m = _DEEP_DIVE.search(text)
-    if m and stage is not Stage.CLARIFY:
+    # "let's talk about X" is a deep-dive wish only with a depth word ("in more detail")
+    wish = m is not None and bool(_DEPTH.search(m.group()) or "talk" not in m.group().lower())
+    if m and wish and stage is not Stage.CLARIFY:
         return Heard(Act.DEEP_DIVE, _subject(m.group("x")))
     asked = _asked(text)
     if asked:
@@ -151,7 +178,7 @@ def _dont_know(text: str) -> Heard | None:
         rest = len(_WORD.findall(text)) - len(_WORD.findall(s))
         if rest <= 15 and not re.search(r"\bbut\b[^.?!]{12,}", s[m.end() :]):
             subject = (m.group("x") or "").strip()
-            return Heard(Act.DONT_KNOW, _subject(re.sub(r"^about\s+", "", subject)))
+            return Heard(Act.DONT_KNOW, _subject(re.sub(r"^(?:about|on)\s+", "", subject)))
     return None
 
 

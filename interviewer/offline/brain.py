@@ -14,13 +14,14 @@ from interviewer.core.events import (
     WarnTime,
 )
 from interviewer.core.stages import Format, Stage
-from interviewer.core.text import question_key
+from interviewer.core.text import is_question, question_key
 from interviewer.core.transcript import Role, TurnKind
 from interviewer.diagrams.probes import follow_up as diagram_follow_up
 from interviewer.diagrams.probes import redrawn_for
 from interviewer.offline.acts import Act, Heard, hear
 from interviewer.offline.lines import load_lines
 from interviewer.offline.moves import Move, MoveChooser
+from interviewer.offline.overclaim import overclaim_in
 from interviewer.offline.pushback import pushback_for
 from interviewer.offline.reading import (
     Reading,
@@ -28,6 +29,7 @@ from interviewer.offline.reading import (
     last_candidate,
     last_interviewer,
     read_candidate_turns,
+    stems,
 )
 from interviewer.offline.responses import Responder, short_title, situation_of, thrown
 from interviewer.ports import DeltaSink, TurnContext, Utterance
@@ -149,7 +151,7 @@ class OfflineBrain:
             if own:
                 return own
             if stage is Stage.DEEP_DIVE:
-                grounded = self.moves.opening_probe(ctx.problem, reading, ctx.state.asked)
+                grounded = self.moves.opening_probe(ctx.problem, reading, ctx.state.asked, level)
                 if grounded:
                     return grounded
         first = self.phrases.first_questions[stage]
@@ -182,11 +184,11 @@ class OfflineBrain:
         lines, stage = self.lines, action.stage
         last = last_candidate(ctx.turns)
         heard = hear(last, stage)
-        if heard.act is Act.OFF_TOPIC:  # one line back to the problem, no facts
+        if heard.act is Act.DESIGN and self._answers_wrap_up(ctx, stage):
+            heard = Heard(Act.SUMMARY)  # the answer to "summarise your design" is the summary
+        if heard.act is Act.OFF_TOPIC:  # one line back to the problem: no facts, no new probe
             text = lines.off_topic.format(title=short_title(ctx.problem.title))
-            if stage is Stage.CLARIFY:
-                return Utterance(text, TurnKind.FOLLOW_UP)
-            return self._with_move(ctx, stage, [text])
+            return Utterance(text, TurnKind.FOLLOW_UP)
         parts: list[str] = []
         kind = TurnKind.FOLLOW_UP
         if action.answer_facts or heard.act is Act.ASKED:
@@ -198,9 +200,13 @@ class OfflineBrain:
             self.bank.misconceptions, ctx.problem.id, last, ctx.turns, ctx.state.asked
         )
         if push is not None:
-            entry = push.misconception
-            parts.append(lines.pushback.format(quote=push.quote, question=entry.pushback))
+            question = self._doubted(push.misconception.pushback, push.quote)
+            parts.append(lines.pushback.format(quote=push.quote, question=question))
             return Utterance(" ".join(parts), TurnKind.PUSHBACK, push.key)
+        over = overclaim_in(last) if kind is TurnKind.FOLLOW_UP else None
+        if over is not None and question_key(over.doubt) not in ctx.state.asked:
+            text = lines.overclaim.format(quote=over.sentence, doubt=over.doubt)
+            return Utterance(text, TurnKind.PUSHBACK, question_key(over.doubt))
         if kind is TurnKind.CLARIFICATION:  # answered: the candidate drives on
             return Utterance(" ".join(parts), kind)
         put = thrown(ctx.turns, action.after_curveball)
@@ -208,6 +214,26 @@ class OfflineBrain:
         if curveball is not None:
             return self._after_curveball(ctx, stage, curveball, last)
         return self._heard(ctx, stage, heard, last)
+
+    @staticmethod
+    def _answers_wrap_up(ctx: TurnContext, stage: Stage) -> bool:
+        """Whether the last message answers the wrap-up's own question (summarise the design)
+        with a statement: whatever words it uses, that is the candidate's summary."""
+        if stage is not Stage.WRAP_UP or len(ctx.turns) < 2:
+            return False
+        before, last = ctx.turns[-2], ctx.turns[-1]
+        asked = before.role is Role.INTERVIEWER and before.kind == TurnKind.STAGE_INTRO
+        return asked and last.role is Role.CANDIDATE and not is_question(last.text.strip())
+
+    def _doubted(self, question: str, quote: str) -> str:
+        """A pushback that does not name what it doubts gets the claim doubted in the
+        candidate's words too ("...: what does your list see, and is a regex blocklist of
+        bad keywords really enough to stop prompt injection?")."""
+        over = overclaim_in(quote)
+        if over is None or len(stems(question) & stems(over.doubt)) >= 2:
+            return question
+        doubt = over.doubt[0].lower() + over.doubt[1:]
+        return self.lines.pushback_doubt.format(question=question.rstrip(" ?"), doubt=doubt)
 
     def _heard(self, ctx: TurnContext, stage: Stage, heard: Heard, last: str) -> Utterance:
         """Design talk and the acts that are not questions: deep dive, don't know, refusal..."""

@@ -18,6 +18,7 @@ from interviewer.bank import HiddenFact, Phrasebook, Problem, compile_any
 from interviewer.core.text import is_question, sentences
 from interviewer.core.transcript import Role, Turn, TurnKind
 from interviewer.offline.lines import ActLines
+from interviewer.offline.reading import stems
 from interviewer.offline.reasoning import mask_collocations
 
 # A new question inside one sentence: "How big is the cluster, and is preemption allowed?"
@@ -108,7 +109,8 @@ class Clarifier:
         clar = problem.clarification_for(masked)
         if clar is not None:
             return None if clar.answer in here else Answer(clar.answer, clar.your_call)
-        ranked = _ranked_facts(problem.hidden_facts, masked)
+        matched = _ranked_facts(problem.hidden_facts, masked)
+        ranked = _by_intent(problem, matched, masked)
         topics = [t for t, p in self._topics.items() if p.search(masked)]
         if ranked:
             best = ranked[0]
@@ -120,7 +122,7 @@ class Clarifier:
                 return Answer(" ".join([best.answer, *tied]), False)
             if not is_yes_no(question):  # asked again, by the fact's own words
                 return Answer(self.lines.already_given.format(fact=best.answer), False)
-        else:  # a topic no fact names ("... and GDPR?"): the facts of that topic answer it
+        elif not matched:  # a topic no fact names ("... and GDPR?"): its facts answer it
             found = [
                 f.answer
                 for f in problem.hidden_facts
@@ -169,6 +171,46 @@ def _ranked_facts(facts: Sequence[HiddenFact], question: str) -> list[HiddenFact
             length = sum(m.end() - m.start() for _, m in found)
             scored.append((-_weight(found), -length, n, fact))
     return [f for *_, f in sorted(scored, key=lambda x: x[:3])]
+
+
+def _by_intent(problem: Problem, ranked: list[HiddenFact], question: str) -> list[HiddenFact]:
+    """The facts that answer a question, by what it is about, not only by a keyword it shares.
+
+    A fact whose answer shares words with the question (beyond the problem's own title) goes
+    first, and one that shares two fifths of them (two at least) answers it with no keyword
+    matched: "How quickly must a trending search show up?" is about trending searches, not
+    about the response time its "how quickly" also matches. A keyword match that shares too
+    few words with a question of several answers another question ("Which programming
+    language should the SDK be in?" is not about the languages users type).
+    """
+    asked = _asked_stems(problem, question)
+    shared = {f.id: len(asked & stems(f.answer)) for f in problem.hidden_facts}
+    found = [f for f in ranked if _answers(f, question, asked, shared[f.id])]
+    found += [
+        f
+        for f in problem.hidden_facts
+        if f not in found and shared[f.id] >= 2 and 5 * shared[f.id] >= 2 * len(asked)
+    ]
+    return sorted(found, key=lambda f: -(_matches(f, question) + 2 * shared[f.id]))
+
+
+def _asked_stems(problem: Problem, question: str) -> set[str]:
+    """The question's content words, the problem's title words left out (they name it all)."""
+    return stems(question) - stems(problem.title)
+
+
+def _answers(fact: HiddenFact, question: str, asked: set[str], shared: int) -> bool:
+    """Whether a fact matched by keyword answers the question: it shares two of its words, or
+    a third of them; the question is too short to tell; or two of the fact's own subject
+    keywords match. ("Should I split files into chunks or process the whole file on one
+    machine?" shares only "files" with the file format: it asks for a design choice.)"""
+    enough = shared >= 2 or 3 * shared >= len(asked)
+    return enough or len(asked) < 2 or _strong(fact, question)
+
+
+def _strong(fact: HiddenFact, question: str) -> bool:
+    """Whether a fact matches a question by two of its own subject keywords."""
+    return sum(1 for k, _ in _found(fact, question) if not _INTERROGATIVE.match(k)) >= 2
 
 
 def _clip(text: str) -> str:

@@ -37,6 +37,12 @@ class ActLines(BaseModel):
     )
     deep_dive_open: str
     refusal: str = Field(description="'{quote}': the concern waved away; ends with a question")
+    overclaim: str = Field(
+        description="'{quote}': a claim of no downside, '{doubt}': it as a question, no '?'"
+    )
+    pushback_doubt: str = Field(
+        description="'{question}' the pushback without its '?', '{doubt}' the claim doubted"
+    )
     refusal_plan: str = Field(description="'{quote}', and '{question}' of the plan on its risk")
     summary_close: str
     already_given: str = Field(description="'{fact}' given before, asked for again")
@@ -60,7 +66,7 @@ class ActLines(BaseModel):
                 re.compile(p)
         return table
 
-    @field_validator(*_QUESTIONS, "refusal")
+    @field_validator(*_QUESTIONS, "refusal", "overclaim", "pushback_doubt")
     @classmethod
     def _one_question(cls, text: str) -> str:
         if text.count("?") != 1 or not text.rstrip().endswith("?"):

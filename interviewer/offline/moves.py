@@ -61,6 +61,7 @@ class MoveChooser:
         self.presses = tuple(presses)
         self.curveball_press = curveball_press
         self.plan = ProblemPlans(bank)
+        self._ordered: dict[tuple[str, str], tuple[Problem, Problem]] = {}
 
     def choose(
         self,
@@ -80,6 +81,8 @@ class MoveChooser:
         done = set(asked)
         if reading is None:
             reading = read_candidate_turns(self.bank, turns)
+        if stage is not Stage.CLARIFY:
+            problem = self.for_level(problem, level)
         before = last_interviewer(turns[:-1]) if turns else None
         pressed = before is not None and self._is_press(before.text)
         if ignored_curveball:
@@ -92,12 +95,12 @@ class MoveChooser:
                 return Move("press-vague", "", question)
         if stage is Stage.CLARIFY:
             return self._point(problem, stage, reading, done) or self._fallback(stage, done)
-        # A level's own question comes second in every stage (the stage's opener was first).
-        due = fmt is not Format.ASYNC and follow_ups_in_stage(turns, stage) == 1
+        # A level's own question comes second and fourth in every stage (after the opener).
+        due = fmt is not Format.ASYNC and follow_ups_in_stage(turns, stage) in (1, 3)
         level_move = self._for_level(problem, level, stage, reading, done) if due else None
         if fmt is Format.ASYNC or stage not in _MOVE_PROBES:
             move = level_move or self._point(problem, stage, reading, done)
-            move = move or self._said_probe(problem, reading, done)
+            move = move or self._said_probe(problem, reading, done, level)
             move = move or self._for_level(problem, level, stage, reading, done)
             if fmt is Format.ASYNC and move is None:
                 move = self._async_walk(problem, stage, reading, done)
@@ -105,17 +108,48 @@ class MoveChooser:
             if stage is not Stage.WRAP_UP:
                 move = move or self._later_point(problem, stage, reading, done)
                 move = move or self._probe(problem, done)
+                move = move or self._touched_point(problem, stage, reading, done)
             return move or self._fallback(stage, done)
         return (
             level_move
-            or self._said_probe(problem, reading, done)
+            or self._said_probe(problem, reading, done, level)
             or self._point(problem, stage, reading, done)
             or self._grounded(problem, reading, done)
             or self._for_level(problem, level, stage, reading, done)
             or self._probe(problem, done)
             or self._later_point(problem, stage, reading, done)
+            or self._touched_point(problem, stage, reading, done)
             or self._fallback(stage, done)
         )
+
+    def for_level(self, problem: Problem, level: str) -> Problem:
+        """The problem's plan in the order a level is pressed on it, across the whole
+        interview: within each stage, the points and probes on the level's focus first, then
+        the rest, and those on another level's focus last (a mid candidate is not asked about
+        regions and gaming before the request path; a staff one is). Plan order otherwise."""
+        key = (problem.id, level)
+        found = self._ordered.get(key)
+        if found is not None and found[0] is problem:
+            return found[1]
+
+        def rank(question: str) -> int:
+            return self.level_rank(question, level)
+
+        expected = {
+            stage: sorted(points, key=lambda p: rank(p.question))
+            for stage, points in problem.expected.items()
+        }
+        probes = sorted(problem.probes, key=lambda p: rank(p.question))
+        ordered = problem.model_copy(update={"expected": expected, "probes": probes})
+        self._ordered[key] = (problem, ordered)
+        return ordered
+
+    def level_rank(self, question: str, level: str) -> int:
+        """0: on the level's own focus only; 2: on another level's focus only; 1: otherwise."""
+        own = self.level_focus.get(level)
+        mine = own is not None and bool(own.search(question))
+        others = any(f.search(question) for n, f in self.level_focus.items() if n != level)
+        return 1 if mine == others else (0 if mine else 2)
 
     def level_opener(
         self,
@@ -129,12 +163,17 @@ class MoveChooser:
         move = self._for_level(problem, level, stage, reading, set(asked), plan_only=True)
         return move.question if move else ""
 
-    def opening_probe(self, problem: Problem, reading: Reading, asked: Sequence[str]) -> str:
+    def opening_probe(
+        self, problem: Problem, reading: Reading, asked: Sequence[str], level: str = "senior"
+    ) -> str:
         """A deep-dive opener grounded in the design so far, or '': the problem's own probe on
         what the candidate said, else a relevant concept they explained, a facet left out."""
         done = set(asked)
-        whole = Reading(reading.said, (), reading.said, reading.explained, reading.named)
-        move = self._said_probe(problem, whole, done) or self._grounded(
+        problem = self.for_level(problem, level)
+        whole = Reading(
+            reading.said, (), reading.said, reading.explained, reading.named, reading.designed
+        )
+        move = self._said_probe(problem, whole, done, level) or self._grounded(
             problem, reading, done, True
         )
         return move.question if move else ""
@@ -176,11 +215,17 @@ class MoveChooser:
                 return Move("facet", self._ack(term, given) if term else "", question)
         return None
 
-    def _said_probe(self, problem: Problem, reading: Reading, done: set[str]) -> Move | None:
-        """The problem's own probe on what the last answer talked about, not yet answered."""
+    def _said_probe(
+        self, problem: Problem, reading: Reading, done: set[str], level: str = ""
+    ) -> Move | None:
+        """The problem's own probe on what the last answer talked about, not yet answered
+        (never one on another level's focus: a mid candidate's "quota" is not a cue to ask
+        how teams game the scheduler)."""
         last = mask_collocations(reading.last)  # once, not once per probe
         for probe in problem.probes:
             if not probe.keywords or question_key(probe.question) in done:
+                continue
+            if level and self.level_rank(probe.question, level) == 2:
                 continue
             m = compile_any(probe.keywords).search(last)
             if m and not self._answered(probe.question, reading):
@@ -204,7 +249,7 @@ class MoveChooser:
         for point in problem.expected.get(stage, []):
             if question_key(point.question) in done:
                 continue
-            if compile_any(point.keywords).search(reading.said):
+            if compile_any(point.keywords).search(reading.covered_in(stage)):
                 continue
             return Move("point", "", point.question)
         return None
@@ -219,6 +264,43 @@ class MoveChooser:
             if move:
                 return move
         return None
+
+    def _touched_point(
+        self, problem: Problem, stage: Stage, reading: Reading, done: set[str]
+    ) -> Move | None:
+        """When the plan's untouched points are spent: its point or probe the candidate only
+        touched, least covered first, before any generic question (a question on the plan
+        beats one on "that component"). Never one the last answer talked about."""
+        if stage is Stage.CLARIFY:
+            return None
+        last = mask_collocations(reading.last)
+        ranked: list[tuple[bool, int, int, str]] = []
+        order = [Stage.HIGH_LEVEL, Stage.DEEP_DIVE, Stage.TRADEOFFS]
+        earlier = order[: order.index(stage)] if stage in order else []
+        items = plan_items(problem, stage)  # this stage and later first, then earlier ones
+        now = len(items)
+        items += [(p.question, p.keywords) for s in earlier for p in problem.expected.get(s, [])]
+        for n, (question, keywords) in enumerate(items):
+            if question_key(question) in done:
+                continue
+            pattern = compile_any(keywords) if keywords else None
+            if pattern is not None and pattern.search(last):
+                continue
+            if pattern is None and self._said_in(question, reading.last):
+                continue
+            hits = (
+                len({m.group().lower() for m in pattern.finditer(reading.designed)})
+                if pattern
+                else 0
+            )
+            ranked.append((n >= now, hits, n, question))
+        return Move("touched", "", min(ranked)[3]) if ranked else None
+
+    @staticmethod
+    def _said_in(question: str, last: str) -> bool:
+        """Whether the last answer holds most of a question's words (a probe has no keywords)."""
+        asked = stems(question)
+        return bool(asked) and 2 * len(asked & stems(last)) > len(asked)
 
     def _async_walk(
         self, problem: Problem, stage: Stage, reading: Reading, done: set[str]
@@ -249,7 +331,7 @@ class MoveChooser:
             for question, keywords in plan_items(problem, stage):
                 if question_key(question) in done or not focus.search(question):
                     continue
-                if keywords and compile_any(keywords).search(reading.said):
+                if keywords and compile_any(keywords).search(reading.covered_in(stage)):
                     continue
                 if not self._answered(question, reading):
                     return Move("level", "", question)
@@ -257,7 +339,7 @@ class MoveChooser:
         for q in phrases.level_questions if phrases else []:
             if q.level != level or stage not in q.stages or question_key(q.question) in done:
                 continue
-            if not compile_any(q.keywords).search(reading.said):
+            if not compile_any(q.keywords).search(reading.covered_in(stage)):
                 return Move("level", "", q.question)
         return None
 

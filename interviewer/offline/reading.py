@@ -33,6 +33,12 @@ class Reading:
     said: str  # every candidate turn, collocations blanked
     explained: frozenset[str]  # concept ids explained anywhere
     named: frozenset[str]  # concept ids named anywhere
+    designed: str = ""  # the design statements: no clarifying questions, no questions at all
+
+    def covered_in(self, stage: Stage) -> str:
+        """What counts as covering a stage's points: for the design stages, the design
+        statements only (asking "Is 24 hours a hard deadline?" designs no deadline tracking)."""
+        return self.said if stage is Stage.CLARIFY else self.designed
 
     def facets_given(self, concept: Concept) -> list[str]:
         """The facets of a concept the candidate has given anywhere."""
@@ -53,6 +59,11 @@ def read_candidate_turns(bank: QuestionBank, turns: Sequence[Turn]) -> Reading:
         said=mask_collocations("\n".join(t for _, _, t in mine)),
         explained=frozenset(h.concept.id for h in hits if h.explained),
         named=frozenset(h.concept.id for h in hits),
+        designed=mask_collocations(
+            "\n".join(
+                s.text for s in text.sentences if not s.question and s.stage is not Stage.CLARIFY
+            )
+        ),
     )
 
 

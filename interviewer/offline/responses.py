@@ -52,9 +52,12 @@ class Responder:
         """The problem's own question about what the candidate wants to go deep on, with its
         key; a question about that subject in their words when the plan has none."""
         question = self.plan_question(problem, subject, asked, keyed=True)
-        if question:
+        best = self.plan_question(problem, subject, (), keyed=True)
+        if question and question == best:  # the plan's own question on it, not asked yet
             text = self.lines.deep_dive.format(subject=subject, question=_lower_first(question))
             return text, question_key(question)
+        # The plan's question on it was asked already (or there is none): a weaker match
+        # would go elsewhere, so the candidate walks through it in their own terms.
         question = self.lines.deep_dive_open.format(subject=subject)
         return question, question_key(question)
 
@@ -64,10 +67,11 @@ class Responder:
         """After "I don't know": the plan's question on what they don't know, as a smaller
         step, with the way out offered (nothing named: the stage's next point); a first step
         in their own words when the plan has nothing on it."""
-        if subject:
-            question = self.plan_question(problem, subject, asked, keyed=True)
-        else:  # nothing named: the stage's next point, as a step back
-            subject = f"the {stage.label.lower()}"
+        question = self.plan_question(problem, subject, asked, keyed=True) if subject else ""
+        label = {w[:4] for w in stems(stage.label) - {"desig"}}  # "trading" is "trade-offs"
+        general = not subject or any(w[:4] in label for w in stems(subject))
+        if not question and general:  # the stage itself ("which trade-offs matter"): its point
+            subject = subject or f"the {stage.label.lower()}"
             points = problem.expected.get(stage, [])
             question = next(
                 (p.question for p in points if question_key(p.question) not in asked), ""

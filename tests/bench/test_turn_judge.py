@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from bench.turn_judge import REASONS, Said, TurnJudge
+from bench.turn_words import sentences
 from interviewer.bank import QuestionBank, load_bank
 
 
@@ -242,3 +243,57 @@ def test_a_question_is_about_a_topic_by_a_telling_word_or_two_common_ones(
     assert judge.about({"gpu", "job"}, topic)
     assert not judge.about({"gpu", "team"}, topic)
     assert judge.about({"gpu"}, {"gpu", "job"})  # when every word is common, one will do
+
+
+def test_a_hyphenated_topic_word_is_read_as_its_parts_on_both_sides(bank: QuestionBank) -> None:
+    # A judge bug: the persona's "real-time" was one stem and the turn's two, so a turn
+    # about real-time traffic was "elsewhere".
+    asked = Said(
+        "I'd like to go deep on giving GPUs back to real-time traffic when it spikes.",
+        "deep_dive_request",
+        topic=("preemption", "real-time", "yield"),
+    )
+    there = "Real-time traffic spikes and needs the GPUs back now: what happens to running work?"
+    elsewhere = "Who owns what share of the cluster, if anyone?"
+    assert "deep_dive_ignored" not in _reasons(bank, there, asked)
+    assert "deep_dive_ignored" in _reasons(bank, elsewhere, asked)
+
+
+def test_a_quote_with_an_apostrophe_is_still_a_quote(bank: QuestionBank) -> None:
+    # A judge bug: a curly-quoted span holding "don't" was not read as a quote, so its words
+    # counted as the interviewer's (and a misquote went unseen).
+    said = Said("We don't check which team runs where, users are adults.")
+    misquoted = "You said: “We don't check anything at all.” Who pays for that?"
+    exact = "You said: “We don't check which team runs where, users are adults.” Who pays?"
+    assert "quote_not_verbatim" in _reasons(bank, misquoted, said)
+    assert "quote_not_verbatim" not in _reasons(bank, exact, said)
+
+
+def test_quoting_the_claim_gives_no_answer_away(bank: QuestionBank) -> None:
+    # A judge bug: the correction's words inside the candidate's own quoted sentence counted
+    # as the interviewer giving the answer away.
+    claim = Said(
+        "Results are at a public URL nobody will guess, so we don't need any authorisation.",
+        "wrong_claim",
+        claim=("url", "guess"),
+        correction=("authorise", "signed"),
+    )
+    quoted = (
+        "You said: “Results are at a public URL nobody will guess, so we don't need any "
+        "authorisation.” Will nobody really guess a URL: what is the strongest case against it?"
+    )
+    gave_away = "Will nobody guess the URL, or would you authorise each download instead?"
+    assert "claim_answer_given" not in _reasons(bank, quoted, claim)
+    assert "claim_answer_given" in _reasons(bank, gave_away, claim)
+
+
+def test_a_sentence_ends_after_a_closing_quote(bank: QuestionBank) -> None:
+    # A judge bug: "…nodes.” Which alternative…?" was one sentence, so the words around the
+    # quote ("Noted") were read as the question's topic.
+    said = Said("I'd add nodes for the hot tenants and keep quorum writes.", "handles_curveball")
+    turn = (
+        "Noted, for the new constraint: “I'd add nodes for the hot tenants and keep quorum "
+        "writes.” How does the scheduler learn which nodes are healthy and free?"
+    )
+    assert "off_plan" not in _reasons(bank, turn, said)
+    assert sentences(turn)[-1] == "How does the scheduler learn which nodes are healthy and free?"

@@ -66,3 +66,27 @@ async def test_an_unknown_level_is_refused_with_the_choices(bank: QuestionBank) 
     chat = Chat(bank)
     with pytest.raises(InterviewError, match="choose one of mid, senior, staff"):
         await chat.service.start(ME, HERE, "url-shortener", level="junior")
+
+
+async def test_mid_and_staff_are_pressed_on_different_things_through_the_interview(
+    bank: QuestionBank,
+) -> None:
+    """The same answers at mid and at staff: the questions differ visibly, and each level's
+    questions lean to its own focus (mid: the request path; staff: regions, cost, teams)."""
+    from tests.interviewer.offline.test_plan_leads import interviewer_questions
+
+    lines = OfflineBrain(bank).lines
+    mid = await interviewer_questions(bank, "mid")
+    staff = await interviewer_questions(bank, "staff")
+    assert len(mid) == len(staff)
+    differing = sum(1 for a, b in zip(mid, staff, strict=True) if a != b)
+    assert differing >= len(mid) // 3, (mid, staff)
+
+    def leaning(turns: list[str], level: str) -> int:
+        return sum(1 for t in turns if lines.focus[level].search(t.rsplit(". ", 1)[-1]))
+
+    # each level's questions lean clearly to its own focus, and away from the other's
+    assert leaning(staff, "staff") - leaning(mid, "staff") >= 3
+    assert leaning(mid, "mid") - leaning(staff, "mid") >= 2
+    only_staff = set(staff) - set(mid)
+    assert any(lines.focus["staff"].search(q) for q in only_staff)
