@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol, runtime_checkable
 
+from interviewer.outbox import Queued
 from interviewer.peers.outcome import PeerOutcome
 
 
@@ -59,4 +60,21 @@ class PairPoster(Protocol):
     async def deliver_peer(self, outcome: PeerOutcome) -> None:
         """A peer session's posts in the pair's conversation, its private notes, and the
         scoring form to the interviewer alone."""
+        ...
+
+
+@runtime_checkable
+class OutboxPoster(Protocol):
+    """Posting the outbox's scheduled posts on one platform (interviewer/outbox.py)."""
+
+    platform: str
+
+    async def post_scheduled(self, queued: Queued, png: bytes | None = None) -> str:
+        """Make one post carrying `queued.marker` where the platform keeps it; the id it got
+        (a pair's conversation key, else the message's)."""
+        ...
+
+    async def find_scheduled(self, queued: Queued) -> str | None:
+        """The id of a post a crash left unsaved, found by its marker or words on the
+        platform; None when it never got there."""
         ...

@@ -20,6 +20,7 @@ from bot.discord import drills, peers
 from bot.discord.client import MockroomBot
 from bot.discord.commands import FORGET_CONFIRM
 from bot.serve import PlatformConfigError
+from interviewer.outbox import Queued
 from interviewer.peers.outcome import PeerOutcome
 from interviewer.service import Reply
 
@@ -192,6 +193,14 @@ class DiscordRunner:
     async def find_drill(self, channel: str, marker: str, text: str, since: datetime) -> str | None:
         """A drill a crash left without its thread key, found by its words in the channel."""
         return await drills.find_drill(self._bot(), channel, marker, text, since)
+
+    async def post_scheduled(self, queued: Queued, png: bytes | None = None) -> str:
+        """One scheduled post, its marker as the nonce; the message's id (a pair's thread)."""
+        return await drills.post_scheduled(self._bot(), queued, png)
+
+    async def find_scheduled(self, queued: Queued) -> str | None:
+        """A scheduled post a crash left unsaved, found by its words."""
+        return await drills.find_scheduled(self._bot(), queued)
 
     async def post_in_thread(self, thread_key: str, text: str) -> None:
         """Post in a drill's thread (the recap)."""

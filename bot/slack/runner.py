@@ -17,10 +17,11 @@ from bot.slack.app import SlackListeners, register
 from bot.slack.outbox import SlackOutbox
 from bot.slack.peers import deliver as deliver_peer
 from bot.slack.peers import register as register_peer_form
-from bot.slack.places import thread_key
+from bot.slack.places import split_key, thread_key
 from bot.slack.users import UserDirectory
 from bot.slack.work import BackgroundWork
 from interviewer.core.text import ascii_number
+from interviewer.outbox import Kind, Queued
 from interviewer.peers.outcome import PeerOutcome
 from interviewer.service import Reply
 
@@ -220,6 +221,42 @@ class SlackRunner:
     async def post_board(self, channel: str, text: str, png: bytes | None) -> None:
         """Post a leaderboard in a channel, with its chart uploaded when there is one."""
         await self.outbox.board(channel, text, png)
+
+    # ---- the OutboxPoster protocol: scheduled posts, found again after a crash -----------------
+
+    async def post_scheduled(self, queued: Queued, png: bytes | None = None) -> str:
+        """One scheduled post carrying its marker in the message metadata; the ts it got (a
+        pair's group DM id)."""
+        post, marker = queued.post, queued.marker
+        if post.kind == Kind.BOARD:
+            return await self.outbox.board(post.target, post.text, png, marker)
+        channel, thread_ts = await self._place(queued)
+        if post.kind == Kind.THREAD:
+            return await self.outbox.text(channel, thread_ts, post.text, marker)
+        # a DM, a pair's intro: post() makes the text safe, our channel and member links kept
+        ts = await self.outbox.post(channel, None, post.text, marker=marker)
+        return channel if post.kind == Kind.PAIR else ts
+
+    async def find_scheduled(self, queued: Queued) -> str | None:
+        """A scheduled post a crash left unsaved, found by the marker in its metadata."""
+        channel, thread_ts = await self._place(queued)
+        ts = await self.outbox.find(channel, queued.marker, thread_ts)
+        if ts is None or queued.post.kind != Kind.PAIR:
+            return ts
+        return channel
+
+    async def _place(self, queued: Queued) -> tuple[str, str | None]:
+        """Where a scheduled post goes: its conversation (a DM and a pair's group DM opened,
+        which gives the same one every time)."""
+        post = queued.post
+        if post.kind == Kind.DM:
+            opened = await self.outbox.client.conversations_open(users=post.target)
+            return str(opened["channel"]["id"]), None
+        if post.kind == Kind.PAIR:
+            users = f"{post.extra['interviewer']},{post.extra['candidate']}"
+            opened = await self.outbox.client.conversations_open(users=users)
+            return str(opened["channel"]["id"]), None
+        return split_key(post.target)
 
     # ---- the PairPoster protocol: peer-mock pairs ---------------------------------------------
 
