@@ -343,6 +343,7 @@ class InterviewSteps:
             platform=stored.platform,
             channel=stored.channel,
             peer=state.peer,
+            announced=len(posts),
         )
 
     def _peer_posts(

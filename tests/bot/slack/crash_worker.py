@@ -1,8 +1,10 @@
-"""One `mockroom serve` clock sweep of the drills, in a process of its own, against the fake
-Slack: the crash tests kill it with SIGKILL while Slack holds a call, then run it again.
+"""One `mockroom serve` clock sweep, in a process of its own, against the fake Slack: the crash
+tests kill it with SIGKILL while Slack holds a call (or once it has swept), then run it again.
 
-Usage: python -m tests.bot.slack.crash_worker DB_PATH SLACK_API_URL NOW_ISO[,NOW_ISO...]
-(one sweep at each instant, in order; prints how many each posted, comma-separated)
+Usage: python -m tests.bot.slack.crash_worker DB_URL SLACK_API_URL JOB NOW_ISO[,NOW_ISO...] [hang]
+JOB is one of the scheduler's sweeps (drills, recaps, boards, reminders, pairs); it runs once at
+each instant, in order, and the process prints how many posts each made, comma-separated. With
+`hang` it then waits to be killed (a crash after every id was saved).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import random
 import sys
+from collections.abc import Awaitable, Callable
 from datetime import datetime
 
 from bot.bootstrap import build
@@ -19,12 +22,39 @@ from bot.slack.runner import build_slack_runner
 from tests.clock import FakeClock
 
 
-async def sweep(db: str, api_url: str, times: str) -> str:
-    """The app's parts on the database, its drills swept at each of `times`: how many each
-    posted."""
+async def recaps(scheduler: ClockScheduler) -> int:
+    """Only the recaps of the drill sweep (no drill falls due meanwhile)."""
+    drills = scheduler.drills
+    assert drills is not None
+    await scheduler.service.db.run(drills.due_recaps, scheduler.posts.runners.keys())
+    return await scheduler.posts.send()
+
+
+async def pairs(scheduler: ClockScheduler) -> int:
+    """A round's pairing, counting its posts (each pair's intro and brief)."""
+    peers = scheduler.peers
+    assert peers is not None
+    await scheduler.service.db.run(peers.due_rounds, scheduler.posts.runners.keys())
+    return await scheduler.posts.send()
+
+
+def job(scheduler: ClockScheduler, name: str) -> Callable[[], Awaitable[int]]:
+    """The sweep named `name`."""
+    return {
+        "drills": scheduler.sweep_drills,
+        "recaps": lambda: recaps(scheduler),
+        "boards": scheduler.post_boards,
+        "reminders": scheduler.remind,
+        "pairs": lambda: pairs(scheduler),
+    }[name]
+
+
+async def sweep(url: str, api_url: str, name: str, times: str, hang: bool = False) -> None:
+    """The app's parts on the database, one of its sweeps run at each of `times`: prints how
+    many each posted."""
     settings = Settings(
         _env_file=None,
-        database_url=f"sqlite:///{db}",
+        database_url=url,
         llm_model="offline",
         slack_api_url=api_url,
         slack_bot_token="xoxb-test",
@@ -34,15 +64,23 @@ async def sweep(db: str, api_url: str, times: str) -> str:
     container = build(settings, clock=clock, rng=random.Random(7))
     try:
         runner = build_slack_runner(container, 0, host="127.0.0.1")
-        scheduler = ClockScheduler(container.service, [runner], drills=container.drills)
+        scheduler = ClockScheduler(
+            container.service,
+            [runner],
+            drills=container.drills,
+            peers=container.peers,
+            reminders=container.reminders,
+        )
         counts = []
         for now in times.split(","):
             clock.now = datetime.fromisoformat(now)
-            counts.append(str(await scheduler.sweep_drills()))
-        return ",".join(counts)
+            counts.append(str(await job(scheduler, name)()))
+        print(",".join(counts), flush=True)
+        if hang:  # every id is saved: wait for the kill
+            await asyncio.Event().wait()
     finally:
         container.close()
 
 
 if __name__ == "__main__":
-    print(asyncio.run(sweep(*sys.argv[1:4])), flush=True)
+    asyncio.run(sweep(*sys.argv[1:5], hang=sys.argv[5:] == ["hang"]))
