@@ -371,9 +371,7 @@ class SlackOutbox:
         channel, thread_ts = split_key(key)
         await self.text(channel, thread_ts, text)
 
-    async def board(
-        self, key: str, text: str, png: bytes | None, marker: str | None = None
-    ) -> str:
+    async def board(self, key: str, text: str, png: bytes | None, marker: str | None = None) -> str:
         """A leaderboard for everyone in the conversation, then its chart as an uploaded image;
         the board message's ts (it carries `marker`)."""
         channel, thread_ts = split_key(key)

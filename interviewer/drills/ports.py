@@ -194,9 +194,7 @@ class DrillRepository(Protocol):
         """A member's graded drill answers, oldest first."""
         ...
 
-    def claim_job(
-        self, job_key: str, occurrence_at: datetime, posts: Sequence[Post] = ()
-    ) -> bool:
+    def claim_job(self, job_key: str, occurrence_at: datetime, posts: Sequence[Post] = ()) -> bool:
         """Claim one occurrence of a once-only job and add its posts to the outbox, together;
         False when it was claimed before."""
         ...

@@ -67,9 +67,7 @@ class ReminderRepository(Protocol):
         """Who answered a drill (graded or being graded)."""
         ...
 
-    def claim_job(
-        self, job_key: str, occurrence_at: datetime, posts: Sequence[Post] = ()
-    ) -> bool:
+    def claim_job(self, job_key: str, occurrence_at: datetime, posts: Sequence[Post] = ()) -> bool:
         """Claim one occurrence of a once-only job and add its posts to the outbox, together;
         False when it was claimed before."""
         ...

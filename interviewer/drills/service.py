@@ -26,13 +26,13 @@ from interviewer.drills.leaderboard import (
 )
 from interviewer.drills.points import DrillError, PointsService, ledger_entry
 from interviewer.drills.ports import DrillPost, DrillRepository, Subscription
-from interviewer.outbox import Kind, Post
 from interviewer.drills.schedule import (
     DrillSchedule,
     ScheduleError,
     due_occurrence,
     next_occurrence,
 )
+from interviewer.outbox import Kind, Post
 from interviewer.service import Who
 from interviewer.settings.managers import WHO_MANAGES, is_manager
 from interviewer.settings.ports import SettingsRepository

@@ -111,9 +111,7 @@ class PeerRepository(Protocol):
         """The channel's sessions, oldest first."""
         ...
 
-    def claim_job(
-        self, job_key: str, occurrence_at: datetime, posts: Sequence[Post] = ()
-    ) -> bool:
+    def claim_job(self, job_key: str, occurrence_at: datetime, posts: Sequence[Post] = ()) -> bool:
         """Claim one occurrence of a once-only job and add its posts to the outbox, together;
         False when it was claimed before."""
         ...

@@ -18,9 +18,9 @@ from interviewer.drills.schedule import (
     parse_schedule,
 )
 from interviewer.drills.text import local
+from interviewer.outbox import Kind, Post
 from interviewer.peers.brief import interviewer_brief
 from interviewer.peers.pairing import CANDIDATE, INTERVIEWER, Pair, pair_round
-from interviewer.outbox import Kind, Post
 from interviewer.peers.ports import NewSession, PairingPlan, PeerError, PeerRepository
 from interviewer.replies import Who
 from interviewer.settings.managers import is_manager
@@ -182,7 +182,9 @@ class PeerService:
             )
             who = found.sitting_out
             notes.append(
-                Post(f"{key}:{at.isoformat()}:out:{who}", Kind.DM, plan.platform, who, text, expires)
+                Post(
+                    f"{key}:{at.isoformat()}:out:{who}", Kind.DM, plan.platform, who, text, expires
+                )
             )
             left_out.append(SatOut(plan.platform, plan.channel, who, text))
         pairs: list[PlannedPair] = []
@@ -216,7 +218,9 @@ class PeerService:
                         expires,
                         room,
                     ),
-                    Post(f"brief:{session_id}", Kind.DM, plan.platform, who, planned.brief, expires),
+                    Post(
+                        f"brief:{session_id}", Kind.DM, plan.platform, who, planned.brief, expires
+                    ),
                 ]
 
             new.append(NewSession(pair.interviewer, pair.candidate, problem.id, posts))

@@ -84,9 +84,7 @@ class SqlStore:
 
     # ---- once-only jobs -----------------------------------------------------------------------
 
-    def claim_job(
-        self, job_key: str, occurrence_at: datetime, posts: Sequence[Post] = ()
-    ) -> bool:
+    def claim_job(self, job_key: str, occurrence_at: datetime, posts: Sequence[Post] = ()) -> bool:
         """Claim one occurrence of a once-only job, and add its `posts` to the outbox in the
         same transaction (a claim is never left without its posts); False when it was
         claimed before."""

@@ -22,7 +22,6 @@ from storage.models import (
     SchedulerClaim,
     as_utc,
     aware,
-    pk,
     storable,
     utc_now,
 )

@@ -2,14 +2,17 @@
 tests kill it with SIGKILL while Slack holds a call (or once it has swept), then run it again.
 
 Usage: python -m tests.bot.slack.crash_worker DB_URL SLACK_API_URL JOB NOW_ISO[,NOW_ISO...] [hang]
-JOB is one of the scheduler's sweeps (drills, recaps, boards, reminders, pairs); it runs once at
+JOB is one of the scheduler's sweeps (drills, recaps, boards, reminders, pairs, tick) or what
+`serve` does at start (recover); it runs once at
 each instant, in order, and the process prints how many posts each made, comma-separated. With
-`hang` it then waits to be killed (a crash after every id was saved).
+`hang` it then waits to be killed (a crash after every id was saved). CRASH_WORKER_LLM_URL
+names a fake OpenAI-compatible server for the model (else the offline interviewer).
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import random
 import sys
 from collections.abc import Awaitable, Callable
@@ -17,8 +20,9 @@ from datetime import datetime
 
 from bot.bootstrap import build
 from bot.scheduler import ClockScheduler
+from bot.serve import recover
 from bot.settings import Settings
-from bot.slack.runner import build_slack_runner
+from bot.slack.runner import SlackRunner, build_slack_runner
 from tests.clock import FakeClock
 
 
@@ -38,7 +42,14 @@ async def pairs(scheduler: ClockScheduler) -> int:
     return await scheduler.posts.send()
 
 
-def job(scheduler: ClockScheduler, name: str) -> Callable[[], Awaitable[int]]:
+async def recovered(scheduler: ClockScheduler, runner: SlackRunner) -> int:
+    """What `serve` does at start (grade what a crash left ungraded and post its end), then
+    the sweep that posts what waits in the outbox."""
+    await recover(scheduler.service, [runner], scheduler.peers)
+    return await scheduler.sweep_unanswered()
+
+
+def job(scheduler: ClockScheduler, runner: SlackRunner, name: str) -> Callable[[], Awaitable[int]]:
     """The sweep named `name`."""
     return {
         "drills": scheduler.sweep_drills,
@@ -46,16 +57,21 @@ def job(scheduler: ClockScheduler, name: str) -> Callable[[], Awaitable[int]]:
         "boards": scheduler.post_boards,
         "reminders": scheduler.remind,
         "pairs": lambda: pairs(scheduler),
+        "tick": scheduler.tick_interviews,
+        "recover": lambda: recovered(scheduler, runner),
     }[name]
 
 
 async def sweep(url: str, api_url: str, name: str, times: str, hang: bool = False) -> None:
     """The app's parts on the database, one of its sweeps run at each of `times`: prints how
     many each posted."""
+    model = os.environ.get("CRASH_WORKER_LLM_URL")  # a fake model server, when given
     settings = Settings(
         _env_file=None,
         database_url=url,
-        llm_model="offline",
+        llm_model="openai:gpt-4o-mini" if model else "offline",
+        llm_base_url=model,
+        openai_api_key="sk-test" if model else None,
         slack_api_url=api_url,
         slack_bot_token="xoxb-test",
         slack_app_token="xapp-test",
@@ -74,7 +90,7 @@ async def sweep(url: str, api_url: str, name: str, times: str, hang: bool = Fals
         counts = []
         for now in times.split(","):
             clock.now = datetime.fromisoformat(now)
-            counts.append(str(await job(scheduler, name)()))
+            counts.append(str(await job(scheduler, runner, name)()))
         print(",".join(counts), flush=True)
         if hang:  # every id is saved: wait for the kill
             await asyncio.Event().wait()

@@ -22,8 +22,8 @@ from interviewer.core.transcript import Transcript
 from interviewer.drills.leaderboard import Board
 from interviewer.drills.service import DrillService, GradeFn
 from interviewer.offline.brain import OfflineBrain
-from interviewer.outbox import Kind, Queued
 from interviewer.offline.scorer import OfflineGrader
+from interviewer.outbox import Kind, Queued
 from interviewer.service import InterviewService, Reply, Who
 from storage.engine import make_engine
 from storage.repositories.drills import SqlDrillRepository

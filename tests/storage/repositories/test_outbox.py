@@ -60,6 +60,7 @@ def test_a_job_claim_and_its_posts_are_stored_together(engine: Engine) -> None:
 
 def test_a_round_its_sessions_and_their_posts_are_stored_together(engine: Engine) -> None:
     peers, outbox = SqlPeerRepository(engine), SqlOutboxRepository(engine)
+
     def posts(session_id: int) -> list[Post]:
         return [post(f"pair:{session_id}")]
 
