@@ -20,7 +20,7 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.chat.poster import PairPoster, Poster
+from bot.chat.poster import Poster
 from bot.delivery import Deliverer, DeliveryRouter, post_each
 from bot.posts import ScheduledPosts
 from interviewer.drills.leaderboard import Board
@@ -77,9 +77,6 @@ class ClockScheduler:
     ) -> None:
         self.service = service
         self.reminders = reminders
-        self.pair_posters: Mapping[str, PairPoster] = {
-            r.platform: r for r in runners if isinstance(r, PairPoster)
-        }
         self.drills = drills
         self.privacy = privacy
         self.interval = interval

@@ -92,13 +92,6 @@ async def _drill_thread(parent: discord.Message, text: str, rest: list[str]) -> 
     return str(thread.id)
 
 
-async def post_in_thread(client: discord.Client, thread_key: str, text: str) -> None:
-    """Post in a drill's thread (the recap)."""
-    thread = client.get_partial_messageable(int(thread_key))
-    for part in pieces(markup(text)):
-        await thread.send(part)
-
-
 async def open_pair(
     client: discord.Client, channel_id: str, interviewer: str, candidate: str, text: str
 ) -> str:
@@ -164,13 +157,6 @@ def board_message(
         embed.set_image(url=f"attachment://{BOARD_FILE}")
         files.append(discord.File(io.BytesIO(board.png), filename=BOARD_FILE))
     return embed, files
-
-
-async def post_board(client: discord.Client, channel_id: str, text: str, png: bytes | None) -> None:
-    """Post a board in a channel, the chart attached when there is one."""
-    channel = await messageable(client, channel_id)
-    embed, files = board_message(BoardView(text, png))
-    await channel.send(embed=embed, files=files)
 
 
 async def post_scheduled(client: discord.Client, queued: Queued, png: bytes | None = None) -> str:

@@ -72,7 +72,8 @@ def make_client(token: str, api_url: str | None = None) -> Any:
 
 class SlackRunner:
     """The Slack platform for `mockroom serve`: listens, and posts what the clock says
-    (interview deadlines; drills, recaps and boards as a bot.chat.poster.Poster)."""
+    (interview deadlines; drills as a bot.chat.poster.Poster; recaps, boards, reminders and
+    pairs as an OutboxPoster)."""
 
     platform = "slack"
 
@@ -210,18 +211,6 @@ class SlackRunner:
         ts = await self.outbox.find(channel, marker)
         return None if ts is None else thread_key(channel, ts)
 
-    async def post_in_thread(self, thread_key: str, text: str) -> None:
-        """Post in a drill's thread (the recap)."""
-        await self.outbox.in_thread(thread_key, text)
-
-    async def send_private(self, user_id: str, conversation: str, text: str) -> None:
-        """An ephemeral note in the conversation's channel or thread (a message in a DM)."""
-        await self.outbox.private(user_id, conversation, text)
-
-    async def post_board(self, channel: str, text: str, png: bytes | None) -> None:
-        """Post a leaderboard in a channel, with its chart uploaded when there is one."""
-        await self.outbox.board(channel, text, png)
-
     # ---- the OutboxPoster protocol: scheduled posts, found again after a crash -----------------
 
     async def post_scheduled(self, queued: Queued, png: bytes | None = None) -> str:
@@ -260,22 +249,9 @@ class SlackRunner:
 
     # ---- the PairPoster protocol: peer-mock pairs ---------------------------------------------
 
-    async def open_pair(self, channel: str, interviewer: str, candidate: str, text: str) -> str:
-        """A group DM of the two members and the app (Slack has no private threads)."""
-        opened = await self.outbox.client.conversations_open(users=f"{interviewer},{candidate}")
-        key = str(opened["channel"]["id"])
-        await self.outbox.post(key, None, text)
-        return key
-
     async def deliver_peer(self, outcome: PeerOutcome) -> None:
         """A peer session's clock posts in the group DM; its notes and form ephemeral there."""
         await deliver_peer(self.outbox, outcome)
-
-    async def send_dm(self, user_id: str, text: str) -> None:
-        """A message in the member's DM with the app (a brief, a streak reminder)."""
-        opened = await self.outbox.client.conversations_open(users=user_id)
-        # post() makes the text safe: our words escaped, our channel and member links kept.
-        await self.outbox.post(str(opened["channel"]["id"]), None, text)
 
 
 def build_slack_runner(
