@@ -93,12 +93,20 @@ class SqlOutboxRepository(SqlStore):
         return taken
 
     def mark_posted(self, post_id: int, posted_id: str, now: datetime) -> None:
-        """Record that a post is on its platform, and its id there."""
+        """Record that a post is on its platform, and its id there. Its words and whom it
+        was for are not kept: the platform has them, and a member's data is not copied here
+        for longer than the post takes."""
         with self._engine.begin() as connection:
             connection.execute(
                 update(ScheduledPost)
                 .where(col(ScheduledPost.id) == post_id)
-                .values(posted_at=as_utc(now), posted_id=posted_id[:255])
+                .values(
+                    posted_at=as_utc(now),
+                    posted_id=posted_id[:255],
+                    target="",
+                    text="",
+                    extra_json="{}",
+                )
             )
 
     def posted_id(self, key: str) -> str | None:
