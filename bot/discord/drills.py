@@ -205,4 +205,6 @@ async def _scheduled_target(client: discord.Client, queued: Queued) -> discord.a
     post = queued.post
     if post.kind == Kind.DM:
         return await client.create_dm(discord.Object(int(post.target)))
+    if post.kind == Kind.THREAD:  # a drill's or a pair's thread, by id: no lookup first
+        return client.get_partial_messageable(int(post.target))
     return await messageable(client, post.target)
