@@ -308,6 +308,7 @@ class InterviewSteps:
             # Raises StaleInterview when another replica saved a step meanwhile: its words
             # stand and ours are dropped, so nothing is said twice.
             usage = self._take_usage(stored.id)
+            outbox = {"posts": posts} if posts else {}  # only a peer mock's steps carry posts
             try:
                 await self.db.run(
                     self.repo.save_step,
@@ -316,7 +317,7 @@ class InterviewSteps:
                     new_turns,
                     expected_version=stored.version,
                     usage=usage,
-                    posts=posts,
+                    **outbox,
                 )
             except StaleInterview:
                 # the tokens were spent all the same
