@@ -20,12 +20,14 @@ from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from bot.chat.poster import PairPoster, Poster
+from bot.chat.poster import Poster
 from bot.delivery import Deliverer, DeliveryRouter, post_each
+from bot.posts import ScheduledPosts
 from interviewer.drills.leaderboard import Board
-from interviewer.drills.reminders import Reminder, ReminderService
-from interviewer.drills.service import BoardPost, DrillService, PlannedPost, ThreadPost
-from interviewer.peers.service import PeerService, PlannedPair, SatOut
+from interviewer.drills.reminders import ReminderService
+from interviewer.drills.service import DrillService, PlannedPost
+from interviewer.outbox import InMemoryOutbox, OutboxRepository
+from interviewer.peers.service import PeerService, PlannedPair
 from interviewer.privacy.service import RETENTION_JOB, PrivacyService
 from interviewer.service import InterviewService, Reply
 
@@ -75,9 +77,6 @@ class ClockScheduler:
     ) -> None:
         self.service = service
         self.reminders = reminders
-        self.pair_posters: Mapping[str, PairPoster] = {
-            r.platform: r for r in runners if isinstance(r, PairPoster)
-        }
         self.drills = drills
         self.privacy = privacy
         self.interval = interval
@@ -87,6 +86,11 @@ class ClockScheduler:
         self.posters: Mapping[str, Poster] = {
             r.platform: r for r in runners if isinstance(r, Poster)
         }
+        outbox = service.repo if isinstance(service.repo, OutboxRepository) else InMemoryOutbox()
+        # Recaps, boards, reminders, pairs and peer mocks' clock posts: put in the outbox with
+        # their claims, posted from it (exactly once through crashes: bot/posts.py).
+        self.posts = ScheduledPosts(outbox, service.db, service.clock, runners, peers)
+        service.announce = self.posts  # a peer mock's clock posts, the end's before grading
         self._running: set[str] = set()
         self._scheduler: Any = None
 
@@ -98,6 +102,7 @@ class ClockScheduler:
     @peers.setter
     def peers(self, peers: PeerService | None) -> None:
         self.router.peers = peers
+        self.posts.peers = peers
 
     def start(self) -> None:
         """Add the sweeps to an AsyncIOScheduler on the running loop; each runs at once."""
@@ -166,7 +171,8 @@ class ClockScheduler:
     async def sweep_unanswered(self) -> int:
         """Reply to answers left without a reply (a crash, a reply whose retries ran out)."""
         await self.service.find_unanswered(list(self.router.runners), UNANSWERED_AFTER)
-        return await self.retry_replies()  # what it found is owed now
+        # and scheduled posts a crash left in the outbox (a peer mock's clock, on any server)
+        return await self.retry_replies() + await self.posts.send()  # what it found is owed now
 
     async def _deliver(self, replies: Sequence[Reply]) -> int:
         """Post each reply in its conversation (the peer way for a peer mock); how many."""
@@ -197,37 +203,26 @@ class ClockScheduler:
                 raise
             await db.run(drills.posted, planned.post.id, key)
 
-        async def recap(item: ThreadPost) -> None:
-            await self.posters[item.platform].post_in_thread(item.thread_key, item.text)
-
         done = await post_each(
             "a drill", await db.run(drills.due_posts, self.posters.keys()), drill
         )
-        recaps = await db.run(drills.due_recaps, self.posters.keys())
-        return done + await post_each("a drill recap", recaps, recap) + await self.remind()
+        await db.run(drills.due_recaps, self.posts.runners.keys())
+        return done + await self.posts.send() + await self.remind()
 
     async def remind(self) -> int:
         """Streak reminders for drills closing within the hour (each member once a drill)."""
         if self.reminders is None:
             return 0
-
-        async def send(reminder: Reminder) -> None:
-            await self.pair_posters[reminder.platform].send_dm(reminder.user_id, reminder.text)
-
-        due = await self.service.db.run(self.reminders.due, self.pair_posters.keys())
-        return await post_each("a streak reminder", due, send)
+        await self.service.db.run(self.reminders.due, self.posts.runners.keys())
+        return await self.posts.send()
 
     async def post_boards(self) -> int:
         """Post last week's board in each subscribed channel on Monday morning, once."""
         if self.drills is None:
             return 0
-
-        async def board(item: BoardPost) -> None:
-            png = await asyncio.to_thread(self.chart, item.board)
-            await self.posters[item.platform].post_board(item.channel, item.text, png)
-
-        due = await self.service.db.run(self.drills.due_boards, self.posters.keys())
-        return await post_each("a weekly board", due, board)
+        for item in await self.service.db.run(self.drills.due_boards, self.posts.runners.keys()):
+            self.posts.charts[item.post.key] = await asyncio.to_thread(self.chart, item.board)
+        return await self.posts.send()
 
     async def pair_rounds(self) -> int:
         """Pair the opted-in members of channels whose weekly pairing is due (once, claimed):
@@ -235,23 +230,9 @@ class ClockScheduler:
         a member left out is told. How many pairs were opened."""
         if self.peers is None:
             return 0
-        peers, db = self.peers, self.service.db
-
-        async def open_pair(planned: PlannedPair | SatOut) -> bool:
-            poster = self.pair_posters[planned.platform]
-            if isinstance(planned, SatOut):  # told privately, once (the round is claimed)
-                await poster.send_dm(planned.user_id, planned.text)
-                return False
-            pair = planned.pair
-            key = await poster.open_pair(
-                planned.channel, pair.interviewer, pair.candidate, planned.intro
-            )
-            await db.run(peers.opened, planned.session_id, key)
-            await poster.send_dm(pair.interviewer, planned.brief)
-            return True
-
-        due = await db.run(peers.due_rounds, self.pair_posters.keys())
-        return await post_each("a peer pair", due, open_pair)
+        due = await self.service.db.run(self.peers.due_rounds, self.posts.runners.keys())
+        await self.posts.send()
+        return sum(isinstance(planned, PlannedPair) for planned in due)
 
     async def purge_transcripts(self) -> int:
         """Once a day (claimed, so one replica does it), purge transcripts past retention."""

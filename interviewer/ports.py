@@ -12,6 +12,7 @@ from interviewer.core.events import Action
 from interviewer.core.rubric import Scorecard
 from interviewer.core.state import InterviewState
 from interviewer.core.transcript import Transcript, Turn, TurnKind
+from interviewer.outbox import Post
 
 
 def usage_key(interview_id: int) -> str:
@@ -192,8 +193,11 @@ class Repository(Protocol):
         new_turns: Sequence[Turn],
         expected_version: int | None = None,
         usage: UsageDelta | None = None,
+        posts: Sequence[Post] = (),
     ) -> int:
         """Store the new state and append the new turns, in one transaction; the new version.
+        `posts` (a peer mock's clock posts, interviewer/outbox.py) go in the outbox in the
+        same transaction.
 
         `usage` (the model's tokens and cost for this step) is added to the interview's
         totals in the same transaction.

@@ -86,6 +86,7 @@ class Reply:
     diagram: DiagramView | None = None  # the diagram this answer drew, to show back
     notices: tuple[str, ...] = ()  # what the front end says first (a diagram not taken)
     peer: bool = False  # a peer mock's: the front ends post it through interviewer/peers
+    announced: int = 0  # posts that went out through the outbox instead (a peer mock's clock)
 
     @property
     def scorecard(self) -> Scorecard | None:

@@ -31,6 +31,7 @@ from interviewer.core.state import InterviewState
 from interviewer.core.transcript import Role, Transcript, Turn, TurnKind
 from interviewer.diagrams.design import drawn_by
 from interviewer.diagrams.view import final_design
+from interviewer.outbox import Kind, Post, Sender
 from interviewer.owed import OwedReplies
 from interviewer.peers.clock import peer_words
 from interviewer.ports import (
@@ -68,6 +69,9 @@ READ_DEADLINE = 2.0
 """Seconds reading one answer's diagrams may take; past it the answer is kept as prose."""
 STALE_ATTEMPTS = 5
 """Times an event is taken again on top of other replicas' steps before giving up."""
+
+PEER_POSTS_LATE_LIMIT = timedelta(hours=1)
+"""A peer mock's clock post not out an hour later (a long outage) is not posted any more."""
 
 RESEND_WINDOW = timedelta(minutes=10)
 """How long an identical answer sent again counts as a resend of the unanswered one."""
@@ -126,6 +130,10 @@ class InterviewSteps:
         self.admission = admission or Admission()
         # The concept lexicon as diagrams use it, to type their components (interviewer/diagrams).
         self.concepts = bank.concept_patterns
+        # Where a peer mock's clock posts go (the scheduler's outbox sender, bot/posts.py):
+        # stored in the outbox with the step and posted at once, the end's notice before
+        # grading starts. None: they go back in the Reply, as an AI interview's do.
+        self.announce: Sender | None = None
 
     async def _reload(self, interview_id: int) -> StoredInterview:
         stored = await self.db.run(self.repo.load, interview_id)
@@ -293,10 +301,14 @@ class InterviewSteps:
                 )
             )
             messages.append(self._outbound(state, utterance))
+        posts = self._peer_posts(stored, state, messages)
+        if posts:
+            messages = []  # they go out from the outbox, exactly once
         if actions:
             # Raises StaleInterview when another replica saved a step meanwhile: its words
             # stand and ours are dropped, so nothing is said twice.
             usage = self._take_usage(stored.id)
+            outbox = {"posts": posts} if posts else {}  # only a peer mock's steps carry posts
             try:
                 await self.db.run(
                     self.repo.save_step,
@@ -305,6 +317,7 @@ class InterviewSteps:
                     new_turns,
                     expected_version=stored.version,
                     usage=usage,
+                    **outbox,
                 )
             except StaleInterview:
                 # the tokens were spent all the same
@@ -312,6 +325,10 @@ class InterviewSteps:
                 raise
             for _ in new_turns:
                 self.telemetry.turn(stored.platform, Role.INTERVIEWER.value)
+        if posts:
+            # Out before grading: "The peer mock is over. The AI is grading." is seen while the
+            # AI grades, and a process that dies meanwhile leaves it in the outbox to post.
+            await self._announce(stored.id, [p.key for p in posts])
         if any(isinstance(a, RequestScorecard) for a in actions):
             transcript = Transcript(
                 state.question_id, state.format, (*turns, *new_turns), state.level
@@ -327,7 +344,41 @@ class InterviewSteps:
             platform=stored.platform,
             channel=stored.channel,
             peer=state.peer,
+            announced=len(posts),
         )
+
+    def _peer_posts(
+        self, stored: StoredInterview, state: InterviewState, messages: Sequence[Outbound]
+    ) -> list[Post]:
+        """A peer mock's clock posts for the outbox, keyed by the version they are saved on
+        (a step is saved once); none when they go back in the Reply."""
+        announce = self.announce
+        if not state.peer or announce is None or not announce.handles(stored.platform):
+            return []
+        expires = self.clock() + PEER_POSTS_LATE_LIMIT
+        return [
+            Post(
+                f"peer:{stored.id}:{stored.version}:{i}",
+                Kind.THREAD,
+                stored.platform,
+                stored.channel,
+                m.text,
+                expires,
+            )
+            for i, m in enumerate(messages)
+            if m.text
+        ]
+
+    async def _announce(self, interview_id: int, keys: list[str]) -> None:
+        """Post a peer mock's clock posts now; a failure leaves them to the outbox's lease."""
+        if self.announce is None:
+            return
+        try:
+            await self.announce.send(keys)
+        except Exception:
+            log.warning(
+                "interview %s: its clock posts wait in the outbox", interview_id, exc_info=True
+            )
 
     async def _score(
         self, stored: StoredInterview, transcript: Transcript, *, offline: bool = False

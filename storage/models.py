@@ -284,6 +284,31 @@ class SchedulerClaim(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
 
 
+class ScheduledPost(SQLModel, table=True):
+    """One post the bot is to make (interviewer/outbox.py): a recap, a board, a reminder, a
+    pair's intro, a peer mock's clock. The unique key makes adding it idempotent; the claim
+    time is the lease; `posted_id` is where it went on the platform."""
+
+    __tablename__ = "scheduled_post"
+    __table_args__ = (
+        UniqueConstraint("key"),
+        Index("ix_scheduled_post_posted_at_claimed_at", "posted_at", "claimed_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    key: str = Field(max_length=255)
+    kind: str = Field(max_length=32)
+    platform: str = Field(max_length=32)
+    target: str = Field(max_length=255)
+    text: str = Field(sa_type=Text)
+    extra_json: str = Field(default="{}", sa_type=Text)
+    created_at: datetime = Field(default_factory=utc_now, sa_type=UTCDateTime)
+    expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    claimed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    posted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    posted_id: str | None = Field(default=None, max_length=255)
+
+
 class PeerMember(SQLModel, table=True):
     """A member's choice to be paired for peer mocks in a channel."""
 

@@ -11,6 +11,7 @@ from interviewer.core.machine import next_deadline
 from interviewer.core.rubric import Scorecard
 from interviewer.core.state import InterviewState
 from interviewer.core.transcript import Role, Turn
+from interviewer.outbox import Post
 from interviewer.ports import HistoryEntry, StaleInterview, StoredInterview, UsageDelta
 
 
@@ -115,6 +116,7 @@ class InMemoryRepository:
         new_turns: Sequence[Turn],
         expected_version: int | None = None,
         usage: UsageDelta | None = None,
+        posts: Sequence[Post] = (),
     ) -> int:
         stored = self.interviews[interview_id]
         if expected_version is not None and stored.version != expected_version:

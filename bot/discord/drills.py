@@ -18,6 +18,7 @@ from bot.chat.controller import BoardView
 from bot.chat.render import clip
 from bot.discord.render import COLOUR, DESCRIPTION_LIMIT, FIELD_LIMIT, TITLE_LIMIT, pieces
 from bot.discord.syntax import discord_syntax
+from interviewer.outbox import Kind, Queued
 
 log = logging.getLogger(__name__)
 
@@ -91,13 +92,6 @@ async def _drill_thread(parent: discord.Message, text: str, rest: list[str]) -> 
     return str(thread.id)
 
 
-async def post_in_thread(client: discord.Client, thread_key: str, text: str) -> None:
-    """Post in a drill's thread (the recap)."""
-    thread = client.get_partial_messageable(int(thread_key))
-    for part in pieces(markup(text)):
-        await thread.send(part)
-
-
 async def open_pair(
     client: discord.Client, channel_id: str, interviewer: str, candidate: str, text: str
 ) -> str:
@@ -165,8 +159,52 @@ def board_message(
     return embed, files
 
 
-async def post_board(client: discord.Client, channel_id: str, text: str, png: bytes | None) -> None:
-    """Post a board in a channel, the chart attached when there is one."""
-    channel = await messageable(client, channel_id)
-    embed, files = board_message(BoardView(text, png))
-    await channel.send(embed=embed, files=files)
+async def post_scheduled(client: discord.Client, queued: Queued, png: bytes | None = None) -> str:
+    """One scheduled post (interviewer/outbox.py), its first message carrying the marker as its
+    nonce; the message's id (a pair's thread id)."""
+    post, nonce = queued.post, queued.marker[-25:]
+    if post.kind == Kind.PAIR:
+        extra = post.extra
+        return await open_pair(
+            client, post.target, extra["interviewer"], extra["candidate"], post.text
+        )
+    target = await _scheduled_target(client, queued)
+    if post.kind == Kind.BOARD:
+        embed, files = board_message(BoardView(post.text, png))
+        return str((await target.send(embed=embed, files=files, nonce=nonce)).id)
+    first, *rest = pieces(markup(post.text))
+    sent = await target.send(first, nonce=nonce)
+    for part in rest:
+        await target.send(part)
+    return str(sent.id)
+
+
+async def find_scheduled(client: discord.Client, queued: Queued) -> str | None:
+    """A scheduled post a crash left unsaved: the bot's message with its words (a board: its
+    embed's title) among the target's latest 100 (Discord keeps no nonce in history). A
+    pair's private thread is not listed: None, and it is opened again."""
+    post = queued.post
+    if post.kind == Kind.PAIR:
+        return None
+    target = await _scheduled_target(client, queued)
+    mine = client.user.id if client.user is not None else None
+    first = pieces(markup(post.text))[0]
+    title = board_message(BoardView(post.text, None))[0].title
+    async for message in target.history(limit=100):  # a lost post is recent
+        if message.author.id != mine:
+            continue
+        if post.kind == Kind.BOARD:
+            if message.embeds and message.embeds[0].title == title:
+                return str(message.id)
+        elif message.content == first:
+            return str(message.id)
+    return None
+
+
+async def _scheduled_target(client: discord.Client, queued: Queued) -> discord.abc.Messageable:
+    post = queued.post
+    if post.kind == Kind.DM:
+        return await client.create_dm(discord.Object(int(post.target)))
+    if post.kind == Kind.THREAD:  # a drill's or a pair's thread, by id: no lookup first
+        return client.get_partial_messageable(int(post.target))
+    return await messageable(client, post.target)

@@ -20,6 +20,7 @@ from bot.discord import drills, peers
 from bot.discord.client import MockroomBot
 from bot.discord.commands import FORGET_CONFIRM
 from bot.serve import PlatformConfigError
+from interviewer.outbox import Queued
 from interviewer.peers.outcome import PeerOutcome
 from interviewer.service import Reply
 
@@ -57,7 +58,8 @@ def invite_url(application_id: int) -> str:
 
 
 class DiscordRunner:
-    """The Discord platform for `mockroom serve`; a bot.chat.poster.Poster for drills and boards."""
+    """The Discord platform for `mockroom serve`; a bot.chat.poster.Poster for drills and an
+    OutboxPoster for the scheduled posts (recaps, boards, reminders, pairs)."""
 
     platform = "discord"
 
@@ -193,31 +195,19 @@ class DiscordRunner:
         """A drill a crash left without its thread key, found by its words in the channel."""
         return await drills.find_drill(self._bot(), channel, marker, text, since)
 
-    async def post_in_thread(self, thread_key: str, text: str) -> None:
-        """Post in a drill's thread (the recap)."""
-        await drills.post_in_thread(self._bot(), thread_key, text)
+    async def post_scheduled(self, queued: Queued, png: bytes | None = None) -> str:
+        """One scheduled post, its marker as the nonce; the message's id (a pair's thread)."""
+        return await drills.post_scheduled(self._bot(), queued, png)
 
-    async def send_private(self, user_id: str, conversation: str, text: str) -> None:
-        """A direct message to the member."""
-        await drills.send_dm(self._bot(), user_id, text)
-
-    async def post_board(self, channel: str, text: str, png: bytes | None) -> None:
-        """Post a leaderboard embed, its chart attached, in a channel."""
-        await drills.post_board(self._bot(), channel, text, png)
+    async def find_scheduled(self, queued: Queued) -> str | None:
+        """A scheduled post a crash left unsaved, found by its words."""
+        return await drills.find_scheduled(self._bot(), queued)
 
     # ---- the PairPoster protocol: peer-mock pairs ---------------------------------------------
-
-    async def open_pair(self, channel: str, interviewer: str, candidate: str, text: str) -> str:
-        """A private thread in the channel with the two members added; the thread's id."""
-        return await drills.open_pair(self._bot(), channel, interviewer, candidate, text)
 
     async def deliver_peer(self, outcome: PeerOutcome) -> None:
         """A peer session's clock posts in its private thread; its notes and form by DM."""
         await peers.deliver(self._bot(), outcome)
-
-    async def send_dm(self, user_id: str, text: str) -> None:
-        """The brief by direct message."""
-        await drills.send_dm(self._bot(), user_id, text)
 
 
 def build_discord_runner(

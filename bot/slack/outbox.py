@@ -291,12 +291,17 @@ class SlackOutbox:
         )
         return str(response["ts"])
 
-    async def find(self, channel: str, marker: str) -> str | None:
-        """The ts of our top-level message carrying `marker` among the channel's latest 200
-        (a lost post is recent: it was claimed minutes ago), if any."""
-        response = await self.client.conversations_history(
-            channel=channel, include_all_metadata=True, limit=200
-        )
+    async def find(self, channel: str, marker: str, thread_ts: str | None = None) -> str | None:
+        """The ts of our message carrying `marker` among the channel's (or the thread's)
+        latest 200 (a lost post is recent: it was claimed minutes ago), if any."""
+        if thread_ts is not None:
+            response = await self.client.conversations_replies(
+                channel=channel, ts=thread_ts, include_all_metadata=True, limit=200
+            )
+        else:
+            response = await self.client.conversations_history(
+                channel=channel, include_all_metadata=True, limit=200
+            )
         for message in response.get("messages") or []:
             meta = message.get("metadata") or {}
             if meta.get("event_type") == MARKER_EVENT and (
@@ -339,10 +344,16 @@ class SlackOutbox:
                     blocks=page,
                 )
 
-    async def text(self, channel: str, thread_ts: str | None, text: str) -> str:
-        """Our own words (a drill, a recap, a board) as escaped sections; the first message's ts."""
+    async def text(
+        self, channel: str, thread_ts: str | None, text: str, marker: str | None = None
+    ) -> str:
+        """Our own words (a drill, a recap, a board) as escaped sections; the first message's
+        ts. The first carries `marker` (see `find`)."""
         pages = chunk(sections(escape(text)))
-        stamps = [await self.post(channel, thread_ts, text, page) for page in pages]
+        stamps = [
+            await self.post(channel, thread_ts, text, page, marker=marker if i == 0 else None)
+            for i, page in enumerate(pages)
+        ]
         return stamps[0]
 
     async def drill(self, channel: str, text: str, marker: str | None = None) -> str:
@@ -360,14 +371,15 @@ class SlackOutbox:
         channel, thread_ts = split_key(key)
         await self.text(channel, thread_ts, text)
 
-    async def board(self, key: str, text: str, png: bytes | None) -> None:
-        """A leaderboard for everyone in the conversation, then its chart as an uploaded image."""
+    async def board(self, key: str, text: str, png: bytes | None, marker: str | None = None) -> str:
+        """A leaderboard for everyone in the conversation, then its chart as an uploaded image;
+        the board message's ts (it carries `marker`)."""
         channel, thread_ts = split_key(key)
         if not is_dm(channel):
             await self.join(channel)
-        await self.text(channel, thread_ts, text)
+        ts = await self.text(channel, thread_ts, text, marker)
         if png is None:
-            return
+            return ts
         title = text.strip().splitlines()[0].replace("*", "") if text.strip() else "Leaderboard"
         try:
             await self.client.files_upload_v2(
@@ -380,6 +392,7 @@ class SlackOutbox:
             )
         except Exception:  # the board is posted; a missing chart must not hide it
             log.exception("Slack: could not upload the leaderboard chart")
+        return ts
 
     async def join(self, channel: str) -> None:
         """Join a public channel so that its thread replies reach the app (no-op elsewhere)."""

@@ -17,10 +17,11 @@ from bot.slack.app import SlackListeners, register
 from bot.slack.outbox import SlackOutbox
 from bot.slack.peers import deliver as deliver_peer
 from bot.slack.peers import register as register_peer_form
-from bot.slack.places import thread_key
+from bot.slack.places import split_key, thread_key
 from bot.slack.users import UserDirectory
 from bot.slack.work import BackgroundWork
 from interviewer.core.text import ascii_number
+from interviewer.outbox import Kind, Queued
 from interviewer.peers.outcome import PeerOutcome
 from interviewer.service import Reply
 
@@ -71,7 +72,8 @@ def make_client(token: str, api_url: str | None = None) -> Any:
 
 class SlackRunner:
     """The Slack platform for `mockroom serve`: listens, and posts what the clock says
-    (interview deadlines; drills, recaps and boards as a bot.chat.poster.Poster)."""
+    (interview deadlines; drills as a bot.chat.poster.Poster; recaps, boards, reminders and
+    pairs as an OutboxPoster)."""
 
     platform = "slack"
 
@@ -209,36 +211,47 @@ class SlackRunner:
         ts = await self.outbox.find(channel, marker)
         return None if ts is None else thread_key(channel, ts)
 
-    async def post_in_thread(self, thread_key: str, text: str) -> None:
-        """Post in a drill's thread (the recap)."""
-        await self.outbox.in_thread(thread_key, text)
+    # ---- the OutboxPoster protocol: scheduled posts, found again after a crash -----------------
 
-    async def send_private(self, user_id: str, conversation: str, text: str) -> None:
-        """An ephemeral note in the conversation's channel or thread (a message in a DM)."""
-        await self.outbox.private(user_id, conversation, text)
+    async def post_scheduled(self, queued: Queued, png: bytes | None = None) -> str:
+        """One scheduled post carrying its marker in the message metadata; the ts it got (a
+        pair's group DM id)."""
+        post, marker = queued.post, queued.marker
+        if post.kind == Kind.BOARD:
+            return await self.outbox.board(post.target, post.text, png, marker)
+        channel, thread_ts = await self._place(queued)
+        if post.kind == Kind.THREAD:
+            return await self.outbox.text(channel, thread_ts, post.text, marker)
+        # a DM, a pair's intro: post() makes the text safe, our channel and member links kept
+        ts = await self.outbox.post(channel, None, post.text, marker=marker)
+        return channel if post.kind == Kind.PAIR else ts
 
-    async def post_board(self, channel: str, text: str, png: bytes | None) -> None:
-        """Post a leaderboard in a channel, with its chart uploaded when there is one."""
-        await self.outbox.board(channel, text, png)
+    async def find_scheduled(self, queued: Queued) -> str | None:
+        """A scheduled post a crash left unsaved, found by the marker in its metadata."""
+        channel, thread_ts = await self._place(queued)
+        ts = await self.outbox.find(channel, queued.marker, thread_ts)
+        if ts is None or queued.post.kind != Kind.PAIR:
+            return ts
+        return channel
+
+    async def _place(self, queued: Queued) -> tuple[str, str | None]:
+        """Where a scheduled post goes: its conversation (a DM and a pair's group DM opened,
+        which gives the same one every time)."""
+        post = queued.post
+        if post.kind == Kind.DM:
+            opened = await self.outbox.client.conversations_open(users=post.target)
+            return str(opened["channel"]["id"]), None
+        if post.kind == Kind.PAIR:
+            users = f"{post.extra['interviewer']},{post.extra['candidate']}"
+            opened = await self.outbox.client.conversations_open(users=users)
+            return str(opened["channel"]["id"]), None
+        return split_key(post.target)
 
     # ---- the PairPoster protocol: peer-mock pairs ---------------------------------------------
-
-    async def open_pair(self, channel: str, interviewer: str, candidate: str, text: str) -> str:
-        """A group DM of the two members and the app (Slack has no private threads)."""
-        opened = await self.outbox.client.conversations_open(users=f"{interviewer},{candidate}")
-        key = str(opened["channel"]["id"])
-        await self.outbox.post(key, None, text)
-        return key
 
     async def deliver_peer(self, outcome: PeerOutcome) -> None:
         """A peer session's clock posts in the group DM; its notes and form ephemeral there."""
         await deliver_peer(self.outbox, outcome)
-
-    async def send_dm(self, user_id: str, text: str) -> None:
-        """A message in the member's DM with the app (a brief, a streak reminder)."""
-        opened = await self.outbox.client.conversations_open(users=user_id)
-        # post() makes the text safe: our words escaped, our channel and member links kept.
-        await self.outbox.post(str(opened["channel"]["id"]), None, text)
 
 
 def build_slack_runner(

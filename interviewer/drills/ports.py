@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from interviewer.core.rubric import Scorecard
 from interviewer.drills.schedule import DrillSchedule
+from interviewer.outbox import Post
 
 
 @dataclass(frozen=True)
@@ -156,10 +157,15 @@ class DrillRepository(Protocol):
         """The drill posted in a thread, if the thread is one."""
         ...
 
-    def claim_recaps(
+    def recaps_due(
         self, now: datetime, platforms: Collection[str] | None = None
     ) -> list[DrillPost]:
-        """Claim the recaps of posted drills whose window has ended (each once, ever)."""
+        """Posted drills whose window has ended and whose recap is not claimed yet."""
+        ...
+
+    def claim_recap(self, post_id: int, now: datetime, posts: Sequence[Post] = ()) -> bool:
+        """Claim a drill's recap (once, ever) and add its posts to the outbox, together;
+        False when it was claimed before."""
         ...
 
     def claim_answer(
@@ -188,8 +194,9 @@ class DrillRepository(Protocol):
         """A member's graded drill answers, oldest first."""
         ...
 
-    def claim_job(self, job_key: str, occurrence_at: datetime) -> bool:
-        """Claim one occurrence of a once-only job; False when it was claimed before."""
+    def claim_job(self, job_key: str, occurrence_at: datetime, posts: Sequence[Post] = ()) -> bool:
+        """Claim one occurrence of a once-only job and add its posts to the outbox, together;
+        False when it was claimed before."""
         ...
 
     def last_job(self, job_key: str) -> datetime | None:

@@ -3,7 +3,7 @@ have not answered it yet; snooze and opt-out per member. Each reminder is claime
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -11,6 +11,7 @@ from typing import Protocol
 from interviewer.bank import QuestionBank
 from interviewer.core.text import ascii_number
 from interviewer.drills.points import DrillError
+from interviewer.outbox import Kind, Post
 
 BEFORE_CLOSE = timedelta(hours=1)
 MAX_SNOOZE_DAYS = 30
@@ -45,15 +46,6 @@ class ClosingDrill:
         return self.window_ends_at - min(BEFORE_CLOSE, (self.window_ends_at - self.opened_at) / 2)
 
 
-@dataclass(frozen=True)
-class Reminder:
-    """A direct message to send."""
-
-    platform: str
-    user_id: str
-    text: str
-
-
 class ReminderRepository(Protocol):
     """Reminder choices, the drills about to close, who answered, and once-only claims."""
 
@@ -75,8 +67,9 @@ class ReminderRepository(Protocol):
         """Who answered a drill (graded or being graded)."""
         ...
 
-    def claim_job(self, job_key: str, occurrence_at: datetime) -> bool:
-        """Claim one occurrence of a once-only job; False when it was claimed before."""
+    def claim_job(self, job_key: str, occurrence_at: datetime, posts: Sequence[Post] = ()) -> bool:
+        """Claim one occurrence of a once-only job and add its posts to the outbox, together;
+        False when it was claimed before."""
         ...
 
 
@@ -119,8 +112,9 @@ class ReminderService:
             return f"Streak reminders snoozed for {days} day{'s' * (days != 1)}."
         raise DrillError(f"Use `{self.cmd} remind [on|off|snooze DAYS]`.")
 
-    def due(self, platforms: Collection[str] | None = None) -> list[Reminder]:
-        """Claim and return the reminders to send now (each member once per drill)."""
+    def due(self, platforms: Collection[str] | None = None) -> list[Post]:
+        """Claim the reminders to send now (each member once per drill), each put in the
+        outbox with its claim (interviewer/outbox.py); the posts added."""
         now = self.clock()
         found = []
         chosen: dict[tuple[str, str], list[ReminderPref]] = {}  # one read per workspace
@@ -144,13 +138,16 @@ class ReminderService:
             problem = self.bank.problems.get(drill.question_id)
             title = problem.title if problem else drill.question_id
             for user in wanted:
-                key = f"remind:{drill.post_id}:{user}"
-                if user in answered or not self.repo.claim_job(key, drill.window_ends_at):
+                if user in answered:
                     continue
+                key = f"remind:{drill.post_id}:{user}"
                 left = max(1, round((drill.window_ends_at - now).total_seconds() / 60))
                 text = (
                     f"{left} minutes left to answer today's drill, *{title}*, in <#{drill.channel}> "
                     f"and keep your streak. (`{self.cmd} remind snooze 3` or `remind off`)"
                 )
-                found.append(Reminder(drill.platform, user, text))
+                # not sent once the drill has closed (a reminder of nothing)
+                post = Post(key, Kind.DM, drill.platform, user, text, drill.window_ends_at)
+                if self.repo.claim_job(key, drill.window_ends_at, [post]):
+                    found.append(post)
         return found

@@ -32,6 +32,7 @@ from interviewer.drills.schedule import (
     due_occurrence,
     next_occurrence,
 )
+from interviewer.outbox import Kind, Post
 from interviewer.service import Who
 from interviewer.settings.managers import WHO_MANAGES, is_manager
 from interviewer.settings.ports import SettingsRepository
@@ -42,6 +43,7 @@ from interviewer.workers import Offload, inline
 GradeFn = Callable[[Transcript], Awaitable[Scorecard]]
 NO_REPEAT = timedelta(days=30)
 RECAP_LATE_LIMIT = timedelta(days=1)  # after a long outage, stale recaps are dropped
+BOARD_LATE_LIMIT = timedelta(days=1)  # a board not out a day after its hour is not posted
 MAX_ANSWER_CHARS = 8000
 
 
@@ -67,22 +69,11 @@ class PlannedPost:
 
 
 @dataclass(frozen=True)
-class ThreadPost:
-    """Words for a drill's thread (a recap)."""
-
-    platform: str
-    thread_key: str
-    text: str
-
-
-@dataclass(frozen=True)
 class BoardPost:
-    """A weekly board for a subscribed channel, as text and as data for the chart."""
+    """A weekly board put in the outbox, with its data for the chart."""
 
-    platform: str
-    channel: str
+    post: Post
     board: Board
-    text: str
 
 
 @dataclass(frozen=True)
@@ -224,13 +215,15 @@ class DrillService(PointsService):
         """Release a claimed drill that could not be posted; a later sweep may try again."""
         self.repo.release_post(post_id)
 
-    def due_recaps(self, platforms: Collection[str] | None = None) -> list[ThreadPost]:
-        """Claim and return the recaps of drills whose answer window has ended."""
+    def due_recaps(self, platforms: Collection[str] | None = None) -> list[Post]:
+        """Claim the recaps of drills whose answer window has ended, each put in the outbox
+        with its claim (interviewer/outbox.py); the posts added."""
         now = self.clock()
         recaps = []
         active: set[int] | None = None  # the active subscriptions' ids, read once when needed
-        for post in self.repo.claim_recaps(now, platforms):
+        for post in self.repo.recaps_due(now, platforms):
             if post.thread_key is None or now - post.window_ends_at > RECAP_LATE_LIMIT:
+                self.repo.claim_recap(post.id, now)  # too late after an outage: dropped
                 continue
             sub = post.subscription
             members = self.repo.members(sub.platform, sub.workspace)
@@ -245,11 +238,21 @@ class DrillService(PointsService):
                 None if nxt is None else drill_text.local(nxt, sub.schedule),
                 self.cmd,
             )
-            recaps.append(ThreadPost(sub.platform, post.thread_key, text))
+            recap = Post(
+                f"recap:{post.id}",
+                Kind.THREAD,
+                sub.platform,
+                post.thread_key,
+                text,
+                expires_at=post.window_ends_at + RECAP_LATE_LIMIT,
+            )
+            if self.repo.claim_recap(post.id, now, [recap]):
+                recaps.append(recap)
         return recaps
 
     def due_boards(self, platforms: Collection[str] | None = None) -> list[BoardPost]:
-        """Claim and return last week's boards for subscribed channels, on Monday morning."""
+        """Claim last week's boards for subscribed channels on Monday morning, each put in
+        the outbox with its claim; the boards added (for their charts)."""
         now = self.clock()
         boards = []
         subs = [
@@ -275,14 +278,22 @@ class DrillService(PointsService):
             week = week_start(at, sub.schedule.tz)
             if (lasts.get(key) or week - timedelta(days=1)) >= week:
                 continue
-            if not self.repo.claim_job(key, week):
-                continue
             board = self.leaderboard(
                 sub.platform, sub.workspace, Period.WEEK, zone=sub.schedule.zone, weeks_ago=1
             )
-            if board.rows:
+            post = None
+            if board.rows:  # an empty week is claimed, and nothing is posted
                 text = "Last week's " + render_board(board, self.cmd)
-                boards.append(BoardPost(sub.platform, sub.channel, board, text))
+                post = Post(
+                    f"{key}:{week.isoformat()}",
+                    Kind.BOARD,
+                    sub.platform,
+                    sub.channel,
+                    text,
+                    expires_at=at + BOARD_LATE_LIMIT,
+                )
+            if self.repo.claim_job(key, week, [] if post is None else [post]) and post:
+                boards.append(BoardPost(post, board))
         return boards
 
     # ---- answers ------------------------------------------------------------------------------

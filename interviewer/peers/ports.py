@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
 from interviewer.drills.schedule import DrillSchedule
+from interviewer.outbox import Post
 from interviewer.replies import InterviewError
 
 
@@ -56,6 +57,16 @@ class SessionInfo:
         return frozenset((self.interviewer, self.candidate))
 
 
+@dataclass(frozen=True)
+class NewSession:
+    """One pair of a round about to be claimed, and its posts once it has an id."""
+
+    interviewer: str
+    candidate: str
+    question_id: str
+    posts: Callable[[int], Sequence[Post]]
+
+
 class PeerRepository(Protocol):
     """Opt-ins, weekly pairings and sessions; a claim row makes each round happen once."""
 
@@ -100,12 +111,26 @@ class PeerRepository(Protocol):
         """The channel's sessions, oldest first."""
         ...
 
-    def claim_job(self, job_key: str, occurrence_at: datetime) -> bool:
-        """Claim one occurrence of a once-only job; False when it was claimed before."""
+    def claim_job(self, job_key: str, occurrence_at: datetime, posts: Sequence[Post] = ()) -> bool:
+        """Claim one occurrence of a once-only job and add its posts to the outbox, together;
+        False when it was claimed before."""
         ...
 
     def last_job(self, job_key: str) -> datetime | None:
         """The latest claimed occurrence of a job."""
+        ...
+
+    def open_round(
+        self,
+        job_key: str,
+        platform: str,
+        channel: str,
+        occurrence_at: datetime,
+        sessions: Sequence[NewSession],
+        posts: Sequence[Post] = (),
+    ) -> bool:
+        """Claim a round, store its sessions, and add their posts and `posts` to the outbox,
+        in one transaction; False when the round was claimed before."""
         ...
 
     def add_session(

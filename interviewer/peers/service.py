@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -18,9 +18,10 @@ from interviewer.drills.schedule import (
     parse_schedule,
 )
 from interviewer.drills.text import local
+from interviewer.outbox import Kind, Post
 from interviewer.peers.brief import interviewer_brief
 from interviewer.peers.pairing import CANDIDATE, INTERVIEWER, Pair, pair_round
-from interviewer.peers.ports import PairingPlan, PeerError, PeerRepository
+from interviewer.peers.ports import NewSession, PairingPlan, PeerError, PeerRepository
 from interviewer.replies import Who
 from interviewer.settings.managers import is_manager
 
@@ -33,6 +34,7 @@ USAGE = (
     "week, e.g. `{cmd} pair weekly mon 18:00 Europe/Berlin`), `{cmd} pair stop`"
 )
 PROPOSE_AFTER = timedelta(days=1)  # the proposed session: a day after pairing, same hour
+POSTS_LATE_LIMIT = timedelta(days=1)  # a round's posts not out a day later are not posted
 __all__ = ["PeerError", "PeerService", "PlannedPair"]  # PeerError lives in ports (no cycle)
 
 
@@ -129,24 +131,25 @@ class PeerService:
         raise PeerError(f"Use {USAGE.format(cmd=self.cmd)}.")
 
     def due_rounds(self, platforms: Collection[str] | None = None) -> list[PlannedPair | SatOut]:
-        """Claim the rounds due now and pair their members (each round once, on any replica);
-        a member left out is told why."""
+        """Claim the rounds due now and pair their members (each round once, on any replica):
+        the claim, the sessions and their posts (each pair's private conversation and intro,
+        the interviewer's brief, a note to a member left out) are stored together, the posts
+        in the outbox (interviewer/outbox.py). What each round planned."""
         now = self.clock()
         planned: list[PlannedPair | SatOut] = []
         for plan in self.repo.plans(platforms):
             key = f"pair:{plan.platform}:{plan.channel}"
             last = max(self.repo.last_job(key) or plan.created_at, plan.created_at)
             at = due_occurrence(plan.schedule, now, last, self.grace)
-            if at is None or not self.repo.claim_job(key, at):
-                continue
-            planned.extend(self._round(plan, at))
+            if at is not None:
+                planned.extend(self._round(key, plan, at))
         return planned
 
     def opened(self, session_id: int, thread_key: str) -> None:
         """Record the private thread a pair talks in."""
         self.repo.set_thread(session_id, thread_key)
 
-    def _round(self, plan: PairingPlan, at: datetime) -> list[PlannedPair | SatOut]:
+    def _round(self, key: str, plan: PairingPlan, at: datetime) -> list[PlannedPair | SatOut]:
         members = self.repo.members(plan.platform, plan.channel)
         past = self.repo.sessions(plan.platform, plan.channel)
         met = [frozenset((s.interviewer, s.candidate)) for s in past]
@@ -164,7 +167,9 @@ class PeerService:
         )
         proposed = local(at + PROPOSE_AFTER, plan.schedule)
         rng = random.Random(f"{plan.platform}:{plan.channel}:{at.isoformat()}")
-        out: list[PlannedPair | SatOut] = []
+        expires = at + POSTS_LATE_LIMIT
+        notes: list[Post] = []
+        left_out: list[PlannedPair | SatOut] = []
         if found.sitting_out is not None:
             why = (
                 "an odd number of members opted in, so one sits out; you come first next week"
@@ -175,12 +180,17 @@ class PeerService:
                 f"No peer mock for you this week in <#{plan.channel}>: {why}. "
                 f"`{self.cmd} pair leave` takes you out of the pairings."
             )
-            out.append(SatOut(plan.platform, plan.channel, found.sitting_out, text))
+            who = found.sitting_out
+            notes.append(
+                Post(
+                    f"{key}:{at.isoformat()}:out:{who}", Kind.DM, plan.platform, who, text, expires
+                )
+            )
+            left_out.append(SatOut(plan.platform, plan.channel, who, text))
+        pairs: list[PlannedPair] = []
+        new: list[NewSession] = []
         for pair in found.pairs:
             problem = self.bank.problems[rng.choice(sorted(self.bank.problems))]
-            session_id = self.repo.add_session(
-                plan.platform, plan.channel, at, pair.interviewer, pair.candidate, problem.id
-            )
             candidate = members.get(pair.candidate) or "your partner"
             intro = (
                 f"Peer mock this week: <@{pair.interviewer}> interviews <@{pair.candidate}> on "
@@ -188,7 +198,32 @@ class PeerService:
                 f"not suit). <@{pair.interviewer}>, your brief came privately. Roles swap next time."
             )
             brief = interviewer_brief(problem, Format.STANDARD, candidate)
-            out.append(
-                PlannedPair(session_id, plan.platform, plan.channel, pair, problem, intro, brief)
-            )
-        return out
+            planned = PlannedPair(0, plan.platform, plan.channel, pair, problem, intro, brief)
+
+            def posts(session_id: int, planned: PlannedPair = planned) -> list[Post]:
+                pairs.append(replace(planned, session_id=session_id))
+                who = planned.pair.interviewer
+                room = {
+                    "session": str(session_id),
+                    "interviewer": who,
+                    "candidate": planned.pair.candidate,
+                }
+                return [
+                    Post(
+                        f"pair:{session_id}",
+                        Kind.PAIR,
+                        plan.platform,
+                        plan.channel,
+                        planned.intro,
+                        expires,
+                        room,
+                    ),
+                    Post(
+                        f"brief:{session_id}", Kind.DM, plan.platform, who, planned.brief, expires
+                    ),
+                ]
+
+            new.append(NewSession(pair.interviewer, pair.candidate, problem.id, posts))
+        if not self.repo.open_round(key, plan.platform, plan.channel, at, new, notes):
+            return []  # another process claimed this round
+        return [*left_out, *pairs]

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import json
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
 from typing import TypeVar
 
-from sqlalchemy import Engine, update
+from sqlalchemy import Connection, Engine, insert, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, col, func, select
 
-from storage.models import SchedulerClaim, aware
+from interviewer.outbox import Post
+from storage.models import ScheduledPost, SchedulerClaim, as_utc, aware, storable, utc_now
 
 Row = TypeVar("Row", bound=SQLModel)
 
@@ -19,6 +21,31 @@ Row = TypeVar("Row", bound=SQLModel)
 def row_by(session: Session, model: type[Row], **key: object) -> Row | None:
     """The row of `model` whose columns hold these values (a unique key), if there is one."""
     return session.exec(select(model).filter_by(**key)).first()
+
+
+def post_rows(posts: Iterable[Post], now: datetime) -> list[dict[str, object]]:
+    """The rows of `posts`, for an INSERT in another repository's transaction (a claim and
+    its posts are stored together)."""
+    return [
+        {
+            "key": p.key[:255],
+            "kind": p.kind,
+            "platform": p.platform,
+            "target": p.target,
+            "text": storable(p.text),
+            "extra_json": json.dumps(dict(p.extra)),
+            "created_at": as_utc(now),
+            "expires_at": None if p.expires_at is None else as_utc(p.expires_at),
+        }
+        for p in posts
+    ]
+
+
+def add_posts(connection: Connection, posts: Sequence[Post], now: datetime) -> None:
+    """Insert posts in the caller's transaction (a key seen before is an error: the caller's
+    claim, in the same transaction, guards it)."""
+    if posts:
+        connection.execute(insert(ScheduledPost), post_rows(posts, now))
 
 
 class SqlStore:
@@ -57,9 +84,18 @@ class SqlStore:
 
     # ---- once-only jobs -----------------------------------------------------------------------
 
-    def claim_job(self, job_key: str, occurrence_at: datetime) -> bool:
-        """Claim one occurrence of a once-only job; False when it was claimed before."""
-        return self._insert_once(SchedulerClaim(job_key=job_key, occurrence_at=occurrence_at))
+    def claim_job(self, job_key: str, occurrence_at: datetime, posts: Sequence[Post] = ()) -> bool:
+        """Claim one occurrence of a once-only job, and add its `posts` to the outbox in the
+        same transaction (a claim is never left without its posts); False when it was
+        claimed before."""
+        try:
+            with self._transaction() as session:
+                session.add(SchedulerClaim(job_key=job_key, occurrence_at=occurrence_at))
+                session.flush()
+                add_posts(session.connection(), posts, utc_now())
+        except IntegrityError:
+            return False
+        return True
 
     def last_job(self, job_key: str) -> datetime | None:
         """The latest claimed occurrence of a job."""

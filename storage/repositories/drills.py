@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -14,6 +14,7 @@ from sqlmodel import Session, col, func, select
 from interviewer.core.rubric import Scorecard
 from interviewer.drills.ports import DrillAnswer, DrillPost, GradedDrill, Subscription
 from interviewer.drills.schedule import DrillSchedule
+from interviewer.outbox import Post
 from storage.models import (
     DrillAnswerRow,
     DrillPostRow,
@@ -21,10 +22,10 @@ from storage.models import (
     SchedulerClaim,
     as_utc,
     aware,
-    pk,
     storable,
     utc_now,
 )
+from storage.repositories.base import add_posts
 from storage.repositories.mapping import (
     answer_from,
     days_text,
@@ -223,10 +224,10 @@ class SqlDrillRepository(SqlPointsRepository):
             found = session.exec(statement.order_by(col(DrillPostRow.id).desc())).first()
             return None if found is None else post_from(found[0], subscription_from(found[1]))
 
-    def claim_recaps(
+    def recaps_due(
         self, now: datetime, platforms: Collection[str] | None = None
     ) -> list[DrillPost]:
-        """Claim the recaps of posted drills whose window has ended (each once, ever)."""
+        """Posted drills whose window has ended and whose recap is not claimed yet."""
         statement = select(DrillPostRow, DrillSubscription).where(
             col(DrillPostRow.thread_key).is_not(None),
             col(DrillPostRow.recap_posted_at).is_(None),
@@ -235,13 +236,23 @@ class SqlDrillRepository(SqlPointsRepository):
         )
         if platforms is not None:
             statement = statement.where(col(DrillPostRow.platform).in_(list(platforms)))
-        claimed = []
         with Session(self._engine) as session:
-            candidates = session.exec(statement.order_by(col(DrillPostRow.id))).all()
-        for row, sub in candidates:
-            if self._set_if_null(DrillPostRow, pk(row.id), recap_posted_at=as_utc(now)):
-                claimed.append(post_from(row, subscription_from(sub)))
-        return claimed
+            found = session.exec(statement.order_by(col(DrillPostRow.id))).all()
+            return [post_from(row, subscription_from(sub)) for row, sub in found]
+
+    def claim_recap(self, post_id: int, now: datetime, posts: Sequence[Post] = ()) -> bool:
+        """Claim a drill's recap (once, ever) and add its posts to the outbox, in one
+        transaction; False when it was claimed before."""
+        with self._transaction() as session:
+            done = session.execute(
+                update(DrillPostRow)
+                .where(col(DrillPostRow.id) == post_id, col(DrillPostRow.recap_posted_at).is_(None))
+                .values(recap_posted_at=as_utc(now))
+            )
+            if getattr(done, "rowcount", 0) != 1:
+                return False
+            add_posts(session.connection(), posts, now)
+        return True
 
     # ---- once-only jobs -----------------------------------------------------------------------
 

@@ -20,6 +20,7 @@ from interviewer.core.rubric import Scorecard
 from interviewer.core.stages import Stage
 from interviewer.core.state import InterviewState, Status
 from interviewer.core.transcript import Role, Turn
+from interviewer.outbox import Post
 from interviewer.ports import HistoryEntry, StaleInterview, StoredInterview, UsageDelta
 from storage.models import (
     Interview,
@@ -35,10 +36,11 @@ from storage.models import (
     storable,
     utc_now,
 )
-from storage.repositories.base import SqlStore
+from storage.repositories.base import add_posts
+from storage.repositories.outbox import SqlOutboxRepository
 
 
-class SqlRepository(SqlStore):
+class SqlRepository(SqlOutboxRepository):
     """Interviews, their turns and scorecards in one SQL database."""
 
     def ensure_user(self, platform: str, external_id: str, display_name: str | None = None) -> int:
@@ -207,8 +209,10 @@ class SqlRepository(SqlStore):
         new_turns: Sequence[Turn],
         expected_version: int | None = None,
         usage: UsageDelta | None = None,
+        posts: Sequence[Post] = (),
     ) -> int:
         """Store the new state and append the new turns, in one transaction; the new version.
+        `posts` (a peer mock's clock posts) go in the outbox in the same transaction.
 
         Every answer saves twice, so this is the hot path: three statements in SQLAlchemy
         Core (an UPDATE that checks the version and locks the row, the last turn number,
@@ -248,6 +252,7 @@ class SqlRepository(SqlStore):
                 connection.execute(
                     insert(InterviewTurn), _turn_rows(interview_id, first, new_turns, state)
                 )
+            add_posts(connection, posts, utc_now())
         return int(version)
 
     def save_scorecard(self, interview_id: int, scorecard: Scorecard) -> None:

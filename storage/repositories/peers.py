@@ -3,16 +3,27 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from datetime import datetime
 
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from interviewer.drills.schedule import DrillSchedule
-from interviewer.peers.ports import PairingPlan, PastSession, SessionInfo
-from storage.models import PeerMember, PeerSchedule, PeerSession, as_utc, aware
-from storage.repositories.base import SqlStore, row_by
+from interviewer.outbox import Post
+from interviewer.peers.ports import NewSession, PairingPlan, PastSession, SessionInfo
+from storage.models import (
+    PeerMember,
+    PeerSchedule,
+    PeerSession,
+    SchedulerClaim,
+    as_utc,
+    aware,
+    pk,
+    utc_now,
+)
+from storage.repositories.base import SqlStore, add_posts, row_by
 from storage.repositories.mapping import days_text, schedule_from
 
 
@@ -112,6 +123,41 @@ class SqlPeerRepository(SqlStore):
                 PastSession(aware(r.occurrence_at), r.interviewer, r.candidate)
                 for r in session.exec(statement)
             ]
+
+    def open_round(
+        self,
+        job_key: str,
+        platform: str,
+        channel: str,
+        occurrence_at: datetime,
+        sessions: Sequence[NewSession],
+        posts: Sequence[Post] = (),
+    ) -> bool:
+        """Claim a round, store its sessions, and add their posts and `posts` to the outbox,
+        in one transaction (a claimed round is never left without its pairs or their posts);
+        False when the round was claimed before."""
+        now = utc_now()
+        try:
+            with self._transaction() as session:
+                session.add(SchedulerClaim(job_key=job_key, occurrence_at=occurrence_at))
+                session.flush()
+                every = list(posts)
+                for new in sessions:
+                    row = PeerSession(
+                        platform=platform,
+                        channel=channel,
+                        occurrence_at=as_utc(occurrence_at),
+                        interviewer=new.interviewer,
+                        candidate=new.candidate,
+                        question_id=new.question_id,
+                    )
+                    session.add(row)
+                    session.flush()
+                    every.extend(new.posts(pk(row.id)))
+                add_posts(session.connection(), every, now)
+        except IntegrityError:
+            return False
+        return True
 
     def add_session(
         self,

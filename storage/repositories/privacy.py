@@ -37,10 +37,12 @@ from storage.models import (
     PeerSession,
     PointsLedger,
     ReminderPref,
+    ScheduledPost,
     SchedulerClaim,
     ScorecardRow,
     User,
     as_utc,
+    pk,
 )
 from storage.repositories.base import SqlStore
 from storage.repositories.export import (
@@ -85,6 +87,7 @@ class SqlPrivacyRepository(SqlStore):
         with self._transaction() as session:
             user = member_row(session, platform, user_id)
             own = [] if user is None else [i.id for i in own_interviews(session, user.id)]
+            names = _names_of(session, platform, user_id)  # read before their rows go
             answers = [
                 a.id
                 for a in session.exec(
@@ -129,6 +132,9 @@ class SqlPrivacyRepository(SqlStore):
                     )
                 )
             sessions = [s.id for s in peer_sessions_of(session, platform, user_id)]
+            counts["scheduled_post"] = _forget_posts(
+                session, platform, user_id, names, [pk(i) for i in own], [pk(i) for i in sessions]
+            )
             counts["peer_session"] = _delete(session, PeerSession, PeerSession.id, sessions)
             counts["scheduler_claim"] = _forget_claims(session, platform, user_id)
             counts["user"] = 0 if user is None else _delete(session, User, User.id, [user.id])
@@ -224,6 +230,49 @@ def _without(
     candidate's own final diagram in place (only a co-designer drew in it)."""
     changed = without_words_of(card, own, foreign, author)
     return changed if drew else replace(changed, diagram=card.diagram)
+
+
+def _names_of(session: Session, platform: str, user_id: str) -> set[str]:
+    """The display names stored for the member (their user, board and peer rows)."""
+    names: list[str | None] = []
+    for statement in (
+        select(User.display_name).where(User.platform == platform, User.external_id == user_id),
+        select(LeaderboardPref.display_name).where(
+            LeaderboardPref.platform == platform, LeaderboardPref.user_id == user_id
+        ),
+        select(PeerMember.display_name).where(
+            PeerMember.platform == platform, PeerMember.user_id == user_id
+        ),
+    ):
+        names.extend(session.exec(statement))  # type: ignore[arg-type]
+    return {n for n in names if n and len(n.strip()) > 1}
+
+
+def _forget_posts(
+    session: Session,
+    platform: str,
+    user_id: str,
+    names: set[str],
+    own: list[int],
+    sessions: list[int],
+) -> int:
+    """Delete the scheduled posts that name the member: to them (a DM), mentioning them or
+    their name (an intro, a brief, a recap waiting to go out), keyed by them (a reminder, a
+    sat-out note), or of their interviews and pairs. A post made keeps no words (see
+    `mark_posted`); its claim, kept elsewhere, still stops it being made again."""
+    post = ScheduledPost
+    named = [
+        col(post.target) == user_id,
+        col(post.key).endswith(f":{user_id}", autoescape=True),
+        *(
+            col(column).contains(needle, autoescape=True)
+            for needle in (user_id, *names)
+            for column in (post.text, post.extra_json)
+        ),
+        *(col(post.key).startswith(f"peer:{i}:", autoescape=True) for i in own),
+        col(post.key).in_([f"{kind}:{i}" for i in sessions for kind in ("pair", "brief")]),
+    ]
+    return _count(session.execute(delete(post).where(col(post.platform) == platform, or_(*named))))
 
 
 def _forget_claims(session: Session, platform: str, user_id: str) -> int:

@@ -15,6 +15,7 @@ from interviewer.commands import Command
 from interviewer.core.rubric import Scorecard
 from interviewer.core.state import InterviewState
 from interviewer.core.transcript import Role, Turn
+from interviewer.outbox import Post
 from interviewer.ports import UsageDelta
 from interviewer.quotas import QuotaExceeded, QuotaPolicy, Quotas
 from interviewer.service import ReplyDelayed, Who
@@ -45,12 +46,13 @@ class Flaky(InMemoryRepository):
         new_turns: Sequence[Turn],
         expected_version: int | None = None,
         usage: UsageDelta | None = None,
+        posts: Sequence[Post] = (),
     ) -> int:
         roles = {t.role for t in new_turns}
         if self.fail_step_with_turns is not None and Role.INTERVIEWER in roles:
             self.fail_step_with_turns = None
             raise ConnectionError("the database went away")
-        return super().save_step(interview_id, state, new_turns, expected_version, usage)
+        return super().save_step(interview_id, state, new_turns, expected_version, usage, posts)
 
     def save_scorecard(self, interview_id: int, scorecard: Scorecard) -> None:
         if self.fail_scorecard:

@@ -39,6 +39,7 @@ TABLES = {
     "peer_session",
     "reminder_pref",
     "channel_setting",
+    "scheduled_post",
 }
 
 
@@ -54,7 +55,7 @@ def table_names(engine: Engine) -> set[str]:
 
 def test_the_code_ships_one_head() -> None:
     heads = ScriptDirectory.from_config(alembic_config()).get_heads()
-    assert heads == [head_revision()] == ["0010_drill_post_claims"]
+    assert heads == [head_revision()] == ["0011_scheduled_posts"]
 
 
 def test_upgrade_takes_an_empty_database_to_head(empty_engine: Engine) -> None:

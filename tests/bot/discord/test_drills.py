@@ -15,6 +15,7 @@ from bot.discord.subcommands import subscribe_text
 from bot.discord.syntax import discord_syntax
 from bot.scheduler import ClockScheduler
 from interviewer.drills.ports import DrillAnswer
+from interviewer.outbox import POST_LEASE
 from tests.bot.discord import payloads
 from tests.bot.discord.conftest import ADA, BOB, CYD, StartBot
 from tests.bot.discord.fake_discord import FakeDiscord, Interaction
@@ -360,3 +361,45 @@ async def test_a_drill_a_crash_left_without_its_thread_is_posted_once(
     (thread,) = fake.threads()
     post = container.drills.repo.post_by_thread("discord", str(thread["id"]))
     assert post is not None and post.id == planned.post.id  # the drill knows its thread
+
+
+@pytest.mark.parametrize("kind", ["recap", "board"])
+@pytest.mark.parametrize("reached_discord", [False, True])
+async def test_a_scheduled_post_a_crash_left_unsaved_is_posted_once(
+    fake: FakeDiscord,
+    start_bot: StartBot,
+    container: Container,
+    clock: FakeClock,
+    kind: str,
+    reached_discord: bool,
+) -> None:
+    runner = await start_bot()
+    scheduler, thread_id = await posted_drill(fake, container, clock, runner)
+    await fake.say(thread_id, BOB, BOB_ANSWER)
+    await wait_until(partial(dm_texts, fake, BOB), "Bob's score")
+    drills = container.drills
+    assert drills is not None
+    where = thread_id if kind == "recap" else CHANNEL
+    before = len(fake.by_bot(where))
+    # The process that made the post due died once it took it from the outbox, or after
+    # Discord took the post but before its id was saved: it never got further.
+    if kind == "recap":
+        clock.advance(minutes=24 * 60)
+        [made] = drills.due_recaps()
+    else:
+        clock.now = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)  # Mon 09:00 in Berlin
+        [board] = drills.due_boards()
+        made = board.post
+    [taken] = scheduler.posts.repo.take(clock.now, POST_LEASE)
+    assert taken.post == made
+    if reached_discord:
+        await runner.post_scheduled(taken)
+    sweep = scheduler.sweep_drills if kind == "recap" else scheduler.post_boards
+    clock.advance(minutes=1)
+    assert await sweep() == 0  # within the lease
+    clock.advance(minutes=2)
+    assert await sweep() == 1  # found again, or posted
+    (posted,) = fake.by_bot(where)[before:]  # once
+    shown = posted["content"] or posted["embeds"][0]["title"]
+    assert shown.startswith("**Recap: " if kind == "recap" else "Last week's Leaderboard")
+    assert scheduler.posts.repo.posted_id(made.key) == str(posted["id"])

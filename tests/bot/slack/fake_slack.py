@@ -394,6 +394,18 @@ class FakeSlack:
         ]
         return {"ok": True, "messages": found, "has_more": False}
 
+    def _m_conversations_replies(self, args: dict[str, Any]) -> dict[str, Any]:
+        """A thread's parent and replies, oldest first; metadata only when asked for."""
+        full = str(args.get("include_all_metadata", "")).lower() in ("true", "1")
+        parent = args.get("ts")
+        found = [
+            {"type": "message", "ts": m.ts, "text": m.text, "thread_ts": parent}
+            | ({"metadata": m.metadata} if full and m.metadata else {})
+            for m in self.messages
+            if m.channel == args.get("channel") and parent in (m.ts, m.thread_ts)
+        ]
+        return {"ok": True, "messages": found, "has_more": False}
+
     def _m_chat_update(self, args: dict[str, Any]) -> dict[str, Any]:
         blocks, errors = self._blocks(args)
         found = [

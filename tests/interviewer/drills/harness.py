@@ -23,6 +23,7 @@ from interviewer.drills.leaderboard import Board
 from interviewer.drills.service import DrillService, GradeFn
 from interviewer.offline.brain import OfflineBrain
 from interviewer.offline.scorer import OfflineGrader
+from interviewer.outbox import Kind, Queued
 from interviewer.service import InterviewService, Reply, Who
 from storage.engine import make_engine
 from storage.repositories.drills import SqlDrillRepository
@@ -46,6 +47,7 @@ class RecordingPoster:
         self.private: list[tuple[str, str, str]] = []
         self.boards: list[tuple[str, str, bytes | None]] = []
         self.delivered: list[Reply] = []
+        self.markers: list[str] = []  # of the scheduled posts made
 
     async def deliver(self, reply: Reply) -> None:
         self.delivered.append(reply)
@@ -70,6 +72,21 @@ class RecordingPoster:
 
     async def post_board(self, channel: str, text: str, png: bytes | None) -> None:
         self.boards.append((channel, text, png))
+
+    async def post_scheduled(self, queued: Queued, png: bytes | None = None) -> str:
+        post = queued.post
+        await asyncio.sleep(0)  # let a concurrent sweep run in between
+        if post.kind == Kind.BOARD:
+            self.boards.append((post.target, post.text, png))
+        elif post.kind == Kind.THREAD:
+            self.thread.append((post.target, post.text))
+        else:
+            self.private.append((post.target, post.kind, post.text))
+        self.markers.append(queued.marker)
+        return queued.marker
+
+    async def find_scheduled(self, queued: Queued) -> str | None:
+        return queued.marker if queued.marker in self.markers else None
 
 
 def card(overall: float) -> Scorecard:

@@ -18,6 +18,7 @@ from interviewer.core.stages import Stage
 from interviewer.core.state import Status
 from interviewer.core.transcript import Role
 from interviewer.drills.leaderboard import member_streak
+from interviewer.outbox import Kind, Queued
 from interviewer.peers.outcome import PeerOutcome
 from interviewer.peers.pairing import pair_round
 from interviewer.peers.service import PeerError, PeerService
@@ -45,11 +46,11 @@ class PeerPoster(RecordingPoster):
         super().__init__()
         self.outcomes: list[PeerOutcome] = []
 
-    async def open_pair(self, channel: str, interviewer: str, candidate: str, text: str) -> str:
-        return THREAD
-
-    async def send_dm(self, user_id: str, text: str) -> None:
-        self.private.append((user_id, "dm", text))
+    async def post_scheduled(self, queued: Queued, png: bytes | None = None) -> str:
+        post = queued.post  # a peer mock's clock posts come through the outbox
+        if post.kind == Kind.THREAD:
+            self.outcomes.append(PeerOutcome(post.platform, post.target, posts=[post.text]))
+        return await super().post_scheduled(queued, png)
 
     async def deliver_peer(self, outcome: PeerOutcome) -> None:
         self.outcomes.append(outcome)
@@ -79,7 +80,6 @@ def world(url: str, bank: QuestionBank, clock: FakeClock) -> World:
     sessions = PeerSessions(repo, r.service, award=r.drills.award)
     peers.sessions = sessions
     r.scheduler.peers = peers
-    r.scheduler.pair_posters = {SLACK: poster}
     return World(r, poster, sessions, repo)
 
 
@@ -128,7 +128,8 @@ async def test_the_pair_starts_it_and_the_clock_moves_stages_and_throws_a_curveb
         await one.sessions.command(ASKER, THREAD, "end")
     started = await one.sessions.command(ASKER, THREAD, "start")  # the interviewer starts it
     assert started.conversation == THREAD
-    [opening] = started.posts
+    assert started.posts == []  # the clock's words went out through the outbox, at once
+    opening = one.poster.posts()[-1]
     assert "Clarify requirements (5 min) → High-level design (12 min)" in opening
     with pytest.raises(PeerError, match="started already"):
         await one.sessions.command(DESIGNER, THREAD, "start")
@@ -184,6 +185,7 @@ async def test_the_end_grades_the_candidate_and_the_form_is_the_interviewers(
     assert ended.form.session_id == session_id and ended.form.title == "Design a URL shortener"
     assert "The AI has graded <@U2>" in ended.posts[-1]
     assert not any("Scalability" in p for p in ended.posts)  # the AI's card is not shown yet
+    assert one.poster.posts()[-1] == "⏱ The peer mock is over. The AI is grading."  # before
     with pytest.raises(PeerError, match="over already"):
         await one.sessions.command(DESIGNER, THREAD, "end")
 
@@ -298,7 +300,7 @@ async def test_a_session_left_ungraded_by_a_crash_sends_the_form_at_start(
 
     peers = one.replica.scheduler.peers
     await recover(one.replica.service, [one.poster], peers)  # type: ignore[list-item]
-    [outcome] = one.poster.outcomes
+    [outcome] = [o for o in one.poster.outcomes if o.form is not None]  # once
     assert outcome.form is not None and outcome.form.interviewer == ASKER.user_id
     assert one.poster.delivered == []  # the AI's card was not posted in the pair's conversation
 

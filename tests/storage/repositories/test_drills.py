@@ -12,8 +12,10 @@ from sqlmodel import Session
 from interviewer.core.rubric import Criterion, CriterionScore, HireSignal, Scorecard
 from interviewer.drills.ports import LedgerEntry
 from interviewer.drills.schedule import DrillSchedule
+from interviewer.outbox import Kind, Post
 from storage.models import DrillSubscription
 from storage.repositories.drills import SqlDrillRepository
+from storage.repositories.outbox import SqlOutboxRepository
 
 NOW = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
 DAILY = DrillSchedule(time(9, 30), "Europe/Berlin", frozenset(range(5)))
@@ -112,16 +114,24 @@ def test_an_unposted_claim_is_taken_again_once_after_its_lease(drills: SqlDrillR
     assert drills.retake_stale(after + 3 * lease, lease) == []  # its window has closed
 
 
-def test_recaps_are_claimed_once_when_the_window_has_ended(drills: SqlDrillRepository) -> None:
+def test_recaps_are_claimed_once_when_the_window_has_ended(
+    drills: SqlDrillRepository, engine: Engine
+) -> None:
     sub, _ = drills.subscribe("slack", "T1", "C1", DAILY, None, "U1", NOW)
     post = drills.claim_post(sub, NOW, "q", NOW + timedelta(days=1))
     assert post is not None
     drills.mark_posted(post.id, "C1:1.2", NOW)
-    assert drills.claim_recaps(NOW + timedelta(hours=23)) == []
+    assert drills.recaps_due(NOW + timedelta(hours=23)) == []
     later = NOW + timedelta(days=1)
-    assert drills.claim_recaps(later, platforms=["discord"]) == []
-    assert [p.id for p in drills.claim_recaps(later)] == [post.id]
-    assert drills.claim_recaps(later) == []
+    assert drills.recaps_due(later, platforms=["discord"]) == []
+    assert [p.id for p in drills.recaps_due(later)] == [post.id]
+    recap = Post(f"recap:{post.id}", Kind.THREAD, "slack", "C1:1.2", "Recap")
+    assert drills.claim_recap(post.id, later, [recap])
+    assert not drills.claim_recap(post.id, later, [recap])  # once, ever
+    assert drills.recaps_due(later) == []
+    outbox = SqlOutboxRepository(engine)
+    [queued] = outbox.take(later, timedelta(minutes=2))  # the claim came with its post
+    assert queued.post == recap
 
 
 def test_an_answer_is_claimed_once_per_member_then_graded(drills: SqlDrillRepository) -> None:
