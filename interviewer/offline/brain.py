@@ -206,7 +206,9 @@ class OfflineBrain:
         over = overclaim_in(last) if kind is TurnKind.FOLLOW_UP else None
         if over is not None and question_key(over.doubt) not in ctx.state.asked:
             text = lines.overclaim.format(quote=over.sentence, doubt=over.doubt)
-            return Utterance(text, TurnKind.PUSHBACK, question_key(over.doubt))
+            # A follow-up, not a PUSHBACK: the form of the claim raised a doubt, nothing showed it
+            # wrong, so the scorer must not read a defence of it as a wrong claim held.
+            return Utterance(text, TurnKind.FOLLOW_UP, question_key(over.doubt))
         if kind is TurnKind.CLARIFICATION:  # answered: the candidate drives on
             return Utterance(" ".join(parts), kind)
         put = thrown(ctx.turns, action.after_curveball)

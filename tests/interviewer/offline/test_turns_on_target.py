@@ -19,9 +19,11 @@ import yaml
 from interviewer.bank import PROMPTS_DIR, QuestionBank, load_bank
 from interviewer.core.stages import Format, Stage
 from interviewer.core.text import question_key
-from interviewer.core.transcript import Role, Turn, TurnKind
+from interviewer.core.transcript import Role, Transcript, Turn, TurnKind
 from interviewer.offline.acts import Act, hear
+from interviewer.offline.analysis import read_candidate
 from interviewer.offline.brain import OfflineBrain
+from interviewer.offline.claims import held_claims
 from interviewer.offline.clarify import Clarifier
 from interviewer.offline.lines import load_lines
 from interviewer.offline.overclaim import overclaim_in
@@ -203,11 +205,16 @@ async def test_the_interviewer_doubts_a_claim_of_no_downside_once(own_bank: Ques
     await chat.start("gpu-scheduler", moves=1)  # high-level design
     claim = "Running the cluster at 100% utilisation is always the right goal, no downside."
     reply = await chat.say(claim)
-    assert stored(chat)[-1].kind == TurnKind.PUSHBACK
     assert f"“{claim}”" in reply
     assert "Is running the cluster at 100% utilisation really always the right goal" in reply
+    # A doubt raised by the claim's form, not a catalogued error: a follow-up, so defending it
+    # is not read by the scorer as a wrong claim held (interviewer/offline/claims.py).
+    assert stored(chat)[-1].kind == TurnKind.FOLLOW_UP
     again = await chat.say(claim)
     assert "really always the right goal" not in again  # once per claim
+    await chat.say("Yes: idle GPUs cost the same as busy ones, so I would keep them busy.")
+    transcript = Transcript("gpu-scheduler", Format.STANDARD, tuple(stored(chat)))
+    assert held_claims(transcript, read_candidate(transcript), ()) == []
 
 
 async def test_a_pushback_that_does_not_name_its_claim_doubts_it(own_bank: QuestionBank) -> None:
