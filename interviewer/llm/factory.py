@@ -56,7 +56,9 @@ def make_chat_model(
     }
     # The SDK's own HTTP client re-plans its whole pool on every request; this one does not
     # (interviewer/llm/http.py).
-    kwargs["http_async_client"] = http_async_client or model_http_client()
+    kwargs["http_async_client"] = (
+        model_http_client() if http_async_client is None else http_async_client
+    )
     if ep.base_url:
         kwargs["base_url"] = ep.base_url
     if api_key:
