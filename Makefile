@@ -36,6 +36,7 @@ bench: setup  ## benchmarks that print their figures
 	$(UV) run --frozen python -m bench.load
 	$(UV) run --frozen python -m bench.load --backend postgres --replicas 2
 	$(UV) run --frozen python -m bench.stream_cpu
+	$(UV) run --frozen python -m bench.pool_cpu
 
 eval: setup  ## rule-judged offline turns over scripted personas (bench/turns.py), then model-judged turns and grader agreement; replays bench/recordings/ when no model is set
 	$(UV) run --frozen python -m bench.eval $(ARGS)

@@ -14,13 +14,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx2
-from openai._constants import DEFAULT_CONNECTION_LIMITS
 from sqlalchemy.exc import OperationalError
 
 from bot.bootstrap import Container, build
 from bot.settings import Settings
 from interviewer.llm.choice import ModelChoice
 from interviewer.llm.factory import build_llm
+from interviewer.llm.http import model_http_client
 from interviewer.offline.brain import OfflineBrain
 from storage.engine import make_engine, parse_database_url
 from tests.bot.slack import payloads
@@ -100,11 +100,9 @@ def timed_http_client() -> httpx2.AsyncClient:
         if calls is not None:
             calls.append(time.perf_counter() - response.request.extensions["bench_sent"])
 
-    return httpx2.AsyncClient(
-        # the openai SDK's own client and defaults: up to 1,000 connections
-        limits=DEFAULT_CONNECTION_LIMITS,
-        timeout=httpx2.Timeout(30.0),
-        event_hooks={"request": [sent], "response": [answered]},
+    # the model's client as mockroom builds it (the SDK's defaults: up to 1,000 connections)
+    return model_http_client(
+        httpx2.Timeout(30.0), event_hooks={"request": [sent], "response": [answered]}
     )
 
 

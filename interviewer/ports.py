@@ -219,8 +219,22 @@ class Repository(Protocol):
 # ---- daily drills and the leaderboard ---------------------------------------------------------
 
 
+ERROR_LINE_CHARS = 200
+"""How much of an error's message a log line keeps (the trace, when logged, has all of it)."""
+
+
+def error_line(exc: BaseException) -> str:
+    """An error as a log names it beside its kind: its type and the first line of its message,
+    cut at ERROR_LINE_CHARS (the log handler redacts secrets from the whole line)."""
+    message = next((line.strip() for line in str(exc).splitlines() if line.strip()), "")
+    if len(message) > ERROR_LINE_CHARS:
+        message = message[: ERROR_LINE_CHARS - 1] + "…"
+    return f"{type(exc).__name__}: {message}" if message else type(exc).__name__
+
+
 class Telemetry(Protocol):
-    """What the service reports for metrics; the default reports nowhere."""
+    """What the service reports for metrics; the default reports nowhere. Where an error is
+    counted (`error`), the log line beside it names it (`error_line`), not only its kind."""
 
     def turn(self, platform: str, role: str) -> None:
         """A turn was stored."""

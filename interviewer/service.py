@@ -37,6 +37,7 @@ from interviewer.ports import (
     StaleInterview,
     StoredInterview,
     Utterance,
+    error_line,
 )
 from interviewer.quotas import UNLIMITED_PLATFORMS, Quotas
 from interviewer.replies import (
@@ -342,9 +343,11 @@ class InterviewService(InterviewSteps):
     async def _tick_logged(self, interview_id: int) -> Reply | None:
         try:
             return await self.tick(interview_id)
-        except Exception:
+        except Exception as exc:
             self.telemetry.error("clock")
-            log.exception("the clock could not tick interview %s", interview_id)
+            log.exception(
+                "the clock could not tick interview %s: %s", interview_id, error_line(exc)
+            )
             return None
 
     async def owed_replies(self, interview_id: int | None = None) -> list[Reply]:
@@ -359,9 +362,10 @@ class InterviewService(InterviewSteps):
             except Exception as exc:
                 again = self.owed.failed(owed_id, self.clock())
                 log.warning(
-                    "interview %s: retrying the reply failed (%s)",
+                    "interview %s: retrying the reply failed (%s): %s",
                     owed_id,
                     "tried again later" if again else "given up",
+                    error_line(exc),
                     exc_info=not isinstance(exc, DatabaseUnavailable),
                 )
                 continue

@@ -47,6 +47,7 @@ from interviewer.ports import (
     TurnContext,
     UsageDelta,
     Utterance,
+    error_line,
     usage_key,
 )
 from interviewer.quotas import BUDGET_NOTICE, Quotas
@@ -226,8 +227,9 @@ class InterviewSteps:
                     self.telemetry.error("reply")
                     self.owed.owe(interview_id, self.clock())
                     log.warning(
-                        "interview %s: the reply failed after the answer was stored",
+                        "interview %s: the reply failed after the answer was stored: %s",
                         interview_id,
+                        error_line(exc),
                         exc_info=not isinstance(exc, DatabaseUnavailable),
                     )
                     raise ReplyDelayed(REPLY_DELAYED) from exc
@@ -407,9 +409,9 @@ class InterviewSteps:
             log.info("interview %s ended without a scorecard: grading it now", interview_id)
             try:
                 card = await self._score(stored, transcript)
-            except Exception:
+            except Exception as exc:
                 self.telemetry.error("grader")
-                log.exception("interview %s could not be graded", interview_id)
+                log.exception("interview %s could not be graded: %s", interview_id, error_line(exc))
                 continue
             await self._record_usage(stored.id)
             closing = Outbound(TurnKind.CLOSING, "", state.stage, scorecard=card)
@@ -470,12 +472,14 @@ class InterviewSteps:
             utterance = await self.brain.speak(ctx, action, on_delta)
             self.telemetry.reply_time(self.brain.name, time.perf_counter() - started)
             return utterance
-        except Exception:
+        except Exception as exc:
             self.telemetry.error("brain")
             if self.fallback_brain is None:
                 raise
             log.exception(
-                "the %s brain failed; the offline interviewer takes the turn", self.brain.name
+                "the %s brain failed (%s); the offline interviewer takes the turn",
+                self.brain.name,
+                error_line(exc),
             )
             utterance = await self.fallback_brain.speak(ctx, action)
             if any(MODEL_FALLBACK_NOTICE in t.text for t in ctx.turns):
@@ -558,7 +562,11 @@ class InterviewSteps:
             self.telemetry.error("grader")
             if self.fallback_grader is None:
                 raise
-            log.exception("the %s grader failed; the offline scorer grades", self.grader.name)
+            log.exception(
+                "the %s grader failed (%s); the offline scorer grades",
+                self.grader.name,
+                error_line(exc),
+            )
             card = await self.fallback_grader.grade(transcript, problem)
             card.notes.append(
                 f"The AI grader ({self.grader.name}) gave no usable scorecard ({exc}); "

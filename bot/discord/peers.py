@@ -20,7 +20,7 @@ from bot.discord.render import diagram_message, pieces
 from bot.discord.respond import apologize, who_of
 from interviewer.core.rubric import Criterion
 from interviewer.core.text import ascii_number
-from interviewer.peers.outcome import FORM_OUT_OF_DATE, SCALE, PeerForm, PeerOutcome
+from interviewer.peers.outcome import FORM_OUT_OF_DATE, SCALE, SCALE_RANGE, PeerForm, PeerOutcome
 
 SCORE_TEMPLATE = r"mockroom:peer:(?P<session>[0-9]+):(?P<criterion>[a-z_]+)"
 SUBMIT_TEMPLATE = r"mockroom:peersubmit:(?P<session>[0-9]+)"
@@ -47,7 +47,7 @@ class ScoreSelect(
         super().__init__(
             discord.ui.Select(
                 custom_id=f"mockroom:peer:{session_id}:{criterion.value}",
-                placeholder=f"{criterion.label}: 1-4",
+                placeholder=f"{criterion.label}: {SCALE_RANGE}",
                 options=options,
             )
         )

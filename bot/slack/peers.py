@@ -15,7 +15,7 @@ from bot.slack.render import Block, safe, section
 from bot.slack.work import BackgroundWork
 from interviewer.core.text import ascii_number
 from interviewer.peers.brief import STRONG_ANSWER
-from interviewer.peers.outcome import FORM_OUT_OF_DATE, SCALE, PeerForm, PeerOutcome
+from interviewer.peers.outcome import FORM_OUT_OF_DATE, SCALE, SCALE_RANGE, PeerForm, PeerOutcome
 
 SCORE_ACTION = "mockroom_peer_score"
 SUBMIT_ACTION = "mockroom_peer_submit"
@@ -37,7 +37,7 @@ def form_blocks(form: PeerForm) -> list[Block]:
         block["accessory"] = {
             "type": "static_select",
             "action_id": f"{SCORE_ACTION}:{criterion.value}",
-            "placeholder": {"type": "plain_text", "text": "Score 1-4"},
+            "placeholder": {"type": "plain_text", "text": f"Score {SCALE_RANGE}"},
             "options": options,
         }
         blocks.append(block)

@@ -21,7 +21,7 @@ from interviewer.llm.guards import EMPTY, MAX_WORDS, reply_problem, sentence_pro
 from interviewer.llm.stream import pieces
 from interviewer.llm.usage import UsageMeter, count_tokens
 from interviewer.offline.brain import OfflineBrain
-from interviewer.ports import DeltaSink, TurnContext, UsageDelta, Utterance
+from interviewer.ports import DeltaSink, TurnContext, UsageDelta, Utterance, error_line
 from interviewer.replies import MODEL_FALLBACK_NOTICE
 
 log = logging.getLogger(__name__)
@@ -201,7 +201,7 @@ class LLMBrain:
                 if is_provider_failure(exc):
                     self.breaker.failure()  # a 4xx or an over-long reply is this request's
                 self.meter.note(key, failure=True)
-                log.warning("the %s model failed: %s: %s", self.name, type(exc).__name__, exc)
+                log.warning("the %s model failed: %s", self.name, error_line(exc))
                 return await self._fallback(plan, sink, gate.text, outage=True)
             if gate.problem == EMPTY:
                 self.breaker.failure()  # a provider that answers nothing is failing

@@ -16,6 +16,7 @@ from interviewer.llm.breaker import Breakers, CircuitBreaker
 from interviewer.llm.choice import ModelChoice, hide_credentials
 from interviewer.llm.errors import explain_error, status_of
 from interviewer.llm.grader import DEADLINE_SECONDS, LLMGrader
+from interviewer.llm.http import model_http_client
 from interviewer.llm.providers import endpoint
 from interviewer.llm.usage import DEFAULT_PRICES, Prices, UsageMeter
 from interviewer.offline.brain import OfflineBrain
@@ -36,8 +37,9 @@ def make_chat_model(
     """A LangChain chat model for `provider:model` (interviewer/llm/providers.py); base_url
     overrides the provider's endpoint.
 
-    `http_async_client` replaces the OpenAI SDK's own HTTP client (the benchmark times
-    requests with it).
+    `http_async_client` replaces the model's HTTP client (by default `model_http_client()`,
+    the SDK's defaults on a pool with constant work per request); the benchmark times
+    requests with one.
     """
     ep = endpoint(spec, base_url)
     kwargs: dict[str, Any] = {
@@ -52,8 +54,11 @@ def make_chat_model(
         # one deadline instead, and the SDK's timeout still bounds every network read.
         "stream_chunk_timeout": None,
     }
-    if http_async_client is not None:
-        kwargs["http_async_client"] = http_async_client
+    # The SDK's own HTTP client re-plans its whole pool on every request; this one does not
+    # (interviewer/llm/http.py).
+    kwargs["http_async_client"] = (
+        model_http_client() if http_async_client is None else http_async_client
+    )
     if ep.base_url:
         kwargs["base_url"] = ep.base_url
     if api_key:

@@ -4,9 +4,10 @@ the stage plan with timings and the rubric."""
 from __future__ import annotations
 
 from interviewer.bank import Problem
-from interviewer.core.rubric import Criterion
+from interviewer.core.rubric import SCALE_MAX, SCALE_MIN, Criterion
 from interviewer.core.stages import Format, format_spec
 from interviewer.peers.clock import budget_text
+from interviewer.peers.outcome import SCALE
 
 STRONG_ANSWER = {
     Criterion.SCALABILITY: "horizontal scaling, load balancing, sharding, caching, autoscaling, "
@@ -49,10 +50,10 @@ def interviewer_brief(problem: Problem, fmt: Format, candidate: str) -> str:
             "*What to listen for*:",
             *expected,
             "",
-            "*Rubric* (score 1 no signal, 2 partial, 3 solid, 4 exceptional):",
+            f"*Rubric* (score {', '.join(SCALE.values())}):",
             *rubric,
             "",
-            "At the end, score each criterion 1 to 4 and tell the candidate, with their own "
-            "words as evidence, where they were strong and what to practise.",
+            f"At the end, score each criterion {SCALE_MIN} to {SCALE_MAX} and tell the candidate, "
+            "with their own words as evidence, where they were strong and what to practise.",
         ]
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from interviewer.core.rubric import Criterion
+from interviewer.core.rubric import SCALE_MAX, SCALE_MIN, Criterion
 from interviewer.diagrams.view import DiagramView
 
 PEER_USAGE = "`{cmd} peer start` and `{cmd} peer end`, in your pair's private conversation"
@@ -17,9 +17,12 @@ ONLY_PAIR = "Only the two members paired here can start or end this peer mock."
 ONLY_INTERVIEWER = "Only this session's interviewer scores it."
 FORM_OUT_OF_DATE = "That form is out of date."
 """A press the form cannot read (a forged or stale value), as both platforms answer it."""
-SCORES = range(1, 5)
+SCORES = range(SCALE_MIN, SCALE_MAX + 1)
 SCALE = {1: "1 no signal", 2: "2 partial", 3: "3 solid", 4: "4 exceptional"}
-"""The form's choices, as both platforms label them."""
+"""The form's choices: every label of a peer mock's scores (both platforms' forms, their
+placeholders, the interviewer's brief) is read from here."""
+SCALE_RANGE = f"{SCALE_MIN}-{SCALE_MAX}"
+"""The scores' range as a form's placeholder shows it."""
 
 
 @dataclass(frozen=True)

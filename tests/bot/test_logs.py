@@ -88,3 +88,44 @@ async def test_a_whole_interview_at_debug_logs_no_candidate_text(stream: io.Stri
     await service.answer(who, "D1", secret_words)
     await service.answer(who, "D1", "/end is not a command here " + secret_words)
     assert "Zanzibar" not in stream.getvalue()
+
+
+class _FailingBrain:
+    """A model brain whose every call fails with a multi-line error holding the API key."""
+
+    name = "failing"
+
+    async def speak(self, ctx: object, action: object, on_delta: object = None) -> object:
+        raise TimeoutError(f"no answer in 30 s (key {API_KEY})\n  a second line of detail")
+
+
+def test_a_counted_error_s_log_line_names_its_type_and_message_redacted(
+    stream: io.StringIO,
+) -> None:
+    """The message of the line logged beside `telemetry.error(kind)` names the error in one
+    line (not only the kind, nor only in the trace), with secrets redacted."""
+    import asyncio
+
+    configure_logging(
+        "WARNING", json_lines=True, secrets=[API_KEY], handler=logging.StreamHandler(stream)
+    )
+    bank = load_bank()
+    offline = OfflineBrain(bank)
+    service = InterviewService(
+        InMemoryRepository(),
+        bank,
+        _FailingBrain(),  # type: ignore[arg-type]
+        OfflineGrader(bank),
+        FakeClock(),
+        rng=random.Random(1),
+        fallback_brain=offline,
+    )
+    alice = Who("terminal", "alice", "Alice")
+    asyncio.run(service.start(alice, "terminal:alice", "url-shortener"))
+    asyncio.run(service.answer(alice, "terminal:alice", "How many URLs a day do we expect?"))
+    entries = [json.loads(line) for line in stream.getvalue().splitlines()]
+    failed = [e for e in entries if "brain failed" in e["message"]]
+    assert failed, entries
+    message = failed[0]["message"]
+    assert f"TimeoutError: no answer in 30 s (key {REDACTED})" in message
+    assert API_KEY not in stream.getvalue() and "second line" not in message
