@@ -166,6 +166,8 @@ async def test_a_pushback_turn_is_marked_and_keyed_by_its_misconception(bank: Qu
         bank, Script("You said replicas absorb writes. Where does write capacity come from?")
     )
     u = await brain.speak(context(bank, said), FOLLOW)
-    entry = bank.misconceptions.for_problem("model-serving")[0]
+    (hit,) = bank.misconceptions.find("model-serving", said[0])  # the claim's own entry
+    entry = hit.misconception
+    assert entry.id == "read-replicas-scale-writes"
     assert u.kind is TurnKind.PUSHBACK
     assert u.question_key == question_key(entry.pushback)
