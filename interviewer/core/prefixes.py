@@ -277,6 +277,7 @@ class _Needed:
 
     heads: frozenset[str]
     search: re.Pattern[str]
+    strings: frozenset[str]
 
 
 def required_strings(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
@@ -304,7 +305,7 @@ def _needed(pattern: re.Pattern[str]) -> _Needed | None:
     found = None
     if needed:
         heads = frozenset(s[:_FACTOR_MIN] for s in needed)
-        found = _Needed(heads, re.compile("|".join(map(re.escape, needed))))
+        found = _Needed(heads, re.compile("|".join(map(re.escape, needed))), frozenset(needed))
     _LITERALS[id(pattern)] = (pattern, found)
     return found
 
@@ -346,6 +347,19 @@ def _required_item(op: Any, av: Any) -> set[str] | None:
     if name in _REPEATS and av[0] >= 1:
         return _required(list(av[2]))
     return None
+
+
+def needed_strings(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """The lower-case strings `may_contain` looks for (each three characters or longer), or
+    None when it has none and always answers True."""
+    needed = _needed(pattern)
+    return None if needed is None else tuple(sorted(needed.strings))
+
+
+def lowered_with_trigrams(text: str) -> tuple[str, frozenset[str]] | None:
+    """The text in lower case and every three characters in it, if it is all ASCII (else
+    None); the form `may_contain` reads, remembered for the last few thousand texts."""
+    return _lowered(text)
 
 
 def may_contain(pattern: re.Pattern[str], text: str) -> bool:

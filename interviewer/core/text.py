@@ -32,8 +32,14 @@ other controls go: bidi embeddings, overrides and isolates (they reorder what a 
 "Trojan Source"), tag characters (invisible text), and C0/C1 controls but newline and tab."""
 
 
+# The only ASCII characters of category C (controls), newline and tab aside.
+_ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def normalize(text: str) -> str:
     """NFC-normalised text with dangerous controls removed and runs of spaces kept as typed."""
+    if text.isascii():  # NFC leaves ASCII as it is; one pass instead of one call a character
+        return _ASCII_CONTROLS.sub("", text).strip()
     text = unicodedata.normalize("NFC", text)
     return "".join(
         ch

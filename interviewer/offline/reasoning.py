@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from interviewer.core.prefixes import required_strings
+
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 # Function-word collocations that contain words the lexicon knows ("long", "case", "least"):
@@ -76,8 +78,16 @@ STOPWORDS = frozenset([
 # fmt: on
 
 
+# Every collocation holds one of these (lower case): a text holding none is left as it is.
+_COLLOCATION_WORDS = required_strings(COLLOCATIONS)
+
+
 def mask_collocations(text: str) -> str:
     """The text with function-word collocations blanked (same length, so offsets still hold)."""
+    if _COLLOCATION_WORDS is not None and text.isascii():
+        low = text.lower()
+        if not any(w in low for w in _COLLOCATION_WORDS):
+            return text
     return COLLOCATIONS.sub(lambda m: " " * len(m.group()), text)
 
 
@@ -128,6 +138,9 @@ def reason_carries_content(
     words = [(w.end(), w.group()) for w in _WORD.finditer(lowered) if len(w.group()) >= 4]
     claim: set[str] = set()
     seen = 0
+    # A reason read once per claim: a sentence that repeats one connective ("because of
+    # because of ...") meets the same clause again and again.
+    read: dict[str, bool] = {}
     for m in reason.finditer(sentence):
         # The reason is the clause after the connective; a list after a colon is not part of it.
         # Read at most a clause's length of it: a run that never ends costs no more than that.
@@ -136,9 +149,15 @@ def reason_carries_content(
             continue  # "because of scalability": a label, not a reason
         # The claim's words, before the connective: grown as the matches move right.
         while seen < len(words) and words[seen][0] <= at[m.start()]:
-            claim.add(words[seen][1])
+            if words[seen][1] not in claim:
+                claim.add(words[seen][1])
+                read.clear()  # a new claim word: what a reason carries may change
             seen += 1
-        if len(content_words(m.group() + tail, own | claim)) >= 2:
+        said = m.group() + tail
+        carries = read.get(said)
+        if carries is None:
+            carries = read[said] = len(content_words(said, own | claim)) >= 2
+        if carries:
             return True
     return False
 
