@@ -134,8 +134,8 @@ def reason_carries_content(
     for collective communication" restate; "so a dead replica never takes traffic" does not.
     The claim's own words (before the connective) and `own` (the concepts' names) do not count.
     """
-    lowered, at = _lowered(sentence)
-    words = [(w.end(), w.group()) for w in _WORD.finditer(lowered) if len(w.group()) >= 4]
+    words: list[tuple[int, str]] | None = None  # read at the first connective, if any
+    at: list[int] = []
     claim: set[str] = set()
     seen = 0
     # A reason read once per claim: a sentence that repeats one connective ("because of
@@ -148,6 +148,9 @@ def reason_carries_content(
         if _BECAUSE_OF.match(m.group()) and len(_WORD.findall(tail)) <= 3:
             continue  # "because of scalability": a label, not a reason
         # The claim's words, before the connective: grown as the matches move right.
+        if words is None:
+            lowered, at = _lowered(sentence)
+            words = [(w.end(), w.group()) for w in _WORD.finditer(lowered) if len(w.group()) >= 4]
         while seen < len(words) and words[seen][0] <= at[m.start()]:
             if words[seen][1] not in claim:
                 claim.add(words[seen][1])

@@ -14,13 +14,15 @@ import re
 import unicodedata
 from functools import cache
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from interviewer.bank import QuestionBank, load_bank
+from interviewer.core.prefixes import may_hold_a_match, required_strings
 from interviewer.core.text import _KEPT_FORMAT, normalize, sentences
 from interviewer.misconceptions import ClaimHit, Misconception, claiming
-from interviewer.offline.analysis import _REASON
+from interviewer.offline.analysis import _QUANTITY, _REASON, _TO_GRADER, addresses_grader
 from interviewer.offline.reasoning import (
     _BECAUSE_OF,
     _REASON_END,
@@ -199,3 +201,40 @@ def test_reasons_read_once_per_claim_read_as_before(words: list[str], own: froze
     assert reason_carries_content(repeated, _REASON, own) == _reference_reason(
         repeated, _REASON, own
     )
+
+
+def _pattern_words(pattern: re.Pattern[str]) -> list[str]:
+    return sorted({w for w in re.findall(r"[a-z0-9']{1,}", pattern.pattern.lower()) if len(w) < 14})
+
+
+_GRADER_WORDS = _pattern_words(_TO_GRADER)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([*_GRADER_WORDS, "3", "4", "/", "3/4", "3 out of 4", ".", ","]), max_size=14
+    ),
+    st.sampled_from([" ", ", ", ": ", "-", ""]),
+    st.sampled_from([str, str.upper, str.title]),
+)
+def test_the_grader_screen_never_hides_a_match(words: list[str], join: str, case: object) -> None:
+    text = case(join.join(words))  # type: ignore[operator]
+    assert addresses_grader(text) == bool(_TO_GRADER.search(text))
+    if _TO_GRADER.search(text):
+        assert may_hold_a_match(required_strings(_TO_GRADER, 2), text)
+
+
+@pytest.mark.parametrize("pattern", [_TO_GRADER, _REASON, COLLOCATIONS, _QUANTITY])
+def test_required_strings_hold_for_every_match_in_the_words_it_is_made_of(
+    pattern: re.Pattern[str],
+) -> None:
+    """Each word and pair of words of the pattern that it matches holds a required string."""
+    needed = required_strings(pattern, 1)
+    assert needed
+    words = _pattern_words(pattern)
+    for a in words:
+        for b in ["", *words[:40]]:
+            text = f"{a} {b} 3/4"
+            if pattern.search(text):
+                assert may_hold_a_match(needed, text), text
