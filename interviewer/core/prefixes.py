@@ -362,6 +362,19 @@ def may_hold_a_match(needed: tuple[str, ...] | None, text: str) -> bool:
     return any(s in low for s in needed)
 
 
+_SCREENS: dict[tuple[int, int], tuple[re.Pattern[str], tuple[str, ...] | None]] = {}
+
+
+def could_match(pattern: re.Pattern[str], text: str, shortest: int = 2) -> bool:
+    """False only when `pattern` finds nothing in `text`: an ASCII text holding none of the
+    pattern's `required_strings` (of `shortest` characters or more, remembered per pattern)."""
+    key = (id(pattern), shortest)
+    kept = _SCREENS.get(key)
+    if kept is None or kept[0] is not pattern:
+        kept = _SCREENS[key] = (pattern, required_strings(pattern, shortest))
+    return may_hold_a_match(kept[1], text)
+
+
 def needed_strings(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
     """The lower-case strings `may_contain` looks for (each three characters or longer), or
     None when it has none and always answers True."""

@@ -14,8 +14,9 @@ _QUESTION_START = re.compile(
 # Where a sentence ends (also read with offsets by interviewer.offline.analysis).
 SENTENCE_END = re.compile(
     # Not after an abbreviation that never ends a sentence ("utilisation vs. cost", "e.g. Kafka").
-    # The cheap test first: the abbreviations are looked for only after a full stop.
-    r"(?<=[.!?])(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bcf\.)(?<!\bapprox\.)(?<!\bincl\.)"
+    # The cheap tests first: the abbreviations are looked for only after a full stop that
+    # has a space after it.
+    r"(?<=[.!?])(?=\s)(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bcf\.)(?<!\bapprox\.)(?<!\bincl\.)"
     r"\s+|\n+",
     re.IGNORECASE,
 )

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 from interviewer.bank import Concept
-from interviewer.core.prefixes import TextIndex, may_hold_a_match, required_strings
+from interviewer.core.prefixes import TextIndex, could_match
 from interviewer.core.stages import Format, Stage
 from interviewer.core.text import SENTENCE_END, is_question
 from interviewer.core.transcript import Role, Transcript, TurnKind
@@ -208,13 +208,10 @@ def compile_fast(patterns: Iterable[str]) -> re.Pattern[str]:
     return re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in patterns) + ")", re.I | re.A)
 
 
-# Every match holds one of these: an ASCII text holding none is not read by the pattern.
-_TO_GRADER_NEEDS = required_strings(_TO_GRADER, 2)
-
-
 def addresses_grader(text: str) -> bool:
     """Whether a sentence speaks to the grader (asks for a score, says to ignore the rubric)."""
-    return may_hold_a_match(_TO_GRADER_NEEDS, text) and bool(_TO_GRADER.search(text))
+    # An ASCII sentence without the pattern's words is not tried at every word start.
+    return could_match(_TO_GRADER, text) and bool(_TO_GRADER.search(text))
 
 
 def has_reason(text: str) -> bool:

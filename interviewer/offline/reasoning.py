@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from interviewer.core.prefixes import required_strings
+from interviewer.core.prefixes import could_match, required_strings
 
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
@@ -141,6 +141,8 @@ def reason_carries_content(
     # A reason read once per claim: a sentence that repeats one connective ("because of
     # because of ...") meets the same clause again and again.
     read: dict[str, bool] = {}
+    if not could_match(reason, sentence):  # no connective's words: nothing to try
+        return False
     for m in reason.finditer(sentence):
         # The reason is the clause after the connective; a list after a colon is not part of it.
         # Read at most a clause's length of it: a run that never ends costs no more than that.

@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from interviewer.bank import QuestionBank, load_bank
-from interviewer.core.prefixes import may_hold_a_match, required_strings
+from interviewer.core.prefixes import could_match, may_hold_a_match, required_strings
 from interviewer.core.text import _KEPT_FORMAT, normalize, sentences
 from interviewer.misconceptions import ClaimHit, Misconception, claiming
 from interviewer.offline.analysis import _QUANTITY, _REASON, _TO_GRADER, addresses_grader
@@ -225,16 +225,19 @@ def test_the_grader_screen_never_hides_a_match(words: list[str], join: str, case
         assert may_hold_a_match(required_strings(_TO_GRADER, 2), text)
 
 
+@pytest.mark.parametrize("shortest", [1, 2])
 @pytest.mark.parametrize("pattern", [_TO_GRADER, _REASON, COLLOCATIONS, _QUANTITY])
 def test_required_strings_hold_for_every_match_in_the_words_it_is_made_of(
-    pattern: re.Pattern[str],
+    pattern: re.Pattern[str], shortest: int
 ) -> None:
     """Each word and pair of words of the pattern that it matches holds a required string."""
-    needed = required_strings(pattern, 1)
-    assert needed
+    needed = required_strings(pattern, shortest)
+    if shortest == 2 and pattern is not _QUANTITY:  # the screens in use: they exist
+        assert needed is not None
     words = _pattern_words(pattern)
     for a in words:
         for b in ["", *words[:40]]:
             text = f"{a} {b} 3/4"
             if pattern.search(text):
                 assert may_hold_a_match(needed, text), text
+                assert could_match(pattern, text, shortest), text
