@@ -219,9 +219,12 @@ def has_reason(text: str) -> bool:
     return bool(_REASON.search(text)) or has_quantity(text)
 
 
+_DIGIT = re.compile(r"\d")  # every quantity holds one (the same \d as _QUANTITY's)
+
+
 def has_quantity(text: str) -> bool:
     """Whether a sentence holds a number with a unit (50k QPS, 200 ms, 3 replicas)."""
-    return bool(_QUANTITY.search(text))
+    return _DIGIT.search(text) is not None and bool(_QUANTITY.search(text))
 
 
 def _spans(text: str) -> list[tuple[int, int]]:

@@ -22,7 +22,13 @@ from interviewer.bank import QuestionBank, load_bank
 from interviewer.core.prefixes import could_match, may_hold_a_match, required_strings
 from interviewer.core.text import _KEPT_FORMAT, normalize, sentences
 from interviewer.misconceptions import ClaimHit, Misconception, claiming
-from interviewer.offline.analysis import _QUANTITY, _REASON, _TO_GRADER, addresses_grader
+from interviewer.offline.analysis import (
+    _QUANTITY,
+    _REASON,
+    _TO_GRADER,
+    addresses_grader,
+    has_quantity,
+)
 from interviewer.offline.reasoning import (
     _BECAUSE_OF,
     _REASON_END,
@@ -241,3 +247,14 @@ def test_required_strings_hold_for_every_match_in_the_words_it_is_made_of(
             if pattern.search(text):
                 assert may_hold_a_match(needed, text), text
                 assert could_match(pattern, text, shortest), text
+
+
+@given(
+    st.lists(
+        st.sampled_from(["50", "k", "QPS", "99", "%", "p99", "1,", "1.", "٣", "²", " ", "ms", "x"]),
+        max_size=12,
+    )
+)
+def test_has_quantity_is_the_pattern_alone(words: list[str]) -> None:
+    text = " ".join(words)
+    assert has_quantity(text) == bool(_QUANTITY.search(text))
