@@ -143,6 +143,21 @@ def transcript_file(path: Path) -> int:
     return path.stat().st_size
 
 
+def percentile(samples: list[float], q: float) -> float:
+    """The q-th percentile (0-100) of the samples, interpolated between the two nearest ranks,
+    so it never lies outside the samples (statistics.quantiles' default, the "exclusive"
+    method, extrapolates past the largest sample when there are fewer than 100)."""
+    if not samples:
+        raise ValueError("no samples")
+    if not 0 <= q <= 100:
+        raise ValueError(f"q must be within 0-100, not {q}")
+    ordered = sorted(samples)
+    rank = (len(ordered) - 1) * q / 100
+    low = int(rank)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (ordered[high] - ordered[low]) * (rank - low)
+
+
 def main() -> None:
     """Print the figures."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -153,7 +168,7 @@ def main() -> None:
             for name, ms, cpu in _answer_figures(parts):
                 print(f"  {name:<36} {ms:8.1f} ms  (CPU {cpu:6.1f} ms)")
             waits = _acks(parts)
-            p99 = statistics.quantiles(waits, n=100)[98] if len(waits) > 1 else waits[0]
+            p99 = percentile(waits, 99)
             print(
                 f"Another member's help while {IN_FLIGHT} answers are in flight "
                 f"(target p99 ≤ 100 ms): {len(waits)} commands, median "

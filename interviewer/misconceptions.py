@@ -15,13 +15,13 @@ A question is never a claim.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from interviewer.core.prefixes import may_contain
+from interviewer.core.prefixes import lowered_with_trigrams, may_contain, needed_strings
 from interviewer.core.rubric import Criterion
 from interviewer.core.text import sentences
 
@@ -169,6 +169,67 @@ def _affirmed(pattern: re.Pattern[str], sentence: str) -> bool:
     return False
 
 
+class _Screen:
+    """`may_contain` for every entry of a catalogue at once: the strings each entry's pattern
+    needs, indexed by their first three characters, so one sentence meets only the entries
+    whose strings it holds (instead of each of the catalogue's hundreds of entries in turn).
+    """
+
+    def __init__(self, entries: Sequence[Misconception]) -> None:
+        self.entries = tuple(entries)
+        self.always: list[int] = []  # entries with no needed strings: always tried
+        self.by_head: dict[str, list[tuple[str, int]]] = {}
+        for i, entry in enumerate(self.entries):
+            needed = needed_strings(entry._pattern)
+            if needed is None:
+                self.always.append(i)
+                continue
+            for s in needed:
+                self.by_head.setdefault(s[:3], []).append((s, i))
+
+    def _may_claim(self, sentence: str) -> list[int]:
+        """The entries whose `may_contain` holds for the sentence, in order."""
+        lowered = lowered_with_trigrams(sentence)
+        if lowered is None:  # not ASCII: case folding may join scripts, every entry is tried
+            return list(range(len(self.entries)))
+        low, trigrams = lowered
+        found = set(self.always)
+        for head in trigrams & self.by_head.keys():
+            for s, i in self.by_head[head]:
+                if i not in found and s in low:
+                    found.add(i)
+        return sorted(found)
+
+    def claiming(self, sentence: str) -> tuple[int, ...]:
+        """The positions of the entries that `claimed_in` the sentence, in order."""
+        if sentence.rstrip().endswith("?"):
+            return ()
+        return tuple(i for i in self._may_claim(sentence) if self.entries[i].claimed_in(sentence))
+
+
+_SCREENS: dict[tuple[int, ...], _Screen] = {}
+
+
+def claiming(entries: Sequence[Misconception], sentences: Sequence[str]) -> list[tuple[int, ...]]:
+    """For each sentence, the positions in `entries` of every entry whose claim it makes, in
+    order: exactly `[i for i, e in enumerate(entries) if e.claimed_in(sentence)]`, found
+    faster (a sentence repeated in the list is read once)."""
+    key = tuple(map(id, entries))
+    screen = _SCREENS.get(key)
+    if screen is None or any(a is not b for a, b in zip(screen.entries, entries, strict=True)):
+        if len(_SCREENS) >= 64:
+            _SCREENS.clear()
+        screen = _SCREENS[key] = _Screen(entries)
+    seen: dict[str, tuple[int, ...]] = {}
+    out = []
+    for sentence in sentences:
+        found = seen.get(sentence)
+        if found is None:
+            found = seen[sentence] = screen.claiming(sentence)
+        out.append(found)
+    return out
+
+
 class MisconceptionFile(BaseModel):
     """One file of the catalogue."""
 
@@ -201,10 +262,11 @@ class Catalogue:
         """Every wrong claim in a text, one hit per misconception, in the order they appear."""
         found: dict[str, ClaimHit] = {}
         entries = self.for_problem(problem_id)
-        for sentence in sentences(text):
-            for entry in entries:
-                if entry.id not in found and entry.claimed_in(sentence):
-                    found[entry.id] = ClaimHit(entry, sentence)
+        said = sentences(text)
+        for sentence, claims in zip(said, claiming(entries, said), strict=True):
+            for i in claims:
+                if entries[i].id not in found:
+                    found[entries[i].id] = ClaimHit(entries[i], sentence)
         return list(found.values())
 
     def __len__(self) -> int:

@@ -277,16 +277,21 @@ class _Needed:
 
     heads: frozenset[str]
     search: re.Pattern[str]
+    strings: frozenset[str]
 
 
-def required_strings(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
-    """Lower-case strings one of which every match of the pattern holds (None: none known).
+def required_strings(
+    pattern: re.Pattern[str], shortest: int = _FACTOR_MIN
+) -> tuple[str, ...] | None:
+    """Lower-case strings, each `shortest` characters or longer, one of which every match of
+    the pattern holds (None: none known). Under IGNORECASE they hold for ASCII text only (a
+    non-ASCII character may fold to an ASCII one).
 
     Read off the parsed pattern: in each top-level alternative, a run of literal characters,
     or a group whose alternatives are all such runs, that every match must pass through."""
     try:
         parsed = _parser.parse(pattern.pattern, pattern.flags)
-        found = _required(list(parsed)) or set()
+        found = _required(list(parsed), shortest) or set()
     except (_Unreadable, re.error, RecursionError):
         found = set()
     # A string that holds another needed string adds nothing: "replicas" once "replica" is in.
@@ -304,12 +309,12 @@ def _needed(pattern: re.Pattern[str]) -> _Needed | None:
     found = None
     if needed:
         heads = frozenset(s[:_FACTOR_MIN] for s in needed)
-        found = _Needed(heads, re.compile("|".join(map(re.escape, needed))))
+        found = _Needed(heads, re.compile("|".join(map(re.escape, needed))), frozenset(needed))
     _LITERALS[id(pattern)] = (pattern, found)
     return found
 
 
-def _required(items: list[tuple[Any, Any]]) -> set[str] | None:
+def _required(items: list[tuple[Any, Any]], shortest: int) -> set[str] | None:
     """One set of strings every match of the sequence holds one of, the most selective known."""
     options: list[set[str]] = []
     run = ""
@@ -322,30 +327,65 @@ def _required(items: list[tuple[Any, Any]]) -> set[str] | None:
             run = ""
         if op is None:
             break
-        inner = _required_item(op, av)
+        inner = _required_item(op, av, shortest)
         if inner:
             options.append(inner)
-    good = [o for o in options if min(map(len, o)) >= _FACTOR_MIN]
+    good = [o for o in options if min(map(len, o)) >= shortest]
     return max(good, key=lambda o: (min(map(len, o)), -len(o))) if good else None
 
 
-def _required_item(op: Any, av: Any) -> set[str] | None:
+def _required_item(op: Any, av: Any, shortest: int) -> set[str] | None:
     name = str(op)
     if name == "SUBPATTERN":
-        return _required(list(av[3]))
+        return _required(list(av[3]), shortest)
     if name == "ATOMIC_GROUP":
-        return _required(list(av))
+        return _required(list(av), shortest)
     if name == "BRANCH":
         out: set[str] = set()
         for alt in av[1]:
-            found = _required(list(alt))
+            found = _required(list(alt), shortest)
             if not found:
                 return None
             out |= found
         return out
     if name in _REPEATS and av[0] >= 1:
-        return _required(list(av[2]))
+        return _required(list(av[2]), shortest)
     return None
+
+
+def may_hold_a_match(needed: tuple[str, ...] | None, text: str) -> bool:
+    """False only when an ASCII text holds none of a pattern's `required_strings` (so the
+    pattern finds nothing in it); always True for other text, or with no strings known."""
+    if needed is None or not text.isascii():
+        return True
+    low = text.lower()
+    return any(s in low for s in needed)
+
+
+_SCREENS: dict[tuple[int, int], tuple[re.Pattern[str], tuple[str, ...] | None]] = {}
+
+
+def could_match(pattern: re.Pattern[str], text: str, shortest: int = 2) -> bool:
+    """False only when `pattern` finds nothing in `text`: an ASCII text holding none of the
+    pattern's `required_strings` (of `shortest` characters or more, remembered per pattern)."""
+    key = (id(pattern), shortest)
+    kept = _SCREENS.get(key)
+    if kept is None or kept[0] is not pattern:
+        kept = _SCREENS[key] = (pattern, required_strings(pattern, shortest))
+    return may_hold_a_match(kept[1], text)
+
+
+def needed_strings(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
+    """The lower-case strings `may_contain` looks for (each three characters or longer), or
+    None when it has none and always answers True."""
+    needed = _needed(pattern)
+    return None if needed is None else tuple(sorted(needed.strings))
+
+
+def lowered_with_trigrams(text: str) -> tuple[str, frozenset[str]] | None:
+    """The text in lower case and every three characters in it, if it is all ASCII (else
+    None); the form `may_contain` reads, remembered for the last few thousand texts."""
+    return _lowered(text)
 
 
 def may_contain(pattern: re.Pattern[str], text: str) -> bool:

@@ -14,8 +14,9 @@ _QUESTION_START = re.compile(
 # Where a sentence ends (also read with offsets by interviewer.offline.analysis).
 SENTENCE_END = re.compile(
     # Not after an abbreviation that never ends a sentence ("utilisation vs. cost", "e.g. Kafka").
-    # The cheap test first: the abbreviations are looked for only after a full stop.
-    r"(?<=[.!?])(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bcf\.)(?<!\bapprox\.)(?<!\bincl\.)"
+    # The cheap tests first: the abbreviations are looked for only after a full stop that
+    # has a space after it.
+    r"(?<=[.!?])(?=\s)(?<!\bvs\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\bcf\.)(?<!\bapprox\.)(?<!\bincl\.)"
     r"\s+|\n+",
     re.IGNORECASE,
 )
@@ -32,8 +33,14 @@ other controls go: bidi embeddings, overrides and isolates (they reorder what a 
 "Trojan Source"), tag characters (invisible text), and C0/C1 controls but newline and tab."""
 
 
+# The only ASCII characters of category C (controls), newline and tab aside.
+_ASCII_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
 def normalize(text: str) -> str:
     """NFC-normalised text with dangerous controls removed and runs of spaces kept as typed."""
+    if text.isascii():  # NFC leaves ASCII as it is; one pass instead of one call a character
+        return _ASCII_CONTROLS.sub("", text).strip()
     text = unicodedata.normalize("NFC", text)
     return "".join(
         ch

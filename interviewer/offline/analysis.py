@@ -5,12 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 
 from interviewer.bank import Concept
-from interviewer.core.prefixes import TextIndex
+from interviewer.core.prefixes import TextIndex, could_match
 from interviewer.core.stages import Format, Stage
 from interviewer.core.text import SENTENCE_END, is_question
 from interviewer.core.transcript import Role, Transcript, TurnKind
@@ -210,7 +210,8 @@ def compile_fast(patterns: Iterable[str]) -> re.Pattern[str]:
 
 def addresses_grader(text: str) -> bool:
     """Whether a sentence speaks to the grader (asks for a score, says to ignore the rubric)."""
-    return bool(_TO_GRADER.search(text))
+    # An ASCII sentence without the pattern's words is not tried at every word start.
+    return could_match(_TO_GRADER, text) and bool(_TO_GRADER.search(text))
 
 
 def has_reason(text: str) -> bool:
@@ -218,9 +219,12 @@ def has_reason(text: str) -> bool:
     return bool(_REASON.search(text)) or has_quantity(text)
 
 
+_DIGIT = re.compile(r"\d")  # every quantity holds one (the same \d as _QUANTITY's)
+
+
 def has_quantity(text: str) -> bool:
     """Whether a sentence holds a number with a unit (50k QPS, 200 ms, 3 replicas)."""
-    return bool(_QUANTITY.search(text))
+    return _DIGIT.search(text) is not None and bool(_QUANTITY.search(text))
 
 
 def _spans(text: str) -> list[tuple[int, int]]:
@@ -313,6 +317,22 @@ def find_concepts(
             m = pattern.match(text.masked[s.turn], s.start + offset)
             found.setdefault(sid, []).append((offset, concept, m.group() if m else ""))
     hits: list[ConceptHit] = []
+    # Read once per call: an answer that repeats a sentence meets the same question again.
+    reasons: dict[tuple[str, frozenset[str]], bool] = {}
+    facets: dict[tuple[int, str], bool] = {}
+
+    def carries(sentence: str, own: frozenset[str]) -> bool:
+        said = reasons.get((sentence, own))
+        if said is None:
+            said = reasons[sentence, own] = reason_carries_content(sentence, _REASON, own)
+        return said
+
+    def facet(concept: Concept, rest: str) -> bool:
+        given = facets.get((id(concept), rest))
+        if given is None:
+            given = facets[id(concept), rest] = _facet_in(concept, rest)
+        return given
+
     for sid in sorted(found):
         s = text.sentences[sid]
         named = sorted(found[sid], key=lambda x: x[0])
@@ -322,20 +342,27 @@ def find_concepts(
         listed = is_keyword_list(len(named), s.text.count(","), s.words)
         explains = s.reasoned and not s.question
         if explains and not s.quantified:
-            explains = reason_carries_content(s.text, _REASON, own) or _explained_by_next(
-                text, sid, own
-            )
+            explains = carries(s.text, own) or _explained_by_next(text, sid, own, carries)
         # A list of names with one reason tacked on explains one of them at most.
         budget = (1 if listed else max(1, min(3, s.words // 7))) if explains else 0
         for n, (offset, concept, said) in enumerate(named):
             # A facet said outside the concept's own name ("continuous batching" is no facet).
             rest = s.text[:offset] + " " * len(said) + s.text[offset + len(said) :]
-            faceted = not listed and not s.question and _facet_in(concept, rest)
+            faceted = not listed and not s.question and facet(concept, rest)
             hits.append(ConceptHit(concept, sid, offset, n < budget or faceted))
     return hits
 
 
-def _explained_by_next(text: CandidateText, sid: int, own: frozenset[str]) -> bool:
+def _carries(sentence: str, own: frozenset[str]) -> bool:
+    return reason_carries_content(sentence, _REASON, own)
+
+
+def _explained_by_next(
+    text: CandidateText,
+    sid: int,
+    own: frozenset[str],
+    carries: Callable[[str, frozenset[str]], bool] = _carries,
+) -> bool:
     """Whether the next sentence of the same turn starts by explaining this one, with content."""
     if sid + 1 >= len(text.sentences):
         return False
@@ -343,7 +370,7 @@ def _explained_by_next(text: CandidateText, sid: int, own: frozenset[str]) -> bo
     return (
         nxt.turn == s.turn
         and bool(_FOLLOW_ON.match(nxt.text))
-        and reason_carries_content(f"{s.text} {nxt.text}", _REASON, own)
+        and carries(f"{s.text} {nxt.text}", own)
     )
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from interviewer.core.rubric import Criterion, Pitfall, PitfallSeen
 from interviewer.core.text import question_key
 from interviewer.core.transcript import Role, Transcript, TurnKind
-from interviewer.misconceptions import Misconception
+from interviewer.misconceptions import Misconception, claiming
 from interviewer.offline.analysis import CandidateText
 from interviewer.offline.quotes import quote
 from interviewer.offline.reasoning import content_words
@@ -52,13 +52,13 @@ def find_wrong_claims(
 ) -> list[WrongClaim]:
     """Every catalogued wrong claim the candidate made, in the order they were first made."""
     sents = text.sentences
-    made_by: dict[str, tuple[int, ...]] = {}
-    for entry in entries:
-        claimed = tuple(
-            k for k, s in enumerate(sents) if not s.question and entry.claimed_in(s.text)
-        )
-        if claimed:
-            made_by[entry.id] = claimed
+    # Sentence by sentence, each meeting only the entries whose words it holds.
+    stated = [k for k, s in enumerate(sents) if not s.question]
+    claimed: dict[int, list[int]] = {}
+    for k, claims in zip(stated, claiming(entries, [sents[k].text for k in stated]), strict=True):
+        for i in claims:
+            claimed.setdefault(i, []).append(k)
+    made_by = {entries[i].id: tuple(ks) for i, ks in sorted(claimed.items())}
     aimed = _pushbacks_aimed(transcript, text, entries, made_by)
     found: list[WrongClaim] = []
     for entry in entries:

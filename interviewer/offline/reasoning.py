@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from interviewer.core.prefixes import could_match, required_strings
+
 _WORD = re.compile(r"[a-z0-9]+(?:'[a-z]+)?")
 
 # Function-word collocations that contain words the lexicon knows ("long", "case", "least"):
@@ -76,8 +78,16 @@ STOPWORDS = frozenset([
 # fmt: on
 
 
+# Every collocation holds one of these (lower case): a text holding none is left as it is.
+_COLLOCATION_WORDS = required_strings(COLLOCATIONS)
+
+
 def mask_collocations(text: str) -> str:
     """The text with function-word collocations blanked (same length, so offsets still hold)."""
+    if _COLLOCATION_WORDS is not None and text.isascii():
+        low = text.lower()
+        if not any(w in low for w in _COLLOCATION_WORDS):
+            return text
     return COLLOCATIONS.sub(lambda m: " " * len(m.group()), text)
 
 
@@ -124,10 +134,15 @@ def reason_carries_content(
     for collective communication" restate; "so a dead replica never takes traffic" does not.
     The claim's own words (before the connective) and `own` (the concepts' names) do not count.
     """
-    lowered, at = _lowered(sentence)
-    words = [(w.end(), w.group()) for w in _WORD.finditer(lowered) if len(w.group()) >= 4]
+    words: list[tuple[int, str]] | None = None  # read at the first connective, if any
+    at: list[int] = []
     claim: set[str] = set()
     seen = 0
+    # A reason read once per claim: a sentence that repeats one connective ("because of
+    # because of ...") meets the same clause again and again.
+    read: dict[str, bool] = {}
+    if not could_match(reason, sentence):  # no connective's words: nothing to try
+        return False
     for m in reason.finditer(sentence):
         # The reason is the clause after the connective; a list after a colon is not part of it.
         # Read at most a clause's length of it: a run that never ends costs no more than that.
@@ -135,10 +150,19 @@ def reason_carries_content(
         if _BECAUSE_OF.match(m.group()) and len(_WORD.findall(tail)) <= 3:
             continue  # "because of scalability": a label, not a reason
         # The claim's words, before the connective: grown as the matches move right.
+        if words is None:
+            lowered, at = _lowered(sentence)
+            words = [(w.end(), w.group()) for w in _WORD.finditer(lowered) if len(w.group()) >= 4]
         while seen < len(words) and words[seen][0] <= at[m.start()]:
-            claim.add(words[seen][1])
+            if words[seen][1] not in claim:
+                claim.add(words[seen][1])
+                read.clear()  # a new claim word: what a reason carries may change
             seen += 1
-        if len(content_words(m.group() + tail, own | claim)) >= 2:
+        said = m.group() + tail
+        carries = read.get(said)
+        if carries is None:
+            carries = read[said] = len(content_words(said, own | claim)) >= 2
+        if carries:
             return True
     return False
 
