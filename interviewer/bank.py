@@ -15,6 +15,7 @@ from typing import Literal, TypeVar, get_args
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from interviewer.core.regex import compiled
 from interviewer.core.rubric import Criterion
 from interviewer.core.stages import Stage
 from interviewer.misconceptions import Catalogue, Misconception, MisconceptionFile
@@ -38,7 +39,7 @@ class _Strict(BaseModel):
 def _check_patterns(patterns: list[str]) -> list[str]:
     for p in patterns:
         try:
-            re.compile(p)
+            compiled(p)
         except re.error as exc:
             raise ValueError(f"bad pattern {p!r}: {exc}") from None
     return patterns
@@ -471,7 +472,7 @@ def coverage(patterns: Iterable[str], text: str) -> int:
 @cache
 def _compile_any(patterns: tuple[str, ...]) -> re.Pattern[str]:
     alternatives = "|".join(f"(?:{p})" for p in patterns)
-    return re.compile(rf"(?<!\w)(?:{alternatives})", re.IGNORECASE)
+    return compiled(rf"(?<!\w)(?:{alternatives})", re.IGNORECASE)
 
 
 def _read_yaml(path: Path, errors: list[str]) -> object:

@@ -22,6 +22,7 @@ from functools import cached_property
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from interviewer.core.prefixes import lowered_with_trigrams, may_contain, needed_strings
+from interviewer.core.regex import compiled
 from interviewer.core.rubric import Criterion
 from interviewer.core.text import sentences
 
@@ -106,7 +107,7 @@ class Misconception(BaseModel):
     def _compiles(cls, patterns: list[str]) -> list[str]:
         for p in patterns:
             try:
-                re.compile(expand(p))
+                compiled(expand(p))
             except re.error as exc:
                 raise ValueError(f"bad pattern {p!r}: {exc}") from None
         return patterns
@@ -151,7 +152,7 @@ class Misconception(BaseModel):
 
 def _compile(patterns: list[str]) -> re.Pattern[str]:
     """Catalogue patterns as one case-insensitive alternation."""
-    return re.compile("|".join(f"(?:{expand(p)})" for p in patterns), re.IGNORECASE)
+    return compiled("|".join(f"(?:{expand(p)})" for p in patterns), re.IGNORECASE)
 
 
 def _affirmed(pattern: re.Pattern[str], sentence: str) -> bool:

@@ -128,3 +128,11 @@ def test_missing_fact_topics_and_security_points_are_reported_per_file(tmp_path:
     message = str(info.value)
     assert "news-feed.yaml: <root>: Value error, no hidden fact covers: compliance" in message
     assert "url-shortener.yaml: <root>: Value error, no expected point on security" in message
+
+
+def test_a_second_load_reuses_the_compiled_patterns() -> None:
+    """The bank's thousands of patterns outgrow re's own cache: each load compiled them all
+    again (seconds per test module). interviewer/core/regex.py keeps them for the process."""
+    first, second = load_bank().misconceptions, load_bank().misconceptions
+    assert first.shared[0] is not second.shared[0]  # two loads, two catalogues
+    assert first.shared[0]._pattern is second.shared[0]._pattern
