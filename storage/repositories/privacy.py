@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
@@ -258,21 +259,39 @@ def _forget_posts(
 ) -> int:
     """Delete the scheduled posts that name the member: to them (a DM), mentioning them or
     their name (an intro, a brief, a recap waiting to go out), keyed by them (a reminder, a
-    sat-out note), or of their interviews and pairs. A post made keeps no words (see
-    `mark_posted`); its claim, kept elsewhere, still stops it being made again."""
+    sat-out note), or of their interviews and pairs. A name counts as a whole word only, so
+    "Al" forgets no post that says "Alpha" (others' posts are not lost to a substring). A post
+    made keeps no words (see `mark_posted`); its claim, kept elsewhere, still stops it being
+    made again."""
     post = ScheduledPost
-    named = [
+    theirs = [
         col(post.target) == user_id,
         col(post.key).endswith(f":{user_id}", autoescape=True),
         *(
-            col(column).contains(needle, autoescape=True)
-            for needle in (user_id, *names)
+            col(column).contains(user_id, autoescape=True)
             for column in (post.text, post.extra_json)
         ),
         *(col(post.key).startswith(f"peer:{i}:", autoescape=True) for i in own),
         col(post.key).in_([f"{kind}:{i}" for i in sessions for kind in ("pair", "brief")]),
     ]
-    return _count(session.execute(delete(post).where(col(post.platform) == platform, or_(*named))))
+    ids = set(session.exec(select(post.id).where(col(post.platform) == platform, or_(*theirs))))
+    if names:  # rows that hold a name somewhere, then the name as a whole word
+        mentions = [
+            col(column).contains(name, autoescape=True)
+            for name in names
+            for column in (post.text, post.extra_json)
+        ]
+        words = [re.compile(rf"(?<!\w){re.escape(name)}(?!\w)") for name in names]
+        for row in session.exec(select(post).where(col(post.platform) == platform, or_(*mentions))):
+            if any(w.search(row.text) or w.search(row.extra_json) for w in words):
+                ids.add(row.id)
+    if not ids:
+        return 0
+    return _count(
+        session.execute(
+            delete(post).where(col(post.id).in_(sorted(i for i in ids if i is not None)))
+        )
+    )
 
 
 def _forget_claims(session: Session, platform: str, user_id: str) -> int:

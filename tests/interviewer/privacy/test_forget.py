@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, col, select
 
+from interviewer.outbox import Kind, Post
 from interviewer.privacy.ports import REMOVED
 from interviewer.service import Who
 from storage.models import (
     DrillSubscription,
     Interview,
     InterviewTurn,
+    ScheduledPost,
     ScorecardRow,
     User,
     metadata,
 )
+from storage.repositories.outbox import SqlOutboxRepository
 from tests.interviewer.privacy.world import (
     ANA,
     ANA_ASKS,
@@ -28,6 +32,7 @@ from tests.interviewer.privacy.world import (
     BEN_DRILL,
     BEN_PEER,
     BEN_SAYS,
+    SLACK,
     World,
     rows,
     traces,
@@ -210,3 +215,17 @@ def _find(export: dict[str, object], interview_id: int) -> object:
     interviews = export["interviews"]
     assert isinstance(interviews, list)
     return next(i for i in interviews if i["id"] == interview_id)
+
+
+def test_a_waiting_post_goes_by_her_name_as_a_word_not_as_part_of_another(world: World) -> None:
+    # Others' waiting posts are not lost to a name that only appears inside a longer word.
+    outbox = SqlOutboxRepository(world.engine)
+    name = ANA.display_name
+    assert name is not None
+    theirs = Post("recap:team", Kind.THREAD, SLACK, "C1:t", f"Standings: {name}ville league leads")
+    hers = Post("recap:hers", Kind.THREAD, SLACK, "C1:u", f"Recap: {name} answered first.")
+    outbox.enqueue([theirs, hers], datetime(2026, 12, 7, tzinfo=UTC))
+    world.privacy.forget(ANA)
+    with Session(world.engine) as session:
+        keys = set(session.exec(select(ScheduledPost.key)))
+    assert "recap:team" in keys and "recap:hers" not in keys
