@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from interviewer.core.prefixes import could_match
 from interviewer.core.stages import Stage
 from interviewer.core.text import asks_questions, is_question, sentences
 from interviewer.offline.clarify import questions_in
@@ -124,9 +125,11 @@ _WORD = re.compile(r"\w+")
 
 def hear(text: str, stage: Stage) -> Heard:
     """The act of one candidate message, in the stage it was said."""
-    if _OFF_TOPIC.search(text):
+    # could_match: an exact, cheap "no" for a text without the pattern's words (the two
+    # searches of the whole message were most of hearing a long answer).
+    if could_match(_OFF_TOPIC, text) and _OFF_TOPIC.search(text):
         return Heard(Act.OFF_TOPIC)
-    m = _DEEP_DIVE.search(text)
+    m = _DEEP_DIVE.search(text) if could_match(_DEEP_DIVE, text) else None
     # "let's talk about X" is a deep-dive wish only with a depth word ("in more detail")
     wish = m is not None and bool(_DEPTH.search(m.group()) or "talk" not in m.group().lower())
     if m and wish and stage is not Stage.CLARIFY:
