@@ -23,16 +23,17 @@ from __future__ import annotations
 import importlib
 import re
 from bisect import bisect_left
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
-from typing import Any
+from typing import Any, TypeVar
 
 _parser: Any = importlib.import_module("re._parser")
 _compiler: Any = importlib.import_module("re._compiler")
 _c: Any = importlib.import_module("re._constants")
 
+T = TypeVar("T")
 OTHER = "\x80"
 """The one character every non-ASCII character of a text is read as."""
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
@@ -268,7 +269,7 @@ class TextIndex:
 
 
 _FACTOR_MIN = 3  # shorter required strings are found in nearly every sentence
-_LITERALS: dict[int, tuple[re.Pattern[str], _Needed | None]] = {}
+_LITERALS: dict[Any, tuple[re.Pattern[str], _Needed | None]] = {}
 
 
 @dataclass(frozen=True)
@@ -299,19 +300,32 @@ def required_strings(
     return tuple(sorted(least)) if least else None
 
 
+def _by_identity(
+    memo: dict[Any, tuple[re.Pattern[str], T]],
+    pattern: re.Pattern[str],
+    extra: object,
+    make: Callable[[], T],
+) -> T:
+    """`make()` for the pattern, remembered by the pattern's identity (hashing a compiled
+    pattern rehashes its code); the pattern is kept with it, so its id is not reused."""
+    key = (id(pattern), extra)
+    kept = memo.get(key)
+    if kept is None or kept[0] is not pattern:
+        kept = memo[key] = (pattern, make())
+    return kept[1]
+
+
 def _needed(pattern: re.Pattern[str]) -> _Needed | None:
-    """The required strings as one plain alternation, searched in lower-cased text; remembered
-    by the pattern's identity (hashing a compiled pattern rehashes its code)."""
-    kept = _LITERALS.get(id(pattern))
-    if kept is not None and kept[0] is pattern:
-        return kept[1]
-    needed = required_strings(pattern)
-    found = None
-    if needed:
+    """The required strings as one plain alternation, searched in lower-cased text."""
+
+    def make() -> _Needed | None:
+        needed = required_strings(pattern)
+        if not needed:
+            return None
         heads = frozenset(s[:_FACTOR_MIN] for s in needed)
-        found = _Needed(heads, re.compile("|".join(map(re.escape, needed))), frozenset(needed))
-    _LITERALS[id(pattern)] = (pattern, found)
-    return found
+        return _Needed(heads, re.compile("|".join(map(re.escape, needed))), frozenset(needed))
+
+    return _by_identity(_LITERALS, pattern, None, make)
 
 
 def _required(items: list[tuple[Any, Any]], shortest: int) -> set[str] | None:
@@ -362,17 +376,14 @@ def may_hold_a_match(needed: tuple[str, ...] | None, text: str) -> bool:
     return any(s in low for s in needed)
 
 
-_SCREENS: dict[tuple[int, int], tuple[re.Pattern[str], tuple[str, ...] | None]] = {}
+_SCREENS: dict[Any, tuple[re.Pattern[str], tuple[str, ...] | None]] = {}
 
 
 def could_match(pattern: re.Pattern[str], text: str, shortest: int = 2) -> bool:
     """False only when `pattern` finds nothing in `text`: an ASCII text holding none of the
     pattern's `required_strings` (of `shortest` characters or more, remembered per pattern)."""
-    key = (id(pattern), shortest)
-    kept = _SCREENS.get(key)
-    if kept is None or kept[0] is not pattern:
-        kept = _SCREENS[key] = (pattern, required_strings(pattern, shortest))
-    return may_hold_a_match(kept[1], text)
+    needed = _by_identity(_SCREENS, pattern, shortest, lambda: required_strings(pattern, shortest))
+    return may_hold_a_match(needed, text)
 
 
 def needed_strings(pattern: re.Pattern[str]) -> tuple[str, ...] | None:
