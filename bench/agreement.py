@@ -31,6 +31,7 @@ from interviewer.core.rubric import (
     HireSignal,
     Level,
     Scorecard,
+    hire_signal_for,
 )
 from interviewer.core.transcript import Transcript
 from interviewer.misconceptions import Catalogue
@@ -66,6 +67,15 @@ class Labelled:
     ceiling: Ceiling | None
     half: str = "tune"  # "tune", "held_out" or "fresh" (bench/calibration/split.json)
     level: Level = Level.SENIOR
+
+    @property
+    def band(self) -> HireSignal:
+        """The expected hire signal at the interview's own bar. Labels state theirs at the
+        senior bar whatever the level (bench/calibration/README.md); the card is judged at
+        the interview's level, so a mid or staff label is moved to that bar the same way."""
+        if self.level is Level.SENIOR:
+            return self.hire_signal
+        return hire_signal_for(sum(self.criteria.values()) / len(self.criteria), self.level)
 
 
 HALVES = ("tune", "held_out", "fresh")
@@ -204,12 +214,12 @@ class Report:
             e: dict.fromkeys(SIGNALS, 0) for e in SIGNALS
         }
         for lab, card in self.graded:
-            matrix[lab.hire_signal][card.hire_signal] += 1
+            matrix[lab.band][card.hire_signal] += 1
         return matrix
 
     def signal_exact(self) -> float:
         """The share of transcripts given exactly the expected hire signal."""
-        hits = sum(1 for lab, card in self.graded if lab.hire_signal is card.hire_signal)
+        hits = sum(1 for lab, card in self.graded if lab.band is card.hire_signal)
         return hits / len(self.graded)
 
     def signal_within_one(self) -> float:
@@ -217,7 +227,7 @@ class Report:
         near = sum(
             1
             for lab, card in self.graded
-            if abs(SIGNALS.index(lab.hire_signal) - SIGNALS.index(card.hire_signal)) <= 1
+            if abs(SIGNALS.index(lab.band) - SIGNALS.index(card.hire_signal)) <= 1
         )
         return near / len(self.graded)
 
@@ -339,7 +349,7 @@ def render_files(report: Report) -> str:
         cells = " ".join(f"{card.criteria[c].score}({lab.criteria[c]})" for c in Criterion)
         lines.append(
             f"  {lab.name:45} {card.overall:.1f}({expected:.1f}) "
-            f"{card.hire_signal.value}({lab.hire_signal.value})  {cells}"
+            f"{card.hire_signal.value}({lab.band.value})  {cells}"
         )
     return "\n".join(lines)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 
@@ -11,6 +12,7 @@ from interviewer.core.rubric import (
     Criterion,
     CriterionScore,
     HireSignal,
+    Level,
     Scorecard,
     hire_signal_for,
 )
@@ -125,3 +127,16 @@ def test_a_report_gives_signed_bias_and_figures_per_problem() -> None:
     assert rows[first.transcript.question_id] == (1, pytest.approx(2.0), pytest.approx(2.0), 0.0)
     assert rows[other.transcript.question_id] == (1, 0.0, 0.0, 1.0)
     assert "worst 2.00" in render_problems(report)
+
+
+def test_a_mid_or_staff_label_is_judged_at_its_own_bar() -> None:
+    """Labels state the band at the senior bar; the card is judged at the interview's level,
+    so the expected band moves with the level the same way (a 3.0 mean is lean hire at the
+    staff bar; a 2.86 mean is hire at the mid bar and lean hire at the senior one)."""
+    lab = next(lab for lab in load_set() if lab.level is Level.SENIOR)
+    even = replace(lab, criteria=dict.fromkeys(Criterion, 3), hire_signal=HireSignal.HIRE)
+    assert even.band is HireSignal.HIRE
+    assert replace(even, level=Level.STAFF).band is HireSignal.LEAN_HIRE
+    assert replace(
+        even, level=Level.MID, criteria={**even.criteria, Criterion.CLARITY: 2}
+    ).band is (HireSignal.HIRE)
