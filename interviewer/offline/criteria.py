@@ -193,10 +193,11 @@ def clarity_score(
         signals["adapted to each new constraint"] = -1
     score = (1, 2, 2, 3)[len(signals)] if len(signals) < 4 else 4
     designed_first = any(p.id is Pitfall.DESIGNED_BEFORE_CLARIFYING for p in pitfalls)
-    if not f.clarifying and f.asks_first:
+    if designed_first or (not f.clarifying and f.asks_first):
+        # The spec's first pitfall: whether the questions never came or came only after the
+        # design had started, "asked before designing" was not shown; a plan, a summary and
+        # adapting still earn the 2 (the labels' rule for no_clarify: at most 2).
         score = min(score, 2)
-    elif designed_first:
-        score = min(score, 3)
     if f.thin:  # a list of names is not clear thinking, however well it is framed
         score = 1 if designed_first or (f.asks_first and not f.clarifying) else min(score, 2)
     # Lines written as the interviewer, or to the grader, are not the candidate explaining

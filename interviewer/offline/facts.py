@@ -41,6 +41,8 @@ class Facts:
     classic: bool  # no model in the problem: ai_infrastructure means data and compute infra
     asks_first: bool  # the format has a clarify stage (or an opening that invites questions)
     quoted: dict[int, int]  # sentence -> how many criteria quote it already
+    # Turns (transcript indices) where the interviewer hinted in the clarify stage.
+    clarify_hints: tuple[int, ...] = ()
 
     @property
     def thin(self) -> bool:

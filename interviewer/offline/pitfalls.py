@@ -67,6 +67,12 @@ def find_pitfalls(f: Facts) -> list[PitfallSeen]:
     elif not f.clarifying:
         said = f'Asked no clarifying question; the answer opened with "{quote(sents[0])}"'
         found.append(PitfallSeen(Pitfall.DESIGNED_BEFORE_CLARIFYING, said))
+    elif prompted_to_ask(f):
+        said = (
+            "Asked only after the interviewer's hint to clarify; the answer opened with "
+            f'"{quote(sents[0])}"'
+        )
+        found.append(PitfallSeen(Pitfall.DESIGNED_BEFORE_CLARIFYING, said))
     areas = nonfunctional_addressed(f.text)
     if len(areas) < 2:
         missing = [a for a in NONFUNCTIONAL if a not in areas]
@@ -75,6 +81,15 @@ def find_pitfalls(f: Facts) -> list[PitfallSeen]:
         found.append(PitfallSeen(Pitfall.IGNORED_NONFUNCTIONAL, said))
     lost = lost_in_details(f)
     return found + ([PitfallSeen(Pitfall.LOST_IN_DETAILS, lost)] if lost else [])
+
+
+def prompted_to_ask(f: Facts) -> bool:
+    """Whether the first question came only after the interviewer hinted in the clarify stage,
+    the candidate having already answered without asking (whatever the lexicon knew of it)."""
+    if not f.clarifying or not f.text.sentences:
+        return False
+    opened, asked = f.text.sentences[0].turn, f.text.sentences[f.clarifying[0]].turn
+    return any(opened < hint < asked for hint in f.clarify_hints)
 
 
 def lost_in_details(f: Facts) -> str | None:

@@ -14,7 +14,7 @@ from interviewer.core.rubric import (
     hire_signal_for,
 )
 from interviewer.core.stages import Stage, format_spec
-from interviewer.core.transcript import Transcript
+from interviewer.core.transcript import Role, Transcript, TurnKind
 from interviewer.diagrams.grading import credit as diagram_credit
 from interviewer.offline.adapting import IGNORED_CURVEBALL_MOST, Adaptation, weigh
 from interviewer.offline.analysis import (
@@ -148,6 +148,13 @@ class OfflineGrader:
             problem is not None and "classic" in problem.topics,
             Stage.CLARIFY in format_spec(transcript.format).order(),
             {},
+            tuple(
+                i
+                for i, t in enumerate(transcript.turns)
+                if t.role is Role.INTERVIEWER
+                and t.stage is Stage.CLARIFY
+                and t.kind == TurnKind.HINT.value
+            ),
         )
         # Advice never sends a candidate to a point they reached in other words: any concept
         # the point names ("rate-limits per key" is reached by a token bucket per API key).
