@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Collection, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from bot.chat.poster import OutboxPoster
 from bot.delivery import post_each
-from interviewer.outbox import POST_LEASE, Kind, OutboxRepository, Post, Queued
+from interviewer.outbox import POST_LEASE, PURGE_BATCH, Kind, OutboxRepository, Post, Queued
 from interviewer.peers.service import PeerService
 from interviewer.workers import WorkerPool
 
@@ -60,6 +60,12 @@ class ScheduledPosts:
         now = self.clock()
         taken = await self.db.run(self.repo.take, now, POST_LEASE, list(self.runners), keys)
         return await post_each("a scheduled post", taken, self._post)
+
+    async def purge(self, kept: timedelta) -> int:
+        """Delete one batch of the posts posted more than `kept` ago (their rows are never read
+        again); how many went. Unposted posts and posts under their lease stay."""
+        now = self.clock()
+        return await self.db.run(self.repo.purge_posted, now - kept, now, POST_LEASE, PURGE_BATCH)
 
     async def _post(self, item: Queued) -> None:
         """One post: found again when retaken, else made; then where it went is saved. A

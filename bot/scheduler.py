@@ -26,9 +26,9 @@ from bot.posts import ScheduledPosts
 from interviewer.drills.leaderboard import Board
 from interviewer.drills.reminders import ReminderService
 from interviewer.drills.service import DrillService, PlannedPost
-from interviewer.outbox import InMemoryOutbox, OutboxRepository
+from interviewer.outbox import POSTS_KEPT, InMemoryOutbox, OutboxRepository
 from interviewer.peers.service import PeerService, PlannedPair
-from interviewer.privacy.service import RETENTION_JOB, PrivacyService
+from interviewer.privacy.service import PrivacyService
 from interviewer.service import InterviewService, Reply
 
 __all__ = ["ClockScheduler", "Deliverer"]
@@ -41,10 +41,13 @@ BOARD_JOB = "weekly-boards"
 PAIR_JOB = "peer-pairs"
 OWED_JOB = "owed-replies"
 UNANSWERED_JOB = "unanswered-answers"
+RETENTION_SWEEP = "retention"  # transcripts (claimed once a day) and posted posts
 UNANSWERED_AFTER = timedelta(minutes=2)
 """An answer without a reply for this long is replied to by the sweep (a crash, a reply
 whose retries ran out); younger ones may still be on their way."""
-RETENTION_INTERVAL = 600.0  # seconds; the run itself is claimed once per UTC day
+RETENTION_INTERVAL = 600.0
+"""Seconds between retention runs: the transcripts' is claimed once per UTC day; each run also
+deletes one batch of posts posted longer ago than kept (1,000 a run: 144,000 a day)."""
 Chart = Callable[[Board], bytes | None]
 
 
@@ -60,7 +63,8 @@ def board_chart(board: Board) -> bytes | None:
 
 
 class ClockScheduler:
-    """Sweeps for due interview deadlines, drills, recaps, weekly boards and retention."""
+    """Sweeps for due interview deadlines, drills, recaps, weekly boards and retention (of
+    transcripts, and of posted rows in the outbox: `posts_kept`, None keeps them forever)."""
 
     def __init__(
         self,
@@ -74,8 +78,10 @@ class ClockScheduler:
         privacy: PrivacyService | None = None,
         peers: PeerService | None = None,
         reminders: ReminderService | None = None,
+        posts_kept: timedelta | None = POSTS_KEPT,
     ) -> None:
         self.service = service
+        self.posts_kept = posts_kept
         self.reminders = reminders
         self.drills = drills
         self.privacy = privacy
@@ -127,8 +133,10 @@ class ClockScheduler:
             ]
         if self.peers is not None:
             jobs.append((PAIR_JOB, self.pair_rounds, self.drill_interval))
-        if self.privacy is not None and self.privacy.retention_days > 0:
-            jobs.append((RETENTION_JOB, self.purge_transcripts, RETENTION_INTERVAL))
+        if self.posts_kept is not None or (
+            self.privacy is not None and self.privacy.retention_days > 0
+        ):
+            jobs.append((RETENTION_SWEEP, self.purge_retained, RETENTION_INTERVAL))
         for job_id, func, seconds in jobs:
             scheduler.add_job(
                 self._exclusive(job_id, func),
@@ -157,7 +165,7 @@ class ClockScheduler:
             await self.sweep_drills()
             await self.post_boards()
         await self.pair_rounds()
-        await self.purge_transcripts()
+        await self.purge_retained()
 
     async def tick_interviews(self) -> int:
         """Tick interviews whose deadline has come and deliver what they say."""
@@ -233,6 +241,18 @@ class ClockScheduler:
         due = await self.service.db.run(self.peers.due_rounds, self.posts.runners.keys())
         await self.posts.send()
         return sum(isinstance(planned, PlannedPair) for planned in due)
+
+    async def purge_retained(self) -> int:
+        """The retention job: today's transcript purge (once a day), and a batch of the outbox's
+        posts posted longer ago than `posts_kept`; how many rows went."""
+        return await self.purge_transcripts() + await self.purge_posts()
+
+    async def purge_posts(self) -> int:
+        """Delete one batch of posts posted longer ago than `posts_kept` (none when None): the
+        outbox keeps only what a sender may still read, so its claims scan a bounded table."""
+        if self.posts_kept is None:
+            return 0
+        return await self.posts.purge(self.posts_kept)
 
     async def purge_transcripts(self) -> int:
         """Once a day (claimed, so one replica does it), purge transcripts past retention."""

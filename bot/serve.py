@@ -8,12 +8,14 @@ import gc
 import logging
 import signal
 from collections.abc import Sequence
+from datetime import timedelta
 from typing import Protocol
 
 from bot.delivery import DeliveryRouter
 from bot.scheduler import ClockScheduler
 from interviewer.drills.reminders import ReminderService
 from interviewer.drills.service import DrillService
+from interviewer.outbox import POSTS_KEPT
 from interviewer.peers.service import PeerService
 from interviewer.privacy.service import PrivacyService
 from interviewer.service import InterviewService, Reply
@@ -54,6 +56,7 @@ async def run_clock(
     privacy: PrivacyService | None = None,
     peers: PeerService | None = None,
     reminders: ReminderService | None = None,
+    posts_kept: timedelta | None = POSTS_KEPT,
 ) -> None:
     """Run the scheduler's sweeps (deadlines every `interval` seconds, drills) until stopped."""
     scheduler = ClockScheduler(
@@ -65,6 +68,7 @@ async def run_clock(
         privacy=privacy,
         peers=peers,
         reminders=reminders,
+        posts_kept=posts_kept,
     )
     scheduler.start()
     try:
@@ -112,6 +116,7 @@ async def serve(
     privacy: PrivacyService | None = None,
     peers: PeerService | None = None,
     reminders: ReminderService | None = None,
+    posts_kept: timedelta | None = POSTS_KEPT,
 ) -> None:
     """Start every runner, run the clock until stopped (SIGINT/SIGTERM), then stop them."""
     stop = stop or asyncio.Event()
@@ -137,6 +142,7 @@ async def serve(
             privacy=privacy,
             peers=peers,
             reminders=reminders,
+            posts_kept=posts_kept,
         )
     finally:
         gc.unfreeze()

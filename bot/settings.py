@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Annotated
 
 from pydantic import (
@@ -93,6 +94,13 @@ class Settings(BaseSettings):
         le=36_500,
         description="delete transcripts (and drill answers' text) this many days after they "
         "end, keeping scores; 0: keep forever",
+    )
+    outbox_retention_days: int = Field(
+        default=14,
+        ge=0,
+        le=36_500,
+        description="delete the record of a scheduled post (recap, board, reminder, pair, "
+        "clock post) this many days after it was posted; 0: keep forever",
     )
 
     # Review pages (bot/review): signed links to `serve`'s page server.
@@ -226,6 +234,11 @@ class Settings(BaseSettings):
             if value is not None and _PLACEHOLDER.search(value.get_secret_value()):
                 raise ValueError(f"{env} is still a placeholder: set it to the real value")
         return self
+
+    def posts_kept(self) -> timedelta | None:
+        """How long the outbox keeps a scheduled post's row once posted; None: forever."""
+        days = self.outbox_retention_days
+        return timedelta(days=days) if days else None
 
     def model_choice(self) -> ModelChoice:
         """Which brain these settings choose (no network)."""

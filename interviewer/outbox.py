@@ -22,6 +22,12 @@ POST_LEASE = timedelta(minutes=2)
 """A post claimed this long ago and not saved as posted was lost to a crash (a post takes
 seconds; its platform calls time out well before this): taken again, looked for first."""
 
+POSTS_KEPT = timedelta(days=14)
+"""How long a post's row stays once posted (its key, where it went), by default: a posted row
+is never read again by the sender, so the table is purged of older ones (`purge_posted`)."""
+PURGE_BATCH = 1000
+"""Posted rows deleted at most per purge run: one short transaction, whatever the backlog."""
+
 
 class Kind:
     """What a scheduled post is, which decides how the platform posts and finds it."""
@@ -87,6 +93,11 @@ class OutboxRepository(Protocol):
         """The platform id of a post made, by its key."""
         ...
 
+    def purge_posted(self, before: datetime, now: datetime, lease: timedelta, limit: int) -> int:
+        """Delete at most `limit` posts posted before `before` (never one unposted, nor one
+        claimed within `lease` of `now`); how many went."""
+        ...
+
 
 class Sender(Protocol):
     """What posts the outbox's posts now (bot/posts.py): the engine hands a peer mock's clock
@@ -105,13 +116,16 @@ class InMemoryOutbox:
     """The OutboxRepository in a list, for a service without a database (unit tests)."""
 
     def __init__(self) -> None:
-        self.rows: list[tuple[Post, datetime | None, str | None]] = []
+        self.rows: dict[int, _Row] = {}
+        self._next_id = 1
 
     def enqueue(self, posts: Sequence[Post], now: datetime) -> int:
         """Add posts not added before (by key); how many were new."""
-        known = {p.key for p, _, _ in self.rows}
+        known = {row.post.key for row in self.rows.values()}
         new = [p for p in posts if p.key not in known]
-        self.rows.extend((p, None, None) for p in new)
+        for post in new:
+            self.rows[self._next_id] = _Row(post)
+            self._next_id += 1
         return len(new)
 
     def take(
@@ -123,23 +137,49 @@ class InMemoryOutbox:
     ) -> list[Queued]:
         """Claim what is waiting or was left past the lease."""
         taken = []
-        for i, (post, claimed, posted) in enumerate(self.rows):
-            if posted is not None or (post.expires_at is not None and post.expires_at <= now):
+        for post_id, row in self.rows.items():
+            post, claimed = row.post, row.claimed_at
+            if row.posted_at is not None or (
+                post.expires_at is not None and post.expires_at <= now
+            ):
                 continue
             if platforms is not None and post.platform not in platforms:
                 continue
             if keys is not None and post.key not in keys:
                 continue
             if claimed is None or claimed <= now - lease:
-                self.rows[i] = (post, now, None)
-                taken.append(Queued(i + 1, post, retake=claimed is not None))
+                row.claimed_at = now
+                taken.append(Queued(post_id, post, retake=claimed is not None))
         return taken
 
     def mark_posted(self, post_id: int, posted_id: str, now: datetime) -> None:
         """Record a post as made."""
-        post, claimed, _ = self.rows[post_id - 1]
-        self.rows[post_id - 1] = (post, claimed, posted_id)
+        row = self.rows[post_id]
+        row.posted_at, row.posted_id = now, posted_id
 
     def posted_id(self, key: str) -> str | None:
         """The platform id of a post made, by its key."""
-        return next((posted for p, _, posted in self.rows if p.key == key), None)
+        return next((r.posted_id for r in self.rows.values() if r.post.key == key), None)
+
+    def purge_posted(self, before: datetime, now: datetime, lease: timedelta, limit: int) -> int:
+        """Delete at most `limit` posts posted before `before`, none claimed within the lease."""
+        old = [
+            post_id
+            for post_id, row in self.rows.items()
+            if row.posted_at is not None
+            and row.posted_at < before
+            and (row.claimed_at is None or row.claimed_at <= now - lease)
+        ][:limit]
+        for post_id in old:
+            del self.rows[post_id]
+        return len(old)
+
+
+@dataclass
+class _Row:
+    """A post in the InMemoryOutbox, with its claim and where it went."""
+
+    post: Post
+    claimed_at: datetime | None = None
+    posted_at: datetime | None = None
+    posted_id: str | None = None

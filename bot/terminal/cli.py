@@ -126,6 +126,7 @@ async def serve_with_health(parts: Container, runners: list[PlatformRunner]) -> 
             privacy=parts.privacy,
             peers=parts.peers,
             reminders=parts.reminders,
+            posts_kept=settings.posts_kept(),
         )
     finally:
         if pages is not None:

@@ -6,7 +6,7 @@ import json
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import insert, or_, update
+from sqlalchemy import delete, insert, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
@@ -114,3 +114,29 @@ class SqlOutboxRepository(SqlStore):
         with Session(self._engine) as session:
             row = session.exec(select(ScheduledPost).where(ScheduledPost.key == key)).first()
             return None if row is None else row.posted_id
+
+    def purge_posted(self, before: datetime, now: datetime, lease: timedelta, limit: int) -> int:
+        """Delete at most `limit` posts posted before `before`, oldest first, in one short
+        transaction; never one unposted, nor one claimed within `lease` of `now`. The range
+        on `posted_at` is read from the (posted_at, claimed_at) index. How many went."""
+        old = (
+            col(ScheduledPost.posted_at).is_not(None),
+            col(ScheduledPost.posted_at) < as_utc(before),
+            or_(
+                col(ScheduledPost.claimed_at).is_(None),
+                col(ScheduledPost.claimed_at) <= as_utc(now - lease),
+            ),
+        )
+        batch = (
+            select(ScheduledPost.id)
+            .where(*old)
+            .order_by(col(ScheduledPost.posted_at))
+            .limit(limit)
+            .scalar_subquery()
+        )
+        with self._engine.begin() as connection:
+            # the conditions again: PostgreSQL checks them on a row changed since the batch
+            done = connection.execute(
+                delete(ScheduledPost).where(col(ScheduledPost.id).in_(batch), *old)
+            )
+        return done.rowcount

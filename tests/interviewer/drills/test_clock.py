@@ -56,6 +56,7 @@ async def test_apscheduler_runs_the_sweeps_with_fixed_job_ids(
             "unanswered-answers",
             "drill-sweep",
             "weekly-boards",
+            "retention",  # the outbox's posted posts, past 14 days
         }
         for _ in range(200):  # the first sweep runs at once; wait for it, not for a time
             if world.poster.drills:
