@@ -42,6 +42,7 @@ from interviewer.offline.claims import pitfalls as claim_pitfalls
 from interviewer.offline.criteria import Fit, clarity_score, criterion_score, improvements
 from interviewer.offline.facts import Facts, Point
 from interviewer.offline.pitfalls import find_pitfalls, judged_stages
+from interviewer.offline.rambling import cap_rambling, rambling
 from interviewer.workers import Offload, inline
 
 _PENALTY_PER_PITFALL, _MAX_PENALTY = 0.2, 0.6
@@ -162,6 +163,11 @@ class OfflineGrader:
         reached = frozenset(p.point.id for p in points if self._named_in(p.point.point) & said)
         fit = Fit(self._relevant_to(problem), self._words(text, hits), reached)
         pitfalls = find_pitfalls(f)
+        # Questions answered in passing before turning back to one part: lost in details, seen
+        # in the conversation when the expected points' keywords all came up (one pitfall).
+        rambled = rambling(transcript, text)
+        if rambled and all(p.id is not Pitfall.LOST_IN_DETAILS for p in pitfalls):
+            pitfalls.append(rambled)
         pitfalls += [
             self._adaptation.ignored(r, text)
             for r, ok in zip(replies, adapted, strict=True)
@@ -192,9 +198,12 @@ class OfflineGrader:
             was = criteria[c]
             note = "Capped at 2: a claim the interviewer questioned was held, not checked."
             criteria[c] = CriterionScore(min(was.score, 2), was.evidence, f"{note} {was.feedback}")
+        if rambled:  # the design the interviewer kept asking for never came together
+            criteria = cap_rambling(criteria)
         pitfalls += claim_pitfalls(claims, text) + held_pitfalls(held, text)
-        # Wrong claims and ignored curveballs already cost their criteria: no second penalty.
-        counted = len([p for p in pitfalls if p.id not in _PRICED_IN])
+        # Wrong claims, ignored curveballs and rambling already cost their criteria: no second
+        # penalty.
+        counted = len([p for p in pitfalls if p.id not in _PRICED_IN and p is not rambled])
         penalty = min(_MAX_PENALTY, _PENALTY_PER_PITFALL * counted)
         mean = sum(s.score for s in criteria.values()) / len(criteria)
         overall = round(min(4.0, max(1.0, mean - penalty)), 1)
