@@ -64,7 +64,10 @@ def deflected_answers(transcript: Transcript, text: CandidateText) -> list[int]:
             continue
         bare = first.words <= BARE_WORDS and not first.reasoned and not first.quantified
         then = text.sentences[sids[1]].text
-        if (bare and _TURN_AWAY.search(then)) or _YES_BUT.search(first.text):
+        # "Yes, but only if we shard by tenant, because..." answers with a condition and a
+        # reason: only a yes-but that gives neither turns away.
+        plain = not first.reasoned and not first.quantified
+        if (bare and _TURN_AWAY.search(then)) or (plain and _YES_BUT.search(first.text)):
             found.append(sids[0])
     return found
 
