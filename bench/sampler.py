@@ -113,6 +113,7 @@ class Tally:
     """What the sampler counted: working samples per function and per thread group."""
 
     samples: int = 0  # sampling rounds
+    skipped: int = 0  # rounds given up (a stack changed under the walk)
     work: int = 0  # thread-samples at work
     self_n: Counter[Where] = field(default_factory=Counter)
     incl_n: Counter[Where] = field(default_factory=Counter)
@@ -161,7 +162,10 @@ class Sampler:
         began, cpu_began = time.monotonic(), time.thread_time()
         me = threading.get_ident()
         while not self._stop.wait(self.interval):
-            self.sample(me)
+            try:
+                self.sample(me)
+            except Exception:  # a stack changing under the walk: skip the round
+                self.tally.skipped += 1
         self.seconds += time.monotonic() - began
         self.own_cpu += time.thread_time() - cpu_began
 
@@ -214,7 +218,9 @@ class Sampler:
             t.threads_n[thread] += 1
             seen: set[Where] = set()
             f: FrameType | None = frame
-            while f is not None:
+            # The thread runs on while this one walks (the interpreter lock switches), so a
+            # frame may have returned: its f_back is then not a frame; the walk stops there.
+            while isinstance(f, FrameType):
                 seen.add(where(f))
                 f = f.f_back
             t.incl_n.update(seen)
@@ -232,7 +238,7 @@ class Sampler:
         t = self.tally
         lines = [
             f"profile (bench/sampler.py): {t.samples} rounds over {self.seconds:.0f} s, "
-            f"{t.work} thread-samples at work; the sampler's own CPU {self.own_cpu:.1f} s "
+            f"{t.work} thread-samples at work ({t.skipped} rounds skipped); the sampler's own CPU {self.own_cpu:.1f} s "
             "(in the process's CPU above)",
             "  threads: working samples (% of all), CPU s (every round's, from thread clocks)",
         ]
