@@ -148,8 +148,11 @@ def test_a_pooled_postgres_connection_is_pinged_only_when_idle(postgres_url: str
         for _ in range(3):
             _backend_pid(busy)
             _backend_pid(idle)
+        # a pinged connection is left as it was found: its isolation level can be set
+        with idle.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            assert connection.exec_driver_sql("SELECT 1").scalar_one() == 1
         assert _pings(busy) == 0  # back in the pool moments ago: handed out as it is
-        assert _pings(idle) == 4  # every checkout, the last one included
+        assert _pings(idle) == 5  # every checkout, the last one included
     finally:
         busy.dispose()
         idle.dispose()
