@@ -73,6 +73,7 @@ from bench.load_parts import Accelerated, database, helper, model_calls, wire
 from bench.load_report import Figures, as_json, merge, show
 from bench.load_seed import Seeder
 from bench.load_steady import Seeding, discord_dms, seed_all
+from bench.sampler import Sampler
 from bot.bootstrap import Container
 from bot.serve import freeze_startup_heap
 from bot.slack.runner import EVENTS_PATH, build_slack_runner
@@ -302,9 +303,14 @@ async def seed(load: Run, args: argparse.Namespace, discord: DiscordMembers | No
     )
 
 
-async def measured_from(out: Figures, seconds: float, llm: Any, service: InterviewService) -> None:
-    """After the warm-up, forget what was measured so far: the figures are the steady part's."""
+async def measured_from(
+    out: Figures, seconds: float, llm: Any, service: InterviewService, sampler: Sampler | None
+) -> None:
+    """After the warm-up, forget what was measured so far: the figures are the steady part's
+    (and the profile, with `--profile`, begins)."""
     await asyncio.sleep(seconds)
+    if sampler is not None:
+        sampler.start()
     out.reset()
     out.fallbacks = -llm.meter.total.fallbacks
     out.model_failures = -llm.meter.total.failures
@@ -331,6 +337,7 @@ async def run(
     await runner.start()
     discord = DiscordMembers(container) if share.index == 0 else None
     note_gc = watch_gc(out)
+    sampler = Sampler() if args.profile else None
     assert container.llm is not None
     try:
         if discord is not None:
@@ -358,8 +365,12 @@ async def run(
         tasks = [asyncio.create_task(load.clock(runners)), asyncio.create_task(lag(out))]
         if load.steady:
             tasks.append(
-                asyncio.create_task(measured_from(out, args.warmup, container.llm, load.service))
+                asyncio.create_task(
+                    measured_from(out, args.warmup, container.llm, load.service, sampler)
+                )
             )
+        elif sampler is not None:
+            sampler.start()
         slack_url = f"http://127.0.0.1:{runner.port}{EVENTS_PATH}"
         slack = share.part(args.slack)
         spec = {
@@ -386,6 +397,9 @@ async def run(
         out.slack, out.discord = slack_tally, discord_tally
         out.seconds = time.monotonic() - out.marks[0]
         out.cpu_seconds = time.process_time() - out.marks[1]
+        if sampler is not None:
+            sampler.stop()
+            out.profile = sampler.report()
         out.load.append(loadavg())
         for task in tasks:
             task.cancel()
@@ -403,6 +417,8 @@ async def run(
             out.expected_endings = members * out.seconds / total + args.burst
             out.burst = args.burst
     finally:
+        if sampler is not None:
+            sampler.stop()
         if note_gc in gc.callbacks:
             gc.callbacks.remove(note_gc)
         gc.unfreeze()
@@ -520,6 +536,12 @@ def main() -> None:
     parser.add_argument(
         "--replicas", type=int, default=1, help="processes sharing PostgreSQL (SQLite runs one)"
     )
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="sample every thread's stack over the measured window (bench/sampler.py) and "
+        "print the busiest functions after the figures",
+    )
     parser.add_argument("--worker", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--model-port", type=int, help=argparse.SUPPRESS)
@@ -551,6 +573,8 @@ def main() -> None:
                 else:
                     figures = asyncio.run(run(url, args, model_port, slack_port))
                 show(title(backend, args, 1 if backend == "sqlite" else args.replicas), figures)
+                if figures.profile:
+                    print(figures.profile, flush=True)
 
 
 if __name__ == "__main__":

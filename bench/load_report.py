@@ -41,6 +41,7 @@ class Figures:
     burst_ms: list[float] = field(default_factory=list)  # each one's end to its scorecard
     expected_endings: float = 0.0  # steady: members x seconds / 2,700, plus the burst
     marks: list[float] = field(default_factory=list)  # measuring began: monotonic, CPU
+    profile: str = ""  # `--profile`: bench/sampler.py's tables over the measured window
 
     def reset(self) -> None:
         """Forget the warm-up's figures (the load averages, the heap sample and the burst's
@@ -80,6 +81,7 @@ def merge(parts: list[Figures]) -> Figures:
             out.drafts_refused[why] = out.drafts_refused.get(why, 0) + n
         out.refused += part.refused
         out.cpu_seconds += part.cpu_seconds
+        out.profile = "\n".join(p for p in (out.profile, part.profile) if p)
     out.seconds = max(part.seconds for part in parts)
     out.traced_kb = statistics.mean(part.traced_kb for part in parts)
     out.max_rss_mb = max(part.max_rss_mb for part in parts)

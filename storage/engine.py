@@ -4,18 +4,31 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import time
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, DBAPIError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, DisconnectionError, OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
 SQLITE_FILENAME = "mockroom.db"
 DEFAULT_TIMEOUT = 10.0
 """Seconds a statement may run; connecting and waiting for a pooled connection get half."""
+
+PING_IDLE = 1.0
+"""A pooled PostgreSQL connection idle longer than this (seconds) is pinged before it is
+handed out. One back in the pool more recently worked moments ago: pinging it too (SQLAlchemy's
+`pool_pre_ping`, at every checkout, and the service checks one out for every database call)
+cost a round trip and about 0.13 ms of CPU per transaction, a sixth of a short one
+(docs/performance.md, "A profile of the load run")."""
+
+_IDLE_SINCE = "mockroom_idle_since"
+PINGS = "mockroom_pings"
+"""The pool entry's `info` key counting the pings sent on it (tests read it)."""
 _EXAMPLES = "sqlite:///path/to/mockroom.db or postgresql://user:password@host:5432/dbname"
 _PASSWORD = re.compile(r":[^:/@]*@")
 
@@ -52,11 +65,12 @@ def parse_database_url(url: str) -> URL:
     )
 
 
-def make_engine(url: str, timeout: float = DEFAULT_TIMEOUT) -> Engine:
+def make_engine(url: str, timeout: float = DEFAULT_TIMEOUT, ping_idle: float = PING_IDLE) -> Engine:
     """An engine for the URL; nothing connects until it is first used.
 
     Every wait has a limit (`timeout` seconds for a statement or a lock, half for connecting
     and for a pooled connection), so a hung database fails a call instead of holding it.
+    A pooled PostgreSQL connection idle `ping_idle` seconds or more is pinged before use.
     """
     parsed = parse_database_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -72,10 +86,8 @@ def make_engine(url: str, timeout: float = DEFAULT_TIMEOUT) -> Engine:
         ]
     )
     parsed = parsed.difference_update_query(["options"])
-    return create_engine(
+    engine = create_engine(
         parsed,
-        # A bot runs for days; a connection the server dropped is replaced, not handed out.
-        pool_pre_ping=True,
         pool_timeout=max(1.0, timeout / 2),
         connect_args={
             "connect_timeout": max(1, int(timeout / 2)),
@@ -87,6 +99,36 @@ def make_engine(url: str, timeout: float = DEFAULT_TIMEOUT) -> Engine:
             "keepalives_count": 3,
         },
     )
+    # A bot runs for days; a connection the server dropped while idle is replaced, not
+    # handed out.
+    _ping_when_idle(engine, ping_idle)
+    return engine
+
+
+def _ping_when_idle(engine: Engine, idle: float) -> None:
+    """Ping a pooled connection at checkout when it has been idle for `idle` seconds or more
+    (a fresh one is not: it just connected); a failed ping makes the pool replace it."""
+
+    def fresh(_dbapi: object, record: ConnectionPoolEntry) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    def checkin(_dbapi: object, record: ConnectionPoolEntry | None) -> None:
+        if record is not None:
+            record.info[_IDLE_SINCE] = time.monotonic()
+
+    def checkout(dbapi: Any, record: ConnectionPoolEntry, _proxy: object) -> None:
+        since = record.info.get(_IDLE_SINCE)
+        if since is not None and time.monotonic() - since < idle:
+            return
+        record.info[PINGS] = record.info.get(PINGS, 0) + 1
+        try:
+            engine.dialect.do_ping(dbapi)  # SQLAlchemy's own pre-ping (SELECT 1 in autocommit)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            raise DisconnectionError(f"the pooled connection is gone: {exc}") from exc
+
+    event.listen(engine, "connect", fresh)
+    event.listen(engine, "checkin", checkin)
+    event.listen(engine, "checkout", checkout)
 
 
 def is_outage(error: BaseException) -> bool:

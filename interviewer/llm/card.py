@@ -27,7 +27,6 @@ from interviewer.diagrams.data import quotes as diagram_quotes
 from interviewer.offline.analysis import (
     addresses_grader,
     concepts_in,
-    read_candidate,
     read_turns,
     sets_aside,
 )
@@ -35,8 +34,7 @@ from interviewer.offline.claims import (
     CONFIDENTLY_WRONG_MOST,
     caps,
     confidently_wrong,
-    find_wrong_claims,
-    held_claims,
+    read_claims,
     wrong_sentences,
 )
 from interviewer.privacy.redact import straight, trim_quote
@@ -246,11 +244,10 @@ def _capped_by_wrong_claims(
     """The offline detector's wrong claims (prompts/misconceptions/) bind the model too: a quote
     of a wrong claim, or of a claim held after a pushback, is dropped, and its criterion is capped
     while the claim stands. Also whether the answer rests on wrong claims (the overall's cap)."""
-    text = read_candidate(transcript)
-    claims = find_wrong_claims(
-        transcript, text, bank.misconceptions.for_problem(transcript.question_id)
+    # As the offline scorer read them moments ago (remembered, not read again).
+    text, claims, held = read_claims(
+        transcript, bank.misconceptions.for_problem(transcript.question_id)
     )
-    held = held_claims(transcript, text, claims)
     wrong = [straight(text.sentences[k].text) for k in wrong_sentences(claims, held)]
     out = {}
     for c, s in criteria.items():

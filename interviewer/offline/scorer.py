@@ -24,7 +24,6 @@ from interviewer.offline.analysis import (
     compile_fast,
     curveball_replies,
     find_concepts,
-    read_candidate,
 )
 from interviewer.offline.bars import BAR_NOTES, at_bar, security_parts
 from interviewer.offline.claims import (
@@ -33,9 +32,8 @@ from interviewer.offline.claims import (
     cap_note,
     caps,
     confidently_wrong,
-    find_wrong_claims,
-    held_claims,
     held_pitfalls,
+    read_claims,
     wrong_sentences,
 )
 from interviewer.offline.claims import pitfalls as claim_pitfalls
@@ -115,11 +113,10 @@ class OfflineGrader:
 
     def score(self, transcript: Transcript, problem: Problem | None) -> Scorecard:
         """Grade the seven criteria, name the pitfalls and say what to practise next."""
-        text = read_candidate(transcript)
         entries = self._bank.misconceptions.for_problem(problem.id if problem else "")
-        claims = find_wrong_claims(transcript, text, entries)
-        # A claim the interviewer questioned and the candidate defended, catalogued or not.
-        held = held_claims(transcript, text, claims)
+        # The wrong claims, and each claim the interviewer questioned and the candidate
+        # defended, catalogued or not (remembered: the model's card checks them again).
+        text, claims, held = read_claims(transcript, entries)
         # A sentence that makes a wrong claim is evidence for nothing.
         wrong = wrong_sentences(claims, held)
         found = find_concepts(text, self._concepts)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from storage.engine import DatabaseURLError, default_database_url, make_engine
+from storage.engine import PINGS, DatabaseURLError, default_database_url, make_engine
 
 
 @pytest.mark.skipif(sys.platform != "linux", reason="XDG_DATA_HOME steers platformdirs on Linux")
@@ -127,3 +127,46 @@ def test_url_errors_do_not_show_the_password(url: str) -> None:
 def test_url_error_is_a_value_error() -> None:
     with pytest.raises(ValueError, match="cannot parse"):
         make_engine("::")
+
+
+def _backend_pid(engine: Engine) -> int:
+    with engine.connect() as connection:
+        return int(connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one())
+
+
+def _pings(engine: Engine) -> int:
+    with engine.connect() as connection:
+        record = connection.connection._connection_record
+        assert record is not None
+        return int(record.info.get(PINGS, 0))
+
+
+def test_a_pooled_postgres_connection_is_pinged_only_when_idle(postgres_url: str) -> None:
+    busy = make_engine(postgres_url, ping_idle=3600.0)  # never idle that long here
+    idle = make_engine(postgres_url, ping_idle=0.0)  # always idle: pinged at every checkout
+    try:
+        for _ in range(3):
+            _backend_pid(busy)
+            _backend_pid(idle)
+        # a pinged connection is left as it was found: its isolation level can be set
+        with idle.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            assert connection.exec_driver_sql("SELECT 1").scalar_one() == 1
+        assert _pings(busy) == 0  # back in the pool moments ago: handed out as it is
+        assert _pings(idle) == 5  # every checkout, the last one included
+    finally:
+        busy.dispose()
+        idle.dispose()
+
+
+def test_a_pooled_postgres_connection_the_server_dropped_is_replaced(postgres_url: str) -> None:
+    engine = make_engine(postgres_url, ping_idle=0.0)
+    admin = make_engine(postgres_url)
+    try:
+        before = _backend_pid(engine)
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f"SELECT pg_terminate_backend({before})")
+        after = _backend_pid(engine)  # the ping fails, the pool connects anew: no error
+        assert after != before
+    finally:
+        engine.dispose()
+        admin.dispose()

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from interviewer.bank import Problem
+from interviewer.bank import Problem, QuestionBank
 from interviewer.core.rubric import Criterion, HireSignal, Pitfall, Scorecard
 from interviewer.core.stages import Stage
 from interviewer.core.transcript import Role, Transcript, Turn, TurnKind
+from interviewer.offline.analysis import read_candidate
+from interviewer.offline.claims import find_wrong_claims, held_claims, read_claims
 from interviewer.offline.scorer import OfflineGrader
 from tests.interviewer.offline.transcripts import candidate, fixture, interviewer, with_turns
 
@@ -237,3 +239,25 @@ def test_a_pushback_answered_with_a_question_or_doubt_is_not_a_held_claim(
         card = grader.score(_questioned(reply), serving)
         assert not _wrong_claims(card), reply
         assert card.overall > 2.2, reply
+
+
+def test_read_claims_equals_the_plain_reading_and_remembers_only_that_transcript(
+    bank: QuestionBank, serving: Problem
+) -> None:
+    """The memo the LLM card shares with the offline scorer: the same claims as reading the
+    transcript afresh, read once per transcript object (an equal copy is read anew)."""
+    entries = bank.misconceptions.for_problem(serving.id)
+    defended = "No, bigger batches are always faster for everyone; I would keep it."
+    for transcript in (_replied(defended), _replied(FIXED), _questioned("It holds in practice.")):
+        plain_text = read_candidate(transcript)
+        plain = find_wrong_claims(transcript, plain_text, entries)
+        plain_held = held_claims(transcript, plain_text, plain)
+        text, claims, held = read_claims(transcript, entries)
+        assert text.sentences == plain_text.sentences
+        assert (claims, held) == (plain, plain_held)
+        again = read_claims(transcript, bank.misconceptions.for_problem(serving.id))
+        assert again[0] is text and again[1:] == (claims, held)  # remembered
+        copy = replace(transcript)
+        assert read_claims(copy, entries)[0] is not text  # another object: read anew
+        assert read_claims(transcript, entries[1:])[0] is not text  # other entries: anew
+    assert any(read_claims(t, entries)[1] for t in (_replied(defended),))  # a claim was found
