@@ -123,3 +123,25 @@ def test_strong_fixtures_have_no_deflected_answer() -> None:
     for name in ("model-serving-strong", "chatbot-api-strong", "distributed-training-strong"):
         transcript = fixture(name)
         assert deflected_answers(transcript, read_candidate(transcript)) == [], name
+
+
+def test_a_yes_but_with_a_condition_and_its_reason_answers_the_question() -> None:
+    """ "Yes, but only if..., because..." is an answer; a bare "Sure, but" that turns to
+    something else is not."""
+    reasoned = (
+        _FOCUSED[0],
+        "Yes, but only through the router, because it knows which replica has room in its KV "
+        "cache. It sends each request to the least loaded replica.",
+        "Sure, but only if we keep 5% warm spares, since a cold start takes 2 minutes. New "
+        "replicas pull the weights from a regional cache.",
+        _FOCUSED[3],
+    )
+    transcript = interview(reasoned)
+    assert deflected_answers(transcript, read_candidate(transcript)) == []
+    turned = (
+        reasoned[0],
+        "Sure, but the kernels matter more. FlashAttention tiles the blocks into SRAM.",
+        *reasoned[2:],
+    )
+    transcript = interview(turned)
+    assert len(deflected_answers(transcript, read_candidate(transcript))) == 1
