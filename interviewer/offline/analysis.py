@@ -85,9 +85,17 @@ _REASON = re.compile(
     r"|improve|speed up|save|free|detect|catch|stop|meet|hit|stay)"
     r"|(?:which|that|this|it) (?:lets|allows|keeps|avoids|reduces|cuts|gives|means|ensures"
     r"|prevents|protects|isolates|bounds|spreads|hides|saves|halves|doubles|removes|trades"
-    r"|absorbs|caps|limits|stops|makes)"
-    r"|(?:if|when|whenever|once) (?:a|an|the|one|any|we|it|that|this|traffic|load|users?)\b"
-    r"[^,.;]{2,80},)"
+    r"|absorbs|caps|limits|stops|makes|costs|leaves|covers|catches|frees|pays)"
+    r"|(?:if|when|whenever|unless) \w+\b[^,.;]{2,80},"
+    r"|once (?:a|an|the|one|any|we|it|that|this|traffic|load|users?)\b[^,.;]{2,80},"
+    # Causal structure in plain words: "that's why", a comparison ("worse than"), "rather
+    # X than Y", and a mechanism "by doing"; a condition may start with any word.
+    r"|(?:that|which|this)(?:'s| is) (?:why|how)"
+    r"|(?:is|are|was|be) (?:far |much |a lot |clearly )?(?:worse|better|cheaper|safer|simpler"
+    r"|riskier|costlier|slower|faster) than"
+    r"|rather \w+(?: \w+){0,4} than"
+    r"|by (?!the\b|a\b|an\b|design\b|default\b)\w+ing\b"
+    r")"
     r"|(?<=[\w,] )so (?!(?:far|much|many|on|called|long|few|little|to)\b)\w",
     re.IGNORECASE,
 )

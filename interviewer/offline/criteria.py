@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from interviewer.core.rubric import (
@@ -15,7 +16,7 @@ from interviewer.core.rubric import (
 )
 from interviewer.core.stages import Stage
 from interviewer.core.text import question_key
-from interviewer.offline.analysis import ConceptHit
+from interviewer.offline.analysis import ConceptHit, compile_fast
 from interviewer.offline.claims import WrongClaim
 from interviewer.offline.facts import Facts, Point, join_words, label
 from interviewer.offline.feedback import needs
@@ -114,10 +115,12 @@ def criterion_score(c: Criterion, f: Facts, fit: Fit) -> CriterionScore:
             items[key] = item
 
     hits = [h for h in f.hits if c in f.criteria_of(h.concept) and _supports(c, h, f)]
+    names = Counter(h.sentence for h in f.hits)  # concepts per sentence: many is a list
     for h in hits:
         primary = f.criteria_of(h.concept)[0] is c
         said = fit.name(h.sentence, h.concept.id)
-        add(h.concept.id, _Item(said, h.explained, primary, h.sentence, h.start))
+        stated = h.explained or _in_plain_words(h, f, names[h.sentence])
+        add(h.concept.id, _Item(said, stated, primary, h.sentence, h.start))
     with_concept = {h.sentence for h in hits}
     mapped = [p for p in f.points if c in p.criteria]
     for p in mapped:  # expected points said in words the lexicon does not know
@@ -223,6 +226,27 @@ def clarity_score(
         said += f" Show {advice or 'the reasoning behind each step, not only its name'}."
     picks = sorted((sid, 0) for sid in signals.values() if sid >= 0)
     return CriterionScore(score, _evidence(f, picks), said)
+
+
+# A concept reached by one of its plain-English paraphrases ("only the review team can open
+# the store", "saved on three machines in different buildings") is described by how it
+# works, not named: in a whole sentence that is no list of names, the description is the
+# substance a reason would otherwise show. A technical name still needs its reason.
+_STATED_WORDS = 10
+_LIST_NAMES = 3  # more concepts than this in one sentence is a list
+_NAMES: dict[tuple[str, ...], re.Pattern[str]] = {}
+
+
+def _in_plain_words(h: ConceptHit, f: Facts, names: int) -> bool:
+    """Whether a concept is stated by what it does, in plain words, in a whole sentence that
+    names `names` concepts in all."""
+    s = f.text.sentences[h.sentence]
+    if s.question or s.words < _STATED_WORDS or names > _LIST_NAMES or not h.concept.paraphrases:
+        return False
+    key = tuple(h.concept.patterns)
+    if key not in _NAMES:
+        _NAMES[key] = compile_fast(key)
+    return _NAMES[key].match(f.text.masked[s.turn], s.start + h.start) is None
 
 
 def _supports(c: Criterion, h: ConceptHit, f: Facts) -> bool:
