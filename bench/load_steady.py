@@ -7,18 +7,29 @@ interview ended starts the next one after a pause, so N interviews keep running.
 adds K direct members whose interviews all end within `BURST_WINDOW` seconds of the end of
 the warm-up; each one's scorecard time is the wall time from its interview's end to the
 ending tick's return (scorecard graded and stored).
+
+Seeding alone, to check its time and memory at a size before a long run (a fresh database,
+dropped afterwards; nothing else runs):
+`uv run python -m bench.load_steady --count 5000 --backend postgres`.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import random
+import resource
+import tempfile
 import time
 from datetime import datetime
+from pathlib import Path
 
 import aiohttp
 
+from bench.load_parts import database, rss_kb
 from bench.load_seed import Seeder, burst_offsets, steady_offsets, total_seconds
+from bot.bootstrap import build
+from bot.settings import Settings
 from interviewer.service import InterviewService, Who
 
 WRITERS = 4  # threads writing the seeded interviews
@@ -115,3 +126,41 @@ async def seed_all(
     if burst:
         await seeding.burst([(Who("bench", f"member-{n}"), f"dm-{n}") for n in burst], after)
     return seconds
+
+
+async def seed_only(url: str, count: int) -> None:
+    """Make the templates and seed `count` direct members' interviews, as a steady run does;
+    print the time each took and the process's memory."""
+    container = build(Settings(_env_file=None, database_url=url, auto_migrate=True))
+    try:
+        began = time.perf_counter()
+        seeder = await Seeder.made()
+        made = time.perf_counter() - began
+        before = rss_kb()
+        seeding = Seeding(container.service, seeder)
+        took = await seed_all(seeding, range(count), range(0), [], range(0), 0.0)
+        due = container.service.repo.due_interviews(container.service.clock(), 10**6)
+        print(
+            f"templates walked in {made:.1f} s; {count} interviews seeded in {took:.1f} s "
+            f"({count / took:.0f} a second), {len(due)} of them already due by the end; "
+            f"RSS {before / 1024:.0f} -> {rss_kb() / 1024:.0f} MB, "
+            f"max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+        )
+    finally:
+        container.close()
+
+
+def main() -> None:
+    """Seed only (see the module's doc)."""
+    parser = argparse.ArgumentParser(description="bench.load --steady's seeding alone, timed")
+    parser.add_argument("--count", type=int, default=5000)
+    parser.add_argument("--backend", choices=["sqlite", "postgres"], default="postgres")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp, database(args.backend, Path(tmp)) as url:
+        if url is None:
+            raise SystemExit(f"{args.backend}: unreachable")
+        asyncio.run(seed_only(url, args.count))
+
+
+if __name__ == "__main__":
+    main()
