@@ -312,8 +312,8 @@ async def seed(
     due = await asyncio.to_thread(load.service.repo.due_interviews, load.service.clock(), 10**6)
     print(
         f"seeded {members} interviews (and {args.burst} to end together) in {took:.1f} s; "
-        f"{len(due)} in the database already due (seeding's own age: they tick when the warm-up "
-        "starts, so the warm-up must outlast them)",
+        f"{len(due)} in the database due already (deadlines passed while seeding: they tick "
+        "as the warm-up starts, which must outlast them)",
         file=sys.stderr,  # a replica's stdout is its parent's protocol
         flush=True,
     )
