@@ -27,9 +27,12 @@ second, the whole process's CPU per reply, the event loop's lateness, full GC pa
 Python heap per interview (tracemalloc, 50 interviews), admission control's refusals and the
 machine's load average (other work on the machine shows there).
 With `--replicas`, every replica's clock ticks whatever is due in the shared database, and only
-the first replica runs the Discord client: a scorecard made by another replica than its member's
-(direct) or than the Discord client's is not seen, so the scorecard counts are low there (the
-timings are not affected).
+the first replica runs the Discord client: a direct member whose interview another replica ended
+learns it at its next answer (the service says no interview is running), but a Discord member's
+scorecard made by another replica is never delivered, so the Discord scorecard counts are low
+there (the timings are not affected). `--steady` runs with `--replicas` too, each replica seeding
+its own members; `--burst` runs one process. `--compare-replicas` measures one process against two
+at a ladder of loads (bench/load_compare.py).
 Targets (issue 16): 2,000 whole interviews, added p99 < 100 ms, ack p99 < 100 ms, no missed
 Discord window.
 
@@ -67,6 +70,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.engine import ANSWERS, pause
+from bench.load_compare import DEFAULT_BOUND_MS, DEFAULT_STEPS, compare, steps_of
 from bench.load_discord import DiscordMembers
 from bench.load_members import REPLY_WAIT, Pace, Tally, run_members
 from bench.load_parts import Accelerated, database, helper, model_calls, wire
@@ -111,7 +115,9 @@ class Run:
         self.seeding: Seeding | None = None
 
     async def timed(
-        self, call: Callable[[Callable[[str], Awaitable[None]]], Awaitable[Reply | None]]
+        self,
+        call: Callable[[Callable[[str], Awaitable[None]]], Awaitable[Reply | None]],
+        channel: str | None = None,
     ) -> bool:
         """One reply to a direct member, timed; False when the member should stop."""
         t = self.out.direct
@@ -128,6 +134,10 @@ class Run:
             reply = await asyncio.wait_for(call(words), REPLY_WAIT)
         except NoInterview:
             t.replies -= 1  # ended under the member's feet: their scorecard is on its way
+            if channel is not None:
+                # With --replicas another process's clock may have ended it, and only that
+                # one's tick says so: the member sees it here, as a member would.
+                self.end(channel)
             return False
         except InterviewError as exc:
             t.failures.append(f"service: {str(exc)[:60]}")
@@ -150,7 +160,7 @@ class Run:
     async def answer(self, who: Who, channel: str, text: str) -> bool:
         """A direct member's answer, timed (see `timed`)."""
         return await self.timed(
-            lambda words: self.service.answer(who, channel, text, on_delta=words)
+            lambda words: self.service.answer(who, channel, text, on_delta=words), channel
         )
 
     def end(self, channel: str | None) -> None:
@@ -187,6 +197,7 @@ class Run:
                 return
             if not await pause(self.pace.next(rng), until):
                 return
+            self.ended.discard(channel)  # the ending tick's word, if it came after the member's
             self.out.direct.started += 1
             going = await self.timed(lambda _words: self.service.start(who, channel, None, FORMAT))
 
@@ -289,18 +300,25 @@ def run_seconds(args: argparse.Namespace) -> float:
     return float(args.seconds or args.think + total / args.speed + 30)
 
 
-async def seed(load: Run, args: argparse.Namespace, discord: DiscordMembers | None) -> None:
-    """A steady or burst run's members find their interviews under way (bench/load_seed.py)."""
+async def seed(
+    load: Run, args: argparse.Namespace, discord: DiscordMembers | None, share: Share
+) -> int:
+    """A steady or burst run's members find their interviews under way (bench/load_seed.py):
+    this process's share of them (the Discord members are the first replica's); how many."""
     load.seeding = Seeding(load.service, await Seeder.made())
     dms = await discord_dms(discord.port, args.discord) if discord and args.discord else []
-    took = await seed_all(
-        load.seeding, range(args.interviews), range(args.slack), dms, load.burst, args.warmup + 5
-    )
+    direct, slack = share.part(args.interviews), share.part(args.slack)
+    took = await seed_all(load.seeding, direct, slack, dms, load.burst, args.warmup + 5)
+    members = len(direct) + len(slack) + len(dms)
+    due = await asyncio.to_thread(load.service.repo.due_interviews, load.service.clock(), 10**6)
     print(
-        f"seeded {args.interviews + args.slack + len(dms)} interviews (and {args.burst} to end "
-        f"together) in {took:.1f} s",
+        f"seeded {members} interviews (and {args.burst} to end together) in {took:.1f} s; "
+        f"{len(due)} in the database due already (deadlines passed while seeding: they tick "
+        "as the warm-up starts, which must outlast them)",
+        file=sys.stderr,  # a replica's stdout is its parent's protocol
         flush=True,
     )
+    return members
 
 
 async def measured_from(
@@ -350,8 +368,7 @@ async def run(
         gc.collect()
         out.traced_kb = (tracemalloc.get_traced_memory()[0] - base) / 1024 / TRACED_SAMPLE
         tracemalloc.stop()
-        if load.steady:
-            await seed(load, args, discord)
+        members = await seed(load, args, discord, share) if load.steady else 0
         freeze_startup_heap()  # as `mockroom serve` does once its platforms are connected
         if ready is not None:
             await ready()
@@ -413,7 +430,6 @@ async def run(
         out.max_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         if load.steady:
             total = format_spec(FORMAT).total_seconds or 2700
-            members = args.interviews + args.slack + args.discord
             out.expected_endings = members * out.seconds / total + args.burst
             out.burst = args.burst
     finally:
@@ -542,16 +558,40 @@ def main() -> None:
         help="sample every thread's stack over the measured window (bench/sampler.py) and "
         "print the busiest functions after the figures",
     )
+    parser.add_argument(
+        "--compare-replicas",
+        action="store_true",
+        help="one process against two: a ladder of steady loads by think time (PostgreSQL)",
+    )
+    parser.add_argument(
+        "--steps", default=DEFAULT_STEPS, help="--compare-replicas: think times, comma-separated"
+    )
+    parser.add_argument(
+        "--p99-bound",
+        type=float,
+        default=DEFAULT_BOUND_MS,
+        help="--compare-replicas: the added p99 (ms) within which capacity counts",
+    )
     parser.add_argument("--worker", type=int, default=None, help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
     parser.add_argument("--model-port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--slack-port", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.compare_replicas:
+        if args.backend == "sqlite" or args.burst or args.replicas != 1:
+            parser.error("--compare-replicas runs --steady on PostgreSQL, 1 and 2 processes")
+        try:
+            steps_of(args.steps)
+        except ValueError as exc:
+            parser.error(str(exc))
+        compare(args)
+        return
     paced = args.steady or args.burst
     if paced:
         args.speed = 1.0
-        if args.replicas > 1:
-            parser.error("--steady and --burst run one process")
+    if args.burst and args.replicas > 1:
+        # each process knows only its own burst's end times, and any clock may grade them
+        parser.error("--burst runs one process")
     args.think = args.think or (90.0 if paced else 30.0)
     args.spread = args.spread if args.spread is not None else (1 / 3 if paced else 0.5)
     if args.worker is not None:

@@ -82,6 +82,8 @@ def merge(parts: list[Figures]) -> Figures:
         out.refused += part.refused
         out.cpu_seconds += part.cpu_seconds
         out.profile = "\n".join(p for p in (out.profile, part.profile) if p)
+        out.expected_endings += part.expected_endings  # each replica's members'
+        out.burst += part.burst
     out.seconds = max(part.seconds for part in parts)
     out.traced_kb = statistics.mean(part.traced_kb for part in parts)
     out.max_rss_mb = max(part.max_rss_mb for part in parts)

@@ -7,18 +7,30 @@ interview ended starts the next one after a pause, so N interviews keep running.
 adds K direct members whose interviews all end within `BURST_WINDOW` seconds of the end of
 the warm-up; each one's scorecard time is the wall time from its interview's end to the
 ending tick's return (scorecard graded and stored).
+
+Seeding alone, to check its time and memory at a size before a long run (a fresh database,
+dropped afterwards; nothing else runs):
+`uv run python -m bench.load_steady --count 5000 --backend postgres`.
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import random
+import resource
+import tempfile
 import time
 from datetime import datetime
+from pathlib import Path
 
 import aiohttp
 
+from bench.load_parts import database, rss_kb
 from bench.load_seed import Seeder, burst_offsets, steady_offsets, total_seconds
+from bot.bootstrap import build
+from bot.settings import Settings
+from interviewer.ports import Repository
 from interviewer.service import InterviewService, Who
 
 WRITERS = 4  # threads writing the seeded interviews
@@ -40,6 +52,20 @@ async def discord_dms(port: int, count: int) -> list[str]:
     ):
         response.raise_for_status()
         return [str(c) for c in (await response.json())["channels"]]
+
+
+def write_order(offsets: list[float], writers: int) -> list[list[int]]:
+    """Which members (by index) each writer writes, in order: the youngest interviews first,
+    dealt round robin, so that every writer goes from the youngest to the oldest.
+
+    An interview written `a` seconds before the seeding ends is `a` seconds older when the run
+    starts (its timestamps are set at its write). Written in that order, the one at offset `o`
+    ages about D x (1 - o / total) in a seeding of D seconds, so at the end they lie uniformly
+    over [D, total) and none has ended yet: written in any other order, about N x D / total of
+    them would be past their end, all to be graded at once when the clock starts.
+    """
+    ranked = sorted(range(len(offsets)), key=offsets.__getitem__)
+    return [part for part in (ranked[w::writers] for w in range(writers)) if part]
 
 
 class Seeding:
@@ -68,12 +94,13 @@ class Seeding:
 
     async def _write_all(self, members: list[tuple[Who, str]], offsets: list[float]) -> list[int]:
         """Write in `WRITERS` threads at once (setup, not the service's timed work: no
-        deadline of the service's database pool applies)."""
-        step = -(-len(members) // WRITERS) or 1
+        deadline of the service's database pool applies), in the order `write_order` gives."""
         parts = await asyncio.gather(
             *(
-                asyncio.to_thread(self._write, members[i : i + step], offsets[i : i + step])
-                for i in range(0, len(members), step)
+                asyncio.to_thread(
+                    self._write, [members[i] for i in part], [offsets[i] for i in part]
+                )
+                for part in write_order(offsets, WRITERS)
             )
         )
         return [interview_id for part in parts for interview_id in part]
@@ -115,3 +142,50 @@ async def seed_all(
     if burst:
         await seeding.burst([(Who("bench", f"member-{n}"), f"dm-{n}") for n in burst], after)
     return seconds
+
+
+def past_end(repo: Repository, interview_id: int, now: datetime, total: float) -> bool:
+    """Whether the interview's time is up at `now` (its ending tick is due)."""
+    stored = repo.load(interview_id)
+    return stored is not None and (now - stored.state.started_at).total_seconds() >= total
+
+
+async def seed_only(url: str, count: int) -> None:
+    """Make the templates and seed `count` direct members' interviews, as a steady run does;
+    print the time each took and the process's memory."""
+    container = build(Settings(_env_file=None, database_url=url, auto_migrate=True))
+    try:
+        began = time.perf_counter()
+        seeder = await Seeder.made()
+        made = time.perf_counter() - began
+        before = rss_kb()
+        seeding = Seeding(container.service, seeder)
+        took = await seed_all(seeding, range(count), range(0), [], range(0), 0.0)
+        repo, now = container.service.repo, container.service.clock()
+        due = repo.due_interviews(now, 10**6)
+        ended = sum(past_end(repo, interview_id, now, seeding.total) for interview_id in due)
+        print(
+            f"templates walked in {made:.1f} s; {count} interviews seeded in {took:.1f} s "
+            f"({count / took:.0f} a second), {len(due)} of them already due by the end "
+            f"({ended} past their end); "
+            f"RSS {before / 1024:.0f} -> {rss_kb() / 1024:.0f} MB, "
+            f"max RSS {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB"
+        )
+    finally:
+        container.close()
+
+
+def main() -> None:
+    """Seed only (see the module's doc)."""
+    parser = argparse.ArgumentParser(description="bench.load --steady's seeding alone, timed")
+    parser.add_argument("--count", type=int, default=5000)
+    parser.add_argument("--backend", choices=["sqlite", "postgres"], default="postgres")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp, database(args.backend, Path(tmp)) as url:
+        if url is None:
+            raise SystemExit(f"{args.backend}: unreachable")
+        asyncio.run(seed_only(url, args.count))
+
+
+if __name__ == "__main__":
+    main()

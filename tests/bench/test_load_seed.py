@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from bench.load_seed import Seeder, Snapshot, burst_offsets, steady_offsets, total_seconds, walk
+from bench.load_steady import write_order
 from interviewer.core.machine import next_deadline
 from interviewer.core.stages import Format, Stage
 from interviewer.core.transcript import Role
@@ -96,3 +97,24 @@ def test_a_burst_ends_within_its_window() -> None:
 def test_a_burst_beyond_the_interview_is_refused() -> None:
     with pytest.raises(ValueError, match="cannot be seeded"):
         burst_offsets(1, 2695.0, 10.0, 2700.0, random.Random(3))
+
+
+def test_the_youngest_interviews_are_written_first_by_every_writer() -> None:
+    """Written youngest first, an interview ages less the nearer its end is, so none is past
+    its end when a long seeding finishes."""
+    offsets = steady_offsets(1001, 2700.0, random.Random(4))
+    parts = write_order(offsets, 4)
+    assert len(parts) == 4
+    assert sorted(i for part in parts for i in part) == list(range(1001))  # each once
+    for part in parts:
+        written = [offsets[i] for i in part]
+        assert written == sorted(written)
+    # the writers go at the same pace: at any position they are at about the same offsets
+    assert max(len(p) for p in parts) - min(len(p) for p in parts) <= 1
+    # seeding at 20 a second for 50 s: the one at position k of its writer ages by the rest of
+    # its writer's list; none of them passes the interview's end
+    per_second = 20 / 4
+    for part in parts:
+        for k, i in enumerate(part):
+            assert offsets[i] + (len(part) - k) / per_second < 2700.0
+    assert write_order([], 4) == [] and write_order([5.0], 4) == [[0]]
