@@ -13,7 +13,7 @@ from interviewer.core.stages import Stage
 from interviewer.core.transcript import Role, Turn, TurnKind
 from interviewer.offline.analysis import ConceptHit, has_quantity
 from interviewer.offline.facts import join_words, label
-from interviewer.offline.reasoning import content_words, mask_collocations
+from interviewer.offline.reasoning import content_words
 from interviewer.offline.remembered import READINGS, ReadingMemo
 
 # Hedges that mark an answer as a guess rather than a design.
@@ -61,10 +61,12 @@ def read_candidate_turns(
     return Reading(
         last=mine[-1][2],
         last_hits=hits,
-        said=mask_collocations("\n".join(t for _, _, t in mine)),
+        said="\n".join(
+            t if r.masked is None else r.masked for r, (_, _, t) in zip(chain, mine, strict=True)
+        ),
         explained=frozenset(c for r in chain for c in r.explained),
         named=frozenset(c for r in chain for c in r.named),
-        designed=mask_collocations("\n".join(r.designed for r in chain if r.designed)),
+        designed="\n".join(r.designed for r in chain if r.designed),
     )
 
 

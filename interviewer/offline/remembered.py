@@ -4,7 +4,8 @@ The offline interviewer reads the candidate's whole side of the interview before
 (what was named and explained anywhere, the design statements). Reading is per turn: a turn's
 sentences, concepts and explanations depend on that turn's text alone (analysis.read_turns and
 find_concepts never look across turns), so the reading of turns 1..n is the reading of turns
-1..n-1 and of turn n. Each turn read is a `TurnRead` chained to the turns before it; the chain's
+1..n-1 and of turn n. Blanking collocations is per turn too (no collocation crosses a line
+break), so the texts a reading holds are joined from each turn's, each blanked once. Each turn read is a `TurnRead` chained to the turns before it; the chain's
 last link (with the concepts of its turn, which only the last answer's reading needs) is
 remembered under a digest of every (stage, text) up to it, and the next answer finds it and
 reads only its own turn.
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from interviewer.bank import Concept
 from interviewer.core.stages import Stage
 from interviewer.offline.analysis import ConceptHit, find_concepts, read_turns
+from interviewer.offline.reasoning import mask_collocations
 
 Compiled = Sequence[tuple[Concept, re.Pattern[str]]]
 Mine = Sequence[tuple[int, Stage, str]]  # (turn index, stage, text) of the candidate's turns
@@ -43,7 +45,8 @@ class TurnRead:
     sentences: int  # the sentences of this turn and every one before it
     named: tuple[str, ...]  # concept ids this turn names
     explained: tuple[str, ...]  # concept ids this turn explains
-    designed: str  # this turn's design statements, one a line ("" in clarify, or none)
+    designed: str  # this turn's design statements, one a line, collocations blanked ("" if none)
+    masked: str | None  # the turn's text with collocations blanked (None: the text unchanged)
 
     def chain(self) -> list[TurnRead]:
         """Every turn read up to this one, first turn first."""
@@ -69,18 +72,18 @@ def read_more(before: TurnRead | None, compiled: Compiled, new: Mine) -> tuple[T
     hits = [h for h in find_concepts(text, compiled) if not sentences[h.sentence].question]
     offset = before.sentences if before is not None else 0
     link = before
-    for index, stage, _ in new:
+    for index, stage, said in new:
         own = [s for s in sentences if s.turn == index]
         found = [h for h in hits if sentences[h.sentence].turn == index]
-        designed = (
-            "" if stage is Stage.CLARIFY else "\n".join(s.text for s in own if not s.question)
-        )
+        statements = [s.text for s in own if not s.question and stage is not Stage.CLARIFY]
+        masked = mask_collocations(said)
         link = TurnRead(
             before=link,
             sentences=(link.sentences if link is not None else 0) + len(own),
             named=tuple(dict.fromkeys(h.concept.id for h in found)),
             explained=tuple(dict.fromkeys(h.concept.id for h in found if h.explained)),
-            designed=designed,
+            designed=mask_collocations("\n".join(statements)),
+            masked=None if masked == said else masked,
         )
     last = tuple(ConceptHit(h.concept, h.sentence + offset, h.start, h.explained) for h in found)
     assert link is not None  # there was a turn to read

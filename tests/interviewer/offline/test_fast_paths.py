@@ -146,6 +146,23 @@ def test_mask_collocations_is_the_substitution(words: list[str], join: str) -> N
     assert mask_collocations(text) == COLLOCATIONS.sub(lambda m: " " * len(m.group()), text)
 
 
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from([*_PHRASES, "as", "long", "at", "least", "-once", "once", "of", "é"]),
+            max_size=6,
+        ),
+        max_size=5,
+    ),
+    st.sampled_from([" ", "-", ""]),
+)
+def test_collocations_are_blanked_line_by_line(lines: list[list[str]], join: str) -> None:
+    """No collocation crosses a line break: lines blanked one by one and joined are the joined
+    lines blanked (the remembered reading blanks each turn once: offline.remembered)."""
+    texts = [join.join(words) for words in lines]
+    assert "\n".join(map(mask_collocations, texts)) == mask_collocations("\n".join(texts))
+
+
 def _reference_reason(sentence: str, reason: re.Pattern[str], own: frozenset[str]) -> bool:
     lowered, at = _lowered(sentence)
     words = [(w.end(), w.group()) for w in _WORD.finditer(lowered) if len(w.group()) >= 4]
