@@ -125,8 +125,8 @@ _WORD = re.compile(r"\w+")
 
 def hear(text: str, stage: Stage) -> Heard:
     """The act of one candidate message, in the stage it was said."""
-    # could_match: an exact, cheap "no" for a text without the pattern's words (the two
-    # searches of the whole message were most of hearing a long answer).
+    # could_match: an exact, cheap "no" for a text (or a sentence) without the pattern's words
+    # (searching every sentence with these patterns was most of hearing a long answer).
     if could_match(_OFF_TOPIC, text) and _OFF_TOPIC.search(text):
         return Heard(Act.OFF_TOPIC)
     m = _DEEP_DIVE.search(text) if could_match(_DEEP_DIVE, text) else None
@@ -140,9 +140,9 @@ def hear(text: str, stage: Stage) -> Heard:
     dont = _dont_know(text)
     if dont is not None:
         return dont
-    if stage is not Stage.CLARIFY:
+    if stage is not Stage.CLARIFY and could_match(_REFUSAL, text):
         for s in sentences(text):
-            if _REFUSAL.search(s) and not is_question(s):
+            if could_match(_REFUSAL, s) and _REFUSAL.search(s) and not is_question(s):
                 return Heard(Act.REFUSAL, s)
     if stage is Stage.WRAP_UP and _is_summary(text):
         return Heard(Act.SUMMARY)
@@ -174,8 +174,10 @@ def _asked(text: str) -> list[str]:
 
 def _dont_know(text: str) -> Heard | None:
     """'I don't know' as the gist of the message, not a hedge inside a design."""
+    if not could_match(_DONT_KNOW, text):  # no sentence of it holds the words either
+        return None
     for s in sentences(text):
-        m = _DONT_KNOW.search(s)
+        m = _DONT_KNOW.search(s) if could_match(_DONT_KNOW, s) else None
         if m is None:
             continue
         rest = len(_WORD.findall(text)) - len(_WORD.findall(s))
@@ -188,4 +190,5 @@ def _dont_know(text: str) -> Heard | None:
 def _is_summary(text: str) -> bool:
     """A wrap-up message that sums the design up (not a short answer to one question)."""
     first = sentences(text)[0] if text.strip() else ""
-    return bool(_SUMMARY.search(first)) or len(_WORD.findall(text)) >= 25
+    summed = could_match(_SUMMARY, first) and bool(_SUMMARY.search(first))
+    return summed or len(_WORD.findall(text)) >= 25

@@ -9,7 +9,10 @@ yes/no answer when one is authored.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -34,6 +37,8 @@ _SPLIT = re.compile(
     re.IGNORECASE,
 )
 _QUOTE_CHARS = 90
+ANSWERS_KEPT = 8192
+"""Messages whose clarifying answers are remembered (about 300 bytes each)."""
 _INTERROGATIVE = re.compile(r"^\(?(?:how|what|which|when|where|who)\b")
 # Asking the interviewer's preference on what to discuss: always the candidate's call.
 _PREFERENCE = re.compile(
@@ -84,13 +89,45 @@ def is_yes_no(question: str) -> bool:
 class Clarifier:
     """Answers clarifying questions from a problem's clarifications and hidden facts."""
 
-    def __init__(self, phrases: Phrasebook, lines: ActLines) -> None:
+    def __init__(self, phrases: Phrasebook, lines: ActLines, kept: int = ANSWERS_KEPT) -> None:
         self.phrases = phrases
         self.lines = lines
         self._topics = {t: compile_any(kws) for t, kws in phrases.fact_topics.items()}
+        # Answers already worked out: every reply to a question works out again the answers
+        # of each earlier clarifying turn (earlier_answers), from the same problem, questions
+        # and facts given. By the problem's identity (kept with them) and a digest of the rest.
+        self.kept = kept
+        self._lock = threading.Lock()
+        self._answers: OrderedDict[tuple[int, bytes], tuple[Problem, tuple[Answer, ...]]] = (
+            OrderedDict()
+        )
 
     def answer(self, problem: Problem, text: str, given: str) -> list[Answer]:
         """One answer per question in `text` (`given`: what earlier answers said)."""
+        digest = hashlib.blake2b(digest_size=16)
+        for part in (text, given):
+            data = part.encode("utf-8", "surrogatepass")
+            digest.update(f"{len(data)}\x00".encode())
+            digest.update(data)
+        key = (id(problem), digest.digest())
+        with self._lock:
+            found = self._answers.get(key)
+            if found is not None and found[0] is problem:
+                self._answers.move_to_end(key)
+                return list(found[1])
+        out = self._answer(problem, text, given)
+        with self._lock:
+            self._answers[key] = (problem, tuple(out))
+            self._answers.move_to_end(key)
+            while len(self._answers) > self.kept:
+                self._answers.popitem(last=False)
+        return out
+
+    def remembered(self) -> int:
+        """How many messages' answers are remembered."""
+        return len(self._answers)
+
+    def _answer(self, problem: Problem, text: str, given: str) -> list[Answer]:
         out: list[Answer] = []
         for question in questions_in(text):
             answer = self._one(problem, question, given, " ".join(a.text for a in out))

@@ -11,9 +11,10 @@ from interviewer.bank import Concept, QuestionBank
 from interviewer.core.rubric import Criterion
 from interviewer.core.stages import Stage
 from interviewer.core.transcript import Role, Turn, TurnKind
-from interviewer.offline.analysis import ConceptHit, find_concepts, has_quantity, read_turns
+from interviewer.offline.analysis import ConceptHit, has_quantity
 from interviewer.offline.facts import join_words, label
-from interviewer.offline.reasoning import content_words, mask_collocations
+from interviewer.offline.reasoning import content_words
+from interviewer.offline.remembered import READINGS, ReadingMemo
 
 # Hedges that mark an answer as a guess rather than a design.
 _HEDGE = re.compile(
@@ -45,25 +46,27 @@ class Reading:
         return [n for n, p in concept.compiled_facets.items() if p.search(self.said)]
 
 
-def read_candidate_turns(bank: QuestionBank, turns: Sequence[Turn]) -> Reading:
-    """The candidate's words, with what each answer named and explained."""
+def read_candidate_turns(
+    bank: QuestionBank, turns: Sequence[Turn], memo: ReadingMemo | None = None
+) -> Reading:
+    """The candidate's words, with what each answer named and explained.
+
+    Each answer is read once: the reading of the turns before it is remembered (`memo`, by
+    default the process's), so an interview's 40th answer costs what its first did."""
     mine = [(i, t.stage, t.text) for i, t in enumerate(turns) if t.role is Role.CANDIDATE]
-    text = read_turns(mine)
-    found = find_concepts(text, bank.compiled_concepts)
-    hits = [h for h in found if not text.sentences[h.sentence].question]
-    last_turn = mine[-1][0] if mine else -1
-    last_hits = tuple(h for h in hits if text.sentences[h.sentence].turn == last_turn)
+    if not mine:
+        return Reading("", (), "", frozenset(), frozenset(), "")
+    last, hits = (READINGS if memo is None else memo).read(bank.compiled_concepts, mine)
+    chain = last.chain()
     return Reading(
-        last=mine[-1][2] if mine else "",
-        last_hits=last_hits,
-        said=mask_collocations("\n".join(t for _, _, t in mine)),
-        explained=frozenset(h.concept.id for h in hits if h.explained),
-        named=frozenset(h.concept.id for h in hits),
-        designed=mask_collocations(
-            "\n".join(
-                s.text for s in text.sentences if not s.question and s.stage is not Stage.CLARIFY
-            )
+        last=mine[-1][2],
+        last_hits=hits,
+        said="\n".join(
+            t if r.masked is None else r.masked for r, (_, _, t) in zip(chain, mine, strict=True)
         ),
+        explained=frozenset(c for r in chain for c in r.explained),
+        named=frozenset(c for r in chain for c in r.named),
+        designed="\n".join(r.designed for r in chain if r.designed),
     )
 
 

@@ -2,8 +2,8 @@
 
 Each test holds a fast path to a straightforward reference written here: the catalogue screen
 (`misconceptions.claiming`: every entry's `claimed_in`, one by one), `Catalogue.find`,
-`core.text.normalize` (character by character), `mask_collocations` (the substitution alone)
-and `reason_carries_content` (no remembered reasons). Text is built from the catalogue's own
+`core.text.normalize` (character by character), `mask_collocations` (the substitution alone),
+`reason_carries_content` (no remembered reasons) and `acts.hear` (every pattern searched). Text is built from the catalogue's own
 example sentences and the reason reader's connectives, with case changes, joins and characters
 that fold case or are controls.
 """
@@ -20,8 +20,11 @@ from hypothesis import strategies as st
 
 from interviewer.bank import QuestionBank, load_bank
 from interviewer.core.prefixes import could_match, may_hold_a_match, required_strings
-from interviewer.core.text import _KEPT_FORMAT, normalize, sentences
+from interviewer.core.stages import Stage
+from interviewer.core.text import _KEPT_FORMAT, is_question, normalize, sentences
 from interviewer.misconceptions import ClaimHit, Misconception, claiming
+from interviewer.offline import acts
+from interviewer.offline.acts import Act, Heard, hear
 from interviewer.offline.analysis import (
     _QUANTITY,
     _REASON,
@@ -143,6 +146,23 @@ def test_mask_collocations_is_the_substitution(words: list[str], join: str) -> N
     assert mask_collocations(text) == COLLOCATIONS.sub(lambda m: " " * len(m.group()), text)
 
 
+@given(
+    st.lists(
+        st.lists(
+            st.sampled_from([*_PHRASES, "as", "long", "at", "least", "-once", "once", "of", "é"]),
+            max_size=6,
+        ),
+        max_size=5,
+    ),
+    st.sampled_from([" ", "-", ""]),
+)
+def test_collocations_are_blanked_line_by_line(lines: list[list[str]], join: str) -> None:
+    """No collocation crosses a line break: lines blanked one by one and joined are the joined
+    lines blanked (the remembered reading blanks each turn once: offline.remembered)."""
+    texts = [join.join(words) for words in lines]
+    assert "\n".join(map(mask_collocations, texts)) == mask_collocations("\n".join(texts))
+
+
 def _reference_reason(sentence: str, reason: re.Pattern[str], own: frozenset[str]) -> bool:
     lowered, at = _lowered(sentence)
     words = [(w.end(), w.group()) for w in _WORD.finditer(lowered) if len(w.group()) >= 4]
@@ -214,6 +234,9 @@ def _pattern_words(pattern: re.Pattern[str]) -> list[str]:
 
 
 _GRADER_WORDS = _pattern_words(_TO_GRADER)
+# acts' patterns whose screens hearing uses (acts.hear): every word of theirs that matches
+# alone or after another holds one of their required strings.
+_ACT_PATTERNS_FOR_WORDS = [acts._DONT_KNOW, acts._REFUSAL, acts._SUMMARY]
 
 
 @settings(max_examples=300, deadline=None)
@@ -232,7 +255,9 @@ def test_the_grader_screen_never_hides_a_match(words: list[str], join: str, case
 
 
 @pytest.mark.parametrize("shortest", [1, 2])
-@pytest.mark.parametrize("pattern", [_TO_GRADER, _REASON, COLLOCATIONS, _QUANTITY])
+@pytest.mark.parametrize(
+    "pattern", [_TO_GRADER, _REASON, COLLOCATIONS, _QUANTITY, *_ACT_PATTERNS_FOR_WORDS]
+)
 def test_required_strings_hold_for_every_match_in_the_words_it_is_made_of(
     pattern: re.Pattern[str], shortest: int
 ) -> None:
@@ -258,3 +283,66 @@ def test_required_strings_hold_for_every_match_in_the_words_it_is_made_of(
 def test_has_quantity_is_the_pattern_alone(words: list[str]) -> None:
     text = " ".join(words)
     assert has_quantity(text) == bool(_QUANTITY.search(text))
+
+
+_ACT_PATTERNS = [acts._DONT_KNOW, acts._REFUSAL, acts._SUMMARY, acts._OFF_TOPIC, acts._DEEP_DIVE]
+
+
+def _reference_hear(text: str, stage: Stage) -> Heard:
+    """acts.hear with every pattern searched, no screen in front of any."""
+    if acts._OFF_TOPIC.search(text):
+        return Heard(Act.OFF_TOPIC)
+    m = acts._DEEP_DIVE.search(text)
+    wish = m is not None and bool(acts._DEPTH.search(m.group()) or "talk" not in m.group().lower())
+    if m and wish and stage is not Stage.CLARIFY:
+        return Heard(Act.DEEP_DIVE, acts._subject(m.group("x")))
+    asked = acts._asked(text)
+    if asked:
+        return Heard(Act.ASKED, questions=tuple(asked))
+    for s in sentences(text):
+        found = acts._DONT_KNOW.search(s)
+        if found is None:
+            continue
+        rest = len(acts._WORD.findall(text)) - len(acts._WORD.findall(s))
+        if rest <= 15 and not re.search(r"\bbut\b[^.?!]{12,}", s[found.end() :]):
+            subject = (found.group("x") or "").strip()
+            return Heard(Act.DONT_KNOW, acts._subject(re.sub(r"^(?:about|on)\s+", "", subject)))
+    if stage is not Stage.CLARIFY:
+        for s in sentences(text):
+            if acts._REFUSAL.search(s) and not is_question(s):
+                return Heard(Act.REFUSAL, s)
+    if stage is Stage.WRAP_UP:
+        first = sentences(text)[0] if text.strip() else ""
+        if acts._SUMMARY.search(first) or len(acts._WORD.findall(text)) >= 25:
+            return Heard(Act.SUMMARY)
+    return Heard(Act.DESIGN)
+
+
+_ACT_WORDS = sorted({w for p in _ACT_PATTERNS for w in _pattern_words(p)})
+_ACT_PHRASES = [
+    "I don't know",
+    "not sure how we shard it",
+    "we don't check",
+    "users are adults",
+    "security isn't a concern",
+    "to summarise, the design",
+    "in a nutshell",
+    "let's dive deep into the cache",
+    "talk about something else",
+    "we shard by user id because reads dominate",
+    "how many users?",
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from([*_ACT_WORDS, *_ACT_PHRASES, *_ODD]), min_size=1, max_size=16),
+    st.lists(st.sampled_from(_JOINS), min_size=1, max_size=3),
+    st.sampled_from([str, str.upper, str.title, str.lower]),
+    st.sampled_from(list(Stage)),
+)
+def test_hearing_with_its_screens_hears_what_every_pattern_hears(
+    words: list[str], joins: list[str], case: object, stage: Stage
+) -> None:
+    text = case("".join(w + joins[i % len(joins)] for i, w in enumerate(words)))  # type: ignore[operator]
+    assert hear(text, stage) == _reference_hear(text, stage)
