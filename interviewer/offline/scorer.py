@@ -200,7 +200,13 @@ class OfflineGrader:
         pitfalls += claim_pitfalls(claims, text) + held_pitfalls(held, text)
         # Wrong claims, ignored curveballs and rambling already cost their criteria: no second
         # penalty.
-        counted = len([p for p in pitfalls if p.id not in _PRICED_IN and p is not rambled])
+        counted = len(
+            [
+                p
+                for p in pitfalls
+                if p.id not in _PRICED_IN and not (rambled and p.id is Pitfall.LOST_IN_DETAILS)
+            ]
+        )
         penalty = min(_MAX_PENALTY, _PENALTY_PER_PITFALL * counted)
         mean = sum(s.score for s in criteria.values()) / len(criteria)
         overall = round(min(4.0, max(1.0, mean - penalty)), 1)

@@ -145,3 +145,21 @@ def test_a_yes_but_with_a_condition_and_its_reason_answers_the_question() -> Non
     )
     transcript = interview(turned)
     assert len(deflected_answers(transcript, read_candidate(transcript))) == 1
+
+
+def test_rambling_after_deep_details_first_is_priced_once(
+    grader: OfflineGrader, serving: Problem
+) -> None:
+    """When the high-level design already went deep before its components (the older lost in
+    details) and the answers then ramble, the one pitfall is named once and its cost is the
+    caps: no deduction on top."""
+    deep = (
+        "We would use speculative decoding with a draft model, KV cache quantisation and tensor "
+        "parallelism across 8 GPUs with NVLink, plus continuous batching and prefix caching. "
+    )
+    card = grader.score(interview((deep + _RAMBLING[0], *_RAMBLING[1:])), serving)
+    assert [p.id for p in card.pitfalls].count(Pitfall.LOST_IN_DETAILS) == 1
+    assert card.criteria[Criterion.CLARITY].score == 1
+    others = [p for p in card.pitfalls if p.id is not Pitfall.LOST_IN_DETAILS]
+    mean = sum(s.score for s in card.criteria.values()) / 7
+    assert card.overall == round(max(1.0, mean - 0.2 * len(others)), 1)
