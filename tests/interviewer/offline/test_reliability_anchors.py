@@ -7,6 +7,9 @@ from __future__ import annotations
 from interviewer.bank import QuestionBank
 from interviewer.core.rubric import Criterion
 from interviewer.core.stages import Stage
+from interviewer.offline.analysis import find_concepts, read_turns
+from interviewer.offline.criteria import Fit, criterion_score
+from interviewer.offline.facts import Facts
 from interviewer.offline.scorer import OfflineGrader
 from tests.interviewer.offline.transcripts import build, candidate
 
@@ -76,3 +79,19 @@ def test_an_exceptional_answer_walks_through_more_than_one_failure(
     )
     assert reliability(grader, bank, one) == 3
     assert reliability(grader, bank, one + second) == 4
+
+
+def test_a_wrong_claim_is_no_failure_case(bank: QuestionBank) -> None:
+    # The scorer leaves a wrong claim's sentence out of the hits and hands it over in
+    # Facts.wrong: stated as a failure case, it still earns nothing.
+    text = read_turns([(0, Stage.DEEP_DIVE, f"{_REASONS} {_FAILURE}")])
+    last = len(text.sentences) - 1
+    assert "primary dies" in text.sentences[last].text
+
+    def score(wrong: frozenset[int]) -> int:
+        hits = [h for h in find_concepts(text, bank.compiled_concepts) if h.sentence not in wrong]
+        f = Facts(text, hits, (), {}, [], [], False, True, {}, wrong=wrong)
+        return criterion_score(Criterion.RELIABILITY, f, Fit()).score
+
+    assert score(frozenset()) == 3
+    assert score(frozenset({last})) == 2
