@@ -21,7 +21,7 @@ from interviewer.offline.claims import WrongClaim
 from interviewer.offline.facts import Facts, Point, join_words, label
 from interviewer.offline.feedback import needs
 from interviewer.offline.quotes import quote
-from interviewer.offline.reasoning import content_words
+from interviewer.offline.reasoning import content_words, is_keyword_list
 
 _C = Criterion
 # A rate limit or quota is security evidence only when the sentence is about abuse or callers'
@@ -129,16 +129,25 @@ def criterion_score(c: Criterion, f: Facts, fit: Fit) -> CriterionScore:
             if sid not in with_concept and not s.question:
                 add("point:" + p.point.id, _Item(label(p.point.id), s.reasoned, True, sid, 0))
     explained = [i for i in items.values() if i.explained]
+    failures, handled = _failure_cases(f, names) if c is _C.RELIABILITY else (set(), set())
     if not items or (c is _C.TRADEOFFS and not explained):
         score = 1  # a trade-off named with no reason is no trade-off at all
-    elif len(explained) < 2 or f.thin:
+    elif len(explained) < 2 or f.thin or not _solid(c, f, explained, failures):
         score = 2
     else:
         got = sum(1 for p in mapped if f.covered[p.point.id])
         quantified = any(f.text.sentences[i.sentence].quantified for i in explained)
         broad = len(explained) >= 5 or (len(mapped) >= 2 and got * 5 >= len(mapped) * 3)
         deep = quantified or (c not in (_C.SCALABILITY, _C.PERFORMANCE) and broad)
-        score = 4 if len(explained) >= 4 and deep else 3
+        enough = len(explained) >= 4
+        if c is _C.RELIABILITY:
+            # Reliability's depth is failure handling, not any number: an exceptional answer
+            # walks through more than one failure and what the design does about each. Plain
+            # words describe that handling without the lexicon's names, so enough failure
+            # cases stand in for named mechanisms.
+            deep = len(handled) >= _FAILURES_FOR_4
+            enough = enough or len(handled) >= _FAILURES_NAMELESS
+        score = 4 if enough and deep else 3
     # The problem leads: a 4 needs every point it expects on this criterion reached with a
     # reason, however many other ideas were explained (breadth of vocabulary is not depth).
     unreasoned = [p for p in mapped if not _reasoned(f, p)]
@@ -159,6 +168,16 @@ def criterion_score(c: Criterion, f: Facts, fit: Fit) -> CriterionScore:
         if parts
         else f"No signal on {CRITERION_TITLES[c].lower()}."
     )
+    if c is _C.RELIABILITY and score == 2 and len(explained) >= 2 and not f.thin:
+        if sum(1 for i in explained if i.primary) < _OWN_FOR_3:
+            said += (
+                " A 3 needs two of reliability's own mechanisms (replication, failover, retries,"
+                " timeouts, backups...) explained; a queue or a rate limiter counts elsewhere first."
+            )
+        else:
+            said += " A 3 needs what happens when a part fails, or how many copies there are."
+    elif c is _C.RELIABILITY and score == 3 and len(handled) < _FAILURES_FOR_4:
+        said += " A 4 walks through more than one failure and what the design does about each."
     missed = fit.missed(c, f)
     advice = needs(c, f.classic, f.shown(), fit.relevant) if score < 4 else None
     if missed:
@@ -247,6 +266,63 @@ def _in_plain_words(h: ConceptHit, f: Facts, names: int) -> bool:
     if key not in _NAMES:
         _NAMES[key] = compile_fast(key)
     return _NAMES[key].match(f.text.masked[s.turn], s.start + h.start) is None
+
+
+# The rubric's reliability anchors (INTERVIEW_SPEC.md section 4: no single point of failure,
+# replication, failover, backups, timeouts, circuit breakers, multi-region) are all answers to
+# "what happens when a part fails". A failure named in the candidate's own words: a part that
+# fails, dies, goes down or is lost, an outage, a bad build, a poison message.
+_FAILURE = re.compile(
+    r"\b(?:fail(?:s|ed|ing|over)?\b|failures?\b(?!\s*(?:[,.;]|and\b|or\b|$))|fall(?:s|ing)? back"
+    r"|(?:goes|go|went|is|are|be|being) (?:down|dark|offline)\b|outages?\b|crash|dies\b|died\b"
+    r"|dead\b|lost\b|los(?:e|es|ing)\b|unavailable|unreachable|stops? (?:answering|responding"
+    r"|working)|unhealthy|times? out\b|timed out|network partition|split[- ]brain|corrupt|poison"
+    r"|disaster|(?:is|are) gone\b|miss(?:es|ed)? (?:a |its |their )?heartbeats?"
+    r"|bad (?:build|release|deploy|snapshot|version|node|batch|data)s?\b)",
+    re.IGNORECASE,
+)
+# How soon the design notices or recovers, said in words: a reliability number all the same.
+_RECOVERY_BOUND = re.compile(
+    r"\b(?:in|within|under|after) (?:(?:a|one|a few|few|several|some|two|three|five|ten) )?"
+    r"(?:seconds?|minutes?)\b",
+    re.IGNORECASE,
+)
+_FAILURES_FOR_4 = 2  # failure cases an exceptional reliability answer walks through
+_FAILURES_NAMELESS = 4  # that many stand in for a fourth named mechanism
+_OWN_FOR_3 = 2  # reliability's own mechanisms a solid answer explains
+
+
+def _failure_cases(f: Facts, names: Counter[int]) -> tuple[set[int], set[int]]:
+    """The sentences that name a failure and what happens then, and of those the ones that
+    handle it: with a reason, a consequence or a number ("a missed heartbeat marks the replica
+    unhealthy, so its streams are retried"), or a bound on recovery in words ("marks it suspect
+    in seconds"). A failure stated in a whole sentence that is no list of names ("if a check
+    fails we keep yesterday's table") states the case. Questions and wrong claims are evidence
+    for nothing."""
+    stated, handled = set(), set()
+    for sid, s in enumerate(f.text.sentences):
+        if s.question or sid in f.wrong or not _FAILURE.search(s.text):
+            continue
+        if s.reasoned or _RECOVERY_BOUND.search(s.text):
+            handled.add(sid)
+            stated.add(sid)
+        elif s.words >= _STATED_WORDS and not is_keyword_list(
+            names[sid], s.text.count(","), s.words
+        ):
+            stated.add(sid)
+    return stated, handled
+
+
+def _solid(c: Criterion, f: Facts, explained: list[_Item], failures: set[int]) -> bool:
+    """Whether explained concepts can make a 3. On reliability: two of its own mechanisms
+    explained (a queue or a rate limiter is first scalability or security evidence), and a
+    failure case or a sizing stated ("if the primary dies a replica takes over in seconds",
+    "three copies in three zones"); replication with a reason that says neither is partial."""
+    if c is not _C.RELIABILITY:
+        return True
+    own = [i for i in explained if i.primary]
+    sized = any(f.text.sentences[i.sentence].quantified for i in own)
+    return len(own) >= _OWN_FOR_3 and bool(failures or sized)
 
 
 def _supports(c: Criterion, h: ConceptHit, f: Facts) -> bool:

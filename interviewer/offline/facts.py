@@ -43,6 +43,8 @@ class Facts:
     quoted: dict[int, int]  # sentence -> how many criteria quote it already
     # Turns (transcript indices) where the interviewer hinted in the clarify stage.
     clarify_hints: tuple[int, ...] = ()
+    # Sentences that make a wrong claim: evidence for nothing (hits already leave them out).
+    wrong: frozenset[int] = frozenset()
 
     @property
     def thin(self) -> bool:

@@ -153,6 +153,7 @@ class OfflineGrader:
                 and t.stage is Stage.CLARIFY
                 and t.kind == TurnKind.HINT.value
             ),
+            frozenset(wrong),
         )
         # Advice never sends a candidate to a point they reached in other words: any concept
         # the point names ("rate-limits per key" is reached by a token bucket per API key).
