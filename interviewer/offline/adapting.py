@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
+from dataclasses import dataclass
 
 from interviewer.bank import QuestionBank
 from interviewer.core.rubric import Criterion, CriterionScore, Pitfall, PitfallSeen
@@ -27,6 +29,38 @@ _DEFLECTS = re.compile(
 # Content words of a curveball, to tell a reply about it from a reply about something else.
 _WORDS = re.compile(r"\b[a-z]{4,}\b")
 _NOT_ABOUT = STOPWORDS | BUZZWORDS | {"constraint", "what", "your", "will", "next", "does", "same"}
+
+
+# A curveball met well (INTERVIEW_SPEC section 3; the calibration labels' curveball_handled):
+# the reply re-plans in the candidate's own design (several parts of the design named before
+# the curveball come back), explains several changes, and is more than a sentence or two.
+# A reply that only adapts (`adapted`) is credited modestly, as one sign of clarity among
+# others; a reply that meets this bar is what can take clarity to 4, and when it also names
+# what the change costs, trade-offs.
+_WELL_SENTENCES, _WELL_WORDS = 3, 100
+_WELL_CHANGED, _WELL_KEPT = 2, 2
+# A sentence that names what the change costs (an alternative alone, "400 rather than 300",
+# is not yet a cost weighed).
+_WEIGHS = re.compile(
+    r"\b(?:at the (?:cost|expense|price) of|in exchange for"
+    r"|(?:the|its|that|this|our) (?:cost|price|downside|trade-?off|catch) (?:is|was|being)"
+    r"|costs? (?:us )?(?:more|less|extra)|we (?:lose|give up|accept|pay)|i(?:'d| would) accept"
+    r"|accepting|(?:is|are|be) acceptable|at some (?:loss|cost)|worth (?:it|paying)"
+    r"|trad(?:e|es|ing) (?:off|away)|(?:slower|pricier|costlier|more expensive) (?:but|for)"
+    r"|degrades?|degrading)\b",
+    re.IGNORECASE,
+)
+_NOT_A_CHANGE = {"requirements", "assumptions", "summary"}
+
+
+@dataclass(frozen=True)
+class HandledWell:
+    """A curveball met well: the sentence that shows the re-plan best, and the one that names
+    what the change costs (None when the reply never weighs it)."""
+
+    curveball_id: str
+    replanned: int
+    weighed: int | None
 
 
 def _about(text: str) -> set[str]:
@@ -74,6 +108,30 @@ class Adaptation:
         worded = len(sids) >= 3 and sum(text.sentences[k].words for k in sids) >= 50
         changed -= {"requirements", "assumptions", "summary"}
         return len(changed) >= 2 or reasoned >= 2 or worded
+
+    def handled_well(
+        self, reply: CurveballReply, text: CandidateText, hits: list[ConceptHit]
+    ) -> HandledWell | None:
+        """Whether an adapted reply met the constraint well: at some length, several changes
+        explained, in the design the candidate had already laid out (not a fresh list of
+        names). Call only for a reply `adapted` accepted."""
+        sids = reply.sentences or ()
+        # Distinct sentences only: saying the same thing twice is no longer a re-plan.
+        distinct = {" ".join(text.sentences[k].text.lower().split()): k for k in sids}
+        said = [text.sentences[k] for k in distinct.values()]
+        if len(said) < _WELL_SENTENCES or sum(s.words for s in said) < _WELL_WORDS:
+            return None
+        design = [h for h in hits if _C.CLARITY not in h.concept.criteria]
+        before = {h.concept.id for h in design if text.sentences[h.sentence].turn < reply.turn}
+        in_reply = [h for h in design if h.sentence in sids]
+        kept = {h.concept.id for h in in_reply} & before
+        changed = {h.concept.id for h in in_reply if h.explained} - _NOT_A_CHANGE
+        if len(changed) < _WELL_CHANGED or len(kept) < _WELL_KEPT:
+            return None
+        explained = Counter(h.sentence for h in in_reply if h.explained)
+        replanned = min(explained, key=lambda k: (-explained[k], k))
+        weighed = next((k for k in sids if _WEIGHS.search(text.sentences[k].text)), None)
+        return HandledWell(reply.curveball_id, replanned, weighed)
 
     def ignored(self, reply: CurveballReply, text: CandidateText) -> PitfallSeen:
         """The ignored_curveball pitfall for a reply that did not adapt."""
@@ -126,4 +184,30 @@ def weigh(
         was = out[c]
         score = max(1, min(was.score - (c is _C.TRADEOFFS), 2))
         out[c] = CriterionScore(score, was.evidence, f"{why} {was.feedback}")
+    return out
+
+
+def credit(
+    criteria: dict[Criterion, CriterionScore], well: list[HandledWell], text: CandidateText
+) -> dict[Criterion, CriterionScore]:
+    """Every curveball met, one met well (`well`): clarity at 3 rises to 4 with the re-plan
+    quoted, and trade-offs at 3 too when the reply named what the change costs. Only a 3
+    rises: a lower score was held there by something a curveball does not make up for
+    (no questions before designing, a list of names, lines aimed at the grader)."""
+    if not well:
+        return criteria
+    out = dict(criteria)
+    first = well[0]
+    weighed = next((w for w in well if w.weighed is not None), None)
+    raise_ = [(_C.CLARITY, first.replanned, "You re-planned the design for the new constraint.")]
+    if weighed is not None and weighed.weighed is not None:
+        why = "You weighed what meeting the new constraint costs."
+        raise_.append((_C.TRADEOFFS, weighed.weighed, why))
+    for c, sid, why in raise_:
+        was = out[c]
+        if was.score != 3:
+            continue
+        said = quote(text.sentences[sid])
+        evidence = [said, *(e for e in was.evidence if e != said)][:3]
+        out[c] = CriterionScore(4, evidence, f"{why} {was.feedback}")
     return out

@@ -16,7 +16,7 @@ from interviewer.core.rubric import (
 from interviewer.core.stages import Stage, format_spec
 from interviewer.core.transcript import Role, Transcript, TurnKind
 from interviewer.diagrams.grading import credit as diagram_credit
-from interviewer.offline.adapting import IGNORED_CURVEBALL_MOST, Adaptation, weigh
+from interviewer.offline.adapting import IGNORED_CURVEBALL_MOST, Adaptation, credit, weigh
 from interviewer.offline.analysis import (
     CandidateText,
     ConceptHit,
@@ -183,6 +183,13 @@ class OfflineGrader:
         ignored = [r.curveball_id for r, ok in zip(replies, adapted, strict=True) if not ok]
         criteria = security_parts(criteria, f, _security_text(problem), wrong)
         criteria = weigh(criteria, ignored)
+        # Every curveball met and one met well counts in clarity and trade-offs, not only as a
+        # pitfall avoided; never for an answer resting on wrong claims, a list of names, lines
+        # aimed at the grader or one lost in a component (their caps hold it down anyway).
+        rests_on_wrong = confidently_wrong(claims, held)  # fluent, but built on wrong claims
+        if all(f.adapted) and not (rests_on_wrong or f.thin or text.ignored or rambled):
+            well = [self._adaptation.handled_well(r, text, hits) for r in replies]
+            criteria = credit(criteria, [w for w in well if w is not None], text)
         deep_stage = Stage.DEEP_DIVE in format_spec(transcript.format).order()
         criteria = at_bar(criteria, f, transcript.level, deep_stage)
         # A wrong claim left standing caps its criterion, whatever else was said.
@@ -213,7 +220,6 @@ class OfflineGrader:
         overall = round(min(4.0, max(1.0, mean - penalty)), 1)
         if not all(f.adapted):  # whatever else was strong, a constraint was not met
             overall = min(overall, IGNORED_CURVEBALL_MOST)
-        rests_on_wrong = confidently_wrong(claims, held)  # fluent, but built on wrong claims
         if rests_on_wrong:
             overall = min(overall, CONFIDENTLY_WRONG_MOST)
         notes = ["The candidate wrote nothing that could be graded."] if not text.sentences else []
