@@ -11,6 +11,7 @@ from functools import cached_property
 
 from interviewer.bank import Concept
 from interviewer.core.prefixes import TextIndex, could_match
+from interviewer.core.regex import compiled
 from interviewer.core.stages import Format, Stage
 from interviewer.core.text import SENTENCE_END, is_question
 from interviewer.core.transcript import Role, Transcript, TurnKind
@@ -212,8 +213,9 @@ class CandidateText:
 
 
 def compile_fast(patterns: Iterable[str]) -> re.Pattern[str]:
-    """Like bank.compile_any (any pattern at a word start, any case), but one \\b for all: faster."""
-    return re.compile(r"\b(?:" + "|".join(f"(?:{p})" for p in patterns) + ")", re.I | re.A)
+    """Like bank.compile_any (any pattern at a word start, any case), but one \\b for all: faster.
+    Compiled once per process (the bank's patterns only, never a member's text)."""
+    return compiled(r"\b(?:" + "|".join(f"(?:{p})" for p in patterns) + ")", re.I | re.A)
 
 
 def addresses_grader(text: str) -> bool:

@@ -10,11 +10,10 @@ wrong claim is never evidence for anything, corrected or not.
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from interviewer.core.memo import Remembered
 from interviewer.core.rubric import Criterion, Pitfall, PitfallSeen
 from interviewer.core.text import question_key
 from interviewer.core.transcript import Role, Transcript, TurnKind
@@ -262,11 +261,8 @@ def cap_note(c: Criterion, cap: int, claims: Iterable[WrongClaim]) -> str:
 READ_MEMO = 8
 """Transcripts whose claims `read_claims` remembers (the latest ones)."""
 
-_Read = tuple[
-    Transcript, tuple[Misconception, ...], CandidateText, list[WrongClaim], list["HeldClaim"]
-]
-_read: OrderedDict[int, _Read] = OrderedDict()
-_read_lock = threading.Lock()
+_Read = tuple[CandidateText, list[WrongClaim], list["HeldClaim"]]
+_read: Remembered[_Read] = Remembered(READ_MEMO)
 
 
 def read_claims(
@@ -275,26 +271,15 @@ def read_claims(
     """The candidate's text, its catalogued wrong claims and the claims held after a pushback:
     `read_candidate`, `find_wrong_claims` and `held_claims`, as the offline scorer reads them.
 
-    Remembered for the latest `READ_MEMO` transcripts, by identity (a Transcript is frozen,
-    and it is kept alive while remembered, so its id is not reused) and the same entries:
-    the model's scorecard is checked against the wrong claims (interviewer/llm/card.py) just
-    after the offline scorer read them from the same transcript, and read them again."""
-    key = id(transcript)
-    with _read_lock:
-        seen = _read.get(key)
-        if (
-            seen is not None
-            and seen[0] is transcript
-            and len(seen[1]) == len(entries)
-            and all(a is b for a, b in zip(seen[1], entries, strict=True))
-        ):
-            _read.move_to_end(key)
-            return seen[2], list(seen[3]), list(seen[4])
+    Remembered for the latest `READ_MEMO` transcripts, by the identity of the transcript (frozen)
+    and of the entries: the model's scorecard is checked against the wrong claims
+    (interviewer/llm/card.py) just after the offline scorer read them from the same transcript."""
+    owners = (transcript, *entries)
+    seen = _read.get(owners)
+    if seen is not None:
+        return seen[0], list(seen[1]), list(seen[2])
     text = read_candidate(transcript)
     claims = find_wrong_claims(transcript, text, entries)
     held = held_claims(transcript, text, claims)
-    with _read_lock:
-        _read[key] = (transcript, tuple(entries), text, claims, held)
-        while len(_read) > READ_MEMO:
-            _read.popitem(last=False)
+    _read.put(owners, None, (text, claims, held))
     return text, list(claims), list(held)

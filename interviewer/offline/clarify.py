@@ -11,13 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 
 from interviewer.bank import HiddenFact, Phrasebook, Problem, compile_any
+from interviewer.core.memo import Remembered
 from interviewer.core.text import is_question, sentences
 from interviewer.core.transcript import Role, Turn, TurnKind
 from interviewer.offline.lines import ActLines
@@ -95,12 +94,9 @@ class Clarifier:
         self._topics = {t: compile_any(kws) for t, kws in phrases.fact_topics.items()}
         # Answers already worked out: every reply to a question works out again the answers
         # of each earlier clarifying turn (earlier_answers), from the same problem, questions
-        # and facts given. By the problem's identity (kept with them) and a digest of the rest.
+        # and facts given. By the problem's identity and a digest of the rest.
         self.kept = kept
-        self._lock = threading.Lock()
-        self._answers: OrderedDict[tuple[int, bytes], tuple[Problem, tuple[Answer, ...]]] = (
-            OrderedDict()
-        )
+        self._answers: Remembered[tuple[Answer, ...]] = Remembered(kept)
 
     def answer(self, problem: Problem, text: str, given: str) -> list[Answer]:
         """One answer per question in `text` (`given`: what earlier answers said)."""
@@ -109,18 +105,11 @@ class Clarifier:
             data = part.encode("utf-8", "surrogatepass")
             digest.update(f"{len(data)}\x00".encode())
             digest.update(data)
-        key = (id(problem), digest.digest())
-        with self._lock:
-            found = self._answers.get(key)
-            if found is not None and found[0] is problem:
-                self._answers.move_to_end(key)
-                return list(found[1])
+        found = self._answers.get((problem,), digest.digest())
+        if found is not None:
+            return list(found)
         out = self._answer(problem, text, given)
-        with self._lock:
-            self._answers[key] = (problem, tuple(out))
-            self._answers.move_to_end(key)
-            while len(self._answers) > self.kept:
-                self._answers.popitem(last=False)
+        self._answers.put((problem,), digest.digest(), tuple(out))
         return out
 
     def remembered(self) -> int:

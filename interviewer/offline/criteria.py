@@ -253,7 +253,6 @@ def clarity_score(
 # substance a reason would otherwise show. A technical name still needs its reason.
 _STATED_WORDS = 10
 _LIST_NAMES = 3  # more concepts than this in one sentence is a list
-_NAMES: dict[tuple[str, ...], re.Pattern[str]] = {}
 
 
 def _in_plain_words(h: ConceptHit, f: Facts, names: int) -> bool:
@@ -262,10 +261,8 @@ def _in_plain_words(h: ConceptHit, f: Facts, names: int) -> bool:
     s = f.text.sentences[h.sentence]
     if s.question or s.words < _STATED_WORDS or names > _LIST_NAMES or not h.concept.paraphrases:
         return False
-    key = tuple(h.concept.patterns)
-    if key not in _NAMES:
-        _NAMES[key] = compile_fast(key)
-    return _NAMES[key].match(f.text.masked[s.turn], s.start + h.start) is None
+    named = compile_fast(h.concept.patterns)  # its names, not its paraphrases
+    return named.match(f.text.masked[s.turn], s.start + h.start) is None
 
 
 # The rubric's reliability anchors (INTERVIEW_SPEC.md section 4: no single point of failure,

@@ -19,12 +19,11 @@ from __future__ import annotations
 
 import hashlib
 import re
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from interviewer.bank import Concept
+from interviewer.core.memo import Remembered
 from interviewer.core.stages import Stage
 from interviewer.offline.analysis import ConceptHit, find_concepts, read_turns
 from interviewer.offline.reasoning import mask_collocations
@@ -106,46 +105,30 @@ class ReadingMemo:
     """Chains of turns read, by the digest of their turns: at most `kept`, least recent out."""
 
     def __init__(self, kept: int = READINGS_KEPT) -> None:
-        if kept < 1:
-            raise ValueError("a reading memo keeps at least one interview")
+        # By the compiled concepts' identity and the digest: the last turn read and its concepts.
+        self._links: Remembered[tuple[TurnRead, Hits]] = Remembered(kept)
         self.kept = kept
-        self._lock = threading.Lock()
-        # (id of the compiled concepts, digest) -> (those concepts, the last turn read). The
-        # concepts are kept with it, so their id is not reused while the entry lives.
-        self._links: OrderedDict[tuple[int, bytes], tuple[Compiled, TurnRead, Hits]] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._links)
-
-    def _get(self, compiled: Compiled, digest: bytes) -> tuple[TurnRead, Hits] | None:
-        key = (id(compiled), digest)
-        with self._lock:
-            found = self._links.get(key)
-            if found is None or found[0] is not compiled:
-                return None
-            self._links.move_to_end(key)
-            return found[1], found[2]
 
     def read(self, compiled: Compiled, mine: Mine) -> tuple[TurnRead, Hits]:
         """The last of these candidate turns read, chained to every turn before it, and its
         concepts: the turns not read before are read now (usually the newest one alone)."""
         marks = digests(mine)
+        owners = (compiled,)
         found, start = None, len(mine)
         while start > 0:
-            found = self._get(compiled, marks[start - 1])
+            found = self._links.get(owners, marks[start - 1])
             if found is not None:
                 break
             start -= 1
         if start == len(mine) and found is not None:
             return found
         last, hits = read_more(found[0] if found else None, compiled, mine[start:])
-        with self._lock:
-            if start > 0:  # the shorter chain is this interview's past: keep one per interview
-                self._links.pop((id(compiled), marks[start - 1]), None)
-            self._links[id(compiled), marks[-1]] = (compiled, last, hits)
-            self._links.move_to_end((id(compiled), marks[-1]))
-            while len(self._links) > self.kept:
-                self._links.popitem(last=False)
+        if start > 0:  # the shorter chain is this interview's past: keep one per interview
+            self._links.forget(owners, marks[start - 1])
+        self._links.put(owners, marks[-1], (last, hits))
         return last, hits
 
 
