@@ -105,7 +105,12 @@ class SlackRunner:
 
     async def start(self) -> None:
         """Connect to Socket Mode, or listen for signed HTTP requests on host:port."""
-        await self._check_token()
+        self._keep_alive()
+        try:
+            await self._check_token()
+        except BaseException:
+            await self._close_session()
+            raise
         if self.app_token:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
@@ -119,6 +124,21 @@ class SlackRunner:
         address = self._site_runner.addresses[0]
         self.port = int(address[1])
         log.warning("Slack: listening on http://%s:%s%s", self.host, self.port, EVENTS_PATH)
+
+    def _keep_alive(self) -> None:
+        """One HTTP session for every Web API call while running. Without one, slack_sdk opens
+        a session (a new connection, and TLS handshake against Slack) per call: several per
+        streamed reply, and the churn showed in the load profile (issue 25)."""
+        client = self.outbox.client
+        if client.session is None or client.session.closed:
+            # slack_sdk applies its timeout only to the sessions it makes; ours carries it.
+            timeout = aiohttp.ClientTimeout(total=client.timeout)
+            client.session = aiohttp.ClientSession(timeout=timeout)
+
+    async def _close_session(self) -> None:
+        session = self.outbox.client.session
+        if session is not None and not session.closed:
+            await session.close()
 
     async def _check_token(self) -> None:
         """Fail at start, with the reason, when Slack refuses the bot token."""
@@ -189,6 +209,7 @@ class SlackRunner:
         if self._site_runner is not None:
             await self._site_runner.cleanup()
             self._site_runner = None
+        await self._close_session()
 
     async def deliver(self, reply: Reply) -> None:
         """Post what the clock made the interviewer say into the reply's DM or thread."""

@@ -30,6 +30,7 @@ class Call:
     method: str
     args: dict[str, Any]
     token: str
+    peer: tuple[str, int] | None = None  # the client's address: one per TCP connection
 
 
 @dataclass
@@ -297,7 +298,8 @@ class FakeSlack:
             args = dict(await request.post())
         args |= dict(request.query)
         token = request.headers.get("Authorization", "").removeprefix("Bearer ")
-        self.calls.append(Call(method, args, token))
+        peer = request.transport.get_extra_info("peername") if request.transport else None
+        self.calls.append(Call(method, args, token, tuple(peer) if peer else None))
         if method in self.delays:
             await asyncio.sleep(self.delays[method])
         limits = self._limits.get(method)

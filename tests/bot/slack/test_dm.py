@@ -139,3 +139,19 @@ class WordByWord:
             for i, word in enumerate(words):
                 await on_delta(word if i == 0 else " " + word)
         return utterance
+
+
+async def test_web_api_calls_share_connections(slack: Harness) -> None:
+    # slack_sdk opens a connection per call unless it is given a session: against Slack
+    # that is a TLS handshake per post and edit. The runner keeps one while it runs.
+    await slack.command(ADA, DM, "start model-serving drill")
+    for answer in (
+        "How many users, and what is the peak QPS?",
+        "What latency does a chat turn need at p99?",
+        "A gateway, a request queue, and a GPU pool autoscaled on depth.",
+    ):
+        await slack.say(ADA, DM, answer)
+    calls = [c for c in slack.fake.calls if c.peer is not None]
+    connections = {c.peer for c in calls}
+    assert len(calls) >= 6
+    assert len(connections) <= 2, (len(connections), len(calls))
