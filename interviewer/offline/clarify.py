@@ -148,6 +148,16 @@ class Clarifier:
                 return Answer(" ".join([best.answer, *tied]), False)
             if not is_yes_no(question):  # asked again, by the fact's own words
                 return Answer(self.lines.already_given.format(fact=best.answer), False)
+        elif not matched and (named := _named_by_id(problem, masked)):
+            # No keyword matched, but the question is about the very subject a fact is named
+            # for ("How fresh must the index be?" and the fact `freshness`).
+            fact = named[0]
+            if fact.answer in here:
+                return None
+            if fact.answer not in given:
+                return Answer(fact.answer, False)
+            if not is_yes_no(question):
+                return Answer(self.lines.already_given.format(fact=fact.answer), False)
         elif not matched:  # a topic no fact names ("... and GDPR?"): its facts answer it
             found = [
                 f.answer
@@ -159,6 +169,18 @@ class Clarifier:
         default = self.lines.default_for(topics[0] if topics else None)
         said = _clip(question.rstrip("?").strip())
         return Answer(self.lines.your_call.format(question=said, default=default), True)
+
+
+def _named_by_id(problem: Problem, question: str) -> list[HiddenFact]:
+    """The facts whose id names a subject of the question (by the id's word stems), for a
+    question no fact's keywords matched."""
+    asked = _asked_stems(problem, question)
+    return [f for f in problem.hidden_facts if _id_stems(f.id) & asked]
+
+
+@cache
+def _id_stems(fact_id: str) -> frozenset[str]:
+    return frozenset(stems(fact_id.replace("-", " ")))
 
 
 def _ties(a: HiddenFact, b: HiddenFact, question: str) -> bool:

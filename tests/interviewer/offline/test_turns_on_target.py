@@ -89,6 +89,22 @@ def test_a_question_is_answered_by_the_fact_about_its_subject(bank: QuestionBank
     assert peak.text == facts["traffic"]  # a question too short to tell keeps its keyword
 
 
+def test_a_question_on_the_subject_a_fact_is_named_for_gets_that_fact(
+    bank: QuestionBank,
+) -> None:
+    assert bank.phrases is not None
+    clarifier = Clarifier(bank.phrases, LINES)
+    problem = bank.problem("web-crawler")
+    facts = {f.id: f.answer for f in problem.hidden_facts}
+    question = "How fresh does the index need to be, hours or days?"  # no keyword of any fact
+    (answer,) = clarifier.answer(problem, question, "")
+    assert answer.text == facts["freshness"] and not answer.your_call
+    (again,) = clarifier.answer(problem, question, facts["freshness"])
+    assert facts["freshness"] in again.text and again.text != facts["freshness"]  # said before
+    (other,) = clarifier.answer(problem, "Is the crawler written in Rust?", "")
+    assert other.your_call  # no fact is named for it
+
+
 # ---- the plan leads ---------------------------------------------------------------------
 
 
