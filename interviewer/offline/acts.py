@@ -38,6 +38,9 @@ class Heard:
     act: Act
     subject: str = ""
     questions: tuple[str, ...] = ()
+    # a deep-dive wish followed by the candidate's own walk through it ("Let's go deep on
+    # sampling. Head sampling at 1% loses the rare failures, so we tail-sample...")
+    said_more: bool = False
 
 
 _DEEP_DIVE = re.compile(
@@ -133,7 +136,7 @@ def hear(text: str, stage: Stage) -> Heard:
     # "let's talk about X" is a deep-dive wish only with a depth word ("in more detail")
     wish = m is not None and bool(_DEPTH.search(m.group()) or "talk" not in m.group().lower())
     if m and wish and stage is not Stage.CLARIFY:
-        return Heard(Act.DEEP_DIVE, _subject(m.group("x")))
+        return Heard(Act.DEEP_DIVE, _subject(m.group("x")), said_more=_goes_on(text, m.start()))
     asked = _asked(text)
     if asked:
         return Heard(Act.ASKED, questions=tuple(asked))
@@ -147,6 +150,16 @@ def hear(text: str, stage: Stage) -> Heard:
     if stage is Stage.WRAP_UP and _is_summary(text):
         return Heard(Act.SUMMARY)
     return Heard(Act.DESIGN)
+
+
+_SAID_MORE_WORDS = 12
+
+
+def _goes_on(text: str, at: int) -> bool:
+    """Whether a message says more than its deep-dive wish: a dozen words of design beyond
+    the sentence that holds the wish."""
+    wish = next((s for s in sentences(text[at:]) if s.strip()), "")
+    return len(_WORD.findall(text)) - len(_WORD.findall(text[:at] + wish)) >= _SAID_MORE_WORDS
 
 
 def _subject(raw: str) -> str:

@@ -241,8 +241,12 @@ class OfflineBrain:
         """Design talk and the acts that are not questions: deep dive, don't know, refusal..."""
         lines = self.lines
         if heard.act is Act.DEEP_DIVE:
-            text, key = self.responder.deep_dive(ctx.problem, heard.subject, ctx.state.asked)
-            return Utterance(text, TurnKind.FOLLOW_UP, key)
+            dive = self.responder.deep_dive(
+                ctx.problem, heard.subject, ctx.state.asked, heard.said_more
+            )
+            if dive is not None:
+                return Utterance(dive[0], TurnKind.FOLLOW_UP, dive[1])
+            return self._with_move(ctx, stage, [])
         if heard.act is Act.DONT_KNOW:
             before = last_interviewer(ctx.turns[:-1])
             offered = (lines.dont_know_step.split("{", 1)[0], lines.dont_know_plan.split("{", 1)[0])

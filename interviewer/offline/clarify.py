@@ -146,7 +146,10 @@ class Clarifier:
                 tied = [f.answer for f in ranked[1:2] if _ties(f, best, masked)]
                 tied = [a for a in tied if a not in given + here]
                 return Answer(" ".join([best.answer, *tied]), False)
-            if not is_yes_no(question):  # asked again, by the fact's own words
+            if not is_yes_no(question) or _restates(problem, best, masked):
+                # asked again, by the fact's own words; or a yes/no question that checks what
+                # the fact said ("Can I assume prompts may contain customer PII?"), not one
+                # that only shares its numbers ("Do jobs need all 512 GPUs at once?")
                 return Answer(self.lines.already_given.format(fact=best.answer), False)
         elif not matched and (named := _named_by_id(problem, masked)):
             # No keyword matched, but the question is about the very subject a fact is named
@@ -169,6 +172,12 @@ class Clarifier:
         default = self.lines.default_for(topics[0] if topics else None)
         said = _clip(question.rstrip("?").strip())
         return Answer(self.lines.your_call.format(question=said, default=default), True)
+
+
+def _restates(problem: Problem, fact: HiddenFact, question: str) -> bool:
+    """Whether a question is mostly the fact's own words: half its content words at least."""
+    asked = _asked_stems(problem, question)
+    return len(asked) >= 2 and 2 * len(asked & stems(fact.answer)) >= len(asked)
 
 
 def _named_by_id(problem: Problem, question: str) -> list[HiddenFact]:

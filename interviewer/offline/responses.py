@@ -48,14 +48,20 @@ class Responder:
             parts.append(self.lines.move_on_offer.format(stage=nxt.label.lower()))
         return parts
 
-    def deep_dive(self, problem: Problem, subject: str, asked: Collection[str]) -> tuple[str, str]:
+    def deep_dive(
+        self, problem: Problem, subject: str, asked: Collection[str], said_more: bool = False
+    ) -> tuple[str, str] | None:
         """The problem's own question about what the candidate wants to go deep on, with its
-        key; a question about that subject in their words when the plan has none."""
+        key; a question about that subject in their words when the plan has none; None when
+        the candidate already walked through it in the same message (the next move follows
+        what they said, as after any answer)."""
         question = self.plan_question(problem, subject, asked, keyed=True)
         best = self.plan_question(problem, subject, (), keyed=True)
         if question and question == best:  # the plan's own question on it, not asked yet
             text = self.lines.deep_dive.format(subject=subject, question=_lower_first(question))
             return text, question_key(question)
+        if said_more:
+            return None  # "walk me through it" is what they just did
         # The plan's question on it was asked already (or there is none): a weaker match
         # would go elsewhere, so the candidate walks through it in their own terms.
         question = self.lines.deep_dive_open.format(subject=subject)

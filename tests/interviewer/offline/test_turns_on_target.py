@@ -105,6 +105,15 @@ def test_a_question_on_the_subject_a_fact_is_named_for_gets_that_fact(
     assert other.your_call  # no fact is named for it
 
 
+def test_a_yes_no_question_checking_a_given_fact_gets_it_again(bank: QuestionBank) -> None:
+    assert bank.phrases is not None
+    clarifier = Clarifier(bank.phrases, LINES)
+    problem = bank.problem("llm-observability")
+    [pii] = [f.answer for f in problem.hidden_facts if "personal data" in f.answer]
+    (answer,) = clarifier.answer(problem, "Can I assume prompts may contain customer PII?", pii)
+    assert pii in answer.text and not answer.your_call  # "As I said", not a default
+
+
 # ---- the plan leads ---------------------------------------------------------------------
 
 
@@ -161,12 +170,31 @@ def test_a_deep_dive_wish_on_what_was_asked_is_walked_through_in_its_own_terms(
     brain = OfflineBrain(bank)
     problem = bank.problem("batch-inference")
     subject = "giving GPUs back to real-time traffic when it spikes"
-    text, _ = brain.responder.deep_dive(problem, subject, ())
+    dive = brain.responder.deep_dive(problem, subject, ())
+    assert dive is not None
     preemption = problem.expected[Stage.DEEP_DIVE][0].question
-    assert preemption[1:] in text  # the plan's own question on it
-    text, key = brain.responder.deep_dive(problem, subject, (question_key(preemption),))
+    assert preemption[1:] in dive[0]  # the plan's own question on it
+    dive = brain.responder.deep_dive(problem, subject, (question_key(preemption),))
+    assert dive is not None
+    text, key = dive
     assert text == LINES.deep_dive_open.format(subject=subject)  # not a weaker match elsewhere
     assert key == question_key(text)
+    # ...unless the same message already walked through it: then no "walk me through it"
+    done = (question_key(preemption),)
+    assert brain.responder.deep_dive(problem, subject, done, said_more=True) is None
+
+
+def test_a_deep_dive_wish_with_its_walk_through_gets_a_question_on_what_was_said(
+    bank: QuestionBank,
+) -> None:
+    wish = "Let's go deep on sampling."
+    walk = (
+        " Head sampling at 1% loses the rare failures, so we tail-sample: keep every error,"
+        " every slow trace over p99, and 1% of the rest, decided at the collector."
+    )
+    assert not hear(wish, Stage.DEEP_DIVE).said_more
+    heard = hear(wish + walk, Stage.DEEP_DIVE)
+    assert heard.act is Act.DEEP_DIVE and heard.subject == "sampling" and heard.said_more
 
 
 def test_a_generic_question_needs_the_problems_topic_words(bank: QuestionBank) -> None:
