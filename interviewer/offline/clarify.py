@@ -45,6 +45,14 @@ _PREFERENCE = re.compile(
     r"discuss) (?:about |with |on )?\w+ or\b|\bwhich (?:one |part )?should i (?:start|cover|do|go)",
     re.IGNORECASE,
 )
+# What the system is for: the problem's prompt says it.
+_GOAL = re.compile(
+    r"\b(?:success|succeed|goals?|objectives?|purpose|the point of|main use[- ]case|"
+    r"(?:problem|pain) (?:are we|we're|is this|does this|this) (?:solving|solve|fix)|"
+    r"what (?:do|does) (?:the )?(?:users?|customers?|teams?) (?:need|want)|why (?:are we|do we) "
+    r"(?:building|build|need)|north[- ]star|what matters most)\b",
+    re.IGNORECASE,
+)
 _DESIGN_TALK = (TurnKind.FOLLOW_UP, TurnKind.PUSHBACK, TurnKind.STAGE_INTRO)
 _YES_NO = re.compile(
     r"^\s*(?:so,? |and |also,? |ok,? )?(?:is|are|do|does|did|can|could|should|would|will|may|"
@@ -169,6 +177,10 @@ class Clarifier:
             ]
             if found:
                 return Answer(" ".join(found[:2]), False)
+        if not topics and _GOAL.search(masked):
+            if problem.prompt in given + here:
+                return None
+            return Answer(self.lines.goal.format(prompt=problem.prompt), False)
         default = self.lines.default_for(topics[0] if topics else None)
         said = _clip(question.rstrip("?").strip())
         return Answer(self.lines.your_call.format(question=said, default=default), True)

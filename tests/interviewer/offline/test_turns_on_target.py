@@ -114,6 +114,16 @@ def test_a_yes_no_question_checking_a_given_fact_gets_it_again(bank: QuestionBan
     assert pii in answer.text and not answer.your_call  # "As I said", not a default
 
 
+def test_a_question_about_success_is_answered_from_the_brief(bank: QuestionBank) -> None:
+    assert bank.phrases is not None
+    clarifier = Clarifier(bank.phrases, LINES)
+    problem = bank.problem("llm-observability")
+    question = "Before I start: what does success look like for this system in six months?"
+    (answer,) = clarifier.answer(problem, question, "")
+    assert problem.prompt in answer.text and not answer.your_call
+    assert clarifier.answer(problem, "What is the main goal?", answer.text) == []  # said once
+
+
 # ---- the plan leads ---------------------------------------------------------------------
 
 
