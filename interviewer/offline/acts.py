@@ -29,6 +29,8 @@ class Act(StrEnum):
     OFF_TOPIC = "off_topic"
     SUMMARY = "summary"
     REFUSAL = "refusal"
+    # about the interview itself, not the design: the subject says which (see _META)
+    META = "meta"
 
 
 @dataclass(frozen=True)
@@ -124,6 +126,55 @@ _SUMMARY = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"\w+")
+# Questions about the interview itself, answered as an interviewer would: the time left, the
+# last question again (asked to repeat or to explain it), a hint, a moment to think, whether
+# to draw, whether the answer was what was asked. Matched on a short message only: inside a
+# design answer "does that make sense?" asks nothing.
+_META = {
+    "time": re.compile(
+        r"\bhow (?:much|long) (?:more )?(?:time|longer)\b|\btime (?:left|remaining|check)\b|"
+        r"\bhow (?:are|am) (?:we|i) (?:doing )?(?:on|for) time\b|\bhow many minutes\b",
+        re.IGNORECASE,
+    ),
+    "repeat": re.compile(
+        r"\b(?:repeat|rephrase|restate|reword)\b|\bsay (?:that|it) again\b|\bcome again\b|"
+        r"\bwhat was (?:the|your) question\b|"
+        r"\bwhat (?:do|did) you mean(?: by (?:that|this|it|the question|that question))?\W*$|"
+        r"\bwhat (?:exactly )?are you asking\b|\bi (?:don'?t|do not) (?:understand|follow|get) "
+        r"(?:the|your) question\b|\bnot sure what you(?:'re| are) asking\b",
+        re.IGNORECASE,
+    ),
+    "hint": re.compile(
+        r"\b(?:can|could|may) i (?:get|have) (?:a|another|some) hints?\b|\b(?:give|get) me "
+        r"(?:a|another) hint\b|\bany hints?\b|\bhint,? please\b|\bcan you (?:give me )?(?:a )?hint\b",
+        re.IGNORECASE,
+    ),
+    "think": re.compile(
+        r"^\W*(?:(?:ok(?:ay)?|hmm+|um+|so|right|sure|alright),?\s+)*(?:let me (?:think|take a "
+        r"(?:second|sec|moment|minute))|give me a (?:second|sec|moment|minute)|(?:one|just a) "
+        r"(?:second|sec|moment|minute)|i need (?:a (?:second|moment|minute) )?to think)\b",
+        re.IGNORECASE,
+    ),
+    "diagram": re.compile(
+        r"\b(?:should|can|may|could|shall) i (?:draw|sketch|diagram)\b|\bdo you want (?:me to "
+        r"(?:draw|sketch)|a diagram)\b|\b(?:can|may) i (?:use|share) a (?:diagram|whiteboard)\b",
+        re.IGNORECASE,
+    ),
+    "answered": re.compile(
+        r"\bi (?:already|just) (?:answered|covered|said|explained|mentioned|went through) "
+        r"(?:that|this|it)\b|\b(?:i think )?i (?:answered|covered) (?:that|this|it) "
+        r"(?:already|above|earlier|before)\b",
+        re.IGNORECASE,
+    ),
+    "check": re.compile(
+        r"\b(?:does|did) (?:that|this) (?:answer|cover|address) (?:your|the) question\b|"
+        r"\bis (?:that|this) what you (?:were )?(?:looking for|wanted|meant|asked)\b|"
+        r"\bam i on the right track\b|\bis (?:that|this) (?:the )?(?:right )?(?:direction|"
+        r"kind of (?:answer|thing)) you\b",
+        re.IGNORECASE,
+    ),
+}
+_META_WORDS = 14  # a message about the interview is short; a longer one is an answer
 
 
 def hear(text: str, stage: Stage) -> Heard:
@@ -132,6 +183,9 @@ def hear(text: str, stage: Stage) -> Heard:
     # (searching every sentence with these patterns was most of hearing a long answer).
     if could_match(_OFF_TOPIC, text) and _OFF_TOPIC.search(text):
         return Heard(Act.OFF_TOPIC)
+    meta = _meta(text)
+    if meta:
+        return Heard(Act.META, meta)
     m = _DEEP_DIVE.search(text) if could_match(_DEEP_DIVE, text) else None
     # "let's talk about X" is a deep-dive wish only with a depth word ("in more detail")
     wish = m is not None and bool(_DEPTH.search(m.group()) or "talk" not in m.group().lower())
@@ -160,6 +214,13 @@ def _goes_on(text: str, at: int) -> bool:
     the sentence that holds the wish."""
     wish = next((s for s in sentences(text[at:]) if s.strip()), "")
     return len(_WORD.findall(text)) - len(_WORD.findall(text[:at] + wish)) >= _SAID_MORE_WORDS
+
+
+def _meta(text: str) -> str:
+    """Which question about the interview itself a short message asks, or ''."""
+    if len(_WORD.findall(text)) > _META_WORDS:
+        return ""
+    return next((kind for kind, p in _META.items() if p.search(text)), "")
 
 
 def _subject(raw: str) -> str:

@@ -14,7 +14,7 @@ from interviewer.core.events import (
     WarnTime,
 )
 from interviewer.core.stages import Format, Stage
-from interviewer.core.text import is_question, question_key
+from interviewer.core.text import is_question, question_key, sentences
 from interviewer.core.transcript import Role, TurnKind
 from interviewer.diagrams.probes import follow_up as diagram_follow_up
 from interviewer.diagrams.probes import redrawn_for
@@ -189,6 +189,8 @@ class OfflineBrain:
         if heard.act is Act.OFF_TOPIC:  # one line back to the problem: no facts, no new probe
             text = lines.off_topic.format(title=short_title(ctx.problem.title))
             return Utterance(text, TurnKind.FOLLOW_UP)
+        if heard.act is Act.META:
+            return self._meta(ctx, stage, heard.subject)
         parts: list[str] = []
         kind = TurnKind.FOLLOW_UP
         if action.answer_facts or heard.act is Act.ASKED:
@@ -216,6 +218,43 @@ class OfflineBrain:
         if curveball is not None:
             return self._after_curveball(ctx, stage, curveball, last)
         return self._heard(ctx, stage, heard, last)
+
+    def _meta(self, ctx: TurnContext, stage: Stage, subject: str) -> Utterance:
+        """A question about the interview itself, answered as an interviewer would."""
+        lines, p = self.lines, self.phrases
+        if subject == "time":
+            left = ctx.state.stage_seconds_left(ctx.now)
+            total = ctx.state.total_seconds_left(ctx.now)
+            if left is None or total is None:
+                return Utterance(p.time_left_unclocked, TurnKind.TIME_LEFT)
+            text = p.time_left.format(
+                stage_left=minutes_text(left),
+                total_left=minutes_text(total),
+                stage=stage.label.lower(),
+            )
+            return Utterance(text, TurnKind.TIME_LEFT)
+        if subject == "hint":
+            return self._hint(ctx, stage)
+        if subject == "repeat":
+            question = self._last_question(ctx) or p.first_questions[stage]
+            return Utterance(lines.meta_repeat.format(question=question), TurnKind.FOLLOW_UP)
+        if subject in ("check", "answered"):
+            lead = lines.meta_check if subject == "check" else lines.meta_answered
+            return self._with_move(ctx, stage, [lead], press=False)
+        said = lines.meta_diagram if subject == "diagram" else lines.meta_think
+        return Utterance(said, TurnKind.FOLLOW_UP)
+
+    def _last_question(self, ctx: TurnContext) -> str:
+        """The interviewer's latest question (a time check or a hint asks none), without the
+        lead of an earlier repeat."""
+        lead = self.lines.meta_repeat.split("{", 1)[0]
+        for turn in reversed(ctx.turns):
+            if turn.role is not Role.INTERVIEWER:
+                continue
+            asked = [s for s in sentences(turn.text) if is_question(s)]
+            if asked:
+                return asked[-1].removeprefix(lead)
+        return ""
 
     @staticmethod
     def _answers_wrap_up(ctx: TurnContext, stage: Stage) -> bool:

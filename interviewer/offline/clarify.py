@@ -274,7 +274,19 @@ def _answers(fact: HiddenFact, question: str, asked: set[str], shared: int) -> b
     keywords match. ("Should I split files into chunks or process the whole file on one
     machine?" shares only "files" with the file format: it asks for a design choice.)"""
     enough = shared >= 2 or 3 * shared >= len(asked)
-    return enough or len(asked) < 2 or _strong(fact, question)
+    return enough or len(asked) < 2 or _strong(fact, question) or _counted(fact, question)
+
+
+_QUANTITY = re.compile(r"\bhow (?:many|much)\b", re.IGNORECASE)
+
+
+def _counted(fact: HiddenFact, question: str) -> bool:
+    """Whether a 'how many / how much' question matches a fact that gives numbers by a
+    subject keyword of the fact ("How many shortened URLs per day?" and "About 100 million
+    new short links a month": its words differ, its subject and its numbers answer it)."""
+    if not _QUANTITY.search(question) or not any(ch.isdigit() for ch in fact.answer):
+        return False
+    return any(not _INTERROGATIVE.match(k) for k, _ in _found(fact, question))
 
 
 def _strong(fact: HiddenFact, question: str) -> bool:

@@ -46,6 +46,11 @@ class ActLines(BaseModel):
     refusal_plan: str = Field(description="'{quote}', and '{question}' of the plan on its risk")
     summary_close: str
     already_given: str = Field(description="'{fact}' given before, asked for again")
+    meta_think: str
+    meta_diagram: str
+    meta_check: str
+    meta_answered: str
+    meta_repeat: str = Field(description="'{question}': the interviewer's last question")
     goal: str = Field(description="'{prompt}': what success is, from the problem's own prompt")
     your_call: str = Field(description="'{question}' asked, '{default}': a sensible default")
     move_on_offer: str = Field(description="'{stage}': the next stage")

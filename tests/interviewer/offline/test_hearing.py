@@ -298,6 +298,41 @@ async def test_an_off_topic_request_gets_one_line_back_to_the_problem(
     assert "What exactly would you build there" not in reply
 
 
+async def test_questions_about_the_interview_itself_are_answered_as_an_interviewer_would(
+    gpu: Chat, own_bank: QuestionBank
+) -> None:
+    await gpu.start("gpu-scheduler", moves=1)
+    asked = await gpu.say("A queue per team feeds a scheduler that places jobs on nodes.")
+    question = asked.split(". ")[-1]
+    assert question.endswith("?")
+    time = await gpu.say("How much time do we have left?")
+    assert time.startswith("Time check:") and "in the interview" in time
+    assert last_kind(gpu) == TurnKind.TIME_LEFT
+    again = await gpu.say("Sorry, can you repeat the question?")
+    assert again == LINES.meta_repeat.format(question=question)
+    meant = await gpu.say("What do you mean?")
+    assert meant == again  # the question itself, not "Sure: Sure: ..."
+    assert await gpu.say("Let me think for a second.") == LINES.meta_think
+    assert await gpu.say("Should I draw a diagram?") == LINES.meta_diagram
+    hint = await gpu.say("Can I get a hint?")
+    assert hint.startswith("Hint:") and last_kind(gpu) == TurnKind.HINT
+    going = await gpu.say("Does that answer your question?")
+    assert going.startswith(LINES.meta_check) and going.endswith("?")
+    assert "Your call" not in going and "your call" not in going
+    built = await gpu.say("I already answered that above.")
+    assert built.startswith(LINES.meta_answered)
+    assert not any(p in built for p in ("make that concrete", "What exactly would you build"))
+
+
+async def test_a_long_answer_that_mentions_time_is_design_talk(gpu: Chat) -> None:
+    await gpu.start("gpu-scheduler", moves=1)
+    reply = await gpu.say(
+        "How much time a job waits matters most, so the scheduler keeps a queue per team and "
+        "places the oldest fair-share job first whenever a node frees up."
+    )
+    assert not reply.startswith("Time check:")
+
+
 async def test_a_waved_away_concern_gets_a_pointed_question_on_its_risk(
     own_bank: QuestionBank,
 ) -> None:

@@ -124,6 +124,15 @@ def test_a_question_about_success_is_answered_from_the_brief(bank: QuestionBank)
     assert clarifier.answer(problem, "What is the main goal?", answer.text) == []  # said once
 
 
+def test_a_how_many_question_gets_the_fact_that_counts_its_subject(bank: QuestionBank) -> None:
+    assert bank.phrases is not None
+    clarifier = Clarifier(bank.phrases, LINES)
+    problem = bank.problem("url-shortener")
+    facts = {f.id: f.answer for f in problem.hidden_facts}
+    (count,) = clarifier.answer(problem, "How many shortened URLs per day?", "")
+    assert count.text == facts["writes"]  # "links" in the fact, "URLs" in the question
+
+
 # ---- the plan leads ---------------------------------------------------------------------
 
 
