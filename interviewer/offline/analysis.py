@@ -96,6 +96,20 @@ _REASON = re.compile(
     r"|riskier|costlier|slower|faster) than"
     r"|rather \w+(?: \w+){0,4} than"
     r"|by (?!the\b|a\b|an\b|design\b|default\b)\w+ing\b"
+    # Consequences in everyday words: what a part would cause ("a single placer would make an
+    # outage global"; not "we will make a service"), what it makes of something ("makes
+    # reading simple"), what a plural means ("bigger groups mean more answers per card"), and
+    # a judgement on the clause before ("which is much cheaper per check", "which is what
+    # makes ...").
+    r"|(?<!\bwe )(?<!\bi )(?<!\byou )(?<!\bthey )(?:would|will|could) (?:make|mean|cause|turn"
+    r"|force|cost|break|waste|starve|overload"
+    r"|flood|block|delay|double|halve)s?\b"
+    r"|\bmak(?:es|ing) (?:\w+ ){1,3}?(?:simple|simpler|easy|easier|cheap|cheaper|hard|harder"
+    r"|safe|safer|slow|slower|possible|impossible|visible|predictable|reproducible)\b"
+    r"|(?:is|'s) what (?:makes|lets|keeps|gives|allows)"
+    r"|\w+s mean (?:more|less|fewer|lower|higher|longer|shorter|that)\b"
+    r"|(?:which|that|this) (?:is|'s) (?:much |far |a lot |still )?(?:cheaper|faster|safer"
+    r"|simpler|easier|slower|harder|fine|enough|acceptable)\b"
     r")"
     r"|(?<=[\w,] )so (?!(?:far|much|many|on|called|long|few|little|to)\b)\w",
     re.IGNORECASE,
