@@ -74,15 +74,19 @@ def in_other_words(f: Facts) -> frozenset[str]:
     failover" without any of its keywords. A question, a wrong claim or a list of names
     reaches nothing; a name with no reason does not either; and a question the candidate
     should have asked (a clarify point) is reached only by asking it."""
+    if all(f.covered[p.point.id] for p in f.points):
+        return frozenset()
     names = Counter(h.sentence for h in f.hits)
-    said: dict[Criterion, set[str]] = {}  # criterion -> content stems of its mechanisms
+    where: dict[Criterion, set[int]] = {}  # criterion -> sentences explaining its mechanisms
     for h in f.hits:
         s = f.text.sentences[h.sentence]
         if not h.explained or not s.reasoned or s.question or h.sentence in f.wrong:
             continue
         if is_keyword_list(names[h.sentence], s.text.count(","), s.words):
             continue
-        said.setdefault(f.criteria_of(h.concept)[0], set()).update(_stems(s.text))
+        where.setdefault(f.criteria_of(h.concept)[0], set()).add(h.sentence)
+    stems = {sid: _stems(f.text.sentences[sid].text) for sids in where.values() for sid in sids}
+    said = {c: set().union(*(stems[sid] for sid in sids)) for c, sids in where.items()}
     return frozenset(
         p.point.id
         for p in f.points
