@@ -131,6 +131,9 @@ _QUANTITY = re.compile(
     r"mins?\b|hours?|days?|weeks?|gb|tb|pb|mb|kb|qps|rps|tps|rpm|req|requests?|users?|"
     r"tokens?|gpus?|nodes?|servers?|machines?|replicas?|shards?|regions?|zones?|nines|"
     r"million|billion|thousand|per\b|/\s*s\b|bytes?|times\b)"
+    # A rate in everyday words: "40,000 checks a second", "20 questions per second".
+    r"|(?<![\w.])(?<![0-9],)\d++(?:[.,]\d++)*+\s++(?:[a-z-]++\s++){1,3}?(?:a|per|each|every)"
+    r"\s++(?:second|minute|hour|day|week|month|year)\b"
     r"|\b99(?:\.9+)?\s*%|\bp9[059]\b",
     re.IGNORECASE,
 )
