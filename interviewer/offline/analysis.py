@@ -96,6 +96,20 @@ _REASON = re.compile(
     r"|riskier|costlier|slower|faster) than"
     r"|rather \w+(?: \w+){0,4} than"
     r"|by (?!the\b|a\b|an\b|design\b|default\b)\w+ing\b"
+    # Consequences in everyday words: what a part would cause ("a single placer would make an
+    # outage global"; not "we will make a service"), what it makes of something ("makes
+    # reading simple"), what a plural means ("bigger groups mean more answers per card"), and
+    # a judgement on the clause before ("which is much cheaper per check", "which is what
+    # makes ...").
+    r"|(?<!\bwe )(?<!\bi )(?<!\byou )(?<!\bthey )(?:would|will|could) (?:make|mean|cause|turn"
+    r"|force|cost|break|waste|starve|overload"
+    r"|flood|block|delay|double|halve)s?\b"
+    r"|\bmak(?:es|ing) (?:\w+ ){1,3}?(?:simple|simpler|easy|easier|cheap|cheaper|hard|harder"
+    r"|safe|safer|slow|slower|possible|impossible|visible|predictable|reproducible)\b"
+    r"|(?:is|'s) what (?:makes|lets|keeps|gives|allows)"
+    r"|\w+s mean (?:more|less|fewer|lower|higher|longer|shorter|that)\b"
+    r"|(?:which|that|this) (?:is|'s) (?:much |far |a lot |still )?(?:cheaper|faster|safer"
+    r"|simpler|easier|slower|harder|fine|enough|acceptable)\b"
     r")"
     r"|(?<=[\w,] )so (?!(?:far|much|many|on|called|long|few|little|to)\b)\w",
     re.IGNORECASE,
@@ -117,6 +131,9 @@ _QUANTITY = re.compile(
     r"mins?\b|hours?|days?|weeks?|gb|tb|pb|mb|kb|qps|rps|tps|rpm|req|requests?|users?|"
     r"tokens?|gpus?|nodes?|servers?|machines?|replicas?|shards?|regions?|zones?|nines|"
     r"million|billion|thousand|per\b|/\s*s\b|bytes?|times\b)"
+    # A rate in everyday words: "40,000 checks a second", "20 questions per second".
+    r"|(?<![\w.])(?<![0-9],)\d++(?:[.,]\d++)*+\s++(?:[a-z-]++\s++){1,3}?(?:a|per|each|every)"
+    r"\s++(?:second|minute|hour|day|week|month|year)\b"
     r"|\b99(?:\.9+)?\s*%|\bp9[059]\b",
     re.IGNORECASE,
 )

@@ -22,8 +22,10 @@ BAR_NOTES = {
 def at_bar(
     criteria: dict[Criterion, CriterionScore], f: Facts, level: Level, deep_stage: bool
 ) -> dict[Criterion, CriterionScore]:
-    """The level's bar: staff keeps a 3 only with depth shown past the high level; mid gets a
-    3 for a design that names four or more parts of it and explains at least one."""
+    """The level's bar: staff keeps a 3 only with depth shown past the high level (a concept of
+    the criterion explained there, or one of the problem's points for it reached there with a
+    reason); mid gets a 3 for a design that names four or more parts of it and explains at
+    least one."""
     if level is Level.SENIOR:
         return criteria
     out = dict(criteria)
@@ -33,7 +35,7 @@ def at_bar(
         hits = [h for h in f.hits if c in f.criteria_of(h.concept)]
         if level is Level.STAFF and was.score >= 3 and deep_stage:
             deep = [h for h in hits if h.explained and f.text.sentences[h.sentence].stage in _DEEP]
-            if not deep:
+            if not deep and not _point_in_depth(c, f):
                 why = "At the staff bar a 3 needs this shown in the deep dive or trade-offs."
                 out[c] = CriterionScore(2, was.evidence, f"{why} {was.feedback}")
         elif level is Level.MID and was.score == 2 and not f.thin:
@@ -42,6 +44,22 @@ def at_bar(
                 why = "At the mid bar a solid high-level design with reasons earns a 3."
                 out[c] = CriterionScore(3, was.evidence, f"{why} {was.feedback}")
     return out
+
+
+def _point_in_depth(c: Criterion, f: Facts) -> bool:
+    """Whether one of the problem's own points for this criterion is reached with a reason or a
+    number in the deep dive, trade-offs or wrap-up: depth said in plain words ("a node that
+    fails two jobs in a day is excluded until repaired, so we don't crash-loop jobs") is depth
+    without the lexicon's names. A question or a wrong claim shows none (covered leaves wrong
+    claims out)."""
+    for p in f.points:
+        if c not in p.criteria:
+            continue
+        for sid in f.covered[p.point.id]:
+            s = f.text.sentences[sid]
+            if s.stage in _DEEP and s.reasoned and not s.question and sid not in f.wrong:
+                return True
+    return False
 
 
 _MECHANISM_WORDS = 10  # a sentence this long states a mechanism, not a name

@@ -40,13 +40,15 @@ class Fit:
     relevant: frozenset[str] | None = None  # concepts the problem's own text names (None: any)
     words: dict[tuple[int, str], str] = field(default_factory=dict)  # (sentence, concept) -> said
     reached: frozenset[str] = frozenset()  # expected points reached in other words
+    # Of those, the ones reached with a mechanism and a reason (criteria.in_other_words).
+    in_other_words: frozenset[str] = frozenset()
 
     def missed(self, c: Criterion, f: Facts) -> list[str]:
         """The problem's points for a criterion the candidate reached in no words at all."""
         return [
             m
             for m, p in zip(f.missed(c), _missed_points(c, f), strict=True)
-            if p not in self.reached
+            if p not in self.reached and p not in self.in_other_words
         ]
 
     def name(self, sentence: int, concept: str) -> str:
@@ -61,6 +63,43 @@ class Fit:
 def _reasoned(f: Facts, p: Point) -> bool:
     """Whether a sentence that reaches the point also gives a reason or a number."""
     return any(f.text.sentences[sid].reasoned for sid in f.covered[p.point.id])
+
+
+def in_other_words(f: Facts) -> frozenset[str]:
+    """The expected points their keywords never reached that a sentence reaches with substance
+    in other words: it explains one of the point's criterion's own mechanisms with a reason or
+    a number, and it is about the point's component (it shares a content word with the point).
+    "For each provider we watch errors; when a few percent fail in a minute we stop sending to
+    it and try again every 30 seconds" reaches "adapters per provider with health checks and
+    failover" without any of its keywords. A question, a wrong claim or a list of names
+    reaches nothing; a name with no reason does not either; and a question the candidate
+    should have asked (a clarify point) is reached only by asking it."""
+    if all(f.covered[p.point.id] for p in f.points):
+        return frozenset()
+    names = Counter(h.sentence for h in f.hits)
+    where: dict[Criterion, set[int]] = {}  # criterion -> sentences explaining its mechanisms
+    for h in f.hits:
+        s = f.text.sentences[h.sentence]
+        if not h.explained or not s.reasoned or s.question or h.sentence in f.wrong:
+            continue
+        if is_keyword_list(names[h.sentence], s.text.count(","), s.words):
+            continue
+        where.setdefault(f.criteria_of(h.concept)[0], set()).add(h.sentence)
+    stems = {sid: _stems(f.text.sentences[sid].text) for sids in where.values() for sid in sids}
+    said = {c: set().union(*(stems[sid] for sid in sids)) for c, sids in where.items()}
+    return frozenset(
+        p.point.id
+        for p in f.points
+        if not f.covered[p.point.id]
+        and any(
+            _stems(p.point.point) & said.get(c, set()) for c in p.criteria if c is not _C.CLARITY
+        )
+    )
+
+
+def _stems(text: str) -> set[str]:
+    """The content words of a text, by their first five letters."""
+    return {w[:5] for w in content_words(text) if len(w) >= 4}
 
 
 def _missed_points(c: Criterion, f: Facts) -> list[str]:
@@ -150,7 +189,7 @@ def criterion_score(c: Criterion, f: Facts, fit: Fit) -> CriterionScore:
         score = 4 if enough and deep else 3
     # The problem leads: a 4 needs every point it expects on this criterion reached with a
     # reason, however many other ideas were explained (breadth of vocabulary is not depth).
-    unreasoned = [p for p in mapped if not _reasoned(f, p)]
+    unreasoned = [p for p in mapped if not _reasoned(f, p) and p.point.id not in fit.in_other_words]
     if score == 4 and unreasoned:
         score = 3
     ranked = sorted(items.values(), key=lambda i: (not i.explained, not i.primary, i.sentence))

@@ -37,7 +37,13 @@ from interviewer.offline.claims import (
     wrong_sentences,
 )
 from interviewer.offline.claims import pitfalls as claim_pitfalls
-from interviewer.offline.criteria import Fit, clarity_score, criterion_score, improvements
+from interviewer.offline.criteria import (
+    Fit,
+    clarity_score,
+    criterion_score,
+    improvements,
+    in_other_words,
+)
 from interviewer.offline.facts import Facts, Point
 from interviewer.offline.pitfalls import find_pitfalls, judged_stages
 from interviewer.offline.rambling import cap_rambling, rambling
@@ -159,7 +165,10 @@ class OfflineGrader:
         # the point names ("rate-limits per key" is reached by a token bucket per API key).
         said = {h.concept.id for h in hits}
         reached = frozenset(p.point.id for p in points if self._named_in(p.point.point) & said)
-        fit = Fit(self._relevant_to(problem), self._words(text, hits), reached)
+        # A point its keywords missed but a reasoned mechanism reached in other words counts as
+        # reached with a reason (no "not covered", no cap below 4 for it).
+        other = in_other_words(f)
+        fit = Fit(self._relevant_to(problem), self._words(text, hits), reached | other, other)
         pitfalls = find_pitfalls(f)
         # Questions answered in passing before turning back to one part: lost in details, seen
         # in the conversation when the expected points' keywords all came up (one pitfall).
