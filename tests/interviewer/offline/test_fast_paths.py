@@ -292,10 +292,15 @@ def _reference_hear(text: str, stage: Stage) -> Heard:
     """acts.hear with every pattern searched, no screen in front of any."""
     if acts._OFF_TOPIC.search(text):
         return Heard(Act.OFF_TOPIC)
+    if len(acts._WORD.findall(text)) <= acts._META_WORDS:
+        for kind, pattern in acts._META.items():
+            if pattern.search(text):
+                return Heard(Act.META, kind)
     m = acts._DEEP_DIVE.search(text)
     wish = m is not None and bool(acts._DEPTH.search(m.group()) or "talk" not in m.group().lower())
     if m and wish and stage is not Stage.CLARIFY:
-        return Heard(Act.DEEP_DIVE, acts._subject(m.group("x")))
+        said_more = acts._goes_on(text, m.start())
+        return Heard(Act.DEEP_DIVE, acts._subject(m.group("x")), said_more=said_more)
     asked = acts._asked(text)
     if asked:
         return Heard(Act.ASKED, questions=tuple(asked))
