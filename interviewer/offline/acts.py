@@ -141,7 +141,8 @@ _META = {
         r"\bwhat was (?:the|your) question\b|"
         r"\bwhat (?:do|did) you mean(?: by (?:that|this|it|the question|that question))?\W*$|"
         r"\bwhat (?:exactly )?are you asking\b|\bi (?:don'?t|do not) (?:understand|follow|get) "
-        r"(?:the|your) question\b|\bnot sure what you(?:'re| are) asking\b",
+        r"(?:the|your) question\b|\bnot sure what you(?:'re| are) (?:asking|getting at)\b|"
+        r"\bwhat are you getting at\b",
         re.IGNORECASE,
     ),
     "hint": re.compile(
@@ -166,11 +167,19 @@ _META = {
         r"(?:already|above|earlier|before)\b",
         re.IGNORECASE,
     ),
+    "yours": re.compile(
+        r"\bwhat would you do\b|\bhow would you (?:do|solve|design|approach|build) "
+        r"(?:it|this|that)\b|\bwhat(?:'s| is) the (?:right|correct|best|expected) "
+        r"(?:answer|approach|design|solution)\b",
+        re.IGNORECASE,
+    ),
     "check": re.compile(
         r"\b(?:does|did) (?:that|this) (?:answer|cover|address) (?:your|the) question\b|"
         r"\bis (?:that|this) what you (?:were )?(?:looking for|wanted|meant|asked)\b|"
         r"\bam i on the right track\b|\bis (?:that|this) (?:the )?(?:right )?(?:direction|"
-        r"kind of (?:answer|thing)) you\b",
+        r"kind of (?:answer|thing)) you\b|"
+        r"\bis (?:that|this|it|my (?:approach|design|answer)) (?:a )?(?:good|ok(?:ay)?|reasonable|"
+        r"right|fine|correct|valid|sensible)\b(?: (?:approach|idea|design|answer|way|start))?\W*$",
         re.IGNORECASE,
     ),
 }

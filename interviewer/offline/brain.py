@@ -241,7 +241,8 @@ class OfflineBrain:
         if subject in ("check", "answered"):
             lead = lines.meta_check if subject == "check" else lines.meta_answered
             return self._with_move(ctx, stage, [lead], press=False)
-        said = lines.meta_diagram if subject == "diagram" else lines.meta_think
+        said = {"diagram": lines.meta_diagram, "yours": lines.meta_yours}.get(subject)
+        said = said or lines.meta_think
         return Utterance(said, TurnKind.FOLLOW_UP)
 
     def _last_question(self, ctx: TurnContext) -> str:

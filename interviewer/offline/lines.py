@@ -50,6 +50,7 @@ class ActLines(BaseModel):
     meta_diagram: str
     meta_check: str
     meta_answered: str
+    meta_yours: str
     meta_repeat: str = Field(description="'{question}': the interviewer's last question")
     goal: str = Field(description="'{prompt}': what success is, from the problem's own prompt")
     your_call: str = Field(description="'{question}' asked, '{default}': a sensible default")

@@ -324,6 +324,18 @@ async def test_questions_about_the_interview_itself_are_answered_as_an_interview
     assert not any(p in built for p in ("make that concrete", "What exactly would you build"))
 
 
+async def test_asking_for_the_answer_or_for_approval_is_not_a_clarifying_question(
+    gpu: Chat,
+) -> None:
+    await gpu.start("gpu-scheduler", moves=1)
+    pushed = await gpu.say("A queue per team feeds a scheduler that places jobs on nodes.")
+    assert await gpu.say("What would you do here?") == LINES.meta_yours
+    approved = await gpu.say("Is that a good approach?")
+    assert approved.startswith(LINES.meta_check) and "your call" not in approved.lower()
+    lost = await gpu.say("I'm not sure what you're getting at.")
+    assert lost.startswith("Sure: ") and lost.removeprefix("Sure: ") in approved + pushed
+
+
 async def test_a_long_answer_that_mentions_time_is_design_talk(gpu: Chat) -> None:
     await gpu.start("gpu-scheduler", moves=1)
     reply = await gpu.say(
