@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from interviewer.bank import Curveball, Phrasebook, QuestionBank
 from interviewer.core.events import (
     Action,
@@ -22,7 +24,7 @@ from interviewer.offline.acts import Act, Heard, hear
 from interviewer.offline.lines import load_lines
 from interviewer.offline.moves import Move, MoveChooser
 from interviewer.offline.overclaim import overclaim_in
-from interviewer.offline.pushback import pushback_for
+from interviewer.offline.pushback import corrected_after, pushback_for
 from interviewer.offline.reading import (
     Reading,
     curveball_gist,
@@ -217,7 +219,13 @@ class OfflineBrain:
         curveball = self.bank.curveballs.get(action.after_curveball or "") if put else None
         if curveball is not None:
             return self._after_curveball(ctx, stage, curveball, last)
-        return self._heard(ctx, stage, heard, last)
+        said = self._heard(ctx, stage, heard, last)
+        fixed = heard.act is Act.DESIGN and corrected_after(
+            self.bank.misconceptions, ctx.problem.id, ctx.turns, last
+        )
+        if fixed:  # the pushback's answer fixes the claim: said so before moving on
+            return replace(said, text=f"{lines.pushback_fixed} {said.text}")
+        return said
 
     def _meta(self, ctx: TurnContext, stage: Stage, subject: str) -> Utterance:
         """A question about the interview itself, answered as an interviewer would."""

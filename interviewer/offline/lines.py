@@ -46,6 +46,7 @@ class ActLines(BaseModel):
     refusal_plan: str = Field(description="'{quote}', and '{question}' of the plan on its risk")
     summary_close: str
     already_given: str = Field(description="'{fact}' given before, asked for again")
+    pushback_fixed: str
     meta_think: str
     meta_diagram: str
     meta_check: str

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
-from interviewer.core.text import question_key
+from interviewer.core.text import question_key, sentences
 from interviewer.core.transcript import Role, Turn, TurnKind
 from interviewer.misconceptions import Catalogue, Misconception
 
@@ -62,3 +62,18 @@ def _quote(sentence: str, entry: Misconception) -> str:
         if entry.claimed_in(clause):
             return clause.strip()
     return sentence
+
+
+def corrected_after(
+    catalogue: Catalogue, problem_id: str, turns: Sequence[Turn], last: str
+) -> Misconception | None:
+    """The misconception the interviewer's turn just before `last` pushed back on, when `last`
+    fixes it (names the fix without repeating or defending the claim); else None."""
+    before = next((t for t in reversed(turns[:-1]) if t.role is Role.INTERVIEWER), None)
+    if before is None or before.kind != TurnKind.PUSHBACK:
+        return None
+    said = question_key(before.text)
+    for entry in catalogue.for_problem(problem_id):
+        if question_key(entry.pushback) in said:
+            return entry if any(entry.corrected_in(s) for s in sentences(last)) else None
+    return None

@@ -98,6 +98,7 @@ MISCONCEPTIONS = {
             ],
             "why": "One process with no standby stops scheduling while it restarts.",
             "pushback": "What happens to scheduling during the seconds that one leader is down?",
+            "corrected": [r"\bstandby\b", r"\bleader election\b"],
             "criterion": "reliability",
             "pitfall": "A single leader called highly available",
             "examples": [
@@ -203,6 +204,20 @@ async def test_each_misconception_is_pushed_back_once_even_across_a_restart(
     )
     assert last_kind(gpu) == TurnKind.PUSHBACK
     assert "how many times does that job fail?" in reply
+
+
+async def test_an_answer_that_fixes_the_claim_is_told_so_and_one_that_defends_it_is_not(
+    gpu: Chat,
+) -> None:
+    await gpu.start("gpu-scheduler", moves=1)
+    await gpu.say(LEADER)
+    fixed = await gpu.say("You're right: we'd run a hot standby and use leader election.")
+    assert fixed.startswith(LINES.pushback_fixed + " ") and fixed.endswith("?")
+    other = Chat(gpu.bank)
+    await other.start("gpu-scheduler", moves=1)
+    await other.say(LEADER)
+    held = await other.say("It is still highly available: a restart takes seconds.")
+    assert not held.startswith(LINES.pushback_fixed)
 
 
 # ---- questions to the interviewer, by intent ----------------------------------------------
