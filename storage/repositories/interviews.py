@@ -8,7 +8,16 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeAlias
 
-from sqlalchemy import ColumnElement, Connection, Select, bindparam, insert, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    TextClause,
+    bindparam,
+    insert,
+    update,
+)
+from sqlalchemy import text as sql_text
 from sqlalchemy import select as sa_select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
@@ -36,7 +45,7 @@ from storage.models import (
     storable,
     utc_now,
 )
-from storage.repositories.base import add_posts
+from storage.repositories.base import add_posts, post_rows
 from storage.repositories.outbox import SqlOutboxRepository
 
 
@@ -214,9 +223,11 @@ class SqlRepository(SqlOutboxRepository):
         """Store the new state and append the new turns, in one transaction; the new version.
         `posts` (a peer mock's clock posts) go in the outbox in the same transaction.
 
-        Every answer saves twice, so this is the hot path: three statements in SQLAlchemy
-        Core (an UPDATE that checks the version and locks the row, the last turn number,
-        one INSERT of the turns) instead of the ORM's five round trips.
+        Every answer saves twice, so this is the hot path. On PostgreSQL a step checked
+        against the version it read (`expected_version`, as the service's are) is one
+        statement in autocommit (_save_step_at_once); otherwise three statements in a
+        transaction (an UPDATE that checks the version and locks the row, the last turn
+        number, one INSERT of the turns).
         """
         active = state.status is Status.ACTIVE
         columns = _state_columns(state)
@@ -230,6 +241,10 @@ class SqlRepository(SqlOutboxRepository):
             params["v_prompt_tokens"] = usage.prompt_tokens
             params["v_completion_tokens"] = usage.completion_tokens
             params["v_cost_usd"] = usage.cost_usd
+        if self._postgres and expected_version is not None:
+            return self._save_step_at_once(
+                params, tuple(columns), state, new_turns, bool(usage), posts
+            )
         statement = _step_statement(
             tuple(columns), expected_version is not None, bool(usage), active
         )
@@ -247,6 +262,8 @@ class SqlRepository(SqlOutboxRepository):
             if new_turns:
                 # A statement of its own, after the row is locked: on PostgreSQL a subquery
                 # of the UPDATE would read from before the lock was granted (read committed).
+                # (A step checked against the version it read does not need this: see
+                # _save_step_at_once.)
                 last = connection.execute(_LAST_SEQ, {"interview_id": interview_id}).scalar_one()
                 first = (last or 0) + 1
                 connection.execute(
@@ -254,6 +271,41 @@ class SqlRepository(SqlOutboxRepository):
                 )
             add_posts(connection, posts, utc_now())
         return int(version)
+
+    def _save_step_at_once(
+        self,
+        params: dict[str, Any],
+        columns: tuple[str, ...],
+        state: InterviewState,
+        new_turns: Sequence[Turn],
+        usage: bool,
+        posts: Sequence[Post],
+    ) -> int:
+        """save_step on PostgreSQL for a step checked against the version it read (every step
+        the service saves): one statement in autocommit, so one round trip where the
+        transaction took five (BEGIN, the UPDATE, the last turn number, the INSERT, COMMIT).
+        See _STEP_AT_ONCE for why it numbers the turns right."""
+        interview_id = params["v_id"]
+        active = state.status is Status.ACTIVE
+        statement = _step_at_once(columns, usage, active, bool(posts))
+        rows = _turn_rows(interview_id, 1, new_turns, state)
+        for name in _TURN_ARRAYS:
+            params[f"t_{name}"] = [r[name] for r in rows]
+        if posts:
+            params["p_now"] = utc_now()
+            post_values = post_rows(posts, params["p_now"])
+            for name in _POST_ARRAYS:
+                params[f"p_{name}"] = [r[name] for r in post_values]
+        with self._autocommitted() as connection:
+            saved, seen = connection.execute(statement, params).one()
+        if saved is not None:
+            return int(saved)
+        if seen is None:
+            raise LookupError(f"no interview with id {interview_id}")
+        expected = params["v_expected"]
+        if seen == expected:  # moved on after the statement's snapshot: the lock told
+            raise StaleInterview(f"interview {interview_id} moved on from version {expected}")
+        raise StaleInterview(f"interview {interview_id} is at version {seen}, not {expected}")
 
     def save_scorecard(self, interview_id: int, scorecard: Scorecard) -> None:
         """Store the interview's scorecard (replacing an earlier one) and its overall score."""
@@ -365,6 +417,97 @@ def _step_statement(
     if versioned:
         where = where & (col(Interview.version) == bindparam("v_expected"))
     return update(Interview).where(where).values(values).returning(col(Interview.version))
+
+
+_STEP_AT_ONCE = """
+WITH step AS (
+    UPDATE interview SET {assignments}
+    WHERE id = :v_id AND version = :v_expected
+    RETURNING version
+), last AS (
+    SELECT coalesce(max(seq), 0) AS seq FROM interview_turn WHERE interview_id = :v_id
+), turns AS (
+    INSERT INTO interview_turn ({turn_columns}, interview_id, seq)
+    SELECT {turn_columns}, :v_id, last.seq + t.n
+    FROM step, last, unnest({turn_arrays}) WITH ORDINALITY AS t({turn_columns}, n)
+){posts}
+SELECT (SELECT version FROM step) AS saved, (SELECT version FROM interview WHERE id = :v_id)
+"""
+"""save_step as one statement (PostgreSQL): the step's UPDATE, checked against the version
+read; the new turns numbered on from the last; the outbox posts; the new version, or NULL and
+the version as seen when the check failed (or NULL twice: no such interview).
+
+Why `last` may read from the statement's snapshot, taken before the row lock is granted
+(read committed: a concurrent step that commits meanwhile is not in it): the turns are
+inserted only when the UPDATE matched (they are selected FROM step), and it matches only
+when the row's newest committed version is still the version read. Every write of turns
+raises the version in the same transaction (save_step, checked or not; create_interview
+writes a new row). So no turns were committed between the read and the lock: the snapshot,
+taken after the read, has every turn there is, and until COMMIT the lock keeps other steps
+out. A step committed after the snapshot makes the UPDATE's recheck of the locked row fail:
+StaleInterview, nothing written. (The unique (interview_id, seq) key stays the backstop.)
+An unchecked step (expected_version None: tests, tools) has no such guarantee and keeps the
+transaction that reads the last number after the lock."""
+
+_POSTS_AT_ONCE = """, posts AS (
+    INSERT INTO scheduled_post ({post_columns}, created_at)
+    SELECT {post_columns}, :p_now
+    FROM step, unnest({post_arrays}) AS p({post_columns})
+)"""
+
+_TURN_ARRAYS = {
+    "role": "TEXT",
+    "stage": "TEXT",
+    "kind": "TEXT",
+    "text": "TEXT",
+    "curveball_id": "TEXT",
+    "author": "TEXT",
+    "diagram": "TEXT",
+    "created_at": "TIMESTAMPTZ",
+}
+_POST_ARRAYS = {
+    "key": "TEXT",
+    "kind": "TEXT",
+    "platform": "TEXT",
+    "target": "TEXT",
+    "text": "TEXT",
+    "extra_json": "TEXT",
+    "expires_at": "TIMESTAMPTZ",
+}
+
+
+@functools.cache
+def _step_at_once(
+    state_columns: tuple[str, ...], usage: bool, active: bool, posts: bool
+) -> TextClause:
+    """_STEP_AT_ONCE for one shape, built once: parameters as _step_statement's, the new turns'
+    columns as arrays `t_<column>`, and with posts their columns `p_<column>` and `p_now`."""
+    assignments = [f"{name} = :v_{name}" for name in state_columns]
+    assignments.append("version = version + 1")
+    assignments.append(
+        "ended_at = NULL" if active else "ended_at = coalesce(ended_at, :v_ended_at)"
+    )
+    if usage:
+        assignments += [
+            f"{name} = {name} + :v_{name}"
+            for name in ("prompt_tokens", "completion_tokens", "cost_usd")
+        ]
+    post_part = ""
+    if posts:
+        post_part = _POSTS_AT_ONCE.format(
+            post_columns=", ".join(_POST_ARRAYS),
+            post_arrays=", ".join(f"CAST(:p_{n} AS {t}[])" for n, t in _POST_ARRAYS.items()),
+        )
+    sql = _STEP_AT_ONCE.format(
+        assignments=", ".join(assignments),
+        turn_columns=", ".join(_TURN_ARRAYS),
+        turn_arrays=", ".join(f"CAST(:t_{n} AS {t}[])" for n, t in _TURN_ARRAYS.items()),
+        posts=post_part,
+    )
+    times = ["v_updated_at", "v_deadline_at", *(["v_ended_at"] if not active else [])]
+    if posts:
+        times.append("p_now")
+    return sql_text(sql).bindparams(*(bindparam(n, type_=UTCDateTime()) for n in times))
 
 
 PEER_FORMAT = "peer mock"
