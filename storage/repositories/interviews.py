@@ -17,8 +17,10 @@ from sqlalchemy import (
     insert,
     update,
 )
-from sqlalchemy import text as sql_text
 from sqlalchemy import select as sa_select
+from sqlalchemy import text as sql_text
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.dml import ReturningUpdate
@@ -66,7 +68,7 @@ class SqlRepository(SqlOutboxRepository):
         """The user's id and the conversation's running interview, read together: one
         connection for what every answer reads first. A new user, or a renamed one, is
         written as ensure_user writes them."""
-        with self._engine.connect() as connection:
+        with self._autocommitted() as connection:
             user_id = _known_user(connection, platform, external_id, display_name)
             stored = _first_stored(
                 connection, _RUNNING_IN_CHANNEL, {"platform": platform, "channel": channel}
@@ -107,12 +109,12 @@ class SqlRepository(SqlOutboxRepository):
         where = [col(Interview.user_id) == user_id, col(Interview.status) == Status.ACTIVE.value]
         if channel is not None:
             where.append(col(Interview.channel) == channel)
-        with self._engine.connect() as connection:
+        with self._autocommitted() as connection:
             return _first_stored(connection, _newest_of(*where))
 
     def active_in_channel(self, platform: str, channel: str) -> StoredInterview | None:
         """The running interview of a conversation (a DM, a thread), whoever runs it."""
-        with self._engine.connect() as connection:
+        with self._autocommitted() as connection:
             return _first_stored(
                 connection, _RUNNING_IN_CHANNEL, {"platform": platform, "channel": channel}
             )
@@ -176,7 +178,7 @@ class SqlRepository(SqlOutboxRepository):
             .order_by(col(Interview.id))
             .limit(limit)
         )
-        with self._engine.connect() as connection:
+        with self._autocommitted() as connection:
             return [i for i in connection.execute(statement).scalars() if i is not None]
 
     def activity(self, now: datetime) -> tuple[int, int, float]:
@@ -193,7 +195,12 @@ class SqlRepository(SqlOutboxRepository):
 
     def claim_event(self, platform: str, key: str) -> bool:
         """Record that an event was handled; False when it already was (a retry, a replay)."""
-        return self._insert_once(ProcessedEvent(platform=platform, event_key=key[:255]))
+        if not self._postgres:
+            return self._insert_once(ProcessedEvent(platform=platform, event_key=key[:255]))
+        # One statement in autocommit: a round trip, where a transaction took three.
+        params = {"platform": platform, "event_key": key[:255], "created_at": utc_now()}
+        with self._autocommitted() as connection:
+            return connection.execute(_CLAIM_EVENT, params).first() is not None
 
     def add_usage(
         self, interview_id: int, prompt_tokens: int, completion_tokens: int, cost_usd: float
@@ -208,7 +215,7 @@ class SqlRepository(SqlOutboxRepository):
 
     def load(self, interview_id: int) -> StoredInterview | None:
         """One interview with its turns and scorecard."""
-        with self._engine.connect() as connection:
+        with self._autocommitted() as connection:
             return _first_stored(connection, _INTERVIEW_BY_ID, {"interview_id": interview_id})
 
     def save_step(
@@ -360,7 +367,7 @@ class SqlRepository(SqlOutboxRepository):
 
     def _ensure_user(self, platform: str, external_id: str, display_name: str | None) -> int:
         # Most calls find the user as it is: a read, without taking a write lock.
-        with self._engine.connect() as connection:
+        with self._autocommitted() as connection:
             known = _known_user(connection, platform, external_id, display_name)
         if known is not None:
             return known
@@ -615,6 +622,38 @@ _TURNS = (
     .order_by(col(InterviewTurn.seq))
 )
 
+_CLAIM_EVENT = (
+    pg_insert(ProcessedEvent)
+    .values(
+        platform=bindparam("platform"),
+        event_key=bindparam("event_key"),
+        created_at=bindparam("created_at", type_=UTCDateTime()),
+    )
+    .on_conflict_do_nothing(index_elements=["platform", "event_key"])
+    .returning(col(ProcessedEvent.id))
+)
+"""claim_event on PostgreSQL: a row back when this claim made it, none when it was there."""
+
+_TURNS_JSON = (
+    sa_select(
+        func.json_agg(
+            aggregate_order_by(
+                func.json_build_array(*_TURNS.selected_columns), col(InterviewTurn.seq)
+            )
+        )
+    )
+    .where(col(InterviewTurn.interview_id) == col(Interview.id))
+    .correlate(Interview)
+    .scalar_subquery()
+)
+"""An interview's turns as one JSON array of _TURNS' columns, in order (PostgreSQL): read
+with the interview's row, one round trip instead of two."""
+
+_WITH_TURNS = {
+    id(statement): statement.add_columns(_TURNS_JSON)
+    for statement in (_RUNNING_IN_CHANNEL, _INTERVIEW_BY_ID)
+}
+
 _LAST_SEQ = sa_select(func.max(col(InterviewTurn.seq))).where(
     col(InterviewTurn.interview_id) == bindparam("interview_id")
 )
@@ -635,16 +674,33 @@ def _known_user(
 def _first_stored(
     connection: Connection, statement: _AnySelect, params: dict[str, Any] | None = None
 ) -> StoredInterview | None:
-    """The first interview a SELECT of _INTERVIEW_COLUMNS finds, with its turns."""
+    """The first interview a SELECT of _INTERVIEW_COLUMNS finds, with its turns: on
+    PostgreSQL in the same statement (_TURNS_JSON), on SQLite in a second one."""
+    if connection.dialect.name == "postgresql":
+        row = connection.execute(_with_turns(statement), params).first()
+        return None if row is None else _stored(row[:-1], _json_turns(row[-1]))
     row = connection.execute(statement, params).first()
-    return None if row is None else _stored(connection, row)
-
-
-def _stored(connection: Connection, row: Sequence[Any]) -> StoredInterview:
-    """The domain view of an interview row (_INTERVIEW_COLUMNS), with its turns in order."""
-    interview_id, user_id, platform, channel, state_json, version, card = row
+    if row is None:
+        return None
     # Columns, not ORM objects: an interview of forty turns is read on every answer.
-    turn_rows = connection.execute(_TURNS, {"interview_id": interview_id}).all()
+    turn_rows = connection.execute(_TURNS, {"interview_id": row[0]}).all()
+    return _stored(row, turn_rows)
+
+
+def _with_turns(statement: _AnySelect) -> _AnySelect:
+    """The statement with _TURNS_JSON as its last column (built once for the hot ones)."""
+    built = _WITH_TURNS.get(id(statement))
+    return statement.add_columns(_TURNS_JSON) if built is None else built
+
+
+def _json_turns(found: list[list[Any]] | None) -> list[tuple[Any, ...]]:
+    """_TURNS_JSON's rows as _TURNS gives them (the times back from their ISO text)."""
+    return [(*t[:4], aware(t[4]), *t[5:]) for t in found or ()]
+
+
+def _stored(row: Sequence[Any], turn_rows: Sequence[Sequence[Any]]) -> StoredInterview:
+    """The domain view of an interview row (_INTERVIEW_COLUMNS) and its turns' (_TURNS)."""
+    interview_id, user_id, platform, channel, state_json, version, card = row
     return StoredInterview(
         id=interview_id,
         user_id=user_id,
