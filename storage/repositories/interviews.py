@@ -15,6 +15,8 @@ from sqlalchemy import (
     TextClause,
     bindparam,
     insert,
+    literal,
+    true,
     update,
 )
 from sqlalchemy import select as sa_select
@@ -68,11 +70,16 @@ class SqlRepository(SqlOutboxRepository):
         """The user's id and the conversation's running interview, read together: one
         connection for what every answer reads first. A new user, or a renamed one, is
         written as ensure_user writes them."""
+        params = {"platform": platform, "external_id": external_id, "channel": channel}
         with self._autocommitted() as connection:
-            user_id = _known_user(connection, platform, external_id, display_name)
-            stored = _first_stored(
-                connection, _RUNNING_IN_CHANNEL, {"platform": platform, "channel": channel}
-            )
+            if self._postgres:  # one statement: the user, the interview and its turns
+                row = connection.execute(_CONVERSATION, params).one()
+                user_id = _unchanged_user(row[0], row[1], display_name)
+                found = row[2:-1]
+                stored = None if found[0] is None else _stored(found, _json_turns(row[-1]))
+            else:
+                user_id = _known_user(connection, platform, external_id, display_name)
+                stored = _first_stored(connection, _RUNNING_IN_CHANNEL, params)
         if user_id is None:
             user_id = self.ensure_user(platform, external_id, display_name)
         return user_id, stored
@@ -654,6 +661,20 @@ _WITH_TURNS = {
     for statement in (_RUNNING_IN_CHANNEL, _INTERVIEW_BY_ID)
 }
 
+_RUNNING = _WITH_TURNS[id(_RUNNING_IN_CHANNEL)].subquery().lateral("running")
+_CONVERSATION = sa_select(col(User.id), col(User.display_name), *_RUNNING.c).select_from(
+    sa_select(literal(1).label("one"))
+    .subquery("one")
+    .outerjoin(
+        User,
+        (col(User.platform) == bindparam("platform"))
+        & (col(User.external_id) == bindparam("external_id")),
+    )
+    .outerjoin(_RUNNING, true())
+)
+"""conversation on PostgreSQL, one row always: the user's id and name (NULL on first sight),
+then the running interview's _INTERVIEW_COLUMNS and _TURNS_JSON (NULL when none runs)."""
+
 _LAST_SEQ = sa_select(func.max(col(InterviewTurn.seq))).where(
     col(InterviewTurn.interview_id) == bindparam("interview_id")
 )
@@ -666,9 +687,14 @@ def _known_user(
     row = connection.execute(
         _USER_BY_PLATFORM_ID, {"platform": platform, "external_id": external_id}
     ).first()
-    if row is None or (display_name and row[1] != storable(display_name)):
+    return None if row is None else _unchanged_user(row[0], row[1], display_name)
+
+
+def _unchanged_user(user_id: int | None, stored_name: str | None, name: str | None) -> int | None:
+    """The id of a user found, when their name needs no writing."""
+    if user_id is None or (name and stored_name != storable(name)):
         return None
-    return pk(row[0])
+    return pk(user_id)
 
 
 def _first_stored(
