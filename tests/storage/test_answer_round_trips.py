@@ -30,13 +30,13 @@ from tests.round_trips import RoundTrips, round_trips
 pytestmark = pytest.mark.postgres
 
 ADA = Who("slack", "U0ADA", "Ada")
-ANSWER_ROUND_TRIPS = 6
+ANSWER_ROUND_TRIPS = 5
 """Round trips for one answer of a running interview (a Slack message: claimed, rate-limited):
-the member and the conversation's interview with its turns, the event's claim, the member's
+the member with the conversation's interview and its turns, the event's claim, the member's
 messages of the last minute, the answer stored, the interviewer's turn stored. It was 21
 before issue 25 (a transaction around each read and each write, and five for each save)."""
 TICK_ROUND_TRIPS = 2
-"""Round trips for the clock's tick of one due interview: read it, save the step."""
+"""Round trips for the clock's tick of one due interview: read it, save the step (9 before)."""
 
 
 @pytest.fixture
