@@ -138,8 +138,8 @@ class SqlRepository(SqlOutboxRepository):
             .order_by(col(Interview.deadline_at))
             .limit(limit)
         )
-        with Session(self._engine) as session:
-            return [i for i in session.exec(statement) if i is not None]
+        with self._autocommitted() as connection:  # the clock asks every few seconds
+            return [i for i in connection.execute(statement).scalars() if i is not None]
 
     def unscored(self, user_id: int | None = None, limit: int = 50) -> list[int]:
         """Ended interviews without a scorecard (a crash while grading), oldest first."""
