@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol, runtime_checkable
@@ -174,6 +175,12 @@ class Repository(Protocol):
 
     def claim_event(self, platform: str, key: str) -> bool:
         """Record that an event was handled; False when it already was (a retry, a replay)."""
+        ...
+
+    def one_connection(self) -> AbstractContextManager[None]:
+        """A block whose calls on this thread (to this repository, and to the quota counts
+        over the same database) share one database connection: what every answer reads
+        first, in one checkout. Calls that need a transaction of their own still take one."""
         ...
 
     def add_usage(

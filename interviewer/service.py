@@ -403,17 +403,19 @@ class InterviewService(InterviewSteps):
         """The conversation's interview, and whether the event is a first
         delivery of a message for it (runs on a worker thread). A first delivery that `fits`
         (one to record) is held to the message rate limit here, before anything is stored, so
-        nothing is half-recorded; QuotaExceeded when it is over."""
-        user_id, stored = self.repo.conversation(
-            who.platform, who.user_id, who.display_name, channel
-        )
-        if stored is None or (not stored.state.group and stored.user_id != user_id):
-            return stored, False
-        first = event_key is None or self.repo.claim_event(who.platform, event_key)
-        quotas = self._limits(who.platform)
-        if first and fits and quotas is not None:
-            quotas.check_message(user_id, who.user_id, stored.id, self.clock())
-        return stored, first
+        nothing is half-recorded; QuotaExceeded when it is over. One database connection
+        for all of it (on PostgreSQL a statement each, in autocommit)."""
+        with self.repo.one_connection():
+            user_id, stored = self.repo.conversation(
+                who.platform, who.user_id, who.display_name, channel
+            )
+            if stored is None or (not stored.state.group and stored.user_id != user_id):
+                return stored, False
+            first = event_key is None or self.repo.claim_event(who.platform, event_key)
+            quotas = self._limits(who.platform)
+            if first and fits and quotas is not None:
+                quotas.check_message(user_id, who.user_id, stored.id, self.clock())
+            return stored, first
 
     def _limits(self, platform: str) -> Quotas | None:
         """The quotas a platform's members are held to; None for the local terminal user (the

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager, nullcontext
 from copy import deepcopy
 from dataclasses import replace
 from datetime import datetime
@@ -57,6 +58,9 @@ class InMemoryRepository:
             if stored.platform == platform and stored.channel == channel and stored.state.active:
                 return deepcopy(stored)
         return None
+
+    def one_connection(self) -> AbstractContextManager[None]:
+        return nullcontext()
 
     def conversation(
         self, platform: str, external_id: str, display_name: str | None, channel: str

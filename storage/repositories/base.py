@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import datetime
@@ -48,11 +49,52 @@ def add_posts(connection: Connection, posts: Sequence[Post], now: datetime) -> N
         connection.execute(insert(ScheduledPost), post_rows(posts, now))
 
 
+_SHARED = threading.local()
+"""This thread's shared autocommit connection per engine (SqlStore.one_connection)."""
+
+
 class SqlStore:
     """A base for the repositories over one engine (SQLite or PostgreSQL)."""
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        # On PostgreSQL a statement that needs no transaction around it (a read, a single
+        # write) runs in autocommit: one round trip, where psycopg's implicit transaction adds
+        # a BEGIN before it and a COMMIT or ROLLBACK after (docs/performance.md). SQLite's
+        # connections stay as they are: each transaction takes the write lock (storage.engine).
+        self._postgres = engine.dialect.name == "postgresql"
+        self._autocommit = (
+            engine.execution_options(isolation_level="AUTOCOMMIT") if self._postgres else engine
+        )
+
+    @contextmanager
+    def one_connection(self) -> Iterator[None]:
+        """Run this thread's reads and single-statement writes on one engine (this store's and
+        any other store's over it) on one pooled connection until the block ends: one checkout
+        for a few statements in a row. On SQLite it changes nothing."""
+        shared: dict[Engine, Connection] = _SHARED.__dict__.setdefault("connections", {})
+        if not self._postgres or self._engine in shared:
+            yield
+            return
+        with self._autocommit.connect() as connection:
+            shared[self._engine] = connection
+            try:
+                yield
+            finally:
+                del shared[self._engine]
+
+    @contextmanager
+    def _autocommitted(self) -> Iterator[Connection]:
+        """A connection whose statements commit one by one (on PostgreSQL; on SQLite a plain
+        connection, which the caller commits or leaves): the thread's shared one when a
+        one_connection block is open."""
+        shared: dict[Engine, Connection] | None = getattr(_SHARED, "connections", None)
+        connection = None if shared is None else shared.get(self._engine)
+        if connection is not None:
+            yield connection
+            return
+        with self._autocommit.connect() as connection:
+            yield connection
 
     @contextmanager
     def _transaction(self) -> Iterator[Session]:

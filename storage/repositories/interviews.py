@@ -8,8 +8,21 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any, TypeAlias
 
-from sqlalchemy import ColumnElement, Connection, Select, bindparam, insert, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    TextClause,
+    bindparam,
+    insert,
+    literal,
+    true,
+    update,
+)
 from sqlalchemy import select as sa_select
+from sqlalchemy import text as sql_text
+from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.dml import ReturningUpdate
@@ -36,7 +49,7 @@ from storage.models import (
     storable,
     utc_now,
 )
-from storage.repositories.base import add_posts
+from storage.repositories.base import add_posts, post_rows
 from storage.repositories.outbox import SqlOutboxRepository
 
 
@@ -57,11 +70,16 @@ class SqlRepository(SqlOutboxRepository):
         """The user's id and the conversation's running interview, read together: one
         connection for what every answer reads first. A new user, or a renamed one, is
         written as ensure_user writes them."""
-        with self._engine.connect() as connection:
-            user_id = _known_user(connection, platform, external_id, display_name)
-            stored = _first_stored(
-                connection, _RUNNING_IN_CHANNEL, {"platform": platform, "channel": channel}
-            )
+        params = {"platform": platform, "external_id": external_id, "channel": channel}
+        with self._autocommitted() as connection:
+            if self._postgres:  # one statement: the user, the interview and its turns
+                row = connection.execute(_CONVERSATION, params).one()
+                user_id = _unchanged_user(row[0], row[1], display_name)
+                found = row[2:-1]
+                stored = None if found[0] is None else _stored(found, _json_turns(row[-1]))
+            else:
+                user_id = _known_user(connection, platform, external_id, display_name)
+                stored = _first_stored(connection, _RUNNING_IN_CHANNEL, params)
         if user_id is None:
             user_id = self.ensure_user(platform, external_id, display_name)
         return user_id, stored
@@ -98,12 +116,12 @@ class SqlRepository(SqlOutboxRepository):
         where = [col(Interview.user_id) == user_id, col(Interview.status) == Status.ACTIVE.value]
         if channel is not None:
             where.append(col(Interview.channel) == channel)
-        with self._engine.connect() as connection:
+        with self._autocommitted() as connection:
             return _first_stored(connection, _newest_of(*where))
 
     def active_in_channel(self, platform: str, channel: str) -> StoredInterview | None:
         """The running interview of a conversation (a DM, a thread), whoever runs it."""
-        with self._engine.connect() as connection:
+        with self._autocommitted() as connection:
             return _first_stored(
                 connection, _RUNNING_IN_CHANNEL, {"platform": platform, "channel": channel}
             )
@@ -120,8 +138,8 @@ class SqlRepository(SqlOutboxRepository):
             .order_by(col(Interview.deadline_at))
             .limit(limit)
         )
-        with Session(self._engine) as session:
-            return [i for i in session.exec(statement) if i is not None]
+        with self._autocommitted() as connection:  # the clock asks every few seconds
+            return [i for i in connection.execute(statement).scalars() if i is not None]
 
     def unscored(self, user_id: int | None = None, limit: int = 50) -> list[int]:
         """Ended interviews without a scorecard (a crash while grading), oldest first."""
@@ -167,7 +185,7 @@ class SqlRepository(SqlOutboxRepository):
             .order_by(col(Interview.id))
             .limit(limit)
         )
-        with self._engine.connect() as connection:
+        with self._autocommitted() as connection:
             return [i for i in connection.execute(statement).scalars() if i is not None]
 
     def activity(self, now: datetime) -> tuple[int, int, float]:
@@ -184,7 +202,12 @@ class SqlRepository(SqlOutboxRepository):
 
     def claim_event(self, platform: str, key: str) -> bool:
         """Record that an event was handled; False when it already was (a retry, a replay)."""
-        return self._insert_once(ProcessedEvent(platform=platform, event_key=key[:255]))
+        if not self._postgres:
+            return self._insert_once(ProcessedEvent(platform=platform, event_key=key[:255]))
+        # One statement in autocommit: a round trip, where a transaction took three.
+        params = {"platform": platform, "event_key": key[:255], "created_at": utc_now()}
+        with self._autocommitted() as connection:
+            return connection.execute(_CLAIM_EVENT, params).first() is not None
 
     def add_usage(
         self, interview_id: int, prompt_tokens: int, completion_tokens: int, cost_usd: float
@@ -199,7 +222,7 @@ class SqlRepository(SqlOutboxRepository):
 
     def load(self, interview_id: int) -> StoredInterview | None:
         """One interview with its turns and scorecard."""
-        with self._engine.connect() as connection:
+        with self._autocommitted() as connection:
             return _first_stored(connection, _INTERVIEW_BY_ID, {"interview_id": interview_id})
 
     def save_step(
@@ -214,9 +237,11 @@ class SqlRepository(SqlOutboxRepository):
         """Store the new state and append the new turns, in one transaction; the new version.
         `posts` (a peer mock's clock posts) go in the outbox in the same transaction.
 
-        Every answer saves twice, so this is the hot path: three statements in SQLAlchemy
-        Core (an UPDATE that checks the version and locks the row, the last turn number,
-        one INSERT of the turns) instead of the ORM's five round trips.
+        Every answer saves twice, so this is the hot path. On PostgreSQL a step checked
+        against the version it read (`expected_version`, as the service's are) is one
+        statement in autocommit (_save_step_at_once); otherwise three statements in a
+        transaction (an UPDATE that checks the version and locks the row, the last turn
+        number, one INSERT of the turns).
         """
         active = state.status is Status.ACTIVE
         columns = _state_columns(state)
@@ -230,6 +255,10 @@ class SqlRepository(SqlOutboxRepository):
             params["v_prompt_tokens"] = usage.prompt_tokens
             params["v_completion_tokens"] = usage.completion_tokens
             params["v_cost_usd"] = usage.cost_usd
+        if self._postgres and expected_version is not None:
+            return self._save_step_at_once(
+                params, tuple(columns), state, new_turns, bool(usage), posts
+            )
         statement = _step_statement(
             tuple(columns), expected_version is not None, bool(usage), active
         )
@@ -247,6 +276,8 @@ class SqlRepository(SqlOutboxRepository):
             if new_turns:
                 # A statement of its own, after the row is locked: on PostgreSQL a subquery
                 # of the UPDATE would read from before the lock was granted (read committed).
+                # (A step checked against the version it read does not need this: see
+                # _save_step_at_once.)
                 last = connection.execute(_LAST_SEQ, {"interview_id": interview_id}).scalar_one()
                 first = (last or 0) + 1
                 connection.execute(
@@ -254,6 +285,41 @@ class SqlRepository(SqlOutboxRepository):
                 )
             add_posts(connection, posts, utc_now())
         return int(version)
+
+    def _save_step_at_once(
+        self,
+        params: dict[str, Any],
+        columns: tuple[str, ...],
+        state: InterviewState,
+        new_turns: Sequence[Turn],
+        usage: bool,
+        posts: Sequence[Post],
+    ) -> int:
+        """save_step on PostgreSQL for a step checked against the version it read (every step
+        the service saves): one statement in autocommit, so one round trip where the
+        transaction took five (BEGIN, the UPDATE, the last turn number, the INSERT, COMMIT).
+        See _STEP_AT_ONCE for why it numbers the turns right."""
+        interview_id = params["v_id"]
+        active = state.status is Status.ACTIVE
+        statement = _step_at_once(columns, usage, active, bool(posts))
+        rows = _turn_rows(interview_id, 1, new_turns, state)
+        for name in _TURN_ARRAYS:
+            params[f"t_{name}"] = [r[name] for r in rows]
+        if posts:
+            params["p_now"] = utc_now()
+            post_values = post_rows(posts, params["p_now"])
+            for name in _POST_ARRAYS:
+                params[f"p_{name}"] = [r[name] for r in post_values]
+        with self._autocommitted() as connection:
+            saved, seen = connection.execute(statement, params).one()
+        if saved is not None:
+            return int(saved)
+        if seen is None:
+            raise LookupError(f"no interview with id {interview_id}")
+        expected = params["v_expected"]
+        if seen == expected:  # moved on after the statement's snapshot: the lock told
+            raise StaleInterview(f"interview {interview_id} moved on from version {expected}")
+        raise StaleInterview(f"interview {interview_id} is at version {seen}, not {expected}")
 
     def save_scorecard(self, interview_id: int, scorecard: Scorecard) -> None:
         """Store the interview's scorecard (replacing an earlier one) and its overall score."""
@@ -308,7 +374,7 @@ class SqlRepository(SqlOutboxRepository):
 
     def _ensure_user(self, platform: str, external_id: str, display_name: str | None) -> int:
         # Most calls find the user as it is: a read, without taking a write lock.
-        with self._engine.connect() as connection:
+        with self._autocommitted() as connection:
             known = _known_user(connection, platform, external_id, display_name)
         if known is not None:
             return known
@@ -365,6 +431,97 @@ def _step_statement(
     if versioned:
         where = where & (col(Interview.version) == bindparam("v_expected"))
     return update(Interview).where(where).values(values).returning(col(Interview.version))
+
+
+_STEP_AT_ONCE = """
+WITH step AS (
+    UPDATE interview SET {assignments}
+    WHERE id = :v_id AND version = :v_expected
+    RETURNING version
+), last AS (
+    SELECT coalesce(max(seq), 0) AS seq FROM interview_turn WHERE interview_id = :v_id
+), turns AS (
+    INSERT INTO interview_turn ({turn_columns}, interview_id, seq)
+    SELECT {turn_columns}, :v_id, last.seq + t.n
+    FROM step, last, unnest({turn_arrays}) WITH ORDINALITY AS t({turn_columns}, n)
+){posts}
+SELECT (SELECT version FROM step) AS saved, (SELECT version FROM interview WHERE id = :v_id)
+"""
+"""save_step as one statement (PostgreSQL): the step's UPDATE, checked against the version
+read; the new turns numbered on from the last; the outbox posts; the new version, or NULL and
+the version as seen when the check failed (or NULL twice: no such interview).
+
+Why `last` may read from the statement's snapshot, taken before the row lock is granted
+(read committed: a concurrent step that commits meanwhile is not in it): the turns are
+inserted only when the UPDATE matched (they are selected FROM step), and it matches only
+when the row's newest committed version is still the version read. Every write of turns
+raises the version in the same transaction (save_step, checked or not; create_interview
+writes a new row). So no turns were committed between the read and the lock: the snapshot,
+taken after the read, has every turn there is, and until COMMIT the lock keeps other steps
+out. A step committed after the snapshot makes the UPDATE's recheck of the locked row fail:
+StaleInterview, nothing written. (The unique (interview_id, seq) key stays the backstop.)
+An unchecked step (expected_version None: tests, tools) has no such guarantee and keeps the
+transaction that reads the last number after the lock."""
+
+_POSTS_AT_ONCE = """, posts AS (
+    INSERT INTO scheduled_post ({post_columns}, created_at)
+    SELECT {post_columns}, :p_now
+    FROM step, unnest({post_arrays}) AS p({post_columns})
+)"""
+
+_TURN_ARRAYS = {
+    "role": "TEXT",
+    "stage": "TEXT",
+    "kind": "TEXT",
+    "text": "TEXT",
+    "curveball_id": "TEXT",
+    "author": "TEXT",
+    "diagram": "TEXT",
+    "created_at": "TIMESTAMPTZ",
+}
+_POST_ARRAYS = {
+    "key": "TEXT",
+    "kind": "TEXT",
+    "platform": "TEXT",
+    "target": "TEXT",
+    "text": "TEXT",
+    "extra_json": "TEXT",
+    "expires_at": "TIMESTAMPTZ",
+}
+
+
+@functools.cache
+def _step_at_once(
+    state_columns: tuple[str, ...], usage: bool, active: bool, posts: bool
+) -> TextClause:
+    """_STEP_AT_ONCE for one shape, built once: parameters as _step_statement's, the new turns'
+    columns as arrays `t_<column>`, and with posts their columns `p_<column>` and `p_now`."""
+    assignments = [f"{name} = :v_{name}" for name in state_columns]
+    assignments.append("version = version + 1")
+    assignments.append(
+        "ended_at = NULL" if active else "ended_at = coalesce(ended_at, :v_ended_at)"
+    )
+    if usage:
+        assignments += [
+            f"{name} = {name} + :v_{name}"
+            for name in ("prompt_tokens", "completion_tokens", "cost_usd")
+        ]
+    post_part = ""
+    if posts:
+        post_part = _POSTS_AT_ONCE.format(
+            post_columns=", ".join(_POST_ARRAYS),
+            post_arrays=", ".join(f"CAST(:p_{n} AS {t}[])" for n, t in _POST_ARRAYS.items()),
+        )
+    sql = _STEP_AT_ONCE.format(
+        assignments=", ".join(assignments),
+        turn_columns=", ".join(_TURN_ARRAYS),
+        turn_arrays=", ".join(f"CAST(:t_{n} AS {t}[])" for n, t in _TURN_ARRAYS.items()),
+        posts=post_part,
+    )
+    times = ["v_updated_at", "v_deadline_at", *(["v_ended_at"] if not active else [])]
+    if posts:
+        times.append("p_now")
+    return sql_text(sql).bindparams(*(bindparam(n, type_=UTCDateTime()) for n in times))
 
 
 PEER_FORMAT = "peer mock"
@@ -472,6 +629,52 @@ _TURNS = (
     .order_by(col(InterviewTurn.seq))
 )
 
+_CLAIM_EVENT = (
+    pg_insert(ProcessedEvent)
+    .values(
+        platform=bindparam("platform"),
+        event_key=bindparam("event_key"),
+        created_at=bindparam("created_at", type_=UTCDateTime()),
+    )
+    .on_conflict_do_nothing(index_elements=["platform", "event_key"])
+    .returning(col(ProcessedEvent.id))
+)
+"""claim_event on PostgreSQL: a row back when this claim made it, none when it was there."""
+
+_TURNS_JSON = (
+    sa_select(
+        func.json_agg(
+            aggregate_order_by(
+                func.json_build_array(*_TURNS.selected_columns), col(InterviewTurn.seq)
+            )
+        )
+    )
+    .where(col(InterviewTurn.interview_id) == col(Interview.id))
+    .correlate(Interview)
+    .scalar_subquery()
+)
+"""An interview's turns as one JSON array of _TURNS' columns, in order (PostgreSQL): read
+with the interview's row, one round trip instead of two."""
+
+_WITH_TURNS = {
+    id(statement): statement.add_columns(_TURNS_JSON)
+    for statement in (_RUNNING_IN_CHANNEL, _INTERVIEW_BY_ID)
+}
+
+_RUNNING = _WITH_TURNS[id(_RUNNING_IN_CHANNEL)].subquery().lateral("running")
+_CONVERSATION = sa_select(col(User.id), col(User.display_name), *_RUNNING.c).select_from(
+    sa_select(literal(1).label("one"))
+    .subquery("one")
+    .outerjoin(
+        User,
+        (col(User.platform) == bindparam("platform"))
+        & (col(User.external_id) == bindparam("external_id")),
+    )
+    .outerjoin(_RUNNING, true())
+)
+"""conversation on PostgreSQL, one row always: the user's id and name (NULL on first sight),
+then the running interview's _INTERVIEW_COLUMNS and _TURNS_JSON (NULL when none runs)."""
+
 _LAST_SEQ = sa_select(func.max(col(InterviewTurn.seq))).where(
     col(InterviewTurn.interview_id) == bindparam("interview_id")
 )
@@ -484,24 +687,46 @@ def _known_user(
     row = connection.execute(
         _USER_BY_PLATFORM_ID, {"platform": platform, "external_id": external_id}
     ).first()
-    if row is None or (display_name and row[1] != storable(display_name)):
+    return None if row is None else _unchanged_user(row[0], row[1], display_name)
+
+
+def _unchanged_user(user_id: int | None, stored_name: str | None, name: str | None) -> int | None:
+    """The id of a user found, when their name needs no writing."""
+    if user_id is None or (name and stored_name != storable(name)):
         return None
-    return pk(row[0])
+    return pk(user_id)
 
 
 def _first_stored(
     connection: Connection, statement: _AnySelect, params: dict[str, Any] | None = None
 ) -> StoredInterview | None:
-    """The first interview a SELECT of _INTERVIEW_COLUMNS finds, with its turns."""
+    """The first interview a SELECT of _INTERVIEW_COLUMNS finds, with its turns: on
+    PostgreSQL in the same statement (_TURNS_JSON), on SQLite in a second one."""
+    if connection.dialect.name == "postgresql":
+        row = connection.execute(_with_turns(statement), params).first()
+        return None if row is None else _stored(row[:-1], _json_turns(row[-1]))
     row = connection.execute(statement, params).first()
-    return None if row is None else _stored(connection, row)
-
-
-def _stored(connection: Connection, row: Sequence[Any]) -> StoredInterview:
-    """The domain view of an interview row (_INTERVIEW_COLUMNS), with its turns in order."""
-    interview_id, user_id, platform, channel, state_json, version, card = row
+    if row is None:
+        return None
     # Columns, not ORM objects: an interview of forty turns is read on every answer.
-    turn_rows = connection.execute(_TURNS, {"interview_id": interview_id}).all()
+    turn_rows = connection.execute(_TURNS, {"interview_id": row[0]}).all()
+    return _stored(row, turn_rows)
+
+
+def _with_turns(statement: _AnySelect) -> _AnySelect:
+    """The statement with _TURNS_JSON as its last column (built once for the hot ones)."""
+    built = _WITH_TURNS.get(id(statement))
+    return statement.add_columns(_TURNS_JSON) if built is None else built
+
+
+def _json_turns(found: list[list[Any]] | None) -> list[tuple[Any, ...]]:
+    """_TURNS_JSON's rows as _TURNS gives them (the times back from their ISO text)."""
+    return [(*t[:4], aware(t[4]), *t[5:]) for t in found or ()]
+
+
+def _stored(row: Sequence[Any], turn_rows: Sequence[Sequence[Any]]) -> StoredInterview:
+    """The domain view of an interview row (_INTERVIEW_COLUMNS) and its turns' (_TURNS)."""
+    interview_id, user_id, platform, channel, state_json, version, card = row
     return StoredInterview(
         id=interview_id,
         user_id=user_id,

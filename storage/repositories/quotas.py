@@ -56,7 +56,7 @@ class SqlQuotaCounts(SqlStore):
             "author": author,
             "after": as_utc(since),
         }
-        with self._engine.connect() as connection:
+        with self._autocommitted() as connection:
             return list(connection.execute(_MESSAGES_SINCE, params).scalars())
 
     def tokens_since(self, platform: str, since: datetime) -> int:
