@@ -30,7 +30,13 @@ _ID = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 # A negation within the few words before a match turns the claim around.
 _NEGATION = re.compile(
     r"\b(?:not|never|no|nothing|nobody|none|don'?t|doesn'?t|won'?t|wouldn'?t|isn'?t|aren'?t|can'?t|cannot|"
-    r"shouldn'?t|avoid|instead of|rather than|without relying on|myth|wrong|mistake)\b"
+    r"shouldn'?t|avoid|instead of|rather than|without relying on|myths?|wrong|mistake|misconceptions?"
+    # a claim attributed to others in order to answer it: "people often assume...", "it's
+    # tempting to think...", "the naive answer is that..."
+    r"|tempting|naive(?:ly)?|the trap|one (?:might|may|could) (?:think|assume|expect)"
+    r"|(?:people|many|some|others|folks|teams|candidates|engineers|everyone|someone)"
+    r"(?: often| sometimes| usually| commonly| typically| mistakenly| wrongly)?"
+    r" (?:assumes?|thinks?|believes?|claims?|expects?))\b"
     r"(?:\W+\w+){0,4}\W*$",
     re.IGNORECASE,
 )
@@ -41,6 +47,7 @@ _LOOKBEHIND_CHARS = 60  # how far before a match a negation is looked for
 _REJECTED_AFTER = re.compile(
     r"^[^;]{0,80}?\b(?:(?:would|will|is|are|'s)\s+(?:be\s+)?(?:wrong|a mistake|naive|a trap|a myth"
     r"|false|untrue|a misconception|a common mistake)|(?:is|'s|are)\s+(?:not|n't)\s+true(?!\s+that)|isn'?t true(?!\s+that)"
+    r"|(?:is|'s)\s+not\s+the\s+case|isn'?t\s+the\s+case"
     r"|(?:doesn'?t|don'?t|does not|do not|won'?t|will not|wouldn'?t|would not|can'?t|cannot)"
     r"\s+(?:actually\s+|really\s+)?(?:work|hold up|scale))\b",
     re.IGNORECASE,

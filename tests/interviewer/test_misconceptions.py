@@ -96,6 +96,25 @@ def test_a_claim_named_to_reject_it_is_no_claim(catalogue: Catalogue) -> None:
         assert hits == ["read-replicas-scale-writes"], text
 
 
+def test_a_claim_attributed_to_others_is_no_claim(catalogue: Catalogue) -> None:
+    """A strong candidate names the common misconception in order to answer it."""
+    for text in (
+        "A common misconception is that read replicas scale writes.",
+        "People often assume read replicas scale writes, but every replica applies every write.",
+        "It's tempting to think read replicas scale writes.",
+        "The naive answer is that read replicas scale writes.",
+        "One might think read replicas scale writes.",
+        "Read replicas scale writes, which is not the case.",
+    ):
+        assert catalogue.find("url-shortener", text) == [], text
+    for text in (  # the candidate's own assumption, or a rejection of something else, is a claim
+        "We assume read replicas scale writes.",
+        "Read replicas scale writes, and people often assume the cache is the bottleneck.",
+    ):
+        hits = [h.misconception.id for h in catalogue.find("url-shortener", text)]
+        assert hits == ["read-replicas-scale-writes"], text
+
+
 def test_a_correction_that_repeats_the_claim_corrects_nothing(catalogue: Catalogue) -> None:
     entry = next(m for m in catalogue.shared if m.id == "retries-without-backoff")
     assert entry.corrected_in("Retries use exponential backoff with jitter and a budget.")
