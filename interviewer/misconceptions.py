@@ -266,6 +266,12 @@ class Catalogue:
         own = dict(self.by_problem).get(problem_id, ())
         return own + self.shared
 
+    def own(self, problem_id: str) -> tuple[Misconception, ...]:
+        """The problem's own entries only (the model's private reference: the shared ones,
+        a few hundred lines, reach it only when the detector finds one in the candidate's
+        words)."""
+        return dict(self.by_problem).get(problem_id, ())
+
     def find(self, problem_id: str, text: str) -> list[ClaimHit]:
         """Every wrong claim in a text, one hit per misconception, in the order they appear."""
         found: dict[str, ClaimHit] = {}

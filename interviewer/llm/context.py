@@ -120,7 +120,9 @@ class TurnPlan:
         )
         wrong = "\n".join(
             f"- {m.claim}: {m.why} Push back like: {m.pushback}"
-            for m in self.bank.misconceptions.for_problem(p.id)
+            # The problem's own: the shared catalogue would double the stable prefix, and a
+            # shared claim the detector finds in the last message is in the task (below).
+            for m in self.bank.misconceptions.own(p.id)
         )
         return self.prompts.system.render(
             problem_title=p.title,

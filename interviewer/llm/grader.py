@@ -35,6 +35,7 @@ from interviewer.llm.errors import (
 )
 from interviewer.llm.usage import UsageMeter
 from interviewer.misconceptions import Misconception
+from interviewer.offline.claims import read_claims
 from interviewer.ports import Grader, UsageDelta
 from interviewer.prompt_files import PromptFile, load_prompt
 
@@ -166,7 +167,7 @@ class LLMGrader:
         """The checked scorecard; GraderFailure when the model cannot give one in time."""
         if not self.breaker.allow():
             raise GraderFailure("the model provider is down (circuit open)")
-        wrong = self.bank.misconceptions.for_problem(problem.id) if problem else ()
+        wrong = self._wrong_claims(transcript, problem)
         messages = grader_messages(transcript, problem, self.system, self.user, wrong)
         end = asyncio.get_running_loop().time() + self.deadline_seconds
         try:
@@ -181,6 +182,16 @@ class LLMGrader:
         # runs the offline scorer itself, so scoring first would do that work twice.
         offline = await self.offline.grade(transcript, problem)
         return to_scorecard(draft, transcript, offline, self.bank, self.name)
+
+    def _wrong_claims(self, transcript: Transcript, problem: Problem | None) -> list[Misconception]:
+        """The grader's private list: the problem's own entries and every shared one the
+        detector found in the transcript (read once: the check of the card reuses it)."""
+        if problem is None:
+            return []
+        catalogue = self.bank.misconceptions
+        _, claims, _ = read_claims(transcript, catalogue.for_problem(problem.id))
+        own = list(catalogue.own(problem.id))
+        return own + [c.misconception for c in claims if c.misconception not in own]
 
     async def _attempts(self, messages: list[Message], key: str, end: float) -> ScorecardDraft:
         """Call until a valid card: provider errors retried within the deadline, an invalid

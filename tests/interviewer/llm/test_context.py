@@ -129,6 +129,8 @@ def test_the_problem_s_clarifications_and_wrong_claims_are_private_reference(
     assert "policy (gang): Yes: all GPUs at once or none." in system
     entry = bank.misconceptions.for_problem("model-serving")[0]
     assert entry.pushback in system and entry.why in system
+    # the shared catalogue stays out of the stable prefix (the detector flags a claim made)
+    assert not any(m.why in system for m in bank.misconceptions.shared)
     assert "never read it out" in system
     assert WRONG not in system  # candidate words never reach a system message
 

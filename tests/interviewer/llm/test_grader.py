@@ -463,3 +463,21 @@ async def test_a_questioned_claim_held_takes_the_models_card_to_lean_no_hire(
     assert got.hire_signal in (HireSignal.LEAN_NO_HIRE, HireSignal.NO_HIRE)
     assert all(claim not in q for c in Criterion for q in got.criteria[c].evidence)
     assert any(p.id.value == "wrong_claim" and claim in p.detail for p in got.pitfalls)
+
+
+async def test_the_grader_is_told_the_problems_own_wrong_claims_and_the_shared_ones_made(
+    server: FakeOpenAIServer, bank: QuestionBank
+) -> None:
+    claim = "When writes grow we add read replicas to scale writes."
+    wrong = replace(
+        STRONG, turns=(*STRONG.turns, Turn(Role.CANDIDATE, STRONG.turns[-1].stage, claim))
+    )
+    server.queue(Reply.structured(card(wrong, 3)))
+    await grader(server, bank).grade(wrong, bank.problem("model-serving"))
+    sent = json.dumps(server.requests[0]["messages"])
+    catalogue = bank.misconceptions
+    made = next(m for m in catalogue.shared if m.id == "read-replicas-scale-writes")
+    assert made.claim in sent  # a shared claim the candidate made
+    assert all(m.claim in sent for m in catalogue.own("model-serving"))
+    unsaid = next(m for m in catalogue.shared if m.id == "exactly-once-from-at-least-once")
+    assert unsaid.claim not in sent  # the rest of the shared catalogue stays out
