@@ -112,7 +112,9 @@ def needs(
         own = [part for p in points for k, part in p.parts.items() if k in ids]
         if own and ids & set(named):
             continue
-        said = _lower_first(own[0]) if own else text
+        if own and not any(own):
+            continue  # the problem names it only in words that make no advice: none
+        said = _lower_first(next(x for x in own if x)) if own else text
         if said not in left:
             left.append(said)
     if not left:
@@ -126,6 +128,97 @@ _PART_SPLIT = re.compile(
 )
 
 
+# Verbs the problems' points open a part with ("Authenticates callers, rate-limits per key,
+# filters abusive prompts"): advice says them as what to practise ("filtering abusive
+# prompts"). Only verbs that are never the plural noun a point starts with.
+_VERBS = frozenset(
+    [
+        "adapt",
+        "add",
+        "apply",
+        "audit",
+        "authenticate",
+        "avoid",
+        "block",
+        "cache",
+        "calibrate",
+        "cancel",
+        "check",
+        "choose",
+        "compute",
+        "control",
+        "cut",
+        "decide",
+        "defend",
+        "detect",
+        "disable",
+        "distribute",
+        "embed",
+        "encrypt",
+        "enforce",
+        "escalate",
+        "estimate",
+        "evaluate",
+        "expand",
+        "filter",
+        "guard",
+        "handle",
+        "isolate",
+        "keep",
+        "manage",
+        "maximise",
+        "moderate",
+        "monitor",
+        "obey",
+        "parse",
+        "pin",
+        "place",
+        "prevent",
+        "prioritise",
+        "protect",
+        "rate-limit",
+        "record",
+        "redact",
+        "remove",
+        "replicate",
+        "reserve",
+        "respect",
+        "restrict",
+        "reuse",
+        "route",
+        "scan",
+        "schedule",
+        "separate",
+        "serve",
+        "shard",
+        "sign",
+        "size",
+        "split",
+        "stop",
+        "strip",
+        "track",
+        "use",
+        "validate",
+        "write",
+    ]
+)
+_DOUBLED = re.compile(r"^[^aeiou]*[aeiou][bdgmnpt]$")  # one syllable ending vowel-consonant
+
+
+def _gerund(part: str) -> str:
+    """'filters abusive prompts' -> 'filtering abusive prompts'; other parts as they are."""
+    head, _, rest = part.partition(" ")
+    low = head.lower()
+    stem = next((x for x in (low[:-1], low[:-2]) if x in _VERBS), "")  # "caches", "pushes"
+    if not low.endswith("s") or not stem:
+        return part
+    if stem.endswith("e") and not stem.endswith("ee"):
+        stem = stem[:-1]
+    elif _DOUBLED.match(stem):
+        stem += stem[-1]
+    return f"{stem}ing {rest}".strip()
+
+
 def point_parts(text: str, found: Sequence[tuple[str, int]]) -> dict[str, str]:
     """For each (concept, offset of its name in `text`), the words of `text` around it up to
     the nearest comma or joining word; the first part found for a concept is kept."""
@@ -134,9 +227,33 @@ def point_parts(text: str, found: Sequence[tuple[str, int]]) -> dict[str, str]:
     out: dict[str, str] = {}
     for concept, at in found:
         part = next((text[a:b].strip() for a, b in spans if a <= at < b), "")
-        if len(part) >= 3 and concept not in out:
-            out[concept] = part.rstrip(".")
+        if concept not in out:
+            out[concept] = _gerund(part.rstrip(".")) if _advisable(part) else ""
     return out
+
+
+_PREPOSITIONS = frozenset(
+    ["over", "in", "on", "at", "from", "to", "for", "of", "into", "across", "within", "per", "via"]
+)
+_NOUN_ENDS = ("ing", "tion", "sion", "ity", "ency", "ance", "ment", "ness")
+_PART_WORDS = 7  # a longer part is a whole clause about something else, not one thing to do
+_LEANS_ON = re.compile(r"\b(?:it|its|they|them|their|this|these|those)\b", re.IGNORECASE)
+
+
+def _advisable(part: str) -> bool:
+    """Whether a part of a point's words can stand alone as advice: a short phrase that needs
+    nothing around it ("DNS caching", "filters abusive prompts"); not a lone product name
+    ("Redis"), a whole clause ("A scoring service called synchronously from the
+    authorisation path") or words that lean on the rest of the point ("makes writing them
+    asynchronous")."""
+    words = part.split()
+    if not words or len(words) > _PART_WORDS or words[0] in ("A", "An", "The"):
+        return False
+    if words[0].lower() in _PREPOSITIONS:
+        return False  # "over sharded files in object storage" hangs off the words before it
+    if len(words) == 1 and not (part.islower() and part.endswith(_NOUN_ENDS)):
+        return False  # "authentication" and "batching" advise; "Redis" or "asynchronous" not
+    return _LEANS_ON.search(part) is None
 
 
 def _lower_first(text: str) -> str:

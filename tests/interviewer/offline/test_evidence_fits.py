@@ -10,6 +10,7 @@ from interviewer.core.rubric import Criterion, Scorecard
 from interviewer.core.stages import Stage
 from interviewer.offline.acts import aside
 from interviewer.offline.facts import readable
+from interviewer.offline.feedback import point_parts
 from interviewer.offline.scorer import OfflineGrader
 from tests.interviewer.offline.transcripts import build, candidate
 
@@ -171,3 +172,17 @@ def test_advice_says_the_problems_part_not_the_whole_point(
     security = card.criteria[Criterion.SECURITY_PRIVACY].feedback
     assert "authentication" in security
     assert "rate limiting" not in security.split("Cover", 1)[-1]
+
+
+def test_a_points_part_is_advice_only_when_it_stands_alone() -> None:
+    text = "Checks every caller at the edge, caches tokens in Redis, makes writing them async"
+    found = [("authentication", 0), ("caching", text.index("caches")), ("x", text.index("Redis"))]
+    found.append(("async", text.index("async")))
+    parts = point_parts(text, found)
+    assert parts["authentication"] == "checking every caller at the edge"
+    assert parts["caching"] == "caching tokens in Redis"
+    assert parts["async"] == ""  # leans on "them"
+    assert point_parts("Counters in Redis", [("caching", 12)]) == {"caching": ""}
+    assert point_parts("Filters abusive prompts", [("content-safety", 0)]) == {
+        "content-safety": "filtering abusive prompts"
+    }
