@@ -182,7 +182,7 @@ def test_a_points_part_is_advice_only_when_it_stands_alone() -> None:
     assert parts["authentication"] == "checking every caller at the edge"
     assert parts["caching"] == "caching tokens in Redis"
     assert parts["async"] == ""  # leans on "them"
-    assert point_parts("Counters in Redis", [("caching", 12)]) == {"caching": ""}
+    assert point_parts("Redis, sharded by key", [("caching", 0)]) == {"caching": ""}
     assert point_parts("Filters abusive prompts", [("content-safety", 0)]) == {
         "content-safety": "filtering abusive prompts"
     }
