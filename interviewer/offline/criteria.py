@@ -149,6 +149,14 @@ def _upper_first(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def _lower_title(title: str) -> str:
+    """A criterion's title inside a sentence: "AI infrastructure knowledge" keeps "AI",
+    "Performance" is "performance"."""
+    head, _, rest = title.partition(" ")
+    head = head if head.isupper() else head.lower()
+    return f"{head} {rest}".strip()
+
+
 def _points_text(points: list[str]) -> str:
     return "; ".join(p.rstrip(".") for p in points[:2])
 
@@ -227,14 +235,17 @@ def criterion_score(c: Criterion, f: Facts, fit: Fit) -> CriterionScore:
         parts.append(
             f"you explained {join_words([i.label for i in ranked if i.explained][:3])} with reasons"
         )
-    if len(explained) < len(ranked):
-        parts.append(
-            f"you named {join_words([i.label for i in ranked if not i.explained][:3])} without saying why"
-        )
+    # A name in a sentence that explains another of this criterion's ideas is part of that
+    # explanation ("freshness vs politeness: recrawling often means more load"), not a name
+    # left without a reason.
+    reasons = {i.sentence for i in explained}
+    bare = [i.label for i in ranked if not i.explained and i.sentence not in reasons]
+    if bare:
+        parts.append(f"you named {join_words(bare[:3])} without saying why")
     said = (
         _upper_first("; ".join(parts)) + "."
         if parts
-        else f"No signal on {CRITERION_TITLES[c].lower()}."
+        else f"No signal on {_lower_title(CRITERION_TITLES[c])}."
     )
     if c is _C.RELIABILITY and score == 2 and len(explained) >= 2 and not f.thin:
         if sum(1 for i in explained if i.primary) < _OWN_FOR_3:

@@ -37,6 +37,8 @@ def _advice(card: Scorecard) -> str:
         "I don't know how to size the replica pool.",
         "Let me think for a second.",
         "Let's talk about the stock price instead.",
+        "I'd like to know the peak QPS and how many replicas run today.",
+        "Tell me the read to write ratio.",
     ],
 )
 def test_talk_to_the_interviewer_is_an_aside(sentence: str) -> None:
