@@ -42,6 +42,14 @@ _DATA_FLOW = re.compile(
     re.IGNORECASE,
 )
 
+# A queue is reliability evidence when the sentence says what it keeps safe or absorbs.
+_KEEPS_WORK = re.compile(
+    r"\b(?:durab|persist|replay|retain|retention|buffer|absorb|spike|burst|retr(?:y|ies)"
+    r"|redeliver|ack|dead[- ]letter|surviv|decoupl|backlog|catch up|lose|lost|safe|at[- ]least"
+    r"|exactly[- ]once|idempot|restart|resum)",
+    re.IGNORECASE,
+)
+
 
 @dataclass(frozen=True)
 class Fit:
@@ -454,12 +462,15 @@ def _supports(c: Criterion, h: ConceptHit, f: Facts) -> bool:
     when the sentence is about callers' limits or abuse; on a problem with no model, a queue
     or a store is infrastructure knowledge only when the sentence moves or keeps data or work
     through it ("a pool of fetcher workers reads the frontier", not "one queue per host so we
-    never hit a host more than once per second", which is politeness)."""
+    never hit a host more than once per second", which is politeness); a queue is reliability
+    evidence when the sentence says what it keeps safe, absorbs or survives."""
     text = f.text.sentences[h.sentence].text
     if c is _C.SECURITY_PRIVACY and h.concept.id == "rate-limiting":
         return bool(_ABUSE.search(text))
     if c is _C.AI_INFRASTRUCTURE and c not in h.concept.criteria:  # a classic problem's infra
         return bool(_DATA_FLOW.search(text))
+    if c is _C.RELIABILITY and h.concept.id == "message-queue":
+        return bool(_KEEPS_WORK.search(text) or _FAILURE.search(text))
     return True
 
 

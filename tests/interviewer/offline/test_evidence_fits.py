@@ -188,3 +188,14 @@ def test_a_points_part_is_advice_only_when_it_stands_alone() -> None:
     assert point_parts("Filters abusive prompts", [("content-safety", 0)]) == {
         "content-safety": "filtering abusive prompts"
     }
+
+
+def test_a_queue_is_reliability_evidence_when_it_keeps_work_safe(
+    grader: OfflineGrader, bank: QuestionBank
+) -> None:
+    order = "One queue per customer so that each customer's links are created in order."
+    kept = "Clicks go to a Kafka topic that keeps them for seven days, so a consumer crash loses nothing."
+    card = _card(grader, bank, "url-shortener", (Stage.HIGH_LEVEL, order), (Stage.DEEP_DIVE, kept))
+    reliability = card.criteria[Criterion.RELIABILITY].evidence
+    assert order not in reliability
+    assert kept in reliability
