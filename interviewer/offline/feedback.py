@@ -103,6 +103,8 @@ def needs(
     (`named`); a piece only the problem's prompt or questions make relevant keeps its general
     words."""
     pieces = CLASSIC_INFRA if classic and c is _C.AI_INFRASTRUCTURE else NEEDS[c]
+    if c is _C.TRADEOFFS:
+        points = ()  # "X instead of Y because Z, at the cost of W" fits every problem as it is
     if relevant is not None:
         pieces = tuple((text, ids) for text, ids in pieces if ids & set(relevant))
     left: list[str] = []

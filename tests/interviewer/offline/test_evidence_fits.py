@@ -10,7 +10,7 @@ from interviewer.core.rubric import Criterion, Scorecard
 from interviewer.core.stages import Stage
 from interviewer.offline.acts import aside
 from interviewer.offline.facts import readable
-from interviewer.offline.feedback import point_parts
+from interviewer.offline.feedback import ProblemPoint, needs, point_parts
 from interviewer.offline.scorer import OfflineGrader
 from tests.interviewer.offline.transcripts import build, candidate
 
@@ -199,3 +199,15 @@ def test_a_queue_is_reliability_evidence_when_it_keeps_work_safe(
     reliability = card.criteria[Criterion.RELIABILITY].evidence
     assert order not in reliability
     assert kept in reliability
+
+
+def test_trade_off_advice_keeps_its_general_form() -> None:
+    # a problem whose points name the alternatives only in words that make no advice
+    points = [ProblemPoint({"alternative-chosen": ""})]
+    advice = needs(Criterion.TRADEOFFS, True, set(), {"alternative-chosen"}, points)
+    assert advice is not None and "X instead of Y because Z" in advice
+    # while a scalability piece named only in such words is left out
+    assert (
+        needs(Criterion.SCALABILITY, True, set(), {"caching"}, [ProblemPoint({"caching": ""})])
+        is None
+    )
