@@ -275,3 +275,44 @@ def _is_summary(text: str) -> bool:
     first = sentences(text)[0] if text.strip() else ""
     summed = could_match(_SUMMARY, first) and bool(_SUMMARY.search(first))
     return summed or len(_WORD.findall(text)) >= 25
+
+
+# A question put as a statement ("I'd like to know the peak QPS", "Tell me the read to write
+# ratio", "I wonder whether links expire"): it asks for a fact and designs nothing.
+_ASKS = re.compile(
+    r"^\W*(?:(?:so|ok(?:ay)?|alright|right|first|and|also|next|one more thing),?\s+)*"
+    r"(?:i'?d (?:like|love|want) to (?:know|understand|ask|check|confirm|clarify|find out)"
+    r"|i (?:want|need) to (?:know|understand|ask|check|confirm|clarify)"
+    r"|i(?:'m| am) (?:wondering|curious)|i wonder|(?:can|could) you (?:tell|confirm|clarify)"
+    r"|(?:please )?(?:tell me|confirm)|let me ask|one question)\b",
+    re.IGNORECASE,
+)
+_ASIDE_TAIL_WORDS = 4  # words after a wish or an "I don't know" that make it design talk
+_ASIDE_WORDS = 12  # an off-topic line is short; a longer sentence is an answer
+
+
+def aside(sentence: str) -> bool:
+    """Whether one sentence is talk to the interviewer rather than design: a wish to go deep
+    on a part ("I'd like to deep dive on deduplication of near-identical pages."), "I don't
+    know" ("Honestly I don't know how to detect near-duplicates at this scale."), a turn off
+    topic, a question put as a statement ("Tell me the read to write ratio."), or one about
+    the interview itself ("Let me think for a second."). Such a
+    sentence names what it is about without saying anything of the design, so it is evidence
+    for no design criterion; one that goes on past the wish ("Let's go deep on the frontier:
+    one queue per host, so no host is hit twice a second") is design talk."""
+    words = len(_WORD.findall(sentence))
+    if _ASKS.search(sentence):
+        return True
+    meta = _meta(sentence)  # asked, or "let me think", "I already answered that"
+    if meta and (meta in ("think", "answered") or is_question(sentence)):
+        return True
+    if could_match(_OFF_TOPIC, sentence) and _OFF_TOPIC.search(sentence):
+        return words <= _ASIDE_WORDS or is_question(sentence)
+    for pattern in (_DEEP_DIVE, _DONT_KNOW):
+        m = pattern.search(sentence) if could_match(pattern, sentence) else None
+        if m is None or len(_WORD.findall(sentence[m.end() :])) >= _ASIDE_TAIL_WORDS:
+            continue
+        # "let's talk about X" is a wish only with a depth word, as in hear()
+        if pattern is _DONT_KNOW or _DEPTH.search(m.group()) or "talk" not in m.group().lower():
+            return True
+    return False

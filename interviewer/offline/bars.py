@@ -57,7 +57,7 @@ def _point_in_depth(c: Criterion, f: Facts) -> bool:
             continue
         for sid in f.covered[p.point.id]:
             s = f.text.sentences[sid]
-            if s.stage in _DEEP and s.reasoned and not s.question and sid not in f.wrong:
+            if s.stage in _DEEP and s.reasoned and not s.question and sid not in f.void:
                 return True
     return False
 

@@ -18,8 +18,8 @@ from interviewer.core.stages import Stage
 from interviewer.core.text import question_key
 from interviewer.offline.analysis import ConceptHit, compile_fast
 from interviewer.offline.claims import WrongClaim
-from interviewer.offline.facts import Facts, Point, join_words, label
-from interviewer.offline.feedback import needs
+from interviewer.offline.facts import Facts, Point, join_words, label, readable
+from interviewer.offline.feedback import ProblemPoint, needs
 from interviewer.offline.quotes import quote
 from interviewer.offline.reasoning import content_words, is_keyword_list
 
@@ -29,6 +29,24 @@ _C = Criterion
 _ABUSE = re.compile(
     r"\b(?:abuse|abusive|attack|ddos|bots?\b|scrap|brute|429|rate[- ]?limit|throttl|api[- ]?keys?"
     r"|per[- ](?:key|ip|user|caller|account)|credential|malicious|spam)",
+    re.IGNORECASE,
+)
+
+# Data or work moving through, or kept in, a classic problem's infrastructure.
+_DATA_FLOW = re.compile(
+    r"\b(?:workers?|consumers?|producers?|pipelines?|async|asynchronous|background|stream"
+    r"|batch|jobs?\b|ingest|etl\b|process|writes?\b|written|stor(?:e|es|ed|age|ing)|lands?\b"
+    r"|persist|archiv|fan[- ]?out|events?\b|logs?\b|aggregat|s3\b|buckets?\b|warehouse"
+    r"|lake\b|topics?\b|partition|offload|upload|publish|subscrib|deliver|replay|backlog"
+    r"|spans?\b|messages?\b|pages?\b|files?\b|blobs?\b|records?\b|rows?\b|feeds?\b)",
+    re.IGNORECASE,
+)
+
+# A queue is reliability evidence when the sentence says what it keeps safe or absorbs.
+_KEEPS_WORK = re.compile(
+    r"\b(?:durab|persist|replay|retain|retention|buffer|absorb|spike|burst|retr(?:y|ies)"
+    r"|redeliver|ack|dead[- ]letter|surviv|decoupl|backlog|catch up|lose|lost|safe|at[- ]least"
+    r"|exactly[- ]once|idempot|restart|resum)",
     re.IGNORECASE,
 )
 
@@ -42,6 +60,8 @@ class Fit:
     reached: frozenset[str] = frozenset()  # expected points reached in other words
     # Of those, the ones reached with a mechanism and a reason (criteria.in_other_words).
     in_other_words: frozenset[str] = frozenset()
+    # The problem's design points as advice (feedback.needs says them in their own words).
+    points: tuple[ProblemPoint, ...] = ()
 
     def missed(self, c: Criterion, f: Facts) -> list[str]:
         """The problem's points for a criterion the candidate reached in no words at all."""
@@ -54,7 +74,7 @@ class Fit:
     def name(self, sentence: int, concept: str) -> str:
         """The concept as the candidate put it: its name when they used it, else their words."""
         said = self.words.get((sentence, concept), "").strip()
-        ours = label(concept)
+        ours = readable(concept)
         if not said or _shares_word(said, ours) or not content_words(said):
             return ours  # their words are our name, or only connectives ("rather than")
         return f'"{said}"'
@@ -80,7 +100,7 @@ def in_other_words(f: Facts) -> frozenset[str]:
     where: dict[Criterion, set[int]] = {}  # criterion -> sentences explaining its mechanisms
     for h in f.hits:
         s = f.text.sentences[h.sentence]
-        if not h.explained or not s.reasoned or s.question or h.sentence in f.wrong:
+        if not h.explained or not s.reasoned or s.question or h.sentence in f.void:
             continue
         if is_keyword_list(names[h.sentence], s.text.count(","), s.words):
             continue
@@ -131,6 +151,20 @@ class _Item:
     start: int
 
 
+def _upper_first(text: str) -> str:
+    """The text with its first letter in capitals and the rest as written (str.capitalize
+    would turn "PII" and "Kafka" into "pii" and "kafka")."""
+    return text[:1].upper() + text[1:]
+
+
+def _lower_title(title: str) -> str:
+    """A criterion's title inside a sentence: "AI infrastructure knowledge" keeps "AI",
+    "Performance" is "performance"."""
+    head, _, rest = title.partition(" ")
+    head = head if head.isupper() else head.lower()
+    return f"{head} {rest}".strip()
+
+
 def _points_text(points: list[str]) -> str:
     return "; ".join(p.rstrip(".") for p in points[:2])
 
@@ -158,15 +192,26 @@ def criterion_score(c: Criterion, f: Facts, fit: Fit) -> CriterionScore:
     for h in hits:
         primary = f.criteria_of(h.concept)[0] is c
         said = fit.name(h.sentence, h.concept.id)
-        stated = h.explained or _in_plain_words(h, f, names[h.sentence])
+        stated = _stated(h, f, names[h.sentence])
         add(h.concept.id, _Item(said, stated, primary, h.sentence, h.start))
     with_concept = {h.sentence for h in hits}
+    # A sentence whose design concepts all count elsewhere, and that shares one word with a
+    # point of this criterion, reached it by a keyword in passing ("PII is redacted in the
+    # collector" meets "redact" of "a queue into stream processing that redacts, enriches
+    # and writes storage"): it is evidence for those other criteria, not for this one.
+    elsewhere = {h.sentence for h in f.hits if _C.CLARITY not in h.concept.criteria}
     mapped = [p for p in f.points if c in p.criteria]
     for p in mapped:  # expected points said in words the lexicon does not know
         for sid in f.covered[p.point.id] if p.head not in items else ():
             s = f.text.sentences[sid]
-            if sid not in with_concept and not s.question:
-                add("point:" + p.point.id, _Item(label(p.point.id), s.reasoned, True, sid, 0))
+            if sid in with_concept or s.question:
+                continue
+            if c is _C.TRADEOFFS:  # a trade-off point is its two sides: naming them is enough
+                if not s.reasoned:
+                    continue  # but a list of names, a summary among them, is no trade-off
+            elif sid in elsewhere and len(_stems(s.text) & _stems(p.point.point)) < _ABOUT_POINT:
+                continue
+            add("point:" + p.point.id, _Item(readable(p.point.id), s.reasoned, True, sid, 0))
     explained = [i for i in items.values() if i.explained]
     failures, handled = _failure_cases(f, names) if c is _C.RELIABILITY else (set(), set())
     if not items or (c is _C.TRADEOFFS and not explained):
@@ -198,14 +243,17 @@ def criterion_score(c: Criterion, f: Facts, fit: Fit) -> CriterionScore:
         parts.append(
             f"you explained {join_words([i.label for i in ranked if i.explained][:3])} with reasons"
         )
-    if len(explained) < len(ranked):
-        parts.append(
-            f"you named {join_words([i.label for i in ranked if not i.explained][:3])} without saying why"
-        )
+    # A name in a sentence that explains another of this criterion's ideas is part of that
+    # explanation ("freshness vs politeness: recrawling often means more load"), not a name
+    # left without a reason.
+    reasons = {i.sentence for i in explained}
+    bare = [i.label for i in ranked if not i.explained and i.sentence not in reasons]
+    if bare:
+        parts.append(f"you named {join_words(bare[:3])} without saying why")
     said = (
-        "; ".join(parts).capitalize() + "."
+        _upper_first("; ".join(parts)) + "."
         if parts
-        else f"No signal on {CRITERION_TITLES[c].lower()}."
+        else f"No signal on {_lower_title(CRITERION_TITLES[c])}."
     )
     if c is _C.RELIABILITY and score == 2 and len(explained) >= 2 and not f.thin:
         if sum(1 for i in explained if i.primary) < _OWN_FOR_3:
@@ -218,7 +266,11 @@ def criterion_score(c: Criterion, f: Facts, fit: Fit) -> CriterionScore:
     elif c is _C.RELIABILITY and score == 3 and len(handled) < _FAILURES_FOR_4:
         said += " A 4 walks through more than one failure and what the design does about each."
     missed = fit.missed(c, f)
-    advice = needs(c, f.classic, f.shown(), fit.relevant) if score < 4 else None
+    advice = (
+        needs(c, f.classic, stated_concepts(f), fit.relevant, fit.points, _named(f))
+        if score < 4
+        else None
+    )
     if missed:
         said += f" Not covered for this problem: {_points_text(missed)}."
     elif unreasoned and score == 3:
@@ -304,6 +356,49 @@ def _in_plain_words(h: ConceptHit, f: Facts, names: int) -> bool:
     return named.match(f.text.masked[s.turn], s.start + h.start) is None
 
 
+# Where and when a protection applies, and who may use what it guards: a security mechanism
+# is said by its place in the flow ("redacted in the collector before anything is persisted",
+# "a vault only the owning team can use") as often as by a "because".
+_PLACED = re.compile(
+    r"\b(?:before|until|unless) (?:\w+ ){0,3}?(?:is |are |gets? |being )?(?:persisted|stored"
+    r"|saved|written|logged|indexed|cached|sent|shared|exported|leaves?|reach(?:es)?|hits?"
+    r"|enters?|lands?|used|read|returned|shown)\b"
+    r"|\bonly (?:the |its |their |our |a |that )?[\w-]+(?: [\w-]+){0,3}? (?:can|may|could"
+    r"|(?:is|are) allowed to)\b"
+    r"|\b(?:never|not) (?:\w+ ){0,2}?(?:persisted|stored|logged|written|leaves?|leave)\b",
+    re.IGNORECASE,
+)
+
+
+def _placed(h: ConceptHit, f: Facts, names: int) -> bool:
+    """Whether a security concept is stated by where or when it applies, or by who may use
+    what it guards, in a whole sentence that is no list of names."""
+    s = f.text.sentences[h.sentence]
+    if h.concept.criteria[0] is not _C.SECURITY_PRIVACY or s.question:
+        return False
+    if s.words < _STATED_WORDS or names > _LIST_NAMES:
+        return False
+    return _PLACED.search(s.text) is not None
+
+
+def _stated(h: ConceptHit, f: Facts, names: int) -> bool:
+    """Whether a concept is explained: with a reason, by what it does in plain words, or (a
+    security concept) by where it applies and who may use it."""
+    return h.explained or _in_plain_words(h, f, names) or _placed(h, f, names)
+
+
+def _named(f: Facts) -> set[str]:
+    """The design concepts named anywhere, with or without a reason."""
+    return {h.concept.id for h in f.hits}
+
+
+def stated_concepts(f: Facts) -> set[str]:
+    """The concepts explained anywhere, in any of the ways _stated accepts: advice never asks
+    for what a candidate already explained in plain words."""
+    names = Counter(h.sentence for h in f.hits)
+    return {h.concept.id for h in f.hits if _stated(h, f, names[h.sentence])}
+
+
 # The rubric's reliability anchors (INTERVIEW_SPEC.md section 4: no single point of failure,
 # replication, failover, backups, timeouts, circuit breakers, multi-region) are all answers to
 # "what happens when a part fails". A failure named in the candidate's own words: a part that
@@ -323,6 +418,7 @@ _RECOVERY_BOUND = re.compile(
     r"(?:seconds?|minutes?)\b",
     re.IGNORECASE,
 )
+_ABOUT_POINT = 2  # words a sentence shares with a point when it is about that point
 _FAILURES_FOR_4 = 2  # failure cases an exceptional reliability answer walks through
 _FAILURES_NAMELESS = 4  # that many stand in for a fourth named mechanism
 _OWN_FOR_3 = 2  # reliability's own mechanisms a solid answer explains
@@ -337,7 +433,7 @@ def _failure_cases(f: Facts, names: Counter[int]) -> tuple[set[int], set[int]]:
     for nothing."""
     stated, handled = set(), set()
     for sid, s in enumerate(f.text.sentences):
-        if s.question or sid in f.wrong or not _FAILURE.search(s.text):
+        if s.question or sid in f.void or not _FAILURE.search(s.text):
             continue
         if s.reasoned or _RECOVERY_BOUND.search(s.text):
             handled.add(sid)
@@ -362,11 +458,20 @@ def _solid(c: Criterion, f: Facts, explained: list[_Item], failures: set[int]) -
 
 
 def _supports(c: Criterion, h: ConceptHit, f: Facts) -> bool:
-    """Whether a concept's sentence is evidence for this criterion (a quota is security only
-    when the sentence is about callers' limits or abuse)."""
-    if c is not _C.SECURITY_PRIVACY or h.concept.id != "rate-limiting":
-        return True
-    return bool(_ABUSE.search(f.text.sentences[h.sentence].text))
+    """Whether a concept's sentence is evidence for this criterion: a quota is security only
+    when the sentence is about callers' limits or abuse; on a problem with no model, a queue
+    or a store is infrastructure knowledge only when the sentence moves or keeps data or work
+    through it ("a pool of fetcher workers reads the frontier", not "one queue per host so we
+    never hit a host more than once per second", which is politeness); a queue is reliability
+    evidence when the sentence says what it keeps safe, absorbs or survives."""
+    text = f.text.sentences[h.sentence].text
+    if c is _C.SECURITY_PRIVACY and h.concept.id == "rate-limiting":
+        return bool(_ABUSE.search(text))
+    if c is _C.AI_INFRASTRUCTURE and c not in h.concept.criteria:  # a classic problem's infra
+        return bool(_DATA_FLOW.search(text))
+    if c is _C.RELIABILITY and h.concept.id == "message-queue":
+        return bool(_KEEPS_WORK.search(text) or _FAILURE.search(text))
+    return True
 
 
 def improvements(criteria: dict[Criterion, CriterionScore], f: Facts, fit: Fit) -> list[str]:
@@ -384,8 +489,9 @@ def improvements(criteria: dict[Criterion, CriterionScore], f: Facts, fit: Fit) 
         if missed:  # the problem's own expected point first, then what applies to it
             out.append(line + f"practise this problem's point: {missed[0].rstrip('.')}.")
             continue
-        shown = f.shown() if c is not _C.CLARITY else set()
+        shown = stated_concepts(f) if c is not _C.CLARITY else set()
         relevant = fit.relevant if c is not _C.CLARITY else None
-        advice = needs(c, f.classic, shown, relevant)
+        points = fit.points if relevant is not None else ()
+        advice = needs(c, f.classic, shown, relevant, points, _named(f) if points else ())
         out.append(line + f"practise {advice or 'explaining each choice with a reason'}.")
     return out or ["Practise the same depth on a new problem, keeping to the stage clock."]

@@ -45,6 +45,14 @@ class Facts:
     clarify_hints: tuple[int, ...] = ()
     # Sentences that make a wrong claim: evidence for nothing (hits already leave them out).
     wrong: frozenset[int] = frozenset()
+    # Sentences said to the interviewer, not about the design (acts.aside): a wish to go deep,
+    # "I don't know", off topic, about the interview. Evidence for no design criterion.
+    asides: frozenset[int] = frozenset()
+
+    @property
+    def void(self) -> frozenset[int]:
+        """The sentences that are evidence for no design criterion: wrong claims and asides."""
+        return self.wrong | self.asides
 
     @property
     def thin(self) -> bool:
@@ -73,6 +81,80 @@ class Facts:
 def label(item_id: str) -> str:
     """An id as words."""
     return item_id.replace("-", " ")
+
+
+# Ids whose words a person would put otherwise on a scorecard ("pii privacy" reads as no one
+# writes); every other id reads as its words, with its acronyms in capitals.
+_WORDS = {
+    "pii-privacy": "PII handling",
+    "api-keys-secrets": "API keys and secrets",
+    "compliance-deletion": "compliance and deletion",
+    "explicit-tradeoff": "an explicit trade-off",
+    "alternative-chosen": "the alternative set aside",
+    "cost-awareness": "cost",
+    "gpu-accelerators": "GPUs",
+    "cdn-edge": "a CDN",
+    "retries-backoff": "retries with backoff",
+    "consensus-durability": "consensus",
+    "embeddings-vector-index": "embeddings and a vector index",
+    "drift-retraining": "drift and retraining",
+    "training-serving-skew": "training-serving skew",
+    "managed-vs-build": "managed versus built",
+    "security-privacy": "security and privacy",
+}
+_ACRONYMS = frozenset(
+    [
+        "api",
+        "apis",
+        "sdk",
+        "pii",
+        "gpu",
+        "gpus",
+        "kv",
+        "cdn",
+        "dns",
+        "sql",
+        "nosql",
+        "llm",
+        "llms",
+        "ttl",
+        "tls",
+        "qps",
+        "rps",
+        "id",
+        "ids",
+        "url",
+        "urls",
+        "gdpr",
+        "s3",
+        "etl",
+        "ui",
+        "slo",
+        "slos",
+        "sla",
+        "p99",
+        "rbac",
+        "acl",
+        "acls",
+        "jwt",
+    ]
+)
+
+
+def readable(item_id: str) -> str:
+    """An id as the words a person would write on a scorecard: "pii-privacy" is "PII handling",
+    "sdk-vs-proxy" is "SDK vs proxy"."""
+    if item_id in _WORDS:
+        return _WORDS[item_id]
+    out = []
+    for w in item_id.split("-"):
+        if w == "nosql":
+            out.append("NoSQL")
+        elif w == "tradeoff":
+            out.append("trade-off")
+        else:
+            out.append(w.upper() if w in _ACRONYMS else w)
+    return " ".join(out)
 
 
 def join_words(words: list[str], last: str = "and") -> str:

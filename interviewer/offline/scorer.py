@@ -16,6 +16,7 @@ from interviewer.core.rubric import (
 from interviewer.core.stages import Stage, format_spec
 from interviewer.core.transcript import Role, Transcript, TurnKind
 from interviewer.diagrams.grading import credit as diagram_credit
+from interviewer.offline.acts import aside
 from interviewer.offline.adapting import IGNORED_CURVEBALL_MOST, Adaptation, credit, weigh
 from interviewer.offline.analysis import (
     CandidateText,
@@ -45,6 +46,7 @@ from interviewer.offline.criteria import (
     in_other_words,
 )
 from interviewer.offline.facts import Facts, Point
+from interviewer.offline.feedback import ProblemPoint, point_parts
 from interviewer.offline.pitfalls import find_pitfalls, judged_stages
 from interviewer.offline.rambling import cap_rambling, rambling
 from interviewer.workers import Offload, inline
@@ -52,6 +54,7 @@ from interviewer.workers import Offload, inline
 _PENALTY_PER_PITFALL, _MAX_PENALTY = 0.2, 0.6
 _PRICED_IN = (Pitfall.WRONG_CLAIM, Pitfall.IGNORED_CURVEBALL)
 _C = Criterion
+_DESIGN_STAGES = (Stage.HIGH_LEVEL, Stage.DEEP_DIVE, Stage.TRADEOFFS)
 _SECURITY_TALK = re.compile(
     r"\b(?:secur|auth|encrypt|tls\b|privacy|pii\b|gdpr|abuse|attack|permission|access|"
     r"isolat|secret|api[- ]?keys?|rate[- ]?limit|throttl|complian|audit|leak)",
@@ -126,14 +129,22 @@ class OfflineGrader:
         # A sentence that makes a wrong claim is evidence for nothing.
         wrong = wrong_sentences(claims, held)
         found = find_concepts(text, self._concepts)
+        # What was said to the interviewer rather than about the design ("I'd like to deep
+        # dive on deduplication", "I don't know how") names a part and shows nothing of it:
+        # evidence for no design criterion (its clarity signals still count).
+        asides = frozenset(i for i, s in enumerate(text.sentences) if aside(s.text))
         hits = [
-            h for h in found if not text.sentences[h.sentence].question and h.sentence not in wrong
+            h
+            for h in found
+            if not text.sentences[h.sentence].question
+            and h.sentence not in wrong
+            and (h.sentence not in asides or _C.CLARITY in h.concept.criteria)
         ]
         stages = judged_stages(transcript.format)
         points = tuple(p for p in self._points_for(problem) if p.stage in stages)
         covered = {
             p.point.id: sorted(
-                {sid for pat in p.patterns for sid, _ in text.first_matches(pat)} - wrong
+                {sid for pat in p.patterns for sid, _ in text.first_matches(pat)} - wrong - asides
             )
             for p in points
         }
@@ -160,6 +171,7 @@ class OfflineGrader:
                 and t.kind == TurnKind.HINT.value
             ),
             frozenset(wrong),
+            asides,
         )
         # Advice never sends a candidate to a point they reached in other words: any concept
         # the point names ("rate-limits per key" is reached by a token bucket per API key).
@@ -168,7 +180,14 @@ class OfflineGrader:
         # A point its keywords missed but a reasoned mechanism reached in other words counts as
         # reached with a reason (no "not covered", no cap below 4 for it).
         other = in_other_words(f)
-        fit = Fit(self._relevant_to(problem), self._words(text, hits), reached | other, other)
+        advised = tuple(
+            self._advice_of(p.point.point)
+            for p in points
+            if p.stage in _DESIGN_STAGES  # a clarify or wrap-up point is a behaviour, not advice
+        )
+        fit = Fit(
+            self._relevant_to(problem), self._words(text, hits), reached | other, other, advised
+        )
         pitfalls = find_pitfalls(f)
         # Questions answered in passing before turning back to one part: lost in details, seen
         # in the conversation when the expected points' keywords all came up (one pitfall).
@@ -190,7 +209,7 @@ class OfflineGrader:
         # clarity credits a diagram that matches the prose.
         criteria = diagram_credit(criteria, transcript.turns, self._lexicon, self._criteria_of)
         ignored = [r.curveball_id for r, ok in zip(replies, adapted, strict=True) if not ok]
-        criteria = security_parts(criteria, f, _security_text(problem), wrong)
+        criteria = security_parts(criteria, f, _security_text(problem), f.void)
         criteria = weigh(criteria, ignored)
         # Every curveball met and one met well counts in clarity and trade-offs, not only as a
         # pitfall avoided; never for an answer resting on wrong claims, a list of names, lines
@@ -282,6 +301,16 @@ class OfflineGrader:
                     )
             self._points[problem.id] = tuple(points)
         return self._points[problem.id]
+
+    def _advice_of(self, text: str) -> ProblemPoint:
+        """A point's words as advice: the part of them that names each concept."""
+        found = [
+            (c.id, m.start())
+            for c, pat in self._concepts
+            if c.id in self._named_in(text)
+            if (m := pat.search(text))
+        ]
+        return ProblemPoint(point_parts(text, found))
 
     def _named_in(self, text: str) -> frozenset[str]:
         """The concepts a text names (cached: the bank's point texts are few)."""
