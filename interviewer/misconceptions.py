@@ -263,8 +263,7 @@ class Catalogue:
 
     def for_problem(self, problem_id: str) -> tuple[Misconception, ...]:
         """The problem's own entries first, then the shared ones."""
-        own = dict(self.by_problem).get(problem_id, ())
-        return own + self.shared
+        return self.own(problem_id) + self.shared
 
     def own(self, problem_id: str) -> tuple[Misconception, ...]:
         """The problem's own entries only (the model's private reference: the shared ones,
