@@ -197,7 +197,7 @@ def hear(text: str, stage: Stage) -> Heard:
         return Heard(Act.META, meta)
     m = _DEEP_DIVE.search(text) if could_match(_DEEP_DIVE, text) else None
     # "let's talk about X" is a deep-dive wish only with a depth word ("in more detail")
-    wish = m is not None and bool(_DEPTH.search(m.group()) or "talk" not in m.group().lower())
+    wish = m is not None and _is_wish(m)
     if m and wish and stage is not Stage.CLARIFY:
         return Heard(Act.DEEP_DIVE, _subject(m.group("x")), said_more=_goes_on(text, m.start()))
     asked = _asked(text)
@@ -216,6 +216,12 @@ def hear(text: str, stage: Stage) -> Heard:
 
 
 _SAID_MORE_WORDS = 12
+
+
+def _is_wish(m: re.Match[str]) -> bool:
+    """Whether a _DEEP_DIVE match is a wish to go deep: "let's talk about X" is one only with a
+    depth word ("in more detail"), every other phrasing is."""
+    return bool(_DEPTH.search(m.group()) or "talk" not in m.group().lower())
 
 
 def _goes_on(text: str, at: int) -> bool:
@@ -313,6 +319,6 @@ def aside(sentence: str) -> bool:
         if m is None or len(_WORD.findall(sentence[m.end() :])) >= _ASIDE_TAIL_WORDS:
             continue
         # "let's talk about X" is a wish only with a depth word, as in hear()
-        if pattern is _DONT_KNOW or _DEPTH.search(m.group()) or "talk" not in m.group().lower():
+        if pattern is _DONT_KNOW or _is_wish(m):
             return True
     return False

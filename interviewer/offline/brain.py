@@ -123,18 +123,24 @@ class OfflineBrain:
             )
             return Utterance(text, TurnKind.OPENING, question_key(question))
         if action.kind == "time_left":
-            stage = Stage(action.data["stage"])
-            if action.data.get("stage_seconds_left") is None:
-                return Utterance(p.time_left_unclocked, TurnKind.TIME_LEFT)
-            text = p.time_left.format(
-                stage_left=minutes_text(action.data["stage_seconds_left"]),
-                total_left=minutes_text(action.data["total_seconds_left"]),
-                stage=stage.label.lower(),
+            return self._time_left(
+                Stage(action.data["stage"]),
+                action.data.get("stage_seconds_left"),
+                action.data.get("total_seconds_left"),
             )
-            return Utterance(text, TurnKind.TIME_LEFT)
         if action.kind == "already_ended":
             return Utterance(p.already_ended, TurnKind.NOTICE)
         raise ValueError(f"unknown thing to say: {action.kind}")
+
+    def _time_left(self, stage: Stage, left: int | None, total: int | None) -> Utterance:
+        """The time left in the stage and the interview (/time, or asked in words)."""
+        p = self.phrases
+        if left is None or total is None:
+            return Utterance(p.time_left_unclocked, TurnKind.TIME_LEFT)
+        text = p.time_left.format(
+            stage_left=minutes_text(left), total_left=minutes_text(total), stage=stage.label.lower()
+        )
+        return Utterance(text, TurnKind.TIME_LEFT)
 
     def _stage_intro(self, ctx: TurnContext, stage: Stage) -> str:
         budget = ctx.state.spec.budget(stage)
@@ -230,17 +236,12 @@ class OfflineBrain:
     def _meta(self, ctx: TurnContext, stage: Stage, subject: str) -> Utterance:
         """A question about the interview itself, answered as an interviewer would."""
         lines, p = self.lines, self.phrases
-        if subject == "time":
-            left = ctx.state.stage_seconds_left(ctx.now)
-            total = ctx.state.total_seconds_left(ctx.now)
-            if left is None or total is None:
-                return Utterance(p.time_left_unclocked, TurnKind.TIME_LEFT)
-            text = p.time_left.format(
-                stage_left=minutes_text(left),
-                total_left=minutes_text(total),
-                stage=stage.label.lower(),
+        if subject == "time":  # asked in words: the /time answer
+            left, total = (
+                ctx.state.stage_seconds_left(ctx.now),
+                ctx.state.total_seconds_left(ctx.now),
             )
-            return Utterance(text, TurnKind.TIME_LEFT)
+            return self._time_left(stage, left, total)
         if subject == "hint":
             return self._hint(ctx, stage)
         if subject == "repeat":

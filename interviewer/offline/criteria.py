@@ -21,6 +21,7 @@ from interviewer.offline.claims import WrongClaim
 from interviewer.offline.facts import Facts, Point, join_words, label, readable
 from interviewer.offline.feedback import ProblemPoint, needs
 from interviewer.offline.quotes import quote
+from interviewer.offline.reading import stems
 from interviewer.offline.reasoning import content_words, is_keyword_list
 
 _C = Criterion
@@ -58,7 +59,8 @@ class Fit:
     relevant: frozenset[str] | None = None  # concepts the problem's own text names (None: any)
     words: dict[tuple[int, str], str] = field(default_factory=dict)  # (sentence, concept) -> said
     reached: frozenset[str] = frozenset()  # expected points reached in other words
-    # Of those, the ones reached with a mechanism and a reason (criteria.in_other_words).
+    # Of those, the ones reached with a mechanism and a reason (criteria.in_other_words; the
+    # scorer puts them in `reached` too).
     in_other_words: frozenset[str] = frozenset()
     # The problem's design points as advice (feedback.needs says them in their own words).
     points: tuple[ProblemPoint, ...] = ()
@@ -68,7 +70,7 @@ class Fit:
         return [
             m
             for m, p in zip(f.missed(c), _missed_points(c, f), strict=True)
-            if p not in self.reached and p not in self.in_other_words
+            if p not in self.reached
         ]
 
     def name(self, sentence: int, concept: str) -> str:
@@ -118,8 +120,8 @@ def in_other_words(f: Facts) -> frozenset[str]:
 
 
 def _stems(text: str) -> set[str]:
-    """The content words of a text, by their first five letters."""
-    return {w[:5] for w in content_words(text) if len(w) >= 4}
+    """The content words of a text of four letters or more, by their first five letters."""
+    return {w for w in stems(text) if len(w) >= 4}
 
 
 def _missed_points(c: Criterion, f: Facts) -> list[str]:

@@ -110,6 +110,7 @@ class OfflineGrader:
         self._points: dict[str, tuple[Point, ...]] = {}
         self._relevant: dict[str, frozenset[str]] = {}
         self._named: dict[str, frozenset[str]] = {}
+        self._advice: dict[str, ProblemPoint] = {}
         self._pattern = {c.id: pat for c, pat in self._concepts}
         self._lexicon = bank.concept_patterns
         self._criteria_of = {c.id: tuple(c.criteria) for c in bank.concepts}
@@ -303,14 +304,17 @@ class OfflineGrader:
         return self._points[problem.id]
 
     def _advice_of(self, text: str) -> ProblemPoint:
-        """A point's words as advice: the part of them that names each concept."""
-        found = [
-            (c.id, m.start())
-            for c, pat in self._concepts
-            if c.id in self._named_in(text)
-            if (m := pat.search(text))
-        ]
-        return ProblemPoint(point_parts(text, found))
+        """A point's words as advice: the part of them that names each concept (cached, as
+        _named_in: every grading of the problem asks for the same few points)."""
+        if text not in self._advice:
+            found = [
+                (c.id, m.start())
+                for c, pat in self._concepts
+                if c.id in self._named_in(text)
+                if (m := pat.search(text))
+            ]
+            self._advice[text] = ProblemPoint(point_parts(text, found))
+        return self._advice[text]
 
     def _named_in(self, text: str) -> frozenset[str]:
         """The concepts a text names (cached: the bank's point texts are few)."""
