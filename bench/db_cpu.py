@@ -1,8 +1,9 @@
 """This process's CPU per candidate answer on PostgreSQL, and the share of it the storage takes.
 
-Run: uv run python -m bench.db_cpu [--url postgresql://postgres@127.0.0.1:5432/test] [--members 100] [--answers 200]
+Run: uv run python -m bench.db_cpu [--members 100] [--answers 200]
 
-It makes a scratch database next to the one `--url` names (dropped at the end), builds the
+It makes a scratch schema on the PostgreSQL server bench.load uses (bench.load_parts.database:
+MOCKROOM_BENCH_POSTGRES_URL, else the local `test` database; dropped at the end), builds the
 application as `serve` does (bot.bootstrap.build: the offline interviewer, the default quotas),
 and gives `--members` members an interview each. Then, one after another (no load: the figure
 is CPU, not latency), two loops, three rounds of `--answers` each, interleaved, the best kept:
@@ -22,28 +23,20 @@ from __future__ import annotations
 import argparse
 import asyncio
 import random
+import tempfile
 import time
 import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-from sqlalchemy.engine import make_url
-
+from bench.engine import ANSWERS
+from bench.load_parts import database
 from bot.bootstrap import Container, build
 from bot.settings import Settings
 from interviewer.core.transcript import Role, Turn
 from interviewer.service import Who
-from storage.engine import make_engine, parse_database_url
 from storage.migrate import upgrade
-
-DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-ANSWERS = [
-    "How many users do we expect, and what is the peak QPS?",
-    "Clients call an API gateway that authenticates API keys and rate limits.",
-    "A router load balances requests over GPU model servers, each holding one replica.",
-    "Tokens stream back over server-sent events so the user sees output quickly.",
-    "We autoscale on queue depth with a warm pool because loading weights takes minutes.",
-]
 
 
 class Clock:
@@ -119,26 +112,14 @@ async def run(url: str, count: int, answers: int) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "--url", default=DEFAULT_URL, help="a PostgreSQL server to make a scratch database on"
-    )
     parser.add_argument("--members", type=int, default=100)
     parser.add_argument("--answers", type=int, default=200)
     args = parser.parse_args()
-    admin_url = parse_database_url(args.url)
-    admin = make_engine(admin_url.render_as_string(hide_password=False))
-    name = f"mockroom_bench_db_{uuid.uuid4().hex[:10]}"
-    autocommit = admin.execution_options(isolation_level="AUTOCOMMIT")
-    with autocommit.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    url = make_url(admin_url).set(database=name).render_as_string(hide_password=False)
-    try:
+    with tempfile.TemporaryDirectory() as tmp, database("postgres", Path(tmp)) as url:
+        if url is None:
+            raise SystemExit(1)
         upgrade(url)
         asyncio.run(run(url, args.members, args.answers))
-    finally:
-        with autocommit.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 if __name__ == "__main__":
