@@ -3,7 +3,7 @@ what a human interviewer wrote down before any grader saw the transcripts.
 
 Run: uv run python -m bench.agreement   (the offline scorer; `make eval` adds the model grader)
      uv run python -m bench.agreement --split held_out   (one part of split.json: tune,
-     held_out or fresh; `--files` lists each transcript's grade next to its label,
+     held_out, fresh or blind; `--files` lists each transcript's grade next to its label,
      `--by-problem` each problem's MAE, signed error and signal agreement,
      `--catalogue shared|none` without the problems' own misconception entries, or any)
 
@@ -78,7 +78,7 @@ class Labelled:
         return hire_signal_for(sum(self.criteria.values()) / len(self.criteria), self.level)
 
 
-HALVES = ("tune", "held_out", "fresh")
+HALVES = ("tune", "held_out", "fresh", "blind")
 
 
 def _split(folder: Path) -> dict[str, frozenset[str]]:
@@ -90,13 +90,14 @@ def _split(folder: Path) -> dict[str, frozenset[str]]:
 
 
 def held_out_problems(folder: Path = CALIBRATION) -> frozenset[str]:
-    """The problems whose transcripts are never tuned on (split.json's `held_out` and `fresh`)."""
+    """The problems whose transcripts are never tuned on (split.json's `held_out`, `fresh` and
+    `blind`)."""
     return frozenset().union(*_split(folder).values())
 
 
 def half_of(problem: str, folder: Path = CALIBRATION) -> str:
-    """ "tune", "held_out" (held out; its aggregate figures were seen last round) or "fresh"
-    (held out and never measured before this round's report)."""
+    """ "tune", or one of the held-out parts: "held_out" (the first), "fresh" (the second) or
+    "blind" (the third, on problems that had no transcripts until round 3 session 5)."""
     for half, problems in _split(folder).items():
         if problem in problems:
             return half

@@ -25,7 +25,7 @@ TUNE = (
     "gpu-scheduler", "llm-gateway", "batch-inference", "key-value-store", "guardrails-service",
     "typeahead",
 )  # fmt: skip
-HELD_OUT = tuple(sorted(held_out_problems()))  # split.json's held_out and fresh halves
+HELD_OUT = tuple(sorted(held_out_problems()))  # split.json's held_out, fresh and blind parts
 
 Act = Literal[
     "answer",
@@ -104,8 +104,8 @@ class PersonaFile(_Strict):
 
     @property
     def half(self) -> str:
-        """'tune', 'held out' or 'fresh' (bench/calibration/split.json); 'tune' for a problem
-        outside the split."""
+        """'tune', 'held out', 'fresh' or 'blind' (bench/calibration/split.json); 'tune' for a
+        problem outside the split."""
         return half_of(self.problem).replace("_", " ")
 
 

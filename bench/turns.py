@@ -178,7 +178,9 @@ def render(played: Sequence[Played]) -> str:
     lines = ["turns on target, by the rule-based judge (bench/turn_judge.py, bench/personas/)"]
     lines.append(f"  {'half':9} {'problem':24} {'personas':>8} {'turns':>6} {'on target':>10}")
     # The halves played, in split order (a run with --problems may play one half only).
-    halves = tuple(h for h in ("tune", "held out", "fresh") if any(p.half == h for p in played))
+    halves = tuple(
+        h for h in ("tune", "held out", "fresh", "blind") if any(p.half == h for p in played)
+    )
     for half in halves:
         mine = [p for p in played if p.half == half]
         for problem in dict.fromkeys(p.problem for p in mine):

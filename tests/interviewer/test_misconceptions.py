@@ -126,8 +126,8 @@ def _held_out() -> set[str]:
     if split.exists():
         data = json.loads(split.read_text(encoding="utf-8"))
         held = data.get("held_out", HELD_OUT_DEFAULT)
-        fresh = data.get("fresh", [])
-        return set(held if isinstance(held, list) else HELD_OUT_DEFAULT) | set(fresh)
+        later = [*data.get("fresh", []), *data.get("blind", [])]
+        return set(held if isinstance(held, list) else HELD_OUT_DEFAULT) | set(later)
     return HELD_OUT_DEFAULT
 
 
