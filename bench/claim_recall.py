@@ -25,7 +25,9 @@ import yaml
 from interviewer.bank import load_bank
 from interviewer.misconceptions import Catalogue
 
-PROBE = Path(__file__).resolve().parents[1] / "tests" / "interviewer" / "data" / "claim_phrasings.yaml"
+PROBE = (
+    Path(__file__).resolve().parents[1] / "tests" / "interviewer" / "data" / "claim_phrasings.yaml"
+)
 HALVES = ("tune", "held")
 
 
@@ -66,10 +68,7 @@ def load_probe(path: Path = PROBE) -> dict[str, list[ProbeEntry]]:
     """The probe's entries by half: sorted by id, even positions tune, odd held."""
     raw = yaml.safe_load(path.read_text(encoding="utf-8"))["entries"]
     entries = sorted(
-        (
-            ProbeEntry(e["id"], e["problem"], tuple(e["claims"]), tuple(e["correct"]))
-            for e in raw
-        ),
+        (ProbeEntry(e["id"], e["problem"], tuple(e["claims"]), tuple(e["correct"])) for e in raw),
         key=lambda e: e.id,
     )
     return {"tune": entries[0::2], "held": entries[1::2]}
