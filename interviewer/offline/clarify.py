@@ -188,9 +188,10 @@ class Clarifier:
                 # the fact said ("Can I assume prompts may contain customer PII?"), not one
                 # that only shares its numbers ("Do jobs need all 512 GPUs at once?")
                 return Answer(self.lines.already_given.format(fact=best.answer), False)
-        elif not matched and (named := _named_by_id(problem, masked)):
-            # No keyword matched, but the question is about the very subject a fact is named
-            # for ("How fresh must the index be?" and the fact `freshness`).
+        elif named := _named_by_id(problem, masked):
+            # No keyword's fact answers it (none matched, or those matched answer another
+            # question), but the question is about the very subject a fact is named for ("How
+            # fresh must the index be?" and the fact `freshness`).
             fact = named[0]
             if fact.answer in here:
                 return None

@@ -103,6 +103,11 @@ def test_a_question_on_the_subject_a_fact_is_named_for_gets_that_fact(
     assert facts["freshness"] in again.text and again.text != facts["freshness"]  # said before
     (other,) = clarifier.answer(problem, "Is the crawler written in Rust?", "")
     assert other.your_call  # no fact is named for it
+    search = bank.problem("llm-search")
+    [fresh] = [f.answer for f in search.hidden_facts if f.id == "freshness"]
+    # "index" matches the corpus fact's keyword, which answers another question
+    (named,) = clarifier.answer(search, "How fresh does the index have to be?", "")
+    assert named.text == fresh
 
 
 def test_a_yes_no_question_checking_a_given_fact_gets_it_again(bank: QuestionBank) -> None:
