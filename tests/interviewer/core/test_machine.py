@@ -195,6 +195,30 @@ def test_clarifying_question_asks_for_the_hidden_facts() -> None:
     assert designing[0] == AskFollowUp(Stage.CLARIFY, answer_facts=False)
 
 
+def test_the_second_statement_in_a_row_in_clarify_moves_to_the_design() -> None:
+    clock = FakeClock()
+    state = started(clock=clock)
+    design = "A library in each service assigns the variant and logs an exposure event."
+    state, first = machine.step(state, CandidateMessage(design), clock.advance(10))
+    assert first[0] == AskFollowUp(Stage.CLARIFY, answer_facts=False)  # the nudge to ask
+    state, short = machine.step(state, CandidateMessage("ok, got it"), clock.advance(10))
+    assert short[0] == AskFollowUp(Stage.CLARIFY, answer_facts=False)  # too short to count
+    state, second = machine.step(state, CandidateMessage(design), clock.advance(10))
+    assert second[0] == AdvanceStage(Stage.CLARIFY, Stage.HIGH_LEVEL, "designing")
+    assert kinds(second) == [AdvanceStage] and state.stage is Stage.HIGH_LEVEL
+
+
+def test_a_question_between_two_statements_keeps_clarify_going() -> None:
+    clock = FakeClock()
+    state = started(clock=clock)
+    said = "I'll assume ten million users a day and reads far outnumbering writes here."
+    for text in (said, "How many regions do we run in?", said):
+        state, actions = machine.step(state, CandidateMessage(text), clock.advance(10))
+        assert kinds(actions) == [AskFollowUp], text
+    assert state.stage is Stage.CLARIFY
+    assert InterviewState.from_dict(state.to_dict()).clarify_statements == 1
+
+
 @pytest.mark.parametrize(
     ("event", "expected"),
     [

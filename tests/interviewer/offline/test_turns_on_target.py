@@ -24,7 +24,7 @@ from interviewer.offline.acts import Act, hear
 from interviewer.offline.analysis import read_candidate
 from interviewer.offline.brain import OfflineBrain
 from interviewer.offline.claims import held_claims
-from interviewer.offline.clarify import Clarifier
+from interviewer.offline.clarify import Clarifier, questions_in
 from interviewer.offline.lines import load_lines
 from interviewer.offline.overclaim import overclaim_in
 from interviewer.offline.plan import ProblemPlans
@@ -103,6 +103,11 @@ def test_a_question_on_the_subject_a_fact_is_named_for_gets_that_fact(
     assert facts["freshness"] in again.text and again.text != facts["freshness"]  # said before
     (other,) = clarifier.answer(problem, "Is the crawler written in Rust?", "")
     assert other.your_call  # no fact is named for it
+    search = bank.problem("llm-search")
+    [fresh] = [f.answer for f in search.hidden_facts if f.id == "freshness"]
+    # "index" matches the corpus fact's keyword, which answers another question
+    (named,) = clarifier.answer(search, "How fresh does the index have to be?", "")
+    assert named.text == fresh
 
 
 def test_a_yes_no_question_checking_a_given_fact_gets_it_again(bank: QuestionBank) -> None:
@@ -339,6 +344,51 @@ def test_i_dont_know_about_the_stage_itself_gets_its_next_point(
         problem, "how to write Rust macros", Stage.TRADEOFFS, ()
     )
     assert specific == LINES.dont_know_step.format(subject="how to write Rust macros")
+
+
+def test_a_lead_in_is_part_of_the_question_it_leads_into() -> None:
+    asked = "Hi! Before I start, who are the users of this platform, ML engineers or product folks?"
+    assert questions_in(asked) == [asked.removeprefix("Hi! ")]
+    two = "How big is the cluster, and is preemption allowed?"
+    assert questions_in(two) == ["How big is the cluster?", "is preemption allowed?"]
+
+
+def test_who_uses_it_is_answered_by_who_uses_it_not_by_a_number(bank: QuestionBank) -> None:
+    assert bank.phrases is not None
+    clarifier = Clarifier(bank.phrases, LINES)
+    problem = bank.problem("experimentation-platform")
+    facts = {f.id: f.answer for f in problem.hidden_facts}
+    question = "Before I start, who are the users of this platform, ML engineers or product folks?"
+    (answer,) = clarifier.answer(problem, question, "")
+    assert answer.text == facts["teams"] and not answer.your_call
+    (again,) = clarifier.answer(problem, question, facts["teams"])
+    assert LINES.default_for("who") in again.text  # said already: their call, on who
+
+
+def test_how_long_something_lasts_is_not_how_long_data_is_kept(bank: QuestionBank) -> None:
+    assert bank.phrases is not None
+    clarifier = Clarifier(bank.phrases, LINES)
+    problem = bank.problem("experimentation-platform")
+    facts = {f.id: f.answer for f in problem.hidden_facts}
+    (lasts,) = clarifier.answer(problem, "How long do experiments usually run?", "")
+    assert lasts.your_call and LINES.default_for("duration") in lasts.text
+    (kept,) = clarifier.answer(problem, "How long do we keep the exposure logs?", "")
+    assert kept.text == facts["retention"]
+
+
+async def test_designing_in_clarify_moves_on_and_is_heard(bank: QuestionBank) -> None:
+    assert bank.phrases is not None
+    chat = Chat(bank)
+    await chat.start("experimentation-platform")
+    await chat.say("A library in every service hashes the user id to pick the variant quickly.")
+    reply = await chat.say(
+        "Exposures and outcomes go into the event pipeline, and a job joins them every hour."
+    )
+    assert reply.startswith(bank.phrases.moved_by_design)
+    # a question on what they designed, not the stage's opening question
+    assert bank.phrases.first_questions[Stage.HIGH_LEVEL] not in reply
+    stored = chat.repo.load(chat.interview_id)
+    assert stored is not None and stored.state.stage is Stage.HIGH_LEVEL
 
 
 async def test_any_statement_answering_the_wrap_up_is_its_summary(bank: QuestionBank) -> None:
