@@ -15,8 +15,8 @@ thing in the same many words. A question is never a claim.
 
 A sentence is read as written and, when they differ, in plain words (`plain`): chat shorthand
 spelt out ("db", "avg", "LB", "temp 0", "w/o", "X = Y"), common slips fixed ("dont",
-"immediatly", "its a"), hedges dropped ("basically", "I think", "pretty sure") and "are"/"'re"
-read as "is"; the claim is made when either reading makes it.
+"immediatly", "its a"), hedges dropped ("basically", "I think", "pretty sure"), "If X, Y" read
+as "X, so Y" and "are"/"'re" as "is"; the claim is made when either reading makes it.
 """
 
 from __future__ import annotations
@@ -194,6 +194,11 @@ _PLAIN_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "",
         ),
         (r"\blike (?=\d)", ""),
+        # "If X, Y" and "Because X, Y" read as "X, so Y" (patterns name "so" for a consequence)
+        (
+            r"^(?:if|when|once|since|because|as long as|given that) ([^,;?]{3,100}),\s*(?!so\b)",
+            r"\1, so ",
+        ),
         # "are" read as "is" (patterns name "is" far more often than "are")
         (r"'re\b", " is"),
         (r"\bare\b", "is"),

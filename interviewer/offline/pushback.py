@@ -20,9 +20,15 @@ from dataclasses import dataclass
 from interviewer.core.text import question_key, sentences
 from interviewer.core.transcript import Role, Turn, TurnKind
 from interviewer.misconceptions import Catalogue, Misconception, claiming
+from interviewer.offline.overclaim import doubt_of
 
 _QUOTE_CHARS = 240  # a longer sentence is quoted up to the claim's clause
 _QUOTED = re.compile(r"“([^”]+)”")  # the candidate's words in a pushback (offline_acts.yaml)
+# Where a claim's clause ends: its reason or consequence follows.
+_LEAD = re.compile(r"^(?:because|since|if|when|as|so|and|but|then|also)\s+", re.I)
+_CLAUSE = re.compile(
+    r",\s*|;\s*|\s+(?:because|since|so|so that|which means|as long as|and)\s+", re.I
+)
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,18 @@ def _quote(sentence: str, entry: Misconception) -> str:
         if entry.claimed_in(clause):
             return clause.strip()
     return sentence
+
+
+def claim_doubt(entry: Misconception, quote: str) -> str:
+    """The claim of a quoted sentence as a question in the candidate's own words, without its
+    question mark ("An H100 is just two A100s, so..." -> "Is an H100 really two A100s"): the
+    first clause that makes the claim by itself; '' when none does or it does not turn into
+    a question."""
+    for clause in _CLAUSE.split(quote):
+        clause = _LEAD.sub("", clause or "").strip()
+        if clause and entry.claimed_in(clause):
+            return doubt_of(clause)
+    return ""
 
 
 def corrected_after(

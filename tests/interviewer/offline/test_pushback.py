@@ -13,7 +13,7 @@ from interviewer.core.stages import Stage
 from interviewer.core.transcript import Role, Turn, TurnKind
 from interviewer.misconceptions import Catalogue
 from interviewer.offline.lines import load_lines
-from interviewer.offline.pushback import pushback_for
+from interviewer.offline.pushback import claim_doubt, pushback_for
 
 PROBLEM = "model-serving"
 # Read by the problem's own entry and by a shared one.
@@ -54,3 +54,15 @@ def test_a_claim_read_by_two_entries_is_pushed_back_once(catalogue: Catalogue) -
 def test_without_a_pushback_before_the_problems_own_entry_leads(catalogue: Catalogue) -> None:
     pushed = pushback_for(catalogue, PROBLEM, BOTH, [_candidate(BOTH)], set())
     assert pushed is not None and pushed.misconception.id == OWN
+
+
+def test_the_claim_is_doubted_in_the_candidates_words_from_the_clause_that_makes_it(
+    catalogue: Catalogue,
+) -> None:
+    said = "An H100 is just two A100s, so I normalise everything into slots."
+    (hit,) = catalogue.find("gpu-capacity-planner", said)
+    assert claim_doubt(hit.misconception, said) == "Is an H100 really two A100s"
+    # no clause of the quote makes the claim by itself: nothing to doubt in its words
+    assert (
+        claim_doubt(hit.misconception, "We normalise everything into slots, it is simpler.") == ""
+    )
