@@ -15,8 +15,10 @@ thing in the same many words. A question is never a claim.
 
 A sentence is read as written and, when they differ, in plain words (`plain`): chat shorthand
 spelt out ("db", "avg", "LB", "temp 0", "w/o", "X = Y"), common slips fixed ("dont",
-"immediatly", "its a"), hedges dropped ("basically", "I think", "pretty sure"), "If X, Y" read
-as "X, so Y" and "are"/"'re" as "is"; the claim is made when either reading makes it.
+"immediatly", "its a"), hedges dropped ("basically", "I think", "pretty sure"), "If X, Y" and
+"X, which means Y" read as "X, so Y", "are", "'re", "will be" as "is", and a long word one
+slip away from exactly one word of the catalogue ("recieve", "replcias") read as that word;
+the claim is made when either reading makes it.
 """
 
 from __future__ import annotations
@@ -194,6 +196,15 @@ _PLAIN_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
             "",
         ),
         (r"\blike (?=\d)", ""),
+        # a consequence said in other words read as "so"; "will be" and the like as "is"
+        (
+            r"\b(?:which means|that means|meaning|therefore|hence|thus|and so|as a result"
+            r"|that way|which makes it)\b,?",
+            "so",
+        ),
+        (r"\b(?:will|would|should|shall|'ll|'d) be\b", "is"),
+        (r"\bgonna\b", "going to"),
+        (r"\bwanna\b", "want to"),
         # "If X, Y" and "Because X, Y" read as "X, so Y" (patterns name "so" for a consequence)
         (
             r"^(?:if|when|once|since|because|as long as|given that) ([^,;?]{3,100}),\s*(?!so\b)",
@@ -207,6 +218,49 @@ _PLAIN_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 _SPACES = re.compile(r"\s{2,}")
 
 
+# Slips in the catalogue's own words ("recieve", "consistant", "replcias"): each word of six
+# letters or more that the catalogue uses, indexed with every one-letter deletion of it, so a
+# word one slip away (a letter missing, extra, wrong or two swapped) is found in a look-up.
+_VOCABULARY: set[str] = set()
+_BY_DELETION: dict[str, set[str]] = {}
+_WORD = re.compile(r"[a-z]{6,}")
+_LONG_WORD = re.compile(r"\b[A-Za-z]{6,}\b")
+_ESCAPE = re.compile(r"\\[A-Za-z]")  # "\b" in a pattern is no letter b
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
+
+
+def learn_words(texts: Iterable[str]) -> None:
+    """Add the words of these texts to the words a slip is corrected to."""
+    new = {w for t in texts for w in _WORD.findall(_ESCAPE.sub(" ", t).lower())} - _VOCABULARY
+    if not new:
+        return
+    _VOCABULARY.update(new)
+    for word in new:
+        for key in (word, *_deletions(word)):
+            _BY_DELETION.setdefault(key, set()).add(word)
+    plain.cache_clear()
+
+
+def _unslipped(match: re.Match[str]) -> str:
+    """A word the catalogue does not use, as the one catalogue word a slip away, if one."""
+    word = match.group().lower()
+    if word in _VOCABULARY:
+        return match.group()
+    near: set[str] = set(_BY_DELETION.get(word, ()))
+    for key in _deletions(word):
+        near |= _BY_DELETION.get(key, set())
+        if key in _VOCABULARY:
+            near.add(key)
+    if len(near) != 1:
+        return match.group()
+    found = near.pop()
+    # "equivalents" and "equivalent", "purchase" and "purchased": another form, not a slip
+    return match.group() if found.startswith(word) or word.startswith(found) else found
+
+
 @lru_cache(maxsize=8192)
 def plain(sentence: str) -> str:
     """The sentence in plain words (see the module's docstring): the second reading a claim
@@ -214,6 +268,8 @@ def plain(sentence: str) -> str:
     out = sentence
     for rule, replacement in _PLAIN_RULES:
         out = rule.sub(replacement, out)
+    if _VOCABULARY:
+        out = _LONG_WORD.sub(_unslipped, out)
     return _SPACES.sub(" ", out).strip()
 
 
@@ -414,6 +470,15 @@ class Catalogue:
 
     shared: tuple[Misconception, ...] = ()
     by_problem: tuple[tuple[str, tuple[Misconception, ...]], ...] = ()
+
+    def __post_init__(self) -> None:
+        # the catalogue's words are the ones a slip in a candidate's sentence is read as
+        entries = self.shared + tuple(m for _, ms in self.by_problem for m in ms)
+        learn_words(
+            text
+            for m in entries
+            for text in (m.claim, m.why, *m.patterns, *m.examples, *m.not_examples)
+        )
 
     def for_problem(self, problem_id: str) -> tuple[Misconception, ...]:
         """The problem's own entries first, then the shared ones."""
