@@ -72,7 +72,8 @@ _SUBJECT_TAIL = re.compile(
     re.IGNORECASE,
 )
 _DONT_KNOW = re.compile(
-    r"(?:\b(?:i (?:really |honestly |genuinely |just |simply )?(?:don'?t|do not) know"
+    r"(?:\b(?:i (?:really |honestly |genuinely |just |simply )?(?:don'?t|do not) "
+    r"(?:really |quite |actually |fully )?know"
     r"|i'?m (?:really |honestly |a bit |kind of )?(?:not (?:really |quite |entirely |too )?sure|"
     r"unsure|not familiar|stuck|lost|blanking|drawing a blank|out of my depth|at a loss)"
     r"|no idea|i have no (?:idea|clue)|not sure how|haven'?t (?:worked|dealt) with|beyond me"

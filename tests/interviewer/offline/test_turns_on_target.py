@@ -301,6 +301,15 @@ async def test_a_pushback_that_does_not_name_its_claim_doubts_it(own_bank: Quest
 # ---- hearing ----------------------------------------------------------------------------
 
 
+def test_i_dont_really_know_is_heard_as_not_knowing() -> None:
+    heard = hear(
+        "I don't really know what the trade-offs are here, other than cost.", Stage.TRADEOFFS
+    )
+    assert heard.act is Act.DONT_KNOW and heard.subject == "what the trade-offs are"
+    hedge = "I don't really know the exact number, but we shard by user id with three replicas."
+    assert hear(hedge, Stage.TRADEOFFS).act is Act.DESIGN  # a hedge inside a design
+
+
 def test_the_prompt_of_an_llm_problem_is_not_off_topic() -> None:
     design = "Products call a check API before sending the prompt to the model."
     assert hear(design, Stage.HIGH_LEVEL).act is Act.DESIGN
