@@ -29,6 +29,8 @@ from interviewer.offline.lines import load_lines
 from interviewer.offline.overclaim import overclaim_in
 from interviewer.offline.plan import ProblemPlans
 from interviewer.offline.reading import read_candidate_turns
+from interviewer.offline.responses import Responder
+from interviewer.offline.responses import _lower_first as lower_first
 from tests.interviewer.offline.test_hearing import CLARIFICATIONS, MISCONCEPTIONS
 from tests.interviewer.offline.test_moves import Chat
 
@@ -308,6 +310,28 @@ def test_i_dont_really_know_is_heard_as_not_knowing() -> None:
     assert heard.act is Act.DONT_KNOW and heard.subject == "what the trade-offs are"
     hedge = "I don't really know the exact number, but we shard by user id with three replicas."
     assert hear(hedge, Stage.TRADEOFFS).act is Act.DESIGN  # a hedge inside a design
+
+
+def test_a_bad_model_sent_back_to_the_control_is_the_bad_version_handled(
+    bank: QuestionBank,
+) -> None:
+    responder = Responder(bank, LINES)
+    handled = (
+        "The bad model only reaches users through its experiment, so we set its traffic share "
+        "to zero and every user is back on the control model within a minute."
+    )
+    turns = [Turn(Role.CANDIDATE, Stage.DEEP_DIVE, handled)]
+    assert responder.covered(bank.curveballs["bad-model-version"], turns) == handled
+    other = [Turn(Role.CANDIDATE, Stage.DEEP_DIVE, "A bad model is one that costs too much.")]
+    assert responder.covered(bank.curveballs["bad-model-version"], other) is None
+
+
+def test_a_plan_question_opening_with_a_place_keeps_its_capital() -> None:
+    said = LINES.deep_dive.format(
+        subject="regions", question=lower_first("Asia's peak ends as Europe's starts: why?")
+    )
+    assert "Asia's peak" in said
+    assert "how does" in LINES.deep_dive.format(subject="x", question=lower_first("How does?"))
 
 
 def test_the_prompt_of_an_llm_problem_is_not_off_topic() -> None:
