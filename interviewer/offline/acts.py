@@ -138,7 +138,12 @@ _META = {
         re.IGNORECASE,
     ),
     "repeat": re.compile(
-        r"\b(?:repeat|rephrase|restate|reword)\b|\bsay (?:that|it) again\b|\bcome again\b|"
+        # asked of the interviewer ("can you repeat that?"), not of the system ("do queries
+        # repeat much?")
+        r"\b(?:can|could|would|will) you (?:please )?(?:repeat|rephrase|restate|reword)\b|"
+        r"\b(?:repeat|rephrase|restate|reword) (?:the|that|your|it|this|please)\b|"
+        r"^\W*(?:please,? )?(?:repeat|rephrase)\W*(?:please)?\W*$|\bsay (?:that|it) again\b|"
+        r"\bcome again\b|"
         r"\bwhat was (?:the|your) question\b|"
         r"\bwhat (?:do|did) you mean(?: by (?:that|this|it|the question|that question))?\W*$|"
         r"\bwhat (?:exactly )?are you asking\b|\bi (?:don'?t|do not) (?:understand|follow|get) "

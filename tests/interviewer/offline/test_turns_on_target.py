@@ -20,7 +20,7 @@ from interviewer.bank import PROMPTS_DIR, QuestionBank, load_bank
 from interviewer.core.stages import Format, Stage
 from interviewer.core.text import question_key
 from interviewer.core.transcript import Role, Transcript, Turn, TurnKind
-from interviewer.offline.acts import Act, hear
+from interviewer.offline.acts import Act, Heard, hear
 from interviewer.offline.analysis import read_candidate
 from interviewer.offline.brain import OfflineBrain
 from interviewer.offline.claims import held_claims
@@ -303,6 +303,13 @@ async def test_a_pushback_that_does_not_name_its_claim_doubts_it(own_bank: Quest
 # ---- hearing ----------------------------------------------------------------------------
 
 
+def test_a_system_that_repeats_is_not_a_request_to_repeat_the_question() -> None:
+    asked = "How many daily users and queries per second at peak? Do queries repeat much?"
+    assert hear(asked, Stage.CLARIFY).act is Act.ASKED
+    for again in ("Can you repeat the question?", "Sorry, could you rephrase?", "Repeat please"):
+        assert hear(again, Stage.DEEP_DIVE) == Heard(Act.META, "repeat"), again
+
+
 def test_i_dont_really_know_is_heard_as_not_knowing() -> None:
     heard = hear(
         "I don't really know what the trade-offs are here, other than cost.", Stage.TRADEOFFS
@@ -364,6 +371,36 @@ def test_a_lead_in_is_part_of_the_question_it_leads_into() -> None:
     assert questions_in(asked) == [asked.removeprefix("Hi! ")]
     two = "How big is the cluster, and is preemption allowed?"
     assert questions_in(two) == ["How big is the cluster?", "is preemption allowed?"]
+
+
+def test_an_alternative_is_part_of_the_same_question() -> None:
+    asked = "Is the platform mandatory for teams, or do we have to win them over?"
+    assert questions_in(asked) == [asked]
+
+
+def test_how_fast_something_changes_is_not_a_latency(bank: QuestionBank) -> None:
+    assert bank.phrases is not None
+    clarifier = Clarifier(bank.phrases, LINES)
+    problem = bank.problem("llm-search")
+    [latency] = [f.answer for f in problem.hidden_facts if f.id == "latency"]
+    (changes,) = clarifier.answer(problem, "How fast do the pages change?", "")
+    assert changes.text != latency
+    (speed,) = clarifier.answer(problem, "How fast must the answer start streaming?", "")
+    assert speed.text == latency
+
+
+def test_success_after_a_fact_on_what_hurts_does_not_read_the_brief_back(
+    bank: QuestionBank,
+) -> None:
+    assert bank.phrases is not None
+    clarifier = Clarifier(bank.phrases, LINES)
+    problem = bank.problem("ml-platform")
+    asked = "What hurts today, in numbers, and what would success look like in a year?"
+    hurts, success = clarifier.answer(problem, asked, "")
+    assert not hurts.your_call and success.text == LINES.goal_measures
+    assert problem.prompt not in hurts.text + success.text
+    (alone,) = clarifier.answer(problem, "What would success look like in a year?", "")
+    assert problem.prompt in alone.text  # asked alone, the brief says what success is
 
 
 def test_who_uses_it_is_answered_by_who_uses_it_not_by_a_number(bank: QuestionBank) -> None:
