@@ -148,7 +148,7 @@ _META = {
         r"\bwhat (?:do|did) you mean(?: by (?:that|this|it|the question|that question))?\W*$|"
         r"\bwhat (?:exactly )?are you asking\b|\bi (?:don'?t|do not) (?:understand|follow|get) "
         r"(?:the|your) question\b|\bnot sure what you(?:'re| are) (?:asking|getting at)\b|"
-        r"\bwhat are you getting at\b",
+        r"\bwhat are you getting at\b|\b(?:not sure|unsure) what you mean\b",
         re.IGNORECASE,
     ),
     "hint": re.compile(

@@ -52,6 +52,11 @@ _DURATION = re.compile(
     re.IGNORECASE,
 )
 _NOT_COUNTED = {"duration": ("data", "scale")}
+_HEDGED = re.compile(
+    r"^\W*(?:maybe|perhaps|probably|i guess|i(?:'m| am) not (?:really )?sure|not sure|"
+    r"i (?:don'?t|do not) (?:really )?know)\b",
+    re.IGNORECASE,
+)
 # "How fast do pages change?" asks how often something changes, not how fast a response is.
 _RATE = re.compile(
     r"\bhow (?:fast|quickly)\b(?=(?:\s+[\w'-]+){1,4}?\s+(?:change|changes|grow|grows|update|"
@@ -102,7 +107,7 @@ def questions_in(text: str) -> list[str]:
     """The questions of a message, a sentence holding several split into each."""
     out: list[str] = []
     for s in sentences(text):
-        if not is_question(s) or _TAG.match(s):
+        if not is_question(s) or _TAG.match(s) or _is_guess(s):
             continue
         parts = [p.strip(" ,;") for p in _SPLIT.split(s) if p and p.strip(" ,;?")]
         # a lead-in asks nothing: "Actually, what ...?", "Before I start, who ...?"
@@ -110,6 +115,14 @@ def questions_in(text: str) -> list[str]:
             parts[:2] = [f"{parts[0]}, {parts[1]}"]
         out += [p if p.endswith("?") else p + "?" for p in parts] if len(parts) > 1 else [s]
     return out
+
+
+def _is_guess(sentence: str) -> bool:
+    """A guess said with a question mark ("I'm not sure, maybe a bigger model is better?"):
+    a hedge, and no part of it opens with a question word."""
+    return bool(_HEDGED.match(sentence)) and not any(
+        _ASKING.match(part) for part in re.split(r"[,;:]\s*", sentence)
+    )
 
 
 def is_yes_no(question: str) -> bool:

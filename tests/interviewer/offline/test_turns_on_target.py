@@ -310,6 +310,14 @@ def test_a_system_that_repeats_is_not_a_request_to_repeat_the_question() -> None
         assert hear(again, Stage.DEEP_DIVE) == Heard(Act.META, "repeat"), again
 
 
+def test_a_guess_with_a_question_mark_is_not_a_question_to_the_interviewer() -> None:
+    guess = "I'm not sure about the trade-offs, maybe a bigger model is better but slower?"
+    assert hear(guess, Stage.TRADEOFFS) == Heard(Act.DONT_KNOW, "the trade-offs")
+    asked = "I'm not sure, is there a rate limit per user?"
+    assert hear(asked, Stage.CLARIFY).act is Act.ASKED
+    assert hear("Not sure what you mean?", Stage.DEEP_DIVE) == Heard(Act.META, "repeat")
+
+
 def test_i_dont_really_know_is_heard_as_not_knowing() -> None:
     heard = hear(
         "I don't really know what the trade-offs are here, other than cost.", Stage.TRADEOFFS
