@@ -1,0 +1,124 @@
+"""Plain words that carry a mechanism count as the lexicon's names do: several reasoned
+sentences about a criterion in everyday words make a solid 3 (never a 4 on their own), and a
+design point its keywords missed is reached by a reasoned sentence that shares its words.
+Questions, lists of names, wrong claims and a thin answer earn nothing from either."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from interviewer.bank import ExpectedPoint, QuestionBank
+from interviewer.core.rubric import Criterion
+from interviewer.core.stages import Stage
+from interviewer.offline.analysis import compile_fast, find_concepts, read_turns
+from interviewer.offline.criteria import Fit, criterion_score, plain_evidence, plain_reach
+from interviewer.offline.facts import Facts, Point
+
+_C = Criterion
+
+# How long things take, said with reasons and numbers and none of the lexicon's names for it.
+_WAITS = [
+    "A parcel label is printed within two seconds of the order, because the packer stands "
+    "at the bench waiting for it.",
+    "The label printer gets the address straight from the order record, so nobody waits for "
+    "the warehouse system to look it up again.",
+    "Heavy reports run at night when the packers are gone, so they never slow the printing "
+    "during the day.",
+    "Each bench keeps the next hundred labels ready, so a slow network only delays the "
+    "hundred and first one.",
+]
+
+
+def facts(bank: QuestionBank, *said: str, points: tuple[Point, ...] = (), **kw: object) -> Facts:
+    text = read_turns([(n, Stage.DEEP_DIVE, s) for n, s in enumerate(said)])
+    hits = [
+        h
+        for h in find_concepts(text, bank.compiled_concepts)
+        if not text.sentences[h.sentence].question
+    ]
+    covered = {
+        p.point.id: sorted({sid for pat in p.patterns for sid, _ in text.first_matches(pat)})
+        for p in points
+    }
+    return Facts(text, hits, points, covered, [], [], False, True, {}, **kw)  # type: ignore[arg-type]
+
+
+def test_reasoned_sentences_in_everyday_words_are_evidence(bank: QuestionBank) -> None:
+    f = facts(bank, *_WAITS)
+    names = Counter(h.sentence for h in f.hits)
+    assert [sid for sid, _ in plain_evidence(_C.PERFORMANCE, f, names)] == [0, 1, 2, 3]
+
+
+def test_enough_of_them_make_a_solid_three_and_no_more(bank: QuestionBank) -> None:
+    f = facts(bank, *_WAITS)
+    named = {h.concept.id for h in f.hits if _C.PERFORMANCE in h.concept.criteria and h.explained}
+    assert len(named) < 2  # the lexicon's names alone make no 3 here
+    score = criterion_score(_C.PERFORMANCE, f, Fit())
+    assert score.score == 3
+    assert "with reasons" in score.feedback
+
+
+def test_one_or_two_are_a_passing_remark(bank: QuestionBank) -> None:
+    assert criterion_score(_C.PERFORMANCE, facts(bank, *_WAITS[:2]), Fit()).score < 3
+
+
+def test_questions_and_wrong_claims_carry_nothing(bank: QuestionBank) -> None:
+    asked = [s.replace(", so ", " so ").rstrip(".") + "?" for s in _WAITS]
+    assert criterion_score(_C.PERFORMANCE, facts(bank, *asked), Fit()).score < 3
+    wrong = facts(bank, *_WAITS, wrong=frozenset({0, 1, 2, 3}))
+    assert criterion_score(_C.PERFORMANCE, wrong, Fit()).score < 3
+
+
+def test_a_list_of_names_is_no_plain_mechanism(bank: QuestionBank) -> None:
+    salad = (
+        "Caching, sharding, queues, replicas and load balancing, because it must be fast.",
+        "Kafka, Redis, CDN, autoscaling and rate limiting, so that latency is low.",
+        "Microservices, gRPC, indexes, compression and batching, so everything is quick.",
+    )
+    assert criterion_score(_C.PERFORMANCE, facts(bank, *salad), Fit()).score <= 2
+
+
+_RESTART = ExpectedPoint(
+    id="broken-stations",
+    point="Detects broken packing stations and moves their orders to spare stations",
+    keywords=["heartbeat", "drain", "cordon"],
+    question="A packing station breaks mid-shift: what happens to its orders?",
+)
+_POINT = Point(
+    Stage.DEEP_DIVE,
+    _RESTART,
+    (compile_fast(_RESTART.keywords),),
+    frozenset({_C.RELIABILITY}),
+    None,
+)
+_MOVED = (
+    "When a packing station stops scanning for a minute, its open orders go back on the board "
+    "so a spare station picks them up within five minutes."
+)
+
+
+def test_a_point_is_reached_in_plain_words(bank: QuestionBank) -> None:
+    f = facts(bank, _MOVED, points=(_POINT,))
+    assert f.covered[_RESTART.id] == []
+    assert plain_reach(f) == {_RESTART.id: (0,)}
+
+
+def test_a_question_or_another_subject_reaches_no_point(bank: QuestionBank) -> None:
+    asked = "Should a spare station pick up the open orders of a packing station that stops?"
+    assert plain_reach(facts(bank, asked, points=(_POINT,))) == {}
+    other = (
+        "Invoices are emailed at the end of the month, because customers asked for one bill "
+        "instead of many."
+    )
+    assert plain_reach(facts(bank, other, points=(_POINT,))) == {}
+
+
+def test_the_security_point_is_left_to_its_own_reading(bank: QuestionBank) -> None:
+    point = Point(
+        Stage.DEEP_DIVE,
+        _RESTART,
+        (compile_fast(_RESTART.keywords),),
+        frozenset({_C.SECURITY_PRIVACY}),
+        None,
+    )
+    assert plain_reach(facts(bank, _MOVED, points=(point,))) == {}
