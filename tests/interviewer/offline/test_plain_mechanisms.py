@@ -8,9 +8,10 @@ from __future__ import annotations
 from collections import Counter
 
 from interviewer.bank import ExpectedPoint, QuestionBank
-from interviewer.core.rubric import Criterion
+from interviewer.core.rubric import Criterion, CriterionScore, Level
 from interviewer.core.stages import Stage
 from interviewer.offline.analysis import compile_fast, find_concepts, read_turns
+from interviewer.offline.bars import at_bar
 from interviewer.offline.criteria import Fit, criterion_score, plain_evidence, plain_reach
 from interviewer.offline.facts import Facts, Point
 
@@ -29,8 +30,14 @@ _WAITS = [
 ]
 
 
-def facts(bank: QuestionBank, *said: str, points: tuple[Point, ...] = (), **kw: object) -> Facts:
-    text = read_turns([(n, Stage.DEEP_DIVE, s) for n, s in enumerate(said)])
+def facts(
+    bank: QuestionBank,
+    *said: str,
+    points: tuple[Point, ...] = (),
+    stage: Stage = Stage.DEEP_DIVE,
+    **kw: object,
+) -> Facts:
+    text = read_turns([(n, stage, s) for n, s in enumerate(said)])
     hits = [
         h
         for h in find_concepts(text, bank.compiled_concepts)
@@ -122,3 +129,12 @@ def test_the_security_point_is_left_to_its_own_reading(bank: QuestionBank) -> No
         None,
     )
     assert plain_reach(facts(bank, _MOVED, points=(point,))) == {}
+
+
+def test_plain_depth_keeps_a_staff_three(bank: QuestionBank) -> None:
+    """At the staff bar a 3 needs depth past the high level: plain words there show it."""
+    three = {c: CriterionScore(3, [], "") for c in Criterion}
+    deep = at_bar(three, facts(bank, *_WAITS[1:]), Level.STAFF, True)
+    assert deep[_C.PERFORMANCE].score == 3
+    high = at_bar(three, facts(bank, *_WAITS[1:], stage=Stage.HIGH_LEVEL), Level.STAFF, True)
+    assert high[_C.PERFORMANCE].score == 2
