@@ -333,6 +333,7 @@ class Phrasebook(_Strict):
     warn_time: str
     moved_by_time: str
     moved_by_candidate: str
+    moved_by_design: str
     hint_lead: str
     no_more_hints: str
     time_left: str

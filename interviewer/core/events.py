@@ -102,7 +102,8 @@ class AdvanceStage:
 
     from_stage: Stage
     to_stage: Stage
-    reason: str  # "time" or "candidate"
+    # "time", "candidate" (asked to move on) or "designing" (started designing in clarify)
+    reason: str
 
 
 @dataclass(frozen=True)

@@ -195,7 +195,28 @@ def _candidate_message(
     if not state.active or any(isinstance(a, QUESTIONING) for a in actions) or state.peer:
         return  # in a peer mock the human interviewer asks the follow-ups
     answer_facts = stage_before is Stage.CLARIFY and asks_questions(event.text)
+    if state.stage is Stage.CLARIFY and _starts_designing(state, event.text, answer_facts):
+        _advance(state, now, actions, reason="designing")
+        return
     actions.append(AskFollowUp(state.stage, answer_facts=answer_facts, after_curveball=answered))
+
+
+# A statement this long in clarify is design talk or an assumption, not "ok" or "got it".
+STATEMENT_WORDS = 12
+
+
+def _starts_designing(state: InterviewState, text: str, asking: bool) -> bool:
+    """Whether the candidate has stopped asking and started designing: the second message in
+    a row in clarify that states (STATEMENT_WORDS or more) rather than asks. The first gets the
+    interviewer's clarifying nudge; after the second, the clarify stage is over whatever its
+    clock says, as an interviewer moves on once the candidate is designing."""
+    if asking:
+        state.clarify_statements = 0
+        return False
+    if len(text.split()) < STATEMENT_WORDS:
+        return False
+    state.clarify_statements += 1
+    return state.clarify_statements >= 2
 
 
 def _apply_clock(state: InterviewState, now: datetime, actions: list[Action]) -> None:

@@ -53,6 +53,8 @@ class InterviewState:
     question_at: datetime | None = None  # when that question was asked
     level: Level = Level.SENIOR  # the seniority the interview is calibrated for
     peer: bool = False  # a peer mock: a member asks, the bot only keeps the clock
+    # Messages in a row in clarify that state rather than ask: the second moves the stage on.
+    clarify_statements: int = 0
 
     @property
     def spec(self) -> FormatSpec:
@@ -132,4 +134,5 @@ class InterviewState:
             question_at=dt(data.get("question_at")),
             level=Level(data.get("level", Level.SENIOR.value)),
             peer=bool(data.get("peer", False)),
+            clarify_statements=int(data.get("clarify_statements", 0)),
         )

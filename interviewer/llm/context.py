@@ -149,7 +149,10 @@ class TurnPlan:
         a, p = self.action, self.problem
         if isinstance(a, AdvanceStage):
             budget = self.ctx.state.spec.budget(a.to_stage)
-            why = "its time is up" if a.reason == "time" else "the candidate asked to move on"
+            why = {
+                "time": "its time is up",
+                "designing": "the candidate has started designing",
+            }.get(a.reason, "the candidate asked to move on")
             return (
                 f"The {a.from_stage.label.lower()} stage is over ({why}). Say so in a few words, "
                 f"open the {a.to_stage.label.lower()} stage ({minutes_text(budget)}), and ask one "

@@ -92,6 +92,11 @@ class OfflineBrain:
                 minutes=minutes_text(action.seconds_left), stage=action.stage.label.lower()
             )
             return Utterance(text, TurnKind.TIME_WARNING)
+        if isinstance(action, AdvanceStage) and action.reason == "designing":
+            # clarify ended because the candidate is designing: the new stage's question is
+            # about what they just designed, not its generic opening question
+            said = self._with_move(ctx, action.to_stage, [p.moved_by_design])
+            return replace(said, kind=TurnKind.STAGE_INTRO)
         if isinstance(action, AdvanceStage):
             lead = p.moved_by_time if action.reason == "time" else p.moved_by_candidate
             lead = lead.format(stage=action.from_stage.label.lower())

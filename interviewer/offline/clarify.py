@@ -35,6 +35,22 @@ _SPLIT = re.compile(
     r"should|will)\b)",
     re.IGNORECASE,
 )
+# A part of a sentence that asks: it opens with a question word or an auxiliary verb.
+_ASKING = re.compile(
+    r"^\W*(?:(?:so|and|also|or|ok(?:ay)?|then|but|actually|plus),?\s+)*(?:what|how|who|where|when|"
+    r"which|why|whose|is|are|do|does|did|can|could|should|would|will|may|might|must|has|have|"
+    r"shall|any|anything)\b",
+    re.IGNORECASE,
+)
+# "Who are the users?" asks who, never how many: a number's default does not answer it.
+_WHO = re.compile(r"^(?!\W*how (?:many|much)\b).*\bwho(?:'s)?\b", re.IGNORECASE)
+# "How long do experiments run?" asks how long something lasts, not how long data is kept.
+_DURATION = re.compile(
+    r"\bhow long (?:do|does|did|will|would|should|can|could|is|are|must)\b(?![^?]*\b(?:keep|kept|"
+    r"retain\w*|retention|stor(?:e|ed|age)|hold|held|history|logs?|archiv\w*)\b)",
+    re.IGNORECASE,
+)
+_NOT_COUNTED = {"duration": ("data", "scale")}
 _QUOTE_CHARS = 90
 ANSWERS_KEPT = 8192
 """Messages whose clarifying answers are remembered (about 300 bytes each)."""
@@ -82,7 +98,8 @@ def questions_in(text: str) -> list[str]:
         if not is_question(s) or _TAG.match(s):
             continue
         parts = [p.strip(" ,;") for p in _SPLIT.split(s) if p and p.strip(" ,;?")]
-        while len(parts) > 1 and len(parts[0].split()) < 3:  # "Actually, what ...?"
+        # a lead-in asks nothing: "Actually, what ...?", "Before I start, who ...?"
+        while len(parts) > 1 and (len(parts[0].split()) < 3 or not _ASKING.match(parts[0])):
             parts[:2] = [f"{parts[0]}, {parts[1]}"]
         out += [p if p.endswith("?") else p + "?" for p in parts] if len(parts) > 1 else [s]
     return out
@@ -145,7 +162,19 @@ class Clarifier:
             return None if clar.answer in here else Answer(clar.answer, clar.your_call)
         matched = _ranked_facts(problem.hidden_facts, masked)
         ranked = _by_intent(problem, matched, masked)
-        topics = [t for t, p in self._topics.items() if p.search(masked)]
+        intent = "who" if _WHO.match(masked) else "duration" if _DURATION.search(masked) else ""
+        topics = [
+            t
+            for t, p in self._topics.items()
+            if p.search(masked) and t not in _NOT_COUNTED.get(intent, ())
+        ]
+        if intent == "who" and not ranked:
+            # who uses it: the facts on teams and customers answer that, or it is their call
+            found = [f.answer for f in problem.hidden_facts if "tenancy" in f.covers]
+            found = [a for a in found if a not in given + here]
+            if found:
+                return Answer(found[0], False)
+            topics = []
         if ranked:
             best = ranked[0]
             if best.answer in here:
@@ -181,7 +210,7 @@ class Clarifier:
             if problem.prompt in given + here:
                 return None
             return Answer(self.lines.goal.format(prompt=problem.prompt), False)
-        default = self.lines.default_for(topics[0] if topics else None)
+        default = self.lines.default_for(topics[0] if topics else intent or None)
         said = _clip(question.rstrip("?").strip())
         return Answer(self.lines.your_call.format(question=said, default=default), True)
 
