@@ -249,8 +249,10 @@ _PLAIN_CUES: dict[Criterion, re.Pattern[str]] = {
     ),
     _C.SECURITY_PRIVACY: re.compile(
         r"\b(?:only (?:the |its |their |our |a )?[\w-]+(?: [\w-]+){0,2} (?:can|may)|who (?:can|may)"
-        r"|allowed to|permission|private|personal|secret|password|encrypt|sign(?:s|ed)? in|tamper"
-        r"|leak|consent|abuse|fake|forge|steal|stolen|attacker|malicious|who (?:did|asked|sent) what)",
+        r"|allowed to|permission|private|privacy|personal|secret|password|encrypt|sign(?:s|ed)? in"
+        r"|logged[- ](?:in|out)|tamper|leak|consent|abus|spam|fake|forge|steal|stolen|attack"
+        r"|malicious|trick|injection|instructions|scripted|anonym|user ids?\b|who (?:asked|did|sent)"
+        r"|opt(?:s|ed)?[- ]out|stripped|redact|(?:kept|stored|held) (?:for )?(?:at most|up to) \d+)",
         re.IGNORECASE,
     ),
     _C.AI_INFRASTRUCTURE: re.compile(
@@ -279,14 +281,18 @@ def _plain_cue(c: Criterion, f: Facts) -> re.Pattern[str] | None:
 def plain_evidence(c: Criterion, f: Facts, names: Counter[int]) -> list[tuple[int, str]]:
     """Sentences that explain something of this criterion in plain words: past the clarify
     stage, a whole sentence (ten words or more, no question, no list of names, no wrong claim
-    or aside) with a reason or a number and one of the criterion's everyday words. Each comes
+    or aside) with a reason or a number (security: or a step stated) and one of the
+    criterion's everyday words. Each comes
     with the words that made it about the criterion."""
     cue = _plain_cue(c, f)
     if cue is None:
         return []
     out = []
+    # A protection is a concrete step, said as often without a "because" as with one ("ids
+    # are stripped after 30 days", "hidden text is removed before indexing").
+    stated = c is _C.SECURITY_PRIVACY
     for sid, s in enumerate(f.text.sentences):
-        if not s.reasoned or s.question or sid in f.void or s.stage not in _PLAIN_FROM:
+        if not (s.reasoned or stated) or s.question or sid in f.void or s.stage not in _PLAIN_FROM:
             continue
         if s.words < _STATED_WORDS or is_keyword_list(names[sid], s.text.count(","), s.words):
             continue

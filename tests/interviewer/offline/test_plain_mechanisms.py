@@ -138,3 +138,20 @@ def test_plain_depth_keeps_a_staff_three(bank: QuestionBank) -> None:
     assert deep[_C.PERFORMANCE].score == 3
     high = at_bar(three, facts(bank, *_WAITS[1:], stage=Stage.HIGH_LEVEL), Level.STAFF, True)
     assert high[_C.PERFORMANCE].score == 2
+
+
+_STEPS = [
+    "Customer names are stripped from the shipping log at the end of each week.",
+    "Only the returns desk can open a customer's order history from the back office.",
+    "Drivers sign in on the handheld with a code that changes every shift.",
+    "Fake delivery confirmations from a handheld outside the depot are held for a person.",
+]
+
+
+def test_a_protection_is_a_step_stated_without_a_because(bank: QuestionBank) -> None:
+    f = facts(bank, *_STEPS)
+    assert not any(s.reasoned for s in f.text.sentences)
+    names = Counter(h.sentence for h in f.hits)
+    assert len(plain_evidence(_C.SECURITY_PRIVACY, f, names)) == 4
+    assert plain_evidence(_C.PERFORMANCE, f, names) == []  # other criteria still need a reason
+    assert criterion_score(_C.SECURITY_PRIVACY, f, Fit()).score == 3
