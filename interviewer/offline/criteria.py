@@ -261,8 +261,19 @@ _PLAIN_CUES: dict[Criterion, re.Pattern[str]] = {
         re.IGNORECASE,
     ),
 }
+# Reliability in everyday words: a failure named (_FAILURE), or what keeps the service up or
+# brings it back ("switch back to the previous version in minutes", "a spare in the second
+# site", "the queue falls behind and catches up", "we use the quick answer instead").
+_RECOVERY = re.compile(
+    r"\b(?:(?:switch|roll|go|goes|went|fall|falls)(?:es|ed|ing|s)? back|previous version|old version"
+    r"|falls? (?:\w+ )?behind|catch(?:es)? up|spares?\b|restor|recover|retr(?:y|ies|ied)\b"
+    r"|tr(?:y|ies) again|backups?\b|copies\b|(?:second|other|backup) (?:site|region|zone|data ?cent\w*"
+    r"|provider|copy)|(?:two|three) (?:sites|regions|zones|data ?cent\w*)|keeps? (?:working|serving"
+    r"|running|answering)|still (?:works|serves|answers|runs)|degrad|without (?:losing|dropping))",
+    re.IGNORECASE,
+)
 _PLAIN_MOST = 2  # plain sentences quoted among a criterion's evidence
-_PLAIN_FOR_3 = 4  # named mechanisms explained and plain sentences that together make a 3
+_PLAIN_FOR_3 = 3  # named mechanisms explained and plain sentences that together make a 3
 _PLAIN_LEAST = 3  # of them, plain sentences: one or two are a passing remark
 _PLAIN_FROM = (Stage.HIGH_LEVEL, Stage.DEEP_DIVE, Stage.TRADEOFFS, Stage.WRAP_UP)
 
@@ -274,7 +285,7 @@ def _plain_cue(c: Criterion, f: Facts) -> re.Pattern[str] | None:
     if c is _C.AI_INFRASTRUCTURE and f.classic:
         return None
     if c is _C.RELIABILITY:
-        return _FAILURE
+        return _FAILURE_OR_RECOVERY
     return _PLAIN_CUES.get(c)
 
 
@@ -362,7 +373,9 @@ def criterion_score(c: Criterion, f: Facts, fit: Fit) -> CriterionScore:
     if score < 3 and not f.thin:
         used = {i.sentence for i in items.values() if i.explained}
         plain = [(sid, w) for sid, w in plain_evidence(c, f, names) if sid not in used]
-        if len(plain) + len(explained) >= _PLAIN_FOR_3 and len(plain) >= _PLAIN_LEAST:
+        # A protection needs no reason to count (plain_evidence): one more of them is asked.
+        need = _PLAIN_FOR_3 + (c is _C.SECURITY_PRIVACY)
+        if len(plain) + len(explained) >= need and len(plain) >= _PLAIN_LEAST:
             score = 3
             for sid, w in plain[:_PLAIN_MOST]:
                 add(f"plain:{sid}", _Item(f'"{w.strip()}"', True, True, sid, 0))
@@ -551,6 +564,7 @@ _FAILURE = re.compile(
     r"|bad (?:build|release|deploy|snapshot|version|node|batch|data)s?\b)",
     re.IGNORECASE,
 )
+_FAILURE_OR_RECOVERY = re.compile(f"{_FAILURE.pattern}|{_RECOVERY.pattern}", re.IGNORECASE)
 # How soon the design notices or recovers, said in words: a reliability number all the same.
 _RECOVERY_BOUND = re.compile(
     r"\b(?:in|within|under|after) (?:(?:a|one|a few|few|several|some|two|three|five|ten) )?"

@@ -155,3 +155,21 @@ def test_a_protection_is_a_step_stated_without_a_because(bank: QuestionBank) -> 
     assert len(plain_evidence(_C.SECURITY_PRIVACY, f, names)) == 4
     assert plain_evidence(_C.PERFORMANCE, f, names) == []  # other criteria still need a reason
     assert criterion_score(_C.SECURITY_PRIVACY, f, Fit()).score == 3
+
+
+def test_recovery_in_everyday_words_is_reliability(bank: QuestionBank) -> None:
+    """No failure word and none of reliability's names: what brings the service back, said
+    with a reason, is reliability all the same."""
+    said = (
+        "Every price list carries its version, so we can switch the shops back to the previous "
+        "version in minutes.",
+        "The label queue may fall behind during the sale, so orders wait a little but none "
+        "are dropped.",
+        "We keep the nightly export in a second site, so a flood in one building costs us "
+        "one day at most.",
+    )
+    f = facts(bank, *said)
+    names = Counter(h.sentence for h in f.hits)
+    assert [sid for sid, _ in plain_evidence(_C.RELIABILITY, f, names)] == [0, 1, 2]
+    assert criterion_score(_C.RELIABILITY, f, Fit()).score == 3
+    assert criterion_score(_C.RELIABILITY, facts(bank, *said[:2]), Fit()).score < 3
