@@ -272,6 +272,11 @@ _RECOVERY = re.compile(
     r"|running|answering)|still (?:works|serves|answers|runs)|degrad|without (?:losing|dropping))",
     re.IGNORECASE,
 )
+# Scale and the model's infrastructure are sized: a 3 made of named mechanisms becomes a 4
+# when the plain sentences beyond them are many and carry numbers ("500 pieces of 30 GB, each
+# in one machine's memory", "8 passages of 300 words, so a 3,000-token prompt").
+_SIZED_FOR_4 = (_C.SCALABILITY, _C.AI_INFRASTRUCTURE)
+_PLAIN_FOR_4, _SIZED_PLAIN_FOR_4 = 5, 2
 _PLAIN_MOST = 2  # plain sentences quoted among a criterion's evidence
 _PLAIN_FOR_3 = 3  # named mechanisms explained and plain sentences that together make a 3
 _PLAIN_LEAST = 3  # of them, plain sentences: one or two are a passing remark
@@ -380,6 +385,12 @@ def criterion_score(c: Criterion, f: Facts, fit: Fit) -> CriterionScore:
             for sid, w in plain[:_PLAIN_MOST]:
                 add(f"plain:{sid}", _Item(f'"{w.strip()}"', True, True, sid, 0))
             explained = [i for i in items.values() if i.explained]
+    elif score == 3 and not f.thin and c in _SIZED_FOR_4:  # (the points' cap below still holds)
+        used = {i.sentence for i in items.values() if i.explained}
+        plain = [sid for sid, _ in plain_evidence(c, f, names) if sid not in used]
+        sized = [sid for sid in plain if f.text.sentences[sid].quantified]
+        if len(plain) >= _PLAIN_FOR_4 and len(sized) >= _SIZED_PLAIN_FOR_4:
+            score = 4
     # The problem leads: a 4 needs every point it expects on this criterion reached with a
     # reason, however many other ideas were explained (breadth of vocabulary is not depth).
     unreasoned = [

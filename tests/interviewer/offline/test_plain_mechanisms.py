@@ -173,3 +173,28 @@ def test_recovery_in_everyday_words_is_reliability(bank: QuestionBank) -> None:
     assert [sid for sid, _ in plain_evidence(_C.RELIABILITY, f, names)] == [0, 1, 2]
     assert criterion_score(_C.RELIABILITY, f, Fit()).score == 3
     assert criterion_score(_C.RELIABILITY, facts(bank, *said[:2]), Fit()).score < 3
+
+
+_NAMED_SCALE = (
+    "We shard the order tables by customer id, so each database holds one slice of customers.",
+    "A load balancer spreads requests over the web servers, so no single server gets hot.",
+)
+_SIZED_SCALE = (
+    "At the sale peak we expect 9,000 orders a second, so the checkout needs about 30 boxes.",
+    "Each box handles 300 orders a second with room left, because checkout keeps nothing "
+    "between requests.",
+    "Traffic grows about four times in December, so we rent the extra boxes for that month.",
+    "Big customers place many orders at the same time, so their carts are priced on several "
+    "machines in parallel.",
+    "The peak lasts two hours, so the warehouse tablets catch up on the rest of the day.",
+)
+
+
+def test_many_sized_plain_sentences_make_a_four(bank: QuestionBank) -> None:
+    named = criterion_score(_C.SCALABILITY, facts(bank, *_NAMED_SCALE), Fit())
+    assert named.score == 3
+    f = facts(bank, *_NAMED_SCALE, *_SIZED_SCALE)
+    assert criterion_score(_C.SCALABILITY, f, Fit()).score == 4
+    # The same without the numbers is a 3: a 4 is sized.
+    unsized = facts(bank, *_NAMED_SCALE, *_SIZED_SCALE[2:], *_SIZED_SCALE[2:])
+    assert criterion_score(_C.SCALABILITY, unsized, Fit()).score == 3
