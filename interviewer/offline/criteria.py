@@ -387,9 +387,9 @@ def criterion_score(c: Criterion, f: Facts, fit: Fit) -> CriterionScore:
             explained = [i for i in items.values() if i.explained]
     elif score == 3 and not f.thin and c in _SIZED_FOR_4:  # (the points' cap below still holds)
         used = {i.sentence for i in items.values() if i.explained}
-        plain = [sid for sid, _ in plain_evidence(c, f, names) if sid not in used]
-        sized = [sid for sid in plain if f.text.sentences[sid].quantified]
-        if len(plain) >= _PLAIN_FOR_4 and len(sized) >= _SIZED_PLAIN_FOR_4:
+        beyond = [sid for sid, _ in plain_evidence(c, f, names) if sid not in used]
+        sized = [sid for sid in beyond if f.text.sentences[sid].quantified]
+        if len(beyond) >= _PLAIN_FOR_4 and len(sized) >= _SIZED_PLAIN_FOR_4:
             score = 4
     # The problem leads: a 4 needs every point it expects on this criterion reached with a
     # reason, however many other ideas were explained (breadth of vocabulary is not depth).
