@@ -252,7 +252,8 @@ _PLAIN_CUES: dict[Criterion, re.Pattern[str]] = {
         r"|allowed to|permission|private|privacy|personal|secret|password|encrypt|sign(?:s|ed)? in"
         r"|logged[- ](?:in|out)|tamper|leak|consent|abus|spam|fake|forge|steal|stolen|attack"
         r"|malicious|trick|injection|instructions|scripted|anonym|user ids?\b|who (?:asked|did|sent)"
-        r"|opt(?:s|ed)?[- ]out|stripped|redact|(?:kept|stored|held) (?:for )?(?:at most|up to) \d+)",
+        r"|opt(?:s|ed)?[- ]out|stripped|redact|(?:kept|stored|held) (?:for )?(?:at most|up to) \d+"
+        r"|polic(?:y|ies)\b|approv|sign[- ]off|audit|owning team|regulat|legal)",
         re.IGNORECASE,
     ),
     _C.AI_INFRASTRUCTURE: re.compile(
@@ -269,7 +270,11 @@ _RECOVERY = re.compile(
     r"|falls? (?:\w+ )?behind|catch(?:es)? up|spares?\b|restor|recover|retr(?:y|ies|ied)\b"
     r"|tr(?:y|ies) again|backups?\b|copies\b|(?:second|other|backup) (?:site|region|zone|data ?cent\w*"
     r"|provider|copy)|(?:two|three) (?:sites|regions|zones|data ?cent\w*)|keeps? (?:working|serving"
-    r"|running|answering)|still (?:works|serves|answers|runs)|degrad|without (?:losing|dropping))",
+    r"|running|answering)|still (?:works|serves|answers|runs)|degrad|without (?:losing|dropping)"
+    # A staff answer's rollout and ownership: what limits the damage of a change, who is woken.
+    r"|roll(?:s|ed|ing)? (?:it |them )?out|(?:a )?small (?:share|slice|percentage) of|(?:one|a few) "
+    r"teams? first|first (?:to|for|on) (?:one|a few|a small)|gradual|on[- ]call|pag(?:e|es|ed)"
+    r" (?:someone|the|whoever))",
     re.IGNORECASE,
 )
 # Scale and the model's infrastructure are sized: a 3 made of named mechanisms becomes a 4

@@ -198,3 +198,24 @@ def test_many_sized_plain_sentences_make_a_four(bank: QuestionBank) -> None:
     # The same without the numbers is a 3: a 4 is sized.
     unsized = facts(bank, *_NAMED_SCALE, *_SIZED_SCALE[2:], *_SIZED_SCALE[2:])
     assert criterion_score(_C.SCALABILITY, unsized, Fit()).score == 3
+
+
+def test_a_staff_answers_rollout_and_policy_count_where_they_touch(bank: QuestionBank) -> None:
+    """Rollout and ownership are reliability, policy and sign-off are security, in plain words."""
+    rollout = (
+        "A new pricing rule goes to one team first for a week, so a mistake reaches few shops.",
+        "We roll it out to a small share of shops each day, so we can compare refunds with "
+        "the rest.",
+        "The owning team is on call for the first month, so someone who knows the rule "
+        "answers a page.",
+    )
+    f = facts(bank, *rollout)
+    names = Counter(h.sentence for h in f.hits)
+    assert len(plain_evidence(_C.RELIABILITY, f, names)) == 3
+    policy = (
+        "Discounts above a tenth need a sign-off from finance before any shop sees them.",
+        "Our policy keeps card numbers with the payment company, never in the shop database.",
+    )
+    f = facts(bank, *policy)
+    names = Counter(h.sentence for h in f.hits)
+    assert len(plain_evidence(_C.SECURITY_PRIVACY, f, names)) == 2
