@@ -72,7 +72,8 @@ _SUBJECT_TAIL = re.compile(
     re.IGNORECASE,
 )
 _DONT_KNOW = re.compile(
-    r"(?:\b(?:i (?:really |honestly |genuinely |just |simply )?(?:don'?t|do not) know"
+    r"(?:\b(?:i (?:really |honestly |genuinely |just |simply )?(?:don'?t|do not) "
+    r"(?:really |quite |actually |fully )?know"
     r"|i'?m (?:really |honestly |a bit |kind of )?(?:not (?:really |quite |entirely |too )?sure|"
     r"unsure|not familiar|stuck|lost|blanking|drawing a blank|out of my depth|at a loss)"
     r"|no idea|i have no (?:idea|clue)|not sure how|haven'?t (?:worked|dealt) with|beyond me"
@@ -137,12 +138,17 @@ _META = {
         re.IGNORECASE,
     ),
     "repeat": re.compile(
-        r"\b(?:repeat|rephrase|restate|reword)\b|\bsay (?:that|it) again\b|\bcome again\b|"
+        # asked of the interviewer ("can you repeat that?"), not of the system ("do queries
+        # repeat much?")
+        r"\b(?:can|could|would|will) you (?:please )?(?:repeat|rephrase|restate|reword)\b|"
+        r"\b(?:repeat|rephrase|restate|reword) (?:the|that|your|it|this|please)\b|"
+        r"^\W*(?:please,? )?(?:repeat|rephrase)\W*(?:please)?\W*$|\bsay (?:that|it) again\b|"
+        r"\bcome again\b|"
         r"\bwhat was (?:the|your) question\b|"
         r"\bwhat (?:do|did) you mean(?: by (?:that|this|it|the question|that question))?\W*$|"
         r"\bwhat (?:exactly )?are you asking\b|\bi (?:don'?t|do not) (?:understand|follow|get) "
         r"(?:the|your) question\b|\bnot sure what you(?:'re| are) (?:asking|getting at)\b|"
-        r"\bwhat are you getting at\b",
+        r"\bwhat are you getting at\b|\b(?:not sure|unsure) what you mean\b",
         re.IGNORECASE,
     ),
     "hint": re.compile(

@@ -4,9 +4,11 @@ security point."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from interviewer.core.rubric import Criterion, CriterionScore, Level
 from interviewer.core.stages import Stage
+from interviewer.offline.criteria import plain_evidence
 from interviewer.offline.facts import Facts
 
 _C = Criterion
@@ -35,7 +37,7 @@ def at_bar(
         hits = [h for h in f.hits if c in f.criteria_of(h.concept)]
         if level is Level.STAFF and was.score >= 3 and deep_stage:
             deep = [h for h in hits if h.explained and f.text.sentences[h.sentence].stage in _DEEP]
-            if not deep and not _point_in_depth(c, f):
+            if not deep and not _point_in_depth(c, f) and not _plain_in_depth(c, f):
                 why = "At the staff bar a 3 needs this shown in the deep dive or trade-offs."
                 out[c] = CriterionScore(2, was.evidence, f"{why} {was.feedback}")
         elif level is Level.MID and was.score == 2 and not f.thin:
@@ -44,6 +46,15 @@ def at_bar(
                 why = "At the mid bar a solid high-level design with reasons earns a 3."
                 out[c] = CriterionScore(3, was.evidence, f"{why} {was.feedback}")
     return out
+
+
+def _plain_in_depth(c: Criterion, f: Facts) -> bool:
+    """Whether the deep dive, trade-offs or wrap-up explain something of this criterion in
+    plain words (criteria.plain_evidence): a staff candidate's judgement, rollout, cost or
+    policy said without the lexicon's names ("we turn it on for one team for a week first,
+    so a bad rule hurts few people") is depth all the same."""
+    names = Counter(h.sentence for h in f.hits)
+    return any(f.text.sentences[sid].stage in _DEEP for sid, _ in plain_evidence(c, f, names))
 
 
 def _point_in_depth(c: Criterion, f: Facts) -> bool:

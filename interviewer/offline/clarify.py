@@ -24,10 +24,11 @@ from interviewer.offline.reading import stems
 from interviewer.offline.reasoning import mask_collocations
 
 # A new question inside one sentence: "How big is the cluster, and is preemption allowed?"
-# A part that leans on the one before ("..., and what do they add up to?") is not split off.
+# A part that leans on the one before ("..., and what do they add up to?") is not split off,
+# nor an alternative of the same question ("Is it mandatory, or do we have to win teams over?").
 _LEANS = r"(?!\w+ (?:\w+ )?(?:they|it|that|those|these|them|this)\b)"
 _SPLIT = re.compile(
-    r"(?:,|;|\s-)\s*(?:and |or |also |plus )?(?:(?:on|in|for|with|at|from|to|about) )?"
+    r"(?:,|;|\s-)\s*(?!or\b)(?:and |also |plus )?(?:(?:on|in|for|with|at|from|to|about) )?"
     + _LEANS
     + r"(?=(?:what|how|who|where|when|which|"
     r"why|is|are|do|does|did|can|could|should|would|will|may|must|has|have)\b)"
@@ -51,6 +52,17 @@ _DURATION = re.compile(
     re.IGNORECASE,
 )
 _NOT_COUNTED = {"duration": ("data", "scale")}
+_HEDGED = re.compile(
+    r"^\W*(?:maybe|perhaps|probably|i guess|i(?:'m| am) not (?:really )?sure|not sure|"
+    r"i (?:don'?t|do not) (?:really )?know)\b",
+    re.IGNORECASE,
+)
+# "How fast do pages change?" asks how often something changes, not how fast a response is.
+_RATE = re.compile(
+    r"\bhow (?:fast|quickly)\b(?=(?:\s+[\w'-]+){1,4}?\s+(?:change|changes|grow|grows|update|"
+    r"updates|churn|churns|arrive|arrives|come in|comes in)\b)",
+    re.IGNORECASE,
+)
 _QUOTE_CHARS = 90
 ANSWERS_KEPT = 8192
 """Messages whose clarifying answers are remembered (about 300 bytes each)."""
@@ -95,7 +107,7 @@ def questions_in(text: str) -> list[str]:
     """The questions of a message, a sentence holding several split into each."""
     out: list[str] = []
     for s in sentences(text):
-        if not is_question(s) or _TAG.match(s):
+        if not is_question(s) or _TAG.match(s) or _is_guess(s):
             continue
         parts = [p.strip(" ,;") for p in _SPLIT.split(s) if p and p.strip(" ,;?")]
         # a lead-in asks nothing: "Actually, what ...?", "Before I start, who ...?"
@@ -103,6 +115,14 @@ def questions_in(text: str) -> list[str]:
             parts[:2] = [f"{parts[0]}, {parts[1]}"]
         out += [p if p.endswith("?") else p + "?" for p in parts] if len(parts) > 1 else [s]
     return out
+
+
+def _is_guess(sentence: str) -> bool:
+    """A guess said with a question mark ("I'm not sure, maybe a bigger model is better?"):
+    a hedge, and no part of it opens with a question word."""
+    return bool(_HEDGED.match(sentence)) and not any(
+        _ASKING.match(part) for part in re.split(r"[,;:]\s*", sentence)
+    )
 
 
 def is_yes_no(question: str) -> bool:
@@ -152,7 +172,7 @@ class Clarifier:
     def _one(self, problem: Problem, question: str, given: str, here: str) -> Answer | None:
         """The answer to one question (`here`: what this message's answers said already; None
         when one of them answered it too)."""
-        masked = mask_collocations(question)
+        masked = _RATE.sub("how often", mask_collocations(question))
         if _PREFERENCE.search(masked):
             default = self.lines.default_for("preference")
             said = _clip(question.rstrip("?").strip())
@@ -208,8 +228,10 @@ class Clarifier:
             if found:
                 return Answer(" ".join(found[:2]), False)
         if not topics and _GOAL.search(masked):
-            if problem.prompt in given + here:
+            if problem.prompt in given + here or self.lines.goal_measures in given + here:
                 return None
+            if here:  # a fact of this message says what hurts: the brief is not read back
+                return Answer(self.lines.goal_measures, False)
             return Answer(self.lines.goal.format(prompt=problem.prompt), False)
         default = self.lines.default_for(topics[0] if topics else intent or None)
         said = _clip(question.rstrip("?").strip())

@@ -64,6 +64,9 @@ class Fit:
     in_other_words: frozenset[str] = frozenset()
     # The problem's design points as advice (feedback.needs says them in their own words).
     points: tuple[ProblemPoint, ...] = ()
+    # Design points their keywords missed, reached by a reasoned sentence in plain words
+    # (plain_reach): point id -> those sentences.
+    plain: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     def missed(self, c: Criterion, f: Facts) -> list[str]:
         """The problem's points for a criterion the candidate reached in no words at all."""
@@ -117,6 +120,41 @@ def in_other_words(f: Facts) -> frozenset[str]:
             _stems(p.point.point) & said.get(c, set()) for c in p.criteria if c is not _C.CLARITY
         )
     )
+
+
+_PLAIN_SHARED = 2  # content words a plain sentence shares with a point it reaches
+_PLAIN_STAGES = (Stage.HIGH_LEVEL, Stage.DEEP_DIVE, Stage.TRADEOFFS)
+
+
+def plain_reach(f: Facts) -> dict[str, tuple[int, ...]]:
+    """The design points their keywords never reached that a sentence reaches in plain words:
+    a whole sentence (no question, no list of names, no wrong claim or aside) that gives a
+    reason or a number and shares two content words with the point or the question that asks
+    for it. "Ten machines a day break, so the scheduler moves their jobs to spare machines and
+    restarts them from the last save" reaches "detects failing nodes, drains them and restarts
+    affected jobs on spares" without "drain", "cordon" or "requeue": the mechanism is in the
+    candidate's own words, and the lexicon need not know them."""
+    names = Counter(h.sentence for h in f.hits)
+    said = [
+        (sid, _stems(s.text))
+        for sid, s in enumerate(f.text.sentences)
+        if s.reasoned
+        and not s.question
+        and sid not in f.void
+        and s.words >= _STATED_WORDS
+        and not is_keyword_list(names[sid], s.text.count(","), s.words)
+    ]
+    out: dict[str, tuple[int, ...]] = {}
+    for p in f.points:
+        if p.stage not in _PLAIN_STAGES or f.covered[p.point.id]:
+            continue
+        if _C.SECURITY_PRIVACY in p.criteria:
+            continue  # the security point is read part by part (bars.security_parts)
+        about = _stems(f"{p.point.point} {p.point.question}")
+        sids = tuple(sid for sid, words in said if len(words & about) >= _PLAIN_SHARED)
+        if sids:
+            out[p.point.id] = sids
+    return out
 
 
 def _stems(text: str) -> set[str]:
@@ -181,6 +219,110 @@ def _evidence(f: Facts, picks: list[tuple[int, int]]) -> list[str]:
     return [quote(f.text.sentences[sid], firsts[sid]) for sid in order]
 
 
+# What a sentence is about when it explains a mechanism without the lexicon's names: everyday
+# words of each criterion (a wait, a number per second, something that breaks, who may see
+# what, a price paid for a choice). A reasoned sentence with one of them is evidence for that
+# criterion in the candidate's own words: enough of them carry a criterion to a solid 3, and
+# the lexicon's named mechanisms and the problem's points still make the breadth of a 4.
+_PLAIN_CUES: dict[Criterion, re.Pattern[str]] = {
+    _C.PERFORMANCE: re.compile(
+        r"\b(?:\d[\d,.]*\s*(?:ms|milliseconds?|seconds?|secs?)\b|fast(?:er|est)?\b|slow(?:er|s|ly)?\b"
+        r"|quick(?:ly|er)?\b|waits?\b|waiting\b|delay|latency|response time|right away"
+        r"|immediately|sooner\b|instant|in memory\b|round trips?\b)",
+        re.IGNORECASE,
+    ),
+    _C.SCALABILITY: re.compile(
+        r"\b(?:\d[\d,.]*\s*(?:k|m|million|billion|thousand)?\s*(?:[a-z-]+\s+){0,2}(?:a|per|each|every)"
+        r"\s+(?:second|minute|hour|day)\b|peaks?\b|grows?\b|growing|ten ?x\b|\d+x\b|ten times"
+        r"|twice as|doubles?\b|spread (?:\w+ )?(?:over|across)|split (?:\w+ )?(?:over|across|into|by)"
+        r"|in parallel|at the same time|more (?:machines|servers|workers|copies|boxes|gpus|nodes)"
+        r"|add(?:s|ing)? (?:more )?(?:machines|servers|workers|copies|boxes|gpus|nodes|capacity)"
+        r"|capacity|(?:the )?load\b|bursts?\b|hot (?:key|user|item|shard|spot)s?)",
+        re.IGNORECASE,
+    ),
+    _C.TRADEOFFS: re.compile(
+        r"\b(?:rather \w+(?: \w+){0,5} than|instead of|worse than|better than|cheaper|pricier"
+        r"|costs? (?:more|less|us)|the (?:price|cost|downside|catch|risk) (?:is|of)|we (?:give up|lose|accept|pay)"
+        r"|at the (?:cost|expense|price) of|in exchange|depends on|trade|versus|vs\b"
+        r"|(?:is|are) (?:fine|acceptable|worth)|not worth|on the other hand)",
+        re.IGNORECASE,
+    ),
+    _C.SECURITY_PRIVACY: re.compile(
+        r"\b(?:only (?:the |its |their |our |a )?[\w-]+(?: [\w-]+){0,2} (?:can|may)|who (?:can|may)"
+        r"|allowed to|permission|private|privacy|personal|secret|password|encrypt|sign(?:s|ed)? in"
+        r"|logged[- ](?:in|out)|tamper|leak|consent|abus|spam|fake|forge|steal|stolen|attack"
+        r"|malicious|trick|injection|instructions|scripted|anonym|user ids?\b|who (?:asked|did|sent)"
+        r"|opt(?:s|ed)?[- ]out|stripped|redact|(?:kept|stored|held) (?:for )?(?:at most|up to) \d+"
+        r"|polic(?:y|ies)\b|approv|sign[- ]off|audit|owning team|regulat|legal)",
+        re.IGNORECASE,
+    ),
+    _C.AI_INFRASTRUCTURE: re.compile(
+        r"\b(?:models?\b|gpus?\b|training\b|train(?:ed)?\b|inference|weights\b|tokens?\b|prompts?\b"
+        r"|embeddings?\b|labell?ed\b|evaluat|fine[- ]tun|checkpoint)",
+        re.IGNORECASE,
+    ),
+}
+# Reliability in everyday words: a failure named (_FAILURE), or what keeps the service up or
+# brings it back ("switch back to the previous version in minutes", "a spare in the second
+# site", "the queue falls behind and catches up", "we use the quick answer instead").
+_RECOVERY = re.compile(
+    r"\b(?:(?:switch|roll|go|goes|went|fall|falls)(?:es|ed|ing|s)? back|previous version|old version"
+    r"|falls? (?:\w+ )?behind|catch(?:es)? up|spares?\b|restor|recover|retr(?:y|ies|ied)\b"
+    r"|tr(?:y|ies) again|backups?\b|copies\b|(?:second|other|backup) (?:site|region|zone|data ?cent\w*"
+    r"|provider|copy)|(?:two|three) (?:sites|regions|zones|data ?cent\w*)|keeps? (?:working|serving"
+    r"|running|answering)|still (?:works|serves|answers|runs)|degrad|without (?:losing|dropping)"
+    # A staff answer's rollout and ownership: what limits the damage of a change, who is woken.
+    r"|roll(?:s|ed|ing)? (?:it |them )?out|(?:a )?small (?:share|slice|percentage) of|(?:one|a few) "
+    r"teams? first|first (?:to|for|on) (?:one|a few|a small)|gradual|on[- ]call|pag(?:e|es|ed)"
+    r" (?:someone|the|whoever))",
+    re.IGNORECASE,
+)
+# Scale and the model's infrastructure are sized: a 3 made of named mechanisms becomes a 4
+# when the plain sentences beyond them are many and carry numbers ("500 pieces of 30 GB, each
+# in one machine's memory", "8 passages of 300 words, so a 3,000-token prompt").
+_SIZED_FOR_4 = (_C.SCALABILITY, _C.AI_INFRASTRUCTURE)
+_PLAIN_FOR_4, _SIZED_PLAIN_FOR_4 = 5, 2
+_PLAIN_MOST = 2  # plain sentences quoted among a criterion's evidence
+_PLAIN_FOR_3 = 3  # named mechanisms explained and plain sentences that together make a 3
+_PLAIN_LEAST = 3  # of them, plain sentences: one or two are a passing remark
+_PLAIN_FROM = (Stage.HIGH_LEVEL, Stage.DEEP_DIVE, Stage.TRADEOFFS, Stage.WRAP_UP)
+
+
+def _plain_cue(c: Criterion, f: Facts) -> re.Pattern[str] | None:
+    """The everyday words of a criterion (reliability's are a failure named, as
+    _failure_cases reads it). A classic problem's infrastructure is its data flow, which
+    everyday words ("write", "file") name in every sentence: none there."""
+    if c is _C.AI_INFRASTRUCTURE and f.classic:
+        return None
+    if c is _C.RELIABILITY:
+        return _FAILURE_OR_RECOVERY
+    return _PLAIN_CUES.get(c)
+
+
+def plain_evidence(c: Criterion, f: Facts, names: Counter[int]) -> list[tuple[int, str]]:
+    """Sentences that explain something of this criterion in plain words: past the clarify
+    stage, a whole sentence (ten words or more, no question, no list of names, no wrong claim
+    or aside) with a reason or a number (security: or a step stated) and one of the
+    criterion's everyday words. Each comes
+    with the words that made it about the criterion."""
+    cue = _plain_cue(c, f)
+    if cue is None:
+        return []
+    out = []
+    # A protection is a concrete step, said as often without a "because" as with one ("ids
+    # are stripped after 30 days", "hidden text is removed before indexing").
+    stated = c is _C.SECURITY_PRIVACY
+    for sid, s in enumerate(f.text.sentences):
+        if not (s.reasoned or stated) or s.question or sid in f.void or s.stage not in _PLAIN_FROM:
+            continue
+        if s.words < _STATED_WORDS or is_keyword_list(names[sid], s.text.count(","), s.words):
+            continue
+        m = cue.search(s.text)
+        if m:
+            out.append((sid, m.group()))
+    return out
+
+
 def criterion_score(c: Criterion, f: Facts, fit: Fit) -> CriterionScore:
     """Distinct concepts explained with a reason count; bare names only reach 2."""
     items: dict[str, _Item] = {}
@@ -204,7 +346,8 @@ def criterion_score(c: Criterion, f: Facts, fit: Fit) -> CriterionScore:
     elsewhere = {h.sentence for h in f.hits if _C.CLARITY not in h.concept.criteria}
     mapped = [p for p in f.points if c in p.criteria]
     for p in mapped:  # expected points said in words the lexicon does not know
-        for sid in f.covered[p.point.id] if p.head not in items else ():
+        sids = f.covered[p.point.id] or fit.plain.get(p.point.id, ())
+        for sid in sids if p.head not in items else ():
             s = f.text.sentences[sid]
             if sid in with_concept or s.question:
                 continue
@@ -234,9 +377,32 @@ def criterion_score(c: Criterion, f: Facts, fit: Fit) -> CriterionScore:
             deep = len(handled) >= _FAILURES_FOR_4
             enough = enough or len(handled) >= _FAILURES_NAMELESS
         score = 4 if enough and deep else 3
+    # Plain words carry a mechanism as the lexicon's names do: a criterion the names left at 2
+    # or below rises to a solid 3 on several reasoned sentences about it in everyday words
+    # (never to 4: breadth of named mechanisms and the problem's points still make that).
+    if score < 3 and not f.thin:
+        used = {i.sentence for i in items.values() if i.explained}
+        plain = [(sid, w) for sid, w in plain_evidence(c, f, names) if sid not in used]
+        # A protection needs no reason to count (plain_evidence): one more of them is asked.
+        need = _PLAIN_FOR_3 + (c is _C.SECURITY_PRIVACY)
+        if len(plain) + len(explained) >= need and len(plain) >= _PLAIN_LEAST:
+            score = 3
+            for sid, w in plain[:_PLAIN_MOST]:
+                add(f"plain:{sid}", _Item(f'"{w.strip()}"', True, True, sid, 0))
+            explained = [i for i in items.values() if i.explained]
+    elif score == 3 and not f.thin and c in _SIZED_FOR_4:  # (the points' cap below still holds)
+        used = {i.sentence for i in items.values() if i.explained}
+        beyond = [sid for sid, _ in plain_evidence(c, f, names) if sid not in used]
+        sized = [sid for sid in beyond if f.text.sentences[sid].quantified]
+        if len(beyond) >= _PLAIN_FOR_4 and len(sized) >= _SIZED_PLAIN_FOR_4:
+            score = 4
     # The problem leads: a 4 needs every point it expects on this criterion reached with a
     # reason, however many other ideas were explained (breadth of vocabulary is not depth).
-    unreasoned = [p for p in mapped if not _reasoned(f, p) and p.point.id not in fit.in_other_words]
+    unreasoned = [
+        p
+        for p in mapped
+        if not _reasoned(f, p) and p.point.id not in fit.in_other_words | fit.plain.keys()
+    ]
     if score == 4 and unreasoned:
         score = 3
     ranked = sorted(items.values(), key=lambda i: (not i.explained, not i.primary, i.sentence))
@@ -414,6 +580,7 @@ _FAILURE = re.compile(
     r"|bad (?:build|release|deploy|snapshot|version|node|batch|data)s?\b)",
     re.IGNORECASE,
 )
+_FAILURE_OR_RECOVERY = re.compile(f"{_FAILURE.pattern}|{_RECOVERY.pattern}", re.IGNORECASE)
 # How soon the design notices or recovers, said in words: a reliability number all the same.
 _RECOVERY_BOUND = re.compile(
     r"\b(?:in|within|under|after) (?:(?:a|one|a few|few|several|some|two|three|five|ten) )?"

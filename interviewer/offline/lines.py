@@ -54,6 +54,7 @@ class ActLines(BaseModel):
     meta_yours: str
     meta_repeat: str = Field(description="'{question}': the interviewer's last question")
     goal: str = Field(description="'{prompt}': what success is, from the problem's own prompt")
+    goal_measures: str = Field(description="what success is, when a fact just said what hurts")
     your_call: str = Field(description="'{question}' asked, '{default}': a sensible default")
     move_on_offer: str = Field(description="'{stage}': the next stage")
     curveball_covered: str = Field(description="'{situation}', '{quote}'")

@@ -45,6 +45,11 @@ def judged_stages(fmt: Format) -> frozenset[Stage]:
     return frozenset(stages)
 
 
+# Ways of weighing, not parts of a design: "I'd start with the people rather than the
+# pipeline" or "cost decides most of this" frames the questions to come; it designs nothing.
+_FRAMING = frozenset({"alternative-chosen", "explicit-tradeoff", "cost-awareness"})
+
+
 def find_pitfalls(f: Facts) -> list[PitfallSeen]:
     """Designing before clarifying, ignoring non-functional needs, getting lost in details."""
     sents = f.text.sentences
@@ -57,6 +62,7 @@ def find_pitfalls(f: Facts) -> list[PitfallSeen]:
         for h in f.hits
         if Criterion.CLARITY not in h.concept.criteria
         and h.concept.id not in REQUIREMENT_TALK
+        and h.concept.id not in _FRAMING
         and h.sentence not in talk
     )
     if not f.asks_first:

@@ -6,6 +6,7 @@ asks this module for the words that answer it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection, Sequence
 
 from interviewer.bank import Curveball, Problem, QuestionBank, compile_any
@@ -144,9 +145,20 @@ class Responder:
         return stated[0] if stated and explained >= 2 else None
 
 
+# Names a question may open with that keep their capital ("Asia's peak ends as Europe's starts").
+_PROPER = re.compile(
+    r"(?:Asia|Europe|America|Africa|Australia|India|China|Japan|Brazil|Germany|France|"
+    r"Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|January|February|March|April|"
+    r"June|July|August|September|October|November|December|Black Friday|Christmas)\b"
+)
+
+
 def _lower_first(question: str) -> str:
-    """'How does...' -> 'how does...'; 'A 1,024-GPU job' and 'GPU ...' keep their case."""
+    """'How does...' -> 'how does...'; 'A 1,024-GPU job', 'GPU ...' and "Asia's ..." keep
+    their case."""
     first = question.split(" ", 1)[0]
+    if _PROPER.match(question):
+        return question
     if first in ("A", "An", "The") or (first[:1].isupper() and first[1:].islower()):
         return question[0].lower() + question[1:]
     return question

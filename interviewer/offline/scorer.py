@@ -44,6 +44,7 @@ from interviewer.offline.criteria import (
     criterion_score,
     improvements,
     in_other_words,
+    plain_reach,
 )
 from interviewer.offline.facts import Facts, Point
 from interviewer.offline.feedback import ProblemPoint, point_parts
@@ -186,8 +187,14 @@ class OfflineGrader:
             for p in points
             if p.stage in _DESIGN_STAGES  # a clarify or wrap-up point is a behaviour, not advice
         )
+        plain = plain_reach(f)
         fit = Fit(
-            self._relevant_to(problem), self._words(text, hits), reached | other, other, advised
+            self._relevant_to(problem),
+            self._words(text, hits),
+            reached | other | plain.keys(),
+            other,
+            advised,
+            plain,
         )
         pitfalls = find_pitfalls(f)
         # Questions answered in passing before turning back to one part: lost in details, seen

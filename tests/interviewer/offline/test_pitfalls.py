@@ -84,6 +84,34 @@ def test_designing_first_then_asking_is_designing_before_clarifying(
     assert grader.score(first, serving).criteria[Criterion.CLARITY].score <= 2
 
 
+def test_framing_how_to_weigh_things_before_asking_is_not_designing(
+    grader: OfflineGrader, serving: Problem
+) -> None:
+    """Saying what will decide the design ("the people rather than the machines", "cost") before
+    the questions is framing, not a design; a component named first still is."""
+    opening = interviewer(Stage.CLARIFY, serving.prompt, TurnKind.OPENING)
+    framed = build(
+        "model-serving",
+        opening,
+        candidate(
+            Stage.CLARIFY,
+            "I'd begin with who calls this rather than with the machines, since cost decides "
+            "most of the rest. Who are the callers, and how many requests come at peak?",
+        ),
+    )
+    assert Pitfall.DESIGNED_BEFORE_CLARIFYING not in pitfalls(grader.score(framed, serving))
+    built = build(
+        "model-serving",
+        opening,
+        candidate(
+            Stage.CLARIFY,
+            "I'd put a Redis cache in front of the model rather than calling it each time. Who "
+            "are the callers, and how many requests come at peak?",
+        ),
+    )
+    assert Pitfall.DESIGNED_BEFORE_CLARIFYING in pitfalls(grader.score(built, serving))
+
+
 def test_naming_requirements_before_asking_is_not_designing(
     grader: OfflineGrader, serving: Problem
 ) -> None:

@@ -20,7 +20,7 @@ from interviewer.bank import PROMPTS_DIR, QuestionBank, load_bank
 from interviewer.core.stages import Format, Stage
 from interviewer.core.text import question_key
 from interviewer.core.transcript import Role, Transcript, Turn, TurnKind
-from interviewer.offline.acts import Act, hear
+from interviewer.offline.acts import Act, Heard, hear
 from interviewer.offline.analysis import read_candidate
 from interviewer.offline.brain import OfflineBrain
 from interviewer.offline.claims import held_claims
@@ -29,6 +29,8 @@ from interviewer.offline.lines import load_lines
 from interviewer.offline.overclaim import overclaim_in
 from interviewer.offline.plan import ProblemPlans
 from interviewer.offline.reading import read_candidate_turns
+from interviewer.offline.responses import Responder
+from interviewer.offline.responses import _lower_first as lower_first
 from tests.interviewer.offline.test_hearing import CLARIFICATIONS, MISCONCEPTIONS
 from tests.interviewer.offline.test_moves import Chat
 
@@ -321,6 +323,52 @@ async def test_a_pushback_that_does_not_name_its_claim_doubts_it(own_bank: Quest
 # ---- hearing ----------------------------------------------------------------------------
 
 
+def test_a_system_that_repeats_is_not_a_request_to_repeat_the_question() -> None:
+    asked = "How many daily users and queries per second at peak? Do queries repeat much?"
+    assert hear(asked, Stage.CLARIFY).act is Act.ASKED
+    for again in ("Can you repeat the question?", "Sorry, could you rephrase?", "Repeat please"):
+        assert hear(again, Stage.DEEP_DIVE) == Heard(Act.META, "repeat"), again
+
+
+def test_a_guess_with_a_question_mark_is_not_a_question_to_the_interviewer() -> None:
+    guess = "I'm not sure about the trade-offs, maybe a bigger model is better but slower?"
+    assert hear(guess, Stage.TRADEOFFS) == Heard(Act.DONT_KNOW, "the trade-offs")
+    asked = "I'm not sure, is there a rate limit per user?"
+    assert hear(asked, Stage.CLARIFY).act is Act.ASKED
+    assert hear("Not sure what you mean?", Stage.DEEP_DIVE) == Heard(Act.META, "repeat")
+
+
+def test_i_dont_really_know_is_heard_as_not_knowing() -> None:
+    heard = hear(
+        "I don't really know what the trade-offs are here, other than cost.", Stage.TRADEOFFS
+    )
+    assert heard.act is Act.DONT_KNOW and heard.subject == "what the trade-offs are"
+    hedge = "I don't really know the exact number, but we shard by user id with three replicas."
+    assert hear(hedge, Stage.TRADEOFFS).act is Act.DESIGN  # a hedge inside a design
+
+
+def test_a_bad_model_sent_back_to_the_control_is_the_bad_version_handled(
+    bank: QuestionBank,
+) -> None:
+    responder = Responder(bank, LINES)
+    handled = (
+        "The bad model only reaches users through its experiment, so we set its traffic share "
+        "to zero and every user is back on the control model within a minute."
+    )
+    turns = [Turn(Role.CANDIDATE, Stage.DEEP_DIVE, handled)]
+    assert responder.covered(bank.curveballs["bad-model-version"], turns) == handled
+    other = [Turn(Role.CANDIDATE, Stage.DEEP_DIVE, "A bad model is one that costs too much.")]
+    assert responder.covered(bank.curveballs["bad-model-version"], other) is None
+
+
+def test_a_plan_question_opening_with_a_place_keeps_its_capital() -> None:
+    said = LINES.deep_dive.format(
+        subject="regions", question=lower_first("Asia's peak ends as Europe's starts: why?")
+    )
+    assert "Asia's peak" in said
+    assert "how does" in LINES.deep_dive.format(subject="x", question=lower_first("How does?"))
+
+
 def test_the_prompt_of_an_llm_problem_is_not_off_topic() -> None:
     design = "Products call a check API before sending the prompt to the model."
     assert hear(design, Stage.HIGH_LEVEL).act is Act.DESIGN
@@ -351,6 +399,36 @@ def test_a_lead_in_is_part_of_the_question_it_leads_into() -> None:
     assert questions_in(asked) == [asked.removeprefix("Hi! ")]
     two = "How big is the cluster, and is preemption allowed?"
     assert questions_in(two) == ["How big is the cluster?", "is preemption allowed?"]
+
+
+def test_an_alternative_is_part_of_the_same_question() -> None:
+    asked = "Is the platform mandatory for teams, or do we have to win them over?"
+    assert questions_in(asked) == [asked]
+
+
+def test_how_fast_something_changes_is_not_a_latency(bank: QuestionBank) -> None:
+    assert bank.phrases is not None
+    clarifier = Clarifier(bank.phrases, LINES)
+    problem = bank.problem("llm-search")
+    [latency] = [f.answer for f in problem.hidden_facts if f.id == "latency"]
+    (changes,) = clarifier.answer(problem, "How fast do the pages change?", "")
+    assert changes.text != latency
+    (speed,) = clarifier.answer(problem, "How fast must the answer start streaming?", "")
+    assert speed.text == latency
+
+
+def test_success_after_a_fact_on_what_hurts_does_not_read_the_brief_back(
+    bank: QuestionBank,
+) -> None:
+    assert bank.phrases is not None
+    clarifier = Clarifier(bank.phrases, LINES)
+    problem = bank.problem("ml-platform")
+    asked = "What hurts today, in numbers, and what would success look like in a year?"
+    hurts, success = clarifier.answer(problem, asked, "")
+    assert not hurts.your_call and success.text == LINES.goal_measures
+    assert problem.prompt not in hurts.text + success.text
+    (alone,) = clarifier.answer(problem, "What would success look like in a year?", "")
+    assert problem.prompt in alone.text  # asked alone, the brief says what success is
 
 
 def test_who_uses_it_is_answered_by_who_uses_it_not_by_a_number(bank: QuestionBank) -> None:
