@@ -24,7 +24,7 @@ from interviewer.offline.acts import Act, Heard, hear
 from interviewer.offline.lines import load_lines
 from interviewer.offline.moves import Move, MoveChooser
 from interviewer.offline.overclaim import overclaim_in
-from interviewer.offline.pushback import corrected_after, pushback_for
+from interviewer.offline.pushback import claim_doubt, corrected_after, pushback_for
 from interviewer.offline.reading import (
     Reading,
     curveball_gist,
@@ -215,7 +215,9 @@ class OfflineBrain:
             self.bank.misconceptions, ctx.problem.id, last, ctx.turns, ctx.state.asked
         )
         if push is not None:
-            question = self._doubted(push.misconception.pushback, push.quote)
+            question = self._doubted(
+                push.misconception.pushback, push.quote, claim_doubt(push.misconception, push.quote)
+            )
             parts.append(lines.pushback.format(quote=push.quote, question=question))
             return Utterance(" ".join(parts), TurnKind.PUSHBACK, push.key)
         over = overclaim_in(last) if kind is TurnKind.FOLLOW_UP else None
@@ -281,14 +283,17 @@ class OfflineBrain:
         asked = before.role is Role.INTERVIEWER and before.kind == TurnKind.STAGE_INTRO
         return asked and last.role is Role.CANDIDATE and not is_question(last.text.strip())
 
-    def _doubted(self, question: str, quote: str) -> str:
+    def _doubted(self, question: str, quote: str, claimed: str = "") -> str:
         """A pushback that does not name what it doubts gets the claim doubted in the
         candidate's words too ("...: what does your list see, and is a regex blocklist of
-        bad keywords really enough to stop prompt injection?")."""
+        bad keywords really enough to stop prompt injection?"): the overclaim's form when the
+        quote has one, else the clause that makes the catalogued claim (`claimed`: "...,
+        and is an H100 really two A100s?")."""
         over = overclaim_in(quote)
-        if over is None or len(stems(question) & stems(over.doubt)) >= 2:
+        doubt = over.doubt if over is not None else claimed
+        if not doubt or len(stems(question) & stems(doubt)) >= 2:
             return question
-        doubt = over.doubt[0].lower() + over.doubt[1:]
+        doubt = doubt[0].lower() + doubt[1:]
         return self.lines.pushback_doubt.format(question=question.rstrip(" ?"), doubt=doubt)
 
     def _heard(self, ctx: TurnContext, stage: Stage, heard: Heard, last: str) -> Utterance:

@@ -239,9 +239,30 @@ class Clarifier:
 
 
 def _restates(problem: Problem, fact: HiddenFact, question: str) -> bool:
-    """Whether a question is mostly the fact's own words: half its content words at least."""
+    """Whether a question checks what the fact said: it is mostly the fact's own words (half
+    its content words at least) and it is about the fact's subject. ("Is there a rate limit on
+    how many notifications a user can get?" shares "rate limit" with the providers' limits and
+    asks about something else.)"""
     asked = _asked_stems(problem, question)
-    return len(asked) >= 2 and 2 * len(asked & stems(fact.answer)) >= len(asked)
+    shared = asked & stems(fact.answer)
+    if len(asked) < 2 or 2 * len(shared) < len(asked):
+        return False
+    return _about(fact, question, asked, shared)
+
+
+# Verbs that lead a yes/no check ("Can I assume...", "Is it safe to say...") and name no subject.
+_CHECKING = stems("assume assuming expect suppose think say take safe fair correct right")
+
+
+def _about(fact: HiddenFact, question: str, asked: set[str], shared: set[str]) -> bool:
+    """Whether the question is about the fact's subject: it names one of the fact's subject
+    keywords (not an interrogative such as "how many") or a word of the fact's id, or it is
+    the fact's own statement (three of its words, and one word of its own at most)."""
+    if any(not _INTERROGATIVE.match(k) for k, _ in _found(fact, question)):
+        return True
+    if _id_stems(fact.id) & asked:
+        return True
+    return len(shared) >= 3 and len(asked - shared - _CHECKING) <= 1
 
 
 def _named_by_id(problem: Problem, question: str) -> list[HiddenFact]:

@@ -121,6 +121,26 @@ def test_a_yes_no_question_checking_a_given_fact_gets_it_again(bank: QuestionBan
     assert pii in answer.text and not answer.your_call  # "As I said", not a default
 
 
+def test_a_yes_no_question_sharing_a_given_facts_words_about_another_subject_is_no_restatement(
+    bank: QuestionBank,
+) -> None:
+    assert bank.phrases is not None
+    clarifier = Clarifier(bank.phrases, LINES)
+    problem = bank.problem("notification-system")
+    providers = next(f.answer for f in problem.hidden_facts if f.id == "providers")
+    assert "rate limits" in providers
+    # a per-user cap, not the providers' limits: not "As I said" with the providers' fact
+    for asked in (
+        "Is there a rate limit on how many notifications a user can get?",
+        "Is there a rate limit per user?",
+    ):
+        (answer,) = clarifier.answer(problem, asked, providers)
+        assert providers not in answer.text and answer.your_call, asked
+    # the providers' limits checked again: the fact again
+    (again,) = clarifier.answer(problem, "Do the providers have rate limits?", providers)
+    assert again.text == LINES.already_given.format(fact=providers) and not again.your_call
+
+
 def test_a_question_about_success_is_answered_from_the_brief(bank: QuestionBank) -> None:
     assert bank.phrases is not None
     clarifier = Clarifier(bank.phrases, LINES)
