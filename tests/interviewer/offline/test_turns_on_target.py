@@ -64,11 +64,15 @@ def stored(chat: Chat) -> list[Turn]:
 # ---- clarify by intent ------------------------------------------------------------------
 
 
-def test_a_fact_sharing_only_a_keyword_does_not_answer_another_question(
-    bank: QuestionBank,
-) -> None:
+@pytest.fixture(scope="module")
+def clarifier(bank: QuestionBank) -> Clarifier:
     assert bank.phrases is not None
-    clarifier = Clarifier(bank.phrases, LINES)
+    return Clarifier(bank.phrases, LINES)
+
+
+def test_a_fact_sharing_only_a_keyword_does_not_answer_another_question(
+    bank: QuestionBank, clarifier: Clarifier
+) -> None:
     problem = bank.problem("batch-inference")
     (answer,) = clarifier.answer(problem, "Which programming language should the SDK be in?", "")
     assert answer.your_call  # "language" is not the file format the facts describe
@@ -79,9 +83,9 @@ def test_a_fact_sharing_only_a_keyword_does_not_answer_another_question(
     assert choice.your_call
 
 
-def test_a_question_is_answered_by_the_fact_about_its_subject(bank: QuestionBank) -> None:
-    assert bank.phrases is not None
-    clarifier = Clarifier(bank.phrases, LINES)
+def test_a_question_is_answered_by_the_fact_about_its_subject(
+    bank: QuestionBank, clarifier: Clarifier
+) -> None:
     problem = bank.problem("typeahead")
     facts = {f.id: f.answer for f in problem.hidden_facts}
     question = "How quickly must a newly trending search show up in suggestions?"
@@ -92,10 +96,8 @@ def test_a_question_is_answered_by_the_fact_about_its_subject(bank: QuestionBank
 
 
 def test_a_question_on_the_subject_a_fact_is_named_for_gets_that_fact(
-    bank: QuestionBank,
+    bank: QuestionBank, clarifier: Clarifier
 ) -> None:
-    assert bank.phrases is not None
-    clarifier = Clarifier(bank.phrases, LINES)
     problem = bank.problem("web-crawler")
     facts = {f.id: f.answer for f in problem.hidden_facts}
     question = "How fresh does the index need to be, hours or days?"  # no keyword of any fact
@@ -112,9 +114,9 @@ def test_a_question_on_the_subject_a_fact_is_named_for_gets_that_fact(
     assert named.text == fresh
 
 
-def test_a_yes_no_question_checking_a_given_fact_gets_it_again(bank: QuestionBank) -> None:
-    assert bank.phrases is not None
-    clarifier = Clarifier(bank.phrases, LINES)
+def test_a_yes_no_question_checking_a_given_fact_gets_it_again(
+    bank: QuestionBank, clarifier: Clarifier
+) -> None:
     problem = bank.problem("llm-observability")
     [pii] = [f.answer for f in problem.hidden_facts if "personal data" in f.answer]
     (answer,) = clarifier.answer(problem, "Can I assume prompts may contain customer PII?", pii)
@@ -122,10 +124,8 @@ def test_a_yes_no_question_checking_a_given_fact_gets_it_again(bank: QuestionBan
 
 
 def test_a_yes_no_question_sharing_a_given_facts_words_about_another_subject_is_no_restatement(
-    bank: QuestionBank,
+    bank: QuestionBank, clarifier: Clarifier
 ) -> None:
-    assert bank.phrases is not None
-    clarifier = Clarifier(bank.phrases, LINES)
     problem = bank.problem("notification-system")
     providers = next(f.answer for f in problem.hidden_facts if f.id == "providers")
     assert "rate limits" in providers
@@ -141,9 +141,9 @@ def test_a_yes_no_question_sharing_a_given_facts_words_about_another_subject_is_
     assert again.text == LINES.already_given.format(fact=providers) and not again.your_call
 
 
-def test_a_question_about_success_is_answered_from_the_brief(bank: QuestionBank) -> None:
-    assert bank.phrases is not None
-    clarifier = Clarifier(bank.phrases, LINES)
+def test_a_question_about_success_is_answered_from_the_brief(
+    bank: QuestionBank, clarifier: Clarifier
+) -> None:
     problem = bank.problem("llm-observability")
     question = "Before I start: what does success look like for this system in six months?"
     (answer,) = clarifier.answer(problem, question, "")
@@ -151,9 +151,9 @@ def test_a_question_about_success_is_answered_from_the_brief(bank: QuestionBank)
     assert clarifier.answer(problem, "What is the main goal?", answer.text) == []  # said once
 
 
-def test_a_how_many_question_gets_the_fact_that_counts_its_subject(bank: QuestionBank) -> None:
-    assert bank.phrases is not None
-    clarifier = Clarifier(bank.phrases, LINES)
+def test_a_how_many_question_gets_the_fact_that_counts_its_subject(
+    bank: QuestionBank, clarifier: Clarifier
+) -> None:
     problem = bank.problem("url-shortener")
     facts = {f.id: f.answer for f in problem.hidden_facts}
     (count,) = clarifier.answer(problem, "How many shortened URLs per day?", "")
@@ -406,9 +406,9 @@ def test_an_alternative_is_part_of_the_same_question() -> None:
     assert questions_in(asked) == [asked]
 
 
-def test_how_fast_something_changes_is_not_a_latency(bank: QuestionBank) -> None:
-    assert bank.phrases is not None
-    clarifier = Clarifier(bank.phrases, LINES)
+def test_how_fast_something_changes_is_not_a_latency(
+    bank: QuestionBank, clarifier: Clarifier
+) -> None:
     problem = bank.problem("llm-search")
     [latency] = [f.answer for f in problem.hidden_facts if f.id == "latency"]
     (changes,) = clarifier.answer(problem, "How fast do the pages change?", "")
@@ -418,10 +418,8 @@ def test_how_fast_something_changes_is_not_a_latency(bank: QuestionBank) -> None
 
 
 def test_success_after_a_fact_on_what_hurts_does_not_read_the_brief_back(
-    bank: QuestionBank,
+    bank: QuestionBank, clarifier: Clarifier
 ) -> None:
-    assert bank.phrases is not None
-    clarifier = Clarifier(bank.phrases, LINES)
     problem = bank.problem("ml-platform")
     asked = "What hurts today, in numbers, and what would success look like in a year?"
     hurts, success = clarifier.answer(problem, asked, "")
@@ -431,9 +429,9 @@ def test_success_after_a_fact_on_what_hurts_does_not_read_the_brief_back(
     assert problem.prompt in alone.text  # asked alone, the brief says what success is
 
 
-def test_who_uses_it_is_answered_by_who_uses_it_not_by_a_number(bank: QuestionBank) -> None:
-    assert bank.phrases is not None
-    clarifier = Clarifier(bank.phrases, LINES)
+def test_who_uses_it_is_answered_by_who_uses_it_not_by_a_number(
+    bank: QuestionBank, clarifier: Clarifier
+) -> None:
     problem = bank.problem("experimentation-platform")
     facts = {f.id: f.answer for f in problem.hidden_facts}
     question = "Before I start, who are the users of this platform, ML engineers or product folks?"
@@ -443,9 +441,9 @@ def test_who_uses_it_is_answered_by_who_uses_it_not_by_a_number(bank: QuestionBa
     assert LINES.default_for("who") in again.text  # said already: their call, on who
 
 
-def test_how_long_something_lasts_is_not_how_long_data_is_kept(bank: QuestionBank) -> None:
-    assert bank.phrases is not None
-    clarifier = Clarifier(bank.phrases, LINES)
+def test_how_long_something_lasts_is_not_how_long_data_is_kept(
+    bank: QuestionBank, clarifier: Clarifier
+) -> None:
     problem = bank.problem("experimentation-platform")
     facts = {f.id: f.answer for f in problem.hidden_facts}
     (lasts,) = clarifier.answer(problem, "How long do experiments usually run?", "")
