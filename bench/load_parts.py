@@ -154,6 +154,10 @@ def wire(
         max_retries=settings.llm_max_retries,
         max_tokens=settings.llm_max_output_tokens,
         http_async_client=timed_http_client(),
+        # The card is checked against the offline scorer on its own threads, as `serve`
+        # wires it (bot.bootstrap.build_llm_parts); left out, build_llm made one that scored on
+        # the event loop: most of the burst's stalls (docs/performance.md, round 3 session 5).
+        offline_grader=container.grader,
     )
     container.service.brain = parts.brain
     container.service.grader = parts.grader
