@@ -403,9 +403,7 @@ async def run(
         if load.steady:
             tasks.append(
                 asyncio.create_task(
-                    measured_from(
-                        out, args.warmup, container.llm, load.service, sampler, stalls
-                    )
+                    measured_from(out, args.warmup, container.llm, load.service, sampler, stalls)
                 )
             )
         else:

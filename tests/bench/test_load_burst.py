@@ -9,11 +9,13 @@ from pathlib import Path
 from typing import cast
 
 from bench.load import Run
+from bench.load_parts import wire
 from bench.load_seed import Seeder
 from bench.load_steady import Seeding
 from bot.bootstrap import build
 from bot.settings import Settings
 from interviewer.core.stages import Format
+from interviewer.llm.grader import LLMGrader
 from interviewer.service import Who
 
 
@@ -57,5 +59,19 @@ def test_a_burst_interview_ended_by_its_members_answer_counts_its_scorecard(
         assert channel in load.ended
         assert load.out.burst_ms == [5000.0]
         assert load.out.burst_by == {"answer": 1}
+    finally:
+        container.close()
+
+
+def test_the_loads_model_grader_grades_off_the_loop_as_serve_wires_it(tmp_path: Path) -> None:
+    """bench.load's LLM grader checks its card against the service's own offline scorer, on
+    the grading threads; built without one, it scored on the event loop (the burst's stalls)."""
+    container = wire(f"sqlite:///{tmp_path / 'w.db'}", model_port=9, slack_port=None)
+    try:
+        grader = container.service.grader
+        assert isinstance(grader, LLMGrader)
+        assert grader.offline is container.grader
+        assert container.grading is not None
+        assert grader.run == container.grading.run
     finally:
         container.close()
