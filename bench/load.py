@@ -80,7 +80,7 @@ from bench.load_steady import Seeding, discord_dms, seed_all
 from bench.sampler import Sampler
 from bench.stalls import StallWatch
 from bot.bootstrap import Container
-from bot.serve import freeze_startup_heap
+from bot.serve import SWITCH_INTERVAL, freeze_startup_heap, prefer_the_loop
 from bot.slack.runner import EVENTS_PATH, build_slack_runner
 from interviewer.core.stages import Format, format_spec
 from interviewer.service import InterviewError, InterviewService, NoInterview, Reply, Who
@@ -376,6 +376,7 @@ async def run(
     note_gc = watch_gc(out)
     sampler = Sampler() if args.profile else None
     stalls = StallWatch(args.stalls / 1000) if args.stalls else None
+    switch = sys.getswitchinterval()
     assert container.llm is not None
     try:
         if discord is not None:
@@ -390,6 +391,7 @@ async def run(
         tracemalloc.stop()
         members = await seed(load, args, discord, share) if load.steady else 0
         freeze_startup_heap()  # as `mockroom serve` does once its platforms are connected
+        prefer_the_loop(args.switch_interval / 1000)  # ... and this, unless told otherwise
         if ready is not None:
             await ready()
         out.load.append(loadavg())
@@ -459,6 +461,7 @@ async def run(
             out.expected_endings = members * out.seconds / total + args.burst
             out.burst = args.burst
     finally:
+        sys.setswitchinterval(switch)
         if sampler is not None:
             sampler.stop()
         if stalls is not None:
@@ -593,6 +596,14 @@ def main() -> None:
         metavar="MS",
         help="sample the event loop's stack whenever it answers nothing for MS ms "
         "(bench/stalls.py) and print the stalls and what held the loop",
+    )
+    parser.add_argument(
+        "--switch-interval",
+        type=float,
+        default=SWITCH_INTERVAL * 1000,
+        metavar="MS",
+        help="the interpreter's switch interval during the load (serve's: "
+        f"{SWITCH_INTERVAL * 1000:g} ms; Python's default 5)",
     )
     parser.add_argument(
         "--compare-replicas",
