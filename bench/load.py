@@ -78,8 +78,9 @@ from bench.load_report import Figures, as_json, merge, show
 from bench.load_seed import Seeder
 from bench.load_steady import Seeding, discord_dms, seed_all
 from bench.sampler import Sampler
+from bench.stalls import StallWatch
 from bot.bootstrap import Container
-from bot.serve import freeze_startup_heap
+from bot.serve import SWITCH_INTERVAL, freeze_startup_heap, prefer_the_loop
 from bot.slack.runner import EVENTS_PATH, build_slack_runner
 from interviewer.core.stages import Format, format_spec
 from interviewer.service import InterviewError, InterviewService, NoInterview, Reply, Who
@@ -153,9 +154,22 @@ class Run:
         t.first_ms.append(((first[0] if first else started + wall) - started) * 1000)
         self.out.added_ms.append((wall - len(calls) * self.delay) * 1000)
         self.out.span_added_ms.append((wall - sum(calls)) * 1000)
+        if reply is not None and reply.scorecard is not None:
+            # An answer that came after the interview's time was up, before the clock ticked
+            # it, ends it (the machine applies the clock first) and is graded on the answer's
+            # path: a burst interview's scorecard, made here rather than by a tick.
+            self.note_burst(reply.interview_id, "answer")
         if reply is not None and reply.ended:
             self.end(reply.channel)
         return True
+
+    def note_burst(self, interview_id: int, by: str) -> None:
+        """A scorecard was just made (`by` the clock or an answer): a burst interview's time
+        from its end to its scorecard, when it is one."""
+        late = None if self.seeding is None else self.seeding.burst_lateness(interview_id)
+        if late is not None:
+            self.out.burst_ms.append(late * 1000)
+            self.out.burst_by[by] = self.out.burst_by.get(by, 0) + 1
 
     async def answer(self, who: Who, channel: str, text: str) -> bool:
         """A direct member's answer, timed (see `timed`)."""
@@ -229,9 +243,7 @@ class Run:
             calls = model_calls.get() or []
             if any(m.scorecard is not None for m in reply.messages):
                 self.out.grade_ms.append(wall * 1000)
-                late = None if self.seeding is None else self.seeding.burst_lateness(interview_id)
-                if late is not None:
-                    self.out.burst_ms.append(late * 1000)
+                self.note_burst(interview_id, "clock")
                 self.out.grade_added_ms.append((wall - len(calls) * self.delay) * 1000)
             if reply.ended and reply.platform == "bench":
                 self.end(reply.channel)
@@ -322,13 +334,20 @@ async def seed(
 
 
 async def measured_from(
-    out: Figures, seconds: float, llm: Any, service: InterviewService, sampler: Sampler | None
+    out: Figures,
+    seconds: float,
+    llm: Any,
+    service: InterviewService,
+    sampler: Sampler | None,
+    stalls: StallWatch | None = None,
 ) -> None:
     """After the warm-up, forget what was measured so far: the figures are the steady part's
-    (and the profile, with `--profile`, begins)."""
+    (and the profile, with `--profile`, and the stall watch, with `--stalls`, begin)."""
     await asyncio.sleep(seconds)
     if sampler is not None:
         sampler.start()
+    if stalls is not None:
+        stalls.start()
     out.reset()
     out.fallbacks = -llm.meter.total.fallbacks
     out.model_failures = -llm.meter.total.failures
@@ -356,6 +375,8 @@ async def run(
     discord = DiscordMembers(container) if share.index == 0 else None
     note_gc = watch_gc(out)
     sampler = Sampler() if args.profile else None
+    stalls = StallWatch(args.stalls / 1000) if args.stalls else None
+    switch = sys.getswitchinterval()
     assert container.llm is not None
     try:
         if discord is not None:
@@ -370,6 +391,7 @@ async def run(
         tracemalloc.stop()
         members = await seed(load, args, discord, share) if load.steady else 0
         freeze_startup_heap()  # as `mockroom serve` does once its platforms are connected
+        prefer_the_loop(args.switch_interval / 1000)  # ... and this, unless told otherwise
         if ready is not None:
             await ready()
         out.load.append(loadavg())
@@ -383,11 +405,14 @@ async def run(
         if load.steady:
             tasks.append(
                 asyncio.create_task(
-                    measured_from(out, args.warmup, container.llm, load.service, sampler)
+                    measured_from(out, args.warmup, container.llm, load.service, sampler, stalls)
                 )
             )
-        elif sampler is not None:
-            sampler.start()
+        else:
+            if sampler is not None:
+                sampler.start()
+            if stalls is not None:
+                stalls.start()
         slack_url = f"http://127.0.0.1:{runner.port}{EVENTS_PATH}"
         slack = share.part(args.slack)
         spec = {
@@ -417,6 +442,9 @@ async def run(
         if sampler is not None:
             sampler.stop()
             out.profile = sampler.report()
+        if stalls is not None:
+            stalls.stop()
+            out.profile = "\n".join(p for p in (out.profile, stalls.report()) if p)
         out.load.append(loadavg())
         for task in tasks:
             task.cancel()
@@ -433,8 +461,11 @@ async def run(
             out.expected_endings = members * out.seconds / total + args.burst
             out.burst = args.burst
     finally:
+        sys.setswitchinterval(switch)
         if sampler is not None:
             sampler.stop()
+        if stalls is not None:
+            stalls.stop()
         if note_gc in gc.callbacks:
             gc.callbacks.remove(note_gc)
         gc.unfreeze()
@@ -557,6 +588,22 @@ def main() -> None:
         action="store_true",
         help="sample every thread's stack over the measured window (bench/sampler.py) and "
         "print the busiest functions after the figures",
+    )
+    parser.add_argument(
+        "--stalls",
+        type=float,
+        default=0.0,
+        metavar="MS",
+        help="sample the event loop's stack whenever it answers nothing for MS ms "
+        "(bench/stalls.py) and print the stalls and what held the loop",
+    )
+    parser.add_argument(
+        "--switch-interval",
+        type=float,
+        default=SWITCH_INTERVAL * 1000,
+        metavar="MS",
+        help="the interpreter's switch interval during the load (serve's: "
+        f"{SWITCH_INTERVAL * 1000:g} ms; Python's default 5)",
     )
     parser.add_argument(
         "--compare-replicas",

@@ -22,6 +22,7 @@ from interviewer.llm.choice import ModelChoice
 from interviewer.llm.factory import build_llm
 from interviewer.llm.http import model_http_client
 from interviewer.offline.brain import OfflineBrain
+from interviewer.workers import inline
 from storage.engine import make_engine, parse_database_url
 from tests.bot.slack import payloads
 
@@ -154,6 +155,11 @@ def wire(
         max_retries=settings.llm_max_retries,
         max_tokens=settings.llm_max_output_tokens,
         http_async_client=timed_http_client(),
+        # The card is checked against the offline scorer on its own threads, as `serve`
+        # wires it (bot.bootstrap.build_llm_parts); left out, build_llm made one that scored on
+        # the event loop: most of the burst's stalls (docs/performance.md, round 3 session 5).
+        offline_grader=container.grader,
+        grading_run=container.grading.run if container.grading else inline,
     )
     container.service.brain = parts.brain
     container.service.grader = parts.grader

@@ -39,6 +39,7 @@ class Figures:
     delay_ms: float = 300.0  # the fake model's fixed delay
     burst: int = 0  # interviews seeded to end together
     burst_ms: list[float] = field(default_factory=list)  # each one's end to its scorecard
+    burst_by: dict[str, int] = field(default_factory=dict)  # graded by "clock" / "answer"
     expected_endings: float = 0.0  # steady: members x seconds / 2,700, plus the burst
     marks: list[float] = field(default_factory=list)  # measuring began: monotonic, CPU
     profile: str = ""  # `--profile`: bench/sampler.py's tables over the measured window
@@ -73,6 +74,8 @@ def merge(parts: list[Figures]) -> Figures:
         for name in ("added_ms", "span_added_ms", "grade_ms", "grade_added_ms", "lag_ms"):
             getattr(out, name).extend(getattr(part, name))
         out.burst_ms += part.burst_ms
+        for by, n in part.burst_by.items():
+            out.burst_by[by] = out.burst_by.get(by, 0) + n
         out.gc_ms += part.gc_ms
         out.clock_failures += part.clock_failures
         out.fallbacks += part.fallbacks
@@ -167,7 +170,9 @@ def show(title: str, f: Figures) -> None:
     )
     if f.burst:
         print(
-            f"  burst: {len(f.burst_ms)}/{f.burst} graded; scorecard (end -> graded) "
+            f"  burst: {len(f.burst_ms)}/{f.burst} graded ({f.burst_by.get('clock', 0)} by the "
+            f"clock's tick, {f.burst_by.get('answer', 0)} by an answer that came after the end); "
+            "scorecard (end -> graded) "
             f"{pct(f.burst_ms)} (target: all within 60 s); acks past 1 s: "
             f"{sum(ms > 1000 for ms in s.acks_ms + c.acks_ms)}"
         )

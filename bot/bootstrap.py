@@ -28,7 +28,7 @@ from interviewer.settings.resolve import ChannelResolver
 from interviewer.settings.service import SettingsService
 from interviewer.settings.values import Defaults
 from interviewer.steps import READ_WORKERS
-from interviewer.workers import WorkerPool
+from interviewer.workers import Offload, WorkerPool, inline
 from storage.engine import default_database_url, is_outage, make_engine
 from storage.migrate import current_revision, head_revision, is_up_to_date, upgrade
 from storage.models import utc_now
@@ -85,6 +85,7 @@ def build_llm_parts(
     bank: QuestionBank,
     fallback: OfflineBrain,
     offline_grader: OfflineGrader | None = None,
+    grading_run: Offload = inline,
 ) -> tuple[ModelChoice, LLMParts | None]:
     """The LLM brain and grader the settings ask for; offline (with the reason) if they fail."""
     choice = settings.model_choice()
@@ -110,6 +111,7 @@ def build_llm_parts(
             ),
             prices=settings.llm_prices,
             offline_grader=offline_grader,  # the model's card is checked against it
+            grading_run=grading_run,  # the grader's own CPU work, off the loop
         )
     except Exception as exc:  # an unknown provider or a missing provider package
         log.warning(
@@ -170,7 +172,7 @@ def build(
     # Scoring a long transcript takes seconds of CPU: on its own bounded threads, off the loop.
     grading = WorkerPool(GRADING_WORKERS, deadline=None, name="mockroom-grade")
     grader = OfflineGrader(bank, run=grading.run)
-    choice, llm = build_llm_parts(settings, bank, brain, grader)
+    choice, llm = build_llm_parts(settings, bank, brain, grader, grading.run)
     telemetry = PrometheusTelemetry()
     telemetry.watch(repo.activity, clock)
     service = InterviewService(

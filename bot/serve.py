@@ -7,6 +7,7 @@ import contextlib
 import gc
 import logging
 import signal
+import sys
 from collections.abc import Sequence
 from datetime import timedelta
 from typing import Protocol
@@ -97,6 +98,19 @@ async def recover(
             log.exception("could not post the recovered scorecard of %s", reply.interview_id)
 
 
+SWITCH_INTERVAL = 0.001
+"""Seconds a thread may hold the interpreter lock while another waits for it (Python's default
+is 0.005). The event loop gives the lock up at every socket call; with the grading and database
+threads busy (a burst of endings) it then waited up to 5 ms to get it back, many times per turn
+of the loop: 1 ms lets acks and replies through sooner (docs/performance.md, round 3 session 5)."""
+
+
+def prefer_the_loop(interval: float = SWITCH_INTERVAL) -> None:
+    """Let a thread waiting for the interpreter lock (the event loop, back from a socket call)
+    have it after `interval` s instead of Python's 5 ms."""
+    sys.setswitchinterval(interval)
+
+
 def freeze_startup_heap() -> None:
     """Move what start-up built (modules, the app, the model client) out of the garbage
     collector's scans, so that its full collections stay short: under load each one paused
@@ -132,6 +146,7 @@ async def serve(
             log.warning("%s is connected", runner.platform)
         await recover(service, started, peers)
         freeze_startup_heap()
+        prefer_the_loop()
         await run_clock(
             service,
             started,

@@ -125,6 +125,18 @@ class Quotas:
             f"wait {wait} second{'s' if wait != 1 else ''}, then send that message again."
         )
 
+    def budget_known(self, platform: str, now: datetime) -> bool | None:
+        """`budget_spent` when it needs no database read (no budget, or the answer remembered
+        and still good), else None: the caller may skip a trip to a worker thread."""
+        if self.policy.workspace_daily_tokens <= 0:
+            return False
+        cached = self._budget.get(platform)
+        if cached is not None:
+            checked, spent = cached
+            if checked >= day_start(now) and (spent or now - checked < self.recheck):
+                return spent
+        return None
+
     def budget_spent(self, platform: str, now: datetime) -> bool:
         """Whether the platform's model tokens for today reached the daily budget.
 
@@ -132,15 +144,10 @@ class Quotas:
         database at most every `recheck`, so replicas overshoot by at most that much use.
         """
         budget = self.policy.workspace_daily_tokens
-        if budget <= 0:
-            return False
-        today = day_start(now)
-        cached = self._budget.get(platform)
-        if cached is not None:
-            checked, spent = cached
-            if checked >= today and (spent or now - checked < self.recheck):
-                return spent
-        spent = self.counts.tokens_since(platform, today) >= budget
+        known = self.budget_known(platform, now)
+        if known is not None:
+            return known
+        spent = self.counts.tokens_since(platform, day_start(now)) >= budget
         if spent:  # once a day per platform: after this the cache answers
             log.warning("the %s daily token budget (%s) is used up", platform, budget)
         self._budget[platform] = (now, spent)

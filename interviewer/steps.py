@@ -451,14 +451,20 @@ class InterviewSteps:
 
     async def _over_budget(self, platform: str, actions: Sequence[Action]) -> bool:
         """Whether the model's daily token budget is spent, so the offline parts stand in."""
-        return (
-            self.quotas is not None
-            and self.quotas.policy.workspace_daily_tokens > 0  # no budget: no database read
+        quotas = self.quotas
+        if not (
+            quotas is not None
+            and quotas.policy.workspace_daily_tokens > 0  # no budget: no database read
             and any(not isinstance(a, Persist) for a in actions)
             and self.fallback_brain is not None
             and isinstance(self.brain, MetersUsage)  # only a model spends tokens
-            and await self.db.run(self.quotas.budget_spent, platform, self.clock())
-        )
+        ):
+            return False
+        # Remembered for a while (Quotas.recheck): then no trip to a worker thread and back.
+        known = quotas.budget_known(platform, self.clock())
+        if known is not None:
+            return known
+        return await self.db.run(quotas.budget_spent, platform, self.clock())
 
     async def _speak(
         self, ctx: TurnContext, action: Action, on_delta: DeltaSink | None, *, offline: bool = False

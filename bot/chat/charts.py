@@ -34,6 +34,10 @@ ORANGE = "#E69F00"
 GREY = "#999999"
 BLACK = "#000000"
 LABEL_RADIUS = 1.16  # criterion labels sit outside the outer ring, as a share of its radius
+PNG_COMPRESSION = 1
+"""zlib level of the PNGs: 1 instead of Pillow's 6 saves about a fifth of a chart's CPU (about
+50 of 270 ms for the scorecard radar, drawn at every platform member's ending) for 5% more
+bytes (docs/performance.md, round 3 session 5)."""
 MAX_MEMBER_PANELS = 6
 
 
@@ -42,7 +46,13 @@ def png(fig: Figure, pad: float = 0.15) -> bytes:
     figure is cleared after."""
     try:
         buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", bbox_inches="tight", pad_inches=pad)
+        fig.savefig(
+            buffer,
+            format="png",
+            bbox_inches="tight",
+            pad_inches=pad,
+            pil_kwargs={"compress_level": PNG_COMPRESSION},
+        )
         return buffer.getvalue()
     finally:
         fig.clear()

@@ -21,6 +21,7 @@ from interviewer.llm.providers import endpoint
 from interviewer.llm.usage import DEFAULT_PRICES, Prices, UsageMeter
 from interviewer.offline.brain import OfflineBrain
 from interviewer.offline.scorer import OfflineGrader
+from interviewer.workers import Offload, inline
 
 
 def make_chat_model(
@@ -106,9 +107,12 @@ def build_llm(
     http_async_client: Any = None,
     breakers: Breakers | None = None,
     offline_grader: OfflineGrader | None = None,
+    grading_run: Offload = inline,
 ) -> LLMParts:
     """Build the brain and grader for a chosen model (or given ones, in tests);
-    `http_async_client` as in make_chat_model."""
+    `http_async_client` as in make_chat_model. `grading_run` is where grading's CPU work
+    runs (the grader's own, and the offline scorer's when `offline_grader` is not given):
+    `serve` gives its grading threads, so that no grading holds the event loop."""
     if choice.spec is None:
         raise ValueError("the offline choice has no model to build")
     chat = model or make_chat_model(
@@ -145,11 +149,12 @@ def build_llm(
         grading_chat,
         model_name=choice.spec,
         bank=bank,
-        offline=offline_grader or OfflineGrader(bank),
+        offline=offline_grader or OfflineGrader(bank, run=grading_run),
         meter=meter,
         breaker=breaker,
         deadline_seconds=grading.deadline_seconds,
         max_retries=max_retries,
+        run=grading_run,
     )
     return LLMParts(choice, brain, grader, meter, breaker)
 

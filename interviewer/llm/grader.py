@@ -38,6 +38,7 @@ from interviewer.misconceptions import Misconception
 from interviewer.offline.claims import read_claims
 from interviewer.ports import Grader, UsageDelta
 from interviewer.prompt_files import PromptFile, load_prompt
+from interviewer.workers import Offload, inline
 
 log = logging.getLogger(__name__)
 
@@ -148,7 +149,11 @@ class LLMGrader:
         method: str = "json_schema",
         deadline_seconds: float = DEADLINE_SECONDS,
         max_retries: int = 2,
+        run: Offload = inline,
     ) -> None:
+        """`run` is where the grader's own CPU work runs (reading the transcript's wrong
+        claims, writing the request, checking the card): the offline scorer's threads in
+        `serve`, so that endings graded together never hold the event loop."""
         self.model = model
         self.name = f"llm:{model_name}"
         self.bank = bank
@@ -158,6 +163,7 @@ class LLMGrader:
         self.method = method
         self.deadline_seconds = deadline_seconds
         self.max_retries = max_retries
+        self.run = run
         self.system = load_prompt("grader_system")
         self.user = load_prompt("grader_user")
 
@@ -167,8 +173,7 @@ class LLMGrader:
         """The checked scorecard; GraderFailure when the model cannot give one in time."""
         if not self.breaker.allow():
             raise GraderFailure("the model provider is down (circuit open)")
-        wrong = self._wrong_claims(transcript, problem)
-        messages = grader_messages(transcript, problem, self.system, self.user, wrong)
+        messages = await self.run(self._messages, transcript, problem)
         end = asyncio.get_running_loop().time() + self.deadline_seconds
         try:
             async with asyncio.timeout_at(end):
@@ -181,7 +186,12 @@ class LLMGrader:
         # Only once there is a draft to check: when the model fails, the engine's fallback
         # runs the offline scorer itself, so scoring first would do that work twice.
         offline = await self.offline.grade(transcript, problem)
-        return to_scorecard(draft, transcript, offline, self.bank, self.name)
+        return await self.run(to_scorecard, draft, transcript, offline, self.bank, self.name)
+
+    def _messages(self, transcript: Transcript, problem: Problem | None) -> list[Message]:
+        """The request: the rules, the reference with the wrong claims to watch, the turns."""
+        wrong = self._wrong_claims(transcript, problem)
+        return grader_messages(transcript, problem, self.system, self.user, wrong)
 
     def _wrong_claims(self, transcript: Transcript, problem: Problem | None) -> list[Misconception]:
         """The grader's private list: the problem's own entries and every shared one the

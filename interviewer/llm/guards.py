@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -49,17 +50,28 @@ def numbers(text: str) -> set[float]:
 
 
 def invented_numbers(text: str, sources: Iterable[str]) -> list[float]:
-    """Numbers in `text` that appear in none of the sources (facts, problem, candidate, clock)."""
+    """Numbers in `text` that appear in none of the sources (facts, problem, candidate, clock).
+
+    The sources are read only when `text` states a number that needs one (most of the
+    interviewer's sentences state none), and each source's numbers are remembered: every
+    sentence of every reply is checked against the same facts and earlier answers."""
+    stated = [
+        value
+        for m in _NUMBER.finditer(text)
+        if (value := _value(m)) is not None and value >= _FREE_BELOW
+    ]
+    if not stated:
+        return []
     allowed: set[float] = set()
     for s in sources:
-        allowed |= numbers(s)
-    out = []
-    for m in _NUMBER.finditer(text):
-        value = _value(m)
-        if value is None or value < _FREE_BELOW or value in allowed:
-            continue
-        out.append(value)
-    return out
+        allowed |= _numbers_in(s)
+    return [value for value in stated if value not in allowed]
+
+
+@functools.lru_cache(maxsize=4096)
+def _numbers_in(text: str) -> frozenset[float]:
+    """`numbers`, remembered for the latest texts (the sources are checked again and again)."""
+    return frozenset(numbers(text))
 
 
 def leaks_solution(sentence: str, said: Iterable[str] = ()) -> bool:

@@ -267,3 +267,44 @@ async def test_an_unspent_budget_is_reread_only_after_the_recheck_interval(
     assert not quotas.budget_spent("slack", now + timedelta(seconds=30))
     assert len(reads) == 2
     assert not QuotaPolicy.unlimited().workspace_daily_tokens
+
+
+async def test_a_remembered_budget_is_answered_on_the_loop_without_a_trip_to_a_thread(
+    bank: QuestionBank,
+) -> None:
+    """Every step asks whether the budget is spent; while the answer is remembered
+    (Quotas.recheck) it is given at once, not from a worker thread (a wake-up per answer)."""
+    from collections.abc import Callable
+    from typing import Any
+
+    from interviewer.workers import WorkerPool
+
+    class NamedCalls(WorkerPool):
+        def __init__(self) -> None:
+            super().__init__(2)
+            self.names: list[str] = []
+
+        async def run(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+            self.names.append(getattr(fn, "__name__", "?"))
+            return await super().run(fn, *args, **kwargs)
+
+    clock, repo, pool = FakeClock(), InMemoryRepository(), NamedCalls()
+    offline = OfflineBrain(bank)
+    policy = QuotaPolicy(0, 0, workspace_daily_tokens=10**9)
+    service = InterviewService(
+        repo, bank, MeteredBrain(), OfflineGrader(bank), clock, fallback_brain=offline,
+        fallback_grader=OfflineGrader(bank), rng=random.Random(3), db=pool,
+        quotas=Quotas(policy, repo, recheck=timedelta(seconds=60)),
+    )  # fmt: skip
+    try:
+        await service.start(ALICE, "dm", "model-serving")
+        for n in range(3):
+            clock.advance(10)
+            reply = await service.answer(ALICE, "dm", f"Point {n}: a router over GPU servers.")
+            assert reply is not None and MODEL_SAYS in reply.messages[0].text
+        assert pool.names.count("budget_spent") == 1  # the first step read it; then remembered
+        clock.advance(61)
+        await service.answer(ALICE, "dm", "Point 4: a queue in front of the GPUs.")
+        assert pool.names.count("budget_spent") == 2  # re-read after the recheck interval
+    finally:
+        pool.close()

@@ -212,6 +212,15 @@ def test_an_image_is_a_png() -> None:
     assert io.BytesIO(radar_png(card([2] * 7))).read(8) == b"\x89PNG\r\n\x1a\n"
 
 
+def test_the_quickly_compressed_png_decodes_whole_at_twice_the_resolution() -> None:
+    from PIL import Image
+
+    with Image.open(io.BytesIO(radar_png(card([4, 1, 3, 2, 4, 1, 3]), TITLE))) as image:
+        image.load()  # every row inflates
+        assert image.format == "PNG" and min(image.size) >= 900
+        assert len(image.getcolors(1 << 16) or []) > 2  # drawn, not blank
+
+
 def members_card() -> Scorecard:
     scored = card([3] * 7)
     scored.contributors = [

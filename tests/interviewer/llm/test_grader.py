@@ -481,3 +481,37 @@ async def test_the_grader_is_told_the_problems_own_wrong_claims_and_the_shared_o
     assert all(m.claim in sent for m in catalogue.own("model-serving"))
     unsaid = next(m for m in catalogue.shared if m.id == "exactly-once-from-at-least-once")
     assert unsaid.claim not in sent  # the rest of the shared catalogue stays out
+
+
+async def test_the_graders_own_cpu_work_runs_where_it_is_told_never_on_the_loop(
+    server: FakeOpenAIServer, bank: QuestionBank
+) -> None:
+    """Endings graded together must not hold the event loop: reading the wrong claims and
+    writing the request, the offline scorer and checking the card all go through `run`."""
+    import asyncio
+    import threading
+    from collections.abc import Callable
+
+    loop_thread = threading.get_ident()
+    ran: list[tuple[str, int]] = []
+
+    async def run(fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Any:
+        def there() -> Any:
+            ran.append((getattr(fn, "__name__", "?"), threading.get_ident()))
+            return fn(*args, **kwargs)
+
+        return await asyncio.to_thread(there)
+
+    model = make_chat_model(
+        "openai:fake", base_url=server.url, timeout=5, max_retries=0, max_tokens=1500,
+        temperature=0.0,
+    )  # fmt: skip
+    g = LLMGrader(
+        model, model_name="openai:fake", bank=bank, offline=OfflineGrader(bank, run=run),
+        run=run,
+    )  # fmt: skip
+    server.queue(Reply.structured(card(STRONG, 3)))
+    got = await g.grade(STRONG, bank.problem("model-serving"))
+    assert got.grader == "llm:openai:fake"
+    assert [name for name, _ in ran] == ["_messages", "score", "to_scorecard"]
+    assert all(thread != loop_thread for _, thread in ran)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from interviewer.core.text import question_key
 from interviewer.llm.guards import (
     invented_numbers,
@@ -52,3 +55,35 @@ def test_sentence_and_reply_problems_say_why() -> None:
     assert reply_problem("Good point about the cache.", True) == "it asks no question"
     assert reply_problem("Good point about the cache.", False) is None
     assert "longer" in (reply_problem("word " * 200, False) or "")
+
+
+def _plain_invented(text: str, sources: list[str]) -> list[float]:
+    """The check as first written: every source read for every sentence."""
+    from interviewer.llm.guards import _NUMBER, _value, numbers
+
+    allowed: set[float] = set()
+    for s in sources:
+        allowed |= numbers(s)
+    out = []
+    for m in _NUMBER.finditer(text):
+        value = _value(m)
+        if value is None or value < 11 or value in allowed:
+            continue
+        out.append(value)
+    return out
+
+
+_WORDS = st.sampled_from(
+    ["50k", "50,000", "2", "12", "3.5", "1.5m", "200", "ms", "p95", "users", "10%", "x", "1e3"]
+)
+
+
+@given(
+    st.lists(_WORDS, max_size=12).map(" ".join),
+    st.lists(st.lists(_WORDS, max_size=8).map(" ".join), max_size=4),
+)
+def test_the_lazy_remembered_check_finds_what_the_plain_one_finds(
+    text: str, sources: list[str]
+) -> None:
+    assert invented_numbers(text, sources) == _plain_invented(text, sources)
+    assert invented_numbers(text, iter(sources)) == _plain_invented(text, sources)
