@@ -93,10 +93,12 @@ class OfflineBrain:
             )
             return Utterance(text, TurnKind.TIME_WARNING)
         if isinstance(action, AdvanceStage) and action.reason == "designing":
-            # clarify ended because the candidate is designing: the new stage's question is
-            # about what they just designed, not its generic opening question
-            said = self._with_move(ctx, action.to_stage, [p.moved_by_design])
-            return replace(said, kind=TurnKind.STAGE_INTRO)
+            # clarify ended because the candidate is designing: what they just designed is
+            # heard as in the new stage (a wrong claim pushed back on, a next question on it),
+            # not met with the stage's generic opening question
+            said = self._follow_up(ctx, AskFollowUp(action.to_stage))
+            kind = said.kind if said.kind is TurnKind.PUSHBACK else TurnKind.STAGE_INTRO
+            return replace(said, text=f"{p.moved_by_design} {said.text}", kind=kind)
         if isinstance(action, AdvanceStage):
             lead = p.moved_by_time if action.reason == "time" else p.moved_by_candidate
             lead = lead.format(stage=action.from_stage.label.lower())

@@ -98,6 +98,7 @@ def doubt_of(clause: str, before: str = "") -> str:
         subject = pronouns[-1].group()
     rest = _CUT.sub("", rest).strip()
     rest = re.sub(r"^just\s+", "", rest, flags=re.IGNORECASE)
+    subject, rest = _yours(subject), _yours(rest)  # "would I really pick" -> "would you ..."
     words = subject.split()
     if not rest or not words or len(words) > _MAX_SUBJECT_WORDS:
         return ""
@@ -107,6 +108,18 @@ def doubt_of(clause: str, before: str = "") -> str:
         earlier = _LEAD.sub("", before.strip())
         return f"Is it really {rest} that {_lower_first(earlier)}"
     return f"{aux.capitalize()} {_lower_first(subject)} really {rest}"
+
+
+# The candidate's first person singular, as the interviewer says it back ("we" stays: it is
+# the team's, the interviewer's too).
+_MINE = {"i": "you", "me": "you", "my": "your", "mine": "yours", "myself": "yourself",
+         "i'm": "you're", "i'd": "you'd", "i'll": "you'll", "i've": "you've"}  # fmt: skip
+_FIRST_PERSON = re.compile(r"\b(?:i'm|i'd|i'll|i've|i|me|my|mine|myself)\b", re.IGNORECASE)
+
+
+def _yours(text: str) -> str:
+    """A clause in the candidate's first person singular, in the second person."""
+    return _FIRST_PERSON.sub(lambda m: _MINE[m.group().lower()], text)
 
 
 def _lower_first(words: str) -> str:

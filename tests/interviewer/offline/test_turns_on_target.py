@@ -26,7 +26,7 @@ from interviewer.offline.brain import OfflineBrain
 from interviewer.offline.claims import held_claims
 from interviewer.offline.clarify import Clarifier, questions_in
 from interviewer.offline.lines import load_lines
-from interviewer.offline.overclaim import overclaim_in
+from interviewer.offline.overclaim import doubt_of, overclaim_in
 from interviewer.offline.plan import ProblemPlans
 from interviewer.offline.reading import read_candidate_turns
 from interviewer.offline.responses import Responder
@@ -269,6 +269,15 @@ OVERCLAIMS = {
         "Is it really fine that everyone in the company can read the flagged prompts"
     ),
 }
+
+
+def test_a_claim_doubted_back_says_you_for_the_candidates_i() -> None:
+    said = "For assignment I would pick the version randomly on every request"
+    assert doubt_of(said) == "Would you really pick the version randomly on every request"
+    mine = doubt_of("I will cache my results forever")
+    assert mine == "Will you really cache your results forever"
+
+
 NOT_OVERCLAIMS = [
     "Inference services are never preempted; we preempt borrowed training jobs instead.",
     "Small chunks are not always better, since overhead grows.",
@@ -465,6 +474,17 @@ async def test_designing_in_clarify_moves_on_and_is_heard(bank: QuestionBank) ->
     assert bank.phrases.first_questions[Stage.HIGH_LEVEL] not in reply
     stored = chat.repo.load(chat.interview_id)
     assert stored is not None and stored.state.stage is Stage.HIGH_LEVEL
+
+
+async def test_a_wrong_claim_that_ends_clarify_is_pushed_back_on(bank: QuestionBank) -> None:
+    assert bank.phrases is not None
+    chat = Chat(bank)
+    await chat.start("experimentation-platform")
+    await chat.say("A library in every service decides the variant and logs each exposure.")
+    claim = "The SDK picks a random variant on every request, so the split stays even."
+    reply = await chat.say(claim)
+    assert reply.startswith(bank.phrases.moved_by_design)
+    assert f"“{claim}”" in reply  # the claim quoted back with its pushback question
 
 
 async def test_any_statement_answering_the_wrap_up_is_its_summary(bank: QuestionBank) -> None:
