@@ -51,7 +51,7 @@ _DURATION = re.compile(
     r"retain\w*|retention|stor(?:e|ed|age)|hold|held|history|logs?|archiv\w*)\b)",
     re.IGNORECASE,
 )
-_NOT_COUNTED = {"duration": ("data", "scale")}
+_NOT_DURATION = ("data", "scale")  # the topics "how long" and "how many" would wrongly read
 _HEDGED = re.compile(
     r"^\W*(?:maybe|perhaps|probably|i guess|i(?:'m| am) not (?:really )?sure|not sure|"
     r"i (?:don'?t|do not) (?:really )?know)\b",
@@ -186,7 +186,7 @@ class Clarifier:
         topics = [
             t
             for t, p in self._topics.items()
-            if p.search(masked) and t not in _NOT_COUNTED.get(intent, ())
+            if p.search(masked) and not (intent == "duration" and t in _NOT_DURATION)
         ]
         if intent == "who" and not ranked:
             # who uses it: the facts on teams and customers answer that, or it is their call
